@@ -1,0 +1,207 @@
+"""Tokens, curated lists, price snapshots and the materialised metrics computed from them."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+
+
+class Token(models.Model):
+    symbol = models.CharField(max_length=20, unique=True, help_text="Upper case, e.g. TAO")
+    name = models.CharField(max_length=100)
+    coingecko_id = models.CharField(
+        max_length=100, blank=True, default="", help_text="CoinGecko coin id, e.g. bittensor"
+    )
+    is_active = models.BooleanField(default=True, help_text="Refreshed and shown when active")
+    is_benchmark = models.BooleanField(default=False, help_text="Shown as a benchmark (BTC, ETH)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["symbol"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(symbol=Upper("symbol")) & ~Q(symbol=""), name="token_symbol_upper"
+            ),
+            models.UniqueConstraint(
+                fields=["coingecko_id"],
+                condition=~Q(coingecko_id=""),
+                name="token_coingecko_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class TokenList(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, default="")
+    is_featured = models.BooleanField(default=False, help_text="Shown on the dashboard")
+    is_public = models.BooleanField(default=True)
+    members = models.ManyToManyField(Token, through="TokenListMembership", related_name="lists")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_featured"], condition=Q(is_featured=True), name="one_featured_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TokenListMembership(models.Model):
+    token_list = models.ForeignKey(TokenList, on_delete=models.CASCADE, related_name="memberships")
+    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="memberships")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["token_list", "token"], name="unique_list_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_list_id}:{self.token_id}@{self.position}"
+
+
+class Snapshot(models.Model):
+    """One quote of one token at one instant from one source. Market data are floats."""
+
+    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="snapshots")
+    ts = models.DateTimeField()
+    source = models.CharField(max_length=32)
+    price_usd = models.FloatField()
+    market_cap_usd = models.FloatField(null=True, blank=True)
+    volume_24h_usd = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Its index (token, ts, source) also serves "latest" and time-range reads.
+            models.UniqueConstraint(fields=["token", "ts", "source"], name="unique_snapshot"),
+            models.CheckConstraint(condition=Q(price_usd__gt=0), name="snapshot_price_positive"),
+            models.CheckConstraint(
+                condition=Q(market_cap_usd__isnull=True) | Q(market_cap_usd__gte=0),
+                name="snapshot_cap_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(volume_24h_usd__isnull=True) | Q(volume_24h_usd__gte=0),
+                name="snapshot_volume_non_negative",
+            ),
+        ]
+        indexes = [
+            # "First time the highest price was reached" is one index probe per token.
+            models.Index(fields=["token", "-price_usd", "ts"], name="snapshot_token_price_ts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.ts:%Y-%m-%d %H:%M} {self.price_usd}"
+
+
+class TokenMetrics(models.Model):
+    """Materialised metrics of one token as of its latest snapshot (fractions, not percents)."""
+
+    token = models.OneToOneField(
+        Token, on_delete=models.CASCADE, primary_key=True, related_name="metrics"
+    )
+    as_of = models.DateTimeField()
+    price_usd = models.FloatField()
+    market_cap_usd = models.FloatField(null=True)
+    volume_24h_usd = models.FloatField(null=True)
+    change_1h = models.FloatField(null=True)
+    change_24h = models.FloatField(null=True)
+    change_7d = models.FloatField(null=True)
+    change_30d = models.FloatField(null=True)
+    ath_usd = models.FloatField()
+    ath_at = models.DateTimeField()
+    drawdown_from_ath = models.FloatField()
+    high_7d_usd = models.FloatField()
+    low_7d_usd = models.FloatField()
+    high_30d_usd = models.FloatField()
+    low_30d_usd = models.FloatField()
+    drawdown_7d = models.FloatField()
+    drawdown_30d = models.FloatField()
+    max_drawdown_30d = models.FloatField()
+    max_drawdown_90d = models.FloatField()
+    turnover = models.FloatField(null=True)
+    beta_btc_30d = models.FloatField(null=True)
+    corr_btc_30d = models.FloatField(null=True)
+    # Caps at the 24 h / 7 d reference snapshots, kept so list metrics need no history read.
+    ref_cap_24h_usd = models.FloatField(null=True)
+    ref_cap_7d_usd = models.FloatField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "token metrics"
+
+    def __str__(self) -> str:
+        return f"metrics of {self.token_id} as of {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class ListMetrics(models.Model):
+    token_list = models.OneToOneField(
+        TokenList, on_delete=models.CASCADE, primary_key=True, related_name="metrics"
+    )
+    as_of = models.DateTimeField(null=True)
+    total_market_cap_usd = models.FloatField(null=True)
+    cap_change_24h = models.FloatField(null=True)
+    cap_change_7d = models.FloatField(null=True)
+    equal_weight_change_24h = models.FloatField(null=True)
+    equal_weight_change_7d = models.FloatField(null=True)
+    members_count = models.PositiveIntegerField(default=0)
+    members_down_20_from_ath = models.PositiveIntegerField(default=0)
+    # [[epoch seconds, total cap], …] hourly, for charts.
+    cap_series = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "list metrics"
+
+    def __str__(self) -> str:
+        return f"metrics of list {self.token_list_id}"
+
+
+class RefreshRun(models.Model):
+    class Kind(models.TextChoices):
+        REFRESH = "refresh", "Refresh"
+        BACKFILL = "backfill", "Backfill"
+        IMPORT = "import", "CSV import"
+        SEED = "seed", "Demo seed"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        OK = "ok", "OK"
+        PARTIAL = "partial", "Partly failed"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    provider = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REFRESH)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    tokens_requested = models.PositiveIntegerField(default=0)
+    quotes_stored = models.PositiveIntegerField(default=0)
+    quotes_rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["status", "-started_at"], name="refreshrun_status_started")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.provider} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class JobLock(models.Model):
+    """A lease that keeps two runs of the same job apart, across processes and machines."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    owner = models.CharField(max_length=64)
+    locked_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

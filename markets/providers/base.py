@@ -1,0 +1,117 @@
+"""The interface every price source implements, and the row validation they all share."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+logger = logging.getLogger(__name__)
+
+# Values beyond these are data errors, not prices (BTC would be 100 trillion dollars a coin).
+MAX_PRICE_USD = 1e9
+MAX_CAP_OR_VOLUME_USD = 1e14
+MIN_EPOCH = 1_230_768_000  # 2009-01-01, before any token here existed
+
+
+class ProviderError(Exception):
+    """The source answered with something unusable; retrying will not help."""
+
+
+class TransientProviderError(ProviderError):
+    """Timeout, connection error, 429 or 5xx: worth retrying later."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRef:
+    id: int
+    symbol: str
+    coingecko_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    token_id: int
+    ts: int  # epoch seconds, UTC
+    price_usd: float
+    market_cap_usd: float | None = None
+    volume_24h_usd: float | None = None
+
+
+@dataclass(slots=True)
+class ProviderResult:
+    quotes: list[Quote] = field(default_factory=list)
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    transient: bool = False  # every error was transient
+
+    def merge(self, other: ProviderResult) -> None:
+        self.quotes.extend(other.quotes)
+        self.rejected += other.rejected
+        self.errors.extend(other.errors)
+        self.transient = self.transient or other.transient
+
+
+class PriceProvider(Protocol):
+    name: str
+
+    def fetch_latest(self, tokens: Sequence[TokenRef]) -> ProviderResult: ...
+
+    def fetch_history(self, token: TokenRef, *, start: int, end: int) -> ProviderResult: ...
+
+
+def _optional_amount(value: object) -> tuple[float | None, str | None]:
+    if value is None or value == "":
+        return None, None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None, f"not a number: {value!r}"
+    if math.isnan(number) or math.isinf(number):
+        return None, f"not a finite number: {value!r}"
+    if number < 0:
+        return None, f"negative: {value!r}"
+    if number > MAX_CAP_OR_VOLUME_USD:
+        return None, f"absurdly large: {value!r}"
+    return number, None
+
+
+def quote_check(
+    *, token_id: int, ts: object, price: object, cap: object = None, volume: object = None
+) -> tuple[Quote | None, str | None]:
+    """Build a Quote from raw values, or say why the row cannot be stored."""
+    try:
+        epoch = int(ts)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None, f"bad timestamp: {ts!r}"
+    if epoch < MIN_EPOCH or epoch > 4_102_444_800:  # 2100-01-01
+        return None, f"timestamp out of range: {ts!r}"
+    if price is None or price == "":
+        return None, "missing price"
+    try:
+        price_f = float(price)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None, f"price is not a number: {price!r}"
+    if not math.isfinite(price_f) or price_f <= 0:
+        return None, f"price must be a positive number: {price!r}"
+    if price_f > MAX_PRICE_USD:
+        return None, f"price absurdly large: {price!r}"
+    cap_f, cap_error = _optional_amount(cap)
+    if cap_error:
+        return None, f"market cap {cap_error}"
+    volume_f, volume_error = _optional_amount(volume)
+    if volume_error:
+        return None, f"volume {volume_error}"
+    return Quote(token_id, epoch, price_f, cap_f, volume_f), None
+
+
+def quote_check_logged(*, source: str, symbol: str, result: ProviderResult, **values) -> None:
+    """Validate one row into ``result``: keep it, or count and log the rejection."""
+    quote, reason = quote_check(**values)
+    if quote is None:
+        result.rejected += 1
+        logger.warning("%s: rejected %s row: %s", source, symbol, reason)
+    else:
+        result.quotes.append(quote)

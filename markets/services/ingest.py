@@ -1,0 +1,187 @@
+"""Bulk, idempotent storage of quotes: the only way snapshots are written."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+
+from markets.models import Snapshot
+from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_PRICE_USD, MIN_EPOCH, Quote
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 5_000
+TABLE = Snapshot._meta.db_table
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteColumns:
+    """Quotes as columns, so validation and storage work on whole arrays at once."""
+
+    token_id: np.ndarray  # int64
+    ts: np.ndarray  # int64 epoch seconds
+    price_usd: np.ndarray  # float64
+    market_cap_usd: np.ndarray  # float64, NaN = unknown
+    volume_24h_usd: np.ndarray  # float64, NaN = unknown
+
+    def __len__(self) -> int:
+        return len(self.token_id)
+
+    @classmethod
+    def from_quotes(cls, quotes: Sequence[Quote]) -> QuoteColumns:
+        nan = float("nan")
+        return cls(
+            token_id=np.fromiter((q.token_id for q in quotes), np.int64, len(quotes)),
+            ts=np.fromiter((q.ts for q in quotes), np.int64, len(quotes)),
+            price_usd=np.fromiter((q.price_usd for q in quotes), np.float64, len(quotes)),
+            market_cap_usd=np.fromiter(
+                (nan if q.market_cap_usd is None else q.market_cap_usd for q in quotes),
+                np.float64,
+                len(quotes),
+            ),
+            volume_24h_usd=np.fromiter(
+                (nan if q.volume_24h_usd is None else q.volume_24h_usd for q in quotes),
+                np.float64,
+                len(quotes),
+            ),
+        )
+
+    def take(self, mask: np.ndarray) -> QuoteColumns:
+        return QuoteColumns(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    received: int
+    stored: int  # inserted or changed rows; a re-sent identical quote is not counted
+    rejected: int
+    token_ids: frozenset[int]
+
+
+def quotes_valid_mask(columns: QuoteColumns) -> np.ndarray:
+    """Rows that may be stored: finite positive price, sane optional amounts, sane time."""
+    price, cap, vol = columns.price_usd, columns.market_cap_usd, columns.volume_24h_usd
+    ok = np.isfinite(price) & (price > 0) & (price <= MAX_PRICE_USD)
+    for amounts in (cap, vol):
+        known = ~np.isnan(amounts)
+        ok &= ~known | (np.isfinite(amounts) & (amounts >= 0) & (amounts <= MAX_CAP_OR_VOLUME_USD))
+    ok &= (columns.ts >= MIN_EPOCH) & (columns.ts < 4_102_444_800)
+    return ok
+
+
+def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> IngestResult:
+    """Upsert quotes as snapshots of ``source``; the same quote twice updates one row."""
+    columns = quotes if isinstance(quotes, QuoteColumns) else QuoteColumns.from_quotes(quotes)
+    valid = quotes_valid_mask(columns)
+    rejected = int((~valid).sum())
+    if rejected:
+        logger.warning("ingest %s: rejected %d invalid quotes", source, rejected)
+    good = _dedupe(columns.take(valid) if rejected else columns)
+    if len(good) == 0:
+        return IngestResult(len(columns), 0, rejected, frozenset())
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            stored = _upsert_postgresql(good, source)
+        else:
+            stored = _upsert_generic(good, source)
+    return IngestResult(
+        len(columns), stored, rejected, frozenset(np.unique(good.token_id).tolist())
+    )
+
+
+def _dedupe(columns: QuoteColumns) -> QuoteColumns:
+    """One row per (token, ts), the last one sent winning; rows come out in key order."""
+    keys = (columns.token_id << 32) | columns.ts
+    _, last_from_end = np.unique(keys[::-1], return_index=True)
+    if len(last_from_end) == len(keys) and np.all(keys[:-1] < keys[1:]):
+        return columns
+    return columns.take(len(keys) - 1 - last_from_end)
+
+
+_CHANGED = (
+    "{t}.price_usd IS DISTINCT FROM excluded.price_usd"
+    " OR {t}.market_cap_usd IS DISTINCT FROM excluded.market_cap_usd"
+    " OR {t}.volume_24h_usd IS DISTINCT FROM excluded.volume_24h_usd"
+)
+_UPDATE = (
+    "price_usd = excluded.price_usd, market_cap_usd = excluded.market_cap_usd,"
+    " volume_24h_usd = excluded.volume_24h_usd"
+)
+
+
+def _rows(columns: QuoteColumns):
+    """Plain Python rows with NaN turned into NULL (one vectorised pass per column)."""
+    cap = np.where(np.isnan(columns.market_cap_usd), None, columns.market_cap_usd)
+    vol = np.where(np.isnan(columns.volume_24h_usd), None, columns.volume_24h_usd)
+    return zip(
+        columns.token_id.tolist(),
+        columns.ts.tolist(),
+        columns.price_usd.tolist(),
+        cap.tolist(),
+        vol.tolist(),
+        strict=True,
+    )
+
+
+def _upsert_postgresql(columns: QuoteColumns, source: str) -> int:
+    """COPY into a temporary table, then one INSERT … ON CONFLICT for the whole set."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS ingest_quotes ("
+            " token_id bigint, ts bigint, price_usd float8,"
+            " market_cap_usd float8, volume_24h_usd float8) ON COMMIT DELETE ROWS"
+        )
+        raw = cursor.cursor
+        with raw.copy(
+            "COPY ingest_quotes (token_id, ts, price_usd, market_cap_usd, volume_24h_usd)"
+            " FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(["int8", "int8", "float8", "float8", "float8"])
+            for row in _rows(columns):
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"
+            " volume_24h_usd)"
+            " SELECT token_id, to_timestamp(ts), %s, price_usd,"
+            " market_cap_usd, volume_24h_usd FROM ingest_quotes"
+            f" ON CONFLICT (token_id, ts, source) DO UPDATE SET {_UPDATE}"
+            f" WHERE {_CHANGED.format(t=TABLE)}",
+            [source],
+        )
+        stored = cursor.rowcount
+        cursor.execute("TRUNCATE ingest_quotes")
+    return stored
+
+
+def _upsert_generic(columns: QuoteColumns, source: str) -> int:
+    """SQLite (development): the same upsert, sent in batches with executemany."""
+    from datetime import UTC, datetime
+
+    sql = (
+        f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd, volume_24h_usd)"
+        " VALUES (%s, %s, %s, %s, %s, %s)"
+        f" ON CONFLICT (token_id, ts, source) DO UPDATE SET {_UPDATE}"
+        f" WHERE {_CHANGED.format(t=TABLE).replace('IS DISTINCT FROM', 'IS NOT')}"
+    )
+    stored = 0
+    ts_field = Snapshot._meta.get_field("ts")
+    rows = [
+        (
+            tid,
+            ts_field.get_db_prep_value(datetime.fromtimestamp(ts, UTC), connection),
+            source,
+            price,
+            cap,
+            vol,
+        )
+        for tid, ts, price, cap, vol in _rows(columns)
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+            stored += max(cursor.rowcount, 0)
+    return stored
