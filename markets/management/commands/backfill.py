@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from markets.models import Token
+from markets.providers.base import ProviderError
+from markets.services.refresh import token_backfill
+
+
+class Command(BaseCommand):
+    help = "Fetch N days of history for one token, store it and recompute its metrics."
+
+    def add_arguments(self, parser):
+        parser.add_argument("symbol")
+        parser.add_argument("--days", type=int, default=90)
+
+    def handle(self, *args, symbol: str, days: int, **options):
+        if not 1 <= days <= 3650:
+            raise CommandError("--days must be between 1 and 3650")
+        try:
+            run = token_backfill(symbol=symbol, days=days)
+        except Token.DoesNotExist:
+            raise CommandError(f"unknown symbol {symbol.upper()}") from None
+        except ProviderError as exc:
+            raise CommandError(f"backfill of {symbol.upper()} failed: {exc}") from None
+        self.stdout.write(f"Backfill {run.status}: {run.quotes_stored} snapshots stored.")

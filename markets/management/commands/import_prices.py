@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from markets.services.csv_import import CsvImportError, prices_import_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Import prices from a CSV file (symbol,timestamp,price_usd,market_cap_usd,"
+        "volume_24h_usd). The file imports atomically: one bad row stores nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--source", default="csv", help="source name stored with each row")
+        parser.add_argument(
+            "--create-tokens", action="store_true", help="create tokens for unknown symbols"
+        )
+
+    def handle(self, *args, file: Path, source: str, create_tokens: bool, **options):
+        if not source.strip() or len(source) > 32:
+            raise CommandError("--source must be 1 to 32 characters")
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {file}: {exc}") from None
+        try:
+            result = prices_import_csv(text=text, source=source, create_tokens=create_tokens)
+        except CsvImportError as exc:
+            raise CommandError(f"{file}: {exc}; nothing was imported") from None
+        created = (
+            f", created tokens {', '.join(result.tokens_created)}" if result.tokens_created else ""
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.rows} rows read, {result.stored} stored or changed{created}."
+            )
+        )

@@ -1,0 +1,22 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from markets.models import Token, TokenList
+from markets.selectors import metrics_report
+
+
+class Command(BaseCommand):
+    help = "Print current metrics (field names as in the API); every active token by default."
+
+    def add_arguments(self, parser):
+        parser.add_argument("symbols", nargs="*")
+        parser.add_argument("--list", action="append", default=[], dest="lists", metavar="SLUG")
+        parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
+
+    def handle(self, *args, symbols: list[str], lists: list[str], **options):
+        try:
+            report = metrics_report(symbols=symbols or None, list_slugs=lists)
+        except (Token.DoesNotExist, TokenList.DoesNotExist) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(json.dumps(report, indent=2, sort_keys=False))

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from markets.providers import provider_get
+from markets.providers.base import ProviderError
+from markets.services.refresh import prices_refresh
+
+
+class Command(BaseCommand):
+    help = "Fetch the latest quotes of every active token now, then recompute metrics."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--provider", help="provider name (default: PRICE_PROVIDER)")
+
+    def handle(self, *args, provider=None, **options):
+        try:
+            run = prices_refresh(provider=provider_get(provider) if provider else None)
+        except ProviderError as exc:
+            raise CommandError(f"refresh failed: {exc}") from None
+        except ImportError as exc:
+            raise CommandError(f"unknown provider {provider!r}: {exc}") from None
+        line = f"Refresh {run.status}: {run.quotes_stored} stored, {run.quotes_rejected} rejected"
+        self.stdout.write(line + (f" ({run.error})" if run.error else ""))
+        if run.status == run.Status.FAILED:
+            raise CommandError("refresh failed")

@@ -1,0 +1,36 @@
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from markets.models import Snapshot
+from markets.services.demo import demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo reconstruction of the February 2026 AI-token crash (not market data)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--end", help="ISO 8601 end of the episode with a time zone")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when snapshots already exist"
+        )
+
+    def handle(self, *args, end=None, if_empty=False, **options):
+        if if_empty and Snapshot.objects.exists():
+            self.stdout.write("Snapshots already exist; demo data left as they are.")
+            return
+        end_at = None
+        if end:
+            try:
+                end_at = datetime.fromisoformat(end)
+            except ValueError:
+                raise CommandError(f"--end {end!r} is not an ISO 8601 date-time") from None
+            if end_at.tzinfo is None:
+                raise CommandError("--end needs a time zone, e.g. 2026-02-06T12:00:00Z")
+        result = demo_seed(end=end_at)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {result.tokens} tokens, {result.snapshots} snapshots ending "
+                f"{result.end.isoformat()} (a reconstruction, not market data)."
+            )
+        )

@@ -1,0 +1,189 @@
+"""Pure, vectorised metric maths over one token's history (no database here).
+
+Times are epoch seconds (int64), prices floats; ratios are fractions (-0.2341, not -23.41).
+DESIGN.md "Token metrics" is the specification each function follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HOUR = 3_600
+DAY = 86_400
+CHANGE_WINDOWS = {
+    "change_1h": HOUR,
+    "change_24h": DAY,
+    "change_7d": 7 * DAY,
+    "change_30d": 30 * DAY,
+}
+HISTORY_SECONDS = 90 * DAY  # the longest window a metric reads
+MIN_PAIRED_RETURNS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    t: np.ndarray  # int64, ascending
+    p: np.ndarray  # float64 prices
+    cap: np.ndarray  # float64, NaN = unknown
+    vol: np.ndarray  # float64, NaN = unknown
+
+    def until(self, end: int) -> Series:
+        stop = int(np.searchsorted(self.t, end, side="right"))
+        return Series(self.t[:stop], self.p[:stop], self.cap[:stop], self.vol[:stop])
+
+
+def _num(value: float) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def ref_index(t: np.ndarray, window: int) -> int | None:
+    """Index of the latest snapshot at or before T - w, unless missing or older than T - 2w."""
+    end = t[-1]
+    i = int(np.searchsorted(t, end - window, side="right")) - 1
+    if i < 0 or t[i] < end - 2 * window:
+        return None
+    return i
+
+
+def window_start(t: np.ndarray, window: int) -> int:
+    return int(np.searchsorted(t, t[-1] - window, side="left"))
+
+
+def max_drawdown(prices: np.ndarray) -> float:
+    """min of p(t) / running max up to t - 1 (0 for a series that never falls)."""
+    return float((prices / np.maximum.accumulate(prices)).min() - 1.0)
+
+
+def daily_closes(t: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(UTC day numbers, last price of each day) for a sorted series."""
+    day = t // DAY
+    last = np.flatnonzero(np.r_[day[1:] != day[:-1], True])
+    return day[last], p[last]
+
+
+def daily_returns(days: np.ndarray, closes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Simple returns on days whose previous day also has a close."""
+    consecutive = np.flatnonzero(days[1:] - days[:-1] == 1)
+    return days[consecutive + 1], closes[consecutive + 1] / closes[consecutive] - 1.0
+
+
+def beta_corr_btc(token: Series, btc: Series | None) -> tuple[float | None, float | None]:
+    """Beta and correlation against BTC over the last 30 UTC days of daily closes."""
+    if btc is None or len(btc.t) == 0:
+        return None, None
+    end = int(token.t[-1])
+    last_day = end // DAY
+    first_day = last_day - 29
+    returns = []
+    for series in (token, btc.until(end)):
+        days, closes = daily_closes(series.t, series.p)
+        keep = days >= first_day
+        returns.append(daily_returns(days[keep], closes[keep]))
+    (tok_days, tok_ret), (btc_days, btc_ret) = returns
+    _, i_tok, i_btc = np.intersect1d(tok_days, btc_days, assume_unique=True, return_indices=True)
+    if len(i_tok) < MIN_PAIRED_RETURNS:
+        return None, None
+    y, x = tok_ret[i_tok], btc_ret[i_btc]
+    cov = float(np.mean((x - x.mean()) * (y - y.mean())))
+    var_x, sd_y = float(x.var()), float(y.std())
+    beta = cov / var_x if var_x > 0 else None
+    corr = cov / (np.sqrt(var_x) * sd_y) if var_x > 0 and sd_y > 0 else None
+    return _num(beta) if beta is not None else None, _num(corr) if corr is not None else None
+
+
+def token_metrics_compute(
+    series: Series, *, ath: tuple[float, int] | None = None, btc: Series | None = None
+) -> dict:
+    """Every token metric as of the series' last snapshot.
+
+    ``ath`` is (price, epoch) over the full stored history when the series holds only the
+    recent window; without it the ATH is taken from the series itself.
+    """
+    t, p = series.t, series.p
+    price = float(p[-1])
+    out: dict = {
+        "as_of": int(t[-1]),
+        "price_usd": price,
+        "market_cap_usd": _num(series.cap[-1]),
+        "volume_24h_usd": _num(series.vol[-1]),
+    }
+    ref_caps = {}
+    for name, window in CHANGE_WINDOWS.items():
+        i = ref_index(t, window)
+        out[name] = None if i is None else price / float(p[i]) - 1.0
+        ref_caps[name] = None if i is None else _num(series.cap[i])
+    out["ref_cap_24h_usd"], out["ref_cap_7d_usd"] = ref_caps["change_24h"], ref_caps["change_7d"]
+    if ath is None:
+        top = int(np.argmax(p))
+        ath = (float(p[top]), int(t[top]))
+    out["ath_usd"], out["ath_at"] = ath
+    out["drawdown_from_ath"] = price / ath[0] - 1.0
+    for label, days in (("7d", 7), ("30d", 30)):
+        recent = p[window_start(t, days * DAY) :]
+        high = float(recent.max())
+        out[f"high_{label}_usd"], out[f"low_{label}_usd"] = high, float(recent.min())
+        out[f"drawdown_{label}"] = price / high - 1.0
+    for label, days in (("30d", 30), ("90d", 90)):
+        out[f"max_drawdown_{label}"] = max_drawdown(p[window_start(t, days * DAY) :])
+    cap, volume = out["market_cap_usd"], out["volume_24h_usd"]
+    out["turnover"] = volume / cap if cap and volume is not None else None
+    out["beta_btc_30d"], out["corr_btc_30d"] = beta_corr_btc(series, btc)
+    return out
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _cap_change(members: list[dict], ref_key: str) -> float | None:
+    pairs = [(m["market_cap_usd"], m[ref_key]) for m in members]
+    pairs = [(now, ref) for now, ref in pairs if now is not None and ref]
+    if not pairs:
+        return None
+    return sum(now for now, _ in pairs) / sum(ref for _, ref in pairs) - 1.0
+
+
+def list_metrics_compute(members: list[dict], members_count: int) -> dict:
+    """Sector metrics from the members' token metrics (dicts as built above)."""
+    caps = [m["market_cap_usd"] for m in members if m["market_cap_usd"] is not None]
+    return {
+        "as_of": max((m["as_of"] for m in members), default=None),
+        "total_market_cap_usd": sum(caps) if caps else None,
+        "cap_change_24h": _cap_change(members, "ref_cap_24h_usd"),
+        "cap_change_7d": _cap_change(members, "ref_cap_7d_usd"),
+        "equal_weight_change_24h": _mean([m["change_24h"] for m in members]),
+        "equal_weight_change_7d": _mean([m["change_7d"] for m in members]),
+        "members_count": members_count,
+        "members_down_20_from_ath": sum(1 for m in members if m["drawdown_from_ath"] <= -0.20),
+    }
+
+
+def forward_filled(values: np.ndarray) -> np.ndarray:
+    """Replace each NaN by the last known value before it (NaN until the first one)."""
+    known = ~np.isnan(values)
+    idx = np.where(known, np.arange(len(values)), 0)
+    np.maximum.accumulate(idx, out=idx)
+    filled = values[idx]
+    filled[np.cumsum(known) == 0] = np.nan
+    return filled
+
+
+def cap_series_compute(members: list[Series], *, end: int, span: int = HISTORY_SECONDS) -> list:
+    """Hourly total market cap: each member's last known cap at each hour, summed."""
+    last_hour = end - end % HOUR
+    grid = np.arange(last_hour - span, last_hour + 1, HOUR, dtype=np.int64)
+    total = np.zeros(len(grid))
+    seen = np.zeros(len(grid), dtype=bool)
+    for member in members:
+        if len(member.t) == 0:
+            continue
+        caps = forward_filled(member.cap)
+        idx = np.searchsorted(member.t, grid, side="right") - 1
+        values = np.where(idx >= 0, caps[np.maximum(idx, 0)], np.nan)
+        known = ~np.isnan(values)
+        total[known] += values[known]
+        seen |= known
+    return [[int(ts), float(v)] for ts, v in zip(grid[seen], total[seen], strict=True)]

@@ -1,0 +1,193 @@
+"""Recompute materialised TokenMetrics and ListMetrics from stored snapshots, set-based."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from markets.metrics_math import (
+    HISTORY_SECONDS,
+    Series,
+    cap_series_compute,
+    list_metrics_compute,
+    token_metrics_compute,
+)
+from markets.models import (
+    ListMetrics,
+    Snapshot,
+    Token,
+    TokenListMembership,
+    TokenMetrics,
+)
+
+logger = logging.getLogger(__name__)
+
+BTC_SYMBOL = "BTC"
+TOKEN_FIELDS = [f.name for f in TokenMetrics._meta.concrete_fields if f.name != "token"]
+LIST_FIELDS = [f.name for f in ListMetrics._meta.concrete_fields if f.name != "token_list"]
+_COPY_ROW = np.dtype(
+    [("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"), ("t", ">i8"),
+     ("l3", ">i4"), ("p", ">f8"), ("l4", ">i4"), ("cap", ">f8"), ("l5", ">i4"), ("vol", ">f8")]
+)  # fmt: skip
+_COPY_HEADER, _COPY_TRAILER = 19, 2
+
+
+def _epoch_to_dt(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def _load_columns(token_ids: list[int]) -> dict[str, np.ndarray]:
+    """Each token's snapshots over the 90 days before its own latest one, as columns."""
+    if connection.vendor == "postgresql":
+        return _load_columns_postgresql(token_ids)
+    latest = dict(
+        Snapshot.objects.filter(token_id__in=token_ids)
+        .values("token_id")
+        .annotate(last=Max("ts"))
+        .values_list("token_id", "last")
+    )
+    if not latest:
+        return {}
+    since = min(latest.values()).timestamp() - HISTORY_SECONDS
+    rows = Snapshot.objects.filter(token_id__in=token_ids, ts__gte=_epoch_to_dt(int(since)))
+    rows = rows.values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
+    data = list(rows.iterator(chunk_size=10_000))
+    nan = float("nan")
+    return {
+        "token_id": np.fromiter((r[0] for r in data), np.int64, len(data)),
+        "t": np.fromiter((int(r[1].timestamp()) for r in data), np.int64, len(data)),
+        "p": np.fromiter((r[2] for r in data), np.float64, len(data)),
+        "cap": np.fromiter((nan if r[3] is None else r[3] for r in data), np.float64, len(data)),
+        "vol": np.fromiter((nan if r[4] is None else r[4] for r in data), np.float64, len(data)),
+    }
+
+
+def _load_columns_postgresql(token_ids: list[int]) -> dict[str, np.ndarray]:
+    """Binary COPY parsed straight into numpy: the read costs about what COPY itself costs."""
+    ids = ",".join(str(int(i)) for i in token_ids)
+    table = Snapshot._meta.db_table
+    sql = (
+        "COPY (SELECT s.token_id::int8, date_part('epoch', s.ts)::int8, s.price_usd,"
+        " coalesce(s.market_cap_usd, 'NaN'), coalesce(s.volume_24h_usd, 'NaN')"
+        f" FROM {table} s JOIN (SELECT t.id, (SELECT max(ts) FROM {table} WHERE token_id = t.id)"
+        f" AS last FROM unnest(ARRAY[{ids}]::int8[]) AS t(id)) l ON s.token_id = l.id"
+        f" WHERE s.ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
+        ") TO STDOUT (FORMAT BINARY)"
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        payload = b"".join(bytes(chunk) for chunk in copy)
+    body = payload[_COPY_HEADER : len(payload) - _COPY_TRAILER]
+    rows = np.frombuffer(body, dtype=_COPY_ROW)
+    return {name: rows[name].astype(rows[name].dtype.newbyteorder("=")) for name in
+            ("token_id", "t", "p", "cap", "vol")}  # fmt: skip
+
+
+def series_load(token_ids: list[int]) -> dict[int, Series]:
+    """token id -> its recent Series, sorted by time."""
+    cols = _load_columns(token_ids)
+    if not cols or len(cols["t"]) == 0:
+        return {}
+    order = np.lexsort((cols["t"], cols["token_id"]))
+    cols = {k: v[order] for k, v in cols.items()}
+    bounds = np.flatnonzero(np.diff(cols["token_id"])) + 1
+    starts, ends = np.r_[0, bounds], np.r_[bounds, len(cols["t"])]
+    out = {}
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        out[int(cols["token_id"][start])] = Series(
+            cols["t"][start:end], cols["p"][start:end], cols["cap"][start:end],
+            cols["vol"][start:end],
+        )  # fmt: skip
+    return out
+
+
+def ath_load(token_ids: list[int]) -> dict[int, tuple[float, int]]:
+    """Highest stored price of each token and when it was first reached (index probes)."""
+    best = Snapshot.objects.filter(token_id=OuterRef("pk")).order_by("-price_usd", "ts")
+    rows = Token.objects.filter(pk__in=token_ids).annotate(
+        ath=Subquery(best.values("price_usd")[:1]), ath_at=Subquery(best.values("ts")[:1])
+    )
+    return {
+        pk: (ath, int(ath_at.timestamp()))
+        for pk, ath, ath_at in rows.values_list("pk", "ath", "ath_at")
+        if ath is not None
+    }
+
+
+def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
+    """list id -> ordered member token ids, for every list containing one of the tokens."""
+    list_ids = TokenListMembership.objects.filter(token_id__in=token_ids).values("token_list_id")
+    members: dict[int, list[int]] = defaultdict(list)
+    rows = TokenListMembership.objects.filter(token_list_id__in=list_ids).order_by(
+        "token_list_id", "position", "id"
+    )
+    for list_id, token_id in rows.values_list("token_list_id", "token_id"):
+        members[list_id].append(token_id)
+    return members
+
+
+def _token_row(token_id: int, values: dict, now: datetime) -> TokenMetrics:
+    fields = dict(values, as_of=_epoch_to_dt(values["as_of"]))
+    fields["ath_at"] = _epoch_to_dt(values["ath_at"])
+    return TokenMetrics(token_id=token_id, computed_at=now, **fields)
+
+
+def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
+    """Recompute the metrics of these tokens (default: all active ones) and of their lists.
+
+    Members of the affected lists are recomputed too, so list totals stay consistent.
+    Returns the number of token metric rows written.
+    """
+    if token_ids is None:
+        ids = list(Token.objects.filter(is_active=True).values_list("pk", flat=True))
+    else:
+        ids = list(set(token_ids))
+    lists = _affected_lists(ids)
+    ids = sorted(set(ids).union(*lists.values()))
+    btc_id = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True).first()
+    series = series_load(ids + ([btc_id] if btc_id and btc_id not in ids else []))
+    aths = ath_load(ids)
+    btc = series.get(btc_id) if btc_id else None
+    computed = {
+        tid: token_metrics_compute(series[tid], ath=aths.get(tid), btc=btc)
+        for tid in ids
+        if tid in series
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        TokenMetrics.objects.bulk_create(
+            [_token_row(tid, values, now) for tid, values in computed.items()],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["token"],
+            update_fields=TOKEN_FIELDS,
+        )
+        # A token whose snapshots are all gone has no metrics any more.
+        TokenMetrics.objects.filter(token_id__in=set(ids) - computed.keys()).delete()
+        _lists_write(lists, computed, series, now)
+    logger.info("recomputed metrics of %d tokens and %d lists", len(computed), len(lists))
+    return len(computed)
+
+
+def _lists_write(
+    lists: dict[int, list[int]], computed: dict[int, dict], series: dict[int, Series], now
+) -> None:
+    rows = []
+    for list_id, member_ids in lists.items():
+        members = [computed[tid] for tid in member_ids if tid in computed]
+        values = list_metrics_compute(members, members_count=len(member_ids))
+        if values["as_of"] is not None:
+            values["cap_series"] = cap_series_compute(
+                [series[tid] for tid in member_ids if tid in series], end=values["as_of"]
+            )
+            values["as_of"] = _epoch_to_dt(values["as_of"])
+        rows.append(ListMetrics(token_list_id=list_id, computed_at=now, **values))
+    ListMetrics.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["token_list"], update_fields=LIST_FIELDS
+    )

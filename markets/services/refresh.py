@@ -1,0 +1,113 @@
+"""Fetch quotes from the configured provider, store them, and record each run."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.utils import timezone
+
+from markets.models import RefreshRun, Token
+from markets.providers import provider_get
+from markets.providers.base import PriceProvider, ProviderError, TokenRef, TransientProviderError
+from markets.services.ingest import snapshot_ingest
+from markets.services.locks import lock_held
+from markets.services.metrics import metrics_recompute
+
+logger = logging.getLogger(__name__)
+
+REFRESH_LOCK = "refresh_prices"
+
+
+def _token_refs(queryset) -> list[TokenRef]:
+    return [TokenRef(*row) for row in queryset.values_list("pk", "symbol", "coingecko_id")]
+
+
+def _run_finish(run: RefreshRun, *, status: str, error: str = "") -> RefreshRun:
+    run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
+    run.save(
+        update_fields=[
+            "status", "error", "finished_at", "quotes_stored", "quotes_rejected",
+            "tokens_requested",
+        ]
+    )  # fmt: skip
+    return run
+
+
+def prices_refresh(*, provider: PriceProvider | None = None, recompute: bool = True) -> RefreshRun:
+    """One refresh of every active token; a second one while the first runs is skipped.
+
+    Good quotes of a partly failed refresh are kept. When nothing at all could be fetched
+    because of a transient error, that error is raised (after recording the run) so the
+    Celery task retries it.
+    """
+    provider = provider or provider_get()
+    run = RefreshRun.objects.create(
+        provider=provider.name, kind=RefreshRun.Kind.REFRESH, started_at=timezone.now()
+    )
+    with lock_held(name=REFRESH_LOCK, ttl_seconds=settings.REFRESH_LOCK_SECONDS) as acquired:
+        if not acquired:
+            logger.info("refresh skipped: another refresh is running")
+            return _run_finish(
+                run, status=RefreshRun.Status.SKIPPED, error="another refresh was running"
+            )
+        return _refresh_locked(run, provider, recompute=recompute)
+
+
+def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool) -> RefreshRun:
+    tokens = _token_refs(Token.objects.filter(is_active=True))
+    run.tokens_requested = len(tokens)
+    started = time.monotonic()
+    try:
+        result = provider.fetch_latest(tokens)
+    except ProviderError as exc:
+        _run_finish(run, status=RefreshRun.Status.FAILED, error=str(exc))
+        raise
+    ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
+    run.quotes_stored = ingested.stored
+    run.quotes_rejected = result.rejected + ingested.rejected
+    if ingested.token_ids and recompute:
+        metrics_recompute(token_ids=ingested.token_ids)
+    error = "; ".join(result.errors)
+    if not result.errors:
+        status = RefreshRun.Status.OK
+    elif result.quotes:
+        status = RefreshRun.Status.PARTIAL
+    else:
+        status = RefreshRun.Status.FAILED
+    _run_finish(run, status=status, error=error)
+    logger.info(
+        "refresh %s: %s, %d stored, %d rejected in %.2fs",
+        provider.name, status, run.quotes_stored, run.quotes_rejected,
+        time.monotonic() - started,
+    )  # fmt: skip
+    if status == RefreshRun.Status.FAILED and result.transient:
+        raise TransientProviderError(error)
+    return run
+
+
+def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = None) -> RefreshRun:
+    """Fetch ``days`` of history for one token, store it and recompute its metrics."""
+    if days < 1 or days > 3650:
+        raise ValueError("days must be between 1 and 3650")
+    token = Token.objects.get(symbol=symbol.upper())
+    provider = provider or provider_get()
+    now = timezone.now()
+    run = RefreshRun.objects.create(
+        provider=provider.name, kind=RefreshRun.Kind.BACKFILL, started_at=now, tokens_requested=1
+    )
+    end = int(now.timestamp())
+    try:
+        result = provider.fetch_history(_token_refs(Token.objects.filter(pk=token.pk))[0],
+                                        start=end - days * 86_400, end=end)  # fmt: skip
+    except ProviderError as exc:
+        _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{symbol}: {exc}")
+        raise
+    ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
+    run.quotes_stored = ingested.stored
+    run.quotes_rejected = result.rejected + ingested.rejected
+    if ingested.token_ids:
+        metrics_recompute(token_ids=ingested.token_ids)
+    status = RefreshRun.Status.PARTIAL if result.errors else RefreshRun.Status.OK
+    return _run_finish(run, status=status, error="; ".join(result.errors))
