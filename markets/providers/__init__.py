@@ -8,7 +8,7 @@ from django.utils.module_loading import import_string
 from .base import PriceProvider
 
 PROVIDERS = {
-    "coingecko": "markets.providers.coingecko.CoinGeckoProvider.from_settings",
+    "coingecko": "markets.providers.coingecko.from_settings",
     "demo": "markets.providers.demo.DemoProvider",
 }
 

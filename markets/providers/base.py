@@ -45,7 +45,7 @@ class ProviderResult:
     quotes: list[Quote] = field(default_factory=list)
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
-    transient: bool = False  # every error was transient
+    transient: bool = False  # at least one failure was transient (worth a retry)
 
     def merge(self, other: ProviderResult) -> None:
         self.quotes.extend(other.quotes)

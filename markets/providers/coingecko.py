@@ -1,0 +1,262 @@
+"""CoinGecko price source: ``/coins/markets`` for latest quotes, ``market_chart/range`` history."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx
+from django.conf import settings
+
+from .base import (
+    ProviderError,
+    ProviderResult,
+    TokenRef,
+    TransientProviderError,
+    quote_check_logged,
+)
+
+logger = logging.getLogger(__name__)
+
+Plan = Literal["demo", "pro"]
+BASE_URLS: dict[str, str] = {
+    "demo": "https://api.coingecko.com/api/v3",
+    "pro": "https://pro-api.coingecko.com/api/v3",
+}
+KEY_HEADERS: dict[str, str] = {"demo": "x-cg-demo-api-key", "pro": "x-cg-pro-api-key"}
+BATCH_SIZE = 250  # the most ids /coins/markets returns on one page
+MAX_DELAY_SECONDS = 60.0  # never stall a worker longer than this between attempts
+
+
+class _Retryable(Exception):
+    """One attempt failed in a way that another attempt may fix."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class CoinGeckoProvider:
+    name = "coingecko"
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        plan: Plan,
+        timeout: float,
+        max_retries: int,
+        backoff: float,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if plan not in BASE_URLS:
+            raise ValueError(f"unknown CoinGecko plan {plan!r}; expected 'demo' or 'pro'")
+        self._base_url = BASE_URLS[plan]
+        self._headers = {"accept": "application/json"}
+        if api_key:  # the keyless public API rejects an empty key header
+            self._headers[KEY_HEADERS[plan]] = api_key
+        self._timeout = timeout
+        self._max_retries = max(0, max_retries)
+        self._backoff = max(0.0, backoff)
+        self._owns_client = client is None
+        self._client = client or httpx.Client(timeout=timeout)
+        self._sleep = sleep
+
+    @classmethod
+    def from_settings(cls) -> CoinGeckoProvider:
+        return cls(
+            api_key=settings.COINGECKO_API_KEY,
+            plan=settings.COINGECKO_API_PLAN,
+            timeout=settings.COINGECKO_TIMEOUT_SECONDS,
+            max_retries=settings.COINGECKO_MAX_RETRIES,
+            backoff=settings.COINGECKO_BACKOFF_SECONDS,
+        )
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    # Latest quotes
+
+    def fetch_latest(self, tokens: Sequence[TokenRef]) -> ProviderResult:
+        result = ProviderResult()
+        by_id: dict[str, list[TokenRef]] = {}
+        for token in tokens:
+            if token.coingecko_id:
+                by_id.setdefault(token.coingecko_id, []).append(token)
+            else:
+                result.errors.append(f"{token.symbol}: no coingecko_id, skipped")
+        ids = list(by_id)
+        # Batches fail independently so one bad page does not cost the others' quotes.
+        for start in range(0, len(ids), BATCH_SIZE):
+            result.merge(self._fetch_batch(ids[start : start + BATCH_SIZE], by_id))
+        return result
+
+    def _fetch_batch(self, ids: list[str], by_id: dict[str, list[TokenRef]]) -> ProviderResult:
+        result = ProviderResult()
+        params = {
+            "vs_currency": "usd",
+            "ids": ",".join(ids),
+            "per_page": BATCH_SIZE,
+            "page": 1,
+            "precision": "full",
+        }
+        try:
+            rows = self._get_json("/coins/markets", params)
+            if not isinstance(rows, list):
+                raise ProviderError(f"/coins/markets: expected a list, got {type(rows).__name__}")
+        except ProviderError as exc:
+            logger.warning("coingecko: batch of %d ids failed: %s", len(ids), exc)
+            result.errors.append(f"batch of {len(ids)} ids starting {ids[0]!r}: {exc}")
+            result.transient = isinstance(exc, TransientProviderError)
+            return result
+        seen = {row_id for row in rows if (row_id := self._add_market_row(row, by_id, result))}
+        if absent := [i for i in ids if i not in seen]:
+            logger.info("coingecko: %d ids not in response: %s", len(absent), ", ".join(absent))
+        return result
+
+    def _add_market_row(
+        self, row: Any, by_id: dict[str, list[TokenRef]], result: ProviderResult
+    ) -> str | None:
+        """Validate one /coins/markets object into ``result``; return its id if it was ours."""
+        row_id = row.get("id") if isinstance(row, dict) else None
+        if not isinstance(row_id, str) or row_id not in by_id:
+            logger.info("coingecko: ignoring unrequested or malformed row: %.100r", row)
+            return None
+        for token in by_id[row_id]:
+            quote_check_logged(
+                source=self.name,
+                symbol=token.symbol,
+                result=result,
+                token_id=token.id,
+                ts=_iso_to_epoch(row.get("last_updated")),
+                price=row.get("current_price"),
+                cap=row.get("market_cap"),
+                volume=row.get("total_volume"),
+            )
+        return row_id
+
+    # History
+
+    def fetch_history(self, token: TokenRef, *, start: int, end: int) -> ProviderResult:
+        """One request, so failures raise (the caller's task retries transient ones)."""
+        if not token.coingecko_id:
+            raise ProviderError(f"{token.symbol}: no coingecko_id")
+        path = f"/coins/{quote(token.coingecko_id, safe='')}/market_chart/range"
+        params = {"vs_currency": "usd", "from": start, "to": end, "precision": "full"}
+        body = self._get_json(path, params)
+        if not isinstance(body, dict) or not isinstance(body.get("prices"), list):
+            raise ProviderError(f"{path}: response has no 'prices' list")
+        result = ProviderResult()
+        prices, bad_points = _series_by_second(body["prices"])
+        if bad_points:
+            result.rejected += bad_points
+            logger.warning("coingecko: rejected %d malformed %s points", bad_points, token.symbol)
+        caps, _ = _series_by_second(body.get("market_caps"))
+        volumes, _ = _series_by_second(body.get("total_volumes"))
+        for ts, price in sorted(prices.items()):
+            quote_check_logged(
+                source=self.name,
+                symbol=token.symbol,
+                result=result,
+                token_id=token.id,
+                ts=ts,
+                price=price,
+                cap=caps.get(ts),
+                volume=volumes.get(ts),
+            )
+        return result
+
+    # HTTP
+
+    def _get_json(self, path: str, params: dict[str, Any]) -> Any:
+        """GET with retries; TransientProviderError once they run out, ProviderError otherwise."""
+        url = f"{self._base_url}{path}"
+        for attempt in range(self._max_retries + 1):
+            try:
+                response = self._send(url, params)
+            except _Retryable as exc:
+                if attempt == self._max_retries:
+                    raise TransientProviderError(
+                        f"{path}: {exc} (gave up after {attempt + 1} attempts)"
+                    ) from None
+                delay = self._delay(attempt, exc.retry_after)
+                logger.info("coingecko: %s: %s, retrying in %.1fs", path, exc, delay)
+                self._sleep(delay)
+                continue
+            try:
+                return response.json()
+            except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+                raise ProviderError(f"{path}: invalid JSON: {exc}") from None
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _send(self, url: str, params: dict[str, Any]) -> httpx.Response:
+        try:
+            response = self._client.get(
+                url, params=params, headers=self._headers, timeout=self._timeout
+            )
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timeout ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            raise _Retryable(f"connection error ({type(exc).__name__}: {exc})") from None
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            raise ProviderError(f"request failed ({type(exc).__name__}: {exc})") from None
+        status = response.status_code
+        if status == 429:
+            raise _Retryable("HTTP 429", retry_after=_retry_after(response))
+        if status >= 500:
+            raise _Retryable(f"HTTP {status}")
+        if not response.is_success:
+            raise ProviderError(f"HTTP {status}: {response.text[:200]}")
+        return response
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        delay = retry_after if retry_after is not None else self._backoff * 2**attempt
+        return min(delay, MAX_DELAY_SECONDS)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds from a numeric Retry-After header; None if absent or an HTTP date."""
+    try:
+        seconds = float(response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _iso_to_epoch(value: object) -> int | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # CoinGecko always means UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp())
+
+
+def _series_by_second(points: object) -> tuple[dict[int, object], int]:
+    """Map ``[[ms, value], ...]`` to {epoch seconds: value}; also count malformed points."""
+    series: dict[int, object] = {}
+    bad = 0
+    for point in points if isinstance(points, list) else []:
+        try:
+            ms, value = point
+            if isinstance(ms, bool):
+                raise TypeError("boolean timestamp")
+            series[int(ms) // 1000] = value
+        except (TypeError, ValueError, OverflowError):
+            bad += 1
+    return series, bad
+
+
+def from_settings() -> CoinGeckoProvider:
+    """Registry target: Django's import_string cannot reach a classmethod."""
+    return CoinGeckoProvider.from_settings()
