@@ -1,0 +1,333 @@
+"""Staff curation: tokens, lists and their members; read-only browsers for data and runs."""
+
+from __future__ import annotations
+
+import logging
+
+from celery.result import EagerResult
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from markets import tasks
+from markets.models import (
+    ListMetrics,
+    RefreshRun,
+    Snapshot,
+    Token,
+    TokenList,
+    TokenListMembership,
+    TokenMetrics,
+)
+
+logger = logging.getLogger(__name__)
+
+BACKFILL_DAYS = 90
+
+
+class ReadOnlyAdminMixin:
+    """View only: nobody adds, changes or deletes through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Tokens ---------------------------------------------------------------------------------
+
+
+@admin.register(Token)
+class TokenAdmin(admin.ModelAdmin):
+    list_display = (
+        "symbol",
+        "name",
+        "coingecko_id",
+        "is_active",
+        "is_benchmark",
+        "latest_price",
+        "latest_as_of",
+    )
+    list_display_links = ("symbol",)
+    list_editable = ("is_active", "is_benchmark")
+    list_filter = ("is_active", "is_benchmark")
+    list_select_related = ("metrics",)
+    search_fields = ("symbol", "name", "coingecko_id")
+    ordering = ("symbol",)
+    readonly_fields = ("created_at",)
+    actions = (
+        "activate",
+        "deactivate",
+        "mark_benchmark",
+        "unmark_benchmark",
+        "refresh_prices_now",
+        "backfill_90_days",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("metrics")
+
+    @staticmethod
+    def _metrics(obj: Token) -> TokenMetrics | None:
+        try:
+            return obj.metrics
+        except ObjectDoesNotExist:
+            return None
+
+    @admin.display(description=_("Price (USD)"), ordering="metrics__price_usd")
+    def latest_price(self, obj: Token):
+        metrics = self._metrics(obj)
+        return None if metrics is None else metrics.price_usd
+
+    @admin.display(description=_("As of"), ordering="metrics__as_of")
+    def latest_as_of(self, obj: Token):
+        metrics = self._metrics(obj)
+        return None if metrics is None else metrics.as_of
+
+    def _update(self, request, queryset, verb: str, **values) -> None:
+        count = queryset.update(**values)
+        self.message_user(
+            request,
+            ngettext("%(count)d token %(verb)s.", "%(count)d tokens %(verb)s.", count)
+            % {"count": count, "verb": verb},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Activate selected tokens"), permissions=["change"])
+    def activate(self, request, queryset):
+        self._update(request, queryset, "activated", is_active=True)
+
+    @admin.action(description=_("Deactivate selected tokens"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._update(request, queryset, "deactivated", is_active=False)
+
+    @admin.action(description=_("Mark selected tokens as benchmark"), permissions=["change"])
+    def mark_benchmark(self, request, queryset):
+        self._update(request, queryset, "marked as benchmark", is_benchmark=True)
+
+    @admin.action(description=_("Unmark selected tokens as benchmark"), permissions=["change"])
+    def unmark_benchmark(self, request, queryset):
+        self._update(request, queryset, "no longer benchmark", is_benchmark=False)
+
+    @admin.action(description=_("Refresh prices now (all active tokens)"), permissions=["change"])
+    def refresh_prices_now(self, request, queryset):
+        try:
+            result = tasks.refresh_prices.delay()
+        except Exception as exc:
+            logger.exception("Could not queue refresh_prices")
+            self.message_user(
+                request,
+                f"Could not queue the refresh: the task broker is unavailable ({exc}).",
+                messages.ERROR,
+            )
+            return
+        message = f"Refresh queued (task id {result.id})."
+        if isinstance(result, EagerResult):
+            # Eager mode ran the task inline: the outcome is already known.
+            if result.successful():
+                message = f"Refresh queued (task id {result.id}) and ran: {result.result}."
+            else:
+                self.message_user(
+                    request,
+                    f"Refresh queued (task id {result.id}) but failed: {result.result!r}.",
+                    messages.ERROR,
+                )
+                return
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Backfill 90 days"), permissions=["change"])
+    def backfill_90_days(self, request, queryset):
+        queued: list[str] = []
+        failed: list[str] = []
+        error: Exception | None = None
+        for symbol in queryset.order_by("symbol").values_list("symbol", flat=True):
+            try:
+                tasks.backfill_token.delay(symbol, BACKFILL_DAYS)
+            except Exception as exc:
+                logger.exception("Could not queue backfill_token(%s)", symbol)
+                failed.append(symbol)
+                error = exc
+            else:
+                queued.append(symbol)
+        if queued:
+            self.message_user(
+                request,
+                f"Backfill of {BACKFILL_DAYS} days queued for {', '.join(queued)}.",
+                messages.SUCCESS,
+            )
+        if failed:
+            self.message_user(
+                request,
+                f"Could not queue the backfill of {', '.join(failed)}: "
+                f"the task broker is unavailable ({error}).",
+                messages.ERROR,
+            )
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+class TokenListMembershipInline(admin.TabularInline):
+    model = TokenListMembership
+    fields = ("token", "position")
+    autocomplete_fields = ("token",)
+    ordering = ("position", "id")
+    extra = 1
+
+
+class TokenListForm(forms.ModelForm):
+    class Meta:
+        model = TokenList
+        fields = ("name", "slug", "description", "is_featured", "is_public")
+
+    def clean_is_featured(self):
+        is_featured = self.cleaned_data.get("is_featured")
+        if is_featured:
+            others = TokenList.objects.filter(is_featured=True)
+            if self.instance.pk is not None:
+                others = others.exclude(pk=self.instance.pk)
+            current = others.first()
+            if current is not None:
+                raise forms.ValidationError(
+                    _(
+                        "“%(name)s” is already the featured list. Only one list can be "
+                        "featured: unfeature it first, or use the “Feature this list” action."
+                    ),
+                    code="featured_taken",
+                    params={"name": current.name},
+                )
+        return is_featured
+
+
+@admin.register(TokenList)
+class TokenListAdmin(admin.ModelAdmin):
+    form = TokenListForm
+    inlines = (TokenListMembershipInline,)
+    list_display = ("name", "slug", "is_featured", "is_public", "members_count")
+    list_filter = ("is_featured", "is_public")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ("feature_list",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(members_total=Count("memberships"))
+
+    @admin.display(description=_("Members"), ordering="members_total")
+    def members_count(self, obj: TokenList) -> int:
+        return obj.members_total
+
+    @admin.action(description=_("Feature this list"), permissions=["change"])
+    def feature_list(self, request, queryset):
+        # The annotated queryset is only used to pick the target; updates go to plain managers.
+        selected = list(queryset.values_list("pk", "name")[:2])
+        if len(selected) != 1:
+            self.message_user(request, "Select exactly one list to feature.", messages.ERROR)
+            return
+        pk, name = selected[0]
+        try:
+            with transaction.atomic():
+                TokenList.objects.filter(is_featured=True).exclude(pk=pk).update(is_featured=False)
+                TokenList.objects.filter(pk=pk).update(is_featured=True)
+        except IntegrityError:
+            self.message_user(
+                request,
+                "Another list was featured at the same moment; please try again.",
+                messages.ERROR,
+            )
+            return
+        self.message_user(request, f"“{name}” is now the featured list.", messages.SUCCESS)
+
+
+# --- Data browsers --------------------------------------------------------------------------
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("token", "ts", "source", "price_usd", "market_cap_usd", "volume_24h_usd")
+    list_filter = ("source", ("token", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("token",)
+    date_hierarchy = "ts"
+    raw_id_fields = ("token",)
+    show_full_result_count = False
+    # Primary key order stays an index scan on large tables; the ts column is sortable.
+    ordering = ("-pk",)
+
+
+@admin.register(RefreshRun)
+class RefreshRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "started_at",
+        "kind",
+        "provider",
+        "status",
+        "quotes_stored",
+        "quotes_rejected",
+        "duration",
+        "short_error",
+    )
+    list_filter = ("status", "kind", "provider")
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.display(description=_("Duration"))
+    def duration(self, obj: RefreshRun) -> str | None:
+        if obj.finished_at is None or obj.started_at is None:
+            return None
+        seconds = (obj.finished_at - obj.started_at).total_seconds()
+        return f"{seconds:.1f} s"
+
+    @admin.display(description=_("Error"))
+    def short_error(self, obj: RefreshRun) -> str:
+        return Truncator(obj.error).chars(80)
+
+
+@admin.register(TokenMetrics)
+class TokenMetricsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "token",
+        "as_of",
+        "price_usd",
+        "market_cap_usd",
+        "change_24h",
+        "change_7d",
+        "drawdown_from_ath",
+        "computed_at",
+    )
+    list_select_related = ("token",)
+    search_fields = ("token__symbol", "token__name")
+    ordering = ("token__symbol",)
+
+
+@admin.register(ListMetrics)
+class ListMetricsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "token_list",
+        "as_of",
+        "total_market_cap_usd",
+        "cap_change_24h",
+        "cap_change_7d",
+        "members_count",
+        "members_down_20_from_ath",
+        "computed_at",
+    )
+    list_select_related = ("token_list",)
+    exclude = ("cap_series",)
+    ordering = ("token_list__name",)

@@ -1,0 +1,488 @@
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from celery.result import EagerResult
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from kombu.exceptions import OperationalError
+
+from markets.models import (
+    RefreshRun,
+    Snapshot,
+    Token,
+    TokenList,
+    TokenListMembership,
+    TokenMetrics,
+)
+from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
+TOKEN_CHANGELIST = reverse("admin:markets_token_changelist")
+LIST_CHANGELIST = reverse("admin:markets_tokenlist_changelist")
+SNAPSHOT_CHANGELIST = reverse("admin:markets_snapshot_changelist")
+RUN_CHANGELIST = reverse("admin:markets_refreshrun_changelist")
+
+
+def messages_of(response) -> list[tuple[str, str]]:
+    return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
+def run_action(client, url, action, objs):
+    return client.post(
+        url, {"action": action, "_selected_action": [o.pk for o in objs]}, follow=True
+    )
+
+
+def make_metrics(token: Token, price: float = 1.0) -> TokenMetrics:
+    return TokenMetrics.objects.create(
+        token=token,
+        as_of=NOW,
+        price_usd=price,
+        ath_usd=price * 2,
+        ath_at=NOW - timedelta(days=30),
+        drawdown_from_ath=-0.5,
+        high_7d_usd=price,
+        low_7d_usd=price,
+        high_30d_usd=price,
+        low_30d_usd=price,
+        drawdown_7d=0.0,
+        drawdown_30d=0.0,
+        max_drawdown_30d=0.0,
+        max_drawdown_90d=0.0,
+        computed_at=NOW,
+    )
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A staff user who is not a superuser, with the permissions a curator gets."""
+    user = django_user_model.objects.create_user("curator", password="pw", is_staff=True)
+    codenames = [
+        "view_token",
+        "change_token",
+        "view_tokenlist",
+        "change_tokenlist",
+        "add_tokenlistmembership",
+        "change_tokenlistmembership",
+        "delete_tokenlistmembership",
+        "view_tokenlistmembership",
+        "view_snapshot",
+        "add_snapshot",
+        "change_snapshot",
+        "delete_snapshot",
+        "view_refreshrun",
+        "delete_refreshrun",
+    ]
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="markets", codename__in=codenames)
+    )
+    client.force_login(user)
+    return client
+
+
+# --- Tokens ---------------------------------------------------------------------------------
+
+
+def test_token_search_finds_a_token_by_name(admin_client, tao, btc):
+    response = admin_client.get(TOKEN_CHANGELIST, {"q": "bittens"})
+
+    assert list(response.context["cl"].result_list) == [tao]
+
+
+def test_token_search_finds_a_token_by_coingecko_id(admin_client, tao, btc):
+    response = admin_client.get(TOKEN_CHANGELIST, {"q": "bitcoin"})
+
+    assert list(response.context["cl"].result_list) == [btc]
+
+
+def test_token_changelist_shows_the_latest_price_from_metrics(admin_client, tao, btc):
+    make_metrics(tao, price=321.5)
+
+    response = admin_client.get(TOKEN_CHANGELIST)
+
+    assert response.status_code == 200
+    assert "321.5" in response.content.decode()
+
+
+def test_activate_and_deactivate_actions_update_the_selected_tokens(admin_client, tao, btc):
+    other = TokenFactory(symbol="FET")
+
+    response = run_action(admin_client, TOKEN_CHANGELIST, "deactivate", [tao, btc])
+
+    assert ("success", "2 tokens deactivated.") in messages_of(response)
+    assert set(Token.objects.filter(is_active=False).values_list("symbol", flat=True)) == {
+        "TAO",
+        "BTC",
+    }
+    other.refresh_from_db()
+    assert other.is_active
+
+    response = run_action(admin_client, TOKEN_CHANGELIST, "activate", [tao])
+
+    assert ("success", "1 token activated.") in messages_of(response)
+    tao.refresh_from_db()
+    assert tao.is_active
+
+
+def test_benchmark_actions_mark_and_unmark_the_selected_tokens(admin_client, tao, btc):
+    run_action(admin_client, TOKEN_CHANGELIST, "mark_benchmark", [tao])
+    run_action(admin_client, TOKEN_CHANGELIST, "unmark_benchmark", [btc])
+
+    tao.refresh_from_db()
+    btc.refresh_from_db()
+    assert tao.is_benchmark
+    assert not btc.is_benchmark
+
+
+def test_a_staff_curator_can_deactivate_tokens(staff_client, tao):
+    response = run_action(staff_client, TOKEN_CHANGELIST, "deactivate", [tao])
+
+    assert response.status_code == 200
+    tao.refresh_from_db()
+    assert not tao.is_active
+
+
+def test_refresh_action_queues_one_task_and_reports_its_id(admin_client, tao, btc):
+    with mock.patch("markets.tasks.refresh_prices.delay") as delay:
+        delay.return_value = mock.Mock(id="task-123")
+        response = run_action(admin_client, TOKEN_CHANGELIST, "refresh_prices_now", [tao, btc])
+
+    delay.assert_called_once_with()
+    assert ("success", "Refresh queued (task id task-123).") in messages_of(response)
+
+
+def test_refresh_action_reports_what_an_eager_task_returned(admin_client, tao):
+    result = EagerResult("task-9", {"run": 7, "status": "ok", "stored": 3}, "SUCCESS")
+    with mock.patch("markets.tasks.refresh_prices.delay", return_value=result):
+        response = run_action(admin_client, TOKEN_CHANGELIST, "refresh_prices_now", [tao])
+
+    [(level, text)] = messages_of(response)
+    assert level == "success"
+    assert text.startswith("Refresh queued (task id task-9) and ran:")
+    assert "'stored': 3" in text
+
+
+def test_refresh_action_reports_an_eager_task_failure_as_an_error(admin_client, tao):
+    result = EagerResult("task-9", RuntimeError("provider down"), "FAILURE")
+    with mock.patch("markets.tasks.refresh_prices.delay", return_value=result):
+        response = run_action(admin_client, TOKEN_CHANGELIST, "refresh_prices_now", [tao])
+
+    [(level, text)] = messages_of(response)
+    assert level == "error"
+    assert "provider down" in text
+
+
+def test_backfill_action_queues_one_90_day_task_per_selected_token(admin_client, tao, btc):
+    TokenFactory(symbol="FET")
+    with mock.patch("markets.tasks.backfill_token.delay") as delay:
+        response = run_action(admin_client, TOKEN_CHANGELIST, "backfill_90_days", [tao, btc])
+
+    assert sorted(delay.call_args_list) == [mock.call("BTC", 90), mock.call("TAO", 90)]
+    assert ("success", "Backfill of 90 days queued for BTC, TAO.") in messages_of(response)
+
+
+def test_a_broker_error_on_refresh_gives_an_error_message_not_a_500(admin_client, tao):
+    with mock.patch(
+        "markets.tasks.refresh_prices.delay", side_effect=OperationalError("Connection refused")
+    ):
+        response = run_action(admin_client, TOKEN_CHANGELIST, "refresh_prices_now", [tao])
+
+    assert response.status_code == 200
+    [(level, text)] = messages_of(response)
+    assert level == "error"
+    assert "Connection refused" in text
+
+
+def test_a_broker_error_on_backfill_gives_an_error_message_not_a_500(admin_client, tao, btc):
+    with mock.patch("markets.tasks.backfill_token.delay", side_effect=RuntimeError("broker gone")):
+        response = run_action(admin_client, TOKEN_CHANGELIST, "backfill_90_days", [tao, btc])
+
+    assert response.status_code == 200
+    [(level, text)] = messages_of(response)
+    assert level == "error"
+    assert "BTC, TAO" in text
+    assert "broker gone" in text
+
+
+def test_token_changelist_query_count_does_not_grow_with_rows(admin_client):
+    def add_tokens(start, stop):
+        for i in range(start, stop):
+            make_metrics(TokenFactory(symbol=f"T{i}"), price=i + 1)
+
+    add_tokens(0, 5)
+    few = count_queries(admin_client, TOKEN_CHANGELIST)
+    add_tokens(5, 50)
+    many = count_queries(admin_client, TOKEN_CHANGELIST)
+
+    assert many == few
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def list_form_data(token_list: TokenList, members: list[dict], initial: int, **overrides):
+    """POST data of the list change form with its membership inline formset."""
+    data = {
+        "name": token_list.name,
+        "slug": token_list.slug,
+        "description": token_list.description,
+        "is_public": "on",
+        "memberships-TOTAL_FORMS": str(len(members)),
+        "memberships-INITIAL_FORMS": str(initial),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    if token_list.is_featured:
+        data["is_featured"] = "on"
+    for i, member in enumerate(members):
+        data[f"memberships-{i}-id"] = member.get("id", "")
+        data[f"memberships-{i}-token_list"] = str(token_list.pk)
+        data[f"memberships-{i}-token"] = str(member.get("token", ""))
+        data[f"memberships-{i}-position"] = str(member.get("position", 0))
+        if member.get("delete"):
+            data[f"memberships-{i}-DELETE"] = "on"
+    data.update(overrides)
+    return data
+
+
+def members_of(token_list: TokenList) -> list[str]:
+    return list(
+        TokenListMembership.objects.filter(token_list=token_list)
+        .order_by("position")
+        .values_list("token__symbol", flat=True)
+    )
+
+
+def test_list_change_form_adds_removes_and_orders_members(admin_client, tao, btc):
+    fet = TokenFactory(symbol="FET")
+    ai_list = TokenListFactory(slug="ai", name="AI")
+    tao_member = MembershipFactory(token_list=ai_list, token=tao, position=0)
+    btc_member = MembershipFactory(token_list=ai_list, token=btc, position=1)
+    url = reverse("admin:markets_tokenlist_change", args=[ai_list.pk])
+
+    data = list_form_data(
+        ai_list,
+        [
+            {"id": tao_member.pk, "token": tao.pk, "position": 5},
+            {"id": btc_member.pk, "token": btc.pk, "position": 1, "delete": True},
+            {"token": fet.pk, "position": 2},
+        ],
+        initial=2,
+    )
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert members_of(ai_list) == ["FET", "TAO"]
+
+
+def test_list_change_form_refuses_the_same_token_twice(admin_client, tao):
+    ai_list = TokenListFactory(slug="ai", name="AI")
+    url = reverse("admin:markets_tokenlist_change", args=[ai_list.pk])
+
+    data = list_form_data(
+        ai_list, [{"token": tao.pk, "position": 0}, {"token": tao.pk, "position": 1}], initial=0
+    )
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert members_of(ai_list) == []
+
+
+def test_list_changelist_counts_members(admin_client, tao, btc):
+    ai_list = TokenListFactory(slug="ai", name="AI")
+    TokenListFactory(slug="empty", name="Empty")
+    MembershipFactory(token_list=ai_list, token=tao)
+    MembershipFactory(token_list=ai_list, token=btc)
+
+    response = admin_client.get(LIST_CHANGELIST)
+
+    counts = {tl.slug: tl.members_total for tl in response.context["cl"].result_list}
+    assert counts == {"ai": 2, "empty": 0}
+
+
+def test_saving_a_second_featured_list_gives_a_form_error(admin_client):
+    TokenListFactory(slug="ai", name="AI", is_featured=True)
+    other = TokenListFactory(slug="defi", name="DeFi")
+    url = reverse("admin:markets_tokenlist_change", args=[other.pk])
+
+    response = admin_client.post(url, list_form_data(other, [], initial=0, is_featured="on"))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "“AI” is already the featured list" in errors["is_featured"][0]
+    other.refresh_from_db()
+    assert not other.is_featured
+
+
+def test_adding_a_featured_list_when_one_exists_gives_a_form_error(admin_client):
+    TokenListFactory(slug="ai", name="AI", is_featured=True)
+    data = list_form_data(TokenList(name="DeFi", slug="defi"), [], initial=0, is_featured="on")
+    data = {k: v for k, v in data.items() if not k.startswith("memberships-0")}
+
+    response = admin_client.post(reverse("admin:markets_tokenlist_add"), data)
+
+    assert response.status_code == 200
+    assert "is_featured" in response.context["adminform"].form.errors
+    assert not TokenList.objects.filter(slug="defi").exists()
+
+
+def test_resaving_the_featured_list_is_fine(admin_client):
+    featured = TokenListFactory(slug="ai", name="AI", is_featured=True)
+    url = reverse("admin:markets_tokenlist_change", args=[featured.pk])
+
+    response = admin_client.post(url, list_form_data(featured, [], initial=0, name="AI tokens"))
+
+    assert response.status_code == 302
+    featured.refresh_from_db()
+    assert featured.is_featured
+    assert featured.name == "AI tokens"
+
+
+def test_feature_action_switches_the_featured_list(admin_client):
+    old = TokenListFactory(slug="ai", name="AI", is_featured=True)
+    new = TokenListFactory(slug="defi", name="DeFi")
+
+    response = run_action(admin_client, LIST_CHANGELIST, "feature_list", [new])
+
+    assert ("success", "“DeFi” is now the featured list.") in messages_of(response)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert new.is_featured
+    assert not old.is_featured
+
+
+def test_feature_action_needs_exactly_one_selected_list(admin_client):
+    old = TokenListFactory(slug="ai", name="AI", is_featured=True)
+    a = TokenListFactory(slug="defi", name="DeFi")
+    b = TokenListFactory(slug="memes", name="Memes")
+
+    response = run_action(admin_client, LIST_CHANGELIST, "feature_list", [a, b])
+
+    assert ("error", "Select exactly one list to feature.") in messages_of(response)
+    assert list(TokenList.objects.filter(is_featured=True)) == [old]
+
+
+# --- Data browsers --------------------------------------------------------------------------
+
+
+def add_snapshots(count: int, start: int = 0) -> None:
+    tokens = [TokenFactory(symbol=f"S{i}") for i in range(start, start + count)]
+    Snapshot.objects.bulk_create(
+        Snapshot(
+            token=token,
+            ts=NOW - timedelta(days=40 * i),
+            source="demo" if i % 2 else "coingecko",
+            price_usd=1.0 + i,
+            market_cap_usd=1e6,
+            volume_24h_usd=1e4,
+        )
+        for i, token in enumerate(tokens, start=start)
+    )
+
+
+def test_snapshot_admin_refuses_add(admin_client):
+    response = admin_client.get(reverse("admin:markets_snapshot_add"))
+
+    assert response.status_code == 403
+
+
+def test_snapshot_admin_refuses_change_and_delete_even_with_permissions(staff_client, tao):
+    snapshot = Snapshot.objects.create(token=tao, ts=NOW, source="demo", price_usd=1.0)
+    change_url = reverse("admin:markets_snapshot_change", args=[snapshot.pk])
+
+    assert staff_client.get(reverse("admin:markets_snapshot_add")).status_code == 403
+    response = staff_client.post(
+        change_url, {"token": tao.pk, "ts_0": "2026-01-01", "ts_1": "00:00", "price_usd": "9"}
+    )
+    assert response.status_code == 403
+    delete_url = reverse("admin:markets_snapshot_delete", args=[snapshot.pk])
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
+    snapshot.refresh_from_db()
+    assert snapshot.price_usd == 1.0
+    # Viewing is still allowed.
+    assert staff_client.get(change_url).status_code == 200
+
+
+def test_snapshot_changelist_query_count_does_not_grow_with_rows(admin_client):
+    add_snapshots(5)
+    few = count_queries(admin_client, SNAPSHOT_CHANGELIST)
+    add_snapshots(45, start=5)
+    many = count_queries(admin_client, SNAPSHOT_CHANGELIST)
+
+    assert many == few
+
+
+def test_snapshot_changelist_filters_by_source(admin_client):
+    add_snapshots(4)
+
+    response = admin_client.get(SNAPSHOT_CHANGELIST, {"source": "demo"})
+
+    assert {s.source for s in response.context["cl"].result_list} == {"demo"}
+
+
+def test_refresh_run_history_lists_runs(admin_client):
+    RefreshRun.objects.create(
+        provider="coingecko",
+        status=RefreshRun.Status.OK,
+        started_at=NOW,
+        finished_at=NOW + timedelta(seconds=12),
+        quotes_stored=40,
+    )
+    RefreshRun.objects.create(
+        provider="demo",
+        status=RefreshRun.Status.FAILED,
+        started_at=NOW - timedelta(hours=1),
+        finished_at=NOW - timedelta(hours=1) + timedelta(seconds=3),
+        error="HTTP 429 Too Many Requests " * 10,
+    )
+
+    response = admin_client.get(RUN_CHANGELIST)
+
+    assert response.status_code == 200
+    runs = list(response.context["cl"].result_list)
+    assert [r.provider for r in runs] == ["coingecko", "demo"]
+    body = response.content.decode()
+    assert "12.0 s" in body
+    assert "HTTP 429 Too Many Requests" in body
+
+
+def test_refresh_runs_cannot_be_added_or_changed(admin_client):
+    run = RefreshRun.objects.create(provider="demo", started_at=NOW)
+
+    assert admin_client.get(reverse("admin:markets_refreshrun_add")).status_code == 403
+    change_url = reverse("admin:markets_refreshrun_change", args=[run.pk])
+    assert admin_client.post(change_url, {"provider": "x"}).status_code == 403
+
+
+def test_only_superusers_can_delete_refresh_runs(admin_client, staff_client):
+    run = RefreshRun.objects.create(provider="demo", started_at=NOW)
+    delete_url = reverse("admin:markets_refreshrun_delete", args=[run.pk])
+
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not RefreshRun.objects.exists()
+
+
+def test_metrics_admins_are_read_only_listings(admin_client, tao):
+    make_metrics(tao)
+
+    response = admin_client.get(reverse("admin:markets_tokenmetrics_changelist"))
+
+    assert response.status_code == 200
+    assert "TAO" in response.content.decode()
+    assert admin_client.get(reverse("admin:markets_tokenmetrics_add")).status_code == 403
+    assert admin_client.get(reverse("admin:markets_listmetrics_changelist")).status_code == 200
