@@ -76,8 +76,11 @@ def beta_corr_btc(token: Series, btc: Series | None) -> tuple[float | None, floa
     end = int(token.t[-1])
     last_day = end // DAY
     first_day = last_day - 29
+    btc = btc.until(end)
+    if len(btc.t) == 0:
+        return None, None
     returns = []
-    for series in (token, btc.until(end)):
+    for series in (token, btc):
         days, closes = daily_closes(series.t, series.p)
         keep = days >= first_day
         returns.append(daily_returns(days[keep], closes[keep]))

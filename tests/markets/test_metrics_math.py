@@ -183,6 +183,8 @@ def test_no_btc_overlap_or_flat_btc_gives_null_beta():
     assert beta_corr_btc(token, None) == (None, None)
     far_past = Series(token.t - 100 * DAY, token.p, token.cap, token.vol)
     assert beta_corr_btc(token, far_past) == (None, None)
+    only_later = Series(token.t + 100 * DAY, token.p, token.cap, token.vol)
+    assert beta_corr_btc(token, only_later) == (None, None)
     flat = daily([0.0] * len(BTC_RETURNS))
     assert beta_corr_btc(token, flat) == (None, None)
 

@@ -1,0 +1,40 @@
+"""Stand-in providers for service and worker tests (no network)."""
+
+from markets.providers.base import ProviderResult, Quote, TransientProviderError
+
+STUB_TS = 1_770_379_200  # 2026-02-06T12:00:00Z
+
+
+class StubProvider:
+    """One fixed quote per token: price 42 $, cap 4.2 G$, volume 420 M$."""
+
+    name = "stub"
+
+    def fetch_latest(self, tokens):
+        quotes = [Quote(t.id, STUB_TS, 42.0, 4.2e9, 4.2e8) for t in tokens]
+        return ProviderResult(quotes=quotes)
+
+    def fetch_history(self, token, *, start, end):
+        hours = range(start - start % 3600 + 3600, end, 3600)
+        quotes = [Quote(token.id, ts, 40.0 + i, None, None) for i, ts in enumerate(hours)]
+        return ProviderResult(quotes=quotes)
+
+
+class FlakyProvider(StubProvider):
+    """Fails transiently ``failures`` times, then behaves like StubProvider."""
+
+    name = "flaky"
+
+    def __init__(self, failures: int):
+        self.failures = failures
+        self.calls = 0
+
+    def fetch_latest(self, tokens):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise TransientProviderError("503 from upstream")
+        return super().fetch_latest(tokens)
+
+
+def stub_provider():
+    return StubProvider()
