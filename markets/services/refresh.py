@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils import timezone
@@ -35,6 +37,20 @@ def _run_finish(run: RefreshRun, *, status: str, error: str = "") -> RefreshRun:
     return run
 
 
+@contextmanager
+def _provider_used(provider: PriceProvider | None) -> Iterator[PriceProvider]:
+    """The given provider, or the configured one, closed after use if we built it."""
+    if provider is not None:
+        yield provider
+        return
+    built = provider_get()
+    try:
+        yield built
+    finally:
+        if close := getattr(built, "close", None):
+            close()
+
+
 def prices_refresh(*, provider: PriceProvider | None = None, recompute: bool = True) -> RefreshRun:
     """One refresh of every active token; a second one while the first runs is skipped.
 
@@ -42,7 +58,11 @@ def prices_refresh(*, provider: PriceProvider | None = None, recompute: bool = T
     because of a transient error, that error is raised (after recording the run) so the
     Celery task retries it.
     """
-    provider = provider or provider_get()
+    with _provider_used(provider) as used:
+        return _refresh_once(used, recompute=recompute)
+
+
+def _refresh_once(provider: PriceProvider, *, recompute: bool) -> RefreshRun:
     run = RefreshRun.objects.create(
         provider=provider.name, kind=RefreshRun.Kind.REFRESH, started_at=timezone.now()
     )
@@ -92,7 +112,11 @@ def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = N
     if days < 1 or days > 3650:
         raise ValueError("days must be between 1 and 3650")
     token = Token.objects.get(symbol=symbol.upper())
-    provider = provider or provider_get()
+    with _provider_used(provider) as used:
+        return _backfill_once(token, days, used)
+
+
+def _backfill_once(token: Token, days: int, provider: PriceProvider) -> RefreshRun:
     now = timezone.now()
     run = RefreshRun.objects.create(
         provider=provider.name, kind=RefreshRun.Kind.BACKFILL, started_at=now, tokens_requested=1
@@ -102,7 +126,7 @@ def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = N
         result = provider.fetch_history(_token_refs(Token.objects.filter(pk=token.pk))[0],
                                         start=end - days * 86_400, end=end)  # fmt: skip
     except ProviderError as exc:
-        _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{symbol}: {exc}")
+        _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{token.symbol}: {exc}")
         raise
     ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
     run.quotes_stored = ingested.stored
