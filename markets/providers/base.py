@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 MAX_PRICE_USD = 1e9
 MAX_CAP_OR_VOLUME_USD = 1e14
 MIN_EPOCH = 1_230_768_000  # 2009-01-01, before any token here existed
+MAX_EPOCH = 4_102_444_800  # 2100-01-01
 
 
 class ProviderError(Exception):
@@ -86,7 +87,7 @@ def quote_check(
         epoch = int(ts)  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
         return None, f"bad timestamp: {ts!r}"
-    if epoch < MIN_EPOCH or epoch > 4_102_444_800:  # 2100-01-01
+    if not MIN_EPOCH <= epoch < MAX_EPOCH:
         return None, f"timestamp out of range: {ts!r}"
     if price is None or price == "":
         return None, "missing price"

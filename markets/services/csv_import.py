@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from markets.models import RefreshRun, Token
-from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_PRICE_USD, Quote
+from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH, Quote
 from markets.services.ingest import snapshot_ingest
 from markets.services.metrics import metrics_recompute
 
@@ -55,7 +55,10 @@ def _timestamp(raw: str) -> int:
         raise ValueError(f"timestamp {raw!r} is not ISO 8601") from None
     if moment.tzinfo is None:
         raise ValueError(f"timestamp {raw!r} needs a time zone")
-    return int(moment.timestamp())
+    epoch = int(moment.timestamp())
+    if not MIN_EPOCH <= epoch < MAX_EPOCH:
+        raise ValueError(f"timestamp {raw!r} is out of range (2009 to 2099)")
+    return epoch
 
 
 def _amount(raw: str, name: str, *, required: bool, limit: float) -> float | None:

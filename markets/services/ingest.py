@@ -10,7 +10,13 @@ import numpy as np
 from django.db import connection, transaction
 
 from markets.models import Snapshot
-from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_PRICE_USD, MIN_EPOCH, Quote
+from markets.providers.base import (
+    MAX_CAP_OR_VOLUME_USD,
+    MAX_EPOCH,
+    MAX_PRICE_USD,
+    MIN_EPOCH,
+    Quote,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +75,7 @@ def quotes_valid_mask(columns: QuoteColumns) -> np.ndarray:
     for amounts in (cap, vol):
         known = ~np.isnan(amounts)
         ok &= ~known | (np.isfinite(amounts) & (amounts >= 0) & (amounts <= MAX_CAP_OR_VOLUME_USD))
-    ok &= (columns.ts >= MIN_EPOCH) & (columns.ts < 4_102_444_800)
+    ok &= (columns.ts >= MIN_EPOCH) & (columns.ts < MAX_EPOCH)
     return ok
 
 

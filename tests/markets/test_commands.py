@@ -1,0 +1,231 @@
+"""Management commands: seed_demo, metrics, compute_metrics, refresh_prices, backfill."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from markets.demo_episode import HOURS, TOKENS
+from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
+from markets.providers.base import Quote
+from markets.selectors import LIST_METRIC_FIELDS, TOKEN_METRIC_FIELDS
+from markets.services.demo import demo_seed
+from markets.services.ingest import snapshot_ingest
+from markets.services.metrics import metrics_recompute
+from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
+
+pytestmark = pytest.mark.django_db
+
+END = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
+HOUR = 3600
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def hourly(token: Token, *, hours: int, last_price: float, end: datetime = END) -> list[Quote]:
+    """``hours`` hourly quotes of a token rising 0.1 % an hour up to ``last_price`` at ``end``."""
+    stop = int(end.timestamp())
+    return [
+        Quote(token.pk, stop - h * HOUR, last_price / 1.001**h, last_price * 1e6 / 1.001**h, 5e6)
+        for h in range(hours)
+    ]
+
+
+@pytest.fixture
+def market(tao, btc):
+    """TAO and NEAR (list "ai"), BTC, an inactive OLD token; two days of hourly quotes each."""
+    near = TokenFactory(symbol="NEAR", name="NEAR Protocol")
+    old = TokenFactory(symbol="OLD", name="Retired", is_active=False)
+    ai = TokenListFactory(slug="ai", name="AI tokens")
+    MembershipFactory(token_list=ai, token=tao, position=0)
+    MembershipFactory(token_list=ai, token=near, position=1)
+    prices = {tao: 164.0, near: 1.12, btc: 63_450.0, old: 2.0}
+    quotes = [
+        q for token, price in prices.items() for q in hourly(token, hours=48, last_price=price)
+    ]
+    snapshot_ingest(quotes=quotes, source="test")
+    metrics_recompute(token_ids=[t.pk for t in prices])
+    return {"TAO": tao, "NEAR": near, "BTC": btc, "OLD": old}
+
+
+# --- seed_demo ----------------------------------------------------------------------------
+
+
+def test_seed_demo_loads_the_episode_and_says_it_is_a_reconstruction():
+    output = run("seed_demo", "--end", "2026-02-06T12:00:00Z")
+
+    snapshots = len(TOKENS) * (HOURS + 1)
+    assert f"{len(TOKENS)} tokens, {snapshots} snapshots" in output
+    assert "ending 2026-02-06T12:00:00+00:00" in output
+    assert "a reconstruction, not market data" in output
+    assert Snapshot.objects.count() == snapshots
+    assert Token.objects.count() == len(TOKENS)
+    tao = TokenMetrics.objects.get(token__symbol="TAO")
+    assert tao.as_of == END
+    assert tao.price_usd == pytest.approx(164)
+    assert tao.change_7d == pytest.approx(-0.2341)
+
+
+def test_seed_demo_if_empty_leaves_existing_data_alone(tao):
+    snapshot_ingest(quotes=[Quote(tao.pk, int(END.timestamp()), 164.0)], source="csv")
+
+    output = run("seed_demo", "--if-empty")
+
+    assert "already exist" in output
+    assert Snapshot.objects.count() == 1
+    assert list(Token.objects.values_list("symbol", flat=True)) == ["TAO"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("yesterday", "is not an ISO 8601 date-time"),
+        ("2026-02-06T12:00:00", "--end needs a time zone"),
+    ],
+    ids=["a value that is not a date", "a date without a time zone"],
+)
+def test_seed_demo_refuses_an_end_that_is(value, message):
+    with pytest.raises(CommandError, match=message):
+        run("seed_demo", "--end", value)
+    assert not Snapshot.objects.exists()
+    assert not Token.objects.exists()
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+
+def test_metrics_json_prints_every_field_of_every_active_token(market):
+    report = json.loads(run("metrics", "--json"))
+
+    assert set(report) == {"tokens", "lists"}
+    assert list(report["tokens"]) == ["BTC", "NEAR", "TAO"]  # not OLD, which is inactive
+    for payload in report["tokens"].values():
+        assert list(payload) == TOKEN_METRIC_FIELDS
+    assert report["tokens"]["TAO"]["price_usd"] == pytest.approx(164.0)
+    assert report["tokens"]["TAO"]["as_of"] == "2026-02-06T12:00:00Z"
+    assert report["tokens"]["BTC"]["price_usd"] == pytest.approx(63_450.0)
+    assert report["lists"] == {}
+
+
+def test_metrics_prints_the_given_symbols_and_the_list_metrics(market):
+    report = json.loads(run("metrics", "tao", "--list", "ai", "--json"))
+
+    assert list(report["tokens"]) == ["TAO"]
+    assert list(report["lists"]) == ["ai"]
+    ai = report["lists"]["ai"]
+    assert list(ai) == LIST_METRIC_FIELDS
+    assert ai["members_count"] == 2
+    assert ai["total_market_cap_usd"] == pytest.approx(164e6 + 1.12e6)
+    assert ai["as_of"] == "2026-02-06T12:00:00Z"
+
+
+def test_metrics_names_an_unknown_symbol(market):
+    with pytest.raises(CommandError, match="unknown symbol\\(s\\): NOPE"):
+        run("metrics", "TAO", "nope", "--json")
+
+
+def test_metrics_names_an_unknown_list(market):
+    with pytest.raises(CommandError, match="unknown list: crypto-ai"):
+        run("metrics", "--list", "crypto-ai", "--json")
+
+
+# --- compute_metrics ----------------------------------------------------------------------
+
+
+def test_compute_metrics_recreates_the_metrics_of_every_active_token(market):
+    old_metrics = TokenMetrics.objects.get(token=market["OLD"])
+    TokenMetrics.objects.exclude(token=market["OLD"]).delete()
+
+    output = run("compute_metrics")
+
+    assert "Recomputed metrics of 3 tokens" in output
+    assert set(TokenMetrics.objects.values_list("token__symbol", flat=True)) == {
+        "BTC", "NEAR", "TAO", "OLD",
+    }  # fmt: skip
+    assert TokenMetrics.objects.get(token=market["TAO"]).price_usd == pytest.approx(164.0)
+    assert TokenMetrics.objects.get(token=market["OLD"]).computed_at == old_metrics.computed_at
+
+
+def test_compute_metrics_recomputes_only_the_given_symbols(market):
+    TokenMetrics.objects.all().delete()
+
+    output = run("compute_metrics", "btc")
+
+    assert "Recomputed metrics of 1 tokens" in output
+    assert list(TokenMetrics.objects.values_list("token__symbol", flat=True)) == ["BTC"]
+
+
+def test_compute_metrics_refuses_an_unknown_symbol(market):
+    TokenMetrics.objects.all().delete()
+
+    with pytest.raises(CommandError, match="unknown symbol\\(s\\): NOPE"):
+        run("compute_metrics", "TAO", "NOPE")
+    assert not TokenMetrics.objects.exists()
+
+
+# --- refresh_prices and backfill with the demo provider -----------------------------------
+
+
+def test_refresh_prices_stores_one_demo_quote_per_active_token(settings):
+    settings.PRICE_PROVIDER = "demo"
+    with time_machine.travel(at("2026-02-06T15:00:30Z"), tick=False):
+        demo_seed(end=END)
+        Token.objects.filter(symbol="AKT").update(is_active=False)
+        before = Snapshot.objects.count()
+
+        output = run("refresh_prices")
+
+    assert "Refresh ok: 7 stored, 0 rejected" in output
+    assert Snapshot.objects.count() == before + 7
+    now = at("2026-02-06T15:00:00Z")
+    refreshed = set(Snapshot.objects.filter(ts=now).values_list("token__symbol", flat=True))
+    assert refreshed == {t.symbol for t in TOKENS} - {"AKT"}
+    assert TokenMetrics.objects.get(token__symbol="TAO").as_of == now
+    assert TokenMetrics.objects.get(token__symbol="AKT").as_of == END
+    run_row = RefreshRun.objects.get(kind=RefreshRun.Kind.REFRESH)
+    assert (run_row.provider, run_row.status, run_row.quotes_stored) == ("demo", "ok", 7)
+
+
+def test_backfill_stores_hourly_demo_history_of_one_token(settings, tao, btc):
+    settings.PRICE_PROVIDER = "demo"
+    with time_machine.travel(at("2026-02-06T12:30:00Z"), tick=False):
+        output = run("backfill", "tao", "--days", "2")
+
+    assert "Backfill ok: 48 snapshots stored." in output
+    stamps = sorted(Snapshot.objects.filter(token=tao).values_list("ts", flat=True))
+    assert len(stamps) == 48
+    assert stamps[0] == at("2026-02-04T13:00:00Z")
+    assert stamps[-1] == at("2026-02-06T12:00:00Z")
+    assert {(b - a).total_seconds() for a, b in pairwise(stamps)} == {HOUR}
+    assert not Snapshot.objects.filter(token=btc).exists()
+    assert TokenMetrics.objects.get(token=tao).as_of == at("2026-02-06T12:00:00Z")
+
+
+def test_backfill_names_an_unknown_symbol(settings, tao):
+    settings.PRICE_PROVIDER = "demo"
+    with pytest.raises(CommandError, match="unknown symbol NOPE"):
+        run("backfill", "nope", "--days", "2")
+    assert not Snapshot.objects.exists()
+
+
+@pytest.mark.parametrize("days", ["0", "3651", "-1"])
+def test_backfill_refuses_a_number_of_days_out_of_range(settings, tao, days):
+    settings.PRICE_PROVIDER = "demo"
+    with pytest.raises(CommandError, match="--days must be between 1 and 3650"):
+        run("backfill", "TAO", "--days", days)
+    assert not Snapshot.objects.exists()
+    assert not RefreshRun.objects.exists()

@@ -1,0 +1,282 @@
+"""`manage.py import_prices`: the CSV format, atomic failures with line numbers, idempotence."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
+from markets.services.csv_import import CsvImportError, prices_import_csv
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "symbol,timestamp,price_usd,market_cap_usd,volume_24h_usd"
+GOOD_ROW = "TAO,2026-02-06T10:00:00Z,170.5,1636800000,200000000"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write a CSV (header + rows) into tmp_path and return its path."""
+
+    def write(*rows: str, header: str = HEADER, name: str = "prices.csv") -> object:
+        path = tmp_path / name
+        path.write_text("".join(line + "\n" for line in (header, *rows)), encoding="utf-8")
+        return path
+
+    return write
+
+
+def run_import(path, *args: str) -> str:
+    out = io.StringIO()
+    call_command("import_prices", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Snapshot.objects.count(),
+        Token.objects.count(),
+        TokenMetrics.objects.count(),
+        RefreshRun.objects.count(),
+    )
+
+
+def assert_import_fails(path, *fragments: str, args: tuple[str, ...] = ()) -> str:
+    """The command fails naming every fragment, and the database is left as it was."""
+    before = counts()
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path, *args)
+    message = str(excinfo.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    assert counts() == before
+    return message
+
+
+# --- Good files -------------------------------------------------------------------------
+
+
+def test_it_imports_rows_with_z_and_offset_timestamps_stored_in_utc(tao, write_csv):
+    path = write_csv(
+        "TAO,2026-02-06T12:00:00Z,164,1574400000,330000000",
+        "TAO,2026-02-06T12:00:00+01:00,160,1536000000,310000000",
+    )
+
+    output = run_import(path)
+
+    assert "2 rows read, 2 stored" in output
+    rows = dict(Snapshot.objects.filter(token=tao).values_list("ts", "price_usd"))
+    assert rows == {at("2026-02-06T12:00:00Z"): 164.0, at("2026-02-06T11:00:00Z"): 160.0}
+    assert set(Snapshot.objects.values_list("source", flat=True)) == {"csv"}
+
+
+def test_it_stores_empty_cap_and_volume_as_null(tao, write_csv):
+    run_import(write_csv("TAO,2026-02-06T12:00:00Z,164,,"))
+
+    snapshot = Snapshot.objects.get(token=tao)
+    assert snapshot.price_usd == 164.0
+    assert snapshot.market_cap_usd is None
+    assert snapshot.volume_24h_usd is None
+
+
+def test_it_computes_the_metrics_of_the_tokens_it_touched(tao, btc, write_csv):
+    run_import(
+        write_csv(
+            "TAO,2026-02-05T12:00:00Z,183.6,,",
+            "TAO,2026-02-06T12:00:00Z,164,1574400000,330000000",
+        )
+    )
+
+    metrics = TokenMetrics.objects.get(token=tao)
+    assert metrics.price_usd == 164.0
+    assert metrics.as_of == at("2026-02-06T12:00:00Z")
+    assert metrics.market_cap_usd == 1574400000.0
+    assert metrics.change_24h == pytest.approx(164 / 183.6 - 1)
+    assert not TokenMetrics.objects.filter(token=btc).exists()
+
+
+def test_it_stores_nothing_new_when_the_same_file_is_imported_again(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,164,,")
+    run_import(path)
+    stored = list(Snapshot.objects.order_by("ts").values_list("ts", "price_usd"))
+
+    output = run_import(path)
+
+    assert "2 rows read, 0 stored" in output
+    assert list(Snapshot.objects.order_by("ts").values_list("ts", "price_usd")) == stored
+
+
+def test_it_updates_the_one_row_whose_price_changed_on_a_second_import(tao, write_csv):
+    run_import(write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,164,,", name="first.csv"))
+
+    output = run_import(write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,165.5,,", name="second.csv"))
+
+    assert "2 rows read, 1 stored" in output
+    assert Snapshot.objects.count() == 2
+    assert Snapshot.objects.get(ts=at("2026-02-06T12:00:00Z")).price_usd == 165.5
+    assert Snapshot.objects.get(ts=at("2026-02-06T10:00:00Z")).price_usd == 170.5
+    assert TokenMetrics.objects.get(token=tao).price_usd == 165.5
+
+
+def test_it_creates_unknown_tokens_upper_cased_with_create_tokens(tao, write_csv):
+    path = write_csv(GOOD_ROW, "near,2026-02-06T12:00:00Z,1.12,1433600000,")
+
+    output = run_import(path, "--create-tokens")
+
+    assert "created tokens NEAR" in output
+    near = Token.objects.get(symbol="NEAR")
+    assert near.is_active
+    assert list(near.snapshots.values_list("price_usd", flat=True)) == [1.12]
+    assert TokenMetrics.objects.get(token=near).price_usd == 1.12
+    assert not Token.objects.filter(symbol="near").exists()
+
+
+def test_it_stores_the_source_given_on_every_row(tao, write_csv):
+    run_import(write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,164,,"), "--source", "kaiko")
+
+    assert set(Snapshot.objects.values_list("source", flat=True)) == {"kaiko"}
+    run = RefreshRun.objects.get()
+    assert (run.provider, run.kind, run.quotes_stored) == ("kaiko", RefreshRun.Kind.IMPORT, 2)
+
+
+def test_it_accepts_a_byte_order_mark_at_the_start_of_the_file(tao, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text(f"{HEADER}\n{GOOD_ROW}\n", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+    output = run_import(path)
+
+    assert "1 rows read, 1 stored" in output
+    assert Snapshot.objects.get().price_usd == 170.5
+
+
+# --- Bad files: one bad row fails the whole file, with its line and reason ---------------
+
+
+def test_it_rejects_a_wrong_header(tao, write_csv):
+    path = write_csv(GOOD_ROW, header="symbol,time,price,cap,volume")
+    assert_import_fails(path, "line 1", f"the header must be {HEADER}", "nothing was imported")
+
+
+def test_it_rejects_a_malformed_timestamp(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-31T12:00:00Z,164,,")
+    assert_import_fails(path, "line 3", "is not ISO 8601")
+
+
+def test_it_rejects_a_timestamp_without_a_time_zone(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00,164,,")
+    assert_import_fails(path, "line 3", "needs a time zone")
+
+
+def test_it_rejects_a_negative_price(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,-164,,")
+    assert_import_fails(path, "line 3", "price_usd '-164' must be positive")
+
+
+def test_it_rejects_a_nan_price(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,NaN,,")
+    assert_import_fails(path, "line 3", "price_usd 'NaN' is not a finite number")
+
+
+def test_it_rejects_an_empty_price(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,,1574400000,")
+    assert_import_fails(path, "line 3", "price_usd is empty")
+
+
+def test_it_rejects_a_zero_price(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,0,,")
+    assert_import_fails(path, "line 3", "price_usd '0' must be positive")
+
+
+def test_it_rejects_an_absurd_price(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,1e12,,")
+    assert_import_fails(path, "line 3", "price_usd '1e12' is absurdly large")
+
+
+def test_it_rejects_a_negative_volume(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,164,,-5")
+    assert_import_fails(path, "line 3", "volume_24h_usd '-5' must be zero or more")
+
+
+def test_it_rejects_a_row_with_the_wrong_number_of_columns(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,164,")
+    assert_import_fails(path, "line 3", "expected 5 columns, found 4")
+
+
+def test_it_rejects_an_unknown_symbol_at_the_line_of_its_first_row(tao, write_csv):
+    path = write_csv(
+        GOOD_ROW,
+        "TAO,2026-02-06T11:00:00Z,168,,",
+        "NEAR,2026-02-06T11:00:00Z,1.2,,",
+        "NEAR,2026-02-06T12:00:00Z,1.12,,",
+    )
+    assert_import_fails(path, "line 4", "unknown symbol NEAR", "--create-tokens")
+    assert not Token.objects.filter(symbol="NEAR").exists()
+
+
+def test_it_rejects_an_empty_file(tao, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    assert_import_fails(path, "line 1", "the file is empty")
+
+
+def test_it_rejects_a_file_with_only_a_header(tao, write_csv):
+    assert_import_fails(write_csv(), "line 2", "the file has a header but no rows")
+
+
+def test_it_rejects_a_path_it_cannot_read(tao, tmp_path):
+    path = tmp_path / "missing.csv"
+    assert_import_fails(path, "cannot read", str(path))
+
+
+def test_it_rejects_a_file_that_is_not_utf8(tao, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(f"{HEADER}\n{GOOD_ROW}\n".encode() + b"TAO,\xe9t\xe9,1,,\n")
+    assert_import_fails(path, "cannot read")
+
+
+def test_it_stores_nothing_when_a_bad_row_follows_many_good_rows(tao, write_csv):
+    start = int(at("2026-01-01T00:00:00Z").timestamp())
+    good = [
+        f"TAO,{datetime.fromtimestamp(start + h * 3600, UTC).isoformat()},{100 + h},,"
+        for h in range(500)
+    ]
+    path = write_csv(*good, "TAO,2026-02-06T12:00:00Z,-1,,")
+
+    assert_import_fails(path, "line 502", "must be positive")
+    assert not Snapshot.objects.exists()
+    assert not TokenMetrics.objects.exists()
+
+
+def test_it_rejects_an_empty_source(tao, write_csv):
+    assert_import_fails(write_csv(GOOD_ROW), "--source", args=("--source", " "))
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["2001-02-06T12:00:00Z", "2150-02-06T12:00:00Z"], ids=["before 2009", "after 2100"]
+)
+def test_it_rejects_an_out_of_range_timestamp_instead_of_dropping_it(tao, write_csv, timestamp):
+    path = write_csv(GOOD_ROW, f"TAO,{timestamp},164,,")
+    assert_import_fails(path, "line 3", "timestamp")
+
+
+# --- The service ------------------------------------------------------------------------
+
+
+def test_the_service_raises_csv_import_error_with_the_line_and_the_reason(tao):
+    text = f"{HEADER}\n{GOOD_ROW}\n\nTAO,2026-02-06T12:00:00Z,164,-1,\n"
+
+    with pytest.raises(CsvImportError) as excinfo:
+        prices_import_csv(text=text)
+
+    assert excinfo.value.line == 4  # the blank line 3 still counts
+    assert excinfo.value.reason == "market_cap_usd '-1' must be zero or more"
+    assert str(excinfo.value) == "line 4: market_cap_usd '-1' must be zero or more"
+    assert not Snapshot.objects.exists()

@@ -1,0 +1,138 @@
+"""DemoProvider: an offline, deterministic random walk continuing the stored demo prices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import pytest
+import time_machine
+
+from markets.models import RefreshRun, Snapshot, TokenMetrics
+from markets.providers.base import Quote, TokenRef
+from markets.providers.demo import DemoProvider
+from markets.services.ingest import snapshot_ingest
+from markets.services.metrics import metrics_recompute
+from markets.services.refresh import prices_refresh
+from tests.factories import TokenFactory
+
+pytestmark = pytest.mark.django_db
+
+HOUR = 3600
+LAST = datetime(2026, 2, 6, 11, 0, tzinfo=UTC)  # the last stored quote
+CAP, VOLUME = 1_574_400_000.0, 330_000_000.0
+
+
+def epoch(text: str) -> int:
+    return int(datetime.fromisoformat(text).timestamp())
+
+
+def ref(token) -> TokenRef:
+    return TokenRef(token.pk, token.symbol, token.coingecko_id)
+
+
+@pytest.fixture
+def tao_quoted(tao):
+    """TAO with two stored quotes, the last one 164 $ at 11:00 UTC, and its metrics."""
+    last = int(LAST.timestamp())
+    snapshot_ingest(
+        quotes=[
+            Quote(tao.pk, last - HOUR, 160.0, 1_536_000_000.0, VOLUME),
+            Quote(tao.pk, last, 164.0, CAP, VOLUME),
+        ],
+        source="demo",
+    )
+    metrics_recompute(token_ids=[tao.pk])
+    return tao
+
+
+def test_it_continues_from_the_last_price_with_a_small_step(tao_quoted):
+    with time_machine.travel("2026-02-06T12:00:42Z", tick=False):
+        result = DemoProvider().fetch_latest([ref(tao_quoted)])
+
+    assert result.errors == []
+    assert result.rejected == 0
+    [quote] = result.quotes
+    assert quote.token_id == tao_quoted.pk
+    assert quote.ts == epoch("2026-02-06T12:00:00Z")  # the start of the minute
+    assert 164 * 0.9 < quote.price_usd < 164 * 1.1
+    assert quote.price_usd != 164.0
+    # The cap moves with the price; the volume is carried over.
+    assert quote.market_cap_usd == pytest.approx(CAP * quote.price_usd / 164)
+    assert quote.volume_24h_usd == VOLUME
+
+
+def test_it_gives_the_same_quote_for_the_same_minute(tao_quoted):
+    with time_machine.travel("2026-02-06T12:00:05Z", tick=False):
+        first = DemoProvider().fetch_latest([ref(tao_quoted)])
+    with time_machine.travel("2026-02-06T12:00:55Z", tick=False):
+        second = DemoProvider().fetch_latest([ref(tao_quoted)])
+    with time_machine.travel("2026-02-06T12:01:05Z", tick=False):
+        next_minute = DemoProvider().fetch_latest([ref(tao_quoted)])
+
+    assert len(first.quotes) == 1
+    assert first.quotes == second.quotes
+    assert next_minute.quotes[0].price_usd != first.quotes[0].price_usd
+
+
+def test_a_second_refresh_in_the_same_minute_stores_nothing(tao_quoted, btc):
+    snapshot_ingest(quotes=[Quote(btc.pk, int(LAST.timestamp()), 63_450.0)], source="demo")
+    metrics_recompute(token_ids=[btc.pk])
+
+    with time_machine.travel("2026-02-06T12:00:10Z", tick=False):
+        first = prices_refresh(provider=DemoProvider())
+        stored = list(Snapshot.objects.order_by("pk").values_list("ts", "price_usd"))
+        second = prices_refresh(provider=DemoProvider())
+
+    assert (first.status, first.quotes_stored) == (RefreshRun.Status.OK, 2)
+    assert (second.status, second.quotes_stored) == (RefreshRun.Status.OK, 0)
+    assert list(Snapshot.objects.order_by("pk").values_list("ts", "price_usd")) == stored
+    now = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
+    assert TokenMetrics.objects.get(token=tao_quoted).as_of == now
+
+
+def test_it_reports_tokens_without_metrics_as_errors_without_crashing(tao_quoted):
+    near = TokenFactory(symbol="NEAR", name="NEAR Protocol")
+
+    with time_machine.travel("2026-02-06T12:00:00Z", tick=False):
+        result = DemoProvider().fetch_latest([ref(near), ref(tao_quoted)])
+        run = prices_refresh(provider=DemoProvider())
+
+    assert result.errors == ["NEAR: no demo history to continue"]
+    assert [q.token_id for q in result.quotes] == [tao_quoted.pk]
+    assert run.status == RefreshRun.Status.PARTIAL
+    assert run.quotes_stored == 1
+    assert "NEAR: no demo history to continue" in run.error
+    assert not Snapshot.objects.filter(token=near).exists()
+
+
+def test_fetch_history_returns_hourly_quotes_ending_at_the_last_known_price(tao_quoted):
+    end = epoch("2026-02-06T12:30:00Z")
+    start = end - 2 * 86_400
+
+    result = DemoProvider().fetch_history(ref(tao_quoted), start=start, end=end)
+
+    assert result.errors == []
+    assert result.rejected == 0
+    quotes = sorted(result.quotes, key=lambda q: q.ts)
+    stamps = [q.ts for q in quotes]
+    assert len(stamps) == 48
+    assert start <= stamps[0] < start + HOUR
+    assert stamps[-1] == epoch("2026-02-06T12:00:00Z")
+    assert {b - a for a, b in pairwise(stamps)} == {HOUR}
+    assert quotes[-1].price_usd == pytest.approx(164.0)
+    assert all(q.price_usd > 0 and q.token_id == tao_quoted.pk for q in quotes)
+    assert len({q.price_usd for q in quotes}) > 40  # a walk, not a flat line
+    again = DemoProvider().fetch_history(ref(tao_quoted), start=start, end=end)
+    assert again.quotes == result.quotes
+
+
+def test_fetch_history_ends_at_one_dollar_for_a_token_without_metrics(tao):
+    end = epoch("2026-02-06T12:00:00Z")
+
+    result = DemoProvider().fetch_history(ref(tao), start=end - 86_400, end=end)
+
+    quotes = sorted(result.quotes, key=lambda q: q.ts)
+    assert len(quotes) == 25  # both ends fall on the hour
+    assert (quotes[0].ts, quotes[-1].ts) == (end - 86_400, end)
+    assert quotes[-1].price_usd == 1.0
