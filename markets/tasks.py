@@ -20,7 +20,7 @@ def refresh_prices() -> dict:
     from markets.services.refresh import prices_refresh
 
     run = prices_refresh()
-    return {"run": run.pk, "status": run.status, "stored": run.quotes_stored}
+    return {"run": run.pk, "status": str(run.status), "stored": run.quotes_stored}
 
 
 @shared_task(**RETRY)
@@ -28,7 +28,7 @@ def backfill_token(symbol: str, days: int = 90) -> dict:
     from markets.services.refresh import token_backfill
 
     run = token_backfill(symbol=symbol, days=days)
-    return {"run": run.pk, "status": run.status, "stored": run.quotes_stored}
+    return {"run": run.pk, "status": str(run.status), "stored": run.quotes_stored}
 
 
 @shared_task

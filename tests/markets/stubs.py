@@ -2,6 +2,8 @@
 
 from markets.providers.base import ProviderResult, Quote, TransientProviderError
 
+__all__ = ["STUB_TS", "FlakyProvider", "ProviderResult", "Quote", "StubProvider"]
+
 STUB_TS = 1_770_379_200  # 2026-02-06T12:00:00Z
 
 

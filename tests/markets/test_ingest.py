@@ -56,7 +56,7 @@ def test_it_rejects_invalid_values_and_keeps_the_good_rows(tao, price, cap, volu
     bad = Quote(tao.id, T0 + 99 * 3600, price, cap, volume)
     result = snapshot_ingest(quotes=[*quotes(tao, 2), bad], source="test")
     assert (result.stored, result.rejected) == (2, 1)
-    assert not Snapshot.objects.filter(ts__gt="2026-02-07").exists()
+    assert not Snapshot.objects.filter(ts__gt="2026-02-07T00:00:00Z").exists()
 
 
 def test_it_rejects_absurd_timestamps(tao):
