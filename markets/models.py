@@ -71,7 +71,10 @@ class TokenListMembership(models.Model):
 class Snapshot(models.Model):
     """One quote of one token at one instant from one source. Market data are floats."""
 
-    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="snapshots")
+    # No index of its own: unique_snapshot (token, ts, source) starts with the token.
+    token = models.ForeignKey(
+        Token, on_delete=models.CASCADE, related_name="snapshots", db_index=False
+    )
     ts = models.DateTimeField()
     source = models.CharField(max_length=32)
     price_usd = models.FloatField()

@@ -81,9 +81,11 @@ def _load_columns_postgresql(token_ids: list[int]) -> dict[str, np.ndarray]:
         f" WHERE s.ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
         ") TO STDOUT (FORMAT BINARY)"
     )
+    payload = bytearray()
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        payload = b"".join(bytes(chunk) for chunk in copy)
-    body = payload[_COPY_HEADER : len(payload) - _COPY_TRAILER]
+        for chunk in copy:  # psycopg yields about one chunk per row: append, do not join
+            payload += chunk
+    body = memoryview(payload)[_COPY_HEADER : len(payload) - _COPY_TRAILER]
     rows = np.frombuffer(body, dtype=_COPY_ROW)
     return {name: rows[name].astype(rows[name].dtype.newbyteorder("=")) for name in
             ("token_id", "t", "p", "cap", "vol")}  # fmt: skip
