@@ -17,6 +17,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 install: $(STAMP) $(NODE_STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 run: install
 	$(PY) manage.py migrate --noinput
