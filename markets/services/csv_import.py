@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from markets.models import RefreshRun, Token
 from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH, Quote
 from markets.services.ingest import snapshot_ingest
 from markets.services.metrics import metrics_recompute
+from markets.services.refresh import run_record_finished
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
 SYMBOL_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,19}$")
@@ -130,10 +130,8 @@ def prices_import_csv(
         result = snapshot_ingest(quotes=quotes, source=source)
         if result.token_ids:
             metrics_recompute(token_ids=result.token_ids)
-        now = timezone.now()
-        RefreshRun.objects.create(
-            provider=source, kind=RefreshRun.Kind.IMPORT, status=RefreshRun.Status.OK,
-            started_at=now, finished_at=now, tokens_requested=len(symbols),
-            quotes_stored=result.stored,
+        run_record_finished(
+            provider=source, kind=RefreshRun.Kind.IMPORT, tokens=len(symbols),
+            stored=result.stored,
         )  # fmt: skip
     return ImportResult(len(rows), result.stored, missing, result.token_ids)

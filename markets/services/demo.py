@@ -13,6 +13,7 @@ from markets.demo_episode import LISTS, TOKENS, episode_epochs, episode_generate
 from markets.models import RefreshRun, Snapshot, Token, TokenList, TokenListMembership
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.metrics import metrics_recompute
+from markets.services.refresh import run_record_finished
 
 DEMO_SOURCE = "demo"
 
@@ -70,10 +71,8 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
         )
         result = snapshot_ingest(quotes=columns, source=DEMO_SOURCE)
         metrics_recompute(token_ids=[t.pk for t in tokens.values()])
-        now = timezone.now()
-        RefreshRun.objects.create(
-            provider=DEMO_SOURCE, kind=RefreshRun.Kind.SEED, status=RefreshRun.Status.OK,
-            started_at=now, finished_at=now, tokens_requested=len(tokens),
-            quotes_stored=result.stored,
+        run_record_finished(
+            provider=DEMO_SOURCE, kind=RefreshRun.Kind.SEED, tokens=len(tokens),
+            stored=result.stored,
         )  # fmt: skip
     return SeedResult(tokens=len(tokens), snapshots=result.stored, end=end)

@@ -37,6 +37,15 @@ def _run_finish(run: RefreshRun, *, status: str, error: str = "") -> RefreshRun:
     return run
 
 
+def run_record_finished(*, provider: str, kind: str, tokens: int, stored: int) -> RefreshRun:
+    """Record a run that completed in one go (an import or a demo seed)."""
+    now = timezone.now()
+    return RefreshRun.objects.create(
+        provider=provider, kind=kind, status=RefreshRun.Status.OK, started_at=now,
+        finished_at=now, tokens_requested=tokens, quotes_stored=stored,
+    )  # fmt: skip
+
+
 @contextmanager
 def _provider_used(provider: PriceProvider | None) -> Iterator[PriceProvider]:
     """The given provider, or the configured one, closed after use if we built it."""
