@@ -104,6 +104,24 @@ class Snapshot(models.Model):
         return f"{self.token_id} {self.ts:%Y-%m-%d %H:%M} {self.price_usd}"
 
 
+class PriceHourly(models.Model):
+    """Last price of each UTC hour, kept up to date by ingest: the input of value charts."""
+
+    token = models.ForeignKey(
+        Token, on_delete=models.CASCADE, related_name="hourly_closes", db_index=False
+    )
+    hour = models.DateTimeField()
+    close_usd = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "hour"], name="unique_price_hour"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.hour:%Y-%m-%d %H:00} {self.close_usd}"
+
+
 class TokenMetrics(models.Model):
     """Materialised metrics of one token as of its latest snapshot (fractions, not percents)."""
 

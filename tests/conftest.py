@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from tests.factories import TokenFactory
 
@@ -11,3 +12,9 @@ def tao(db):
 @pytest.fixture
 def btc(db):
     return TokenFactory(symbol="BTC", name="Bitcoin", coingecko_id="bitcoin", is_benchmark=True)
+
+
+@pytest.fixture
+def api_client():
+    """A DRF test client (anonymous until you authenticate it)."""
+    return APIClient()

@@ -14,7 +14,7 @@ from django.db import transaction
 from markets.models import RefreshRun, Token
 from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH, Quote
 from markets.services.ingest import snapshot_ingest
-from markets.services.metrics import metrics_recompute
+from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
@@ -128,8 +128,7 @@ def prices_import_csv(
         known.update({t.symbol: t.pk for t in created})
         quotes = [Quote(known[r.symbol], r.ts, r.price, r.cap, r.volume) for r in rows]
         result = snapshot_ingest(quotes=quotes, source=source)
-        if result.token_ids:
-            metrics_recompute(token_ids=result.token_ids)
+        derived_refresh(ingested=result)
         run_record_finished(
             provider=source, kind=RefreshRun.Kind.IMPORT, tokens=len(symbols),
             stored=result.stored,

@@ -10,9 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from markets.demo_episode import LISTS, TOKENS, episode_epochs, episode_generate
-from markets.models import RefreshRun, Snapshot, Token, TokenList, TokenListMembership
+from markets.models import (
+    PriceHourly,
+    RefreshRun,
+    Snapshot,
+    Token,
+    TokenList,
+    TokenListMembership,
+)
 from markets.services.ingest import QuoteColumns, snapshot_ingest
-from markets.services.metrics import metrics_recompute
+from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
 
 DEMO_SOURCE = "demo"
@@ -61,6 +68,7 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
         tokens = _tokens_upsert()
         _lists_upsert(tokens)
         Snapshot.objects.filter(token__in=tokens.values(), source=DEMO_SOURCE).delete()
+        PriceHourly.objects.filter(token__in=tokens.values()).delete()
         ids = np.concatenate([np.full(len(epochs), tokens[s].pk, np.int64) for s in paths])
         columns = QuoteColumns(
             token_id=ids,
@@ -70,7 +78,7 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
             volume_24h_usd=np.concatenate([p.volume_24h for p in paths.values()]),
         )
         result = snapshot_ingest(quotes=columns, source=DEMO_SOURCE)
-        metrics_recompute(token_ids=[t.pk for t in tokens.values()])
+        derived_refresh(ingested=result)
         run_record_finished(
             provider=DEMO_SOURCE, kind=RefreshRun.Kind.SEED, tokens=len(tokens),
             stored=result.stored,

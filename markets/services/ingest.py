@@ -66,6 +66,8 @@ class IngestResult:
     stored: int  # inserted or changed rows; a re-sent identical quote is not counted
     rejected: int
     token_ids: frozenset[int]
+    ts_min: int | None = None  # time span of the stored quotes (epoch seconds)
+    ts_max: int | None = None
 
 
 def quotes_valid_mask(columns: QuoteColumns) -> np.ndarray:
@@ -94,9 +96,9 @@ def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> I
             stored = _upsert_postgresql(good, source)
         else:
             stored = _upsert_generic(good, source)
-    return IngestResult(
-        len(columns), stored, rejected, frozenset(np.unique(good.token_id).tolist())
-    )
+    token_ids = frozenset(np.unique(good.token_id).tolist())
+    ts_min, ts_max = int(good.ts.min()), int(good.ts.max())
+    return IngestResult(len(columns), stored, rejected, token_ids, ts_min, ts_max)
 
 
 def _dedupe(columns: QuoteColumns) -> QuoteColumns:

@@ -26,6 +26,8 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
+from markets.services.hourly import price_hourly_refresh
+from markets.services.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +140,14 @@ def _token_row(token_id: int, values: dict, now: datetime) -> TokenMetrics:
     fields = dict(values, as_of=_epoch_to_dt(values["as_of"]))
     fields["ath_at"] = _epoch_to_dt(values["ath_at"])
     return TokenMetrics(token_id=token_id, computed_at=now, **fields)
+
+
+def derived_refresh(*, ingested: IngestResult) -> int:
+    """Everything derived from snapshots, after new quotes: hourly closes, then metrics."""
+    if not ingested.token_ids:
+        return 0
+    price_hourly_refresh(token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max)
+    return metrics_recompute(token_ids=ingested.token_ids)
 
 
 def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:

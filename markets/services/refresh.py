@@ -15,7 +15,7 @@ from markets.providers import provider_get
 from markets.providers.base import PriceProvider, ProviderError, TokenRef, TransientProviderError
 from markets.services.ingest import snapshot_ingest
 from markets.services.locks import lock_held
-from markets.services.metrics import metrics_recompute
+from markets.services.metrics import derived_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +96,8 @@ def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool
     ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
     run.quotes_stored = ingested.stored
     run.quotes_rejected = result.rejected + ingested.rejected
-    if ingested.token_ids and recompute:
-        metrics_recompute(token_ids=ingested.token_ids)
+    if recompute:
+        derived_refresh(ingested=ingested)
     error = "; ".join(result.errors)
     if not result.errors:
         status = RefreshRun.Status.OK
@@ -140,7 +140,6 @@ def _backfill_once(token: Token, days: int, provider: PriceProvider) -> RefreshR
     ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
     run.quotes_stored = ingested.stored
     run.quotes_rejected = result.rejected + ingested.rejected
-    if ingested.token_ids:
-        metrics_recompute(token_ids=ingested.token_ids)
+    derived_refresh(ingested=ingested)
     status = RefreshRun.Status.PARTIAL if result.errors else RefreshRun.Status.OK
     return _run_finish(run, status=status, error="; ".join(result.errors))

@@ -1,0 +1,135 @@
+"""Query parameters of the read API: validation (400 naming the parameter) and OpenAPI docs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
+from rest_framework import serializers
+
+from markets.api.pagination import SnapshotCursorPagination
+from markets.selectors import TOKEN_ORDERING_FIELDS
+
+ORDERINGS = [prefix + name for name in TOKEN_ORDERING_FIELDS for prefix in ("", "-")]
+INTERVALS = ["raw", "1h", "1d"]
+DEFAULT_SPAN = timedelta(days=7)
+INSTANT_HELP = (
+    "ISO 8601 date (2026-02-01) or date-time (2026-02-01T12:00:00Z, +01:00 offsets allowed); "
+    "a date-time without offset is UTC."
+)
+
+
+def instant_parse(value: str, *, end_of_day: bool = False) -> datetime:
+    """An aware UTC datetime from an ISO 8601 date or date-time; a date means its first (or,
+    with ``end_of_day``, its last) microsecond. Raises ValueError."""
+    value = value.strip()
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"out of range: {value}") from None
+
+
+class InstantField(serializers.Field):
+    default_error_messages = {"invalid": "Not an ISO 8601 date or date-time: {value!r}."}
+
+    def __init__(self, *, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return instant_parse(str(data), end_of_day=self.end_of_day)
+        except ValueError:
+            self.fail("invalid", value=str(data)[:100])
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class TokenListParams(serializers.Serializer):
+    list = serializers.SlugField(required=False, max_length=50)
+    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="symbol")
+
+
+class SnapshotParams(serializers.Serializer):
+    """since <= ts <= until; by default the 7 days up to now (or up to ``until``)."""
+
+    since = InstantField(required=False)
+    until = InstantField(required=False, end_of_day=True)
+    interval = serializers.ChoiceField(choices=INTERVALS, required=False, default="raw")
+
+    def validate(self, attrs):
+        until = attrs.get("until") or timezone.now()
+        since = attrs.get("since")
+        if since is None:
+            try:
+                since = until - DEFAULT_SPAN
+            except OverflowError:
+                since = datetime.min.replace(tzinfo=UTC)
+        if since > until:
+            raise serializers.ValidationError({"since": ["Must not be after until."]})
+        return {**attrs, "since": since, "until": until}
+
+
+LIST_PARAM = OpenApiParameter(
+    "list",
+    OpenApiTypes.STR,
+    description="Only the members of this public list (its slug).",
+    examples=[OpenApiExample("AI tokens", value="ai")],
+)
+ORDERING_PARAM = OpenApiParameter(
+    "ordering",
+    OpenApiTypes.STR,
+    enum=ORDERINGS,
+    default="symbol",
+    description="A metric name, symbol or name; '-' first for descending. Missing values come "
+    "last either way; ties go by symbol.",
+)
+SNAPSHOT_PARAMS = [
+    OpenApiParameter(
+        "since",
+        OpenApiTypes.STR,
+        description=f"Start (inclusive). {INSTANT_HELP} Default: 7 days before until.",
+        examples=[OpenApiExample("A date", value="2026-02-05")],
+    ),
+    OpenApiParameter(
+        "until",
+        OpenApiTypes.STR,
+        description=f"End (inclusive; a date means its whole day). {INSTANT_HELP} Default: now.",
+        examples=[OpenApiExample("A date-time", value="2026-02-06T12:00:00Z")],
+    ),
+    OpenApiParameter(
+        "interval",
+        OpenApiTypes.STR,
+        enum=INTERVALS,
+        default="raw",
+        description="raw: every snapshot; 1h / 1d: OHLC buckets of UTC hours / days.",
+    ),
+    OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=["json", "csv"],
+        default="json",
+        description="csv streams every row of the range as CSV (header first), unpaginated.",
+    ),
+    OpenApiParameter(
+        "cursor", OpenApiTypes.STR, description="Page cursor, from the next/previous links."
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": SnapshotCursorPagination.max_page_size},
+        default=SnapshotCursorPagination.page_size,
+        description=f"Rows per page (1 to {SnapshotCursorPagination.max_page_size}).",
+    ),
+]

@@ -1,0 +1,86 @@
+"""Pagination that says 400 (naming the parameter) to a bad page, page size or cursor."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+
+def _positive_int(value: str, *, name: str, maximum: int | None = None) -> int:
+    if not (value.isascii() and value.isdigit()):
+        number = 0
+    else:  # absurdly long numbers are simply large (int() refuses over 4300 digits)
+        number = int(value) if len(value) <= 18 else 10**18
+    if number < 1:
+        raise ValidationError({name: ["A positive integer is required."]})
+    if maximum is not None and number > maximum:
+        raise ValidationError({name: [f"Ensure this value is less than or equal to {maximum}."]})
+    return number
+
+
+class StrictPageSizeMixin:
+    page_size_query_param = "page_size"
+    max_page_size: int
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        return _positive_int(value, name=self.page_size_query_param, maximum=self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if parameter["name"] == self.page_size_query_param:
+                schema.update(minimum=1, maximum=self.max_page_size, default=self.page_size)
+                parameter["description"] = f"Results per page (1 to {self.max_page_size})."
+            elif schema.get("type") == "integer":
+                schema["minimum"] = 1
+        return parameters
+
+
+class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
+    """``?page=`` (1-based) and ``?page_size=`` (up to 200); a page past the end is a 404."""
+
+    page_size = 50
+    max_page_size = 200
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param, "1")
+        if value in self.last_page_strings:
+            return value
+        return _positive_int(value, name=self.page_query_param)
+
+
+class SnapshotCursorPagination(StrictPageSizeMixin, CursorPagination):
+    """Cursor pages in time order (``?cursor=`` from ``next``/``previous``), up to 1000 rows."""
+
+    page_size = 1000
+    max_page_size = 1000
+    ordering = ("ts", "source")
+    template = None
+
+    def decode_cursor(self, request):
+        invalid = ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise invalid from None
+        if cursor is not None and cursor.position is not None:
+            # The position goes into a query: it must be a time the database can take.
+            try:
+                position = parse_datetime(cursor.position)
+                if position is None or position.tzinfo is None:
+                    raise ValueError(cursor.position)
+                position.astimezone(UTC)
+            except (ValueError, OverflowError):
+                raise invalid from None
+        return cursor
+
+
+class BucketCursorPagination(SnapshotCursorPagination):
+    ordering = ("bucket",)

@@ -1,0 +1,164 @@
+"""Output shapes of the read API. Metric names are exactly those of DESIGN.md."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from markets.models import ListMetrics, Token, TokenList, TokenMetrics
+from markets.selectors import LIST_METRIC_FIELDS, TOKEN_METRIC_FIELDS
+
+
+class TokenMetricsSerializer(serializers.ModelSerializer):
+    """Metrics as of the token's latest snapshot; ratios are fractions (-0.2341 = -23.41 %)."""
+
+    class Meta:
+        model = TokenMetrics
+        fields = TOKEN_METRIC_FIELDS
+        read_only_fields = fields
+
+
+class ListMetricsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ListMetrics
+        fields = LIST_METRIC_FIELDS
+        read_only_fields = fields
+
+
+class ListMetricsWithSeriesSerializer(ListMetricsSerializer):
+    cap_series = serializers.SerializerMethodField(
+        help_text="Hourly total market cap: [[epoch seconds, US dollars], …]."
+    )
+
+    class Meta(ListMetricsSerializer.Meta):
+        fields = [*LIST_METRIC_FIELDS, "cap_series"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        }
+    )
+    def get_cap_series(self, metrics: ListMetrics) -> list:
+        return metrics.cap_series or []
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:token-detail", lookup_field="symbol", lookup_url_kwarg="symbol"
+    )
+    # A missing metrics row (not computed yet) gives null.
+    metrics = TokenMetricsSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Token
+        fields = ["symbol", "name", "coingecko_id", "is_benchmark", "url", "metrics"]
+        read_only_fields = fields
+
+
+class CuratedListRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:list-detail", lookup_field="slug", lookup_url_kwarg="slug"
+    )
+
+    class Meta:
+        model = TokenList
+        fields = ["slug", "name", "url"]
+        read_only_fields = fields
+
+
+class TokenDetailSerializer(TokenSerializer):
+    lists = CuratedListRefSerializer(many=True, read_only=True, help_text="Public lists only.")
+    snapshots_url = serializers.HyperlinkedIdentityField(
+        view_name="api:token-snapshots", lookup_field="symbol", lookup_url_kwarg="symbol"
+    )
+
+    class Meta(TokenSerializer.Meta):
+        fields = [*TokenSerializer.Meta.fields, "lists", "snapshots_url"]
+        read_only_fields = fields
+
+
+class CuratedListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:list-detail", lookup_field="slug", lookup_url_kwarg="slug"
+    )
+    members_count = serializers.IntegerField(source="members_total", read_only=True)
+    metrics = ListMetricsSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TokenList
+        fields = ["slug", "name", "description", "is_featured", "members_count", "url", "metrics"]
+        read_only_fields = fields
+
+
+class MemberSerializer(TokenSerializer):
+    position = serializers.IntegerField(read_only=True)
+
+    class Meta(TokenSerializer.Meta):
+        fields = ["position", *TokenSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+class CuratedListDetailSerializer(CuratedListSerializer):
+    members = serializers.SerializerMethodField(help_text="In the list's order.")
+    members_count = serializers.SerializerMethodField()
+    metrics = ListMetricsWithSeriesSerializer(read_only=True, allow_null=True)
+
+    class Meta(CuratedListSerializer.Meta):
+        fields = [*CuratedListSerializer.Meta.fields, "members"]
+        read_only_fields = fields
+
+    def get_members_count(self, token_list: TokenList) -> int:
+        return len(token_list.memberships.all())
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, token_list: TokenList) -> list:
+        members = []
+        for membership in token_list.memberships.all():
+            membership.token.position = membership.position
+            members.append(membership.token)
+        return MemberSerializer(members, many=True, context=self.context).data
+
+
+class SnapshotSerializer(serializers.Serializer):
+    """One stored quote (interval=raw)."""
+
+    ts = serializers.DateTimeField()
+    price_usd = serializers.FloatField()
+    market_cap_usd = serializers.FloatField(allow_null=True)
+    volume_24h_usd = serializers.FloatField(allow_null=True)
+    source = serializers.CharField()
+
+
+class SnapshotBucketSerializer(serializers.Serializer):
+    """One UTC hour or day (interval=1h / 1d) of the snapshots inside the requested range."""
+
+    ts = serializers.DateTimeField(source="bucket", help_text="Start of the bucket.")
+    open = serializers.FloatField(help_text="Price of the first snapshot.")
+    high = serializers.FloatField()
+    low = serializers.FloatField()
+    close = serializers.FloatField(help_text="Price of the last snapshot.")
+    market_cap_usd = serializers.FloatField(
+        source="last_market_cap_usd", allow_null=True, help_text="Of the last snapshot."
+    )
+    volume_24h_usd = serializers.FloatField(
+        source="last_volume_24h_usd", allow_null=True, help_text="Of the last snapshot."
+    )
+    count = serializers.IntegerField(help_text="Snapshots in the bucket.")
+
+
+class SnapshotPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
+    results = PolymorphicProxySerializer(
+        component_name="SnapshotOrBucket",
+        serializers=[SnapshotSerializer, SnapshotBucketSerializer],
+        resource_type_field_name=None,
+        many=True,
+    )
+
+
+# CSV columns: the JSON field names, in order, and the row keys they come from.
+SNAPSHOT_CSV = [(name, name) for name in SnapshotSerializer().fields]
+BUCKET_CSV = [(name, field.source) for name, field in SnapshotBucketSerializer().fields.items()]

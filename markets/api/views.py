@@ -1,0 +1,233 @@
+"""Read API: tokens, their snapshots, curated lists; plus the token login. Reads via selectors."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import generics, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from markets import selectors
+from markets.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
+from markets.api.filters import (
+    LIST_PARAM,
+    ORDERING_PARAM,
+    SNAPSHOT_PARAMS,
+    SnapshotParams,
+    TokenListParams,
+)
+from markets.api.pagination import (
+    ApiPageNumberPagination,
+    BucketCursorPagination,
+    SnapshotCursorPagination,
+)
+from markets.api.renderers import CSVRenderer, csv_response
+from markets.api.serializers import (
+    BUCKET_CSV,
+    SNAPSHOT_CSV,
+    CuratedListDetailSerializer,
+    CuratedListSerializer,
+    SnapshotBucketSerializer,
+    SnapshotPageSerializer,
+    SnapshotSerializer,
+    TokenDetailSerializer,
+    TokenSerializer,
+)
+from markets.models import Token, TokenList
+
+SYMBOL_PARAM = OpenApiParameter(
+    "symbol",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Token symbol, any case.",
+    examples=[OpenApiExample("Bittensor", value="TAO")],
+)
+SLUG_PARAM = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Slug of a public list.",
+    examples=[OpenApiExample("AI tokens", value="ai")],
+)
+READ_ERRORS = error_responses(401, 404, 429)
+
+
+def _lookup_key(value: str) -> str:
+    """A path value fit for a lookup: anything a database could choke on is simply unknown."""
+    if "\x00" in value or len(value) > 100:
+        raise NotFound("Not found.")
+    return value
+
+
+def _token_or_404(symbol: str) -> Token:
+    try:
+        return selectors.token_get(symbol=_lookup_key(symbol))
+    except Token.DoesNotExist:
+        raise NotFound(f"No token with symbol {symbol!r}.") from None
+
+
+class ReadView(ApiErrorsMixin, generics.GenericAPIView):
+    renderer_classes = [JSONRenderer]
+    filter_backends: list = []
+
+
+@extend_schema(
+    tags=["tokens"],
+    summary="Active tokens with their metrics",
+    parameters=[LIST_PARAM, ORDERING_PARAM, RETRY_AFTER],
+    responses={200: TokenSerializer(many=True), **error_responses(400, 401, 404, 429)},
+)
+class TokenListView(ReadView, generics.ListAPIView):
+    """Active tokens, each with `metrics` (null until first computed), in pages of 50 by
+    default. Filter by list with `list`, sort with `ordering`."""
+
+    serializer_class = TokenSerializer
+    pagination_class = ApiPageNumberPagination
+
+    def get_queryset(self):
+        params = TokenListParams(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        slug = params.validated_data.get("list")
+        try:
+            return selectors.token_listing(
+                list_slug=slug, ordering=params.validated_data["ordering"]
+            )
+        except TokenList.DoesNotExist:
+            raise ValidationError({"list": [f"No public list {slug!r}."]}) from None
+
+
+@extend_schema(
+    tags=["tokens"],
+    summary="One token with its metrics and lists",
+    parameters=[SYMBOL_PARAM, RETRY_AFTER],
+    responses={200: TokenDetailSerializer, **READ_ERRORS},
+)
+class TokenDetailView(ReadView, generics.RetrieveAPIView):
+    """A token (active or not) with its `metrics` and the public lists it belongs to."""
+
+    serializer_class = TokenDetailSerializer
+
+    def get_object(self):
+        token = _token_or_404(self.kwargs["symbol"])
+        self.check_object_permissions(self.request, token)
+        return token
+
+
+@extend_schema(
+    tags=["tokens"],
+    summary="Price history of a token: raw snapshots or OHLC buckets",
+    description="Rows with since <= ts <= until, oldest first, in cursor pages (follow `next`). "
+    "With interval 1h or 1d each row is a UTC hour or day: open/close are the prices of its "
+    "first/last snapshot, market_cap_usd and volume_24h_usd those of its last one; only "
+    "snapshots inside the range count. `format=csv` (or `Accept: text/csv`) streams all rows "
+    "of the range as CSV with the same columns, header first.",
+    parameters=[SYMBOL_PARAM, *SNAPSHOT_PARAMS, RETRY_AFTER],
+    responses={
+        (200, "application/json"): SnapshotPageSerializer,
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, header first."),
+        **error_responses(400, 401, 404, 429, media_type="application/json"),
+    },
+)
+class TokenSnapshotsView(ReadView):
+    """Stored quotes of a token over a time range, raw or as OHLC buckets; JSON or CSV."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    serializer_class = SnapshotSerializer
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Only snapshot rows stream as CSV: errors (and OPTIONS metadata) stay JSON.
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and isinstance(renderer, CSVRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get(self, request, symbol: str):
+        token = _token_or_404(symbol)
+        params = SnapshotParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        since, until = params.validated_data["since"], params.validated_data["until"]
+        interval = params.validated_data["interval"]
+        if interval == "raw":
+            rows = selectors.snapshot_range(token=token, since=since, until=until)
+            serializer_class, columns = SnapshotSerializer, SNAPSHOT_CSV
+            paginator = SnapshotCursorPagination()
+        else:
+            rows = selectors.snapshot_buckets(
+                token=token, since=since, until=until, interval=interval
+            )
+            serializer_class, columns = SnapshotBucketSerializer, BUCKET_CSV
+            paginator = BucketCursorPagination()
+        if request.accepted_renderer.format == CSVRenderer.format:
+            filename = f"{token.symbol}-snapshots-{interval}.csv"
+            return csv_response(columns, rows.iterator(chunk_size=2000), filename=filename)
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+@extend_schema(
+    tags=["lists"],
+    summary="Public curated lists with their metrics",
+    parameters=[RETRY_AFTER],
+    responses={200: CuratedListSerializer(many=True), **error_responses(400, 401, 404, 429)},
+)
+class CuratedListListView(ReadView, generics.ListAPIView):
+    """Public curated lists (sectors) with their member count and `metrics`."""
+
+    serializer_class = CuratedListSerializer
+    pagination_class = ApiPageNumberPagination
+
+    def get_queryset(self):
+        return selectors.token_list_public_listing()
+
+
+@extend_schema(
+    tags=["lists"],
+    summary="One public list: its members in order, each with metrics, and the list metrics",
+    parameters=[SLUG_PARAM, RETRY_AFTER],
+    responses={200: CuratedListDetailSerializer, **READ_ERRORS},
+)
+class CuratedListDetailView(ReadView, generics.RetrieveAPIView):
+    """A public list: its members in position order, each with `metrics`, and the list's own
+    `metrics` including `cap_series`, the hourly total market cap."""
+
+    serializer_class = CuratedListDetailSerializer
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        try:
+            token_list = selectors.token_list_public_get(slug=_lookup_key(slug))
+        except TokenList.DoesNotExist:
+            raise NotFound(f"No public list {slug!r}.") from None
+        self.check_object_permissions(self.request, token_list)
+        return token_list
+
+
+class TokenKeySerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+@extend_schema(
+    tags=["auth"],
+    summary="Exchange a username and password for an API token",
+    request=AuthTokenSerializer,
+    parameters=[RETRY_AFTER],
+    responses={200: TokenKeySerializer, **error_responses(400, 429)},
+)
+class AuthTokenView(ApiErrorsMixin, ObtainAuthToken):
+    """Returns the user's API token (created on first call). Wrong credentials are a 400."""
+
+    # Credentials come in the body; a stale Authorization header must not get in the way.
+    authentication_classes: list = []
+    # DRF leaves this view unthrottled; password guessing should not be.
+    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES

@@ -1,0 +1,64 @@
+"""POST /api/v1/auth/token/ and token authentication."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.throttling import SimpleRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("api:auth-token")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user(username="alice", password=PASSWORD)
+
+
+def test_a_user_gets_the_same_token_each_time_and_can_use_it(api_client, alice):
+    response = api_client.post(URL, {"username": "alice", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    key = response.json()["token"]
+    again = api_client.post(URL, {"username": "alice", "password": PASSWORD})  # form-encoded
+    assert again.json() == {"token": key}
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api_client.get(reverse("api:token-list"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == alice
+
+
+def test_a_wrong_token_is_refused_with_a_401(api_client, alice):
+    api_client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
+    response = api_client.get(reverse("api:token-list"))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
+
+
+def test_a_wrong_password_is_a_json_400(api_client, alice):
+    response = api_client.post(URL, {"username": "alice", "password": "nope"}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "non_field_errors: Unable to log in with provided credentials."
+    assert list(body["errors"]) == ["non_field_errors"]
+
+
+def test_missing_credentials_are_a_400_naming_each_field(api_client, db):
+    response = api_client.post(URL, {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"username", "password"}
+
+
+def test_a_stale_authorization_header_does_not_block_logging_in(api_client, alice):
+    api_client.credentials(HTTP_AUTHORIZATION="Token expired")
+    response = api_client.post(URL, {"username": "alice", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+
+
+def test_password_guessing_is_throttled(api_client, alice, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
+    for _ in range(3):
+        assert api_client.post(URL, {"username": "alice", "password": "x"}).status_code == 400
+    response = api_client.post(URL, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
