@@ -11,5 +11,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("markets.api.urls")),
+    path("api/v1/", include("watchlists.api.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("watchlists/", include("watchlists.urls")),
     path("", include("markets.urls")),
 ]
