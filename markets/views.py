@@ -1,8 +1,32 @@
-from django.http import JsonResponse
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import F
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from markets.charts import (
+    DEFAULT_RANGE,
+    RANGES,
+    UnknownRange,
+    cap_chart,
+    price_chart,
+    sparklines,
+)
 from markets.health import health_report
+from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
+from markets.selectors import TOKEN_METRIC_FIELDS
+from markets.services.metrics import BTC_SYMBOL
 
 
 @never_cache
@@ -11,3 +35,345 @@ def healthz(request):
     """200 when the database and broker answer and prices are fresh, else 503."""
     report = health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+# --- Labels and definitions shown on the pages ----------------------------------------------
+
+# field -> (short label, definition shown on hover); DESIGN.md "Token metrics".
+METRIC_TEXT = {
+    "as_of": (gettext_lazy("As of"), gettext_lazy("Time of the latest stored price (UTC).")),
+    "price_usd": (gettext_lazy("Price"), gettext_lazy("Price at the latest snapshot.")),
+    "market_cap_usd": (
+        gettext_lazy("Market cap"),
+        gettext_lazy("Market capitalisation at the latest snapshot."),
+    ),
+    "volume_24h_usd": (
+        gettext_lazy("Volume 24h"),
+        gettext_lazy("Amount traded over the last 24 hours."),
+    ),
+    "change_1h": (
+        gettext_lazy("1h"),
+        gettext_lazy("Price change against the price one hour earlier."),
+    ),
+    "change_24h": (
+        gettext_lazy("24h"),
+        gettext_lazy("Price change against the price 24 hours earlier."),
+    ),
+    "change_7d": (
+        gettext_lazy("7d"),
+        gettext_lazy("Price change against the price 7 days earlier."),
+    ),
+    "change_30d": (
+        gettext_lazy("30d"),
+        gettext_lazy("Price change against the price 30 days earlier."),
+    ),
+    "ath_usd": (gettext_lazy("All-time high"), gettext_lazy("Highest stored price.")),
+    "ath_at": (
+        gettext_lazy("All-time high on"),
+        gettext_lazy("When the highest stored price was first reached."),
+    ),
+    "drawdown_from_ath": (
+        gettext_lazy("From ATH"),
+        gettext_lazy("How far the price is below its all-time high: price / ATH - 1."),
+    ),
+    "high_7d_usd": (gettext_lazy("7d high"), gettext_lazy("Highest price of the last 7 days.")),
+    "low_7d_usd": (gettext_lazy("7d low"), gettext_lazy("Lowest price of the last 7 days.")),
+    "high_30d_usd": (
+        gettext_lazy("30d high"),
+        gettext_lazy("Highest price of the last 30 days."),
+    ),
+    "low_30d_usd": (gettext_lazy("30d low"), gettext_lazy("Lowest price of the last 30 days.")),
+    "drawdown_7d": (
+        gettext_lazy("From 7d high"),
+        gettext_lazy("How far the price is below its 7-day high."),
+    ),
+    "drawdown_30d": (
+        gettext_lazy("From 30d high"),
+        gettext_lazy("How far the price is below its 30-day high."),
+    ),
+    "max_drawdown_30d": (
+        gettext_lazy("Max drawdown 30d"),
+        gettext_lazy("Worst fall from a running peak to a later low within the last 30 days."),
+    ),
+    "max_drawdown_90d": (
+        gettext_lazy("Max drawdown 90d"),
+        gettext_lazy("Worst fall from a running peak to a later low within the last 90 days."),
+    ),
+    "turnover": (
+        gettext_lazy("Turnover"),
+        gettext_lazy("24-hour volume divided by market cap."),
+    ),
+    "beta_btc_30d": (
+        gettext_lazy("Beta vs BTC"),
+        gettext_lazy(
+            "Sensitivity to Bitcoin's daily moves over 30 days: 1.5 means it moves "
+            "1.5 times as much as BTC."
+        ),
+    ),
+    "corr_btc_30d": (
+        gettext_lazy("Correlation with BTC"),
+        gettext_lazy("Correlation of daily returns with Bitcoin's over 30 days (-1 to 1)."),
+    ),
+}
+
+# How each metric is displayed: usd, usd_compact, change, pct, pct_plain, num, datetime.
+METRIC_KIND = {
+    "as_of": "datetime", "ath_at": "datetime",
+    "market_cap_usd": "usd_compact", "volume_24h_usd": "usd_compact",
+    "change_1h": "change", "change_24h": "change", "change_7d": "change", "change_30d": "change",
+    "drawdown_from_ath": "pct", "drawdown_7d": "pct", "drawdown_30d": "pct",
+    "max_drawdown_30d": "pct", "max_drawdown_90d": "pct",
+    "turnover": "pct_plain", "beta_btc_30d": "num", "corr_btc_30d": "num",
+}  # fmt: skip
+
+RANGE_LABELS = {
+    "24h": gettext_lazy("24h"),
+    "7d": gettext_lazy("7d"),
+    "30d": gettext_lazy("30d"),
+    "90d": gettext_lazy("90d"),
+    "1y": gettext_lazy("1y"),
+    "all": gettext_lazy("All"),
+}
+
+
+# --- List pages (dashboard and /lists/<slug>/) ------------------------------------------------
+
+# Sort key (the metric's public name) -> ORM path; the whitelist of ?sort= values.
+SORTS = {
+    "position": "position",
+    "symbol": "token__symbol",
+    **{
+        name: f"token__metrics__{name}"
+        for name in (
+            "price_usd", "market_cap_usd", "change_1h", "change_24h", "change_7d", "change_30d",
+            "drawdown_from_ath", "low_7d_usd", "max_drawdown_30d", "volume_24h_usd",
+            "turnover", "beta_btc_30d",
+        )
+    },
+}  # fmt: skip
+DEFAULT_SORT = ("position", "asc")
+
+# Table columns in display order: (sort key or None, label, definition, CSS class).
+MEMBER_COLUMNS = [
+    ("symbol", gettext_lazy("Token"), None, "col-token"),
+    *(
+        (name, METRIC_TEXT[name][0], METRIC_TEXT[name][1], "num")
+        for name in (
+            "price_usd", "change_1h", "change_24h", "change_7d", "change_30d",
+            "drawdown_from_ath", "low_7d_usd", "max_drawdown_30d", "market_cap_usd",
+            "volume_24h_usd", "turnover", "beta_btc_30d",
+        )
+    ),
+    (None, gettext_lazy("7 days"), gettext_lazy("Hourly closes of the last 7 days."), "col-spark"),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str | None
+    label: str
+    title: str | None
+    css: str
+    href: str | None
+    aria_sort: str | None
+    indicator: str
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    token: Token
+    metrics: TokenMetrics | None
+    sparkline: list[float]
+
+
+def _is_partial(request) -> bool:
+    """An htmx swap (not a history restore, which needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _render(request, template: str, partial: str, context: dict):
+    """The page, or only its live partial for an htmx request; cached per both."""
+    name = f"{template}#{partial}" if _is_partial(request) else template
+    response = render(request, name, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _freshness(as_of: datetime | None) -> dict:
+    if as_of is None:
+        return {"as_of": None, "is_stale": False, "is_today": False}
+    now = timezone.now()
+    return {
+        "as_of": as_of,
+        "is_stale": now - as_of > timedelta(seconds=settings.STALE_AFTER_SECONDS),
+        "is_today": as_of.date() == now.date(),
+    }
+
+
+def _sort_from(request) -> tuple[str, str]:
+    key = request.GET.get("sort", "")
+    if key not in SORTS:
+        return DEFAULT_SORT
+    direction = request.GET.get("dir", "asc")
+    return key, direction if direction in ("asc", "desc") else "asc"
+
+
+def _columns(path: str, sort: tuple[str, str]) -> list[Column]:
+    key, direction = sort
+    columns = []
+    for col_key, label, title, css in MEMBER_COLUMNS:
+        active = col_key is not None and col_key == key
+        href = aria = None
+        indicator = ""
+        if col_key is not None:
+            next_dir = "desc" if active and direction == "asc" else "asc"
+            href = f"{path}?{urlencode({'sort': col_key, 'dir': next_dir})}"
+        if active:
+            aria = "ascending" if direction == "asc" else "descending"
+            indicator = "▲" if direction == "asc" else "▼"
+        columns.append(Column(col_key, label, title, css, href, aria, indicator))
+    return columns
+
+
+def _members(token_list: TokenList, sort: tuple[str, str]) -> list[MemberRow]:
+    """Active members with their metrics and sparklines: two queries whatever the size."""
+    key, direction = sort
+    field = F(SORTS[key])
+    order = field.asc(nulls_last=True) if direction == "asc" else field.desc(nulls_last=True)
+    memberships = (
+        TokenListMembership.objects.filter(token_list=token_list, token__is_active=True)
+        .select_related("token__metrics")
+        .order_by(order, "position", "token__symbol")
+    )
+    tokens = [m.token for m in memberships]
+    metrics = {t.pk: getattr(t, "metrics", None) for t in tokens}
+    lines = sparklines(
+        token_ids=[t.pk for t in tokens],
+        ends={pk: m.as_of for pk, m in metrics.items() if m is not None},
+    )
+    return [MemberRow(t, metrics[t.pk], lines.get(t.pk, [])) for t in tokens]
+
+
+def _benchmark() -> dict | None:
+    """BTC and its distance to its 30-day low, for the benchmark card."""
+    btc = Token.objects.select_related("metrics").filter(symbol=BTC_SYMBOL).first()
+    metrics = getattr(btc, "metrics", None) if btc else None
+    if metrics is None:
+        return None
+    above_low = metrics.price_usd / metrics.low_30d_usd - 1 if metrics.low_30d_usd else None
+    return {"token": btc, "metrics": metrics, "above_low_30d": above_low}
+
+
+def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool):
+    sort = _sort_from(request)
+    list_metrics = getattr(token_list, "metrics", None) if token_list else None
+    context = {
+        "token_list": token_list,
+        "list_metrics": list_metrics,
+        "is_dashboard": is_dashboard,
+        "sort": sort,
+        "sort_label": next((label for key, label, *_rest in MEMBER_COLUMNS if key == sort[0]), ""),
+        "columns": _columns(request.path, sort),
+        "members": _members(token_list, sort) if token_list else [],
+        "benchmark": _benchmark(),
+        "freshness": _freshness(list_metrics.as_of if list_metrics else None),
+        "live_url": request.get_full_path(),
+    }
+    if token_list and list_metrics and not _is_partial(request):
+        context["cap_chart"] = cap_chart(cap_series=list_metrics.cap_series)
+    return _render(request, "markets/list.html", "members", context)
+
+
+def _public_lists(*, with_cap_series: bool):
+    """Public lists with their metrics; the hourly cap series only when a chart needs it."""
+    lists = TokenList.objects.filter(is_public=True).select_related("metrics")
+    return lists if with_cap_series else lists.defer("metrics__cap_series")
+
+
+@require_safe
+def dashboard(request):
+    """The featured list, with Bitcoin as benchmark."""
+    lists = _public_lists(with_cap_series=not _is_partial(request))
+    return _list_page(request, lists.filter(is_featured=True).first(), is_dashboard=True)
+
+
+@require_safe
+def list_index(request):
+    lists = _public_lists(with_cap_series=False).order_by("name")
+    return render(request, "markets/list_index.html", {"lists": lists})
+
+
+@require_safe
+def list_detail(request, slug: str):
+    lists = _public_lists(with_cap_series=not _is_partial(request))
+    token_list = lists.filter(slug=slug).first()
+    if token_list is None:
+        raise Http404(_("No public list with this name."))
+    return _list_page(request, token_list, is_dashboard=False)
+
+
+# --- Token page ---------------------------------------------------------------------------
+
+
+def _token_or_404(symbol: str) -> Token:
+    token = (
+        Token.objects.select_related("metrics")
+        .filter(symbol=symbol.upper(), is_active=True)
+        .first()
+    )
+    if token is None:
+        raise Http404(_("Unknown token."))
+    return token
+
+
+def _metric_rows(metrics: TokenMetrics | None) -> list[dict]:
+    return [
+        {
+            "name": name,
+            "label": METRIC_TEXT[name][0],
+            "definition": METRIC_TEXT[name][1],
+            "kind": METRIC_KIND.get(name, "usd"),
+            "value": getattr(metrics, name) if metrics is not None else None,
+        }
+        for name in TOKEN_METRIC_FIELDS
+    ]
+
+
+@require_safe
+def token_detail(request, symbol: str):
+    token = _token_or_404(symbol)
+    metrics = getattr(token, "metrics", None)
+    context = {
+        "token": token,
+        "metrics": metrics,
+        "metric_rows": _metric_rows(metrics),
+        "freshness": _freshness(metrics.as_of if metrics else None),
+        "live_url": request.path,
+        "partial_request": _is_partial(request),
+    }
+    if not _is_partial(request):
+        range_key = request.GET.get("range", DEFAULT_RANGE)
+        range_key = range_key if range_key in RANGES else DEFAULT_RANGE
+        context["range_key"] = range_key
+        context["ranges"] = [(key, RANGE_LABELS[key]) for key in RANGES]
+        context["chart"] = price_chart(token=token, range_key=range_key)
+    return _render(request, "markets/token.html", "live", context)
+
+
+@require_safe
+def token_chart_json(request, symbol: str):
+    """Price and underwater series for one range, at most 1,000 points each."""
+    token = Token.objects.filter(symbol=symbol.upper(), is_active=True).first()
+    if token is None:
+        message = _("Unknown token: %(symbol)s.") % {"symbol": symbol.upper()[:20]}
+        return JsonResponse({"error": message}, status=404)
+    range_key = request.GET.get("range", DEFAULT_RANGE)
+    try:
+        chart = price_chart(token=token, range_key=range_key)
+    except UnknownRange:
+        message = _("Unknown range “%(range)s”; use one of: %(ranges)s.") % {
+            "range": range_key[:20],
+            "ranges": ", ".join(RANGES),
+        }
+        return JsonResponse({"error": message, "ranges": list(RANGES)}, status=400)
+    return JsonResponse(chart)

@@ -1,0 +1,225 @@
+"""Chart-series reads for the market pages: downsampled prices, sparklines, underwater curves.
+
+Everything here reads snapshots and returns plain lists, ready for JSON or an SVG polyline.
+Downsampling happens in the database (last price of each time bucket, one windowed query),
+so a chart costs the same whatever the length of the stored history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from django.db.models import BigIntegerField, F, Func, Max, Min, Q, Value, Window
+from django.db.models.functions import RowNumber
+
+from markets.metrics_math import DAY, HOUR
+from markets.models import Snapshot, Token
+
+MAX_POINTS = 1_000
+# Range key -> span in seconds (None: the whole stored history).
+RANGES: dict[str, int | None] = {
+    "24h": DAY,
+    "7d": 7 * DAY,
+    "30d": 30 * DAY,
+    "90d": 90 * DAY,
+    "1y": 365 * DAY,
+    "all": None,
+}
+DEFAULT_RANGE = "30d"
+SPARKLINE_SECONDS = 7 * DAY
+
+
+class UnknownRange(ValueError):
+    """A chart range key that is not one of RANGES."""
+
+
+class Epoch(Func):
+    """Whole seconds since 1970-01-01 UTC of a datetime expression."""
+
+    arity = 1
+    function = "UNIX_TIMESTAMP"  # MySQL; PostgreSQL and SQLite below
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # The format goes in as a parameter: a literal '%s' would clash with placeholders.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(strftime(%s, {sql}) AS INTEGER)", ("%s", *params)
+
+
+def _dt(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def _iso(epoch: int | None) -> str | None:
+    return None if epoch is None else _dt(epoch).isoformat().replace("+00:00", "Z")
+
+
+def bucket_width(span: int, *, max_points: int = MAX_POINTS) -> int:
+    """Whole seconds per bucket so that [start, start + span] holds at most max_points."""
+    return max(1, span // max_points + 1)
+
+
+def _bucket_lasts(
+    snapshots, *, start: int, width: int, partition: Sequence = ()
+) -> list[tuple[int, ...]]:
+    """(token_id, epoch, price) of the last snapshot of each time bucket (one query)."""
+    epoch = Epoch("ts")
+    bucket = (epoch - Value(start)) / Value(width)
+    rows = (
+        snapshots.annotate(
+            epoch=epoch,
+            bucket_rank=Window(
+                RowNumber(),
+                partition_by=[*partition, bucket],
+                order_by=[F("ts").desc(), F("source").asc()],
+            ),
+        )
+        .filter(bucket_rank=1)
+        .order_by("token_id", "ts")
+        .values_list("token_id", "epoch", "price_usd")
+    )
+    return list(rows)
+
+
+def underwater(prices: Sequence[float] | np.ndarray) -> list[float]:
+    """Drawdown of each price from the running peak before it: p / max(p[..i]) - 1.
+
+    Always <= 0, and exactly 0 where the price makes a new (or equal) high.
+    """
+    p = np.asarray(prices, dtype=np.float64)
+    if len(p) == 0:
+        return []
+    return np.round(p / np.maximum.accumulate(p) - 1.0, 6).tolist()
+
+
+def downsample_last(
+    times: Sequence[int] | np.ndarray,
+    values: Sequence[float] | np.ndarray,
+    *,
+    max_points: int = MAX_POINTS,
+) -> tuple[list[int], list[float]]:
+    """The last (time, value) of each of at most max_points equal time buckets.
+
+    ``times`` must be ascending; a series already short enough comes back unchanged.
+    """
+    t = np.asarray(times, dtype=np.int64)
+    v = np.asarray(values, dtype=np.float64)
+    if len(t) <= max_points:
+        return t.tolist(), v.tolist()
+    bucket = (t - t[0]) // bucket_width(int(t[-1] - t[0]), max_points=max_points)
+    last = np.flatnonzero(np.r_[bucket[1:] != bucket[:-1], True])
+    return t[last].tolist(), v[last].tolist()
+
+
+def price_chart(*, token: Token, range_key: str) -> dict:
+    """Price and underwater series of one token over a range ending at its latest snapshot.
+
+    At most MAX_POINTS points: the last price of each bucket of width span / MAX_POINTS.
+    Two queries (history bounds, then the bucketed prices) whatever the history size.
+    Raises UnknownRange for a key that is not in RANGES.
+    """
+    if range_key not in RANGES:
+        raise UnknownRange(range_key)
+    bounds = Snapshot.objects.filter(token=token).aggregate(first=Min("ts"), last=Max("ts"))
+    payload = {"symbol": token.symbol, "range": range_key, "start": None, "end": None}
+    if bounds["last"] is None:
+        return payload | {"count": 0, "price": [], "underwater": []}
+    end = int(bounds["last"].timestamp())
+    first = int(bounds["first"].timestamp())
+    span = RANGES[range_key]
+    start = first if span is None else max(first, end - span)
+    rows = _bucket_lasts(
+        Snapshot.objects.filter(token=token, ts__gte=_dt(start), ts__lte=bounds["last"]),
+        start=start,
+        width=bucket_width(end - start),
+    )
+    times = [epoch for _, epoch, _ in rows]
+    prices = [price for _, _, price in rows]
+    return payload | {
+        "start": _iso(start),
+        "end": _iso(end),
+        "count": len(times),
+        "price": [[t, p] for t, p in zip(times, prices, strict=True)],
+        "underwater": [[t, d] for t, d in zip(times, underwater(prices), strict=True)],
+    }
+
+
+def sparklines(
+    *, token_ids: Iterable[int], ends: Mapping[int, datetime] | None = None
+) -> dict[int, list[float]]:
+    """token id -> hourly closes over the 7 days before its latest snapshot (one query).
+
+    ``ends`` gives each token's latest snapshot time (e.g. its metrics' ``as_of``); tokens
+    missing from it get no sparkline. Without ``ends`` they are looked up first (one more
+    query of index probes).
+    """
+    ids = list(token_ids)
+    if not ids:
+        return {}
+    if ends is None:
+        ends = latest_snapshot_times(token_ids=ids)
+    windows = Q()
+    for token_id in ids:
+        if (end := ends.get(token_id)) is not None:
+            since = end - timedelta(seconds=SPARKLINE_SECONDS)
+            windows |= Q(token_id=token_id, ts__gte=since, ts__lte=end)
+    if not windows:
+        return {}
+    rows = _bucket_lasts(
+        Snapshot.objects.filter(windows), start=0, width=HOUR, partition=[F("token_id")]
+    )
+    out: dict[int, list[float]] = {}
+    for token_id, _, price in rows:
+        out.setdefault(token_id, []).append(price)
+    return out
+
+
+def latest_snapshot_times(*, token_ids: Iterable[int]) -> dict[int, datetime]:
+    """token id -> time of its newest snapshot (one index probe per token)."""
+    from django.db.models import OuterRef, Subquery
+
+    newest = Snapshot.objects.filter(token=OuterRef("pk")).order_by("-ts").values("ts")[:1]
+    rows = Token.objects.filter(pk__in=list(token_ids)).annotate(newest=Subquery(newest))
+    return {pk: ts for pk, ts in rows.values_list("pk", "newest") if ts is not None}
+
+
+def sparkline_points(values: Sequence[float], *, width: int = 100, height: int = 28) -> str:
+    """SVG polyline ``points`` drawing the values left to right inside width x height."""
+    if len(values) < 2:
+        return ""
+    v = np.asarray(values, dtype=np.float64)
+    low, high = float(v.min()), float(v.max())
+    pad = 2.0
+    scale = (height - 2 * pad) / (high - low) if high > low else 0.0
+    xs = np.linspace(0.0, float(width), len(v))
+    ys = height - pad - (v - low) * scale if scale else np.full(len(v), height / 2)
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+
+
+def cap_chart(*, cap_series: Sequence[Sequence[float]]) -> dict:
+    """A list's total-cap series (ListMetrics.cap_series) downsampled, with its drawdown."""
+    if not cap_series:
+        return {"count": 0, "cap": [], "drawdown": []}
+    t = [int(point[0]) for point in cap_series]
+    caps = [float(point[1]) for point in cap_series]
+    top = int(np.argmax(caps))
+    times, values = downsample_last(t, caps)
+    return {
+        "count": len(times),
+        "peak": caps[top],
+        "peak_at": _dt(t[top]),
+        "last": caps[-1],
+        "drawdown_now": caps[-1] / caps[top] - 1.0 if caps[top] else None,
+        "cap": [[ts, round(v, 2)] for ts, v in zip(times, values, strict=True)],
+        "drawdown": [[ts, d] for ts, d in zip(times, underwater(values), strict=True)],
+    }

@@ -1,0 +1,116 @@
+"""markets.charts: the underwater curve, downsampling, sparklines and the cap chart."""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from markets.charts import (
+    MAX_POINTS,
+    UnknownRange,
+    cap_chart,
+    downsample_last,
+    price_chart,
+    sparkline_points,
+    sparklines,
+    underwater,
+)
+from markets.models import Token, TokenMetrics
+
+
+def test_underwater_is_the_fall_from_the_running_peak():
+    assert underwater([100, 120, 90, 130, 65, 130]) == [0, 0, -0.25, 0, -0.5, 0]
+
+
+def test_underwater_is_never_above_zero_and_zero_at_each_new_high():
+    prices = np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.05, 500)))
+    depths = np.array(underwater(prices))
+    assert (depths <= 0).all()
+    new_high = prices >= np.maximum.accumulate(prices)
+    assert (depths[new_high] == 0).all()
+
+
+def test_underwater_of_nothing_is_nothing():
+    assert underwater([]) == []
+
+
+def test_downsampling_keeps_the_last_value_of_each_time_bucket():
+    times = np.arange(0, 10_000, dtype=np.int64)
+    kept_t, kept_v = downsample_last(times, times * 2.0, max_points=100)
+    assert len(kept_t) == 100
+    assert kept_t[-1] == 9_999
+    assert kept_v == [t * 2.0 for t in kept_t]
+    assert kept_t[:2] == [99, 199]  # buckets of 100 seconds: [0, 99], [100, 199], …
+
+
+def test_a_short_series_is_not_downsampled():
+    assert downsample_last([1, 2, 3], [4.0, 5.0, 6.0]) == ([1, 2, 3], [4.0, 5.0, 6.0])
+
+
+def test_sparkline_points_span_the_box_from_left_to_right():
+    points = [tuple(map(float, p.split(","))) for p in sparkline_points([1, 3, 2]).split()]
+    assert [x for x, _ in points] == [0.0, 50.0, 100.0]
+    ys = [y for _, y in points]
+    assert ys[1] == 2.0 and ys[0] == 26.0  # highest at the top, lowest at the bottom
+
+
+def test_a_flat_sparkline_is_drawn_across_the_middle():
+    assert sparkline_points([5, 5, 5]) == "0.0,14.0 50.0,14.0 100.0,14.0"
+
+
+def test_sparklines_of_many_tokens_take_one_query(seeded):
+    metrics = {m.token_id: m.as_of for m in TokenMetrics.objects.all()}
+
+    with CaptureQueriesContext(connection) as queries:
+        lines = sparklines(token_ids=list(metrics), ends=metrics)
+
+    assert len(queries) == 1
+    assert set(lines) == set(metrics)
+    tao = Token.objects.get(symbol="TAO")
+    assert len(lines[tao.pk]) == 7 * 24 + 1
+    assert lines[tao.pk][-1] == pytest.approx(164)
+    change_7d = TokenMetrics.objects.get(token=tao).change_7d
+    assert lines[tao.pk][-1] / lines[tao.pk][0] - 1 == pytest.approx(change_7d)
+
+
+def test_sparklines_look_up_the_latest_times_when_not_given(seeded):
+    ids = list(Token.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        lines = sparklines(token_ids=ids)
+    assert len(queries) == 2
+    assert all(len(line) == 169 for line in lines.values())
+
+
+def test_sparklines_of_no_tokens_cost_nothing(db):
+    with CaptureQueriesContext(connection) as queries:
+        assert sparklines(token_ids=[]) == {}
+    assert len(queries) == 0
+
+
+def test_a_token_whose_last_price_is_old_gets_its_own_last_week(seeded):
+    tao = Token.objects.get(symbol="TAO")
+    as_of = TokenMetrics.objects.get(token=tao).as_of
+    lines = sparklines(token_ids=[tao.pk], ends={tao.pk: as_of - timedelta(days=30)})
+    assert len(lines[tao.pk]) == 169
+    assert lines[tao.pk][-1] != pytest.approx(164)
+
+
+def test_price_chart_refuses_an_unknown_range(seeded):
+    with pytest.raises(UnknownRange):
+        price_chart(token=Token.objects.get(symbol="TAO"), range_key="5y")
+
+
+def test_the_cap_chart_downsamples_the_hourly_series_and_adds_its_drawdown():
+    series = [[3600 * i, 100.0 + (i % 50) - i / 100] for i in range(2_161)]
+    data = cap_chart(cap_series=series)
+    assert data["count"] <= MAX_POINTS
+    assert data["cap"][-1] == [3600 * 2_160, round(series[-1][1], 2)]
+    assert all(d <= 0 for _, d in data["drawdown"])
+    assert data["peak"] == max(v for _, v in series)
+    assert data["drawdown_now"] == pytest.approx(series[-1][1] / data["peak"] - 1)
+
+
+def test_an_empty_cap_series_gives_an_empty_chart():
+    assert cap_chart(cap_series=[]) == {"count": 0, "cap": [], "drawdown": []}
