@@ -1,5 +1,41 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """The project's user; kept custom from the first migration so it can grow safely."""
+    """The project's user; kept custom from the first migration so it can grow safely.
+
+    People sign in with their email address (django-allauth); ``username`` is filled in by
+    allauth and only used by the admin and ``POST /api/v1/auth/token/``.
+    """
+
+    display_name = models.CharField(
+        _("display name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown to other people instead of your email address."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to follow your browser's language."),
+    )
+    email_notifications = models.BooleanField(
+        _("email notifications"),
+        default=True,
+        help_text=_("Send me alert notifications by email."),
+    )
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to other people: never the email address."""
+        return self.display_name or self.username
+
+
+def user_display(user) -> str:
+    """How allauth names a user in its messages (ACCOUNT_USER_DISPLAY)."""
+    return user.public_name

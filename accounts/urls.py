@@ -1,2 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("profile/api-token/", views.api_token_regenerate, name="api-token-regenerate"),
+    path("delete/", views.account_delete, name="delete"),
+]

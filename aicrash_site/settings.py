@@ -33,9 +33,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "accounts",  # before allauth: its templates override allauth's layout
     "allauth",
     "allauth.account",
-    "accounts",
     "markets",
     "watchlists",
 ]
@@ -75,7 +75,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'aicrash.sqlite3'}")}
+# Seconds a connection is kept for the next requests (0: one per request; production: e.g. 60).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a kept connection that died is replaced
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -107,6 +109,7 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
     "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
 )
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[aicrash] "
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 # allauth's defaults already rate-limit login failures, signups and password resets (cache).
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
@@ -191,6 +194,9 @@ REFRESH_LOCK_SECONDS = env.int("REFRESH_LOCK_SECONDS", default=15 * 60)
 
 # --- Pages -----------------------------------------------------------------------------------
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)  # htmx refresh of live partials
+# Anonymous pages and API payloads are cached until the market data change (markets/cache.py)
+# and at most this long (the bound that matters with a per-process local-memory cache); 0: off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

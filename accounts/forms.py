@@ -1,0 +1,57 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=User._meta.get_field("display_name").max_length,
+        required=False,
+        help_text=_("Shown to other people instead of your email address."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("", _("Follow my browser")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("Pages appear in this language when you are signed in."),
+    )
+    email_notifications = forms.BooleanField(
+        label=_("Email me when my alerts trigger"),
+        required=False,
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data=None) -> "ProfileForm":
+        return cls(
+            data,
+            initial={
+                "display_name": user.display_name,
+                "preferred_language": user.preferred_language,
+                "email_notifications": user.email_notifications,
+            },
+        )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("This is not your password: your account was not deleted."),
+                code="password_incorrect",
+            )
+        return password

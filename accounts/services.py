@@ -1,0 +1,67 @@
+"""Every write on accounts: profile, API token, account deletion."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+
+DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
+
+
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    preferred_language: str,
+    email_notifications: bool,
+) -> User:
+    """Save the profile fields a user edits themselves; raise ValidationError on bad input."""
+    display_name = display_name.strip()
+    if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {"display_name": _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX_LENGTH}}
+        )
+    if preferred_language and preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Unknown language.")})
+    user.display_name = display_name
+    user.preferred_language = preferred_language
+    user.email_notifications = email_notifications
+    user.save(update_fields=["display_name", "preferred_language", "email_notifications"])
+    return user
+
+
+def api_token_get_or_create(*, user: User) -> Token:
+    """The user's REST API token (one per user), created the first time it is asked for."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def api_token_regenerate(*, user: User) -> Token:
+    """Replace the user's API token: the old key stops working at once."""
+    with transaction.atomic():
+        # Serialise concurrent regenerations of the same user's token (the token's user is
+        # unique): the second waits here, then replaces the first one's new token.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def account_delete(*, user: User) -> None:
+    """Delete the user and everything personal they own.
+
+    Personal data hang off the user by foreign keys with ``on_delete=CASCADE`` and go with
+    the row in one transaction: the API token, allauth's email addresses, watchlists (and
+    their positions and alerts), notifications.
+
+    Content meant to outlive its author is not personal data and must not cascade. When
+    discussion comments arrive, reassign them here, before the delete and inside the same
+    transaction (for example to a "deleted user" placeholder, or by nulling the author with
+    ``on_delete=SET_NULL``), so that deleting an account never deletes a discussion.
+    """
+    with transaction.atomic():
+        user.delete()

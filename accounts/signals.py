@@ -1,0 +1,22 @@
+"""Follow the user's preferred language from the moment they sign in."""
+
+from allauth.account.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils import translation
+
+from accounts.language import language_cookie_set
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.preferred_language_on_login")
+def preferred_language_on_login(sender, request, user, response=None, **kwargs) -> None:
+    """Write the language cookie on allauth's post-login response.
+
+    allauth sends ``user_logged_in`` with the response it is about to return (the redirect
+    after signing in), so the cookie can be set here without any middleware. Activating the
+    language also makes allauth's "signed in" message read in that language.
+    """
+    language = getattr(user, "preferred_language", "")
+    if not language or response is None:
+        return
+    language_cookie_set(response, language=language)
+    translation.activate(language)
