@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -18,3 +20,48 @@ def btc(db):
 def api_client():
     """A DRF test client (anonymous until you authenticate it)."""
     return APIClient()
+
+
+# --- Users (healthchecks style): alice owns things, bob and charlie are other users ---------
+
+
+def _user(username: str, **fields):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password="password", **fields
+    )
+
+
+@pytest.fixture
+def alice(db):
+    return _user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    return _user("bob")
+
+
+@pytest.fixture
+def charlie(db):
+    return _user("charlie")
+
+
+@pytest.fixture
+def staff(db):
+    """A staff superuser: for data a user owns, just another user."""
+    return _user("staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Every test starts with an empty cache (cached pages, API payloads, throttle counters).
+
+    A key prefix of its own rather than a flush: with Redis the cache may be shared with
+    other test runs, which a FLUSHDB would disturb and whose entries must not leak in here.
+    """
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }

@@ -1,0 +1,204 @@
+"""/api/v1/watchlists/<id>/items/ and …/items/<SYMBOL>/ for the list's owner."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import TokenFactory
+from tests.watchlists.conftest import TAO_QUOTES, at, lot, prices
+from watchlists import services
+from watchlists.models import Lot, WatchlistItem
+
+
+def items_url(watchlist) -> str:
+    return reverse("watchlists-api:item-list", kwargs={"id": watchlist.pk})
+
+
+def item_url(watchlist, symbol: str) -> str:
+    return reverse("watchlists-api:item-detail", kwargs={"id": watchlist.pk, "symbol": symbol})
+
+
+@pytest.fixture
+def api(client_for, alice):
+    return client_for(alice)
+
+
+@pytest.fixture
+def held(frozen, alice_list, tao, btc):
+    prices(tao, [(at(moment), price) for moment, price in TAO_QUOTES])
+    prices(btc, [(at("2026-02-06T12:00"), 64_000.0)])
+    services.watchlist_add_token(
+        watchlist=alice_list, symbol="TAO", note="Long term",
+        lots=[lot("2", "95", "2026-02-04"), lot("1", "130", "2026-02-05")],
+    )  # fmt: skip
+    services.watchlist_add_token(watchlist=alice_list, symbol="BTC")
+    return alice_list
+
+
+def test_items_come_in_order_with_metrics_lots_and_valuation(api, held):
+    response = api.get(items_url(held))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["count"], body["next"]) == (2, None)
+    tao, btc = body["results"]
+    assert set(tao) == {"symbol", "name", "url", "position", "note", "added_at", "metrics",
+                        "lots", "valuation"}  # fmt: skip
+    assert (tao["symbol"], tao["note"], tao["position"]) == ("TAO", "Long term", 0)
+    assert tao["url"] == f"http://testserver/api/v1/watchlists/{held.pk}/items/TAO/"
+    assert tao["metrics"]["price_usd"] == 99.0
+    assert [(x["quantity"], x["cost_basis_usd"], x["purchased_at"]) for x in tao["lots"]] == [
+        ("2", "95", "2026-02-04"), ("1", "130", "2026-02-05"),
+    ]  # fmt: skip
+    assert tao["valuation"] == {
+        "quantity": "3", "cost_usd": "320.00", "price_usd": 99.0, "value_usd": "297.00",
+        "pnl_usd": "-23.00", "pnl_pct": pytest.approx(-0.071875), "peak_value_usd": "450.00",
+        "drawdown_from_peak": pytest.approx(-0.34), "weight": 1.0,
+    }  # fmt: skip
+    assert btc["lots"] == [] and btc["valuation"]["value_usd"] is None
+    assert btc["valuation"]["price_usd"] == 64_000.0
+
+
+def test_items_are_paginated(api, held):
+    body = api.get(items_url(held), {"page_size": 1, "page": 2}).json()
+    assert [item["symbol"] for item in body["results"]] == ["BTC"]
+    assert api.get(items_url(held), {"page": 3, "page_size": 1}).status_code == 404
+    assert api.get(items_url(held), {"page_size": 0}).json()["errors"] == {
+        "page_size": ["A positive integer is required."]
+    }
+
+
+def test_adding_a_token_by_symbol_in_any_case_with_lots_answers_201(frozen, api, alice_list, tao):
+    payload = {
+        "symbol": "tao",
+        "note": "Dip buy",
+        "lots": [{"quantity": "1.5", "cost_basis_usd": 150, "purchased_at": "2026-02-01"},
+                 {"quantity": 0.5, "cost_basis_usd": "140.125"}],
+    }  # fmt: skip
+    response = api.post(items_url(alice_list), payload, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["symbol"], body["note"]) == ("TAO", "Dip buy")
+    assert [(x["quantity"], x["cost_basis_usd"]) for x in body["lots"]] == [
+        ("1.5", "150"), ("0.5", "140.125"),
+    ]  # fmt: skip
+    assert body["valuation"]["cost_usd"] == "295.06"  # 225 + 70.0625, to the cent
+    assert body["valuation"]["price_usd"] is None  # TAO has no price yet
+
+
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        ({"symbol": "XYZ"}, {"symbol": ["Unknown token symbol 'XYZ'."]}),
+        ({"symbol": ""}, {"symbol": ["Enter a token symbol."]}),
+        ({}, {"symbol": ["This field is required."]}),
+        ({"symbol": "BTC"}, {"symbol": ["BTC is already in this watchlist."]}),
+        ({"symbol": "TAO", "note": "n" * 501}, {"note": ["At most 500 characters (it has 501)."]}),
+        ({"symbol": "TAO", "lots": [{"quantity": "1", "cost_basis_usd": "1"},
+                                    {"quantity": "0", "cost_basis_usd": "1"}]},
+         {"lots[1].quantity": ["The quantity must be greater than 0."]}),
+        ({"symbol": "TAO", "lots": [{"quantity": "1e13", "cost_basis_usd": "-1"}]},
+         {"lots[0].quantity": ["The quantity must be at most 1,000,000,000,000."],
+          "lots[0].cost_basis_usd": ["The cost per unit must be greater than 0."]}),
+        ({"symbol": "TAO", "lots": [{"quantity": "many", "cost_basis_usd": "1"}]},
+         {"lots[0].quantity": ["A valid number is required."]}),
+        ({"symbol": "TAO", "lots": [{"cost_basis_usd": "1"}]},
+         {"lots[0].quantity": ["This field is required."]}),
+        ({"symbol": "TAO", "lots": [{"quantity": "1", "cost_basis_usd": "1e10"}]},
+         {"lots[0].cost_basis_usd": ["The cost per unit must be at most 1,000,000,000."]}),
+        ({"symbol": "TAO", "lots": "all of them"},
+         {"lots": ['Expected a list of items but got type "str".']}),
+    ],
+)  # fmt: skip
+def test_a_bad_item_is_a_400_naming_the_field_and_adds_nothing(
+    api, alice_list, tao, btc, payload, errors
+):
+    services.watchlist_add_token(watchlist=alice_list, symbol="BTC")
+    response = api.post(items_url(alice_list), payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == errors
+    assert list(WatchlistItem.objects.values_list("token__symbol", flat=True)) == ["BTC"]
+    assert not Lot.objects.exists()
+
+
+def test_one_item_is_read_by_symbol_in_any_case(api, held):
+    response = api.get(item_url(held, "tao"))
+    assert response.status_code == 200
+    valuation = response.json()["valuation"]
+    assert valuation["drawdown_from_peak"] == pytest.approx(-0.34)
+    assert valuation["weight"] is None  # a share of the list: only in the list of items
+    assert api.get(item_url(held, "NEAR")).json() == {"detail": "NEAR is not in this watchlist."}
+    assert api.get(item_url(held, "NEAR")).status_code == 404
+
+
+def test_patch_changes_the_note_and_place_of_an_item(api, held):
+    response = api.patch(item_url(held, "BTC"), {"note": " hedge ", "position": 0}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["note"], response.json()["position"]) == ("hedge", 0)
+    symbols = [i["symbol"] for i in api.get(items_url(held)).json()["results"]]
+    assert symbols == ["BTC", "TAO"]
+
+
+def test_patch_replaces_the_lots_or_adds_to_them(api, held):
+    replaced = api.patch(
+        item_url(held, "TAO"), {"lots": [{"quantity": "4", "cost_basis_usd": "100"}]},
+        format="json",
+    ).json()  # fmt: skip
+    assert [x["quantity"] for x in replaced["lots"]] == ["4"]
+    added = api.patch(
+        item_url(held, "TAO"),
+        {"add_lots": [{"quantity": "1", "cost_basis_usd": "90", "purchased_at": None}]},
+        format="json",
+    ).json()
+    assert [x["quantity"] for x in added["lots"]] == ["4", "1"]
+    assert added["valuation"]["cost_usd"] == "490.00"
+    emptied = api.patch(item_url(held, "TAO"), {"lots": []}, format="json").json()
+    assert emptied["lots"] == [] and emptied["valuation"]["quantity"] is None
+
+
+def test_a_bad_patch_of_an_item_is_a_400_and_changes_nothing(api, held):
+    for payload, field in (
+        ({"note": "x", "lots": [{"quantity": "-1", "cost_basis_usd": "1"}]}, "lots[0].quantity"),
+        ({"add_lots": [{"quantity": "1", "cost_basis_usd": "1", "purchased_at": "2030-01-01"}]},
+         "add_lots[0].purchased_at"),
+        ({"lots": [], "add_lots": []}, "non_field_errors"),
+        ({"position": "first"}, "position"),
+    ):  # fmt: skip
+        response = api.patch(item_url(held, "TAO"), payload, format="json")
+        assert response.status_code == 400, payload
+        assert list(response.json()["errors"]) == [field]
+    item = WatchlistItem.objects.get(token__symbol="TAO")
+    assert (item.note, item.lots.count()) == ("Long term", 2)
+
+
+def test_deleting_an_item_answers_204_and_removes_its_lots(api, held):
+    assert api.delete(item_url(held, "tao")).status_code == 204
+    assert api.get(item_url(held, "TAO")).status_code == 404
+    assert not Lot.objects.exists()
+
+
+def test_a_symbol_no_database_could_take_is_a_404(api, alice_list):
+    assert api.get(item_url(alice_list, "X" * 200)).status_code == 404
+    assert api.get(items_url(alice_list) + "TA%00O/").status_code == 404
+
+
+def held_list(owner, name: str, count: int):
+    watchlist = services.watchlist_create(owner=owner, name=name)
+    for n in range(count):
+        token = TokenFactory(symbol=f"{name[0].upper()}{n}")
+        prices(token, [(at("2026-02-06T10:00"), 1.0 + n), (at("2026-02-06T12:00"), 2.0 + n)])
+        services.watchlist_add_token(
+            watchlist=watchlist, symbol=token.symbol, lots=[lot("1", "1", "2026-02-06")]
+        )
+    return watchlist
+
+
+def test_the_items_page_takes_the_same_queries_for_5_or_50_items(frozen, api, alice):
+    counts = []
+    for name, size in (("small", 5), ("large", 50)):
+        watchlist = held_list(alice, name, size)
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(items_url(watchlist), {"page_size": 100})
+        assert len(response.json()["results"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == 4  # the watchlist, items+tokens+metrics, lots, closes

@@ -1,0 +1,216 @@
+"""Watchlists API: owner only. Anonymous requests get 401; another user's list (staff too) is
+a 404, exactly like a missing one. Reads go through the selectors, writes through the services.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from markets.api.errors import RETRY_AFTER, ApiErrorsMixin
+from markets.api.pagination import ApiPageNumberPagination
+from watchlists import selectors, services
+from watchlists.api.errors import READ_ERRORS, WRITE_ERRORS, service_errors, validated
+from watchlists.api.serializers import (
+    ItemCreateSerializer,
+    ItemSerializer,
+    ItemUpdateSerializer,
+    WatchlistCreateSerializer,
+    WatchlistDetailSerializer,
+    WatchlistSerializer,
+    WatchlistUpdateSerializer,
+)
+from watchlists.models import Watchlist, WatchlistItem
+
+ID_PARAM = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 1},
+    OpenApiParameter.PATH,
+    description="Id of one of your watchlists (anyone else's is a 404).",
+)
+SYMBOL_PARAM = OpenApiParameter(
+    "symbol",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Token symbol, any case.",
+    examples=[OpenApiExample("Bittensor", value="TAO")],
+)
+SERIES_PARAM = OpenApiParameter(
+    "series",
+    OpenApiTypes.BOOL,
+    default=False,
+    description="Include value_series, the hourly total value and its drawdown from peak.",
+)
+DELETED = {204: None}
+
+
+class SeriesParams(serializers.Serializer):
+    series = serializers.BooleanField(required=False, default=False)
+
+
+class OwnerApiView(ApiErrorsMixin, generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]  # lots are nested: forms cannot carry them
+    filter_backends: list = []
+    pagination_class = ApiPageNumberPagination
+
+    def get_watchlist(self) -> Watchlist:
+        return selectors.watchlist_get_for_user(user=self.request.user, pk=self.kwargs["id"])
+
+    def get_item(self, watchlist: Watchlist) -> WatchlistItem:
+        return selectors.watchlist_item_get(watchlist=watchlist, symbol=self.kwargs["symbol"])
+
+    def detail_response(self, watchlist: Watchlist, *, series: bool = False, status_code=200):
+        valued = selectors.watchlist_items_with_valuation(watchlist=watchlist)
+        watchlist.totals = valued.totals
+        watchlist.series = valued.series if series else None
+        data = WatchlistDetailSerializer(watchlist, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    def item_response(self, item: WatchlistItem, *, status_code=200):
+        item = selectors.watchlist_item_get(watchlist=item.watchlist, symbol=item.token.symbol)
+        valued = selectors.item_with_valuation(item=item)
+        data = ItemSerializer(valued, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+
+@extend_schema(tags=["watchlists"], parameters=[RETRY_AFTER])
+class WatchlistListView(OwnerApiView):
+    serializer_class = WatchlistSerializer
+
+    @extend_schema(
+        summary="Your watchlists, in your order",
+        responses={200: WatchlistSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        watchlists = selectors.watchlist_list_for_user(user=request.user)
+        page = self.paginate_queryset(watchlists)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Create a watchlist (private, empty, placed last)",
+        description="At most 50 per user; names are unique per user whatever their case.",
+        request=WatchlistCreateSerializer,
+        responses={201: WatchlistDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request):
+        data = validated(WatchlistCreateSerializer(data=request.data))
+        with service_errors():
+            watchlist = services.watchlist_create(owner=request.user, name=data["name"])
+        return self.detail_response(watchlist, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["watchlists"], parameters=[ID_PARAM, RETRY_AFTER])
+class WatchlistDetailView(OwnerApiView):
+    serializer_class = WatchlistDetailSerializer
+
+    @extend_schema(
+        summary="One watchlist with its totals",
+        description="Totals: value, cost, P&L (USD and fraction) and fall from peak value. "
+        "Money is a decimal string rounded to the cent; ratios are fractions.",
+        parameters=[SERIES_PARAM],
+        responses={200: WatchlistDetailSerializer, **READ_ERRORS},
+    )
+    def get(self, request, id: str):
+        params = validated(SeriesParams(data=request.query_params))
+        return self.detail_response(self.get_watchlist(), series=params["series"])
+
+    @extend_schema(
+        summary="Rename, share or unshare, show amounts, or move a watchlist",
+        description="Only the fields sent change; all of them or none. Making a list private "
+        "clears its share_token (old links stop working); making it public again issues a new "
+        "one.",
+        request=WatchlistUpdateSerializer,
+        responses={200: WatchlistDetailSerializer, **WRITE_ERRORS},
+    )
+    def patch(self, request, id: str):
+        watchlist = self.get_watchlist()
+        data = validated(WatchlistUpdateSerializer(data=request.data))
+        with service_errors():
+            services.watchlist_update(watchlist=watchlist, **data)
+        return self.detail_response(watchlist)
+
+    @extend_schema(
+        summary="Delete a watchlist with its items and lots",
+        request=None,
+        responses={**DELETED, **WRITE_ERRORS},
+    )
+    def delete(self, request, id: str):
+        with service_errors():
+            services.watchlist_delete(watchlist=self.get_watchlist())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["watchlists"], parameters=[ID_PARAM, RETRY_AFTER])
+class ItemListView(OwnerApiView):
+    serializer_class = ItemSerializer
+
+    @extend_schema(
+        summary="The tokens of a watchlist with their lots and valuation",
+        description="In the list's order, 50 a page by default. Each item has the token's "
+        "metrics, its lots and the position's valuation (null figures without lots).",
+        responses={200: ItemSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request, id: str):
+        valued = selectors.watchlist_items_with_valuation(watchlist=self.get_watchlist())
+        page = self.paginate_queryset(valued.items)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Add a token, with an optional note and lots",
+        description="At most 500 tokens a list; a token already in the list is refused.",
+        request=ItemCreateSerializer,
+        responses={201: ItemSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, id: str):
+        watchlist = self.get_watchlist()
+        data = validated(ItemCreateSerializer(data=request.data))
+        with service_errors():
+            item = services.watchlist_add_token(
+                watchlist=watchlist, symbol=data["symbol"], note=data["note"],
+                lots=data.get("lots", ()),
+            )  # fmt: skip
+        return self.item_response(item, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["watchlists"], parameters=[ID_PARAM, SYMBOL_PARAM, RETRY_AFTER])
+class ItemDetailView(OwnerApiView):
+    serializer_class = ItemSerializer
+
+    @extend_schema(
+        summary="One token of a watchlist with its lots and valuation",
+        responses={200: ItemSerializer, **READ_ERRORS},
+    )
+    def get(self, request, id: str, symbol: str):
+        return self.item_response(self.get_item(self.get_watchlist()))
+
+    @extend_schema(
+        summary="Change the note or place of a token, replace or add lots",
+        description="Only the fields sent change; all of them or none. `lots` replaces every "
+        "lot, `add_lots` adds to them.",
+        request=ItemUpdateSerializer,
+        responses={200: ItemSerializer, **WRITE_ERRORS},
+    )
+    def patch(self, request, id: str, symbol: str):
+        item = self.get_item(self.get_watchlist())
+        data = validated(ItemUpdateSerializer(data=request.data))
+        with service_errors():
+            services.item_update(item=item, **data)
+        return self.item_response(item)
+
+    @extend_schema(
+        summary="Remove a token (and its lots) from a watchlist",
+        request=None,
+        responses={**DELETED, **WRITE_ERRORS},
+    )
+    def delete(self, request, id: str, symbol: str):
+        item = self.get_item(self.get_watchlist())
+        with service_errors():
+            services.watchlist_remove_token(watchlist=item.watchlist, symbol=item.token.symbol)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,122 @@
+"""The positions CSV: ``symbol,quantity,cost_basis_usd,purchased_at,note``, one row per lot.
+
+A row with empty quantity and cost basis is an item without lots (so an export of a list that
+watches tokens without holding them imports back the same). Notes a spreadsheet would run as a
+formula (starting with = + - @) are written with a leading apostrophe, which import removes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from watchlists import validation
+
+HEADER = ["symbol", "quantity", "cost_basis_usd", "purchased_at", "note"]
+MAX_ROWS = 10_000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class PositionsCsvError(ValidationError):
+    """A bad line: the whole import fails. ``message_dict`` is {"file": ["Line N: reason"]}."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__({"file": [f"Line {line}: {reason}"]})
+        self.line, self.reason = line, reason
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    line: int
+    symbol: str
+    quantity: Decimal | None  # None (with cost_basis_usd None): the item only, no lot
+    cost_basis_usd: Decimal | None
+    purchased_at: date | None
+    note: str
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros: Decimal("2.500") -> "2.5"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _note_out(note: str) -> str:
+    return "'" + note if note.startswith(_FORMULA_START) else note
+
+
+def _note_in(note: str) -> str:
+    return note[1:] if note.startswith("'") and note[1:].startswith(_FORMULA_START) else note
+
+
+def csv_write(rows: Iterable[tuple[str, Decimal | None, Decimal | None, date | None, str]]) -> str:
+    """The file's text, header first, from (symbol, quantity, cost, date, note) tuples."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    for symbol, quantity, cost, purchased_at, note in rows:
+        writer.writerow(
+            [
+                symbol,
+                "" if quantity is None else decimal_text(quantity),
+                "" if cost is None else decimal_text(cost),
+                "" if purchased_at is None else purchased_at.isoformat(),
+                _note_out(note),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _row_parse(line: int, cells: list[str]) -> PositionRow:
+    if len(cells) != len(HEADER):
+        raise PositionsCsvError(line, f"expected {len(HEADER)} columns, found {len(cells)}.")
+    raw_symbol, raw_quantity, raw_cost, raw_date, raw_note = cells
+    field = "symbol"
+    try:
+        symbol = validation.symbol_clean(raw_symbol)
+        if not raw_quantity.strip() and not raw_cost.strip():
+            quantity = cost = None
+            if raw_date.strip():
+                field = "purchased_at"
+                raise ValueError("A purchase date needs a quantity and a cost basis.")
+        else:
+            field = "quantity"
+            quantity = validation.quantity_clean(raw_quantity)
+            field = "cost_basis_usd"
+            cost = validation.cost_basis_clean(raw_cost)
+        field = "purchased_at"
+        purchased_at = validation.purchase_date_clean(raw_date)
+        field = "note"
+        note = validation.note_clean(_note_in(raw_note.strip()))
+    except ValueError as exc:
+        raise PositionsCsvError(line, f"{field}: {exc}") from None
+    return PositionRow(line, symbol, quantity, cost, purchased_at, note)
+
+
+def csv_parse(text: str) -> list[PositionRow]:
+    """Every row of the file, checked; raises PositionsCsvError at the first bad line."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise PositionsCsvError(1, "the file is empty.")
+        if [cell.strip().lower() for cell in header] != HEADER:
+            raise PositionsCsvError(1, f"the header must be {','.join(HEADER)}.")
+        rows = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise PositionsCsvError(reader.line_num, f"more than {MAX_ROWS} rows.")
+            rows.append(_row_parse(reader.line_num, cells))
+    except csv.Error as exc:
+        raise PositionsCsvError(reader.line_num, f"not valid CSV ({exc}).") from None
+    if not rows:
+        raise PositionsCsvError(2, "the file has a header but no rows.")
+    return rows

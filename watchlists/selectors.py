@@ -1,0 +1,325 @@
+"""Reads of watchlists for pages and the API; each a fixed number of queries.
+
+``watchlist_get_for_user`` is THE way to look a watchlist up for a user: another user's (staff
+included) or a missing one is a 404, never a 403, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import NamedTuple
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from markets.models import PriceHourly
+from watchlists import valuation
+from watchlists.csv_io import csv_write
+from watchlists.models import Lot, Watchlist, WatchlistItem
+from watchlists.valuation import PositionHistory, ValueSeries
+
+_SHARE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_EMPTY_HOURS = np.empty(0, dtype=np.int64)
+
+
+def _pk(value) -> int:
+    text = str(value)
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) < 20):
+        raise Http404("No such watchlist.")
+    pk = int(text)
+    if not 0 < pk < 2**63:
+        raise Http404("No such watchlist.")
+    return pk
+
+
+def watchlist_get_for_user(*, user, pk: int | str) -> Watchlist:
+    """The user's own watchlist ``pk``; Http404 for anyone else's (staff too) or a missing one."""
+    pk = _pk(pk)
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such watchlist.")
+    try:
+        return Watchlist.objects.get(pk=pk, owner_id=user.pk)
+    except Watchlist.DoesNotExist:
+        raise Http404(f"No watchlist {pk}.") from None
+
+
+def watchlist_list_for_user(*, user) -> QuerySet[Watchlist]:
+    """The user's watchlists in their order, each with ``items_count``; one query."""
+    return (
+        Watchlist.objects.filter(owner_id=user.pk)
+        .annotate(items_count=Count("items"))
+        .order_by("position", "id")
+    )
+
+
+class SharedWatchlist(NamedTuple):
+    watchlist: Watchlist
+    hide_amounts: bool
+
+
+def watchlist_get_shared(*, share_token: str) -> SharedWatchlist:
+    """The public watchlist behind a share link, and whether visitors must not see amounts
+    (quantities, costs, values); Http404 for an unknown, revoked or malformed token."""
+    if not isinstance(share_token, str) or not _SHARE_TOKEN_RE.match(share_token):
+        raise Http404("No such shared watchlist.")
+    try:
+        watchlist = Watchlist.objects.get(share_token=share_token, is_public=True)
+    except Watchlist.DoesNotExist:
+        raise Http404("No such shared watchlist.") from None
+    return SharedWatchlist(watchlist, hide_amounts=not watchlist.show_amounts)
+
+
+# --- Valuation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemValuation:
+    """One item with its lots and what its position is worth. Without lots (a watched token)
+    the position figures are None. Money: cost Decimal (exact), market values float."""
+
+    item: WatchlistItem
+    quantity: Decimal | None
+    cost_usd: Decimal | None
+    price_usd: float | None
+    value_usd: float | None = None
+    pnl_usd: float | None = None
+    pnl_pct: float | None = None
+    peak_value_usd: float | None = None
+    drawdown_from_peak: float | None = None
+    weight: float | None = None  # fraction of the list's value
+    amounts_visible: bool = True
+
+    @property
+    def token(self):
+        return self.item.token
+
+    @property
+    def lots(self) -> list[Lot]:
+        """The lots, or none at all when amounts are hidden (render these, not item.lots)."""
+        return list(self.item.lots.all()) if self.amounts_visible else []
+
+    def amounts_hidden(self) -> ItemValuation:
+        return replace(self, quantity=None, cost_usd=None, value_usd=None, pnl_usd=None,
+                       peak_value_usd=None, amounts_visible=False)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WatchlistTotals:
+    """value: positions with a price; cost: every lot; P&L: priced positions against their
+    cost. Peak and drawdown: the total value now against its hourly peak."""
+
+    items_count: int
+    positions_count: int
+    unpriced_count: int
+    value_usd: float | None
+    cost_usd: Decimal | None
+    pnl_usd: float | None
+    pnl_pct: float | None
+    peak_value_usd: float | None
+    drawdown_from_peak: float | None
+
+
+@dataclass(frozen=True)
+class WatchlistValuation:
+    watchlist: Watchlist
+    items: list[ItemValuation]
+    totals: WatchlistTotals
+    series: ValueSeries
+
+    def amounts_hidden(self) -> WatchlistValuation:
+        """For visitors of a share link without show_amounts: percentages only."""
+        return WatchlistValuation(
+            self.watchlist,
+            [item.amounts_hidden() for item in self.items],
+            replace(self.totals, value_usd=None, cost_usd=None, pnl_usd=None,
+                    peak_value_usd=None),
+            self.series.amounts_hidden(),
+        )  # fmt: skip
+
+
+def _items_query(watchlist: Watchlist) -> QuerySet[WatchlistItem]:
+    lots = Prefetch("lots", queryset=Lot.objects.order_by("id"))
+    return (
+        WatchlistItem.objects.filter(watchlist=watchlist)
+        .select_related("token__metrics")
+        .prefetch_related(lots)
+        .order_by("position", "id")
+    )
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def lot_start(lot: Lot) -> int:
+    """When a lot starts counting: midnight UTC of its purchase date, else the hour it was
+    added (epoch seconds)."""
+    if lot.purchased_at is not None:
+        return _epoch(datetime.combine(lot.purchased_at, time.min, tzinfo=UTC))
+    return valuation.hour_floor(_epoch(lot.created_at))
+
+
+_HOURLY = PriceHourly._meta.db_table
+
+
+def _closes_load(starts: dict[int, int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """token id -> (hours, closes) from its start on, beginning with the last close at or
+    before the start (it fills the first hours of a gap); one query whatever the number of
+    tokens, each an index range scan of (token, hour)."""
+    if not starts:
+        return {}
+    postgres = connection.vendor == "postgresql"
+    hour_field = PriceHourly._meta.get_field("hour")
+    row = "(%s::bigint, %s::timestamptz)" if postgres else "(%s, %s)"
+    params: list = []
+    for token_id, start in starts.items():
+        since = datetime.fromtimestamp(start, UTC)
+        params += [token_id, hour_field.get_db_prep_value(since, connection)]
+    epoch = (
+        "EXTRACT(EPOCH FROM h.hour)::bigint"
+        if postgres
+        else "CAST(strftime('%%s', h.hour) AS INTEGER)"
+    )
+    sql = (
+        f"WITH starts (token_id, since) AS (VALUES {', '.join([row] * len(starts))})"
+        f" SELECT h.token_id, {epoch}, h.close_usd FROM starts s"
+        f" JOIN {_HOURLY} h ON h.token_id = s.token_id"
+        f" WHERE h.hour >= COALESCE((SELECT MAX(p.hour) FROM {_HOURLY} p"
+        "  WHERE p.token_id = s.token_id AND p.hour <= s.since), s.since)"
+        " ORDER BY h.token_id, h.hour"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
+    token_ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    hours = np.fromiter((r[1] for r in rows), np.int64, len(rows))
+    closes = np.fromiter((r[2] for r in rows), np.float64, len(rows))
+    bounds = np.flatnonzero(np.diff(token_ids)) + 1
+    return {
+        int(token_ids[a]): (hours[a:b], closes[a:b])
+        for a, b in zip(np.r_[0, bounds].tolist(), np.r_[bounds, len(rows)].tolist(), strict=True)
+    }
+
+
+def _valuate(watchlist: Watchlist, items: list[WatchlistItem]) -> WatchlistValuation:
+    starts = {}
+    lot_arrays = {}
+    for item in items:
+        lots = list(item.lots.all())
+        if lots:
+            lot_starts = np.array([lot_start(lot) for lot in lots], dtype=np.int64)
+            quantities = np.array([float(lot.quantity) for lot in lots], dtype=np.float64)
+            lot_arrays[item.pk] = (lot_starts, quantities)
+            starts[item.token_id] = int(lot_starts.min())
+    closes = _closes_load(starts)
+    valued, histories = [], []
+    for item in items:
+        metrics = getattr(item.token, "metrics", None)
+        price = metrics.price_usd if metrics is not None else None
+        lots = list(item.lots.all())
+        if not lots:
+            valued.append(ItemValuation(item, None, None, price))
+            continue
+        quantity = sum((lot.quantity for lot in lots), Decimal(0))
+        cost = sum((lot.quantity * lot.cost_basis_usd for lot in lots), Decimal(0))
+        lot_starts, quantities = lot_arrays[item.pk]
+        hours, token_closes = closes.get(item.token_id, (_EMPTY_HOURS, np.empty(0)))
+        histories.append(PositionHistory(hours, token_closes, lot_starts, quantities))
+        if price is None:
+            valued.append(ItemValuation(item, quantity, cost, None))
+            continue
+        figures = valuation.position_figures(
+            price_now=price, cost_usd=float(cost), hours=hours, closes=token_closes,
+            lot_starts=lot_starts, quantities=quantities,
+        )  # fmt: skip
+        valued.append(ItemValuation(item, quantity, cost, price, **asdict(figures)))
+    series = valuation.total_value_series(histories)
+    return WatchlistValuation(watchlist, *_weighted(valued, series), series)
+
+
+def _weighted(
+    valued: list[ItemValuation], series: ValueSeries
+) -> tuple[list[ItemValuation], WatchlistTotals]:
+    priced = [v for v in valued if v.value_usd is not None]
+    positions = [v for v in valued if v.quantity is not None]
+    value = sum(v.value_usd for v in priced)
+    if value > 0:
+        valued = [v if v.value_usd is None else replace(v, weight=v.value_usd / value)
+                  for v in valued]  # fmt: skip
+    cost = sum((v.cost_usd for v in positions), Decimal(0))
+    pnl_usd = pnl_pct = peak = drawdown = None
+    if priced:
+        pnl_usd, pnl_pct = valuation.pnl(value, float(sum(v.cost_usd for v in priced)))
+        peak, drawdown = valuation.peak_and_drawdown(series.values, value)
+    totals = WatchlistTotals(
+        items_count=len(valued), positions_count=len(positions),
+        unpriced_count=len(positions) - len(priced), value_usd=value if positions else None,
+        cost_usd=cost if positions else None, pnl_usd=pnl_usd, pnl_pct=pnl_pct,
+        peak_value_usd=peak, drawdown_from_peak=drawdown,
+    )  # fmt: skip
+    return valued, totals
+
+
+def watchlist_items_with_valuation(*, watchlist: Watchlist) -> WatchlistValuation:
+    """Every item in order (token, metrics, lots) valued, the list's totals and its hourly
+    value series. Three queries whatever the number of items."""
+    return _valuate(watchlist, list(_items_query(watchlist)))
+
+
+def watchlist_shared_valuation(*, share_token: str) -> WatchlistValuation:
+    """What a visitor of a share link may see: the valued list, with quantities, costs, values
+    and lots taken out unless the owner shows amounts. Http404 for a bad or revoked token."""
+    watchlist, hide_amounts = watchlist_get_shared(share_token=share_token)
+    valued = watchlist_items_with_valuation(watchlist=watchlist)
+    return valued.amounts_hidden() if hide_amounts else valued
+
+
+def watchlist_value_series(*, watchlist: Watchlist) -> ValueSeries:
+    """The list's total value at each hour, with its fall from the running peak; for charts
+    (``.points()`` gives [[epoch seconds, value USD, drawdown], …])."""
+    return watchlist_items_with_valuation(watchlist=watchlist).series
+
+
+def watchlist_item_get(*, watchlist: Watchlist, symbol: str) -> WatchlistItem:
+    """The item of this token (symbol in any case) with token, metrics and lots; Http404."""
+    symbol = str(symbol).strip().upper()
+    if not symbol or len(symbol) > 20 or "\x00" in symbol:
+        raise Http404("No such token in this watchlist.")
+    try:
+        item = _items_query(watchlist).get(token__symbol=symbol)
+    except WatchlistItem.DoesNotExist:
+        raise Http404(f"{symbol} is not in this watchlist.") from None
+    item.watchlist = watchlist
+    return item
+
+
+def item_with_valuation(*, item: WatchlistItem) -> ItemValuation:
+    """One item valued on its own (its weight is left None); one query for its history."""
+    return replace(_valuate(item.watchlist, [item]).items[0], weight=None)
+
+
+# --- CSV export -------------------------------------------------------------------------------
+
+
+def positions_export_csv(*, watchlist: Watchlist) -> str:
+    """The list as a positions CSV (csv_io.HEADER): one row per lot, one row with empty
+    amounts for an item without lots; ``positions_import_csv`` reads it back."""
+    items = WatchlistItem.objects.filter(watchlist=watchlist).select_related("token")
+    items = items.prefetch_related(Prefetch("lots", queryset=Lot.objects.order_by("id")))
+    rows = []
+    for item in items.order_by("position", "id"):
+        lots = list(item.lots.all())
+        if not lots:
+            rows.append((item.token.symbol, None, None, None, item.note))
+        for lot in lots:
+            rows.append(
+                (item.token.symbol, lot.quantity, lot.cost_basis_usd, lot.purchased_at, item.note)
+            )
+    return csv_write(rows)

@@ -1,0 +1,443 @@
+"""Every write to watchlists, items and lots. Keyword-only; each call is one transaction.
+
+Bad input raises django.core.exceptions.ValidationError with a message dict by field (lots
+given in a list are named ``lots[0].quantity`` …; limits are under ``__all__``), and nothing is
+saved. Limits are checked under a row lock (the owner for watchlists, the watchlist for items
+and lots) so concurrent requests cannot exceed them; the database checks the rest again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+
+from markets.models import Token
+from watchlists import validation
+from watchlists.csv_io import PositionsCsvError, csv_parse
+from watchlists.models import Lot, Watchlist, WatchlistItem
+from watchlists.validation import (
+    MAX_ITEMS_PER_WATCHLIST,
+    MAX_LOTS_PER_ITEM,
+    MAX_WATCHLISTS_PER_USER,
+)
+
+DEFAULT_WATCHLIST_NAME = "My watchlist"
+UNSET: Any = object()  # "leave as is" for the optional arguments of the *_update services
+
+
+def _check(field: str, clean, value):
+    try:
+        return clean(value)
+    except ValueError as exc:
+        raise ValidationError({field: [str(exc)]}) from None
+
+
+def _owner_lock(owner_pk: int) -> None:
+    get_user_model().objects.select_for_update().only("pk").get(pk=owner_pk)
+
+
+def _watchlist_lock(watchlist: Watchlist) -> Watchlist:
+    return Watchlist.objects.select_for_update().get(pk=watchlist.pk)
+
+
+def _name_taken(owner, name: str, *, exclude_pk: int | None = None) -> None:
+    taken = Watchlist.objects.filter(owner=owner, name__iexact=name).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": [f"You already have a watchlist named {name!r}."]})
+
+
+def _save_named(watchlist: Watchlist, **kwargs) -> None:
+    """Save; a race on the (owner, lower(name)) constraint becomes the duplicate-name error."""
+    try:
+        with transaction.atomic():
+            watchlist.save(**kwargs)
+    except IntegrityError as exc:
+        if "watchlist_name_unique_per_owner" not in str(exc):
+            raise
+        message = f"You already have a watchlist named {watchlist.name!r}."
+        raise ValidationError({"name": [message]}) from None
+
+
+def _move(rows: list, pk: int, position: int) -> None:
+    """Move the row with this pk to ``position`` (clamped to the end) within ``rows``."""
+    index = next((n for n, r in enumerate(rows) if r.pk == pk), None)
+    if index is None:  # deleted meanwhile
+        raise ObjectDoesNotExist(f"No row {pk} to move.")
+    row = rows.pop(index)
+    rows.insert(min(position, len(rows)), row)
+
+
+def _renumber(rows: list, model) -> None:
+    changed = []
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position = position
+            changed.append(row)
+    model.objects.bulk_update(changed, ["position"])
+
+
+# --- Watchlists ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def watchlist_create(*, owner, name: str) -> Watchlist:
+    """A new, private, empty watchlist placed after the owner's others."""
+    name = _check("name", validation.name_clean, name)
+    _owner_lock(owner.pk)
+    existing = Watchlist.objects.filter(owner=owner)
+    if existing.count() >= MAX_WATCHLISTS_PER_USER:
+        message = f"You already have {MAX_WATCHLISTS_PER_USER} watchlists, the most allowed."
+        raise ValidationError({NON_FIELD_ERRORS: [message]})
+    _name_taken(owner, name)
+    last = existing.aggregate(last=Max("position"))["last"]
+    watchlist = Watchlist(owner=owner, name=name, position=0 if last is None else last + 1)
+    _save_named(watchlist)
+    return watchlist
+
+
+@transaction.atomic
+def watchlist_default_ensure(*, user, name: str = DEFAULT_WATCHLIST_NAME) -> Watchlist:
+    """The user's first watchlist, creating an empty one named ``name`` if they have none."""
+    _owner_lock(user.pk)
+    first = Watchlist.objects.filter(owner=user).order_by("position", "id").first()
+    return first if first is not None else watchlist_create(owner=user, name=name)
+
+
+@transaction.atomic
+def watchlist_rename(*, watchlist: Watchlist, name: str) -> Watchlist:
+    name = _check("name", validation.name_clean, name)
+    _name_taken(watchlist.owner_id, name, exclude_pk=watchlist.pk)
+    watchlist.name = name
+    _save_named(watchlist, update_fields=["name", "updated_at"])
+    return watchlist
+
+
+@transaction.atomic
+def watchlist_delete(*, watchlist: Watchlist) -> None:
+    """Deletes the list with its items and lots."""
+    watchlist.delete()
+
+
+@transaction.atomic
+def watchlist_reorder(*, owner, watchlist_ids: Sequence[int]) -> None:
+    """Put the owner's watchlists in this order; the ids must be exactly theirs."""
+    _owner_lock(owner.pk)
+    rows = {w.pk: w for w in Watchlist.objects.filter(owner=owner)}
+    ids = [int(pk) for pk in watchlist_ids]
+    if sorted(ids) != sorted(rows):
+        message = "Give each of your watchlists exactly once."
+        raise ValidationError({"watchlist_ids": [message]})
+    _renumber([rows[pk] for pk in ids], Watchlist)
+
+
+@transaction.atomic
+def watchlist_move(*, watchlist: Watchlist, position: int) -> Watchlist:
+    """Move the list to ``position`` (0 = first; past the end = last) among its owner's."""
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise ValidationError({"position": ["Enter a whole number, 0 or more."]})
+    _owner_lock(watchlist.owner_id)
+    rows = list(Watchlist.objects.filter(owner_id=watchlist.owner_id))
+    _move(rows, watchlist.pk, position)
+    _renumber(rows, Watchlist)
+    watchlist.position = min(position, len(rows) - 1)
+    return watchlist
+
+
+@transaction.atomic
+def watchlist_share_set(
+    *,
+    watchlist: Watchlist,
+    is_public: bool,
+    show_amounts: bool | None = None,
+    rotate: bool = False,
+) -> Watchlist:
+    """Public: reachable at its share token (a new one when it was private, or with
+    ``rotate``). Private: the token is cleared, so every old link stops working.
+    ``show_amounts`` (None: unchanged) lets visitors see quantities, costs and values."""
+    locked = _watchlist_lock(watchlist)
+    if not is_public:
+        watchlist.share_token = None
+    elif rotate or not locked.is_public or not locked.share_token:
+        watchlist.share_token = secrets.token_urlsafe(24)
+    else:
+        watchlist.share_token = locked.share_token
+    watchlist.is_public = bool(is_public)
+    if show_amounts is not None:
+        watchlist.show_amounts = bool(show_amounts)
+    watchlist.save(update_fields=["is_public", "share_token", "show_amounts", "updated_at"])
+    return watchlist
+
+
+@transaction.atomic
+def watchlist_update(
+    *,
+    watchlist: Watchlist,
+    name: str = UNSET,
+    is_public: bool = UNSET,
+    show_amounts: bool = UNSET,
+    position: int = UNSET,
+) -> Watchlist:
+    """Several changes at once (an API PATCH): all of them, or none when one is refused."""
+    if name is not UNSET:
+        watchlist_rename(watchlist=watchlist, name=name)
+    if is_public is not UNSET or show_amounts is not UNSET:
+        watchlist_share_set(
+            watchlist=watchlist,
+            is_public=watchlist.is_public if is_public is UNSET else is_public,
+            show_amounts=None if show_amounts is UNSET else show_amounts,
+        )
+    if position is not UNSET:
+        watchlist_move(watchlist=watchlist, position=position)
+    return watchlist
+
+
+# --- Items -----------------------------------------------------------------------------------
+
+
+def _token_get(symbol: str) -> Token:
+    symbol = _check("symbol", validation.symbol_clean, symbol)
+    try:
+        return Token.objects.get(symbol=symbol)
+    except Token.DoesNotExist:
+        raise ValidationError({"symbol": [f"Unknown token symbol {symbol!r}."]}) from None
+
+
+def _lot_clean(lot: Mapping, prefix: str = "") -> dict:
+    cleaned, errors = {}, {}
+    checks = (
+        ("quantity", validation.quantity_clean),
+        ("cost_basis_usd", validation.cost_basis_clean),
+        ("purchased_at", validation.purchase_date_clean),
+    )
+    for field, clean in checks:
+        try:
+            cleaned[field] = clean(lot.get(field))
+        except ValueError as exc:
+            errors[prefix + field] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _lots_clean(lots: Iterable[Mapping], field: str = "lots") -> list[dict]:
+    lots = list(lots)
+    if len(lots) > MAX_LOTS_PER_ITEM:
+        raise ValidationError({field: [f"At most {MAX_LOTS_PER_ITEM} lots per token."]})
+    cleaned, errors = [], {}
+    for index, lot in enumerate(lots):
+        try:
+            cleaned.append(_lot_clean(lot, prefix=f"{field}[{index}]."))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _lots_create(item: WatchlistItem, lots: list[dict], *, existing: int) -> list[Lot]:
+    if existing + len(lots) > MAX_LOTS_PER_ITEM:
+        message = f"{item.token.symbol} would have more than {MAX_LOTS_PER_ITEM} lots."
+        raise ValidationError({NON_FIELD_ERRORS: [message]})
+    return Lot.objects.bulk_create([Lot(item=item, **lot) for lot in lots])
+
+
+@transaction.atomic
+def watchlist_add_token(
+    *, watchlist: Watchlist, symbol: str, note: str = "", lots: Iterable[Mapping] = ()
+) -> WatchlistItem:
+    """Add a token (symbol in any case) at the end of the list, with an optional note and lots
+    (mappings with quantity, cost_basis_usd and optional purchased_at)."""
+    token = _token_get(symbol)
+    note = _check("note", validation.note_clean, note)
+    lots = _lots_clean(lots)
+    _watchlist_lock(watchlist)
+    items = WatchlistItem.objects.filter(watchlist=watchlist)
+    if items.filter(token=token).exists():
+        raise ValidationError({"symbol": [f"{token.symbol} is already in this watchlist."]})
+    if items.count() >= MAX_ITEMS_PER_WATCHLIST:
+        message = f"This watchlist already has {MAX_ITEMS_PER_WATCHLIST} tokens, the most allowed."
+        raise ValidationError({NON_FIELD_ERRORS: [message]})
+    last = items.aggregate(last=Max("position"))["last"]
+    item = WatchlistItem.objects.create(
+        watchlist=watchlist, token=token, note=note, position=0 if last is None else last + 1
+    )
+    _lots_create(item, lots, existing=0)
+    return item
+
+
+@transaction.atomic
+def watchlist_remove_token(*, watchlist: Watchlist, symbol: str) -> None:
+    """Remove a token (and its lots) from the list."""
+    token = _token_get(symbol)
+    deleted, _ = WatchlistItem.objects.filter(watchlist=watchlist, token=token).delete()
+    if not deleted:
+        raise ValidationError({"symbol": [f"{token.symbol} is not in this watchlist."]})
+
+
+@transaction.atomic
+def item_reorder(*, watchlist: Watchlist, symbols: Sequence[str]) -> None:
+    """Put the items in this order; the symbols (any case) must be exactly the list's."""
+    _watchlist_lock(watchlist)
+    items = {i.token.symbol: i for i in watchlist.items.select_related("token")}
+    wanted = [str(symbol).strip().upper() for symbol in symbols]
+    if sorted(wanted) != sorted(items):
+        raise ValidationError({"symbols": ["Give each token of the watchlist exactly once."]})
+    _renumber([items[symbol] for symbol in wanted], WatchlistItem)
+
+
+@transaction.atomic
+def item_move(*, item: WatchlistItem, position: int) -> WatchlistItem:
+    """Move the item to ``position`` (0 = first; past the end = last) in its list."""
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise ValidationError({"position": ["Enter a whole number, 0 or more."]})
+    _watchlist_lock(item.watchlist)
+    rows = list(WatchlistItem.objects.filter(watchlist_id=item.watchlist_id))
+    _move(rows, item.pk, position)
+    _renumber(rows, WatchlistItem)
+    item.position = min(position, len(rows) - 1)
+    return item
+
+
+@transaction.atomic
+def item_note_set(*, item: WatchlistItem, note: str) -> WatchlistItem:
+    item.note = _check("note", validation.note_clean, note)
+    item.save(update_fields=["note"])
+    return item
+
+
+@transaction.atomic
+def lot_add(
+    *,
+    item: WatchlistItem,
+    quantity: Decimal | str,
+    cost_basis_usd: Decimal | str,
+    purchased_at: date | str | None = None,
+) -> Lot:
+    """Add a lot to the item's position (several lots per item are fine)."""
+    lot = _lot_clean(
+        {"quantity": quantity, "cost_basis_usd": cost_basis_usd, "purchased_at": purchased_at}
+    )
+    _watchlist_lock(item.watchlist)
+    return _lots_create(item, [lot], existing=item.lots.count())[0]
+
+
+@transaction.atomic
+def lot_remove(*, item: WatchlistItem, lot_id: int) -> None:
+    """Remove one lot of this item; Lot.DoesNotExist if the item has no such lot."""
+    deleted, _ = Lot.objects.filter(item=item, pk=lot_id).delete()
+    if not deleted:
+        raise Lot.DoesNotExist(f"No lot {lot_id} in this position.")
+
+
+@transaction.atomic
+def item_update(
+    *,
+    item: WatchlistItem,
+    note: str = UNSET,
+    position: int = UNSET,
+    lots: Iterable[Mapping] | None = None,
+    add_lots: Iterable[Mapping] | None = None,
+) -> WatchlistItem:
+    """Several changes at once (an API PATCH): ``lots`` replaces every lot, ``add_lots`` adds
+    to them; all or nothing."""
+    if lots is not None and add_lots is not None:
+        message = "Send lots (to replace them) or add_lots (to add some), not both."
+        raise ValidationError({NON_FIELD_ERRORS: [message]})
+    replace = lots is not None
+    new_lots = _lots_clean((lots if replace else add_lots) or (), "lots" if replace else "add_lots")
+    if note is not UNSET:
+        item_note_set(item=item, note=note)
+    if position is not UNSET:
+        item_move(item=item, position=position)
+    if replace or add_lots:
+        _watchlist_lock(item.watchlist)
+        if replace:
+            item.lots.all().delete()
+        _lots_create(item, new_lots, existing=item.lots.count())
+    return item
+
+
+# --- CSV import ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PositionsImportResult:
+    rows: int
+    items_created: int
+    lots_added: int
+
+
+@transaction.atomic
+def positions_import_csv(*, watchlist: Watchlist, text: str) -> PositionsImportResult:
+    """Add the lots of a positions CSV (csv_io.HEADER) to the list, creating items as needed.
+
+    All or nothing: the first bad line raises PositionsCsvError ("Line N: reason", under the
+    field ``file``) and nothing is saved. A non-empty note replaces the item's note.
+    """
+    rows = csv_parse(text)
+    _watchlist_lock(watchlist)
+    tokens = {t.symbol: t for t in Token.objects.filter(symbol__in={r.symbol for r in rows})}
+    items = {i.token_id: i for i in WatchlistItem.objects.filter(watchlist=watchlist)}
+    lot_counts = dict(
+        Lot.objects.filter(item__watchlist=watchlist)
+        .values("item__token_id")
+        .annotate(n=Count("pk"))
+        .values_list("item__token_id", "n")
+    )
+    notes: dict[int, tuple[int, str]] = {}
+    new_tokens: list[Token] = []
+    for row in rows:
+        token = tokens.get(row.symbol)
+        if token is None:
+            raise PositionsCsvError(row.line, f"unknown token symbol {row.symbol!r}.")
+        if token.pk not in items and token not in new_tokens:
+            if len(items) + len(new_tokens) >= MAX_ITEMS_PER_WATCHLIST:
+                reason = f"the watchlist would have more than {MAX_ITEMS_PER_WATCHLIST} tokens."
+                raise PositionsCsvError(row.line, reason)
+            new_tokens.append(token)
+        if row.note:
+            first_line, first_note = notes.setdefault(token.pk, (row.line, row.note))
+            if first_note != row.note:
+                reason = f"note for {row.symbol} differs from the one on line {first_line}."
+                raise PositionsCsvError(row.line, reason)
+        if row.quantity is not None:
+            lot_counts[token.pk] = lot_counts.get(token.pk, 0) + 1
+            if lot_counts[token.pk] > MAX_LOTS_PER_ITEM:
+                reason = f"{row.symbol} would have more than {MAX_LOTS_PER_ITEM} lots."
+                raise PositionsCsvError(row.line, reason)
+    last = max((i.position for i in items.values()), default=-1)
+    created = WatchlistItem.objects.bulk_create(
+        [
+            WatchlistItem(watchlist=watchlist, token=token, position=last + 1 + n)
+            for n, token in enumerate(new_tokens)
+        ]
+    )
+    items.update({item.token_id: item for item in created})
+    noted = []
+    for token_id, (_, note) in notes.items():
+        if items[token_id].note != note:
+            items[token_id].note = note
+            noted.append(items[token_id])
+    WatchlistItem.objects.bulk_update(noted, ["note"])
+    lots = Lot.objects.bulk_create(
+        [
+            Lot(
+                item=items[tokens[row.symbol].pk],
+                quantity=row.quantity,
+                cost_basis_usd=row.cost_basis_usd,
+                purchased_at=row.purchased_at,
+            )
+            for row in rows
+            if row.quantity is not None
+        ]
+    )
+    return PositionsImportResult(len(rows), len(created), len(lots))
