@@ -6,15 +6,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import F
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from markets.cache import anonymous_cached
 from markets.charts import (
     DEFAULT_RANGE,
     RANGES,
@@ -290,7 +293,12 @@ def _public_lists(*, with_cap_series: bool):
     return lists if with_cap_series else lists.defer("metrics__cap_series")
 
 
+# Query parameters the list pages read (others bypass the page cache).
+LIST_PARAMS = ("sort", "dir")
+
+
 @require_safe
+@anonymous_cached(params=LIST_PARAMS)
 def dashboard(request):
     """The featured list, with Bitcoin as benchmark."""
     lists = _public_lists(with_cap_series=not _is_partial(request))
@@ -298,12 +306,14 @@ def dashboard(request):
 
 
 @require_safe
+@anonymous_cached()
 def list_index(request):
     lists = _public_lists(with_cap_series=False).order_by("name")
     return render(request, "markets/list_index.html", {"lists": lists})
 
 
 @require_safe
+@anonymous_cached(params=LIST_PARAMS)
 def list_detail(request, slug: str):
     lists = _public_lists(with_cap_series=not _is_partial(request))
     token_list = lists.filter(slug=slug).first()
@@ -340,6 +350,7 @@ def _metric_rows(metrics: TokenMetrics | None) -> list[dict]:
 
 
 @require_safe
+@anonymous_cached(params=("range",))
 def token_detail(request, symbol: str):
     token = _token_or_404(symbol)
     metrics = getattr(token, "metrics", None)
@@ -361,6 +372,7 @@ def token_detail(request, symbol: str):
 
 
 @require_safe
+@anonymous_cached(params=("range",))
 def token_chart_json(request, symbol: str):
     """Price and underwater series for one range, at most 1,000 points each."""
     token = Token.objects.filter(symbol=symbol.upper(), is_active=True).first()
@@ -377,3 +389,36 @@ def token_chart_json(request, symbol: str):
         }
         return JsonResponse({"error": message, "ranges": list(RANGES)}, status=400)
     return JsonResponse(chart)
+
+
+# --- Language -----------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def language_switch(request):
+    """``/i18n/switch/?language=fr&next=/tokens/TAO/``: remember the language, go back.
+
+    A plain link rather than Django's ``set_language`` form (still served at /i18n/setlang/):
+    cached pages are shared between anonymous visitors and must carry no CSRF token. ``next``
+    must be on this site (else the dashboard); an unknown language changes nothing.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("markets:dashboard")
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -43,6 +46,7 @@ from markets.api.serializers import (
     TokenDetailSerializer,
     TokenSerializer,
 )
+from markets.cache import cache_may_serve, request_cache_key, response_is_shareable
 from markets.models import Token, TokenList
 
 SYMBOL_PARAM = OpenApiParameter(
@@ -81,16 +85,54 @@ class ReadView(ApiErrorsMixin, generics.GenericAPIView):
     filter_backends: list = []
 
 
+class AnonymousCachedMixin:
+    """An anonymous GET is answered from the cache (markets/cache.py) when it can be: the
+    rendered JSON, keyed by the full URL, the negotiated media type and the market-data
+    version. Authentication, permissions, throttling and content negotiation all run before
+    (``initial``); only 200s that set no cookie are stored, errors keep their usual handling."""
+
+    # Query parameters the view reads; a request with others is neither served nor stored.
+    cached_params: tuple[str, ...] = ()
+    _cache_key: str | None = None
+
+    def get(self, request, *args, **kwargs):
+        if cache_may_serve(request._request, self.cached_params):
+            self._cache_key = request_cache_key(
+                "api", request._request, request.accepted_media_type
+            )
+            cached = cache.get(self._cache_key)
+            if cached is not None:
+                content, content_type = cached
+                return HttpResponse(content, content_type=content_type)
+        return super().get(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            self._cache_key
+            and isinstance(response, Response)
+            and response_is_shareable(request._request, response)
+        ):
+            response.render()  # what Django would do next, done here to keep the bytes
+            cached = (response.content, response["Content-Type"])
+            cache.set(self._cache_key, cached, settings.PAGE_CACHE_SECONDS)
+        return response
+
+
+PAGE_PARAMS = ("page", "page_size", "format")
+
+
 @extend_schema(
     tags=["tokens"],
     summary="Active tokens with their metrics",
     parameters=[LIST_PARAM, ORDERING_PARAM, RETRY_AFTER],
     responses={200: TokenSerializer(many=True), **error_responses(400, 401, 404, 429)},
 )
-class TokenListView(ReadView, generics.ListAPIView):
+class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
     """Active tokens, each with `metrics` (null until first computed), in pages of 50 by
     default. Filter by list with `list`, sort with `ordering`."""
 
+    cached_params = ("list", "ordering", *PAGE_PARAMS)
     serializer_class = TokenSerializer
     pagination_class = ApiPageNumberPagination
 
@@ -112,9 +154,10 @@ class TokenListView(ReadView, generics.ListAPIView):
     parameters=[SYMBOL_PARAM, RETRY_AFTER],
     responses={200: TokenDetailSerializer, **READ_ERRORS},
 )
-class TokenDetailView(ReadView, generics.RetrieveAPIView):
+class TokenDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPIView):
     """A token (active or not) with its `metrics` and the public lists it belongs to."""
 
+    cached_params = ("format",)
     serializer_class = TokenDetailSerializer
 
     def get_object(self):
@@ -181,9 +224,10 @@ class TokenSnapshotsView(ReadView):
     parameters=[RETRY_AFTER],
     responses={200: CuratedListSerializer(many=True), **error_responses(400, 401, 404, 429)},
 )
-class CuratedListListView(ReadView, generics.ListAPIView):
+class CuratedListListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
     """Public curated lists (sectors) with their member count and `metrics`."""
 
+    cached_params = PAGE_PARAMS
     serializer_class = CuratedListSerializer
     pagination_class = ApiPageNumberPagination
 
@@ -197,10 +241,11 @@ class CuratedListListView(ReadView, generics.ListAPIView):
     parameters=[SLUG_PARAM, RETRY_AFTER],
     responses={200: CuratedListDetailSerializer, **READ_ERRORS},
 )
-class CuratedListDetailView(ReadView, generics.RetrieveAPIView):
+class CuratedListDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPIView):
     """A public list: its members in position order, each with `metrics`, and the list's own
     `metrics` including `cap_series`, the hourly total market cap."""
 
+    cached_params = ("format",)
     serializer_class = CuratedListDetailSerializer
 
     def get_object(self):

@@ -94,6 +94,21 @@ def test_the_french_page_shows_french_text_and_numbers(page: Page, live_server, 
     expect(page.locator("body")).to_contain_text("reconstitution")
 
 
+def test_the_language_switch_keeps_the_page_as_it_is_now(page: Page, live_server, demo):
+    page.goto(f"{live_server.url}/")
+    page.locator("#members th a[href*='sort=change_7d']").first.click()
+    expect(page).to_have_url(re.compile(r"sort=change_7d"))  # changed by htmx, no reload
+
+    page.locator(".lang-switch a[data-language=fr]").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page).to_have_url(re.compile(r"/\?sort=change_7d&dir=asc$"))
+    expect(page.locator(".lang-switch a[aria-current=true]")).to_have_attribute(
+        "data-language", "fr"
+    )
+    expect(page.locator("#members caption")).to_contain_text("triés par 7 j")
+
+
 def demo_end_epoch() -> float:
     from tests.e2e.conftest import DEMO_END
 

@@ -2,12 +2,13 @@
 (function () {
   "use strict";
 
-  // The language switcher returns to the page as it is now (htmx may have changed the URL
+  // The language links return to the page as it is now (htmx may have changed the URL
   // since the page was rendered, e.g. after sorting a table).
-  document.addEventListener("submit", function (event) {
-    const form = event.target;
-    if (!form.classList || !form.classList.contains("lang-switch")) return;
-    const next = form.querySelector('input[name="next"]');
-    if (next) next.value = window.location.pathname + window.location.search;
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest(".lang-switch a[href]");
+    if (!link) return;
+    const url = new URL(link.href, window.location.href);
+    url.searchParams.set("next", window.location.pathname + window.location.search);
+    link.href = url.toString();
   });
 })();

@@ -1,9 +1,8 @@
-"""Shared set-up of the API tests: a clean cache (throttle counters) and market data helpers."""
+"""Market data helpers of the API tests (tests/conftest.py gives each test an empty cache)."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from markets.providers.base import Quote
 from markets.services.ingest import snapshot_ingest
@@ -13,14 +12,6 @@ from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
 T = 1_770_379_200  # 2026-02-06T12:00:00Z
 HOUR = 3600
 DAY = 24 * HOUR
-
-
-@pytest.fixture(autouse=True)
-def clean_cache():
-    """Throttle counters live in the cache (Redis in CI): every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def store(token, points, *, source: str = "test") -> None:

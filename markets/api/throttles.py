@@ -1,0 +1,43 @@
+"""Rate limits as fixed-window counters in the cache.
+
+DRF's SimpleRateThrottle stores every request time of the window in one cache entry, read
+and rewritten on each request: the cost grows with the rate, and two workers can overwrite
+each other's count. A counter per (client, window) is one atomic ``incr`` instead.
+"""
+
+from __future__ import annotations
+
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+class CounterThrottleMixin:
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        key = f"{self.key}:{window}"
+        if self.cache.add(key, 1, self.duration + 1):
+            count = 1
+        else:
+            try:
+                count = self.cache.incr(key)
+            except ValueError:  # expired between add and incr
+                self.cache.add(key, 1, self.duration + 1)
+                count = 1
+        self._wait = (window + 1) * self.duration - now
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return max(getattr(self, "_wait", 0.0), 0.0)
+
+
+class AnonCounterThrottle(CounterThrottleMixin, AnonRateThrottle):
+    pass
+
+
+class UserCounterThrottle(CounterThrottleMixin, UserRateThrottle):
+    pass

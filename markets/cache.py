@@ -1,0 +1,156 @@
+"""Caching of what anonymous visitors get (pages, API payloads) until the market data change.
+
+Market data change only when metrics are recomputed (``metrics_recompute``), which bumps a
+*data version* kept in the default cache. Every cached entry's key contains the version it was
+built from, so a bump makes all of them unreachable at once; they then simply expire.
+
+In production the cache is Redis, shared by the web processes and the Celery workers, so a
+refresh in a worker is seen by every web process at once. With the local-memory cache of
+development each process has its own version and the worker's bump is not seen by the web
+process: that is why entries also expire after ``PAGE_CACHE_SECONDS`` (10 s by default).
+
+Only anonymous requests use the cache; signed-in users always get fresh responses (they will
+see personal things such as watchlist buttons).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+VERSION_KEY = "markets:data-version"
+
+
+def _version_start() -> int:
+    """A first version no earlier one can equal: microseconds since the epoch.
+
+    When the key is missing (never set, evicted, cache flushed) counting starts again from
+    here, so entries cached under a version of before can never match by chance (a version
+    only goes up by one per recompute, far more slowly than the clock).
+    """
+    return time.time_ns() // 1_000
+
+
+def market_data_version() -> int:
+    """The current market-data version (created on first use)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _version_start(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version if version is not None else _version_start()  # a dummy cache keeps nothing
+
+
+def market_data_version_bump() -> int:
+    """A new version: every entry cached so far is out of date. Returns the new version."""
+    try:
+        return cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet
+        version = _version_start()
+        if cache.add(VERSION_KEY, version, timeout=None):
+            return version
+        return cache.incr(VERSION_KEY)  # another process created it meanwhile
+
+
+# --- Keys ---------------------------------------------------------------------------------
+
+
+def request_cache_key(kind: str, request, *variant: str) -> str:
+    """Key of what ``request`` gets: its absolute URL with the query sorted, the active
+    language, ``variant`` (anything else the response depends on) and the data version."""
+    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.path,
+        repr(query),
+        get_language() or "",
+        *variant,
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"markets:{kind}:{market_data_version()}:{digest}"
+
+
+def cache_may_serve(request, params: Iterable[str]) -> bool:
+    """Whether this request may get (and fill) a cached response.
+
+    Only anonymous GET and HEAD requests without a session or message cookie, whose query
+    parameters are all among ``params`` (the ones the view reads: anything else would let
+    anybody fill the cache with copies of a page).
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    return set(request.GET).issubset(params)
+
+
+def _cache_control(response) -> set[str]:
+    return {
+        part.strip().split("=")[0].lower() for part in response.get("Cache-Control", "").split(",")
+    }
+
+
+def response_is_shareable(request, response) -> bool:
+    """Whether this response may be given to other visitors: a 200 that sets no cookie and
+    carries nothing of this visitor (a CSRF token, a session change, a new message)."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if _cache_control(response) & {"private", "no-store", "no-cache"}:
+        return False
+    # The middleware add these cookies only after the view has returned.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # a CSRF token went into the page
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not getattr(messages, "added_new", False)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def anonymous_cached(*, params: Iterable[str] = ()) -> Callable:
+    """Cache a page view's whole response for anonymous visitors (see the module docstring).
+
+    The key also holds the htmx headers (a partial and the whole page differ) and the demo
+    mode. Responses keep ``Vary: Cookie``: signed-in users get another page.
+    """
+    params = frozenset(params)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def cached_view(request, *args, **kwargs):
+            if not cache_may_serve(request, params):
+                response = view(request, *args, **kwargs)
+            else:
+                key = request_cache_key(
+                    "page",
+                    request,
+                    request.headers.get("HX-Request", ""),
+                    request.headers.get("HX-History-Restore-Request", ""),
+                    settings.PRICE_PROVIDER,
+                )
+                response = cache.get(key)
+                if response is None:
+                    response = view(request, *args, **kwargs)
+                    if response_is_shareable(request, response):
+                        cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return cached_view
+
+    return decorator
