@@ -1,0 +1,117 @@
+"""Export a list as a positions CSV, and import one: whole, or not at all with its bad line."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.markets.pages.html import find, squash
+from tests.watchlists.pages.conftest import FRENCH, snapshot
+from watchlists import services
+from watchlists.models import Lot, WatchlistItem
+
+HEADER = "symbol,quantity,cost_basis_usd,purchased_at,note\n"
+
+
+def upload(text: str | bytes, name: str = "positions.csv") -> SimpleUploadedFile:
+    data = text.encode() if isinstance(text, str) else text
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_export_downloads_the_lists_positions_as_a_csv_attachment(alice_client, bags):
+    response = alice_client.get(f"/watchlists/{bags.pk}/export.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ai-bags.csv"'
+    assert response.content.decode().splitlines() == [
+        HEADER.strip(),
+        "TAO,2,95,2026-02-04,my secret plan",
+        "TAO,1,130,2026-02-05,my secret plan",
+        "BTC,,,,benchmark",
+        "ICP,1,10,,",
+    ]
+
+
+def test_the_list_page_links_to_export_and_import(alice_client, bags):
+    content = alice_client.get(f"/watchlists/{bags.pk}/").content
+
+    assert find(content, tag="a", href=f"/watchlists/{bags.pk}/export.csv")
+    assert find(content, tag="a", href=f"/watchlists/{bags.pk}/import/")
+
+
+def test_an_exported_list_imports_back_the_same_into_an_empty_list(alice_client, alice, bags):
+    exported = alice_client.get(f"/watchlists/{bags.pk}/export.csv").content
+    copy = services.watchlist_create(owner=alice, name="Copy")
+
+    response = alice_client.post(
+        f"/watchlists/{copy.pk}/import/", {"file": upload(exported)}, follow=True
+    )
+
+    assert response.redirect_chain == [(f"/watchlists/{copy.pk}/", 302)]
+    assert "Imported 4 rows: 3 new tokens, 3 new lots." in response.content.decode()
+    again = alice_client.get(f"/watchlists/{copy.pk}/export.csv").content
+    assert again == exported
+
+
+def test_the_import_page_explains_the_format_and_limits(alice_client, alice_list):
+    response = alice_client.get(f"/watchlists/{alice_list.pk}/import/")
+
+    text = squash(response.content.decode())
+    assert "symbol,quantity,cost_basis_usd,purchased_at,note" in text
+    assert "at most 1 MB" in text
+    form = find(response.content, tag="form", enctype="multipart/form-data")
+    assert form.attrs["action"] == f"/watchlists/{alice_list.pk}/import/"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HEADER + "TAO,1,10,,\nNOPE,1,10,,\n", "Line 3: unknown token symbol 'NOPE'."),
+        (HEADER + "TAO,0,10,,\n", "Line 2: quantity: The quantity must be greater than 0."),
+        (
+            HEADER + "TAO,1,10,2026-13-01,\n",
+            "Line 2: purchased_at: '2026-13-01' is not a date (YYYY-MM-DD).",
+        ),
+        ("name,amount\nTAO,1\n", f"Line 1: the header must be {HEADER.strip()}."),
+        (HEADER + "TAO,1\n", "Line 2: expected 5 columns, found 2."),
+        (HEADER, "Line 2: the file has a header but no rows."),
+    ],
+    ids=["unknown symbol", "zero quantity", "bad date", "bad header", "short line", "no rows"],
+)
+def test_a_bad_line_is_shown_with_its_number_and_nothing_is_imported(
+    alice_client, alice_list, tao, text, message
+):
+    before = snapshot()
+
+    response = alice_client.post(f"/watchlists/{alice_list.pk}/import/", {"file": upload(text)})
+
+    assert response.status_code == 200
+    assert squash(find(response.content, tag="ul", id="id_file_error").text) == message
+    assert snapshot() == before
+
+
+def test_a_bad_line_is_explained_in_french(alice_client, alice_list, tao):
+    text = HEADER + "TAO,1,10,,\nNOPE,1,10,,\n"
+
+    response = alice_client.post(
+        f"/watchlists/{alice_list.pk}/import/", {"file": upload(text)}, headers=FRENCH
+    )
+
+    error = squash(find(response.content, tag="ul", id="id_file_error").text)
+    assert error == "Ligne 3 : symbole de token inconnu 'NOPE'."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose a CSV file."),
+        ({"file": upload(HEADER + "TAO,1,1,," + " " * 2**20)}, "The file is larger than 1 MB."),
+        ({"file": upload(HEADER.encode() + b"TAO,1,1,,caf\xe9\n")}, "The file is not UTF-8 text."),
+    ],
+    ids=["no file", "over 1 MB", "not UTF-8"],
+)
+def test_a_missing_huge_or_unreadable_file_is_refused(alice_client, alice_list, tao, data, message):
+    response = alice_client.post(f"/watchlists/{alice_list.pk}/import/", data)
+
+    assert response.status_code == 200
+    assert squash(find(response.content, tag="ul", id="id_file_error").text) == message
+    assert not WatchlistItem.objects.exists() and not Lot.objects.exists()

@@ -1,0 +1,134 @@
+"""Lots of a position: listed on the token's page in the list, added and removed."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.markets.pages.html import find, find_all, squash
+from tests.watchlists.pages.conftest import FRENCH, HTMX, snapshot
+from watchlists.models import Lot
+
+
+def item_url(watchlist, symbol="TAO") -> str:
+    return f"/watchlists/{watchlist.pk}/items/{symbol}/"
+
+
+def lots(content) -> list[str]:
+    return [squash(row.text) for row in find_all(content, tag="tr", data_lot=True)]
+
+
+def test_the_item_page_lists_the_lots_and_the_positions_figures(alice_client, bags):
+    response = alice_client.get(item_url(bags))
+
+    assert response.status_code == 200
+    assert len(lots(response.content)) == 2
+    first = lots(response.content)[0]
+    assert "Feb. 4, 2026" in first and "$95.00" in first and "$190.00" in first
+    figures = squash(find(response.content, id="position").text)
+    assert "$297.00" in figures and "$320.00" in figures and "my secret plan" in figures
+
+
+def test_a_lot_without_a_date_says_when_it_was_added(alice_client, bags):
+    icp = lots(alice_client.get(item_url(bags, "ICP")).content)
+
+    assert icp == ["not given (added Feb. 6, 2026) 1 $10.00 $10.00 Remove the lot of 1"]
+
+
+def test_adding_a_lot_without_javascript_comes_back_to_the_item_page(alice_client, bags):
+    response = alice_client.post(
+        f"{item_url(bags)}lots/",
+        {"quantity": "0.5", "cost_basis_usd": "80", "purchased_at": "2026-02-06"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(item_url(bags), 302)]
+    assert "Lot added." in response.content.decode()
+    assert len(lots(response.content)) == 3
+    lot = Lot.objects.order_by("id").last()
+    assert (lot.quantity, lot.cost_basis_usd, lot.purchased_at) == (
+        Decimal("0.5"),
+        Decimal("80"),
+        date(2026, 2, 6),
+    )
+
+
+def test_adding_a_lot_with_htmx_returns_the_refreshed_position(alice_client, bags):
+    response = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": "1", "cost_basis_usd": "99"}, headers=HTMX
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="position"') and "<html" not in html
+    assert len(lots(response.content)) == 3
+    assert "$396.00" in squash(html)  # 4 TAO at 99 $
+    assert find(response.content, tag="input", name="quantity").attrs.get("value") is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("quantity", "0", "The quantity must be greater than 0."),
+        ("quantity", "-3", "The quantity must be greater than 0."),
+        ("quantity", "", "Enter a quantity."),
+        ("quantity", "abc", "'abc' is not a number."),
+        ("cost_basis_usd", "0", "The cost per unit must be greater than 0."),
+        ("cost_basis_usd", "1.0000000000001", "The cost per unit has more than 12 decimal places."),
+        ("purchased_at", "2027-01-01", "The purchase date is in the future."),
+        ("purchased_at", "06/02/2026", "'06/02/2026' is not a date (YYYY-MM-DD)."),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_bad_lot_is_explained_next_to_its_field_and_nothing_is_saved(
+    alice_client, bags, field, value, message, headers
+):
+    data = {"quantity": "1", "cost_basis_usd": "10", "purchased_at": ""} | {field: value}
+    before = snapshot()
+
+    response = alice_client.post(f"{item_url(bags)}lots/", data, headers=headers)
+
+    assert response.status_code == 200
+    assert squash(find(response.content, tag="ul", id=f"id_{field}_error").text) == message
+    assert find(response.content, tag="input", name=field).attrs["aria-invalid"] == "true"
+    typed = find(response.content, tag="input", name=field).attrs.get("value")
+    assert typed == (value or None)  # what was typed stays in the field
+    assert snapshot() == before
+
+
+def test_a_zero_quantity_is_explained_in_french(alice_client, bags):
+    response = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": "0", "cost_basis_usd": "10"}, headers=FRENCH
+    )
+
+    error = squash(find(response.content, tag="ul", id="id_quantity_error").text)
+    assert error == "La quantité doit être supérieure à 0."
+
+
+def test_removing_a_lot_keeps_the_others(alice_client, bags):
+    first = Lot.objects.filter(item__token__symbol="TAO").order_by("id").first()
+    form = find(
+        alice_client.get(item_url(bags)).content,
+        tag="form",
+        action=f"{item_url(bags)}lots/{first.pk}/remove/",
+    )
+    assert form.attrs["hx-post"] == form.attrs["action"]
+
+    response = alice_client.post(f"{item_url(bags)}lots/{first.pk}/remove/", headers=HTMX)
+
+    assert len(lots(response.content)) == 1
+    assert "Lot removed." in response.content.decode()
+    assert not Lot.objects.filter(pk=first.pk).exists()
+
+
+def test_removing_a_lot_of_another_token_or_a_missing_lot_is_a_404(alice_client, bags):
+    icp_lot = Lot.objects.get(item__token__symbol="ICP")
+    before = snapshot()
+
+    assert alice_client.post(f"{item_url(bags)}lots/{icp_lot.pk}/remove/").status_code == 404
+    assert alice_client.post(f"{item_url(bags)}lots/999999/remove/").status_code == 404
+    assert snapshot() == before
+
+
+def test_a_token_not_in_the_list_has_no_item_page(alice_client, bags, near):
+    assert alice_client.get(item_url(bags, "NEAR")).status_code == 404
+    assert alice_client.get(item_url(bags, "tao")).status_code == 200

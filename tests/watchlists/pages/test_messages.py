@@ -1,0 +1,103 @@
+"""The services' error messages as the pages show them: unchanged in English, in French for
+French readers, and any message the pages do not know shown as it is."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from watchlists import services
+from watchlists.csv_io import PositionsCsvError, csv_parse
+from watchlists.forms import (
+    SERVICE_MESSAGES,
+    LotForm,
+    csv_error_message,
+    form_errors_apply,
+    service_message,
+)
+
+APOS = "\u2019"  # the typographic apostrophe of the French catalogue
+# Real messages, produced by the services below, and their French.
+CASES = {
+    "create empty": ("Enter a name.", "Saisissez un nom."),
+    "create duplicate": (
+        "You already have a watchlist named 'AI bags'.",
+        "Vous avez déjà une liste de suivi nommée 'AI bags'.",
+    ),
+    "add unknown": ("Unknown token symbol 'NOPE'.", "Symbole de token inconnu 'NOPE'."),
+    "add twice": ("TAO is already in this watchlist.", "TAO est déjà dans cette liste de suivi."),
+    "lot zero": ("The quantity must be greater than 0.", "La quantité doit être supérieure à 0."),
+    "lot text": ("'abc' is not a number.", f"'abc' n{APOS}est pas un nombre."),
+    "lot future": (
+        "The purchase date is in the future.",
+        f"La date d{APOS}achat est dans le futur.",
+    ),
+}
+
+
+def produce(case: str, alice, alice_list) -> str:
+    calls = {
+        "create empty": lambda: services.watchlist_create(owner=alice, name=" "),
+        "create duplicate": lambda: services.watchlist_create(owner=alice, name="AI bags"),
+        "add unknown": lambda: services.watchlist_add_token(watchlist=alice_list, symbol="nope"),
+        "add twice": lambda: services.watchlist_add_token(watchlist=alice_list, symbol="TAO"),
+        "lot zero": lambda: services.lot_add(item=alice_list.items.get(), quantity="0",
+                                             cost_basis_usd="1"),
+        "lot text": lambda: services.lot_add(item=alice_list.items.get(), quantity="abc",
+                                             cost_basis_usd="1"),
+        "lot future": lambda: services.lot_add(item=alice_list.items.get(), quantity="1",
+                                               cost_basis_usd="1", purchased_at="2999-01-01"),
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        calls[case]()
+    (messages,) = caught.value.message_dict.values()
+    return messages[0]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_service_message_reads_the_same_in_english_and_is_translated_in_french(
+    alice, alice_list, tao, case
+):
+    services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+    english, french = CASES[case]
+
+    message = produce(case, alice, alice_list)
+
+    assert message == english
+    with translation.override("en"):
+        assert service_message(message) == english
+    with translation.override("fr"):
+        assert service_message(message) == french
+
+
+def test_a_csv_line_error_keeps_its_line_and_field_in_french():
+    with pytest.raises(PositionsCsvError) as caught:
+        csv_parse("symbol,quantity,cost_basis_usd,purchased_at,note\nTAO,0,1,,\n")
+
+    with translation.override("fr"):
+        message = csv_error_message(caught.value)
+
+    assert message == "Ligne 2 : quantity: La quantité doit être supérieure à 0."
+
+
+def test_an_unknown_message_is_shown_as_it_is():
+    with translation.override("fr"):
+        assert service_message("Something new went wrong.") == "Something new went wrong."
+
+
+def test_errors_on_fields_the_form_does_not_show_go_on_top_of_it():
+    form = LotForm({"quantity": "1", "cost_basis_usd": "1"})
+    form.is_valid()
+
+    form_errors_apply(form, ValidationError({"lots[0].quantity": ["Enter a quantity."]}))
+    form_errors_apply(form, ValidationError("TAO would have more than 1000 lots."))
+
+    assert form.non_field_errors() == ["Enter a quantity.", "TAO would have more than 1000 lots."]
+
+
+def test_every_message_the_pages_know_has_its_french_translation():
+    with translation.override("en"):
+        english = [str(text) for _, text in SERVICE_MESSAGES]
+    with translation.override("fr"):
+        french = [str(text) for _, text in SERVICE_MESSAGES]
+
+    assert [en for en, fr in zip(english, french, strict=True) if en == fr] == []
