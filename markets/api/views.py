@@ -6,14 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -21,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from markets import selectors
+from markets.api.auth import EmailOrUsernameAuthTokenSerializer
 from markets.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
 from markets.api.filters import (
     LIST_PARAM,
@@ -34,6 +29,7 @@ from markets.api.pagination import (
     BucketCursorPagination,
     SnapshotCursorPagination,
 )
+from markets.api.params import SLUG_PARAM, SYMBOL_PARAM
 from markets.api.renderers import CSVRenderer, csv_response
 from markets.api.serializers import (
     BUCKET_CSV,
@@ -49,20 +45,6 @@ from markets.api.serializers import (
 from markets.cache import cache_may_serve, request_cache_key, response_is_shareable
 from markets.models import Token, TokenList
 
-SYMBOL_PARAM = OpenApiParameter(
-    "symbol",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="Token symbol, any case.",
-    examples=[OpenApiExample("Bittensor", value="TAO")],
-)
-SLUG_PARAM = OpenApiParameter(
-    "slug",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="Slug of a public list.",
-    examples=[OpenApiExample("AI tokens", value="ai")],
-)
 READ_ERRORS = error_responses(401, 404, 429)
 
 
@@ -265,13 +247,14 @@ class TokenKeySerializer(serializers.Serializer):
 @extend_schema(
     tags=["auth"],
     summary="Exchange a username and password for an API token",
-    request=AuthTokenSerializer,
+    request=EmailOrUsernameAuthTokenSerializer,
     parameters=[RETRY_AFTER],
     responses={200: TokenKeySerializer, **error_responses(400, 429)},
 )
 class AuthTokenView(ApiErrorsMixin, ObtainAuthToken):
     """Returns the user's API token (created on first call). Wrong credentials are a 400."""
 
+    serializer_class = EmailOrUsernameAuthTokenSerializer
     # Credentials come in the body; a stale Authorization header must not get in the way.
     authentication_classes: list = []
     # DRF leaves this view unthrottled; password guessing should not be.

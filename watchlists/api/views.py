@@ -5,7 +5,7 @@ a 404, exactly like a missing one. Reads go through the selectors, writes throug
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from markets.api.errors import RETRY_AFTER, ApiErrorsMixin
 from markets.api.pagination import ApiPageNumberPagination
+from markets.api.params import SYMBOL_PARAM
 from watchlists import selectors, services
 from watchlists.api.errors import READ_ERRORS, WRITE_ERRORS, service_errors, validated
 from watchlists.api.serializers import (
@@ -32,13 +33,6 @@ ID_PARAM = OpenApiParameter(
     {"type": "integer", "minimum": 1},
     OpenApiParameter.PATH,
     description="Id of one of your watchlists (anyone else's is a 404).",
-)
-SYMBOL_PARAM = OpenApiParameter(
-    "symbol",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="Token symbol, any case.",
-    examples=[OpenApiExample("Bittensor", value="TAO")],
 )
 SERIES_PARAM = OpenApiParameter(
     "series",

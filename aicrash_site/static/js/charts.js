@@ -3,6 +3,8 @@
 // Containers carry their configuration in data attributes and their first data set in a
 // <script type="application/json"> block (Django's json_script). After every draw a
 // container's `data-points` holds the number of points drawn, so tests can see a redraw.
+// Other scripts loaded after this one draw with window.aicrashCharts (readJson,
+// drawValueWithDrawdown).
 (function () {
   "use strict";
 
@@ -98,6 +100,17 @@
     return Math.pow(10, -priceDigits(low === Infinity ? 1 : low));
   }
 
+  function areaOptions(c, title, priceFormat) {
+    return {
+      lineColor: c.line,
+      topColor: c.fillTop,
+      bottomColor: c.fillBottom,
+      lineWidth: 2,
+      title: title || "",
+      priceFormat: priceFormat,
+    };
+  }
+
   function underwaterOptions(c, title) {
     return {
       title: title || "",
@@ -145,14 +158,10 @@
     const buttons = Array.from(document.querySelectorAll(".range-switch [data-range]"));
 
     const priceChart = LC.createChart(el, chartOptions(c));
-    const priceSeries = priceChart.addSeries(LC.AreaSeries, {
-      lineColor: c.line,
-      topColor: c.fillTop,
-      bottomColor: c.fillBottom,
-      lineWidth: 2,
-      title: el.dataset.labelPrice || "",
-      priceFormat: { type: "custom", formatter: money, minMove: 0.01 },
-    });
+    const priceSeries = priceChart.addSeries(
+      LC.AreaSeries,
+      areaOptions(c, el.dataset.labelPrice, { type: "custom", formatter: money, minMove: 0.01 }),
+    );
 
     let underwaterChart = null;
     let underwaterSeries = null;
@@ -231,32 +240,51 @@
     else load(el.dataset.currentRange || "30d");
   }
 
+  // A value over time (area) with its drawdown from peak in a second pane below; without
+  // values (null) the drawdown is drawn alone. Also used by watchlists/js/value-chart.js.
+  function drawValueWithDrawdown(el, values, drawdowns, options) {
+    const c = colours();
+    const chart = LC.createChart(el, chartOptions(c));
+    let pane = 0;
+    if (values) {
+      const format = {
+        type: "custom",
+        formatter: (v) => compactMoney.format(v),
+        minMove: options.minMove,
+      };
+      const valueSeries = chart.addSeries(
+        LC.AreaSeries,
+        areaOptions(c, options.valueTitle, format),
+      );
+      valueSeries.setData(points(values));
+      pane = 1;
+    }
+    const drawdownSeries = chart.addSeries(
+      LC.BaselineSeries,
+      underwaterOptions(c, options.drawdownTitle),
+      pane,
+    );
+    drawdownSeries.setData(points(drawdowns));
+    const panes = chart.panes();
+    if (panes.length > 1) panes[1].setHeight(Math.round(el.clientHeight * 0.32));
+    chart.timeScale().fitContent();
+    return chart;
+  }
+
   // List pages: total market cap with its drawdown from peak in a second pane.
   function setUpCapChart(el) {
     const data = readJson(el.dataset.source);
     if (!data) return;
-    const c = colours();
-    const chart = LC.createChart(el, chartOptions(c));
-    const capSeries = chart.addSeries(LC.AreaSeries, {
-      lineColor: c.line,
-      topColor: c.fillTop,
-      bottomColor: c.fillBottom,
-      lineWidth: 2,
-      title: el.dataset.labelCap || "",
-      priceFormat: { type: "custom", formatter: (v) => compactMoney.format(v), minMove: 1 },
+    const caps = data.cap || [];
+    drawValueWithDrawdown(el, caps, data.drawdown || [], {
+      valueTitle: el.dataset.labelCap,
+      drawdownTitle: el.dataset.labelDrawdown,
+      minMove: 1,
     });
-    const drawdownSeries = chart.addSeries(
-      LC.BaselineSeries,
-      underwaterOptions(c, el.dataset.labelDrawdown),
-      1,
-    );
-    capSeries.setData(points(data.cap || []));
-    drawdownSeries.setData(points(data.drawdown || []));
-    const panes = chart.panes();
-    if (panes.length > 1) panes[1].setHeight(Math.round(el.clientHeight * 0.32));
-    chart.timeScale().fitContent();
-    el.dataset.points = String((data.cap || []).length);
+    el.dataset.points = String(caps.length);
   }
+
+  window.aicrashCharts = { readJson: readJson, drawValueWithDrawdown: drawValueWithDrawdown };
 
   function start() {
     document.querySelectorAll('[data-chart="price"]').forEach(setUpPriceCharts);

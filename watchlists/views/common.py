@@ -1,0 +1,87 @@
+"""What the watchlist pages share: the owner-only decorator, htmx-aware rendering, lookups."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_htmx.http import HttpResponseClientRedirect
+
+from markets.models import Token, TokenMetrics
+from watchlists import selectors
+from watchlists.models import Watchlist, WatchlistItem
+
+GET_OR_POST = ["GET", "HEAD", "POST"]
+
+
+def is_partial(request) -> bool:
+    """An htmx swap (not a history restore, which needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def owner_page(view):
+    """Signed-in users only, never cached. Anonymous visitors go to the sign-in page; for an
+    htmx request the whole page goes there (HX-Redirect) rather than the swapped fragment."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _to_login(request)
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapped)
+
+
+def _to_login(request):
+    safe = request.method in ("GET", "HEAD")
+    back = request.get_full_path() if safe else reverse("watchlists:index")
+    if request.htmx:
+        back = request.htmx.current_url_abs_path or back
+        login = resolve_url(settings.LOGIN_URL)
+        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
+    return redirect_to_login(back)
+
+
+def render_page(request, template: str, context: dict, *, partial: str | None = None, status=200):
+    """The whole page, or only its ``partial`` for an htmx swap; varies on HX-Request."""
+    name = f"{template}#{partial}" if partial and is_partial(request) else template
+    return vary_on_htmx(render(request, name, context, status=status))
+
+
+def vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def watchlist_for(request, pk) -> Watchlist:
+    """One of the user's watchlists; anyone else's (staff's included) is a 404."""
+    return selectors.watchlist_get_for_user(user=request.user, pk=pk)
+
+
+def item_for(request, pk, symbol: str) -> WatchlistItem:
+    return selectors.watchlist_item_get(watchlist=watchlist_for(request, pk), symbol=symbol)
+
+
+def position_posted(request) -> int | None:
+    """The ``position`` posted to a move (a new index, 0 = first), None unless a whole number."""
+    text = request.POST.get("position", "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def bad_position() -> HttpResponse:
+    return HttpResponseBadRequest(_("Enter a whole number, 0 or more."))
+
+
+def token_metrics(token: Token) -> TokenMetrics | None:
+    try:
+        return token.metrics
+    except TokenMetrics.DoesNotExist:
+        return None

@@ -1,0 +1,57 @@
+"""A watchlist's positions as CSV: download them, or upload lots to add."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from watchlists import selectors, services
+from watchlists.forms import ImportForm, form_errors_apply
+from watchlists.views.common import GET_OR_POST, owner_page, watchlist_for
+
+
+@owner_page
+@require_safe
+def export_csv(request, pk):
+    watchlist = watchlist_for(request, pk)
+    response = HttpResponse(
+        selectors.positions_export_csv(watchlist=watchlist), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{slugify(watchlist.name) or 'watchlist'}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@owner_page
+@require_http_methods(GET_OR_POST)
+def import_csv(request, pk):
+    """Add the lots of an uploaded positions CSV: all of them, or none with the bad line."""
+    watchlist = watchlist_for(request, pk)
+    if request.method != "POST":
+        context = {"watchlist": watchlist, "form": ImportForm()}
+        return render(request, "watchlists/import.html", context)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            text = form.cleaned_data["file"]
+            result = services.positions_import_csv(watchlist=watchlist, text=text)
+        except ValidationError as error:
+            form_errors_apply(form, error)
+        else:
+            messages.success(request, _imported_message(result))
+            return redirect("watchlists:detail", pk=watchlist.pk)
+    return render(request, "watchlists/import.html", {"watchlist": watchlist, "form": form})
+
+
+def _imported_message(result: services.PositionsImportResult) -> str:
+    return _("Imported %(rows)s rows: %(items)s new tokens, %(lots)s new lots.") % {
+        "rows": result.rows,
+        "items": result.items_created,
+        "lots": result.lots_added,
+    }

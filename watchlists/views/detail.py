@@ -1,0 +1,234 @@
+"""One watchlist's page: its items with their valuation and value chart, the token search of
+its add panel, its sharing settings, and the public page of a shared list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from markets.charts import downsample_last
+from markets.models import Token, TokenMetrics
+from watchlists import selectors, services
+from watchlists.forms import SEARCH_MAX_LENGTH, ItemAddForm
+from watchlists.models import Watchlist, WatchlistItem
+from watchlists.valuation import ValueSeries
+from watchlists.views.common import (
+    is_partial,
+    owner_page,
+    render_page,
+    token_metrics,
+    watchlist_for,
+)
+
+SEARCH_LIMIT = 10
+SHARE_MESSAGES = {
+    "public": gettext_lazy("The list is public: anyone with the link can see it."),
+    "amounts": gettext_lazy("Sharing settings saved."),
+    "rotate": gettext_lazy("New link made: the old one no longer works."),
+    "private": gettext_lazy("The list is private again: its link no longer works."),
+}
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def freshness(valuation: selectors.WatchlistValuation) -> dict:
+    """The latest price time among the items, as the market pages show it."""
+    moments = [m.as_of for v in valuation.items if (m := token_metrics(v.token)) is not None]
+    if not moments:
+        return {"as_of": None, "is_stale": False, "is_today": False}
+    as_of, now = max(moments), timezone.now()
+    return {
+        "as_of": as_of,
+        "is_stale": now - as_of > timedelta(seconds=settings.STALE_AFTER_SECONDS),
+        "is_today": as_of.date() == now.date(),
+    }
+
+
+def value_chart(series: ValueSeries) -> dict:
+    """The list's total value (left out when amounts are hidden) and its fall from the running
+    peak, at most markets.charts.MAX_POINTS points each; with the figures of the chart note."""
+    if not len(series):
+        return {"count": 0}
+    times, drawdowns = downsample_last(series.times, series.drawdowns)
+    chart = {
+        "count": len(times),
+        "drawdown_now": float(series.drawdowns[-1]),
+        "series": {
+            "value": [],
+            "drawdown": [[t, round(d, 6)] for t, d in zip(times, drawdowns, strict=True)],
+        },
+    }
+    if series.values is not None:
+        _value_chart_values(chart, series)
+    return chart
+
+
+def _value_chart_values(chart: dict, series: ValueSeries) -> None:
+    times, values = downsample_last(series.times, series.values)
+    peak = int(np.argmax(series.values))
+    chart["series"]["value"] = [[t, round(v, 2)] for t, v in zip(times, values, strict=True)]
+    chart |= {
+        "peak": float(series.values[peak]),
+        "peak_at": datetime.fromtimestamp(int(series.times[peak]), UTC),
+        "last": float(series.values[-1]),
+    }
+
+
+def _share_context(request, watchlist: Watchlist) -> dict:
+    url = None
+    if watchlist.is_public:
+        url = request.build_absolute_uri(reverse("watchlists:shared", args=[watchlist.share_token]))
+    return {"share_url": url}
+
+
+def detail_context(request, watchlist: Watchlist, **extra) -> dict:
+    valuation = selectors.watchlist_items_with_valuation(watchlist=watchlist)
+    context = {
+        "watchlist": watchlist,
+        "valuation": valuation,
+        "freshness": freshness(valuation),
+        "live_url": reverse("watchlists:detail", args=[watchlist.pk]),
+        "add_form": ItemAddForm(),
+        **_share_context(request, watchlist),
+    }
+    if not is_partial(request):
+        context["chart"] = value_chart(valuation.series)
+    return context | extra
+
+
+def live(request, watchlist: Watchlist):
+    """After a change to the items: the refreshed items and totals (htmx), else the page."""
+    if is_partial(request):
+        context = detail_context(request, watchlist)
+        return render_page(request, "watchlists/detail.html", context, partial="live")
+    return redirect("watchlists:detail", pk=watchlist.pk)
+
+
+@owner_page
+@require_safe
+def detail(request, pk):
+    watchlist = watchlist_for(request, pk)
+    context = detail_context(request, watchlist)
+    return render_page(request, "watchlists/detail.html", context, partial="live")
+
+
+# --- Token search -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    token: Token
+    metrics: TokenMetrics | None
+    in_list: bool
+
+
+def tokens_search(watchlist: Watchlist, query: str) -> list[SearchResult]:
+    """Active tokens whose symbol or name contains the query: exact symbol first, then symbols
+    and names starting with it; two queries."""
+    if not query:
+        return []
+    rank = Case(
+        When(symbol__iexact=query, then=Value(0)),
+        When(symbol__istartswith=query, then=Value(1)),
+        When(name__istartswith=query, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    tokens = list(
+        Token.objects.filter(is_active=True)
+        .filter(Q(symbol__icontains=query) | Q(name__icontains=query))
+        .select_related("metrics")
+        .annotate(rank=rank)
+        .order_by("rank", "symbol")[:SEARCH_LIMIT]
+    )
+    held = set(
+        WatchlistItem.objects.filter(watchlist=watchlist, token__in=tokens).values_list(
+            "token_id", flat=True
+        )
+    )
+    return [SearchResult(t, token_metrics(t), t.pk in held) for t in tokens]
+
+
+def search_query(data) -> str:
+    return data.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+
+@owner_page
+@require_safe
+def search(request, pk):
+    """Tokens to add, as the owner types (htmx gets the results only)."""
+    watchlist = watchlist_for(request, pk)
+    query = search_query(request.GET)
+    context = {"watchlist": watchlist, "query": query, "results": tokens_search(watchlist, query)}
+    if is_partial(request):
+        return render_page(request, "watchlists/_search_results.html", context)
+    return render_page(request, "watchlists/search.html", context | {"add_form": ItemAddForm()})
+
+
+# --- Sharing ------------------------------------------------------------------------------
+
+
+def _share_settings(action: str, watchlist: Watchlist, show_amounts: bool) -> dict | None:
+    """The arguments of watchlist_share_set for a sharing action; None for an unknown one."""
+    return {
+        "public": {"is_public": True, "show_amounts": show_amounts},
+        "amounts": {"is_public": watchlist.is_public, "show_amounts": show_amounts},
+        "rotate": {"is_public": True, "rotate": True},
+        "private": {"is_public": False},
+    }.get(action)
+
+
+@owner_page
+@require_POST
+def share(request, pk):
+    """Make the list public (a new secret link), change what visitors see, make a new link,
+    or make it private (the link stops working)."""
+    watchlist = watchlist_for(request, pk)
+    action = request.POST.get("action", "")
+    show_amounts = request.POST.get("show_amounts", "") in ("on", "1", "true")
+    share_settings = _share_settings(action, watchlist, show_amounts)
+    if share_settings is None:
+        return HttpResponseBadRequest(_("Unknown sharing action."))
+    services.watchlist_share_set(watchlist=watchlist, **share_settings)
+    message = str(SHARE_MESSAGES[action])
+    if is_partial(request):
+        context = {"watchlist": watchlist, "share_status": message}
+        context |= _share_context(request, watchlist)
+        return render_page(request, "watchlists/detail.html", context, partial="share")
+    messages.success(request, message)
+    return redirect(reverse("watchlists:detail", args=[watchlist.pk]) + "#share")
+
+
+@never_cache
+@require_safe
+def shared(request, share_token):
+    """A public list for anyone with its link: tokens and percentages; amounts and notes only
+    when the owner shows them. 404 for an unknown or revoked link."""
+    valuation = selectors.watchlist_shared_valuation(share_token=share_token)
+    watchlist = valuation.watchlist
+    context = {
+        "watchlist": watchlist,
+        "valuation": valuation,
+        "show_amounts": watchlist.show_amounts,
+        "freshness": freshness(valuation),
+        "live_url": request.path,
+    }
+    if not is_partial(request):
+        context["chart"] = value_chart(valuation.series)
+    response = render_page(request, "watchlists/shared.html", context, partial="live")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
