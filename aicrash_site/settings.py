@@ -199,7 +199,12 @@ LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)  # htmx refresh of 
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
 
 # --- REST API -------------------------------------------------------------------------------
+# Proxies in front of the app that set X-Forwarded-For (0: trust no such header, so a
+# client cannot forge its address to escape the rate limits).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 REST_FRAMEWORK = {
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -24,6 +24,7 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
+from markets.services.metrics import metrics_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ class TokenAdmin(admin.ModelAdmin):
     )
     list_display_links = ("symbol",)
     list_editable = ("is_active", "is_benchmark")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            metrics_recompute(token_ids=[obj.pk])  # list totals follow who is active
+
     list_filter = ("is_active", "is_benchmark")
     list_select_related = ("metrics",)
     search_fields = ("symbol", "name", "coingecko_id")
@@ -94,7 +101,10 @@ class TokenAdmin(admin.ModelAdmin):
         return None if metrics is None else metrics.as_of
 
     def _update(self, request, queryset, verb: str, **values) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
         count = queryset.update(**values)
+        if "is_active" in values:
+            metrics_recompute(token_ids=ids)  # list totals follow who is active
         self.message_user(
             request,
             ngettext("%(count)d token %(verb)s.", "%(count)d tokens %(verb)s.", count)

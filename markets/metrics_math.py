@@ -160,7 +160,9 @@ def list_metrics_compute(members: list[dict], members_count: int) -> dict:
         "equal_weight_change_24h": _mean([m["change_24h"] for m in members]),
         "equal_weight_change_7d": _mean([m["change_7d"] for m in members]),
         "members_count": members_count,
-        "members_down_20_from_ath": sum(1 for m in members if m["drawdown_from_ath"] <= -0.20),
+        "members_down_20_from_ath": sum(
+            1 for m in members if m["price_usd"] <= 0.8 * m["ath_usd"]
+        ),  # not drawdown <= -0.2: 80 / 100 - 1 is -0.19999999999999996
     }
 
 

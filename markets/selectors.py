@@ -148,9 +148,9 @@ def token_list_public_get(*, slug: str) -> TokenList:
     """
     memberships = Prefetch(
         "memberships",
-        queryset=TokenListMembership.objects.select_related("token__metrics").order_by(
-            "position", "id"
-        ),
+        queryset=TokenListMembership.objects.filter(token__is_active=True)
+        .select_related("token__metrics")
+        .order_by("position", "id"),
     )
     return (
         TokenList.objects.select_related("metrics")

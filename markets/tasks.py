@@ -15,7 +15,12 @@ RETRY = {
 }
 
 
-@shared_task(**RETRY)
+# The periodic refresh retries briefly: its next scheduled run is the real retry, and
+# retry chains piling up on the schedule would hammer a provider that is rate-limiting us.
+REFRESH_RETRY = {**RETRY, "retry_backoff_max": 120, "max_retries": 2}
+
+
+@shared_task(**REFRESH_RETRY)
 def refresh_prices() -> dict:
     from markets.services.refresh import prices_refresh
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.account import app_settings as allauth_settings
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 
@@ -19,4 +23,18 @@ class EmailOrUsernameAuthTokenSerializer(AuthTokenSerializer):
                 .first()
             )
             attrs = {**attrs, "username": username or login}
-        return super().validate(attrs)
+        attrs = super().validate(attrs)
+        if (
+            _verification_mandatory()
+            and not EmailAddress.objects.filter(user=attrs["user"], verified=True).exists()
+        ):
+            raise serializers.ValidationError(
+                _("Confirm your email address first (see the link we sent you)."),
+                code="authorization",
+            )
+        return attrs
+
+
+def _verification_mandatory() -> bool:
+    mode = allauth_settings.EMAIL_VERIFICATION
+    return mode == allauth_settings.EmailVerificationMethod.MANDATORY

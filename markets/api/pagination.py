@@ -52,7 +52,7 @@ class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param, "1")
         if value in self.last_page_strings:
-            return value
+            return paginator.num_pages
         return _positive_int(value, name=self.page_query_param)
 
 

@@ -126,12 +126,13 @@ def ath_load(token_ids: list[int]) -> dict[int, tuple[float, int]]:
 
 
 def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
-    """list id -> ordered member token ids, for every list containing one of the tokens."""
+    """list id -> ordered active member ids, for every list containing one of the tokens."""
     list_ids = TokenListMembership.objects.filter(token_id__in=token_ids).values("token_list_id")
     members: dict[int, list[int]] = defaultdict(list)
-    rows = TokenListMembership.objects.filter(token_list_id__in=list_ids).order_by(
-        "token_list_id", "position", "id"
-    )
+    # Inactive tokens are no longer refreshed: their stale figures must not count.
+    rows = TokenListMembership.objects.filter(
+        token_list_id__in=list_ids, token__is_active=True
+    ).order_by("token_list_id", "position", "id")
     for list_id, token_id in rows.values_list("token_list_id", "token_id"):
         members[list_id].append(token_id)
     return members

@@ -47,6 +47,16 @@ def run_record_finished(*, provider: str, kind: str, tokens: int, stored: int) -
 
 
 @contextmanager
+def _run_failed_on_error(run: RefreshRun) -> Iterator[None]:
+    """A run whose storing step crashed is recorded as failed, never left "running"."""
+    try:
+        yield
+    except Exception as exc:
+        _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@contextmanager
 def _provider_used(provider: PriceProvider | None) -> Iterator[PriceProvider]:
     """The given provider, or the configured one, closed after use if we built it."""
     if provider is not None:
@@ -93,11 +103,12 @@ def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool
     except ProviderError as exc:
         _run_finish(run, status=RefreshRun.Status.FAILED, error=str(exc))
         raise
-    ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
-    run.quotes_stored = ingested.stored
-    run.quotes_rejected = result.rejected + ingested.rejected
-    if recompute:
-        derived_refresh(ingested=ingested)
+    with _run_failed_on_error(run):
+        ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
+        run.quotes_stored = ingested.stored
+        run.quotes_rejected = result.rejected + ingested.rejected
+        if recompute:
+            derived_refresh(ingested=ingested)
     error = "; ".join(result.errors)
     if not result.errors:
         status = RefreshRun.Status.OK
@@ -137,9 +148,10 @@ def _backfill_once(token: Token, days: int, provider: PriceProvider) -> RefreshR
     except ProviderError as exc:
         _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{token.symbol}: {exc}")
         raise
-    ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
-    run.quotes_stored = ingested.stored
-    run.quotes_rejected = result.rejected + ingested.rejected
-    derived_refresh(ingested=ingested)
+    with _run_failed_on_error(run):
+        ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
+        run.quotes_stored = ingested.stored
+        run.quotes_rejected = result.rejected + ingested.rejected
+        derived_refresh(ingested=ingested)
     status = RefreshRun.Status.PARTIAL if result.errors else RefreshRun.Status.OK
     return _run_finish(run, status=status, error="; ".join(result.errors))

@@ -486,3 +486,26 @@ def test_metrics_admins_are_read_only_listings(admin_client, tao):
     assert "TAO" in response.content.decode()
     assert admin_client.get(reverse("admin:markets_tokenmetrics_add")).status_code == 403
     assert admin_client.get(reverse("admin:markets_listmetrics_changelist")).status_code == 200
+
+
+def test_deactivating_a_token_recomputes_its_lists(admin_client, tao):
+    from markets.models import ListMetrics
+    from markets.providers.base import Quote
+    from markets.services.ingest import snapshot_ingest
+    from markets.services.metrics import metrics_recompute
+    from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
+
+    near = TokenFactory(symbol="NEAR")
+    ai = TokenListFactory(slug="ai")
+    MembershipFactory(token_list=ai, token=tao)
+    MembershipFactory(token_list=ai, token=near)
+    at = 1_770_379_200
+    snapshot_ingest(
+        quotes=[Quote(tao.id, at, 10.0, 100.0), Quote(near.id, at, 1.0, 50.0)], source="t"
+    )
+    metrics_recompute()
+    admin_client.post(
+        "/admin/markets/token/",
+        {"action": "deactivate", "_selected_action": [near.pk]},
+    )
+    assert ListMetrics.objects.get(token_list=ai).total_market_cap_usd == 100.0

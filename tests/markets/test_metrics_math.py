@@ -195,7 +195,8 @@ def test_no_btc_overlap_or_flat_btc_gives_null_beta():
 def member(**values):
     base = {"as_of": T, "market_cap_usd": None, "ref_cap_24h_usd": None, "ref_cap_7d_usd": None,
             "change_24h": None, "change_7d": None, "drawdown_from_ath": 0.0}  # fmt: skip
-    return base | values
+    values = base | values
+    return {"ath_usd": 100.0, "price_usd": 100.0 * (1 + values["drawdown_from_ath"])} | values
 
 
 def test_list_metrics_sum_caps_and_compare_only_members_with_both_caps():
@@ -215,6 +216,12 @@ def test_list_metrics_sum_caps_and_compare_only_members_with_both_caps():
     assert m["equal_weight_change_24h"] == pytest.approx((-0.5 + 0.0 + 0.1) / 3)
     assert m["equal_weight_change_7d"] == pytest.approx(-0.75)
     assert (m["members_count"], m["members_down_20_from_ath"]) == (4, 2)
+
+
+def test_a_member_exactly_20_percent_below_its_ath_counts_as_down_20():
+    exactly = member(price_usd=80.0, ath_usd=100.0, drawdown_from_ath=80 / 100 - 1)
+    almost = member(price_usd=80.01, ath_usd=100.0, drawdown_from_ath=80.01 / 100 - 1)
+    assert list_metrics_compute([exactly, almost], members_count=2)["members_down_20_from_ath"] == 1
 
 
 def test_an_empty_list_has_null_metrics():

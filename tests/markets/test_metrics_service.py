@@ -148,3 +148,19 @@ def test_the_query_count_does_not_grow_with_the_number_of_tokens(db):
 
     # 30 tokens keep SQLite's bulk inserts in one batch (its bound-parameter limit).
     assert run(5) == run(30)
+
+
+def test_an_inactive_member_no_longer_counts_in_its_list(tao):
+    near = TokenFactory(symbol="NEAR")
+    ai = TokenListFactory(slug="ai")
+    MembershipFactory(token_list=ai, token=tao)
+    MembershipFactory(token_list=ai, token=near)
+    store(tao, [(0, 100, 1000.0)])
+    store(near, [(0, 12, 600.0)])
+    metrics_recompute(token_ids=[tao.id])
+    assert ListMetrics.objects.get(token_list=ai).total_market_cap_usd == 1600
+    near.is_active = False
+    near.save(update_fields=["is_active"])
+    metrics_recompute(token_ids=[near.id])
+    lm = ListMetrics.objects.get(token_list=ai)
+    assert (lm.total_market_cap_usd, lm.members_count) == (1000, 1)

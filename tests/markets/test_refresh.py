@@ -161,3 +161,14 @@ def test_backfill_rejects_an_unknown_symbol_and_a_bad_day_count(tokens):
         token_backfill(symbol="TAO", days=0, provider=StubProvider())
     with pytest.raises(tokens["TAO"].DoesNotExist):
         token_backfill(symbol="NOPE", days=2, provider=StubProvider())
+
+
+def test_a_crash_while_storing_records_the_run_as_failed(tokens, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("markets.services.refresh.snapshot_ingest", broken)
+    with pytest.raises(RuntimeError):
+        prices_refresh(provider=StubProvider())
+    run = RefreshRun.objects.get()
+    assert run.status == "failed" and "disk full" in run.error and run.finished_at

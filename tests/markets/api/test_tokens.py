@@ -207,3 +207,13 @@ def test_too_many_anonymous_requests_get_a_429_with_retry_after(api_client, ai_l
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert "throttled" in response.json()["detail"]
+
+
+def test_page_last_is_the_last_page(api_client, db):
+    from tests.factories import TokenFactory
+
+    for i in range(3):
+        TokenFactory(symbol=f"L{i}")
+    response = api_client.get("/api/v1/tokens/", {"page": "last", "page_size": 2})
+    assert response.status_code == 200
+    assert [t["symbol"] for t in response.json()["results"]] == ["L2"]
