@@ -1,8 +1,10 @@
 """The positions CSV: ``symbol,quantity,cost_basis_usd,purchased_at,note``, one row per lot.
 
 A row with empty quantity and cost basis is an item without lots (so an export of a list that
-watches tokens without holding them imports back the same). Notes a spreadsheet would run as a
-formula (starting with = + - @) are written with a leading apostrophe, which import removes.
+watches tokens without holding them imports back the same). Text cells (symbol and note) a
+spreadsheet would run as a formula (starting with = + - @, tab or CR) are written with a leading
+apostrophe, which import removes; a text that itself starts with apostrophes before such a
+character gets one more, so every text reads back as it was.
 """
 
 from __future__ import annotations
@@ -47,12 +49,19 @@ def decimal_text(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _note_out(note: str) -> str:
-    return "'" + note if note.startswith(_FORMULA_START) else note
+def _escaped(text: str) -> bool:
+    """Whether the text, after its leading apostrophes, starts like a formula."""
+    return text.lstrip("'").startswith(_FORMULA_START)
 
 
-def _note_in(note: str) -> str:
-    return note[1:] if note.startswith("'") and note[1:].startswith(_FORMULA_START) else note
+def _cell_out(text: str) -> str:
+    """A text cell a spreadsheet will not run: "=1+1" -> "'=1+1", "'=1" -> "''=1"."""
+    return "'" + text if _escaped(text) else text
+
+
+def _cell_in(text: str) -> str:
+    """The text a cell written by ``_cell_out`` holds (a cell it did not write is kept)."""
+    return text[1:] if text.startswith("'") and _escaped(text) else text
 
 
 def csv_write(rows: Iterable[tuple[str, Decimal | None, Decimal | None, date | None, str]]) -> str:
@@ -63,11 +72,11 @@ def csv_write(rows: Iterable[tuple[str, Decimal | None, Decimal | None, date | N
     for symbol, quantity, cost, purchased_at, note in rows:
         writer.writerow(
             [
-                symbol,
+                _cell_out(symbol),
                 "" if quantity is None else decimal_text(quantity),
                 "" if cost is None else decimal_text(cost),
                 "" if purchased_at is None else purchased_at.isoformat(),
-                _note_out(note),
+                _cell_out(note),
             ]
         )
     return buffer.getvalue()
@@ -79,7 +88,7 @@ def _row_parse(line: int, cells: list[str]) -> PositionRow:
     raw_symbol, raw_quantity, raw_cost, raw_date, raw_note = cells
     field = "symbol"
     try:
-        symbol = validation.symbol_clean(raw_symbol)
+        symbol = validation.symbol_clean(_cell_in(raw_symbol.strip()))
         if not raw_quantity.strip() and not raw_cost.strip():
             quantity = cost = None
             if raw_date.strip():
@@ -93,7 +102,7 @@ def _row_parse(line: int, cells: list[str]) -> PositionRow:
         field = "purchased_at"
         purchased_at = validation.purchase_date_clean(raw_date)
         field = "note"
-        note = validation.note_clean(_note_in(raw_note.strip()))
+        note = validation.note_clean(_cell_in(raw_note.strip()))
     except ValueError as exc:
         raise PositionsCsvError(line, f"{field}: {exc}") from None
     return PositionRow(line, symbol, quantity, cost, purchased_at, note)

@@ -1,9 +1,12 @@
 """Forms of the watchlist pages, and the services' error messages in the visitor's language.
 
-The forms only carry and render what people type: every check is the services' (one source
-of truth), whose ValidationError ``form_errors_apply`` puts next to the right field. The
-services write their messages in English; ``service_message`` translates the ones it knows
-(any other is shown as it is).
+The forms only carry and render what people type, with Django's own checks of a CharField
+(no NUL character) and, for the fields that need a value, an empty one refused with the
+services' words. Every other check is the services' (one source of truth), whose
+ValidationError ``form_errors_apply`` puts next to the right field. A view calls the service
+only when ``form.is_valid()``; else it shows the form's errors. The services write their
+messages in English; ``service_message`` translates the ones it knows (any other is shown as
+it is).
 """
 
 from __future__ import annotations
@@ -22,17 +25,26 @@ MAX_UPLOAD_BYTES = 1024 * 1024
 SEARCH_MAX_LENGTH = 40
 
 
-def _text(label, *, max_length: int | None = None, **attrs) -> forms.CharField:
-    """A text field the services check (so no ``required`` nor length check here)."""
+def _text(
+    label, *, max_length: int | None = None, empty: str | None = None, **attrs
+) -> forms.CharField:
+    """A text field the services check (so no length check here). With ``empty`` (the
+    services' message for no value) the field is required: the browser asks for a value too."""
     if max_length:
         attrs["maxlength"] = max_length
     return forms.CharField(
-        label=label, required=False, strip=False, widget=forms.TextInput(attrs=attrs)
+        label=label,
+        required=empty is not None,
+        error_messages={"required": empty} if empty is not None else None,
+        strip=False,
+        widget=forms.TextInput(attrs=attrs),
     )
 
 
 class WatchlistNameForm(forms.Form):
-    name = _text(_("Name"), max_length=NAME_MAX_LENGTH, autocomplete="off", required=True)
+    name = _text(
+        _("Name"), max_length=NAME_MAX_LENGTH, autocomplete="off", empty=_("Enter a name.")
+    )
 
 
 class ItemAddForm(forms.Form):
@@ -50,9 +62,14 @@ class NoteForm(forms.Form):
 
 
 class LotForm(forms.Form):
-    quantity = _text(_("Quantity"), inputmode="decimal", autocomplete="off", required=True)
+    quantity = _text(
+        _("Quantity"), inputmode="decimal", autocomplete="off", empty=_("Enter a quantity.")
+    )
     cost_basis_usd = _text(
-        _("Cost per unit (USD)"), inputmode="decimal", autocomplete="off", required=True
+        _("Cost per unit (USD)"),
+        inputmode="decimal",
+        autocomplete="off",
+        empty=_("Enter a cost per unit."),
     )
     purchased_at = forms.CharField(
         label=_("Purchase date (optional)"),
@@ -104,6 +121,9 @@ def csv_error_message(error: PositionsCsvError) -> str:
 _SYMBOL = r"(?P<symbol>\S+)"
 SERVICE_MESSAGES = [
     (r"Enter a name\.", _("Enter a name.")),
+    # Control characters (validation.py); the NUL one is Django's own message, translated by
+    # Django. "Control characters are not allowed (U+…)." needs the project's catalogue first.
+    (r"Null characters are not allowed\.", _("Null characters are not allowed.")),
     (
         r"At most (?P<limit>\d+) characters \(it has (?P<count>\d+)\)\.",
         _("At most %(limit)s characters (it has %(count)s)."),

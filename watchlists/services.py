@@ -4,6 +4,9 @@ Bad input raises django.core.exceptions.ValidationError with a message dict by f
 given in a list are named ``lots[0].quantity`` …; limits are under ``__all__``), and nothing is
 saved. Limits are checked under a row lock (the owner for watchlists, the watchlist for items
 and lots) so concurrent requests cannot exceed them; the database checks the rest again.
+
+A watchlist or item another request deleted meanwhile raises ObjectDoesNotExist (its model's
+DoesNotExist), which the pages and the API answer with a 404.
 """
 
 from __future__ import annotations
@@ -46,7 +49,16 @@ def _owner_lock(owner_pk: int) -> None:
 
 
 def _watchlist_lock(watchlist: Watchlist) -> Watchlist:
+    """Lock the list's row (Watchlist.DoesNotExist once it is deleted): every change to its
+    items and lots takes this lock first, so they happen one after the other."""
     return Watchlist.objects.select_for_update().get(pk=watchlist.pk)
+
+
+def _item_lock(item: WatchlistItem) -> None:
+    """Lock the item's list and check the item is still there (WatchlistItem.DoesNotExist)."""
+    _watchlist_lock(item.watchlist)
+    if not WatchlistItem.objects.filter(pk=item.pk).exists():
+        raise WatchlistItem.DoesNotExist(f"No item {item.pk}: removed meanwhile.")
 
 
 def _name_taken(owner, name: str, *, exclude_pk: int | None = None) -> None:
@@ -115,6 +127,7 @@ def watchlist_default_ensure(*, user, name: str = DEFAULT_WATCHLIST_NAME) -> Wat
 @transaction.atomic
 def watchlist_rename(*, watchlist: Watchlist, name: str) -> Watchlist:
     name = _check("name", validation.name_clean, name)
+    _watchlist_lock(watchlist)
     _name_taken(watchlist.owner_id, name, exclude_pk=watchlist.pk)
     watchlist.name = name
     _save_named(watchlist, update_fields=["name", "updated_at"])
@@ -123,7 +136,8 @@ def watchlist_rename(*, watchlist: Watchlist, name: str) -> Watchlist:
 
 @transaction.atomic
 def watchlist_delete(*, watchlist: Watchlist) -> None:
-    """Deletes the list with its items and lots."""
+    """Deletes the list with its items and lots (nothing to do if it is gone already)."""
+    list(Watchlist.objects.select_for_update().filter(pk=watchlist.pk).values_list("pk"))
     watchlist.delete()
 
 
@@ -203,10 +217,13 @@ def watchlist_update(
 # --- Items -----------------------------------------------------------------------------------
 
 
-def _token_get(symbol: str) -> Token:
+def _token_get(symbol: str, *, active: bool = False) -> Token:
+    """The token of this symbol; with ``active``, only one still tracked (a deactivated token
+    cannot be added, though the items that have it stay)."""
     symbol = _check("symbol", validation.symbol_clean, symbol)
+    tokens = Token.objects.filter(is_active=True) if active else Token.objects.all()
     try:
-        return Token.objects.get(symbol=symbol)
+        return tokens.get(symbol=symbol)
     except Token.DoesNotExist:
         raise ValidationError({"symbol": [f"Unknown token symbol {symbol!r}."]}) from None
 
@@ -255,8 +272,8 @@ def watchlist_add_token(
     *, watchlist: Watchlist, symbol: str, note: str = "", lots: Iterable[Mapping] = ()
 ) -> WatchlistItem:
     """Add a token (symbol in any case) at the end of the list, with an optional note and lots
-    (mappings with quantity, cost_basis_usd and optional purchased_at)."""
-    token = _token_get(symbol)
+    (mappings with quantity, cost_basis_usd and optional purchased_at). Only an active token."""
+    token = _token_get(symbol, active=True)
     note = _check("note", validation.note_clean, note)
     lots = _lots_clean(lots)
     _watchlist_lock(watchlist)
@@ -278,6 +295,7 @@ def watchlist_add_token(
 def watchlist_remove_token(*, watchlist: Watchlist, symbol: str) -> None:
     """Remove a token (and its lots) from the list."""
     token = _token_get(symbol)
+    _watchlist_lock(watchlist)
     deleted, _ = WatchlistItem.objects.filter(watchlist=watchlist, token=token).delete()
     if not deleted:
         raise ValidationError({"symbol": [f"{token.symbol} is not in this watchlist."]})
@@ -309,8 +327,10 @@ def item_move(*, item: WatchlistItem, position: int) -> WatchlistItem:
 
 @transaction.atomic
 def item_note_set(*, item: WatchlistItem, note: str) -> WatchlistItem:
-    item.note = _check("note", validation.note_clean, note)
-    item.save(update_fields=["note"])
+    note = _check("note", validation.note_clean, note)
+    if not WatchlistItem.objects.filter(pk=item.pk).update(note=note):
+        raise WatchlistItem.DoesNotExist(f"No item {item.pk}: removed meanwhile.")
+    item.note = note
     return item
 
 
@@ -326,7 +346,7 @@ def lot_add(
     lot = _lot_clean(
         {"quantity": quantity, "cost_basis_usd": cost_basis_usd, "purchased_at": purchased_at}
     )
-    _watchlist_lock(item.watchlist)
+    _item_lock(item)
     return _lots_create(item, [lot], existing=item.lots.count())[0]
 
 
@@ -359,7 +379,7 @@ def item_update(
     if position is not UNSET:
         item_move(item=item, position=position)
     if replace or add_lots:
-        _watchlist_lock(item.watchlist)
+        _item_lock(item)
         if replace:
             item.lots.all().delete()
         _lots_create(item, new_lots, existing=item.lots.count())
@@ -381,7 +401,8 @@ def positions_import_csv(*, watchlist: Watchlist, text: str) -> PositionsImportR
     """Add the lots of a positions CSV (csv_io.HEADER) to the list, creating items as needed.
 
     All or nothing: the first bad line raises PositionsCsvError ("Line N: reason", under the
-    field ``file``) and nothing is saved. A non-empty note replaces the item's note.
+    field ``file``) and nothing is saved. A non-empty note replaces the item's note. A
+    deactivated token is unknown unless the list already has it (its item may take lots).
     """
     rows = csv_parse(text)
     _watchlist_lock(watchlist)
@@ -397,7 +418,7 @@ def positions_import_csv(*, watchlist: Watchlist, text: str) -> PositionsImportR
     new_tokens: list[Token] = []
     for row in rows:
         token = tokens.get(row.symbol)
-        if token is None:
+        if token is None or (not token.is_active and token.pk not in items):
             raise PositionsCsvError(row.line, f"unknown token symbol {row.symbol!r}.")
         if token.pk not in items and token not in new_tokens:
             if len(items) + len(new_tokens) >= MAX_ITEMS_PER_WATCHLIST:

@@ -1,6 +1,7 @@
 """Shared set-up of the watchlists tests: market data built the way production builds it
-(snapshot_ingest, then derived_refresh fills PriceHourly and TokenMetrics) and API clients.
-tests/conftest.py gives every test an empty cache (throttle counters included)."""
+(snapshot_ingest, then derived_refresh fills PriceHourly and TokenMetrics), API clients, and
+a database refusing NUL characters as PostgreSQL does. tests/conftest.py gives every test an
+empty cache (throttle counters included)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import DataError, connection
 from rest_framework.test import APIClient
 
 from markets.providers.base import Quote
@@ -46,6 +48,23 @@ TAO_QUOTES = [
 
 def lot(quantity, cost, purchased_at=None) -> dict:
     return {"quantity": quantity, "cost_basis_usd": cost, "purchased_at": purchased_at}
+
+
+def _refuse_nul(execute, sql, params, many, context):
+    rows = list(params or ()) if many else [params or ()]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise DataError("A string literal cannot contain NUL (0x00) characters.")
+    return execute(sql, rows if many else params, many, context)
+
+
+@pytest.fixture(autouse=True)
+def database_refuses_nul():
+    """Whatever the database, a NUL character in a query is a DataError, as PostgreSQL makes it
+    (a 500 unless the code keeps NULs away from the database): SQLite runs catch it too."""
+    with connection.execute_wrapper(_refuse_nul):
+        yield
 
 
 @pytest.fixture

@@ -94,6 +94,9 @@ def test_adding_a_token_by_symbol_in_any_case_with_lots_answers_201(frozen, api,
         ({}, {"symbol": ["This field is required."]}),
         ({"symbol": "BTC"}, {"symbol": ["BTC is already in this watchlist."]}),
         ({"symbol": "TAO", "note": "n" * 501}, {"note": ["At most 500 characters (it has 501)."]}),
+        ({"symbol": "TAO", "note": "ring\x07"},
+         {"note": ["Control characters are not allowed (U+0007)."]}),
+        ({"symbol": "OLD"}, {"symbol": ["Unknown token symbol 'OLD'."]}),
         ({"symbol": "TAO", "lots": [{"quantity": "1", "cost_basis_usd": "1"},
                                     {"quantity": "0", "cost_basis_usd": "1"}]},
          {"lots[1].quantity": ["The quantity must be greater than 0."]}),
@@ -113,6 +116,7 @@ def test_adding_a_token_by_symbol_in_any_case_with_lots_answers_201(frozen, api,
 def test_a_bad_item_is_a_400_naming_the_field_and_adds_nothing(
     api, alice_list, tao, btc, payload, errors
 ):
+    TokenFactory(symbol="OLD", is_active=False)
     services.watchlist_add_token(watchlist=alice_list, symbol="BTC")
     response = api.post(items_url(alice_list), payload, format="json")
     assert response.status_code == 400

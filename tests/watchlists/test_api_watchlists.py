@@ -61,6 +61,7 @@ def test_creating_a_watchlist_answers_201_with_it_and_empty_totals(api, alice):
         ({"name": "x" * 81}, "name", "At most 80 characters (it has 81)."),
         ({"name": "taken"}, "name", "You already have a watchlist named 'taken'."),
         ({"name": ["a", "list"]}, "name", "Not a valid string."),
+        ({"name": "AI\x1bbags"}, "name", "Control characters are not allowed (U+001B)."),
     ],
 )
 def test_a_bad_name_is_a_400_naming_the_field(api, alice, payload, field, message):

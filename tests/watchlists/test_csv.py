@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import TokenFactory
 from tests.watchlists.conftest import lot
 from watchlists import services
 from watchlists.csv_io import PositionsCsvError
@@ -95,6 +96,11 @@ BAD_FILES = [
     (HEADER + "TAO,1,2,,first\nTAO,1,2,,second\n", 3,
      "note for TAO differs from the one on line 2."),
     (HEADER + 'TAO,1,2,,"two\nlines"\nXYZ,1,2,,\n', 4, "unknown token symbol 'XYZ'."),
+    (HEADER + "TAO,1,2,,a\x00b\n", 2, "note: Null characters are not allowed."),
+    (HEADER + "TAO,1,2,,\x00\n", 2, "note: Null characters are not allowed."),
+    (HEADER + "TAO,1,2,,ring\x07\n", 2, "note: Control characters are not allowed (U+0007)."),
+    (HEADER + "TAO,1,2,,a\x1b[31mred\n", 2,
+     "note: Control characters are not allowed (U+001B)."),
 ]  # fmt: skip
 
 
@@ -108,6 +114,57 @@ def test_a_bad_line_fails_the_whole_import_with_its_number_and_saves_nothing(
     assert (caught.value.line, caught.value.reason) == (line, reason)
     assert caught.value.message_dict == {"file": [f"Line {line}: {reason}"]}
     assert contents(filled) == before
+
+
+def test_every_text_cell_a_spreadsheet_would_run_is_escaped_and_imports_back(
+    frozen, alice_list, bob
+):
+    for symbol in ("=1+2", "-5X", "@SUM", "+A"):
+        TokenFactory(symbol=symbol)
+    services.watchlist_add_token(watchlist=alice_list, symbol="=1+2", lots=[lot("1", "2")])
+    services.watchlist_add_token(watchlist=alice_list, symbol="-5X", note="'=not a formula")
+    services.watchlist_add_token(watchlist=alice_list, symbol="@SUM", note="''+1")
+    services.watchlist_add_token(watchlist=alice_list, symbol="+A", note="'plain\ttab\nline")
+
+    exported = positions_export_csv(watchlist=alice_list)
+
+    assert exported == (
+        HEADER + "'=1+2,1,2,,\n"
+        "'-5X,,,,''=not a formula\n"
+        "'@SUM,,,,'''+1\n"
+        "'+A,,,,\"'plain\ttab\nline\"\n"
+    )
+    copy = services.watchlist_create(owner=bob, name="Copy")
+    services.positions_import_csv(watchlist=copy, text=exported)
+    assert contents(copy) == contents(alice_list)
+    assert positions_export_csv(watchlist=copy) == exported
+
+
+def test_a_deactivated_token_cannot_be_imported_into_a_list_without_it(filled):
+    TokenFactory(symbol="OLD", is_active=False)
+    text = HEADER + "TAO,1,1,,\nOLD,1,1,,\n"
+
+    with pytest.raises(PositionsCsvError) as caught:
+        services.positions_import_csv(watchlist=filled, text=text)
+
+    assert caught.value.message_dict == {"file": ["Line 3: unknown token symbol 'OLD'."]}
+    assert [symbol for symbol, _, _ in contents(filled)] == ["TAO", "BTC"]
+    assert Lot.objects.count() == 2
+
+
+def test_a_token_deactivated_after_it_was_added_imports_into_its_list_but_no_other(
+    filled, bob, tao
+):
+    tao.is_active = False
+    tao.save()
+    exported = positions_export_csv(watchlist=filled)
+
+    result = services.positions_import_csv(watchlist=filled, text=exported)
+
+    assert (result.items_created, result.lots_added) == (0, 2)
+    empty = services.watchlist_create(owner=bob, name="Empty")
+    with pytest.raises(PositionsCsvError, match="Line 2: unknown token symbol 'TAO'"):
+        services.positions_import_csv(watchlist=empty, text=exported)
 
 
 def test_a_failure_late_in_the_file_undoes_the_rows_before_it(filled, near):

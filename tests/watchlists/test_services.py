@@ -6,15 +6,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import close_old_connections, connection
 from django.http import Http404
 
+from markets.models import Token
 from tests.factories import TokenFactory
-from tests.watchlists.conftest import lot
+from tests.watchlists.conftest import at, lot, prices
 from watchlists import services, validation
 from watchlists.models import Lot, Watchlist, WatchlistItem
-from watchlists.selectors import watchlist_get_shared
+from watchlists.selectors import watchlist_get_shared, watchlist_items_with_valuation
 
 
 def errors_of(call, **kwargs) -> dict:
@@ -428,3 +429,81 @@ def test_two_concurrent_creations_of_one_name_save_one_list(alice):
     )
     assert sum(isinstance(o, Watchlist) for o in outcomes) == 1
     assert names(alice) == ["Same"]
+
+
+# --- Control characters, deactivated tokens, rows deleted meanwhile ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a\x00b", "Null characters are not allowed."),
+        ("\x00", "Null characters are not allowed."),
+        ("bell\x07", "Control characters are not allowed (U+0007)."),
+        ("a\x7fb", "Control characters are not allowed (U+007F)."),
+        ("a\x85b", "Control characters are not allowed (U+0085)."),
+    ],
+)
+def test_a_name_or_note_with_a_nul_or_another_control_character_is_refused(
+    alice, alice_list, tao, text, message
+):
+    assert errors_of(services.watchlist_create, owner=alice, name=text) == {"name": [message]}
+    assert errors_of(services.watchlist_rename, watchlist=alice_list, name=text) == {
+        "name": [message]
+    }
+    errors = errors_of(services.watchlist_add_token, watchlist=alice_list, symbol="TAO", note=text)
+    assert errors == {"note": [message]}
+    assert names(alice) == ["AI bags"] and not WatchlistItem.objects.exists()
+
+
+def test_a_note_keeps_tabs_and_new_lines_but_a_name_may_not_have_them(alice, alice_list, tao):
+    item = services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+    services.item_note_set(item=item, note="buy\r\n\tsell")
+    assert WatchlistItem.objects.get().note == "buy\r\n\tsell"
+    assert errors_of(services.watchlist_create, owner=alice, name="two\nlines") == {
+        "name": ["Control characters are not allowed (U+000A)."]
+    }
+
+
+def test_a_deactivated_token_cannot_be_added_but_its_items_stay_valued_and_removable(
+    frozen, alice_list, tao, btc
+):
+    prices(tao, [(at("2026-02-06T12:00"), 99.0)])
+    services.watchlist_add_token(watchlist=alice_list, symbol="TAO", lots=[lot("2", "95")])
+    Token.objects.filter(pk__in=[tao.pk, btc.pk]).update(is_active=False)
+
+    errors = errors_of(services.watchlist_add_token, watchlist=alice_list, symbol="btc")
+
+    assert errors == {"symbol": ["Unknown token symbol 'BTC'."]}
+    item = alice_list.items.get()
+    services.lot_add(item=item, quantity="1", cost_basis_usd="90")
+    valued = watchlist_items_with_valuation(watchlist=alice_list)
+    assert [v.token.symbol for v in valued.items] == ["TAO"]
+    assert valued.totals.value_usd == Decimal("297")
+    services.watchlist_remove_token(watchlist=alice_list, symbol="TAO")
+    assert not WatchlistItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("deleted", "change"),
+    [
+        ("list", lambda i: services.watchlist_rename(watchlist=i.watchlist, name="New")),
+        ("list", lambda i: services.item_note_set(item=i, note="x")),
+        ("item", lambda i: services.item_note_set(item=i, note="x")),
+        ("item", lambda i: services.lot_add(item=i, quantity="1", cost_basis_usd="1")),
+        ("item", lambda i: services.item_update(item=i, lots=[lot("1", "1")])),
+        ("item", lambda i: services.item_update(item=i, add_lots=[lot("1", "1")])),
+    ],
+    ids=["rename", "note of a deleted list", "note", "lot", "replace lots", "add lots"],
+)
+def test_changing_a_list_or_item_deleted_meanwhile_raises_does_not_exist(
+    alice_list, tao, deleted, change
+):
+    item = services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+    row = alice_list if deleted == "list" else item
+    type(row).objects.filter(pk=row.pk).delete()  # by another request: this one keeps its rows
+
+    with pytest.raises(ObjectDoesNotExist):
+        change(item)
+
+    assert not WatchlistItem.objects.exists() and not Lot.objects.exists()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -68,6 +71,16 @@ def watchlist_for(request, pk) -> Watchlist:
 
 def item_for(request, pk, symbol: str) -> WatchlistItem:
     return selectors.watchlist_item_get(watchlist=watchlist_for(request, pk), symbol=symbol)
+
+
+@contextmanager
+def vanished_as_404() -> Iterator[None]:
+    """A watchlist or item another request deleted while this one changes it is a 404 (the
+    services raise its DoesNotExist), as in the API."""
+    try:
+        yield
+    except ObjectDoesNotExist:
+        raise Http404("Deleted by another request meanwhile.") from None
 
 
 def position_posted(request) -> int | None:

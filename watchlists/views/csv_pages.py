@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from watchlists import selectors, services
 from watchlists.forms import ImportForm, form_errors_apply
-from watchlists.views.common import GET_OR_POST, owner_page, watchlist_for
+from watchlists.views.common import GET_OR_POST, owner_page, vanished_as_404, watchlist_for
 
 
 @owner_page
@@ -40,7 +40,8 @@ def import_csv(request, pk):
     if form.is_valid():
         try:
             text = form.cleaned_data["file"]
-            result = services.positions_import_csv(watchlist=watchlist, text=text)
+            with vanished_as_404():
+                result = services.positions_import_csv(watchlist=watchlist, text=text)
         except ValidationError as error:
             form_errors_apply(form, error)
         else:

@@ -3,6 +3,7 @@ its add panel, its sharing settings, and the public page of a shared list."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +31,7 @@ from watchlists.views.common import (
     owner_page,
     render_page,
     token_metrics,
+    vanished_as_404,
     watchlist_for,
 )
 
@@ -164,7 +166,10 @@ def tokens_search(watchlist: Watchlist, query: str) -> list[SearchResult]:
 
 
 def search_query(data) -> str:
-    return data.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    """What to search for, without control characters (no symbol nor name has any, and
+    PostgreSQL cannot even compare a text with NUL): "%00" searches for nothing."""
+    query = "".join(c for c in data.get("q", "") if unicodedata.category(c) != "Cc")
+    return query.strip()[:SEARCH_MAX_LENGTH]
 
 
 @owner_page
@@ -203,7 +208,8 @@ def share(request, pk):
     share_settings = _share_settings(action, watchlist, show_amounts)
     if share_settings is None:
         return HttpResponseBadRequest(_("Unknown sharing action."))
-    services.watchlist_share_set(watchlist=watchlist, **share_settings)
+    with vanished_as_404():
+        services.watchlist_share_set(watchlist=watchlist, **share_settings)
     message = str(SHARE_MESSAGES[action])
     if is_partial(request):
         context = {"watchlist": watchlist, "share_status": message}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from markets.models import Token
-from watchlists import selectors, services
+from watchlists import selectors, services, validation
 from watchlists.forms import ItemAddForm, LotForm, NoteForm, form_errors_apply
 from watchlists.models import Lot, Watchlist, WatchlistItem
 from watchlists.views.common import (
@@ -24,6 +24,7 @@ from watchlists.views.common import (
     position_posted,
     render_page,
     token_metrics,
+    vanished_as_404,
     vary_on_htmx,
     watchlist_for,
 )
@@ -37,10 +38,13 @@ from watchlists.views.detail import detail_context, live, search_query, tokens_s
 def item_add(request, pk):
     watchlist = watchlist_for(request, pk)
     form = ItemAddForm(request.POST)
-    form.is_valid()
     query = search_query(request.POST)
+    if not form.is_valid():
+        return _item_add_failed(request, watchlist, form, query)
+    symbol = form.cleaned_data["symbol"]
     try:
-        item = services.watchlist_add_token(watchlist=watchlist, symbol=form.cleaned_data["symbol"])
+        with vanished_as_404():
+            item = services.watchlist_add_token(watchlist=watchlist, symbol=symbol)
     except ValidationError as error:
         form_errors_apply(form, error)
         return _item_add_failed(request, watchlist, form, query)
@@ -73,7 +77,11 @@ def _item_added(request, watchlist: Watchlist, query: str, message: str) -> Http
 @require_POST
 def item_remove(request, pk, symbol):
     item = item_for(request, pk, symbol)
-    services.watchlist_remove_token(watchlist=item.watchlist, symbol=item.token.symbol)
+    try:
+        with vanished_as_404():
+            services.watchlist_remove_token(watchlist=item.watchlist, symbol=item.token.symbol)
+    except ValidationError:  # "not in this watchlist": another request removed it meanwhile
+        raise Http404("Removed by another request meanwhile.") from None
     if not is_partial(request):
         message = _("%(symbol)s removed from this watchlist.") % {"symbol": item.token.symbol}
         messages.success(request, message)
@@ -87,7 +95,8 @@ def item_move(request, pk, symbol):
     position = position_posted(request)
     if position is None:
         return bad_position()
-    services.item_move(item=item, position=position)
+    with vanished_as_404():
+        services.item_move(item=item, position=position)
     return live(request, item.watchlist)
 
 
@@ -124,10 +133,12 @@ def _item_changed(request, item: WatchlistItem, message: str):
 
 def _item_form_post(request, item: WatchlistItem, form, form_key: str, save, message: str):
     """Save a form posted on the item's page with ``save(item, cleaned_data)``; the page with
-    the form's errors (as ``form_key``) when the services refuse it."""
-    form.is_valid()
+    the form's errors (as ``form_key``) when it is invalid or the services refuse it."""
+    if not form.is_valid():
+        return _item_page(request, item, **{form_key: form})
     try:
-        save(item, form.cleaned_data)
+        with vanished_as_404():
+            save(item, form.cleaned_data)
     except ValidationError as error:
         form_errors_apply(form, error)
         return _item_page(request, item, **{form_key: form})
@@ -189,7 +200,10 @@ def add(request):
     with htmx, which gets back a fragment to put in place of that form."""
     if request.method == "POST":
         return _add(request)
-    symbol = request.GET.get("symbol", "").strip().upper()[:20]
+    try:
+        symbol = validation.symbol_clean(request.GET.get("symbol", ""))
+    except ValueError:  # empty, too long, or with a NUL PostgreSQL cannot even compare
+        raise Http404(_("Unknown token.")) from None
     token = Token.objects.select_related("metrics").filter(symbol=symbol, is_active=True).first()
     if token is None:
         raise Http404(_("Unknown token."))
@@ -201,23 +215,31 @@ def add(request):
 def _add(request):
     watchlist = _add_target(request)
     form = ItemAddForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        context = {"token": None, "metrics": None}
+        return _add_failed(request, watchlist, form, context)
     symbol = form.cleaned_data["symbol"].strip().upper()[:20]
-    token = Token.objects.select_related("metrics").filter(symbol=symbol).first()
+    token = Token.objects.select_related("metrics").filter(symbol=symbol, is_active=True).first()
     context = {"token": token, "metrics": token_metrics(token) if token else None}
     try:
-        services.watchlist_add_token(watchlist=watchlist, symbol=symbol)
+        with vanished_as_404():
+            services.watchlist_add_token(watchlist=watchlist, symbol=symbol)
     except ValidationError as error:
         form_errors_apply(form, error)
-        errors = [str(e) for errors in form.errors.values() for e in errors]
-        context |= {"wl_errors": errors, "wl_selected": watchlist.pk, "watchlist": watchlist}
-        return render_page(request, "watchlists/add.html", context, partial="result")
+        return _add_failed(request, watchlist, form, context)
     message = _("%(symbol)s added to “%(name)s”.") % {"symbol": symbol, "name": watchlist.name}
     if is_partial(request):
         context |= {"added": watchlist}
         return render_page(request, "watchlists/add.html", context, partial="result")
     messages.success(request, message)
     return redirect("watchlists:detail", pk=watchlist.pk)
+
+
+def _add_failed(request, watchlist: Watchlist, form: ItemAddForm, context: dict):
+    """The add form (or, for a symbol that is no token, the message) with the form's errors."""
+    errors = [str(e) for errors in form.errors.values() for e in errors]
+    context |= {"wl_errors": errors, "wl_selected": watchlist.pk, "watchlist": watchlist}
+    return render_page(request, "watchlists/add.html", context, partial="result")
 
 
 def _add_target(request) -> Watchlist:

@@ -18,6 +18,7 @@ from watchlists.views.common import (
     owner_page,
     position_posted,
     render_page,
+    vanished_as_404,
     watchlist_for,
 )
 
@@ -50,7 +51,8 @@ def index(request):
 
 def _create(request):
     form = WatchlistNameForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return _index(request, form=form)
     try:
         watchlist = services.watchlist_create(owner=request.user, name=form.cleaned_data["name"])
     except ValidationError as error:
@@ -70,9 +72,11 @@ def rename(request, pk):
     if request.method != "POST":
         return _rename_page(request, watchlist, WatchlistNameForm(initial={"name": watchlist.name}))
     form = WatchlistNameForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return _rename_page(request, watchlist, form)
     try:
-        services.watchlist_rename(watchlist=watchlist, name=form.cleaned_data["name"])
+        with vanished_as_404():
+            services.watchlist_rename(watchlist=watchlist, name=form.cleaned_data["name"])
     except ValidationError as error:
         form_errors_apply(form, error)
         watchlist.refresh_from_db(fields=["name"])
@@ -111,7 +115,8 @@ def move(request, pk):
     position = position_posted(request)
     if position is None:
         return bad_position()
-    services.watchlist_move(watchlist=watchlist, position=position)
+    with vanished_as_404():
+        services.watchlist_move(watchlist=watchlist, position=position)
     if is_partial(request):
         return _index(request)
     return redirect("watchlists:index")

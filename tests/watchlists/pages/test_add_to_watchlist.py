@@ -111,8 +111,8 @@ def test_the_add_page_lets_a_new_user_choose_a_list_creating_their_first(alice_c
     ]
 
 
-@pytest.mark.parametrize("symbol", ["", "NOPE", "OLD"])
-def test_the_add_page_of_an_unknown_or_inactive_token_is_a_404(alice_client, symbol):
+@pytest.mark.parametrize("symbol", ["", "NOPE", "OLD", "\x00", "TAO\x00"])
+def test_the_add_page_of_an_unknown_or_inactive_token_is_a_404(alice_client, tao, symbol):
     TokenFactory(symbol="OLD", is_active=False)
 
     assert alice_client.get(ADD, {"symbol": symbol}).status_code == 404
@@ -173,6 +173,27 @@ def test_adding_an_unknown_symbol_is_explained_and_adds_nothing(alice_client, al
     response = alice_client.post(ADD, {"symbol": "NOPE", "watchlist": alice_list.pk}, headers=HTMX)
 
     assert squash(find(response.content, role="alert").text) == "Unknown token symbol 'NOPE'."
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("symbol", "message"),
+    [("OLD", "Unknown token symbol 'OLD'."), ("TA\x00O", "Null characters are not allowed.")],
+    ids=["deactivated", "with a NUL"],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_adding_a_deactivated_token_or_a_symbol_with_a_nul_is_explained_and_adds_nothing(
+    alice_client, alice_list, tao, symbol, message, headers
+):
+    TokenFactory(symbol="OLD", is_active=False)
+    before = snapshot()
+
+    response = alice_client.post(
+        ADD, {"symbol": symbol, "watchlist": alice_list.pk}, headers=headers
+    )
+
+    assert response.status_code == 200
+    assert squash(find(response.content, role="alert").text) == message
     assert snapshot() == before
 
 

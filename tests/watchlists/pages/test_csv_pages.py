@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.factories import TokenFactory
 from tests.markets.pages.html import find, squash
 from tests.watchlists.pages.conftest import FRENCH, snapshot
 from watchlists import services
@@ -74,12 +75,16 @@ def test_the_import_page_explains_the_format_and_limits(alice_client, alice_list
         ("name,amount\nTAO,1\n", f"Line 1: the header must be {HEADER.strip()}."),
         (HEADER + "TAO,1\n", "Line 2: expected 5 columns, found 2."),
         (HEADER, "Line 2: the file has a header but no rows."),
+        (HEADER + "TAO,1,10,,a\x00b\n", "Line 2: note: Null characters are not allowed."),
+        (HEADER + "OLD,1,10,,\n", "Line 2: unknown token symbol 'OLD'."),
     ],
-    ids=["unknown symbol", "zero quantity", "bad date", "bad header", "short line", "no rows"],
-)
+    ids=["unknown symbol", "zero quantity", "bad date", "bad header", "short line", "no rows",
+         "NUL in a note", "deactivated token"],
+)  # fmt: skip
 def test_a_bad_line_is_shown_with_its_number_and_nothing_is_imported(
     alice_client, alice_list, tao, text, message
 ):
+    TokenFactory(symbol="OLD", is_active=False)
     before = snapshot()
 
     response = alice_client.post(f"/watchlists/{alice_list.pk}/import/", {"file": upload(text)})

@@ -96,8 +96,9 @@ def test_creating_with_htmx_returns_only_the_lists_with_the_new_one_marked(alice
         ("   ", "Enter a name."),
         ("x" * 81, "At most 80 characters (it has 81)."),
         ("my WATCHLIST", "You already have a watchlist named 'my WATCHLIST'."),
+        ("a\x00b", "Null characters are not allowed."),
     ],
-    ids=["empty", "blank", "too long", "duplicate in another case"],
+    ids=["empty", "blank", "too long", "duplicate in another case", "with a NUL"],
 )
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_a_bad_name_is_shown_next_to_the_field_and_nothing_is_created(
@@ -147,6 +148,22 @@ def test_renaming_to_another_lists_name_is_refused_and_keeps_the_old_name(
     assert "You already have a watchlist named" in response.content.decode()
     assert snapshot() == before
     assert "Rename “AI bags”" in squash(find(response.content, tag="h1").text)
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_renaming_to_a_name_with_a_nul_is_refused_next_to_the_field(
+    alice_client, alice_list, headers
+):
+    before = snapshot()
+
+    response = alice_client.post(
+        f"/watchlists/{alice_list.pk}/rename/", {"name": "Ba\x00gs"}, headers=headers
+    )
+
+    assert response.status_code == 200
+    errors = find(response.content, tag="ul", id="id_name_error")
+    assert squash(errors.text) == "Null characters are not allowed."
+    assert snapshot() == before
 
 
 # --- Delete ---------------------------------------------------------------------------------

@@ -101,6 +101,20 @@ def test_the_search_box_searches_as_you_type_and_without_javascript(alice_client
     assert search.attrs["hx-target"] == "#search-results"
 
 
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+@pytest.mark.parametrize("query", ["\x00", "\x00\x00 ", "TA\x00"])
+def test_a_search_with_nul_characters_leaves_them_out_instead_of_failing(
+    alice_client, alice_list, tokens, query, headers
+):
+    response = alice_client.get(
+        f"/watchlists/{alice_list.pk}/search/", {"q": query}, headers=headers
+    )
+
+    assert response.status_code == 200
+    expected = ["TAO", "TAOX"] if query.startswith("TA") else []
+    assert found(response.content) == expected
+
+
 def test_an_empty_or_unmatched_search_says_so(alice_client, alice_list, tokens):
     empty = alice_client.get(f"/watchlists/{alice_list.pk}/search/?q=", headers=HTMX)
     none = alice_client.get(f"/watchlists/{alice_list.pk}/search/?q=zzz", headers=HTMX)
@@ -149,13 +163,16 @@ def test_adding_with_htmx_refreshes_the_add_panel_and_the_items_out_of_band(
         ("", "Enter a token symbol."),
         ("NOPE", "Unknown token symbol 'NOPE'."),
         ("TAO", "TAO is already in this watchlist."),
+        ("OLD", "Unknown token symbol 'OLD'."),
+        ("T\x00AO", "Null characters are not allowed."),
     ],
-    ids=["empty", "unknown", "already there"],
+    ids=["empty", "unknown", "already there", "deactivated", "with a NUL"],
 )
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_a_bad_symbol_is_explained_in_the_add_panel_and_nothing_is_added(
     alice_client, alice_list, tao, symbol, message, headers
 ):
+    TokenFactory(symbol="OLD", is_active=False)
     services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
     before = snapshot()
 
@@ -275,6 +292,20 @@ def test_an_over_long_note_is_refused_next_to_the_field(alice_client, abc, heade
     assert response.status_code == 200
     error = find(response.content, tag="ul", id="id_note_error")
     assert squash(error.text) == "At most 500 characters (it has 501)."
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_note_with_a_nul_is_refused_next_to_the_field(alice_client, abc, headers):
+    before = snapshot()
+
+    response = alice_client.post(
+        f"/watchlists/{abc.pk}/items/AAA/note/", {"note": "sell\x00 at 500"}, headers=headers
+    )
+
+    assert response.status_code == 200
+    error = find(response.content, tag="ul", id="id_note_error")
+    assert squash(error.text) == "Null characters are not allowed."
     assert snapshot() == before
 
 

@@ -95,6 +95,21 @@ def test_a_bad_lot_is_explained_next_to_its_field_and_nothing_is_saved(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("field", ["quantity", "cost_basis_usd", "purchased_at"])
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_lot_with_a_nul_is_refused_next_to_the_field(alice_client, bags, field, headers):
+    data = {"quantity": "1", "cost_basis_usd": "10", "purchased_at": "2026-02-01"}
+    data[field] += "\x00"
+    before = snapshot()
+
+    response = alice_client.post(f"{item_url(bags)}lots/", data, headers=headers)
+
+    assert response.status_code == 200
+    error = find(response.content, tag="ul", id=f"id_{field}_error")
+    assert squash(error.text) == "Null characters are not allowed."
+    assert snapshot() == before
+
+
 def test_a_zero_quantity_is_explained_in_french(alice_client, bags):
     response = alice_client.post(
         f"{item_url(bags)}lots/", {"quantity": "0", "cost_basis_usd": "10"}, headers=FRENCH

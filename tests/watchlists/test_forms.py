@@ -1,0 +1,25 @@
+"""The forms of the watchlist pages: what they check themselves before the services do."""
+
+import pytest
+
+from tests.markets.pages.html import find
+from watchlists.forms import LotForm, WatchlistNameForm
+
+
+@pytest.mark.parametrize(
+    ("form_class", "field", "message"),
+    [
+        (WatchlistNameForm, "name", "Enter a name."),
+        (LotForm, "quantity", "Enter a quantity."),
+        (LotForm, "cost_basis_usd", "Enter a cost per unit."),
+    ],
+)
+def test_a_field_that_needs_a_value_is_required_by_the_form_in_the_services_words(
+    form_class, field, message
+):
+    form = form_class({})
+
+    assert form.fields[field].required
+    assert "required" not in form.fields[field].widget.attrs
+    assert "required" in find(str(form[field]), tag="input").attrs  # the browser asks too
+    assert not form.is_valid() and form.errors[field] == [message]
