@@ -153,11 +153,15 @@ def watchlist_reorder(*, owner, watchlist_ids: Sequence[int]) -> None:
     _renumber([rows[pk] for pk in ids], Watchlist)
 
 
+def _position_check(position: object) -> None:
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise ValidationError({"position": ["Enter a whole number, 0 or more."]})
+
+
 @transaction.atomic
 def watchlist_move(*, watchlist: Watchlist, position: int) -> Watchlist:
     """Move the list to ``position`` (0 = first; past the end = last) among its owner's."""
-    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
-        raise ValidationError({"position": ["Enter a whole number, 0 or more."]})
+    _position_check(position)
     _owner_lock(watchlist.owner_id)
     rows = list(Watchlist.objects.filter(owner_id=watchlist.owner_id))
     _move(rows, watchlist.pk, position)
@@ -315,8 +319,7 @@ def item_reorder(*, watchlist: Watchlist, symbols: Sequence[str]) -> None:
 @transaction.atomic
 def item_move(*, item: WatchlistItem, position: int) -> WatchlistItem:
     """Move the item to ``position`` (0 = first; past the end = last) in its list."""
-    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
-        raise ValidationError({"position": ["Enter a whole number, 0 or more."]})
+    _position_check(position)
     _watchlist_lock(item.watchlist)
     rows = list(WatchlistItem.objects.filter(watchlist_id=item.watchlist_id))
     _move(rows, item.pk, position)
