@@ -4,7 +4,7 @@ from allauth.account.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import translation
 
-from aicrash_site.language import language_cookie_set
+from core.language import language_cookie_set
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.preferred_language_on_login")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, ProfileForm
-from aicrash_site.language import language_cookie_delete, language_cookie_set
+from core.language import language_cookie_delete, language_cookie_set
 
 
 @never_cache

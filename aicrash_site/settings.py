@@ -33,11 +33,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "accounts",  # before allauth: its templates override allauth's layout
     "allauth",
     "allauth.account",
     "markets",
+    "notifications",
     "watchlists",
+    "discussions",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +198,7 @@ REFRESH_LOCK_SECONDS = env.int("REFRESH_LOCK_SECONDS", default=15 * 60)
 
 # --- Pages -----------------------------------------------------------------------------------
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)  # htmx refresh of live partials
-# Anonymous pages and API payloads are cached until the market data change (markets/cache.py)
+# Anonymous pages and API payloads are cached until the market data change (core/cache.py)
 # and at most this long (the bound that matters with a per-process local-memory cache); 0: off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
 
@@ -213,8 +217,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "markets.api.throttles.AnonCounterThrottle",
-        "markets.api.throttles.UserCounterThrottle",
+        "core.api.throttles.AnonCounterThrottle",
+        "core.api.throttles.UserCounterThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),

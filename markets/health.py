@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, OuterRef, Subquery
@@ -49,9 +50,7 @@ def health_database(using: str = DEFAULT_DB_ALIAS) -> dict:
 def health_broker(timeout: float = BROKER_TIMEOUT_SECONDS) -> dict:
     """Open (and close) a connection to the Celery broker, giving up after about ``timeout``."""
     try:
-        from aicrash_site.celery import app
-
-        with app.connection_for_write(connect_timeout=timeout) as conn:
+        with current_app.connection_for_write(connect_timeout=timeout) as conn:
             conn.ensure_connection(
                 max_retries=1,
                 interval_start=0,

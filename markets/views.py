@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from aicrash_site.language import language_cookie_set
-from markets.cache import anonymous_cached
+from core.cache import anonymous_cached
+from core.language import language_cookie_set
+from core.slots import objects_annotate
 from markets.charts import (
     DEFAULT_RANGE,
     RANGES,
@@ -255,6 +256,7 @@ def _members(token_list: TokenList, sort: tuple[str, str]) -> list[MemberRow]:
         token_ids=[t.pk for t in tokens],
         ends={pk: m.as_of for pk, m in metrics.items() if m is not None},
     )
+    objects_annotate("tokens", tokens)  # badges from apps above (core/slots.py)
     return [MemberRow(t, metrics[t.pk], lines.get(t.pk, [])) for t in tokens]
 
 
@@ -269,6 +271,8 @@ def _benchmark() -> dict | None:
 
 
 def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool):
+    if token_list is not None:
+        objects_annotate("lists", [token_list])
     sort = _sort_from(request)
     list_metrics = getattr(token_list, "metrics", None) if token_list else None
     context = {
@@ -309,7 +313,8 @@ def dashboard(request):
 @require_safe
 @anonymous_cached()
 def list_index(request):
-    lists = _public_lists(with_cap_series=False).order_by("name")
+    lists = list(_public_lists(with_cap_series=False).order_by("name"))
+    objects_annotate("lists", lists)
     return render(request, "markets/list_index.html", {"lists": lists})
 
 
@@ -354,6 +359,7 @@ def _metric_rows(metrics: TokenMetrics | None) -> list[dict]:
 @anonymous_cached(params=("range",))
 def token_detail(request, symbol: str):
     token = _token_or_404(symbol)
+    objects_annotate("tokens", [token])
     metrics = getattr(token, "metrics", None)
     context = {
         "token": token,

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
-from markets.api.pagination import SnapshotCursorPagination
+from core.api.pagination import SnapshotCursorPagination
 from markets.selectors import TOKEN_ORDERING_FIELDS
 
 ORDERINGS = [prefix + name for name in TOKEN_ORDERING_FIELDS for prefix in ("", "-")]

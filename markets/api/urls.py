@@ -4,7 +4,6 @@ from markets.api import views
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", views.AuthTokenView.as_view(), name="auth-token"),
     path("tokens/", views.TokenListView.as_view(), name="token-list"),
     path("tokens/<str:symbol>/", views.TokenDetailView.as_view(), name="token-detail"),
     path(

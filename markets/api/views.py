@@ -7,16 +7,21 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
+from core.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
+from core.api.pagination import (
+    ApiPageNumberPagination,
+    BucketCursorPagination,
+    SnapshotCursorPagination,
+)
+from core.api.params import SLUG_PARAM, SYMBOL_PARAM
+from core.api.renderers import CSVRenderer, csv_response
+from core.cache import cache_may_serve, request_cache_key, response_is_shareable
 from markets import selectors
-from markets.api.auth import EmailOrUsernameAuthTokenSerializer
-from markets.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
 from markets.api.filters import (
     LIST_PARAM,
     ORDERING_PARAM,
@@ -24,13 +29,6 @@ from markets.api.filters import (
     SnapshotParams,
     TokenListParams,
 )
-from markets.api.pagination import (
-    ApiPageNumberPagination,
-    BucketCursorPagination,
-    SnapshotCursorPagination,
-)
-from markets.api.params import SLUG_PARAM, SYMBOL_PARAM
-from markets.api.renderers import CSVRenderer, csv_response
 from markets.api.serializers import (
     BUCKET_CSV,
     SNAPSHOT_CSV,
@@ -42,7 +40,6 @@ from markets.api.serializers import (
     TokenDetailSerializer,
     TokenSerializer,
 )
-from markets.cache import cache_may_serve, request_cache_key, response_is_shareable
 from markets.models import Token, TokenList
 
 READ_ERRORS = error_responses(401, 404, 429)
@@ -68,7 +65,7 @@ class ReadView(ApiErrorsMixin, generics.GenericAPIView):
 
 
 class AnonymousCachedMixin:
-    """An anonymous GET is answered from the cache (markets/cache.py) when it can be: the
+    """An anonymous GET is answered from the cache (core/cache.py) when it can be: the
     rendered JSON, keyed by the full URL, the negotiated media type and the market-data
     version. Authentication, permissions, throttling and content negotiation all run before
     (``initial``); only 200s that set no cookie are stored, errors keep their usual handling."""
@@ -238,24 +235,3 @@ class CuratedListDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPI
             raise NotFound(f"No public list {slug!r}.") from None
         self.check_object_permissions(self.request, token_list)
         return token_list
-
-
-class TokenKeySerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
-
-
-@extend_schema(
-    tags=["auth"],
-    summary="Exchange a username and password for an API token",
-    request=EmailOrUsernameAuthTokenSerializer,
-    parameters=[RETRY_AFTER],
-    responses={200: TokenKeySerializer, **error_responses(400, 429)},
-)
-class AuthTokenView(ApiErrorsMixin, ObtainAuthToken):
-    """Returns the user's API token (created on first call). Wrong credentials are a 400."""
-
-    serializer_class = EmailOrUsernameAuthTokenSerializer
-    # Credentials come in the body; a stale Authorization header must not get in the way.
-    authentication_classes: list = []
-    # DRF leaves this view unthrottled; password guessing should not be.
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from markets.cache import market_data_version_bump
+from core.cache import data_version_bump
 from markets.metrics_math import (
     HISTORY_SECONDS,
     Series,
@@ -188,7 +188,7 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
     # Cached pages and API payloads are out of date once the new rows are visible (at the
     # commit of an enclosing transaction, if any). A cache failure is logged, not raised:
     # the entries then expire after PAGE_CACHE_SECONDS.
-    transaction.on_commit(market_data_version_bump, robust=True)
+    transaction.on_commit(data_version_bump, robust=True)
     logger.info("recomputed metrics of %d tokens and %d lists", len(computed), len(lists))
     return len(computed)
 

@@ -12,11 +12,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from markets.api.errors import RETRY_AFTER, ApiErrorsMixin
-from markets.api.pagination import ApiPageNumberPagination
-from markets.api.params import SYMBOL_PARAM
+from core.api.errors import (
+    READ_ERRORS,
+    RETRY_AFTER,
+    WRITE_ERRORS,
+    ApiErrorsMixin,
+    service_errors,
+    validated,
+)
+from core.api.pagination import ApiPageNumberPagination
+from core.api.params import SYMBOL_PARAM
 from watchlists import selectors, services
-from watchlists.api.errors import READ_ERRORS, WRITE_ERRORS, service_errors, validated
 from watchlists.api.serializers import (
     ItemCreateSerializer,
     ItemSerializer,

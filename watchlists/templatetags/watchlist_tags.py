@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
-from markets.templatetags.market_format import MISSING, usd
+from core.templatetags.formatting import MISSING, usd
 from watchlists.csv_io import decimal_text
 from watchlists.models import Watchlist
 

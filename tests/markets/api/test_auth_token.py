@@ -6,7 +6,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("api:auth-token")
+URL = reverse("core-api:auth-token")
 PASSWORD = "correct horse battery staple"
 
 

@@ -23,7 +23,7 @@ def test_with_mandatory_verification_an_unconfirmed_email_gets_no_token(api_clie
 
 
 def test_a_forged_forwarded_for_header_does_not_escape_the_rate_limit(api_client, db, settings):
-    from markets.api.throttles import AnonCounterThrottle
+    from core.api.throttles import AnonCounterThrottle
 
     AnonCounterThrottle.THROTTLE_RATES = {**AnonCounterThrottle.THROTTLE_RATES, "anon": "3/min"}
     try:

@@ -2,7 +2,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.test import APIRequestFactory
 
-from markets.api.throttles import AnonCounterThrottle
+from core.api.throttles import AnonCounterThrottle
 
 
 class Limited(AnonCounterThrottle):

@@ -4,7 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from markets.templatetags.market_format import change, direction, num, pct, sparkline, usd
+from core.templatetags.formatting import change, direction, num, pct, usd
+from markets.templatetags.market_format import sparkline
 from tests.markets.pages.html import MINUS
 
 NBSP = "\u00a0"
@@ -120,7 +121,7 @@ def test_a_sparkline_needs_at_least_two_prices():
 
 def test_the_filters_work_in_templates(language):
     rendered = Template(
-        '{% load market_format %}{{ price|usd }}|{{ cap|usd:"compact" }}|{{ ratio|pct }}'
+        '{% load formatting %}{{ price|usd }}|{{ cap|usd:"compact" }}|{{ ratio|pct }}'
         "|{% change ratio %}"
     ).render(Context({"price": 164, "cap": 1.57e9, "ratio": -0.2341}))
     price, cap, ratio, arrow = rendered.split("|")

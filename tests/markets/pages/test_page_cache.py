@@ -15,11 +15,11 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from markets.cache import (
+from core.cache import (
     VERSION_KEY,
     anonymous_cached,
-    market_data_version,
-    market_data_version_bump,
+    data_version,
+    data_version_bump,
 )
 from markets.models import Token, TokenMetrics
 from markets.providers.base import Quote
@@ -113,32 +113,32 @@ def test_recomputed_metrics_show_at_once(client, seeded, django_capture_on_commi
 def test_the_version_moves_only_when_the_recompute_is_committed(
     seeded, django_capture_on_commit_callbacks
 ):
-    before = market_data_version()
+    before = data_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         metrics_recompute()
-        assert market_data_version() == before  # other processes still read the old rows
+        assert data_version() == before  # other processes still read the old rows
     for callback in callbacks:
         callback()
-    assert market_data_version() == before + 1
+    assert data_version() == before + 1
 
 
 def test_the_version_starts_on_first_use_and_goes_up_by_one():
-    version = market_data_version()
-    assert market_data_version() == version
-    assert market_data_version_bump() == version + 1
-    assert market_data_version() == version + 1
+    version = data_version()
+    assert data_version() == version
+    assert data_version_bump() == version + 1
+    assert data_version() == version + 1
 
 
 def test_a_lost_version_starts_again_from_a_value_never_used_before():
     with time_machine.travel(JUST_AFTER_END, tick=False):
         for _ in range(1000):
-            market_data_version_bump()
-        old = market_data_version()
+            data_version_bump()
+        old = data_version()
     with time_machine.travel(JUST_AFTER_END + timedelta(seconds=1), tick=False):
         cache.delete(VERSION_KEY)  # evicted, or the cache was flushed
-        assert market_data_version() > old
+        assert data_version() > old
         cache.delete(VERSION_KEY)
-        assert market_data_version_bump() > old
+        assert data_version_bump() > old
 
 
 def test_without_a_shared_cache_entries_expire_after_page_cache_seconds(client, seeded, settings):

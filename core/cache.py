@@ -1,7 +1,8 @@
-"""Caching of what anonymous visitors get (pages, API payloads) until the market data change.
+"""Caching of what anonymous visitors get (pages, API payloads) until the site's data change.
 
-Market data change only when metrics are recomputed (``metrics_recompute``), which bumps a
-*data version* kept in the default cache. Every cached entry's key contains the version it was
+The data an anonymous page shows change when an app says so with ``data_version_bump()``
+(markets does after every metrics recompute), which bumps a *data version* kept in the
+default cache. Every cached entry's key contains the version it was
 built from, so a bump makes all of them unreachable at once; they then simply expire.
 
 In production the cache is Redis, shared by the web processes and the Celery workers, so a
@@ -26,7 +27,7 @@ from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-VERSION_KEY = "markets:data-version"
+VERSION_KEY = "site:data-version"
 
 
 def _version_start() -> int:
@@ -39,8 +40,8 @@ def _version_start() -> int:
     return time.time_ns() // 1_000
 
 
-def market_data_version() -> int:
-    """The current market-data version (created on first use)."""
+def data_version() -> int:
+    """The current data version (created on first use)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _version_start(), timeout=None)
@@ -48,7 +49,7 @@ def market_data_version() -> int:
     return version if version is not None else _version_start()  # a dummy cache keeps nothing
 
 
-def market_data_version_bump() -> int:
+def data_version_bump() -> int:
     """A new version: every entry cached so far is out of date. Returns the new version."""
     try:
         return cache.incr(VERSION_KEY)
@@ -75,7 +76,7 @@ def request_cache_key(kind: str, request, *variant: str) -> str:
         *variant,
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"markets:{kind}:{market_data_version()}:{digest}"
+    return f"page-cache:{kind}:{data_version()}:{digest}"
 
 
 def cache_may_serve(request, params: Iterable[str]) -> bool:

@@ -1,0 +1,128 @@
+"""Money, percentages and changes formatted for the active language.
+
+``{{ 164|usd }}`` gives "$164.00" in English and "164,00 $" in French;
+``{{ 1.57e9|usd:"compact" }}`` gives "$1.57B" / "1,57 Md$"; ``{{ -0.2341|pct }}`` gives
+"-23.41 %" / "-23,41 %" (with a real minus sign, U+2212). The patterns and unit names come
+from the translation catalogue, so a new language needs only its catalogue. Missing values
+render as an em dash.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+MINUS = "\u2212"  # a real minus sign, not a hyphen
+NBSP = "\u00a0"
+MISSING = "\u2014"
+
+
+def _number(value) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _grouped(value: float, decimals: int) -> str:
+    """Absolute value with the active language's separators and grouping."""
+    return number_format(abs(value), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _sign(rounded: float) -> str:
+    if rounded > 0:
+        return "+"
+    return MINUS if rounded < 0 else ""
+
+
+def _price_decimals(amount: float) -> int:
+    amount = abs(amount)
+    if amount >= 1 or amount == 0:
+        return 2
+    return 4 if amount >= 0.01 else 6
+
+
+def _compact_units():
+    # Largest first: (threshold, unit). Translators: short units of money amounts.
+    return (
+        (1e12, pgettext("compact money unit, 10^12", "T")),
+        (1e9, pgettext("compact money unit, 10^9", "B")),
+        (1e6, pgettext("compact money unit, 10^6", "M")),
+        (1e3, pgettext("compact money unit, 10^3", "K")),
+    )
+
+
+@register.filter
+def usd(value, mode: str = "") -> str:
+    """US dollars: "$164.00" / "164,00 $"; with "compact", "$1.57B" / "1,57 Md$"."""
+    amount = _number(value)
+    if amount is None:
+        return MISSING
+    sign = MINUS if amount < 0 else ""
+    if mode == "compact":
+        for threshold, unit in _compact_units():
+            if abs(amount) >= threshold:
+                scaled = _grouped(amount / threshold, 2)
+                # Translators: a compact dollar amount, e.g. "$1.57B"; French "1,57 Md$".
+                pattern = pgettext("compact money", "$%(amount)s%(unit)s")
+                return sign + pattern % {"amount": scaled, "unit": unit}
+    # Translators: a dollar amount, e.g. "$164.00"; French "164,00 $" (no-break space).
+    pattern = pgettext("money", "$%(amount)s")
+    return sign + pattern % {"amount": _grouped(amount, _price_decimals(amount))}
+
+
+@register.filter
+def pct(value, mode: str = "") -> str:
+    """A fraction as a signed percentage: -0.2341 -> "-23.41 %" (U+2212); "plain" drops the "+"."""
+    fraction = _number(value)
+    if fraction is None:
+        return MISSING
+    percent = round(fraction * 100, 2)
+    sign = _sign(percent)
+    if mode == "plain" and sign == "+":
+        sign = ""
+    return f"{sign}{_grouped(percent, 2)}{NBSP}%"
+
+
+@register.filter
+def num(value, decimals: int = 2) -> str:
+    """A plain signed number in the active language: 1.6234 -> "1.62" / "1,62"."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    rounded = round(number, int(decimals))
+    return (MINUS if rounded < 0 else "") + _grouped(rounded, int(decimals))
+
+
+@register.filter
+def direction(value) -> str:
+    """ "up", "down" or "flat": a CSS hook for gains and losses."""
+    number = _number(value)
+    if number is None:
+        return "none"
+    percent = round(number * 100, 2)
+    return "up" if percent > 0 else "down" if percent < 0 else "flat"
+
+
+@register.simple_tag
+def change(value):
+    """A change with its arrow and sign, readable without colour: "▼ -23.41 %"."""
+    way = direction(value)
+    if way == "none":
+        return format_html('<span class="chg chg--none">{}</span>', MISSING)
+    arrow = {"up": "▲", "down": "▼", "flat": "■"}[way]
+    return format_html(
+        '<span class="chg chg--{}"><span class="chg__arrow" aria-hidden="true">{}</span> {}</span>',
+        way,
+        arrow,
+        pct(value),
+    )

@@ -1,0 +1,2 @@
+app_name = "discussions-api"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "notifications-api"
+urlpatterns: list = []
