@@ -29,6 +29,7 @@ from markets.models import (
 )
 from markets.services.hourly import price_hourly_refresh
 from markets.services.ingest import IngestResult
+from markets.signals import metrics_changed
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,12 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
     # commit of an enclosing transaction, if any). A cache failure is logged, not raised:
     # the entries then expire after PAGE_CACHE_SECONDS.
     transaction.on_commit(data_version_bump, robust=True)
+    token_ids, list_ids = sorted(computed), sorted(lists)
+    transaction.on_commit(
+        lambda: metrics_changed.send_robust(
+            sender=metrics_recompute, token_ids=token_ids, list_ids=list_ids
+        )
+    )
     logger.info("recomputed metrics of %d tokens and %d lists", len(computed), len(lists))
     return len(computed)
 
