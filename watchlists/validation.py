@@ -3,10 +3,10 @@ or raises ValueError with a message meant for people (the caller names the field
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
+from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from watchlists.models import (
     COST_DECIMAL_PLACES,
     MAX_COST_BASIS_USD,
@@ -21,17 +21,7 @@ MAX_ITEMS_PER_WATCHLIST = 500
 MAX_LOTS_PER_ITEM = 1000
 EARLIEST_PURCHASE = date(2009, 1, 1)  # before any token here existed
 SYMBOL_MAX_LENGTH = 20
-NOTE_LAYOUT_CHARACTERS = frozenset("\t\n\r")  # a textarea posts its new lines as CR LF
-
-
-def _control_characters_refuse(text: str, *, allowed: frozenset[str] = frozenset()) -> None:
-    """Refuse NUL (PostgreSQL cannot store it) and the other control characters (Unicode Cc),
-    which nobody types and which break CSV files, terminals and spreadsheets."""
-    if "\x00" in text:
-        raise ValueError("Null characters are not allowed.")  # Django's and DRF's own words
-    for character in text:
-        if character not in allowed and unicodedata.category(character) == "Cc":
-            raise ValueError(f"Control characters are not allowed (U+{ord(character):04X}).")
+NOTE_LAYOUT_CHARACTERS = LAYOUT_CHARACTERS
 
 
 def name_clean(value: object) -> str:
@@ -40,7 +30,7 @@ def name_clean(value: object) -> str:
         raise ValueError("Enter a name.")
     if len(name) > NAME_MAX_LENGTH:
         raise ValueError(f"At most {NAME_MAX_LENGTH} characters (it has {len(name)}).")
-    _control_characters_refuse(name)
+    text_characters_refuse(name)
     return name
 
 
@@ -49,7 +39,7 @@ def note_clean(value: object) -> str:
     note = str(value if value is not None else "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise ValueError(f"At most {NOTE_MAX_LENGTH} characters (it has {len(note)}).")
-    _control_characters_refuse(note, allowed=NOTE_LAYOUT_CHARACTERS)
+    text_characters_refuse(note, allowed=NOTE_LAYOUT_CHARACTERS)
     return note
 
 

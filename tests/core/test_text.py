@@ -1,0 +1,41 @@
+"""Free text refuses characters nobody types on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.text import LAYOUT_CHARACTERS, text_characters_refuse
+
+
+@pytest.mark.parametrize(
+    "character",
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\ufeff",
+    ],
+)
+def test_it_refuses_invisible_and_direction_override_characters(character):
+    with pytest.raises(ValueError, match=f"U\\+{ord(character):04X}"):
+        text_characters_refuse(f"TAO{character}gains")
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x7f", "\n"])
+def test_it_refuses_control_characters(character):
+    with pytest.raises(ValueError):
+        text_characters_refuse(f"a{character}b")
+
+
+def test_it_lets_layout_characters_through_where_allowed():
+    text_characters_refuse("line one\r\nline\ttwo", allowed=LAYOUT_CHARACTERS)
+
+
+def test_it_accepts_ordinary_text_in_any_script():
+    text_characters_refuse("Baisse de 23,41 % — 比特币 ₿ émoji 🚀 עברית")
