@@ -122,6 +122,26 @@ class PriceHourly(models.Model):
         return f"{self.token_id} {self.hour:%Y-%m-%d %H:00} {self.close_usd}"
 
 
+class PriceDayCloses(models.Model):
+    """A token's 24 hourly closes of one UTC day packed in one row (big-endian float64, NaN
+    for an hour without a price), kept in step with PriceHourly: valuing a watchlist over
+    months reads a row per token-day instead of a row per token-hour."""
+
+    token = models.ForeignKey(
+        Token, on_delete=models.CASCADE, related_name="day_closes", db_index=False
+    )
+    day = models.DateField()
+    closes = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "day"], name="unique_price_day_closes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.day}"
+
+
 class TokenMetrics(models.Model):
     """Materialised metrics of one token as of its latest snapshot (fractions, not percents)."""
 

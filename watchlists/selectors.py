@@ -6,9 +6,10 @@ included) or a missing one is a 404, never a 403, so ids reveal nothing.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from markets.models import PriceHourly
+from markets.models import PriceDayCloses
 from watchlists import valuation
 from watchlists.csv_io import csv_write
 from watchlists.models import Lot, Watchlist, WatchlistItem
@@ -91,6 +92,7 @@ class ItemValuation:
     pnl_pct: float | None = None
     peak_value_usd: float | None = None
     drawdown_from_peak: float | None = None
+    performance_drawdown: float | None = None  # the price's fall since first held
     weight: float | None = None  # fraction of the list's value
     amounts_visible: bool = True
 
@@ -111,7 +113,9 @@ class ItemValuation:
 @dataclass(frozen=True)
 class WatchlistTotals:
     """value: positions with a price; cost: every lot; P&L: priced positions against their
-    cost. Peak and drawdown: the total value now against its hourly peak."""
+    cost. Peak and drawdown: the total value now against its hourly peak (money view).
+    Performance drawdown: the time-weighted return index now against its peak (purchases
+    leave it unmoved, see valuation)."""
 
     items_count: int
     positions_count: int
@@ -122,6 +126,7 @@ class WatchlistTotals:
     pnl_pct: float | None
     peak_value_usd: float | None
     drawdown_from_peak: float | None
+    performance_drawdown: float | None = None
 
 
 @dataclass(frozen=True)
@@ -164,48 +169,56 @@ def lot_start(lot: Lot) -> int:
     return valuation.hour_floor(_epoch(lot.created_at))
 
 
-_HOURLY = PriceHourly._meta.db_table
+_DAYS = PriceDayCloses._meta.db_table
+_DAY = 86_400
 
 
 def _closes_load(starts: dict[int, int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """token id -> (hours, closes) from its start on, beginning with the last close at or
-    before the start (it fills the first hours of a gap); one query whatever the number of
-    tokens, each an index range scan of (token, hour)."""
+    before the start (it fills the first hours of a gap). One query whatever the number of
+    tokens, reading one packed row per token-day (PriceDayCloses), not one per hour: the
+    days from the last one with a close before the start's day on."""
     if not starts:
         return {}
     postgres = connection.vendor == "postgresql"
-    hour_field = PriceHourly._meta.get_field("hour")
-    row = "(%s::bigint, %s::timestamptz)" if postgres else "(%s, %s)"
+    day_field = PriceDayCloses._meta.get_field("day")
+    row = "(%s::bigint, %s::date)" if postgres else "(%s, %s)"
     params: list = []
     for token_id, start in starts.items():
-        since = datetime.fromtimestamp(start, UTC)
-        params += [token_id, hour_field.get_db_prep_value(since, connection)]
-    epoch = (
-        "EXTRACT(EPOCH FROM h.hour)::bigint"
-        if postgres
-        else "CAST(strftime('%%s', h.hour) AS INTEGER)"
-    )
+        day = datetime.fromtimestamp(start - start % _DAY, UTC).date()
+        params += [token_id, day_field.get_db_prep_value(day, connection)]
     sql = (
         f"WITH starts (token_id, since) AS (VALUES {', '.join([row] * len(starts))})"
-        f" SELECT h.token_id, {epoch}, h.close_usd FROM starts s"
-        f" JOIN {_HOURLY} h ON h.token_id = s.token_id"
-        f" WHERE h.hour >= COALESCE((SELECT MAX(p.hour) FROM {_HOURLY} p"
-        "  WHERE p.token_id = s.token_id AND p.hour <= s.since), s.since)"
-        " ORDER BY h.token_id, h.hour"
+        f" SELECT d.token_id, d.day, d.closes FROM starts s"
+        f" JOIN {_DAYS} d ON d.token_id = s.token_id"
+        f" WHERE d.day >= COALESCE((SELECT MAX(p.day) FROM {_DAYS} p"
+        "  WHERE p.token_id = s.token_id AND p.day < s.since), s.since)"
+        " ORDER BY d.token_id, d.day"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not rows:
-        return {}
-    token_ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    hours = np.fromiter((r[1] for r in rows), np.int64, len(rows))
-    closes = np.fromiter((r[2] for r in rows), np.float64, len(rows))
-    bounds = np.flatnonzero(np.diff(token_ids)) + 1
-    return {
-        int(token_ids[a]): (hours[a:b], closes[a:b])
-        for a, b in zip(np.r_[0, bounds].tolist(), np.r_[bounds, len(rows)].tolist(), strict=True)
-    }
+    return _unpacked(rows)
+
+
+def _unpacked(rows: list[tuple]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """(token id, day, 24 packed closes) rows, in order -> token id -> (hours, closes), the
+    hours without a price left out."""
+    by_token: dict[int, tuple[list, list]] = {}
+    for token_id, day, closes in rows:
+        days, blobs = by_token.setdefault(token_id, ([], []))
+        if isinstance(day, str):  # SQLite without the converter
+            day = date.fromisoformat(day)
+        days.append(calendar.timegm(day.timetuple()))
+        blobs.append(bytes(closes))
+    loaded = {}
+    for token_id, (days, blobs) in by_token.items():
+        closes = np.frombuffer(b"".join(blobs), dtype=">f8").astype(np.float64)
+        hours = (np.repeat(np.asarray(days, dtype=np.int64), 24)
+                 + np.tile(np.arange(24, dtype=np.int64) * 3600, len(days)))  # fmt: skip
+        known = ~np.isnan(closes)
+        loaded[token_id] = (hours[known], closes[known])
+    return loaded
 
 
 def _valuate(watchlist: Watchlist, items: list[WatchlistItem]) -> WatchlistValuation:
@@ -231,7 +244,10 @@ def _valuate(watchlist: Watchlist, items: list[WatchlistItem]) -> WatchlistValua
         cost = sum((lot.quantity * lot.cost_basis_usd for lot in lots), Decimal(0))
         lot_starts, quantities = lot_arrays[item.pk]
         hours, token_closes = closes.get(item.token_id, (_EMPTY_HOURS, np.empty(0)))
-        histories.append(PositionHistory(hours, token_closes, lot_starts, quantities))
+        histories.append(
+            PositionHistory(hours, token_closes, lot_starts, quantities,
+                            float("nan") if price is None else price)
+        )  # fmt: skip
         if price is None:
             valued.append(ItemValuation(item, quantity, cost, None))
             continue
@@ -263,6 +279,7 @@ def _weighted(
         unpriced_count=len(positions) - len(priced), value_usd=value if positions else None,
         cost_usd=cost if positions else None, pnl_usd=pnl_usd, pnl_pct=pnl_pct,
         peak_value_usd=peak, drawdown_from_peak=drawdown,
+        performance_drawdown=series.performance_drawdown_now if priced else None,
     )  # fmt: skip
     return valued, totals
 

@@ -7,14 +7,23 @@ A position holds the lots bought by hour t, so its value is
     V(t) = sum over lots with start <= t of quantity x close(t)
 
 where a lot starts at midnight UTC of its purchase date, or at the hour it was added. Its
-fall from peak is V(now) / max(max_t V(t), V(now)) - 1, a fraction (-0.25 = 25 % below peak).
+fall from peak *value* is V(now) / max(max_t V(t), V(now)) - 1, a fraction (-0.25 = 25 % below
+peak): the money view, where buying more makes a new peak.
+
+The performance view leaves purchases out: a time-weighted return index starts at 1 and moves
+from one valued hour to the next by the gain of what was already held, over what it was worth:
+
+    I(k) = I(k-1) x (1 + sum_p q_p(k-1) x (c_p(k) - c_p(k-1)) / V(k-1))
+
+(q_p: quantity held of position p, c_p: its close), so a lot enters without moving the index.
+The fall of performance is I(now) / max I - 1: how far the holding itself has melted.
 Market values are floats (prices are floats); user money (quantity, cost) stays Decimal until
 it meets a price.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -94,6 +103,7 @@ class PositionFigures:
     pnl_pct: float | None
     peak_value_usd: float
     drawdown_from_peak: float
+    performance_drawdown: float
 
 
 def position_figures(
@@ -112,8 +122,10 @@ def position_figures(
     grid = hour_grid(int(lot_starts.min()), end)
     history = position_values(grid, hours, closes, lot_starts, quantities)
     peak, drawdown = peak_and_drawdown(history, value)
+    # One token's time-weighted index is its price: the fall of the price since first held.
+    _, performance = peak_and_drawdown(forward_filled(grid, hours, closes), price_now)
     pnl_usd, pnl_pct = pnl(value, cost_usd)
-    return PositionFigures(value, pnl_usd, pnl_pct, peak, drawdown)
+    return PositionFigures(value, pnl_usd, pnl_pct, peak, drawdown, performance)
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,10 @@ class ValueSeries:
 
     times: np.ndarray  # int64 epoch seconds, on the hour
     values: np.ndarray | None  # float64 USD; None when amounts are hidden
-    drawdowns: np.ndarray  # float64 fractions, <= 0
+    drawdowns: np.ndarray  # float64 fractions, <= 0: the performance index below its peak
+    index: np.ndarray | None = None  # float64 time-weighted return index, starting at 1
+    # The index's fall once the last hour's holdings move to their current prices.
+    performance_drawdown_now: float | None = None
 
     def __len__(self) -> int:
         return int(self.times.size)
@@ -136,7 +151,7 @@ class ValueSeries:
         ]
 
     def amounts_hidden(self) -> ValueSeries:
-        return ValueSeries(self.times, None, self.drawdowns)
+        return replace(self, values=None)
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,7 @@ class PositionHistory:
     closes: np.ndarray
     lot_starts: np.ndarray
     quantities: np.ndarray
+    price_now: float = float("nan")  # the current price, when there is one
 
 
 def total_value_series(positions: list[PositionHistory]) -> ValueSeries:
@@ -162,9 +178,34 @@ def total_value_series(positions: list[PositionHistory]) -> ValueSeries:
     first_start = min(int(p.lot_starts.min()) for p in priced)
     first_close = min(int(p.hours[0]) for p in priced)
     grid = hour_grid(max(first_start, first_close), max(int(p.hours[-1]) for p in priced))
-    total = np.zeros(grid.shape)
-    for p in priced:
-        total += position_values(grid, p.hours, p.closes, p.lot_starts, p.quantities)
+    held = np.stack([held_quantity(grid, p.lot_starts, p.quantities) for p in priced])
+    closes = np.stack([forward_filled(grid, p.hours, p.closes) for p in priced])
+    worth = np.where(held > 0, held * closes, 0.0)  # NaN: held without a known price
+    total = worth.sum(axis=0)
     known = np.isfinite(total)
     values = total[known]
-    return ValueSeries(grid[known], values, drawdown_series(values))
+    index = performance_index(held[:, known], closes[:, known])
+    now = None
+    if values.size:
+        prices_now = np.array([p.price_now for p in priced])
+        last = np.flatnonzero(known)[-1]
+        now_index = performance_index(
+            np.stack([held[:, last], held[:, last]], axis=1),
+            np.stack([closes[:, last], np.where(np.isfinite(prices_now), prices_now,
+                                                closes[:, last])], axis=1),
+        )[-1] * index[-1]  # fmt: skip
+        now = float(now_index / max(float(index.max()), now_index) - 1.0)
+    return ValueSeries(grid[known], values, drawdown_series(index), index, now)
+
+
+def performance_index(held: np.ndarray, closes: np.ndarray) -> np.ndarray:
+    """The time-weighted return index (module docstring) over valued hours: ``held`` and
+    ``closes`` are (positions x hours), every held position priced at every hour."""
+    if held.shape[1] == 0:
+        return np.empty(0)
+    before = held[:, :-1]
+    worth = np.where(before > 0, before * closes[:, :-1], 0.0).sum(axis=0)
+    gain = np.where(before > 0, before * (closes[:, 1:] - closes[:, :-1]), 0.0).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = np.where(worth > 0, 1.0 + gain / worth, 1.0)
+    return np.concatenate(([1.0], np.cumprod(growth)))

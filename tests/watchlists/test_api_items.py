@@ -54,6 +54,7 @@ def test_items_come_in_order_with_metrics_lots_and_valuation(api, held):
         "quantity": "3", "cost_usd": "320.00", "price_usd": 99.0, "value_usd": "297.00",
         "pnl_usd": "-23.00", "pnl_pct": pytest.approx(-0.071875), "peak_value_usd": "450.00",
         "drawdown_from_peak": pytest.approx(-0.34), "weight": 1.0,
+        "performance_drawdown": pytest.approx(99 / 150 - 1),  # price now vs its high since held
     }  # fmt: skip
     assert btc["lots"] == [] and btc["valuation"]["value_usd"] is None
     assert btc["valuation"]["price_usd"] == 64_000.0

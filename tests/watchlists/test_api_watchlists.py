@@ -47,7 +47,7 @@ def test_creating_a_watchlist_answers_201_with_it_and_empty_totals(api, alice):
     assert body["totals"] == {
         "items_count": 0, "positions_count": 0, "unpriced_count": 0, "value_usd": None,
         "cost_usd": None, "pnl_usd": None, "pnl_pct": None, "peak_value_usd": None,
-        "drawdown_from_peak": None,
+        "drawdown_from_peak": None, "performance_drawdown": None,
     }  # fmt: skip
     assert body["value_series"] is None
     assert Watchlist.objects.get().owner == alice

@@ -225,3 +225,40 @@ def test_a_share_link_shows_lots_and_amounts_only_when_the_owner_allows(bags):
     services.watchlist_share_set(watchlist=bags, is_public=False)
     with pytest.raises(Http404):
         selectors.watchlist_shared_valuation(share_token=shown.watchlist.share_token or "x" * 32)
+
+
+# --- Performance: buying during a fall -------------------------------------------------------
+
+
+@pytest.fixture
+def averaged_down(frozen, alice_list, near):
+    """NEAR: 10 $ on 02-03, 8 $ on 02-04, 5 $ on 02-05 (1 NEAR bought on each day), 6 $ now.
+
+    Value: 02-03 10, 02-04 2x8 = 16, 02-05 3x5 = 15, now 3x6 = 18 (a new value "peak" made of
+    added money). Performance: the price, 6/10 - 1 = -40 % below its peak of 10 $.
+    """
+    prices(near, [(at("2026-02-03T00:00"), 10.0), (at("2026-02-04T00:00"), 8.0),
+                  (at("2026-02-05T00:00"), 5.0), (at("2026-02-06T12:00"), 6.0)])  # fmt: skip
+    services.watchlist_add_token(
+        watchlist=alice_list, symbol="NEAR",
+        lots=[lot("1", "10", "2026-02-03"), lot("1", "8", "2026-02-04"),
+              lot("1", "5", "2026-02-05")],
+    )  # fmt: skip
+    return alice_list
+
+
+def test_averaging_down_shows_a_value_high_but_the_performance_fall(averaged_down):
+    valued = selectors.watchlist_items_with_valuation(watchlist=averaged_down)
+    near = valued.items[0]
+    assert (near.value_usd, near.peak_value_usd, near.drawdown_from_peak) == (18.0, 18.0, 0.0)
+    assert near.performance_drawdown == pytest.approx(-0.4)
+    assert valued.totals.drawdown_from_peak == 0.0
+    assert valued.totals.performance_drawdown == pytest.approx(-0.4)
+
+
+def test_the_chart_drawdown_does_not_jump_back_to_zero_on_a_purchase(averaged_down):
+    points = {t: (v, d) for t, v, d in selectors.watchlist_value_series(
+        watchlist=averaged_down).points()}  # fmt: skip
+    assert points[at("2026-02-04T00:00")] == (16.0, pytest.approx(-0.2))
+    assert points[at("2026-02-05T00:00")] == (15.0, pytest.approx(-0.5))
+    assert points[at("2026-02-06T12:00")] == (18.0, pytest.approx(-0.4))

@@ -138,3 +138,47 @@ def test_the_total_series_leaves_out_positions_without_any_close():
     assert series.drawdowns.tolist() == [0.0, -0.25]
     assert series.amounts_hidden().points() == [[int(H0), None, 0.0], [int(H0 + HOUR), None, -0.25]]
     assert len(total_value_series([])) == 0
+
+
+# --- Performance: a time-weighted return index that purchases do not move -------------------
+
+
+def falling_x_with_a_purchase_at_h2(**extra) -> PositionHistory:
+    """X closes 100, 80, 60, 90 at h0..h3; 1 unit from h0, 1 more bought at h2 (at 60)."""
+    return PositionHistory(
+        hours(0, 1, 2, 3), np.array([100.0, 80.0, 60.0, 90.0]), hours(0, 2), np.ones(2), **extra
+    )
+
+
+def test_buying_during_a_fall_makes_a_new_value_peak_but_leaves_the_index_unmoved():
+    series = total_value_series([falling_x_with_a_purchase_at_h2()])
+    # Money: 100, 80, 2x60 = 120 (a "peak" made of new money), 2x90 = 180.
+    assert series.values.tolist() == [100.0, 80.0, 120.0, 180.0]
+    # Index: 1, x(80/100) = 0.8, x(60/80) = 0.6, then both units gain 30 on 120: x1.5 = 0.9.
+    assert series.index.tolist() == pytest.approx([1.0, 0.8, 0.6, 0.9])
+    assert series.drawdowns.tolist() == pytest.approx([0.0, -0.2, -0.4, -0.1])
+
+
+def test_a_second_position_bought_mid_fall_weighs_in_by_what_it_was_worth():
+    flat_y = PositionHistory(hours(0, 1, 2, 3), np.full(4, 10.0), hours(2), np.array([3.0]))
+    series = total_value_series([falling_x_with_a_purchase_at_h2(), flat_y])
+    assert series.values.tolist() == [100.0, 80.0, 150.0, 210.0]
+    # h2 -> h3: X's 2 units gain 60, Y's 3 units gain 0, on 120 + 30 = 150: x1.4 -> 0.84.
+    assert series.index.tolist() == pytest.approx([1.0, 0.8, 0.6, 0.84])
+    assert series.drawdowns.tolist() == pytest.approx([0.0, -0.2, -0.4, -0.16])
+
+
+def test_the_performance_now_moves_the_last_holdings_to_their_current_prices():
+    flat_y = PositionHistory(hours(0, 1, 2, 3), np.full(4, 10.0), hours(2), np.array([3.0]))
+    series = total_value_series([falling_x_with_a_purchase_at_h2(price_now=45.0), flat_y])
+    # X 90 -> 45 loses 2 x 45 = 90 on 210; Y has no current price and does not move.
+    assert series.performance_drawdown_now == pytest.approx(0.84 * (1 - 90 / 210) - 1)
+
+
+def test_one_position_falls_by_its_price_since_first_held_whatever_was_bought():
+    figures = position_figures(
+        price_now=45.0, cost_usd=160.0, hours=hours(0, 1, 2, 3),
+        closes=np.array([100.0, 80.0, 60.0, 90.0]), lot_starts=hours(0, 2), quantities=np.ones(2),
+    )  # fmt: skip
+    assert figures.performance_drawdown == pytest.approx(45 / 100 - 1)
+    assert figures.drawdown_from_peak == pytest.approx(90 / 180 - 1)  # money view

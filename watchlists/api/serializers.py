@@ -111,7 +111,13 @@ class TotalsSerializer(serializers.Serializer):
     pnl_usd = money("Value minus the cost of the priced positions.")
     pnl_pct = ratio("P&L as a fraction of that cost (-0.25 = -25 %).")
     peak_value_usd = money("Highest total value, hourly, since the first lot.")
-    drawdown_from_peak = ratio("Total value now against that peak, minus 1 (<= 0).")
+    drawdown_from_peak = ratio(
+        "Total value now against that peak, minus 1 (<= 0). Money view: purchases raise it."
+    )
+    performance_drawdown = ratio(
+        "Time-weighted return index now against its peak, minus 1 (<= 0): how far the "
+        "holding fell, each purchase entering without moving the index."
+    )
 
 
 class WatchlistSerializer(serializers.Serializer):
@@ -139,7 +145,8 @@ class WatchlistDetailSerializer(WatchlistSerializer):
     totals = TotalsSerializer(read_only=True)
     value_series = serializers.SerializerMethodField(
         help_text="With series=true: the hourly total value, [[epoch seconds, value USD "
-        "(float), drawdown from the running peak (fraction)], …]; otherwise null."
+        "(float), the time-weighted performance index below its running peak (fraction)], …]; "
+        "otherwise null."
     )
 
     @extend_schema_field(
@@ -176,6 +183,10 @@ class ValuationSerializer(serializers.Serializer):
         "purchase date, hourly closes forward-filled over gaps)."
     )
     drawdown_from_peak = ratio("value_usd / peak_value_usd - 1 (<= 0).")
+    performance_drawdown = ratio(
+        "The price now against its highest hourly close since the first lot, minus 1 (<= 0): "
+        "the position's performance, purchases left out."
+    )
     weight = ratio("Share of the list's value, a fraction (in the list of items only).")
 
 

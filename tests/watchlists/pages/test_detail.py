@@ -63,7 +63,8 @@ def test_the_totals_row_and_cards_add_up_the_positions(alice_client, bags):
     assert f"{MINUS}$23.00" in totals
     assert f"{MINUS}34.00 %" in totals
     cards = squash(find(response.content, id="totals").text)
-    assert "Peak value $450.00" in cards
+    assert f"Performance from its peak {MINUS}34.00 %" in cards
+    assert f"Value: {MINUS}34.00 % from its peak of $450.00" in cards
     assert "1 position has no price yet" in squash(response.content.decode())
 
 
@@ -81,7 +82,8 @@ def test_the_chart_holds_the_hourly_value_and_its_fall_from_the_peak(alice_clien
     assert "lightweight-charts.standalone.production.js" in html
     assert "watchlists/js/value-chart.js" in html
     note = squash(find(response.content, tag="p", class_="chart-note").text)
-    assert note.startswith("Peak $450.00 on")
+    assert note.startswith("Value peak $450.00 on")
+    assert note.endswith(f"Performance (purchases left out): {MINUS}34.00 % below its peak.")
 
 
 def test_an_empty_list_invites_to_add_a_token_and_has_no_chart(alice_client, alice_list):
