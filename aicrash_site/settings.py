@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "watchlists",
     "discussions",
     "alerts",
+    "curation",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "aicrash_site" / "static",
     # Front-end libraries installed from the npm registry by `make install` (no CDN).
     ("vendor/lightweight-charts", BASE_DIR / "node_modules" / "lightweight-charts" / "dist"),
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,7 @@ urlpatterns = [
     path("watchlists/", include("watchlists.urls")),
     path("alerts/", include("alerts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("curate/", include("curation.urls")),
     path("", include("discussions.urls")),
     path("", include("markets.urls")),
 ]

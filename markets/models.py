@@ -3,11 +3,13 @@
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import get_language
 
 
 class Token(models.Model):
     symbol = models.CharField(max_length=20, unique=True, help_text="Upper case, e.g. TAO")
     name = models.CharField(max_length=100)
+    name_fr = models.CharField(max_length=100, blank=True, default="", help_text="French name")
     coingecko_id = models.CharField(
         max_length=100, blank=True, default="", help_text="CoinGecko coin id, e.g. bittensor"
     )
@@ -31,11 +33,22 @@ class Token(models.Model):
     def __str__(self) -> str:
         return self.symbol
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (French when there is one), else English."""
+        return _localized(self.name, self.name_fr)
+
+
+def _localized(english: str, french: str) -> str:
+    return french if french and (get_language() or "").startswith("fr") else english
+
 
 class TokenList(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100)
+    name_fr = models.CharField(max_length=100, blank=True, default="", help_text="French name")
     description = models.TextField(blank=True, default="")
+    description_fr = models.TextField(blank=True, default="", help_text="French description")
     is_featured = models.BooleanField(default=False, help_text="Shown on the dashboard")
     is_public = models.BooleanField(default=True)
     members = models.ManyToManyField(Token, through="TokenListMembership", related_name="lists")
@@ -51,6 +64,14 @@ class TokenList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_fr)
+
+    @property
+    def display_description(self) -> str:
+        return _localized(self.description, self.description_fr)
 
 
 class TokenListMembership(models.Model):

@@ -175,6 +175,14 @@ class CoinGeckoProvider:
 
     # HTTP
 
+    # Catalogue
+
+    def search_catalogue(self, query: str) -> list:
+        """Coins whose name or symbol matches ``query`` (CoinGecko's ``/search``)."""
+        from markets.providers.catalogue import entries_from_coingecko
+
+        return entries_from_coingecko(self._get_json("/search", {"query": query}))
+
     def _get_json(self, path: str, params: dict[str, Any]) -> Any:
         """GET with retries; TransientProviderError once they run out, ProviderError otherwise."""
         url = f"{self._base_url}{path}"

@@ -66,3 +66,17 @@ class DemoProvider:
                 price=price,
             )  # fmt: skip
         return result
+
+    def search_catalogue(self, query: str) -> list:
+        """Offline: the bundled tokens whose name, symbol or CoinGecko id contains ``query``."""
+        from markets.demo_episode import TOKENS
+        from markets.providers.catalogue import CatalogueEntry
+
+        needle = query.casefold()
+        return [
+            CatalogueEntry(t.coingecko_id, t.symbol, t.name, rank)
+            for rank, t in enumerate(TOKENS, start=1)
+            if needle in t.name.casefold()
+            or needle in t.symbol.casefold()
+            or needle in t.coingecko_id
+        ]

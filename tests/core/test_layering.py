@@ -16,6 +16,7 @@ PROJECT_APPS = {
     "watchlists",
     "discussions",
     "alerts",
+    "curation",
     "aicrash_site",
 }
 # What each app may import (besides itself).
@@ -27,6 +28,7 @@ ALLOWED = {
     "watchlists": {"core", "accounts", "markets"},
     "discussions": {"core", "accounts", "markets", "notifications"},
     "alerts": {"core", "accounts", "markets", "watchlists", "notifications"},
+    "curation": {"core", "accounts", "markets"},
 }
 
 

@@ -1,0 +1,80 @@
+"""What staff changed in the curated lists, and the tokens they asked to add."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from markets.models import RefreshRun, Token, TokenList
+
+
+class CurationChange(models.Model):
+    class Action(models.TextChoices):
+        LIST_CREATED = "list_created", _("created the list")
+        LIST_UPDATED = "list_updated", _("edited the list")
+        LIST_FEATURED = "list_featured", _("put the list on the dashboard")
+        MEMBER_ADDED = "member_added", _("added a member")
+        MEMBER_REMOVED = "member_removed", _("removed a member")
+        MEMBERS_REORDERED = "members_reordered", _("reordered the members")
+        TOKEN_CREATED = "token_created", _("added a token from the catalogue")
+        BACKFILL_RETRIED = "backfill_retried", _("retried a backfill")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    token_list = models.ForeignKey(
+        TokenList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token = models.ForeignKey(
+        Token, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["-at", "-id"], name="curation_change_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class TokenAddJob(models.Model):
+    """A token added from the catalogue and the backfill of its history, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="+")
+    token_list = models.ForeignKey(
+        TokenList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True, default="")
+    run = models.ForeignKey(
+        RefreshRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_max_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.status} {self.progress}%"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

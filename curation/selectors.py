@@ -1,0 +1,45 @@
+"""Reads of the curation page: every list (published or not) with its members, the recent
+changes and the tokens being added. A fixed number of queries whatever the sizes."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+
+from curation.models import CurationChange, TokenAddJob
+from markets.models import Token, TokenList, TokenListMembership
+
+CHANGES_PER_PAGE = 20
+
+
+def curated_lists() -> QuerySet[TokenList]:
+    members = TokenListMembership.objects.select_related("token").order_by("position", "id")
+    return TokenList.objects.order_by("-is_featured", "name").prefetch_related(
+        Prefetch("memberships", queryset=members)
+    )
+
+
+def curated_list_get(*, slug: str) -> TokenList:
+    """TokenList.DoesNotExist for an unknown slug."""
+    return curated_lists().get(slug=str(slug)[:50])
+
+
+def changes_page(*, number: object) -> Page:
+    changes = CurationChange.objects.select_related("actor", "token_list", "token")
+    return Paginator(changes, CHANGES_PER_PAGE).get_page(number)
+
+
+def jobs_recent(*, limit: int = 10) -> list[TokenAddJob]:
+    return list(TokenAddJob.objects.select_related("token", "token_list")[:limit])
+
+
+def job_get(*, pk: object) -> TokenAddJob:
+    """TokenAddJob.DoesNotExist for an unknown or malformed id."""
+    if not str(pk).isdigit():
+        raise TokenAddJob.DoesNotExist
+    return TokenAddJob.objects.select_related("token", "token_list").get(pk=int(str(pk)))
+
+
+def token_by_symbol(*, symbol: str) -> Token:
+    symbol = str(symbol).strip().upper()[:20]
+    return Token.objects.get(symbol=symbol)

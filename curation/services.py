@@ -1,0 +1,264 @@
+"""Every curation write: lists, their members and order, tokens from the catalogue.
+
+Each service runs in one transaction, records a CurationChange (who, when, what) and
+recomputes the metrics of the lists it changed, so the pages show the new membership at once.
+Errors are ValidationError with a message for people; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from core.text import LAYOUT_CHARACTERS, text_characters_refuse
+from curation.models import CurationChange, TokenAddJob
+from markets.models import Token, TokenList, TokenListMembership
+from markets.providers.catalogue import CatalogueEntry
+from markets.services.metrics import metrics_recompute
+
+Action = CurationChange.Action
+MAX_MEMBERS = 500
+BACKFILL_DAYS = 90
+
+
+def _record(actor, action: str, *, token_list=None, token=None, detail: str = "") -> None:
+    CurationChange.objects.create(
+        actor=actor, action=action, token_list=token_list, token=token, detail=detail[:300]
+    )
+
+
+def text_clean(
+    value: object, *, field: str, max_length: int, required: bool, multiline=False
+) -> str:
+    text = str(value if value is not None else "").strip()
+    if required and not text:
+        raise ValidationError({field: _("This field is required.")})
+    if len(text) > max_length:
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
+    try:
+        text_characters_refuse(text, allowed=LAYOUT_CHARACTERS if multiline else frozenset())
+    except ValueError as exc:
+        raise ValidationError({field: str(exc)}) from None
+    return text
+
+
+def _list_fields(data: dict) -> dict:
+    return {
+        "name": text_clean(data.get("name"), field="name", max_length=100, required=True),
+        "name_fr": text_clean(data.get("name_fr"), field="name_fr", max_length=100, required=False),
+        "description": text_clean(data.get("description"), field="description", max_length=2000,
+                             required=False, multiline=True),
+        "description_fr": text_clean(data.get("description_fr"), field="description_fr",
+                                max_length=2000, required=False, multiline=True),
+    }  # fmt: skip
+
+
+def _metrics_follow(token_list: TokenList) -> None:
+    """List metrics depend on who is in the list: recompute them once the change commits."""
+    ids = list(token_list.memberships.values_list("token_id", flat=True))
+    transaction.on_commit(lambda: metrics_recompute(token_ids=ids), robust=True)
+
+
+@transaction.atomic
+def list_create(*, actor, slug: str, data: dict, is_public: bool = False) -> TokenList:
+    fields = _list_fields(data)
+    slug = slugify(str(slug or fields["name"]))[:50]
+    if not slug:
+        raise ValidationError({"slug": _("Enter a short name made of letters, digits or -.")})
+    if TokenList.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("A list with this short name already exists.")})
+    token_list = TokenList.objects.create(slug=slug, is_public=is_public, **fields)
+    _record(actor, Action.LIST_CREATED, token_list=token_list, detail=token_list.name)
+    return token_list
+
+
+@transaction.atomic
+def list_update(*, actor, token_list: TokenList, data: dict, is_public: bool) -> TokenList:
+    token_list = TokenList.objects.select_for_update().get(pk=token_list.pk)
+    fields = _list_fields(data)
+    changed = [name for name, value in fields.items() if getattr(token_list, name) != value]
+    if token_list.is_public != is_public:
+        changed.append("is_public")
+    if is_public is False and token_list.is_featured:
+        raise ValidationError({"is_public": _("The dashboard's list must stay published.")})
+    if not changed:
+        return token_list
+    for name, value in fields.items():
+        setattr(token_list, name, value)
+    token_list.is_public = is_public
+    token_list.save(update_fields=changed)
+    _record(actor, Action.LIST_UPDATED, token_list=token_list, detail=", ".join(changed))
+    return token_list
+
+
+@transaction.atomic
+def list_feature(*, actor, token_list: TokenList) -> TokenList:
+    """Put this list on the dashboard (and take the previous one off); it gets published."""
+    TokenList.objects.select_for_update().filter(is_featured=True).exclude(pk=token_list.pk).update(
+        is_featured=False
+    )
+    token_list.is_featured, token_list.is_public = True, True
+    token_list.save(update_fields=["is_featured", "is_public"])
+    _record(actor, Action.LIST_FEATURED, token_list=token_list)
+    return token_list
+
+
+def _locked_members(token_list: TokenList) -> list[TokenListMembership]:
+    TokenList.objects.select_for_update().get(pk=token_list.pk)  # one writer per list
+    return list(
+        TokenListMembership.objects.filter(token_list=token_list)
+        .select_related("token")
+        .order_by("position", "id")
+    )
+
+
+def _positions_write(members: list[TokenListMembership]) -> None:
+    for position, member in enumerate(members):
+        member.position = position
+    TokenListMembership.objects.bulk_update(members, ["position"])
+
+
+@transaction.atomic
+def member_add(*, actor, token_list: TokenList, token: Token) -> TokenListMembership:
+    members = _locked_members(token_list)
+    if any(m.token_id == token.pk for m in members):
+        raise ValidationError({"symbol": _("%(symbol)s is already in this list.")
+                               % {"symbol": token.symbol}})  # fmt: skip
+    if len(members) >= MAX_MEMBERS:
+        raise ValidationError({"symbol": _("A list holds at most %(n)d tokens.")
+                               % {"n": MAX_MEMBERS}})  # fmt: skip
+    position = (members[-1].position + 1) if members else 0
+    member = TokenListMembership.objects.create(token_list=token_list, token=token,
+                                                position=position)  # fmt: skip
+    _record(actor, Action.MEMBER_ADDED, token_list=token_list, token=token, detail=token.symbol)
+    _metrics_follow(token_list)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor, token_list: TokenList, token: Token) -> None:
+    members = _locked_members(token_list)
+    gone = [m for m in members if m.token_id == token.pk]
+    if not gone:
+        raise ValidationError({"symbol": _("%(symbol)s is not in this list.")
+                               % {"symbol": token.symbol}})  # fmt: skip
+    gone[0].delete()
+    _positions_write([m for m in members if m.token_id != token.pk])
+    _record(actor, Action.MEMBER_REMOVED, token_list=token_list, token=token,
+            detail=token.symbol)  # fmt: skip
+    _metrics_follow(token_list)
+
+
+@transaction.atomic
+def members_reorder(*, actor, token_list: TokenList, symbols: list[str]) -> None:
+    """Put the members in this order: ``symbols`` must name each member exactly once."""
+    members = _locked_members(token_list)
+    by_symbol = {m.token.symbol: m for m in members}
+    wanted = [str(s).strip().upper() for s in symbols]
+    if sorted(wanted) != sorted(by_symbol) or len(set(wanted)) != len(wanted):
+        raise ValidationError({"order": _("The order must name every member once; reload the "
+                                          "page, the list changed meanwhile.")})  # fmt: skip
+    if wanted == [m.token.symbol for m in members]:
+        return
+    _positions_write([by_symbol[s] for s in wanted])
+    _record(actor, Action.MEMBERS_REORDERED, token_list=token_list, detail=" ".join(wanted))
+
+
+def member_move(*, actor, token_list: TokenList, symbol: str, offset: int) -> None:
+    """Move one member up (-1) or down (+1): the keyboard alternative to dragging."""
+    with transaction.atomic():
+        order = [m.token.symbol for m in _locked_members(token_list)]
+        symbol = str(symbol).strip().upper()
+        if symbol not in order:
+            raise ValidationError({"symbol": _("%(symbol)s is not in this list.")
+                                   % {"symbol": symbol}})  # fmt: skip
+        i = order.index(symbol)
+        j = min(max(i + offset, 0), len(order) - 1)
+        order.insert(j, order.pop(i))
+        members_reorder(actor=actor, token_list=token_list, symbols=order)
+
+
+# --- Tokens from the catalogue --------------------------------------------------------------
+
+
+def _token_for(entry: CatalogueEntry) -> tuple[Token, bool]:
+    existing = Token.objects.filter(coingecko_id=entry.coingecko_id).first()
+    if existing is not None:
+        return existing, False
+    if Token.objects.filter(symbol=entry.symbol).exists():
+        raise ValidationError({"symbol": _(
+            "Another token already uses the symbol %(symbol)s: edit it in the admin first."
+        ) % {"symbol": entry.symbol}})  # fmt: skip
+    try:
+        with transaction.atomic():
+            return Token.objects.create(symbol=entry.symbol, name=entry.name,
+                                        coingecko_id=entry.coingecko_id), True  # fmt: skip
+    except IntegrityError:  # added by someone else meanwhile
+        return Token.objects.get(coingecko_id=entry.coingecko_id), False
+
+
+@transaction.atomic
+def token_add_from_catalogue(*, actor, token_list: TokenList, entry: CatalogueEntry
+                             ) -> TokenAddJob:  # fmt: skip
+    """Create the token (or find it by its CoinGecko id), add it to the list and queue the
+    backfill of its history; returns the job whose progress the page shows."""
+    token, created = _token_for(entry)
+    if created:
+        _record(actor, Action.TOKEN_CREATED, token_list=token_list, token=token,
+                detail=f"{entry.symbol} ({entry.coingecko_id})")  # fmt: skip
+    member_add(actor=actor, token_list=token_list, token=token)
+    return _job_queue(TokenAddJob.objects.create(token=token, token_list=token_list,
+                                                 requested_by=actor))  # fmt: skip
+
+
+@transaction.atomic
+def job_retry(*, actor, job: TokenAddJob) -> TokenAddJob:
+    job = TokenAddJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != TokenAddJob.Status.FAILED:
+        raise ValidationError(_("Only a failed backfill can be retried."))
+    job.status, job.progress, job.message = TokenAddJob.Status.QUEUED, 0, ""
+    job.save(update_fields=["status", "progress", "message", "updated_at"])
+    _record(actor, Action.BACKFILL_RETRIED, token_list=job.token_list, token=job.token)
+    return _job_queue(job)
+
+
+def _job_queue(job: TokenAddJob) -> TokenAddJob:
+    from curation.tasks import token_add_backfill
+
+    transaction.on_commit(lambda: token_add_backfill.delay(job.pk))
+    return job
+
+
+def _job_set(job: TokenAddJob, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=[*fields, "updated_at"])
+
+
+def job_run(*, job_id: int, days: int = BACKFILL_DAYS) -> TokenAddJob | None:
+    """Run a queued backfill: fetch, store, recompute, reporting progress on the job row.
+    A job that is not queued (already run, or running elsewhere) is left alone."""
+    from markets.providers.base import ProviderError
+    from markets.services.refresh import token_backfill
+
+    claimed = TokenAddJob.objects.filter(pk=job_id, status=TokenAddJob.Status.QUEUED).update(
+        status=TokenAddJob.Status.RUNNING, progress=10
+    )
+    if not claimed:
+        return None
+    job = TokenAddJob.objects.select_related("token").get(pk=job_id)
+    try:
+        run = token_backfill(symbol=job.token.symbol, days=days)
+    except (ProviderError, ValueError) as exc:
+        _job_set(job, status=TokenAddJob.Status.FAILED, progress=100, message=str(exc)[:300])
+        return job
+    failed = run.status == run.Status.FAILED
+    _job_set(
+        job, run=run, progress=100,
+        status=TokenAddJob.Status.FAILED if failed else TokenAddJob.Status.DONE,
+        message=(run.error or "")[:300] if failed else _("%(n)d prices stored.")
+        % {"n": run.quotes_stored},
+    )  # fmt: skip
+    return job

@@ -1,0 +1,251 @@
+"""/curate/: staff curate the token lists in the site. Everyone else gets a 404.
+
+Each action is a plain form POST that redirects back to the page (works without JavaScript);
+with htmx it answers the changed list's partial instead, swapped in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from curation import selectors, services
+from curation.models import TokenAddJob
+from markets.models import Token, TokenList
+from markets.providers import provider_get
+from markets.providers.base import ProviderError
+from markets.providers.catalogue import CatalogueEntry, catalogue_search
+
+
+def staff_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _list_or_404(slug: str) -> TokenList:
+    try:
+        return selectors.curated_list_get(slug=slug)
+    except TokenList.DoesNotExist:
+        raise Http404(_("No such list.")) from None
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def _list_answer(request, slug: str, *, errors: list[str] = (), notice: str = ""):
+    """The list's partial for htmx; otherwise back to the page, with the outcome as a message."""
+    if request.htmx:
+        context = {"token_list": _list_or_404(slug), "errors": errors, "notice": notice}
+        return render(request, "curation/index.html#list", context)
+    for error in errors:
+        messages.error(request, error)
+    if notice:
+        messages.success(request, notice)
+    return redirect(f"{reverse('curation:index')}#list-{slug}")
+
+
+@require_safe
+@staff_only
+def index(request):
+    context = {
+        "lists": selectors.curated_lists(),
+        "changes": selectors.changes_page(number=request.GET.get("page")),
+        "jobs": selectors.jobs_recent(),
+    }
+    if request.htmx and request.GET.get("page"):
+        return render(request, "curation/index.html#changes", context)
+    return render(request, "curation/index.html", context)
+
+
+def _list_data(request) -> dict:
+    return {k: request.POST.get(k, "") for k in ("name", "name_fr", "description",
+                                                 "description_fr")}  # fmt: skip
+
+
+@require_POST
+@staff_only
+def list_new(request):
+    try:
+        token_list = services.list_create(
+            actor=request.user, slug=request.POST.get("slug", ""), data=_list_data(request)
+        )
+    except ValidationError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+        return redirect(reverse("curation:index"))
+    messages.success(request, _("List created (unpublished): add its members."))
+    return redirect(f"{reverse('curation:index')}#list-{token_list.slug}")
+
+
+@require_POST
+@staff_only
+def list_edit(request, slug: str):
+    token_list = _list_or_404(slug)
+    try:
+        services.list_update(actor=request.user, token_list=token_list, data=_list_data(request),
+                             is_public=request.POST.get("is_public") == "on")  # fmt: skip
+    except ValidationError as exc:
+        return _list_answer(request, slug, errors=_errors(exc))
+    return _list_answer(request, slug, notice=_("Saved."))
+
+
+@require_POST
+@staff_only
+def list_feature(request, slug: str):
+    services.list_feature(actor=request.user, token_list=_list_or_404(slug))
+    messages.success(request, _("This list is now on the dashboard."))
+    return redirect(f"{reverse('curation:index')}#list-{slug}")
+
+
+def _token_or_error(symbol: str) -> Token:
+    try:
+        return selectors.token_by_symbol(symbol=symbol)
+    except Token.DoesNotExist:
+        raise ValidationError({"symbol": _("No token with this symbol.")}) from None
+
+
+@require_POST
+@staff_only
+def member_add(request, slug: str):
+    token_list = _list_or_404(slug)
+    try:
+        token = _token_or_error(request.POST.get("symbol", ""))
+        services.member_add(actor=request.user, token_list=token_list, token=token)
+    except ValidationError as exc:
+        return _list_answer(request, slug, errors=_errors(exc))
+    return _list_answer(request, slug, notice=_("%(symbol)s added.") % {"symbol": token.symbol})
+
+
+@require_POST
+@staff_only
+def member_remove(request, slug: str):
+    token_list = _list_or_404(slug)
+    try:
+        token = _token_or_error(request.POST.get("symbol", ""))
+        services.member_remove(actor=request.user, token_list=token_list, token=token)
+    except ValidationError as exc:
+        return _list_answer(request, slug, errors=_errors(exc))
+    return _list_answer(request, slug, notice=_("%(symbol)s removed.") % {"symbol": token.symbol})
+
+
+@require_POST
+@staff_only
+def member_move(request, slug: str):
+    token_list = _list_or_404(slug)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.member_move(actor=request.user, token_list=token_list,
+                             symbol=request.POST.get("symbol", ""), offset=offset)  # fmt: skip
+    except ValidationError as exc:
+        return _list_answer(request, slug, errors=_errors(exc))
+    return _list_answer(request, slug)
+
+
+@require_POST
+@staff_only
+def members_order(request, slug: str):
+    """The order after a drag and drop: ``order`` is the symbols, comma-separated."""
+    token_list = _list_or_404(slug)
+    symbols = [s for s in request.POST.get("order", "").split(",") if s.strip()]
+    try:
+        services.members_reorder(actor=request.user, token_list=token_list, symbols=symbols)
+    except ValidationError as exc:
+        return _list_answer(request, slug, errors=_errors(exc))
+    return _list_answer(request, slug, notice=_("New order saved."))
+
+
+@require_safe
+@staff_only
+def catalogue(request, slug: str):
+    """Search the price provider's catalogue (partial for htmx, the page's section otherwise)."""
+    token_list = _list_or_404(slug)
+    query = request.GET.get("q", "")
+    results, error = [], ""
+    if "\x00" in query:
+        error = _("Null characters are not allowed.")
+    else:
+        provider = provider_get()
+        try:
+            results = catalogue_search(provider=provider, query=query)
+        except ProviderError as exc:
+            error = _("The catalogue could not be searched: %(reason)s") % {"reason": exc}
+        finally:
+            if close := getattr(provider, "close", None):
+                close()
+    known = set(Token.objects.filter(coingecko_id__in=[r.coingecko_id for r in results])
+                .values_list("coingecko_id", flat=True))  # fmt: skip
+    context = {"token_list": token_list, "query": query, "results": results, "error": error,
+               "known": known}  # fmt: skip
+    template = "curation/catalogue.html#results" if request.htmx else "curation/catalogue.html"
+    return render(request, template, context)
+
+
+@require_POST
+@staff_only
+def catalogue_add(request, slug: str):
+    token_list = _list_or_404(slug)
+    entry = CatalogueEntry(
+        coingecko_id=request.POST.get("coingecko_id", "").strip()[:100],
+        symbol=request.POST.get("symbol", "").strip().upper()[:20],
+        name=request.POST.get("name", "").strip()[:100],
+    )
+    try:
+        if not (entry.coingecko_id and entry.symbol and entry.name):
+            raise ValidationError(_("Pick a result of the search."))
+        for value in (entry.coingecko_id, entry.symbol, entry.name):
+            services.text_clean(value, field="name", max_length=100, required=True)
+        job = services.token_add_from_catalogue(actor=request.user, token_list=token_list,
+                                                entry=entry)  # fmt: skip
+    except ValidationError as exc:
+        return _list_answer(request, slug, errors=_errors(exc))
+    notice = _("%(symbol)s added; its history is being fetched.") % {"symbol": entry.symbol}
+    if request.htmx:
+        context = {"token_list": _list_or_404(slug), "notice": notice, "job": job}
+        return render(request, "curation/index.html#list", context)
+    messages.success(request, notice)
+    return redirect(f"{reverse('curation:job', args=[job.pk])}")
+
+
+@require_safe
+@staff_only
+def job(request, pk: str):
+    """A backfill's progress: htmx polls the partial until the job has finished."""
+    try:
+        found = selectors.job_get(pk=pk)
+    except TokenAddJob.DoesNotExist:
+        raise Http404 from None
+    template = "curation/job.html#job" if request.htmx else "curation/job.html"
+    response = render(request, template, {"job": found})
+    if request.htmx and found.is_finished:
+        response["HX-Trigger"] = "curation-job-finished"
+    return response
+
+
+@require_POST
+@staff_only
+def job_retry(request, pk: str):
+    try:
+        found = services.job_retry(actor=request.user, job=selectors.job_get(pk=pk))
+    except TokenAddJob.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+        return redirect(reverse("curation:index"))
+    if request.htmx:
+        return render(request, "curation/job.html#job", {"job": found})
+    return redirect(reverse("curation:job", args=[found.pk]))

@@ -1,0 +1,76 @@
+"""Finding coins to track: a provider's catalogue search, checked and cached.
+
+CoinGecko's ``/search?query=`` answers ``{"coins": [{"id", "name", "symbol",
+"market_cap_rank", "thumb", …}], …}``; the demo provider searches the bundled tokens. Results
+are cached per provider and query (staff type the same prefixes again and again, and
+CoinGecko's free plan counts calls).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+
+from markets.providers.base import ProviderError
+
+logger = logging.getLogger(__name__)
+
+MAX_RESULTS = 20
+QUERY_MAX_LENGTH = 50
+CACHE_SECONDS = 3600
+_SYMBOL = re.compile(r"^[A-Za-z0-9.\-]{1,20}$")
+_COIN_ID = re.compile(r"^[a-z0-9][a-z0-9\-._]{0,99}$")
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    coingecko_id: str
+    symbol: str  # upper case
+    name: str
+    market_cap_rank: int | None = None
+
+
+def entries_from_coingecko(payload: Any) -> list[CatalogueEntry]:
+    """The coins of a ``/search`` answer; malformed rows are skipped, a wrong shape raises."""
+    coins = payload.get("coins") if isinstance(payload, dict) else None
+    if not isinstance(coins, list):
+        raise ProviderError("/search: expected an object with a 'coins' list")
+    entries = []
+    for coin in coins:
+        if not isinstance(coin, dict):
+            continue
+        coin_id, symbol, name = coin.get("id"), coin.get("symbol"), coin.get("name")
+        if not (isinstance(coin_id, str) and _COIN_ID.match(coin_id)):
+            continue
+        if not (isinstance(symbol, str) and _SYMBOL.match(symbol)):
+            continue
+        if not (isinstance(name, str) and 0 < len(name.strip()) <= 100):
+            continue
+        rank = coin.get("market_cap_rank")
+        rank = rank if isinstance(rank, int) and not isinstance(rank, bool) and rank > 0 else None
+        entries.append(CatalogueEntry(coin_id, symbol.upper(), name.strip(), rank))
+        if len(entries) == MAX_RESULTS:
+            break
+    return entries
+
+
+def catalogue_search(*, provider, query: str) -> list[CatalogueEntry]:
+    """Coins matching ``query`` (name or symbol), at most 20, cached for an hour; a query
+    that is empty after trimming finds nothing. ProviderError when the provider fails."""
+    query = " ".join(str(query).split())[:QUERY_MAX_LENGTH]
+    if not query:
+        return []
+    search = getattr(provider, "search_catalogue", None)
+    if search is None:
+        raise ProviderError(f"the {provider.name} provider has no catalogue search")
+    key = f"markets:catalogue:{provider.name}:{query.casefold()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    entries = search(query)
+    cache.set(key, entries, CACHE_SECONDS)
+    return entries

@@ -1,0 +1,50 @@
+"""The backfill of a token added from the catalogue reports progress, failure and retries."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation import services
+from curation.models import TokenAddJob
+from markets.models import Snapshot
+from markets.providers.base import TransientProviderError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def job(staff, ai, tao):
+    return TokenAddJob.objects.create(token=tao, token_list=ai, requested_by=staff)
+
+
+def test_a_backfill_stores_history_and_ends_done_at_100(job, settings):
+    settings.PRICE_PROVIDER = "demo"
+    done = services.job_run(job_id=job.pk, days=2)
+    assert (done.status, done.progress) == (TokenAddJob.Status.DONE, 100)
+    assert done.message == f"{Snapshot.objects.filter(token=job.token).count()} prices stored."
+    assert done.run is not None
+
+
+def test_running_a_job_twice_does_nothing_the_second_time(job, settings):
+    settings.PRICE_PROVIDER = "demo"
+    services.job_run(job_id=job.pk, days=1)
+    assert services.job_run(job_id=job.pk, days=1) is None
+
+
+def test_a_provider_failure_says_why_and_can_be_retried(job, staff, monkeypatch):
+    def failing(**_kwargs):
+        raise TransientProviderError("/coins/bittensor/market_chart/range: HTTP 429")
+
+    monkeypatch.setattr("markets.services.refresh.token_backfill", failing)
+    failed = services.job_run(job_id=job.pk)
+    assert (failed.status, failed.progress) == (TokenAddJob.Status.FAILED, 100)
+    assert "HTTP 429" in failed.message
+
+    monkeypatch.setattr("curation.tasks.token_add_backfill.delay", lambda _pk: None)
+    retried = services.job_retry(actor=staff, job=failed)
+    assert (retried.status, retried.progress, retried.message) == ("queued", 0, "")
+
+
+def test_only_a_failed_job_can_be_retried(job, staff):
+    with pytest.raises(Exception, match="failed"):
+        services.job_retry(actor=staff, job=job)

@@ -1,0 +1,143 @@
+"""/curate/: staff only (a 404 for everyone else), htmx in place, plain forms without it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from curation.models import CurationChange, TokenAddJob
+from markets.models import TokenList, TokenListMembership
+from tests.curation.conftest import order
+from tests.factories import TokenFactory
+
+pytestmark = pytest.mark.django_db
+HX = {"HTTP_HX_REQUEST": "true"}
+PAGES = ["/curate/", "/curate/lists/ai/catalogue/?q=tao", "/curate/jobs/{job}/"]
+POSTS = [
+    ("/curate/lists/new/", {"name": "New"}),
+    ("/curate/lists/ai/", {"name": "Renamed"}),
+    ("/curate/lists/ai/feature/", {}),
+    ("/curate/lists/ai/members/", {"symbol": "TAO"}),
+    ("/curate/lists/ai/members/remove/", {"symbol": "TAO"}),
+    ("/curate/lists/ai/members/move/", {"symbol": "TAO", "direction": "down"}),
+    ("/curate/lists/ai/members/order/", {"order": "ICP,NEAR,TAO"}),
+    ("/curate/lists/ai/catalogue/add/", {"coingecko_id": "x", "symbol": "X", "name": "X"}),
+    ("/curate/jobs/{job}/retry/", {}),
+]
+
+
+@pytest.fixture
+def job(ai, tao, staff):
+    return TokenAddJob.objects.create(
+        token=tao, token_list=ai, requested_by=staff, status="failed", progress=100,
+        message="HTTP 429",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["anonymous", "alice"])
+def test_nobody_but_staff_sees_or_changes_anything(client, request, who, ai, job):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    for url in PAGES:
+        assert client.get(url.format(job=job.pk)).status_code == 404, url
+    for url, data in POSTS:
+        assert client.post(url.format(job=job.pk), data).status_code == 404, url
+    assert order(ai) == ["TAO", "NEAR", "ICP"] and not CurationChange.objects.exists()
+
+
+def test_staff_see_every_list_with_its_members_and_both_names(client, staff, ai):
+    TokenList.objects.create(slug="hidden", name="Hidden", is_public=False)
+    client.force_login(staff)
+    html = client.get("/curate/").content.decode()
+    assert 'id="list-ai"' in html and 'id="list-hidden"' in html
+    assert 'value="Tokens IA"' in html and "Unpublished" in html
+    assert html.index('data-symbol="TAO"') < html.index('data-symbol="NEAR"')
+
+
+def test_a_drop_posts_the_new_order_and_gets_the_list_back(client, staff, ai):
+    client.force_login(staff)
+    response = client.post("/curate/lists/ai/members/order/", {"order": "ICP,TAO,NEAR"}, **HX)
+    html = response.content.decode()
+    assert (response.status_code == 200 and html.startswith('\n<section id="list-ai"')) or (
+        'id="list-ai"' in html and "<html" not in html)  # fmt: skip
+    assert "New order saved." in html
+    assert order(ai) == ["ICP", "TAO", "NEAR"]
+
+
+def test_without_javascript_a_form_redirects_back_with_a_message(client, staff, ai):
+    client.force_login(staff)
+    data = {"symbol": "ICP", "direction": "up"}
+    response = client.post("/curate/lists/ai/members/move/", data, follow=True)
+    assert response.redirect_chain[-1][0] == "/curate/#list-ai"
+    assert order(ai) == ["TAO", "ICP", "NEAR"]
+
+
+def test_a_bad_order_is_explained_in_place_and_changes_nothing(client, staff, ai):
+    client.force_login(staff)
+    response = client.post("/curate/lists/ai/members/order/", {"order": "TAO,ICP"}, **HX)
+    assert "every member once" in response.content.decode()
+    assert order(ai) == ["TAO", "NEAR", "ICP"]
+
+
+def test_an_unknown_symbol_or_list_is_explained_or_a_404(client, staff, ai):
+    client.force_login(staff)
+    response = client.post("/curate/lists/ai/members/", {"symbol": "NOPE"}, **HX)
+    assert "No token with this symbol." in response.content.decode()
+    assert client.post("/curate/lists/nope/members/", {"symbol": "TAO"}).status_code == 404
+    assert client.get("/curate/jobs/abc/").status_code == 404
+
+
+def test_searching_the_demo_catalogue_offers_to_add_a_coin(client, staff, ai, settings):
+    settings.PRICE_PROVIDER = "demo"
+    client.force_login(staff)
+    html = client.get("/curate/lists/ai/catalogue/", {"q": "render"}, **HX).content.decode()
+    assert 'value="render-token"' in html and "Add to the list" in html
+    assert "<html" not in html
+
+
+def test_picking_a_coin_adds_it_and_shows_its_progress(client, staff, ai, settings, monkeypatch):
+    monkeypatch.setattr("curation.tasks.token_add_backfill.delay", lambda _pk: None)
+    client.force_login(staff)
+    html = client.post("/curate/lists/ai/catalogue/add/", {
+        "coingecko_id": "render-token", "symbol": "RENDER", "name": "Render"}, **HX
+    ).content.decode()  # fmt: skip
+    job = TokenAddJob.objects.get()
+    assert f'id="job-{job.pk}"' in html and 'hx-trigger="every 1s"' in html
+    assert order(ai)[-1] == "RENDER"
+
+
+def test_a_finished_job_stops_polling_and_offers_a_retry_when_it_failed(client, staff, job):
+    client.force_login(staff)
+    response = client.get(f"/curate/jobs/{job.pk}/", **HX)
+    html = response.content.decode()
+    assert "every 1s" not in html and "Retry" in html and "HTTP 429" in html
+    assert response["HX-Trigger"] == "curation-job-finished"
+
+
+def test_the_page_costs_the_same_queries_for_5_or_50_members(client, staff, ai):
+    client.force_login(staff)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/curate/").status_code == 200
+        return len(ctx)
+
+    few = queries()
+    for i in range(47):
+        TokenListMembership.objects.create(token_list=ai, token=TokenFactory(symbol=f"Z{i}"),
+                                           position=10 + i)  # fmt: skip
+    TokenList.objects.create(slug="more", name="More")
+    assert queries() == few
+
+
+def test_the_french_name_shows_on_the_public_pages_in_french(client, ai):
+    english = client.get("/lists/ai/").content.decode()
+    french = client.get("/lists/ai/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<h1>AI tokens" in english and "<h1>Tokens IA" in french
+
+
+def test_the_page_speaks_french_to_french_staff(client, staff, ai):
+    client.force_login(staff)
+    html = client.get("/curate/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Gérer les listes de tokens" in html and "Nouvelle liste" in html
