@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from markets import views as market_views
+
+admin.site.site_header = _("aicrash administration")
+admin.site.site_title = _("aicrash admin")
+admin.site.index_title = _("Data, users and runs")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +10,14 @@ class CoreConfig(AppConfig):
 
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Admin sections that do not look alike: DRF's API tokens are not the tracked crypto
+        # tokens, and allauth's email addresses are not the project's users.
+        names = {"authtoken": _("API access"), "account": _("Sign-in email addresses")}
+        for label, verbose_name in names.items():
+            if label in apps.app_configs:
+                apps.app_configs[label].verbose_name = verbose_name
+        if "authtoken" in apps.app_configs:
+            meta = apps.get_model("authtoken", "TokenProxy")._meta
+            meta.verbose_name, meta.verbose_name_plural = _("API token"), _("API tokens")

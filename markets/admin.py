@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 from celery.result import EagerResult
 from django import forms
@@ -14,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.templatetags.formatting import pct, usd
 from markets import tasks
 from markets.models import (
     ListMetrics,
@@ -29,6 +31,22 @@ from markets.services.metrics import metrics_recompute
 logger = logging.getLogger(__name__)
 
 BACKFILL_DAYS = 90
+
+
+def _usd(value) -> str:
+    return "—" if value is None else usd(value)
+
+
+def _usd_compact(value) -> str:
+    return "—" if value is None else usd(value, "compact")
+
+
+def _pct(value) -> str:
+    return "—" if value is None else pct(value)
+
+
+def _utc(value) -> str:
+    return "—" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 class ReadOnlyAdminMixin:
@@ -90,15 +108,15 @@ class TokenAdmin(admin.ModelAdmin):
         except ObjectDoesNotExist:
             return None
 
-    @admin.display(description=_("Price (USD)"), ordering="metrics__price_usd")
-    def latest_price(self, obj: Token):
+    @admin.display(description=_("Price"), ordering="metrics__price_usd")
+    def latest_price(self, obj: Token) -> str:
         metrics = self._metrics(obj)
-        return None if metrics is None else metrics.price_usd
+        return _usd(None if metrics is None else metrics.price_usd)
 
     @admin.display(description=_("As of"), ordering="metrics__as_of")
-    def latest_as_of(self, obj: Token):
+    def latest_as_of(self, obj: Token) -> str:
         metrics = self._metrics(obj)
-        return None if metrics is None else metrics.as_of
+        return _utc(None if metrics is None else metrics.as_of)
 
     def _update(self, request, queryset, verb: str, **values) -> None:
         ids = list(queryset.values_list("pk", flat=True))
@@ -186,18 +204,44 @@ class TokenAdmin(admin.ModelAdmin):
 # --- Lists ----------------------------------------------------------------------------------
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Two members at one position would make the order arbitrary."""
+        super().clean()
+        seen: dict[int, str] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or data.get("position") is None:
+                continue
+            token = data.get("token")
+            if data["position"] in seen:
+                raise forms.ValidationError(
+                    _("%(a)s and %(b)s have the same position %(position)d: give each member "
+                      "its own position."),
+                    params={"a": seen[data["position"]], "b": token, "position": data["position"]},
+                )  # fmt: skip
+            seen[data["position"]] = str(token)
+
+
 class TokenListMembershipInline(admin.TabularInline):
     model = TokenListMembership
+    formset = MembershipFormSet
     fields = ("token", "position")
     autocomplete_fields = ("token",)
     ordering = ("position", "id")
     extra = 1
+    verbose_name = _("member")
+    verbose_name_plural = _("members (in order; staff can also reorder them at /curate/)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("token")
 
 
 class TokenListForm(forms.ModelForm):
     class Meta:
         model = TokenList
-        fields = ("name", "slug", "description", "is_featured", "is_public")
+        fields = ("name", "name_fr", "slug", "description", "description_fr", "is_featured",
+                  "is_public")  # fmt: skip
 
     def clean_is_featured(self):
         is_featured = self.cleaned_data.get("is_featured")
@@ -262,7 +306,7 @@ class TokenListAdmin(admin.ModelAdmin):
 
 @admin.register(Snapshot)
 class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("token", "ts", "source", "price_usd", "market_cap_usd", "volume_24h_usd")
+    list_display = ("token", "time", "source", "price", "market_cap", "volume_24h")
     list_filter = ("source", ("token", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("token",)
     date_hierarchy = "ts"
@@ -270,6 +314,22 @@ class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     # Primary key order stays an index scan on large tables; the ts column is sortable.
     ordering = ("-pk",)
+
+    @admin.display(description=_("Time"), ordering="ts")
+    def time(self, obj: Snapshot) -> str:
+        return _utc(obj.ts)
+
+    @admin.display(description=_("Price"), ordering="price_usd")
+    def price(self, obj: Snapshot) -> str:
+        return _usd(obj.price_usd)
+
+    @admin.display(description=_("Market cap"), ordering="market_cap_usd")
+    def market_cap(self, obj: Snapshot) -> str:
+        return _usd_compact(obj.market_cap_usd)
+
+    @admin.display(description=_("Volume 24h"), ordering="volume_24h_usd")
+    def volume_24h(self, obj: Snapshot) -> str:
+        return _usd_compact(obj.volume_24h_usd)
 
 
 @admin.register(RefreshRun)
@@ -313,27 +373,51 @@ class RefreshRunAdmin(admin.ModelAdmin):
 class TokenMetricsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "token",
-        "as_of",
-        "price_usd",
-        "market_cap_usd",
-        "change_24h",
-        "change_7d",
-        "drawdown_from_ath",
+        "as_of_utc",
+        "price",
+        "market_cap",
+        "change_24h_pct",
+        "change_7d_pct",
+        "from_ath",
         "computed_at",
     )
     list_select_related = ("token",)
     search_fields = ("token__symbol", "token__name")
     ordering = ("token__symbol",)
 
+    @admin.display(description=_("As of"), ordering="as_of")
+    def as_of_utc(self, obj: TokenMetrics) -> str:
+        return _utc(obj.as_of)
+
+    @admin.display(description=_("Price"), ordering="price_usd")
+    def price(self, obj: TokenMetrics) -> str:
+        return _usd(obj.price_usd)
+
+    @admin.display(description=_("Market cap"), ordering="market_cap_usd")
+    def market_cap(self, obj: TokenMetrics) -> str:
+        return _usd_compact(obj.market_cap_usd)
+
+    @admin.display(description=_("24h"), ordering="change_24h")
+    def change_24h_pct(self, obj: TokenMetrics) -> str:
+        return _pct(obj.change_24h)
+
+    @admin.display(description=_("7d"), ordering="change_7d")
+    def change_7d_pct(self, obj: TokenMetrics) -> str:
+        return _pct(obj.change_7d)
+
+    @admin.display(description=_("From ATH"), ordering="drawdown_from_ath")
+    def from_ath(self, obj: TokenMetrics) -> str:
+        return _pct(obj.drawdown_from_ath)
+
 
 @admin.register(ListMetrics)
 class ListMetricsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "token_list",
-        "as_of",
-        "total_market_cap_usd",
-        "cap_change_24h",
-        "cap_change_7d",
+        "as_of_utc",
+        "total_cap",
+        "cap_24h",
+        "cap_7d",
         "members_count",
         "members_down_20_from_ath",
         "computed_at",
@@ -341,3 +425,19 @@ class ListMetricsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("token_list",)
     exclude = ("cap_series",)
     ordering = ("token_list__name",)
+
+    @admin.display(description=_("As of"), ordering="as_of")
+    def as_of_utc(self, obj: ListMetrics) -> str:
+        return _utc(obj.as_of)
+
+    @admin.display(description=_("Total market cap"), ordering="total_market_cap_usd")
+    def total_cap(self, obj: ListMetrics) -> str:
+        return _usd_compact(obj.total_market_cap_usd)
+
+    @admin.display(description=_("Cap 24h"), ordering="cap_change_24h")
+    def cap_24h(self, obj: ListMetrics) -> str:
+        return _pct(obj.cap_change_24h)
+
+    @admin.display(description=_("Cap 7d"), ordering="cap_change_7d")
+    def cap_7d(self, obj: ListMetrics) -> str:
+        return _pct(obj.cap_change_7d)

@@ -86,7 +86,7 @@ class TokenListMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.token_list_id}:{self.token_id}@{self.position}"
+        return f"{self.token.symbol} ({self.token.name}) #{self.position + 1}"
 
 
 class Snapshot(models.Model):

@@ -1,0 +1,44 @@
+"""The admin's index: site branding, and no two sections or models that look alike."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_index_names_every_section_and_model_apart(client, staff):
+    client.force_login(staff)
+    html = client.get("/admin/").content.decode()
+    sections = re.findall(r'<caption>\s*<a[^>]*class="section"[^>]*>([^<]+)</a>', html)
+    models = re.findall(r"<th scope=\"row\"[^>]*>\s*<a href=\"[^\"]+\">([^<]+)</a>", html)
+    assert "aicrash administration" in html
+    assert len(sections) == len(set(sections)) and len(models) == len(set(models))
+    assert {"API access", "Users", "Market data", "Sign-in email addresses"} <= set(sections)
+    assert "API tokens" in models
+
+
+def test_a_membership_reads_as_its_token_and_position(ai):
+    membership = ai.memberships.select_related("token").get(token__symbol="NEAR")
+    assert str(membership) == "NEAR (NEAR Protocol) #2"
+
+
+def test_the_admin_refuses_two_members_at_one_position(client, staff, ai):
+    client.force_login(staff)
+    members = list(ai.memberships.order_by("position"))
+    data = {
+        "name": ai.name, "name_fr": ai.name_fr, "slug": ai.slug, "description": "",
+        "description_fr": "", "is_public": "on",
+        "memberships-TOTAL_FORMS": "3", "memberships-INITIAL_FORMS": "3",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    for i, member in enumerate(members):
+        data |= {f"memberships-{i}-id": member.pk, f"memberships-{i}-token_list": ai.pk,
+                 f"memberships-{i}-token": member.token_id,
+                 f"memberships-{i}-position": 0}  # fmt: skip
+    response = client.post(f"/admin/markets/tokenlist/{ai.pk}/change/", data)
+    assert response.status_code == 200  # the form again, with the error
+    assert "have the same position 0" in response.content.decode()
+    assert sorted(ai.memberships.values_list("position", flat=True)) == [0, 1, 2]
