@@ -159,17 +159,21 @@ SORTS = {
 DEFAULT_SORT = ("position", "asc")
 
 # Table columns in display order: (sort key or None, label, definition, CSS class).
+# Columns shown on narrow screens; the others ("col-extra") are one tap away there.
+ESSENTIAL_COLUMNS = {"price_usd", "change_24h", "change_7d", "drawdown_from_ath"}
 MEMBER_COLUMNS = [
     ("symbol", gettext_lazy("Token"), None, "col-token"),
     *(
-        (name, METRIC_TEXT[name][0], METRIC_TEXT[name][1], "num")
+        (name, METRIC_TEXT[name][0], METRIC_TEXT[name][1],
+         "num" if name in ESSENTIAL_COLUMNS else "num col-extra")
         for name in (
             "price_usd", "change_1h", "change_24h", "change_7d", "change_30d",
             "drawdown_from_ath", "low_7d_usd", "max_drawdown_30d", "market_cap_usd",
             "volume_24h_usd", "turnover", "beta_btc_30d",
         )
     ),
-    (None, gettext_lazy("7 days"), gettext_lazy("Hourly closes of the last 7 days."), "col-spark"),
+    (None, gettext_lazy("7 days"), gettext_lazy("Hourly closes of the last 7 days."),
+     "col-spark col-extra"),
 ]  # fmt: skip
 
 

@@ -12,3 +12,45 @@
     link.href = url.toString();
   });
 })();
+
+// Narrow screens: "All columns" shows the cells a table hides there (class col-extra); the
+// choice is remembered per kind of table in this browser.
+(function () {
+  "use strict";
+  const key = (table) => "aicrash-columns-" + (table.dataset.columns || table.id);
+
+  function show(button, table, all) {
+    table.classList.toggle("table--all-columns", all);
+    button.setAttribute("aria-pressed", String(all));
+  }
+
+  function restore(root) {
+    root.querySelectorAll("[data-columns-toggle]").forEach((button) => {
+      const table = document.getElementById(button.dataset.columnsToggle);
+      if (!table) return;
+      let saved = null;
+      try {
+        saved = window.localStorage.getItem(key(table));
+      } catch (error) {
+        /* no storage: columns as the screen allows */
+      }
+      show(button, table, saved === "all");
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-columns-toggle]");
+    if (!button) return;
+    const table = document.getElementById(button.dataset.columnsToggle);
+    if (!table) return;
+    const all = button.getAttribute("aria-pressed") !== "true";
+    show(button, table, all);
+    try {
+      window.localStorage.setItem(key(table), all ? "all" : "essential");
+    } catch (error) {
+      /* the choice lasts for this page only */
+    }
+  });
+  document.addEventListener("DOMContentLoaded", () => restore(document));
+  document.addEventListener("htmx:afterSettle", (event) => restore(event.target));
+})();

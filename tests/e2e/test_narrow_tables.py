@@ -1,0 +1,35 @@
+"""On a phone the tables show the columns that matter, the rest one tap away (remembered);
+definitions are readable without hovering."""
+
+from playwright.sync_api import Browser, expect
+
+
+def test_a_phone_sees_the_essential_columns_then_all_of_them(browser: Browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    row = page.locator("#members-table tbody tr[data-symbol=TAO]")
+    expect(row.locator("td").nth(0)).to_be_visible()  # the price
+    expect(row.locator("td.col-extra").first).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.get_by_role("button", name="All columns").click()
+    expect(row.locator("td.col-extra").first).to_be_visible()
+    page.reload()  # remembered in this browser
+    expect(page.locator("#members-table tbody tr[data-symbol=TAO] td.col-extra").first
+           ).to_be_visible()  # fmt: skip
+
+    page.goto(f"{live_server.url}/tokens/TAO/")
+    definition = page.locator("tr[data-metric=drawdown_from_ath] .field-definition")
+    expect(definition).to_be_visible()
+    context.close()
+
+
+def test_a_desktop_shows_every_column_and_no_toggle(browser: Browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#members-table tbody tr[data-symbol=TAO] td.col-extra").first
+           ).to_be_visible()  # fmt: skip
+    expect(page.get_by_role("button", name="All columns")).to_be_hidden()
+    context.close()
