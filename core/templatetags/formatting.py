@@ -1,7 +1,7 @@
 """Money, percentages and changes formatted for the active language.
 
 ``{{ 164|usd }}`` gives "$164.00" in English and "164,00 $" in French;
-``{{ 1.57e9|usd:"compact" }}`` gives "$1.57B" / "1,57 Md$"; ``{{ -0.2341|pct }}`` gives
+``{{ 1.57e9|usd:"compact" }}`` gives "$1.57B" / "1,57 Md $"; ``{{ -0.2341|pct }}`` gives
 "-23.41 %" / "-23,41 %" (with a real minus sign, U+2212). The patterns and unit names come
 from the translation catalogue, so a new language needs only its catalogue. Missing values
 render as an em dash.
@@ -63,7 +63,7 @@ def _compact_units():
 
 @register.filter
 def usd(value, mode: str = "") -> str:
-    """US dollars: "$164.00" / "164,00 $"; with "compact", "$1.57B" / "1,57 Md$"."""
+    """US dollars: "$164.00" / "164,00 $"; with "compact", "$1.57B" / "1,57 Md $"."""
     amount = _number(value)
     if amount is None:
         return MISSING
@@ -72,7 +72,7 @@ def usd(value, mode: str = "") -> str:
         for threshold, unit in _compact_units():
             if abs(amount) >= threshold:
                 scaled = _grouped(amount / threshold, 2)
-                # Translators: a compact dollar amount, e.g. "$1.57B"; French "1,57 Md$".
+                # Translators: a compact dollar amount, e.g. "$1.57B"; French "1,57 Md $".
                 pattern = pgettext("compact money", "$%(amount)s%(unit)s")
                 return sign + pattern % {"amount": scaled, "unit": unit}
     # Translators: a dollar amount, e.g. "$164.00"; French "164,00 $" (no-break space).

@@ -41,10 +41,10 @@ def test_usd_writes_dollars_the_way_each_language_does(value, english, french):
 @pytest.mark.parametrize(
     ("value", "english", "french"),
     [
-        (1.57e9, "$1.57B", f"1,57{NBSP}Md$"),
-        (330.62e6, "$330.62M", f"330,62{NBSP}M$"),
-        (2.5e12, "$2.50T", f"2,50{NBSP}Bn$"),
-        (12_500, "$12.50K", f"12,50{NBSP}k$"),
+        (1.57e9, "$1.57B", f"1,57{NBSP}Md{NBSP}$"),
+        (330.62e6, "$330.62M", f"330,62{NBSP}M{NBSP}$"),
+        (2.5e12, "$2.50T", f"2,50{NBSP}Bn{NBSP}$"),
+        (12_500, "$12.50K", f"12,50{NBSP}k{NBSP}$"),
         (999, "$999.00", f"999,00{NBSP}$"),
     ],
 )
@@ -128,5 +128,5 @@ def test_the_filters_work_in_templates(language):
     if language == "en":
         assert (price, cap, ratio) == ("$164.00", "$1.57B", f"{MINUS}23.41{NBSP}%")
     else:
-        assert (price, cap, ratio) == (f"164,00{NBSP}$", f"1,57{NBSP}Md$", f"{MINUS}23,41{NBSP}%")
+        assert (price, cap, ratio) == (f"164,00{NBSP}$", f"1,57{NBSP}Md{NBSP}$", f"{MINUS}23,41{NBSP}%")
     assert "▼" in arrow

@@ -21,7 +21,7 @@ def test_a_french_browser_gets_the_dashboard_in_french(client, seeded):
     tao = squash(find(content, tag="tr", data_symbol="TAO").text)
     assert "164,00 $" in tao
     assert f"{MINUS}23,41 %" in tao
-    assert "1,57 Md$" in tao
+    assert "1,57 Md $" in tao  # like the charts (Intl): one spelling everywhere
     sector = squash(find(content, id="sector-card").text)
     assert "Capitalisation totale" in sector
     assert "6 sur 6 membres sont à 20 % ou plus sous leur plus haut historique" in sector
