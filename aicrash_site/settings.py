@@ -113,7 +113,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_VERIFICATION = env.str(
     "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
 )
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[aicrash] "
+SITE_NAME = env.str("SITE_NAME", default="aicrash")  # how emails and pages name the site
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 # allauth's defaults already rate-limit login failures, signups and password resets (cache).
 EMAIL_CONFIG = env.email_url(

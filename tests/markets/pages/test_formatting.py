@@ -128,5 +128,9 @@ def test_the_filters_work_in_templates(language):
     if language == "en":
         assert (price, cap, ratio) == ("$164.00", "$1.57B", f"{MINUS}23.41{NBSP}%")
     else:
-        assert (price, cap, ratio) == (f"164,00{NBSP}$", f"1,57{NBSP}Md{NBSP}$", f"{MINUS}23,41{NBSP}%")
+        assert (price, cap, ratio) == (
+            f"164,00{NBSP}$",
+            f"1,57{NBSP}Md{NBSP}$",
+            f"{MINUS}23,41{NBSP}%",
+        )
     assert "▼" in arrow
