@@ -1,9 +1,17 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from markets import views as market_views
+
+
+def favicon(_request) -> HttpResponsePermanentRedirect:
+    # Resolved per request: with the production manifest, static() needs collected files.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
 
 admin.site.site_header = _("aicrash administration")
 admin.site.site_title = _("aicrash admin")
@@ -11,6 +19,8 @@ admin.site.index_title = _("Data, users and runs")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", favicon),
     path("healthz", market_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

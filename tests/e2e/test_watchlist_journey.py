@@ -57,6 +57,10 @@ def test_sign_up_confirm_build_a_position_and_share_it_without_amounts(
     page.get_by_role("button", name="Make public").click()
     share_url = page.locator("#share-url").input_value()
     assert "/watchlists/shared/" in share_url
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == share_url
 
     stranger = browser.new_context()
     visitor = stranger.new_page()

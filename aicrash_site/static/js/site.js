@@ -54,3 +54,35 @@
   document.addEventListener("DOMContentLoaded", () => restore(document));
   document.addEventListener("htmx:afterSettle", (event) => restore(event.target));
 })();
+
+// Copy buttons: copy the value of the field named by data-copy (the button stays hidden
+// where the browser cannot copy, e.g. without a secure context).
+(function () {
+  "use strict";
+
+  function reveal(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll("[data-copy][hidden]").forEach((button) => {
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    try {
+      await navigator.clipboard.writeText(field.value);
+      const label = button.textContent;
+      button.textContent = button.dataset.copied;
+      window.setTimeout(() => {
+        button.textContent = label;
+      }, 2000);
+    } catch (error) {
+      field.select(); // copying refused: let people copy it themselves
+    }
+  });
+  document.addEventListener("DOMContentLoaded", () => reveal(document));
+  document.addEventListener("htmx:afterSettle", (event) => reveal(event.target));
+})();
