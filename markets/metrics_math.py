@@ -177,9 +177,12 @@ def forward_filled(values: np.ndarray) -> np.ndarray:
 
 
 def cap_series_compute(members: list[Series], *, end: int, span: int = HISTORY_SECONDS) -> list:
-    """Hourly total market cap: each member's last known cap at each hour, summed."""
+    """Hourly total market cap: each member's last known cap at each hour, summed; the last
+    point is at ``end`` itself, so the chart ends on the figure the sector card shows."""
     last_hour = end - end % HOUR
     grid = np.arange(last_hour - span, last_hour + 1, HOUR, dtype=np.int64)
+    if end != last_hour:
+        grid = np.append(grid, np.int64(end))
     total = np.zeros(len(grid))
     seen = np.zeros(len(grid), dtype=bool)
     for member in members:

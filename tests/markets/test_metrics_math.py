@@ -242,3 +242,12 @@ def test_the_cap_series_sums_members_and_fills_their_gaps_hourly():
     points = cap_series_compute([a, b], end=T, span=3 * HOUR)
     assert points == [[T - 3 * HOUR, 110.0], [T - 2 * HOUR, 111.0], [T - HOUR, 112.0],
                       [T, 213.0]]  # fmt: skip
+
+
+def test_the_cap_series_ends_at_the_latest_quote_like_the_sector_card():
+    # The latest quotes are at 12:30: the series ends there, on the card's total (13 + 200),
+    # not at 12:00 on the caps known then (12 + 100).
+    a = series([(HOUR, 1), (30 * 60, 1), (-30 * 60, 1)], caps=[11, 12, 13])
+    b = series([(HOUR, 1), (-30 * 60, 1)], caps=[100, 200])
+    points = cap_series_compute([a, b], end=T + 30 * 60, span=HOUR)
+    assert points == [[T - HOUR, 111.0], [T, 112.0], [T + 30 * 60, 213.0]]
