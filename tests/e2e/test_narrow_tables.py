@@ -22,6 +22,11 @@ def test_a_phone_sees_the_essential_columns_then_all_of_them(browser: Browser, l
     page.goto(f"{live_server.url}/tokens/TAO/")
     definition = page.locator("tr[data-metric=drawdown_from_ath] .field-definition")
     expect(definition).to_be_visible()
+    # Every value fits whole: the metrics table does not scroll (no number cut at the edge).
+    assert page.evaluate(
+        "(() => { const w = document.querySelector('#token-metrics .table-wrap');"
+        " return w.scrollWidth <= w.clientWidth; })()"
+    )
     context.close()
 
 
