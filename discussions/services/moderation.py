@@ -81,6 +81,8 @@ def _moderate(*, comment: Comment, moderator, reason: str, action: str, state: s
         if locked.state == State.DELETED:
             raise ValidationError({"comment": [_("Its author deleted this comment.")]})
         locked.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+        if action == Action.DISMISS:  # unfounded reports: what they hid shows again
+            state = State.VISIBLE if locked.state == State.PENDING else None
         if state is not None and locked.state != state:
             locked.state = state
             locked.save(update_fields=["state"])
@@ -107,9 +109,8 @@ def comment_restore(*, comment: Comment, moderator, reason: str = "") -> Comment
 
 def reports_dismiss(*, comment: Comment, moderator, reason: str = "") -> Comment:
     """Staff find the reports unfounded: closed, and a comment hidden by them shown again."""
-    state = State.VISIBLE if comment.state == State.PENDING else None
     return _moderate(
-        comment=comment, moderator=moderator, reason=reason, action=Action.DISMISS, state=state
+        comment=comment, moderator=moderator, reason=reason, action=Action.DISMISS, state=None
     )
 
 
