@@ -12,11 +12,19 @@ from discussions.models import Comment, Report, Stance
 class StrictInputSerializer(serializers.Serializer):
     """A body with a field this serializer does not know is a 400 naming it."""
 
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+    def to_internal_value(self, data):
+        unknown = {}
+        if hasattr(data, "keys"):
+            unknown = {name: [_("Unknown field.")] for name in sorted(set(data) - set(self.fields))}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from None
+            raise
         if unknown:
-            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return attrs
+            raise serializers.ValidationError(unknown)
+        return value
 
 
 class CommentCreateSerializer(StrictInputSerializer):
