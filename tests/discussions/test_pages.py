@@ -243,3 +243,12 @@ def test_no_inline_scripts_or_styles_in_discussion_templates():
     for path in Path(discussions.__file__).parent.glob("templates/**/*.html"):
         text = path.read_text()
         assert "<script" not in text and "style=" not in text and "<style" not in text, path
+
+
+def test_the_thread_speaks_french(client, alice, tao):
+    comment(alice, "x")
+    client.cookies["django_language"] = "fr"
+    html = client.get("/tokens/TAO/").content.decode()
+    assert "Discussion sur TAO (1 commentaire)" in html
+    assert "Connectez-vous pour participer à la discussion." in html
+    assert "Sentiment sur TAO aujourd’hui" in html
