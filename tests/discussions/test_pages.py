@@ -251,4 +251,25 @@ def test_the_thread_speaks_french(client, alice, tao):
     html = client.get("/tokens/TAO/").content.decode()
     assert "Discussion sur TAO (1 commentaire)" in html
     assert "Connectez-vous pour participer à la discussion." in html
-    assert "Sentiment sur TAO aujourd’hui" in html
+    assert "Sentiment sur TAO aujourd\u2019hui" in html
+
+
+@pytest.mark.parametrize("path", ["/tokens/TAO/", "/lists/ai-tokens/", "/"])
+def test_market_pages_with_a_thread_run_the_same_queries_for_5_and_50_comments(
+    client, alice, bob, tao, ai_list, path, settings, no_rate_limits
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.COMMENTS_PER_PAGE = 100
+    client.force_login(alice)  # signed in: never the page cache
+    counts = []
+    for n in (5, 45):
+        _thread_of(n, alice, bob, tao)
+        for i in range(n):
+            top = comment(alice, f"list {i}", token_list=ai_list)
+            services.comment_create(author=bob, body="r", token_list=ai_list, parent=top)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
