@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from discussions import services
 from discussions.models import (
     Comment,
     ModerationAction,
@@ -17,14 +19,38 @@ class ReportInline(admin.TabularInline):
     readonly_fields = ["reporter", "reason", "text", "created_at", "resolved_at"]
 
 
+def _moderate(service, label: str):
+    """An admin action going through the moderation service (so it is recorded)."""
+
+    def action(modeladmin, request, queryset):
+        for comment in queryset:
+            try:
+                service(comment=comment, moderator=request.user, reason="admin")
+            except (ValidationError, PermissionDenied) as exc:
+                modeladmin.message_user(request, f"#{comment.pk}: {exc}", messages.ERROR)
+
+    action.short_description = label
+    action.__name__ = f"action_{service.__name__}"
+    return action
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["pk", "author", "token", "token_list", "state", "stance", "created_at"]
     list_filter = ["state", "stance"]
     search_fields = ["body", "author__username"]
     raw_id_fields = ["author", "parent", "token", "token_list"]
-    readonly_fields = ["body_html", "created_at", "edited_at"]
+    # The state changes through the actions, which record who did it.
+    readonly_fields = ["state", "body_html", "created_at", "edited_at"]
     inlines = [ReportInline]
+    actions = [
+        _moderate(services.comment_hide, "Hide (removed by a moderator)"),
+        _moderate(services.comment_restore, "Restore"),
+        _moderate(services.reports_dismiss, "Dismiss reports"),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # comments are written on the site, rendered by the service
 
 
 @admin.register(ModerationAction)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from discussions.conf import limit
 from discussions.models import Comment, ModerationAction, Poll, PollOption, PollVote, SentimentVote
-from markets.models import Token, TokenList
+from markets.models import ListMetrics, Token, TokenList
 
 ORDERS = {"newest": ("-created_at", "-pk"), "oldest": ("created_at", "pk")}
 DEFAULT_ORDER = "newest"
@@ -216,7 +216,9 @@ def poll_my_vote(*, poll: Poll, user) -> int | None:
 
 
 def poll_daily(*, poll: Poll) -> list[dict]:
-    """Votes by UTC day of their last change and option: ``[{"day", "counts": {id: n}}]``."""
+    """Votes by UTC day of their last change and option, with the list's market cap at the
+    end of that day when the poll is on a list: ``[{"day", "counts": {id: n},
+    "market_cap_usd"}]``."""
     rows = (
         PollVote.objects.filter(poll=poll)
         .values_list("updated_at__date", "option_id")
@@ -226,7 +228,26 @@ def poll_daily(*, poll: Poll) -> list[dict]:
     days: dict[date, dict[int, int]] = {}
     for day, option_id, n in rows:
         days.setdefault(day, {})[option_id] = n
-    return [{"day": day, "counts": counts} for day, counts in days.items()]
+    caps = _daily_caps(poll) if days else {}
+    return [
+        {"day": day, "counts": counts, "market_cap_usd": caps.get(day)}
+        for day, counts in days.items()
+    ]
+
+
+def _daily_caps(poll: Poll) -> dict[date, float]:
+    """The list's total cap at its last hourly point of each UTC day (one query)."""
+    if not poll.token_list_id:
+        return {}
+    series = (
+        ListMetrics.objects.filter(token_list_id=poll.token_list_id)
+        .values_list("cap_series", flat=True)
+        .first()
+    )
+    caps: dict[date, float] = {}
+    for epoch, cap in series or ():
+        caps[datetime.fromtimestamp(epoch, tz=UTC).date()] = cap  # in time order: last wins
+    return caps
 
 
 def poll_results(poll: Poll) -> tuple[int, list[tuple]]:

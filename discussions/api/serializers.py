@@ -181,5 +181,6 @@ class PollDetailSerializer(PollSerializer):
     my_vote = serializers.IntegerField(allow_null=True, help_text="Your option id, if any.")
     daily = serializers.ListField(
         child=serializers.DictField(),
-        help_text='Votes by UTC day of their last change: [{"day", "counts": {option id: n}}].',
+        help_text='Votes by UTC day of their last change: [{"day", "counts": {option id: n}, '
+        '"market_cap_usd": the list\'s total cap at the end of that day (null if unknown)}].',
     )

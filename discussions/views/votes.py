@@ -47,6 +47,7 @@ def _daily_rows(poll) -> list[dict]:
             {
                 "day": day["day"],
                 "total": total,
+                "market_cap_usd": day["market_cap_usd"],
                 "shares": [(o, day["counts"].get(o.pk, 0) / total) for o in options],
             }
         )

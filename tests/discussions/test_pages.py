@@ -273,3 +273,17 @@ def test_market_pages_with_a_thread_run_the_same_queries_for_5_and_50_comments(
             assert client.get(path).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_poll_page_shows_the_votes_by_day_beside_the_sector_cap(client, alice, ai_list):
+    from discussions.services.polls import scenario_poll_seed
+    from markets.models import ListMetrics
+
+    poll = scenario_poll_seed(token_list=ai_list)
+    now = timezone.now()
+    ListMetrics.objects.create(
+        token_list=ai_list, computed_at=now, cap_series=[[int(now.timestamp()) - 60, 1.57e9]]
+    )
+    services.poll_vote(poll=poll, user=alice, option_id=poll.options.first().pk)
+    html = client.get(f"/polls/{poll.pk}/").content.decode()
+    assert "Sector cap at the day" in html and "$1.57B" in html

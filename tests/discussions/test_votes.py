@@ -111,9 +111,22 @@ def test_the_daily_series_counts_votes_by_the_day_of_their_last_change(poll, ali
     with time_machine.travel(NOW + timedelta(days=1), tick=False):
         services.poll_vote(poll=poll, user=bob, option_id=first.pk)
     assert selectors.poll_daily(poll=poll) == [
-        {"day": NOW.date(), "counts": {first.pk: 1}},
-        {"day": NOW.date() + timedelta(days=1), "counts": {first.pk: 1}},
+        {"day": NOW.date(), "counts": {first.pk: 1}, "market_cap_usd": None},
+        {"day": NOW.date() + timedelta(days=1), "counts": {first.pk: 1}, "market_cap_usd": None},
     ]
+
+
+def test_the_daily_series_carries_the_lists_cap_at_the_end_of_each_day(poll, alice):
+    from markets.models import ListMetrics
+
+    day = int(NOW.replace(hour=0).timestamp())
+    ListMetrics.objects.create(
+        token_list=poll.token_list, computed_at=NOW,
+        cap_series=[[day + 3600, 5e9], [day + 23 * 3600, 4e9], [day + 25 * 3600, 3e9]],
+    )  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        services.poll_vote(poll=poll, user=alice, option_id=poll.options.first().pk)
+    assert selectors.poll_daily(poll=poll)[0]["market_cap_usd"] == 4e9
 
 
 def test_poll_options_keep_their_order(poll):
