@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,7 +30,7 @@ def _thread_response(request, *, token=None, token_list=None, status=200, **extr
 def _thread(request, *, token=None, token_list=None):
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         with service_outcome() as outcome:
             comment = services.comment_create(
                 author=request.user, body=request.POST.get("body", ""),
