@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class DiscussionsConfig(AppConfig):
     name = "discussions"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Discussions"
+
+    def ready(self) -> None:
+        from core.slots import annotator_register, slot_register
+        from discussions import receivers  # noqa: F401
+        from discussions.badges import lists_annotate, tokens_annotate
+
+        slot_register("head", "discussions/_head.html")
+        slot_register("nav-signed-in", "discussions/_nav.html")
+        slot_register("token-sections", "discussions/_token_sections.html")
+        slot_register("list-sections", "discussions/_list_sections.html")
+        annotator_register("tokens", tokens_annotate)
+        annotator_register("lists", lists_annotate)

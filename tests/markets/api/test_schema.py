@@ -38,6 +38,20 @@ OWNER_PATHS = [
     "/api/v1/watchlists/{id}/items/{symbol}/",
 ]
 
+# --- discussions (issue 7) ---
+DISCUSSION_PATHS = [
+    "/api/v1/tokens/{symbol}/comments/",
+    "/api/v1/lists/{slug}/comments/",
+    "/api/v1/comments/{id}/",
+    "/api/v1/comments/{id}/report/",
+    "/api/v1/comments/{id}/hide/",
+    "/api/v1/comments/{id}/restore/",
+    "/api/v1/tokens/{symbol}/sentiment/",
+    "/api/v1/polls/",
+    "/api/v1/polls/{id}/",
+    "/api/v1/polls/{id}/vote/",
+]
+
 
 @pytest.fixture
 def openapi(client):
@@ -48,7 +62,12 @@ def openapi(client):
 
 def test_the_schema_is_openapi_3_with_every_api_path(openapi):
     assert openapi["openapi"].startswith("3.")
-    assert set(openapi["paths"]) == {*READ_PATHS, *OWNER_PATHS, "/api/v1/auth/token/"}
+    assert set(openapi["paths"]) == {
+        *READ_PATHS,
+        *OWNER_PATHS,
+        *DISCUSSION_PATHS,
+        "/api/v1/auth/token/",
+    }
     assert set(openapi["paths"]["/api/v1/auth/token/"]) == {"post"}
 
 

@@ -1,0 +1,86 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from discussions import services
+from discussions.models import (
+    Comment,
+    ModerationAction,
+    Mute,
+    Poll,
+    PollOption,
+    Report,
+    SentimentVote,
+)
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    readonly_fields = ["reporter", "reason", "text", "created_at", "resolved_at"]
+
+
+def _moderate(service, label: str):
+    """An admin action going through the moderation service (so it is recorded)."""
+
+    def action(modeladmin, request, queryset):
+        for comment in queryset:
+            try:
+                service(comment=comment, moderator=request.user, reason="admin")
+            except (ValidationError, PermissionDenied) as exc:
+                modeladmin.message_user(request, f"#{comment.pk}: {exc}", messages.ERROR)
+
+    action.short_description = label
+    action.__name__ = f"action_{service.__name__}"
+    return action
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["pk", "author", "token", "token_list", "state", "stance", "created_at"]
+    list_filter = ["state", "stance"]
+    search_fields = ["body", "author__username"]
+    raw_id_fields = ["author", "parent", "token", "token_list"]
+    # The state changes through the actions, which record who did it.
+    readonly_fields = ["state", "body_html", "created_at", "edited_at"]
+    inlines = [ReportInline]
+    actions = [
+        _moderate(services.comment_hide, "Hide (removed by a moderator)"),
+        _moderate(services.comment_restore, "Restore"),
+        _moderate(services.reports_dismiss, "Dismiss reports"),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # comments are written on the site, rendered by the service
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "moderator", "action", "comment", "user", "reason"]
+    list_filter = ["action"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the record of who did what stays as it was
+
+
+@admin.register(Mute)
+class MuteAdmin(admin.ModelAdmin):
+    list_display = ["user", "until", "reason", "by", "created_at"]
+    raw_id_fields = ["user", "by"]
+
+
+class PollOptionInline(admin.TabularInline):
+    model = PollOption
+    extra = 1
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    list_display = ["question_en", "token_list", "token", "is_open", "closes_at"]
+    list_filter = ["is_open"]
+    inlines = [PollOptionInline]
+
+
+@admin.register(SentimentVote)
+class SentimentVoteAdmin(admin.ModelAdmin):
+    list_display = ["token", "day", "stance", "user"]
+    list_filter = ["stance", "day"]

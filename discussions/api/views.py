@@ -1,0 +1,339 @@
+"""Discussions API: read by anyone, written by signed-in users, moderated by staff.
+
+The same services as the pages: a bad body is a 400 naming the field, someone else's comment
+a 403, a muted user a 403, a rate limit a 429 with Retry-After, a bad id or symbol a 404.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from core.api.errors import (
+    READ_ERRORS,
+    RETRY_AFTER,
+    WRITE_ERRORS,
+    ApiErrorsMixin,
+    ErrorSerializer,
+    service_errors,
+    validated,
+)
+from core.api.pagination import ApiPageNumberPagination
+from core.api.params import SLUG_PARAM, SYMBOL_PARAM
+from discussions import selectors, services
+from discussions.api.serializers import (
+    CommentCreateSerializer,
+    CommentSerializer,
+    CommentUpdateSerializer,
+    ModerationSerializer,
+    PollDetailSerializer,
+    PollSerializer,
+    PollVoteSerializer,
+    ReportSerializer,
+    SentimentSerializer,
+    SentimentVoteSerializer,
+)
+from discussions.models import Comment
+
+ID_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
+ORDER_PARAM = OpenApiParameter(
+    "order", OpenApiTypes.STR, enum=list(selectors.ORDERS), default=selectors.DEFAULT_ORDER,
+    description="Top-level comments newest or oldest first (replies: oldest first).",
+)  # fmt: skip
+FORBIDDEN = {
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed (author, staff, muted).")
+}
+LIMITED = {429: OpenApiResponse(ErrorSerializer, description="Too many comments; see Retry-After.")}
+
+
+class OrderParams(serializers.Serializer):
+    order = serializers.ChoiceField(choices=list(selectors.ORDERS), required=False)
+
+
+@contextmanager
+def discussion_errors():
+    """Service errors as API errors (400, 403, 404, 429)."""
+    try:
+        with service_errors():
+            yield
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+    except services.CommentRateLimited as exc:
+        raise Throttled(wait=exc.retry_after, detail=exc.message) from None
+
+
+def _comment_or_404(pk) -> Comment:
+    try:
+        return selectors.comment_get(pk=pk)
+    except Http404:
+        raise NotFound("No such comment.") from None
+
+
+class DiscussionApiView(ApiErrorsMixin, generics.GenericAPIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser, FormParser]
+    filter_backends: list = []
+    pagination_class = ApiPageNumberPagination
+    serializer_class = CommentSerializer
+
+    def comment_response(self, comment: Comment, status_code=200) -> Response:
+        comment = (
+            selectors.comment_with_replies(comment=comment)
+            if not comment.parent_id
+            else (
+                Comment.objects.select_related("author", "token", "token_list").get(pk=comment.pk)
+            )
+        )
+        return Response(self.get_serializer(comment).data, status=status_code)
+
+
+class ThreadView(DiscussionApiView):
+    def target(self) -> dict:
+        raise NotImplementedError
+
+    def get(self, request, **kwargs):
+        params = validated(OrderParams(data=request.query_params))
+        target = self.target()
+        comments = selectors.thread_comments(
+            **target, order=params.get("order", selectors.DEFAULT_ORDER)
+        ).select_related("token", "token_list")
+        page = self.paginate_queryset(comments)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request, **kwargs):
+        target = self.target()
+        data = validated(CommentCreateSerializer(data=request.data))
+        parent = None
+        if data.get("parent"):
+            parent = Comment.objects.filter(pk=data["parent"]).first()
+            if parent is None:
+                raise NotFound("No such comment to reply to.")
+        with discussion_errors():
+            comment = services.comment_create(
+                author=request.user, body=data["body"], stance=data["stance"], parent=parent,
+                **target,
+            )  # fmt: skip
+        return self.comment_response(comment, status.HTTP_201_CREATED)
+
+
+THREAD_DOCS = {
+    "get": extend_schema(
+        summary="Comments of the thread, with their replies",
+        parameters=[ORDER_PARAM],
+        responses={200: CommentSerializer(many=True), **READ_ERRORS},
+    ),
+    "post": extend_schema(
+        summary="Post a comment or (with parent) a reply",
+        description="Markdown subset rendered on save into body_html. 5 comments a minute "
+        "and 100 a day per user; muted users are refused (403).",
+        request=CommentCreateSerializer,
+        responses={201: CommentSerializer, **WRITE_ERRORS, **FORBIDDEN, **LIMITED},
+    ),
+}
+
+
+@extend_schema(tags=["discussions"], parameters=[SYMBOL_PARAM, RETRY_AFTER])
+class TokenThreadView(ThreadView):
+    def target(self) -> dict:
+        try:
+            return {"token": selectors.token_for_discussion(symbol=self.kwargs["symbol"])}
+        except Http404:
+            raise NotFound("Unknown token symbol.") from None
+
+    get = THREAD_DOCS["get"](ThreadView.get)
+    post = THREAD_DOCS["post"](ThreadView.post)
+
+
+@extend_schema(tags=["discussions"], parameters=[SLUG_PARAM, RETRY_AFTER])
+class ListThreadView(ThreadView):
+    def target(self) -> dict:
+        try:
+            return {"token_list": selectors.list_for_discussion(slug=self.kwargs["slug"])}
+        except Http404:
+            raise NotFound("No public list with this slug.") from None
+
+    get = THREAD_DOCS["get"](ThreadView.get)
+    post = THREAD_DOCS["post"](ThreadView.post)
+
+
+@extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
+class CommentDetailView(DiscussionApiView):
+    @extend_schema(summary="One comment", responses={200: CommentSerializer, **READ_ERRORS})
+    def get(self, request, id: str):
+        return self.comment_response(_comment_or_404(id))
+
+    @extend_schema(
+        summary="Edit your comment (within 15 minutes)",
+        request=CommentUpdateSerializer,
+        responses={200: CommentSerializer, **WRITE_ERRORS, **FORBIDDEN},
+    )
+    def patch(self, request, id: str):
+        comment = _comment_or_404(id)
+        data = validated(CommentUpdateSerializer(data=request.data))
+        with discussion_errors():
+            services.comment_edit(comment=comment, user=request.user, **data)
+        return self.comment_response(comment)
+
+    @extend_schema(
+        summary="Delete your comment (its place stays: comment deleted)",
+        request=None,
+        responses={204: None, **WRITE_ERRORS, **FORBIDDEN},
+    )
+    def delete(self, request, id: str):
+        comment = _comment_or_404(id)
+        with discussion_errors():
+            services.comment_delete(comment=comment, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
+class CommentReportView(DiscussionApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Report a comment (once)",
+        description="Reported by 3 different users, a comment is hidden pending review.",
+        request=ReportSerializer,
+        responses={201: None, **WRITE_ERRORS},
+    )
+    def post(self, request, id: str):
+        comment = _comment_or_404(id)
+        data = validated(ReportSerializer(data=request.data))
+        with discussion_errors():
+            services.comment_report(comment=comment, reporter=request.user, **data)
+        return Response(status=status.HTTP_201_CREATED)
+
+
+class ModerationView(DiscussionApiView):
+    permission_classes = [IsAuthenticated]
+    moderate = None  # a moderation service
+
+    def post(self, request, id: str):
+        if not request.user.is_staff:
+            raise PermissionDenied("Only moderators can do this.")
+        comment = _comment_or_404(id)
+        data = validated(ModerationSerializer(data=request.data))
+        with discussion_errors():
+            type(self).moderate(comment=comment, moderator=request.user, reason=data["reason"])
+        return self.comment_response(comment)
+
+
+MODERATION_DOC = {
+    "request": ModerationSerializer,
+    "responses": {200: CommentSerializer, **WRITE_ERRORS, **FORBIDDEN},
+}
+
+
+@extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
+class CommentHideView(ModerationView):
+    moderate = services.comment_hide
+    post = extend_schema(summary="Hide a comment (staff)", **MODERATION_DOC)(ModerationView.post)
+
+
+@extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
+class CommentRestoreView(ModerationView):
+    moderate = services.comment_restore
+    post = extend_schema(summary="Restore a comment (staff)", **MODERATION_DOC)(ModerationView.post)
+
+
+@extend_schema(tags=["discussions"], parameters=[SYMBOL_PARAM, RETRY_AFTER])
+class SentimentView(DiscussionApiView):
+    serializer_class = SentimentSerializer
+
+    def _response(self, token, status_code=200):
+        sentiment = selectors.token_sentiment(token=token, user=self.request.user)
+        sentiment.symbol = token.symbol
+        return Response(SentimentSerializer(sentiment).data, status=status_code)
+
+    def _token(self):
+        try:
+            return selectors.token_for_discussion(symbol=self.kwargs["symbol"])
+        except Http404:
+            raise NotFound("Unknown token symbol.") from None
+
+    @extend_schema(
+        summary="Today's bullish/bearish split and the last 30 days",
+        responses={200: SentimentSerializer, **READ_ERRORS},
+    )
+    def get(self, request, symbol: str):
+        return self._response(self._token())
+
+    @extend_schema(
+        summary="Vote bullish or bearish today (UTC); a second vote changes it",
+        request=SentimentVoteSerializer,
+        responses={200: SentimentSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, symbol: str):
+        token = self._token()
+        data = validated(SentimentVoteSerializer(data=request.data))
+        with discussion_errors():
+            services.sentiment_vote(token=token, user=request.user, stance=data["stance"])
+        return self._response(token)
+
+
+def _poll_or_404(pk):
+    try:
+        return selectors.poll_get(pk=pk)
+    except Http404:
+        raise NotFound("No such poll.") from None
+
+
+@extend_schema(tags=["discussions"], parameters=[RETRY_AFTER])
+class PollListView(DiscussionApiView):
+    serializer_class = PollSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        summary="Scenario polls, newest first",
+        responses={200: PollSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.polls_list())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
+class PollDetailView(PollListView):
+    serializer_class = PollDetailSerializer
+
+    def _response(self, poll):
+        poll.my_vote = selectors.poll_my_vote(poll=poll, user=self.request.user)
+        poll.daily = selectors.poll_daily(poll=poll)
+        return Response(self.get_serializer(poll).data)
+
+    @extend_schema(
+        summary="A poll with its results", responses={200: PollDetailSerializer, **READ_ERRORS}
+    )
+    def get(self, request, id: str):
+        return self._response(_poll_or_404(id))
+
+
+@extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
+class PollVoteView(PollDetailView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Vote for an option (changeable while the poll is open)",
+        request=PollVoteSerializer,
+        responses={200: PollDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, id: str):
+        poll = _poll_or_404(id)
+        data = validated(PollVoteSerializer(data=request.data))
+        with discussion_errors():
+            services.poll_vote(poll=poll, user=request.user, option_id=data["option"])
+        return self._response(_poll_or_404(id))

@@ -1,0 +1,105 @@
+"""Markdown of comments, rendered once on save: a small subset, then sanitised.
+
+markdown-it-py (CommonMark, raw HTML off) renders emphasis, links, inline and block code,
+quotes and lists; headings, rules and images are switched off. nh3 then keeps only the tags
+that subset produces, links only to http(s) and mailto, each with ``rel="nofollow ugc
+noopener"``. ``$TAO``-style cashtags become links to the token page when the token exists
+(one query per rendering, whatever the number of cashtags).
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from django.urls import reverse
+from markdown_it import MarkdownIt
+from markdown_it.token import Token as MdToken
+
+from markets.models import Token
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline"])
+
+ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+LINK_REL = "nofollow ugc noopener"
+URL_SCHEMES = {"http", "https", "mailto"}
+
+CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9]{0,9})\b")
+
+
+def _text_tokens(tokens: list[MdToken]):
+    """Every inline text token outside links (cashtags inside a link stay text)."""
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        depth = 0
+        for child in block.children:
+            if child.type == "link_open":
+                depth += 1
+            elif child.type == "link_close":
+                depth -= 1
+            elif child.type == "text" and depth == 0:
+                yield block, child
+
+
+def _cashtags_link(tokens: list[MdToken]) -> None:
+    found = {
+        match.group(1).upper()
+        for _block, child in _text_tokens(tokens)
+        for match in CASHTAG.finditer(child.content)
+    }
+    if not found:
+        return
+    known = set(
+        Token.objects.filter(symbol__in=found, is_active=True).values_list("symbol", flat=True)
+    )
+    if not known:
+        return
+    for block, child in list(_text_tokens(tokens)):
+        parts = _split(child.content, known)
+        if len(parts) == 1:
+            continue
+        index = block.children.index(child)
+        block.children[index : index + 1] = parts
+
+
+def _split(text: str, known: set[str]) -> list[MdToken]:
+    parts: list[MdToken] = []
+    last = 0
+    for match in CASHTAG.finditer(text):
+        symbol = match.group(1).upper()
+        if symbol not in known:
+            continue
+        if match.start() > last:
+            parts.append(_text(text[last : match.start()]))
+        link = MdToken("link_open", "a", 1)
+        link.attrs = {"href": reverse("markets:token-detail", args=[symbol])}
+        parts += [link, _text(match.group(0)), MdToken("link_close", "a", -1)]
+        last = match.end()
+    if last < len(text):
+        parts.append(_text(text[last:]))
+    return parts or [_text(text)]
+
+
+def _text(content: str) -> MdToken:
+    token = MdToken("text", "", 0)
+    token.content = content
+    return token
+
+
+def markdown_render(source: str) -> str:
+    """Sanitised HTML of a comment's Markdown."""
+    env: dict = {}
+    tokens = _md.parse(source, env)
+    _cashtags_link(tokens)
+    html = _md.renderer.render(tokens, _md.options, env)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel=LINK_REL,
+        url_schemes=URL_SCHEMES,
+        strip_comments=True,
+    )

@@ -1,0 +1,231 @@
+"""Comments on tokens and lists, reports and moderation, sentiment votes and scenario polls."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from markets.models import Token, TokenList
+
+
+class Stance(models.TextChoices):
+    BULLISH = "bullish", _("Bullish")
+    BEARISH = "bearish", _("Bearish")
+
+
+class Comment(models.Model):
+    class State(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        PENDING = "pending", _("Hidden pending review")
+        HIDDEN = "hidden", _("Removed by a moderator")
+        DELETED = "deleted", _("Deleted")
+
+    token = models.ForeignKey(
+        Token, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    token_list = models.ForeignKey(
+        TokenList, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # Comments outlive their author's account: shown as "deleted user".
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="comments",
+    )  # fmt: skip
+    body = models.TextField(help_text="Markdown source")
+    body_html = models.TextField(help_text="Sanitised HTML, rendered once on save")
+    stance = models.CharField(max_length=8, choices=Stance.choices, blank=True, default="")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.VISIBLE)
+    created_at = models.DateTimeField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="comment_one_target",
+                condition=Q(token__isnull=False, token_list__isnull=True)
+                | Q(token__isnull=True, token_list__isnull=False),
+            ),
+            models.CheckConstraint(name="comment_body_not_empty", condition=~Q(body="")),
+        ]
+        indexes = [
+            models.Index(fields=["token", "parent", "created_at"]),
+            models.Index(fields=["token_list", "parent", "created_at"]),
+            models.Index(fields=["author", "created_at"]),
+            models.Index(fields=["state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        return self.token.symbol if self.token_id else self.token_list.slug
+
+    @property
+    def is_shown(self) -> bool:
+        return self.state == self.State.VISIBLE
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse")
+        SCAM = "scam", _("Scam link")
+        OTHER = "other", _("Other")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="comment_reports",
+    )  # fmt: skip
+    reason = models.CharField(max_length=8, choices=Reason.choices)
+    text = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report of comment {self.comment_id}: {self.reason}"
+
+
+class Mute(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_mutes"
+    )
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "until"])]
+
+    def __str__(self) -> str:
+        return f"Mute of user {self.user_id} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class ModerationAction(models.Model):
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Hide")
+        RESTORE = "restore", _("Restore")
+        DISMISS = "dismiss", _("Dismiss reports")
+        AUTO_HIDE = "auto_hide", _("Hidden by reports")
+        MUTE = "mute", _("Mute")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="Empty: done by the site (report threshold)",
+    )  # fmt: skip
+    action = models.CharField(max_length=10, choices=Action.choices)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="The user acted upon (mute)",
+    )  # fmt: skip
+    reason = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SentimentVote(models.Model):
+    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="sentiment_votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sentiment_votes"
+    )
+    day = models.DateField(help_text="UTC day of the vote")
+    stance = models.CharField(max_length=8, choices=Stance.choices)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "user", "day"], name="sentiment_once_a_day")
+        ]
+        indexes = [models.Index(fields=["token", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.stance} on token {self.token_id} ({self.day})"
+
+
+class Poll(models.Model):
+    question_en = models.CharField(max_length=200)
+    question_fr = models.CharField(max_length=200)
+    token = models.ForeignKey(
+        Token, null=True, blank=True, on_delete=models.CASCADE, related_name="polls"
+    )
+    token_list = models.ForeignKey(
+        TokenList, null=True, blank=True, on_delete=models.CASCADE, related_name="polls"
+    )
+    is_open = models.BooleanField(default=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="poll_one_target",
+                condition=Q(token__isnull=False, token_list__isnull=True)
+                | Q(token__isnull=True, token_list__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question_en
+
+    @property
+    def question(self) -> str:
+        return self.question_fr if (get_language() or "").startswith("fr") else self.question_en
+
+    def accepts_votes(self, now) -> bool:
+        return self.is_open and (self.closes_at is None or self.closes_at > now)
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label_en = models.CharField(max_length=200)
+    label_fr = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label_en
+
+    @property
+    def label(self) -> str:
+        return self.label_fr if (get_language() or "").startswith("fr") else self.label_en
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="poll_vote_once")]
+
+    def __str__(self) -> str:
+        return f"Vote for option {self.option_id}"

@@ -1,0 +1,184 @@
+"""Posting, editing and deleting comments, with their limits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.cache import data_version_bump
+from core.text import LAYOUT_CHARACTERS, text_characters_refuse
+from discussions.conf import limit
+from discussions.markdown import markdown_render
+from discussions.models import Comment, Mute, Stance
+from discussions.signals import reply_posted
+from markets.models import Token, TokenList
+
+
+class CommentRateLimited(Exception):
+    """Too many comments lately; ``retry_after`` seconds until the next one is accepted."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def body_clean(body: str) -> str:
+    """The Markdown source as stored, or a ValidationError on ``body``."""
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError({"body": [_("Write something first.")]})
+    maximum = limit("COMMENT_MAX_LENGTH")
+    if len(body) > maximum:
+        raise ValidationError(
+            {
+                "body": [
+                    _("At most %(max)d characters (this has %(n)d).")
+                    % {"max": maximum, "n": len(body)}
+                ]
+            }
+        )
+    try:
+        text_characters_refuse(body, allowed=LAYOUT_CHARACTERS)
+    except ValueError as exc:
+        raise ValidationError({"body": [str(exc)]}) from None
+    return body.replace("\r\n", "\n").strip()
+
+
+def stance_clean(stance: str | None) -> str:
+    stance = stance or ""
+    if stance not in ("", *Stance.values):
+        raise ValidationError({"stance": [_("Choose bullish, bearish or no stance.")]})
+    return stance
+
+
+def user_muted_until(*, user, now: datetime | None = None) -> datetime | None:
+    now = now or timezone.now()
+    mute = Mute.objects.filter(user=user, until__gt=now).order_by("-until").first()
+    return mute.until if mute else None
+
+
+def _author_check(author, now: datetime) -> None:
+    """Refuse muted users and users over a rate limit (called under a lock on the author)."""
+    until = user_muted_until(user=author, now=now)
+    if until is not None:
+        raise PermissionDenied(
+            _("You are muted by the moderators until %(until)s UTC.")
+            % {"until": until.strftime("%Y-%m-%d %H:%M")}
+        )
+    windows = (
+        (timedelta(minutes=1), limit("COMMENT_RATE_PER_MINUTE"),
+         _("You can post at most %(n)d comments a minute. Try again in a moment.")),
+        (timedelta(days=1), limit("COMMENT_RATE_PER_DAY"),
+         _("You can post at most %(n)d comments a day. Try again later.")),
+    )  # fmt: skip
+    for window, maximum, message in windows:
+        recent = Comment.objects.filter(author=author, created_at__gt=now - window)
+        times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:maximum])
+        if len(times) >= maximum:
+            retry = int((times[-1] + window - now).total_seconds()) + 1
+            raise CommentRateLimited(message % {"n": maximum}, retry_after=max(retry, 1))
+
+
+def _parent_check(parent: Comment, token: Token | None, token_list: TokenList | None) -> None:
+    if parent.parent_id is not None:
+        raise ValidationError({"parent": [_("Replies go to a comment, not to a reply.")]})
+    if parent.token_id != (token.pk if token else None) or parent.token_list_id != (
+        token_list.pk if token_list else None
+    ):
+        raise ValidationError({"parent": [_("That comment is in another discussion.")]})
+    if parent.state != Comment.State.VISIBLE:
+        raise ValidationError({"parent": [_("That comment is hidden or deleted.")]})
+
+
+def _after_commit(callback) -> None:
+    transaction.on_commit(callback)
+
+
+def comment_create(
+    *,
+    author,
+    body: str,
+    stance: str = "",
+    token: Token | None = None,
+    token_list: TokenList | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """Post a comment (or a reply to ``parent``) on a token or a list; nothing stored on error."""
+    if (token is None) == (token_list is None):
+        raise ValueError("A comment goes on a token or on a list.")
+    body = body_clean(body)
+    stance = stance_clean(stance)
+    now = timezone.now()
+    with transaction.atomic():
+        # The lock makes the rate limits exact when one user posts from two tabs at once.
+        get_user_model().objects.select_for_update().filter(pk=author.pk).first()
+        _author_check(author, now)
+        if parent is not None:
+            parent = Comment.objects.select_for_update().get(pk=parent.pk)
+            _parent_check(parent, token, token_list)
+        comment = Comment.objects.create(
+            token=token, token_list=token_list, parent=parent, author=author, body=body,
+            body_html=markdown_render(body), stance=stance, created_at=now,
+        )  # fmt: skip
+        _after_commit(data_version_bump)
+        if parent is not None and parent.author_id and parent.author_id != author.pk:
+            _after_commit(lambda: reply_posted.send(sender=Comment, comment=comment, parent=parent))
+    return comment
+
+
+def edit_window_open(comment: Comment, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return now - comment.created_at <= timedelta(minutes=limit("COMMENT_EDIT_MINUTES"))
+
+
+def _own_live_comment(comment: Comment, user) -> Comment:
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id is None or comment.author_id != user.pk:
+        raise PermissionDenied(_("Only its author can change this comment."))
+    if comment.state == Comment.State.DELETED:
+        raise ValidationError({"body": [_("This comment was deleted.")]})
+    return comment
+
+
+def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None) -> Comment:
+    """The author changes the text (and stance) within the edit window; marked edited."""
+    body = body_clean(body)
+    new_stance = None if stance is None else stance_clean(stance)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _own_live_comment(comment, user)
+        if locked.state != Comment.State.VISIBLE:
+            raise ValidationError({"body": [_("A hidden comment cannot be edited.")]})
+        if not edit_window_open(locked, now):
+            minutes = limit("COMMENT_EDIT_MINUTES")
+            raise ValidationError(
+                {"body": [_("Comments can be edited for %(n)d minutes only.") % {"n": minutes}]}
+            )
+        locked.body = body
+        locked.body_html = markdown_render(body)
+        locked.edited_at = now
+        fields = ["body", "body_html", "edited_at"]
+        if new_stance is not None:
+            locked.stance = new_stance
+            fields.append("stance")
+        locked.save(update_fields=fields)
+        _after_commit(data_version_bump)
+    return locked
+
+
+def comment_delete(*, comment: Comment, user) -> Comment:
+    """The author deletes a comment: its place in the thread stays ("comment deleted")."""
+    with transaction.atomic():
+        locked = _own_live_comment(comment, user)
+        locked.state = Comment.State.DELETED
+        locked.body = "-"  # the text goes; the row keeps the thread's shape
+        locked.body_html = ""
+        locked.stance = ""
+        locked.save(update_fields=["state", "body", "body_html", "stance"])
+        _after_commit(data_version_bump)
+    return locked

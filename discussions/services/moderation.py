@@ -1,0 +1,132 @@
+"""Reports, the moderators' actions and mutes. Every action leaves a ModerationAction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.cache import data_version_bump
+from core.text import text_characters_refuse
+from discussions.conf import limit
+from discussions.models import Comment, ModerationAction, Mute, Report
+
+State = Comment.State
+Action = ModerationAction.Action
+
+
+def _text_clean(value: str, *, field: str, maximum: int = 500, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: [_("Give a reason.")]})
+    if len(value) > maximum:
+        raise ValidationError({field: [_("At most %(n)d characters.") % {"n": maximum}]})
+    try:
+        text_characters_refuse(value)
+    except ValueError as exc:
+        raise ValidationError({field: [str(exc)]}) from None
+    return value
+
+
+def _staff_check(moderator) -> None:
+    if not getattr(moderator, "is_staff", False):
+        raise PermissionDenied(_("Only moderators can do this."))
+
+
+def _record(*, moderator, action: str, comment=None, user=None, reason: str = "", now=None):
+    return ModerationAction.objects.create(
+        moderator=moderator, action=action, comment=comment, user=user, reason=reason,
+        created_at=now or timezone.now(),
+    )  # fmt: skip
+
+
+def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> Report:
+    """Report a comment once; enough reports by different people hide it pending review."""
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
+    text = _text_clean(text, field="text", required=reason == Report.Reason.OTHER)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.state in (State.DELETED, State.HIDDEN):
+            raise ValidationError({"comment": [_("This comment is already gone.")]})
+        if locked.author_id is not None and locked.author_id == reporter.pk:
+            raise ValidationError({"comment": [_("You cannot report your own comment.")]})
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    comment=locked, reporter=reporter, reason=reason, text=text, created_at=now
+                )
+        except IntegrityError:
+            raise ValidationError({"comment": [_("You already reported this comment.")]}) from None
+        open_reports = locked.reports.filter(resolved_at__isnull=True).count()
+        if locked.state == State.VISIBLE and open_reports >= limit("COMMENT_REPORT_THRESHOLD"):
+            locked.state = State.PENDING
+            locked.save(update_fields=["state"])
+            _record(moderator=None, action=Action.AUTO_HIDE, comment=locked, now=now,
+                    reason=_("%(n)d reports") % {"n": open_reports})  # fmt: skip
+            transaction.on_commit(data_version_bump)
+    return report
+
+
+def _moderate(*, comment: Comment, moderator, reason: str, action: str, state: str | None):
+    _staff_check(moderator)
+    reason = _text_clean(reason, field="reason")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.state == State.DELETED:
+            raise ValidationError({"comment": [_("Its author deleted this comment.")]})
+        locked.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+        if action == Action.DISMISS:  # unfounded reports: what they hid shows again
+            state = State.VISIBLE if locked.state == State.PENDING else None
+        if state is not None and locked.state != state:
+            locked.state = state
+            locked.save(update_fields=["state"])
+        _record(moderator=moderator, action=action, comment=locked, reason=reason, now=now)
+        transaction.on_commit(data_version_bump)
+    return locked
+
+
+def comment_hide(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    """Staff remove a comment: others see "removed by a moderator"."""
+    return _moderate(
+        comment=comment, moderator=moderator, reason=reason, action=Action.HIDE,
+        state=State.HIDDEN,
+    )  # fmt: skip
+
+
+def comment_restore(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    """Staff show a hidden comment again; its open reports are closed."""
+    return _moderate(
+        comment=comment, moderator=moderator, reason=reason, action=Action.RESTORE,
+        state=State.VISIBLE,
+    )  # fmt: skip
+
+
+def reports_dismiss(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    """Staff find the reports unfounded: closed, and a comment hidden by them shown again."""
+    return _moderate(
+        comment=comment, moderator=moderator, reason=reason, action=Action.DISMISS, state=None
+    )
+
+
+def user_mute(*, user, moderator, days: int, reason: str) -> Mute:
+    """Staff stop ``user`` from commenting for ``days`` days."""
+    _staff_check(moderator)
+    reason = _text_clean(reason, field="reason", required=True)
+    if not isinstance(days, int) or not 1 <= days <= 3650:
+        raise ValidationError({"days": [_("Between 1 and 3650 days.")]})
+    if user.pk == moderator.pk:
+        raise ValidationError({"user": [_("You cannot mute yourself.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        mute = Mute.objects.create(
+            user=user, until=now + timedelta(days=days), reason=reason, by=moderator,
+            created_at=now,
+        )  # fmt: skip
+        _record(moderator=moderator, action=Action.MUTE, user=user, reason=reason, now=now)
+    return mute

@@ -1,0 +1,66 @@
+"""Tags that put the discussion into the market pages' slots, and small helpers."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from discussions import selectors
+from discussions.context import thread_context
+from discussions.models import Comment
+from discussions.services.comments import edit_window_open
+
+register = template.Library()
+
+
+@register.inclusion_tag("discussions/_thread.html", takes_context=True)
+def thread_panel(context, token=None, token_list=None):
+    return thread_context(context["request"], token=token, token_list=token_list)
+
+
+@register.inclusion_tag("discussions/_sentiment.html", takes_context=True)
+def sentiment_panel(context, token):
+    request = context["request"]
+    return {
+        "token": token,
+        "sentiment": selectors.token_sentiment(token=token, user=request.user),
+        "user": request.user,
+        "request": request,
+    }
+
+
+@register.inclusion_tag("discussions/_poll.html", takes_context=True)
+def list_poll(context, token_list):
+    request = context["request"]
+    poll = selectors.poll_open_for_list(token_list=token_list)
+    return poll_context(request, poll) if poll else {"poll": None}
+
+
+def poll_context(request, poll, **extra) -> dict:
+    total, results = selectors.poll_results(poll)
+    return {
+        "poll": poll,
+        "total": total,
+        "results": results,
+        "my_option": selectors.poll_my_vote(poll=poll, user=request.user),
+        "accepts_votes": poll.accepts_votes(timezone.now()),
+        "user": request.user,
+        "request": request,
+        **extra,
+    }
+
+
+@register.filter
+def editable_by(comment: Comment, user) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and comment.author_id == user.pk
+        and comment.state == Comment.State.VISIBLE
+        and edit_window_open(comment)
+    )
+
+
+@register.filter
+def share(value) -> str:
+    """A fraction as a whole percentage ("62 %"); an em dash when unknown."""
+    return "—" if value is None else f"{round(value * 100)} %"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from discussions.services import CommentRateLimited
+
+
+def is_htmx(request) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+class Outcome:
+    """What a service call said: ``error`` (a message for people) and the HTTP status."""
+
+    def __init__(self):
+        self.error: str | None = None
+        self.status = 200
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+@contextmanager
+def service_outcome():
+    outcome = Outcome()
+    try:
+        yield outcome
+    except ValidationError as exc:
+        outcome.error = " ".join(exc.messages)
+        outcome.status = 400
+    except PermissionDenied as exc:
+        outcome.error = str(exc) or _("You cannot do this.")
+        outcome.status = 403
+    except CommentRateLimited as exc:
+        outcome.error = exc.message
+        outcome.status = 429
+
+
+def page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 9 else 1

@@ -1,0 +1,73 @@
+"""The moderators' queue (staff only; a 404 for everyone else)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from discussions import selectors, services
+from discussions.views.common import service_outcome
+
+ACTIONS = {
+    "hide": services.comment_hide,
+    "restore": services.comment_restore,
+    "dismiss": services.reports_dismiss,
+}
+
+
+def _staff_or_404(request) -> None:
+    if not (request.user.is_authenticated and request.user.is_staff):
+        raise Http404
+
+
+@require_safe
+def moderation_queue(request):
+    _staff_or_404(request)
+    context = {
+        "queue": list(selectors.moderation_queue()),
+        "hidden": list(selectors.moderation_hidden()),
+        "log": list(selectors.moderation_log()),
+    }
+    return render(request, "discussions/moderation.html", context)
+
+
+@require_POST
+def moderation_act(request, pk: str):
+    _staff_or_404(request)
+    comment = selectors.comment_get(pk=pk)
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown moderation action."))
+        return redirect("discussions:moderation")
+    with service_outcome() as outcome:
+        action(comment=comment, moderator=request.user, reason=request.POST.get("reason", ""))
+    if outcome:
+        messages.success(request, _("Done: comment %(id)s.") % {"id": comment.pk})
+    else:
+        messages.error(request, outcome.error)
+    return redirect("discussions:moderation")
+
+
+@require_POST
+def moderation_mute(request):
+    _staff_or_404(request)
+    user = get_user_model().objects.filter(username=request.POST.get("username", "")).first()
+    days = request.POST.get("days", "")
+    with service_outcome() as outcome:
+        if user is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(_("No user with this name."))
+        services.user_mute(
+            user=user, moderator=request.user, reason=request.POST.get("reason", ""),
+            days=int(days) if days.isascii() and days.isdigit() and len(days) < 6 else 0,
+        )  # fmt: skip
+    if outcome:
+        messages.success(request, _("%(user)s is muted.") % {"user": user.username})
+    else:
+        messages.error(request, outcome.error)
+    return redirect("discussions:moderation")

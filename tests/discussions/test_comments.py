@@ -1,0 +1,199 @@
+"""Posting, replying, editing and deleting comments, with their limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.services import account_delete
+from discussions import services
+from discussions.models import Comment, Mute
+from discussions.signals import reply_posted
+from tests.discussions.conftest import comment
+
+NOW = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def test_a_comment_stores_its_markdown_and_its_sanitised_html(alice, tao):
+    posted = services.comment_create(
+        author=alice, body="  *Capitulation* on $TAO  \r\n", stance="bearish", token=tao
+    )
+    assert posted.body == "*Capitulation* on $TAO"
+    link = '<a href="/tokens/TAO/" rel="nofollow ugc noopener">$TAO</a>'
+    assert posted.body_html == f"<p><em>Capitulation</em> on {link}</p>\n"
+    assert posted.stance == "bearish" and posted.state == Comment.State.VISIBLE
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "Write something first."),
+        ("   \n ", "Write something first."),
+        ("x" * 5001, "At most 5000 characters (this has 5001)."),
+        ("bad\x00", "Null characters are not allowed."),
+        ("bell\x07", "Control characters are not allowed (U+0007)."),
+        ("rtl\u202e", "Invisible or direction-changing characters are not allowed (U+202E)."),
+    ],
+)
+def test_bad_bodies_are_refused_and_nothing_is_stored(alice, tao, body, message):
+    with pytest.raises(ValidationError) as caught:
+        services.comment_create(author=alice, body=body, token=tao)
+    assert caught.value.message_dict == {"body": [message]}
+    assert not Comment.objects.exists()
+
+
+def test_the_length_limit_comes_from_the_settings(alice, tao, settings):
+    settings.COMMENT_MAX_LENGTH = 10
+    services.comment_create(author=alice, body="x" * 10, token=tao)
+    with pytest.raises(ValidationError):
+        services.comment_create(author=alice, body="x" * 11, token=tao)
+
+
+def test_an_unknown_stance_is_refused(alice, tao):
+    with pytest.raises(ValidationError) as caught:
+        services.comment_create(author=alice, body="hi", stance="moon", token=tao)
+    assert "stance" in caught.value.message_dict
+
+
+def test_five_comments_a_minute_then_a_clear_refusal_until_the_minute_has_passed(
+    alice, tao, frozen
+):
+    for n in range(5):
+        comment(alice, f"c{n}")
+    with pytest.raises(services.CommentRateLimited) as caught:
+        comment(alice, "sixth")
+    assert "at most 5 comments a minute" in caught.value.message
+    assert caught.value.retry_after == 61
+    assert Comment.objects.count() == 5
+    frozen.shift(timedelta(seconds=61))
+    comment(alice, "after a minute")
+
+
+def test_a_hundred_comments_a_day(alice, bob, tao, frozen):
+    for n in range(100):
+        comment(alice, f"c{n}")
+        frozen.shift(timedelta(seconds=13))  # never five within a minute
+    with pytest.raises(services.CommentRateLimited) as caught:
+        comment(alice, "one too many")
+    assert "at most 100 comments a day" in caught.value.message
+    comment(bob, "others may still post")
+    frozen.shift(timedelta(days=1))
+    comment(alice, "the next day")
+
+
+def test_a_reply_goes_to_a_top_level_visible_comment_of_the_same_thread(alice, bob, tao, near):
+    top = comment(alice, "top")
+    reply = services.comment_create(author=bob, body="reply", token=tao, parent=top)
+    assert reply.parent_id == top.pk
+    cases = [
+        ({"token": tao, "parent": reply}, "Replies go to a comment, not to a reply."),
+        ({"token": near, "parent": top}, "That comment is in another discussion."),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(ValidationError) as caught:
+            services.comment_create(author=bob, body="x", **kwargs)
+        assert caught.value.message_dict == {"parent": [message]}
+    services.comment_delete(comment=top, user=alice)
+    with pytest.raises(ValidationError) as caught:
+        services.comment_create(author=bob, body="x", token=tao, parent=top)
+    assert caught.value.message_dict == {"parent": ["That comment is hidden or deleted."]}
+    assert Comment.objects.count() == 2
+
+
+def test_a_reply_to_someone_else_sends_reply_posted_once_committed(
+    alice, bob, tao, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def listener(sender, comment, parent, **kwargs):
+        received.append((comment.body, parent.pk))
+
+    reply_posted.connect(listener)
+    try:
+        top = comment(alice, "top")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.comment_create(author=bob, body="reply", token=tao, parent=top)
+        assert received == []  # not before the commit
+        for callback in callbacks:
+            callback()
+        assert received == [("reply", top.pk)]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.comment_create(author=alice, body="my own thread", token=tao, parent=top)
+        assert received == [("reply", top.pk)]  # no notice for replying to yourself
+    finally:
+        reply_posted.disconnect(listener)
+
+
+def test_the_author_edits_within_fifteen_minutes_and_the_comment_is_marked_edited(
+    alice, tao, frozen
+):
+    posted = comment(alice, "first")
+    frozen.shift(timedelta(minutes=15))
+    edited = services.comment_edit(comment=posted, user=alice, body="*second*", stance="bullish")
+    assert edited.body_html == "<p><em>second</em></p>\n"
+    assert edited.edited_at == NOW + timedelta(minutes=15) and edited.stance == "bullish"
+    frozen.shift(timedelta(seconds=1))
+    with pytest.raises(ValidationError) as caught:
+        services.comment_edit(comment=posted, user=alice, body="third")
+    assert caught.value.message_dict == {"body": ["Comments can be edited for 15 minutes only."]}
+    posted.refresh_from_db()
+    assert posted.body == "*second*"
+
+
+def test_only_the_author_edits_or_deletes(alice, bob, staff, tao):
+    posted = comment(alice, "mine")
+    for user in (bob, staff):
+        with pytest.raises(PermissionDenied):
+            services.comment_edit(comment=posted, user=user, body="theirs")
+        with pytest.raises(PermissionDenied):
+            services.comment_delete(comment=posted, user=user)
+    posted.refresh_from_db()
+    assert posted.body == "mine" and posted.state == Comment.State.VISIBLE
+
+
+def test_deleting_keeps_the_place_and_the_replies_but_not_the_text(alice, bob, tao):
+    top = comment(alice, "secret")
+    services.comment_create(author=bob, body="reply", token=tao, parent=top)
+    services.comment_delete(comment=top, user=alice)
+    top.refresh_from_db()
+    assert top.state == Comment.State.DELETED and "secret" not in top.body + top.body_html
+    assert top.replies.count() == 1
+
+
+def test_a_muted_user_is_refused_until_the_mute_ends(alice, staff, tao, frozen):
+    services.user_mute(user=alice, moderator=staff, days=2, reason="spam")
+    with pytest.raises(PermissionDenied) as caught:
+        comment(alice, "let me talk")
+    assert "muted by the moderators until 2026-02-08 12:00 UTC" in str(caught.value)
+    assert not Comment.objects.exists()
+    frozen.shift(timedelta(days=2, seconds=1))
+    comment(alice, "back")
+    assert Mute.objects.count() == 1
+
+
+def test_deleting_an_account_keeps_its_comments_as_a_deleted_users(alice, bob, tao):
+    top = comment(alice, "I stay")
+    services.comment_create(author=bob, body="reply", token=tao, parent=top)
+    account_delete(user=alice)
+    top.refresh_from_db()
+    assert top.author is None and top.body == "I stay" and top.replies.count() == 1
+
+
+def test_a_comment_bumps_the_data_version_once_committed(
+    alice, tao, django_capture_on_commit_callbacks
+):
+    from core.cache import data_version
+
+    before = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment(alice, "news")
+    assert data_version() > before

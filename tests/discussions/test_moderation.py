@@ -1,0 +1,170 @@
+"""Reports, the report threshold, the moderators' actions, mutes and the queue page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from discussions import services
+from discussions.models import Comment, ModerationAction, Report
+from tests.conftest import _user
+from tests.discussions.conftest import comment
+
+
+def test_a_user_reports_a_comment_once(alice, bob, tao):
+    posted = comment(alice, "spam spam")
+    services.comment_report(comment=posted, reporter=bob, reason="spam")
+    with pytest.raises(ValidationError) as caught:
+        services.comment_report(comment=posted, reporter=bob, reason="abuse")
+    assert caught.value.message_dict == {"comment": ["You already reported this comment."]}
+    assert Report.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_report_by_the_same_user(alice, bob, tao):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    posted = comment(alice, "x")
+    fields = {"comment": posted, "reporter": bob, "reason": "spam", "created_at": timezone.now()}
+    Report.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(**fields)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({"reason": "rude"}, "reason", "Choose a reason."),
+        ({"reason": "other"}, "text", "Give a reason."),
+        (
+            {"reason": "other", "text": "\x07"},
+            "text",
+            "Control characters are not allowed (U+0007).",
+        ),
+    ],
+)
+def test_bad_reports_are_refused(alice, bob, tao, kwargs, field, message):
+    posted = comment(alice, "x")
+    with pytest.raises(ValidationError) as caught:
+        services.comment_report(comment=posted, reporter=bob, **kwargs)
+    assert caught.value.message_dict == {field: [message]}
+    assert not Report.objects.exists()
+
+
+def test_nobody_reports_their_own_comment(alice, tao):
+    with pytest.raises(ValidationError):
+        services.comment_report(comment=comment(alice, "x"), reporter=alice, reason="spam")
+
+
+def test_three_different_reporters_hide_a_comment_pending_review(alice, bob, charlie, tao):
+    posted = comment(alice, "scam link")
+    services.comment_report(comment=posted, reporter=bob, reason="scam")
+    services.comment_report(comment=posted, reporter=charlie, reason="scam")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.VISIBLE
+    services.comment_report(comment=posted, reporter=_user("dan"), reason="other", text="fraud")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.PENDING
+    action = ModerationAction.objects.get()
+    assert action.action == "auto_hide" and action.moderator is None and action.comment == posted
+
+
+def test_the_threshold_comes_from_the_settings(alice, bob, tao, settings):
+    settings.COMMENT_REPORT_THRESHOLD = 1
+    posted = comment(alice, "x")
+    services.comment_report(comment=posted, reporter=bob, reason="spam")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.PENDING
+
+
+def test_staff_hide_restore_and_dismiss_and_every_action_is_recorded(alice, bob, staff, tao):
+    posted = comment(alice, "x")
+    services.comment_report(comment=posted, reporter=bob, reason="abuse")
+    services.comment_hide(comment=posted, moderator=staff, reason="insults")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.HIDDEN
+    assert not Report.objects.filter(resolved_at__isnull=True).exists()
+    services.comment_restore(comment=posted, moderator=staff, reason="on appeal")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.VISIBLE
+    services.reports_dismiss(comment=posted, moderator=staff)
+    log = list(ModerationAction.objects.order_by("pk").values_list("action", "moderator", "reason"))
+    assert log == [
+        ("hide", staff.pk, "insults"),
+        ("restore", staff.pk, "on appeal"),
+        ("dismiss", staff.pk, ""),
+    ]
+
+
+def test_dismissing_reports_shows_a_comment_hidden_by_them_again(alice, staff, tao, settings):
+    settings.COMMENT_REPORT_THRESHOLD = 1
+    posted = comment(alice, "x")
+    services.comment_report(comment=posted, reporter=_user("dan"), reason="spam")
+    services.reports_dismiss(comment=posted, moderator=staff, reason="fine")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.VISIBLE
+
+
+def test_only_staff_moderate_or_mute(alice, bob, tao):
+    posted = comment(alice, "x")
+    for action in (services.comment_hide, services.comment_restore, services.reports_dismiss):
+        with pytest.raises(PermissionDenied):
+            action(comment=posted, moderator=bob, reason="")
+    with pytest.raises(PermissionDenied):
+        services.user_mute(user=alice, moderator=bob, days=1, reason="x")
+    assert not ModerationAction.objects.exists()
+
+
+def test_a_mute_is_recorded_with_its_reason(alice, staff):
+    mute = services.user_mute(user=alice, moderator=staff, days=7, reason="flooding")
+    assert mute.by == staff
+    assert ModerationAction.objects.get().user == alice
+
+
+# --- The queue page ------------------------------------------------------------------------
+
+
+def test_the_queue_is_a_404_to_everyone_but_staff(client, alice, tao):
+    assert client.get("/moderation/").status_code == 404
+    client.force_login(alice)
+    assert client.get("/moderation/").status_code == 404
+    posted = comment(alice, "x")
+    assert client.post(f"/moderation/comments/{posted.pk}/", {"action": "hide"}).status_code == 404
+    assert client.post("/moderation/mute/", {"username": "alice"}).status_code == 404
+
+
+def test_staff_see_reported_comments_and_hide_them_from_the_queue(client, alice, bob, staff, tao):
+    posted = comment(alice, "buy my *coin*")
+    services.comment_report(comment=posted, reporter=bob, reason="scam", text="phishing")
+    client.force_login(staff)
+    html = client.get("/moderation/").content.decode()
+    assert "buy my <em>coin</em>" in html and "phishing" in html
+    response = client.post(
+        f"/moderation/comments/{posted.pk}/", {"action": "hide", "reason": "scam"}, follow=True
+    )
+    assert response.status_code == 200
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.HIDDEN
+    client.force_login(bob)
+    page = client.get("/tokens/TAO/comments/").content.decode()
+    assert "Removed by a moderator." in page and "buy my" not in page
+
+
+def test_staff_mute_a_user_from_the_queue(client, alice, staff):
+    client.force_login(staff)
+    client.post("/moderation/mute/", {"username": "alice", "days": "3", "reason": "spam"})
+    assert alice.discussion_mutes.count() == 1
+    response = client.post(
+        "/moderation/mute/", {"username": "nobody", "days": "3", "reason": "x"}, follow=True
+    )
+    assert "No user with this name." in response.content.decode()
+
+
+def test_the_queue_page_reads_in_a_fixed_number_of_queries(
+    client, alice, bob, staff, tao, django_assert_max_num_queries, no_rate_limits
+):
+    for n in range(20):
+        services.comment_report(comment=comment(alice, f"x{n}"), reporter=bob, reason="spam")
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        assert client.get("/moderation/").status_code == 200
