@@ -23,6 +23,7 @@ TOKENS, HOURS, TARGET_SECONDS = 500, 120 * 24, 0.2
 
 def _watchlist(token_ids: list[int]) -> Watchlist:
     user, _ = get_user_model().objects.get_or_create(username="bench-valuation")
+    Watchlist.objects.filter(owner=user).delete()  # from an earlier run
     watchlist = Watchlist.objects.create(owner=user, name="Everything")
     items = WatchlistItem.objects.bulk_create(
         WatchlistItem(watchlist=watchlist, token_id=tid, position=i)
