@@ -65,3 +65,13 @@ def fresh_cache(settings):
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for name, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Every test starts in English: a test that activated French must not leak it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
