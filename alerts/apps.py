@@ -13,3 +13,4 @@ class AlertsConfig(AppConfig):
         metrics_changed.connect(metrics_changed_receiver, dispatch_uid="alerts-evaluate")
         slot_register("head", "alerts/_head.html")
         slot_register("token-actions", "alerts/_token_action.html")
+        slot_register("nav-signed-in", "alerts/_nav.html")

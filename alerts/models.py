@@ -133,6 +133,12 @@ class AlertRule(models.Model):
     def __str__(self) -> str:
         return f"{self.condition} {self.value}"
 
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
 
 class AlertState(models.Model):
     """Per (rule, subject): armed for re-arm rules, and when it last fired (cooldown)."""
