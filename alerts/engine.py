@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Avg, F, Q
+from django.db.models import Avg, Case, F, FloatField, Q, When
 from django.utils import timezone, translation
 
 from alerts.models import CROSSINGS, LIST_CONDITIONS, AlertFiring, AlertRule, AlertState, PriceSeen
-from alerts.words import firing_text
+from alerts.words import firing_text, firing_texts
 from markets.models import ListMetrics, Snapshot, TokenListMembership, TokenMetrics
 from notifications.services import (
     NotificationDraft,
@@ -80,6 +80,24 @@ LIST_METRIC = {
     "list_members_down_20": 6,
 }
 VOLUME_WINDOW = timedelta(days=30)
+SQL_METRIC = {
+    "price_usd": ["crossing_up", "crossing_down", "crossing", "greater_than", "less_than"],
+    "change_1h": ["change_1h_below", "change_1h_above"],
+    "change_24h": ["change_24h_below", "change_24h_above"],
+    "change_7d": ["change_7d_below", "change_7d_above"],
+    "drawdown_from_ath": ["drawdown_ath_below"],
+    "drawdown_7d": ["drawdown_7d_below"],
+}
+SQL_CONDITIONS = [c for conditions in SQL_METRIC.values() for c in conditions]
+ABOVE = ["greater_than", "change_1h_above", "change_24h_above", "change_7d_above"]
+BELOW = [
+    "less_than",
+    "change_1h_below",
+    "change_24h_below",
+    "change_7d_below",
+    "drawdown_ath_below",
+    "drawdown_7d_below",
+]
 
 
 @dataclass
@@ -108,11 +126,97 @@ def _true(condition: str, value: float, level: float, prev: float | None) -> boo
     return value < level  # *_below, less_than
 
 
-def _rules_load(now: datetime) -> list[tuple]:
-    live = AlertRule.objects.filter(is_active=True, ended_at__isnull=True).filter(
+def _live(now: datetime):
+    return AlertRule.objects.filter(is_active=True, ended_at__isnull=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
-    return list(live.values_list(*RULE_FIELDS))
+
+
+def _in_database() -> Q:
+    """Rules the database evaluates itself: one token, a condition on its metrics row."""
+    return Q(target="token", condition__in=SQL_CONDITIONS)
+
+
+def _metric() -> Case:
+    return Case(
+        *[
+            When(condition__in=conditions, then=F(f"token__metrics__{column}"))
+            for column, conditions in SQL_METRIC.items()
+        ],
+        output_field=FloatField(),
+    )
+
+
+def _previous_price() -> Case:
+    """The price before this metrics version: the last one evaluated, or the rule's own
+    baseline (the price when it was created) if that is more recent."""
+    seen_as_of, metrics_as_of = F("token__priceseen__as_of"), F("token__metrics__as_of")
+    seen_prev_as_of = Case(
+        When(token__priceseen__as_of__lt=metrics_as_of, then=seen_as_of),
+        default=F("token__priceseen__prev_as_of"),
+    )
+    seen_prev = Case(
+        When(token__priceseen__as_of__lt=metrics_as_of, then=F("token__priceseen__price_usd")),
+        default=F("token__priceseen__prev_price_usd"),
+        output_field=FloatField(),
+    )
+    baseline_wins = Q(baseline_as_of__isnull=False, baseline_as_of__lte=metrics_as_of) & (
+        Q(token__priceseen__isnull=True)
+        | Q(baseline_as_of__gte=seen_prev_as_of)
+        | Q(token__priceseen__prev_as_of__isnull=True, token__priceseen__as_of=metrics_as_of)
+    )
+    return Case(
+        When(baseline_wins, then=F("baseline_price")), default=seen_prev, output_field=FloatField()
+    )
+
+
+def _true_in_database() -> Q:
+    """Each condition against its own column (no CASE per row, so indexes and the planner
+    see plain comparisons)."""
+    value, price = F("value"), "token__metrics__price_usd"
+    true = Q()
+    for column, conditions in SQL_METRIC.items():
+        for condition in conditions:
+            if condition in ABOVE:
+                true |= Q(condition=condition, **{f"token__metrics__{column}__gt": value})
+            elif condition in BELOW:
+                true |= Q(condition=condition, **{f"token__metrics__{column}__lt": value})
+    down = Q(prev__gt=value, **{f"{price}__lte": value})
+    up = Q(prev__lt=value, **{f"{price}__gte": value})
+    return (
+        true
+        | Q(condition="crossing_down") & down
+        | Q(condition="crossing_up") & up
+        | Q(condition="crossing") & (down | up)
+    )
+
+
+def _true_rules_load(now: datetime) -> list[tuple]:
+    """One-token rules whose condition holds now, evaluated by the database (so the rules
+    that hold nothing new never travel); laid out like RULE_FIELDS, with the metric value,
+    metrics time and symbol in the baseline, created_at and last places."""
+    rows = (
+        _live(now)
+        .filter(_in_database(), token__is_active=True, token__metrics__isnull=False)
+        .annotate(prev=_previous_price())
+        .filter(_true_in_database())
+        .annotate(metric=_metric())
+        .order_by()
+        .values_list(
+            *RULE_FIELDS[:10],
+            "metric",
+            "token__metrics__as_of",
+            "webhook_url",
+            "owner__preferred_language",
+            "token__symbol",
+        )
+    )
+    return list(rows)
+
+
+def _rules_load(now: datetime) -> list[tuple]:
+    """The other rules (several subjects, volume spikes, lists), evaluated in memory."""
+    return list(_live(now).exclude(_in_database()).values_list(*RULE_FIELDS))
 
 
 def _members_load(rules: list[tuple]) -> dict[tuple[str, int], list[int]]:
@@ -162,7 +266,8 @@ def _volume_averages(token_ids: set[int]) -> dict[int, float]:
 
 @dataclass
 class _Inputs:
-    rules: list[tuple]
+    true_rules: list[tuple]  # one-token rules true now (see _true_rules_load)
+    rules: list[tuple]  # every other live rule
     subjects: dict[int, list[int]]
     tokens: dict[int, tuple]
     lists: dict[int, tuple]
@@ -171,30 +276,36 @@ class _Inputs:
     states: dict[tuple[int, int], tuple[bool, datetime | None]]
 
 
+def _states_load(now: datetime, true_rules: list[tuple]) -> dict:
+    """States that can matter: of the rules true now, of the rules evaluated in memory, and
+    every disarmed one (it re-arms when its condition has cleared)."""
+    in_database = Q(rule__target="token", rule__condition__in=SQL_CONDITIONS)
+    wanted = Q(rule_id__in=[r[0] for r in true_rules]) | ~in_database | Q(armed=False)
+    rows = AlertState.objects.filter(
+        wanted, rule__is_active=True, rule__ended_at__isnull=True
+    ).values_list("rule_id", "subject_id", "armed", "last_fired_at")
+    return {(rule, subject): (armed, fired) for rule, subject, armed, fired in rows}
+
+
 def _inputs_load(now: datetime) -> _Inputs:
+    true_rules = _true_rules_load(now)
     rules = _rules_load(now)
     members = _members_load(rules)
     subjects = {rule[0]: _subjects(rule, members) for rule in rules}
-    token_ids, list_ids, spike_ids = set(), set(), set()
+    list_ids, spike_ids = set(), set()
     for rule in rules:
         if rule[2] in LIST_CONDITIONS:
             list_ids.add(rule[7])
-        else:
-            token_ids.update(subjects[rule[0]])
-            if rule[2] == "volume_spike":
-                spike_ids.update(subjects[rule[0]])
-    tokens = (
-        {
-            row[0]: row
-            for row in TokenMetrics.objects.filter(token_id__in=token_ids, token__is_active=True)
-            .values_list(*TOKEN_FIELDS)
-            .iterator(chunk_size=5000)
-        }
-        if token_ids
-        else {}
-    )
-    lists = (
-        {
+        elif rule[2] == "volume_spike":
+            spike_ids.update(subjects[rule[0]])
+    # Every active token: the in-memory rules read them, and crossings need each new price.
+    tokens = {
+        row[0]: row
+        for row in TokenMetrics.objects.filter(token__is_active=True).values_list(*TOKEN_FIELDS)
+    }
+    lists = {}
+    if list_ids:
+        lists = {
             row[0]: row
             for row in ListMetrics.objects.filter(
                 token_list_id__in=list_ids, as_of__isnull=False
@@ -208,28 +319,15 @@ def _inputs_load(now: datetime) -> _Inputs:
                 "members_down_20_from_ath",
             )
         }
-        if list_ids
-        else {}
-    )
-    seen = (
-        {
-            row[0]: row
-            for row in PriceSeen.objects.filter(token_id__in=tokens).values_list(
-                "token_id", "as_of", "price_usd", "prev_as_of", "prev_price_usd"
-            )
-        }
-        if tokens
-        else {}
-    )
-    states = {
-        (rule, subject): (armed, fired)
-        for rule, subject, armed, fired in AlertState.objects.filter(
-            rule__is_active=True, rule__ended_at__isnull=True
-        ).values_list("rule_id", "subject_id", "armed", "last_fired_at")
+    seen = {
+        row[0]: row
+        for row in PriceSeen.objects.values_list(
+            "token_id", "as_of", "price_usd", "prev_as_of", "prev_price_usd"
+        )
     }
-    return _Inputs(
-        rules, subjects, tokens, lists, seen, _volume_averages(spike_ids & tokens.keys()), states
-    )
+    volumes = _volume_averages(spike_ids & tokens.keys())
+    states = _states_load(now, true_rules)
+    return _Inputs(true_rules, rules, subjects, tokens, lists, seen, volumes, states)
 
 
 def _previous(rule: tuple, subject: int, row: tuple, seen: tuple | None) -> float | None:
@@ -258,6 +356,15 @@ class _Candidate:
     url: str
 
 
+def _held_back(rule: tuple, state: tuple | None, now: datetime) -> bool:
+    """A true condition does not fire while disarmed (re-arm) or within the cooldown."""
+    if state is None:
+        return False
+    if rule[8] == "rearm" and not state[0]:
+        return True
+    return state[1] is not None and (now - state[1]).total_seconds() < rule[9]
+
+
 def _decide(inputs: _Inputs, now: datetime) -> tuple[list[_Candidate], list[AlertState]]:
     """Which (rule, subject) pairs fire now; and re-arm rules whose condition cleared."""
     fire: list[_Candidate] = []
@@ -269,6 +376,21 @@ def _decide(inputs: _Inputs, now: datetime) -> tuple[list[_Candidate], list[Aler
         inputs.states,
         inputs.volumes,
     )
+    true_now = set()
+    for rule in inputs.true_rules:
+        true_now.add((rule[0], rule[5]))
+        state = states.get((rule[0], rule[5]))
+        if _held_back(rule, state, now):
+            continue
+        fire.append(_Candidate(rule, rule[5], rule[11], rule[10], rule[14], f"/tokens/{rule[14]}/"))
+    for (rule_id, subject), (armed, fired_at) in states.items():
+        # A disarmed one-token rule that is not true any more re-arms.
+        if not armed and (rule_id, subject) not in true_now and subject in tokens:
+            rearm.append(
+                AlertState(rule_id=rule_id, subject_id=subject, armed=True, last_fired_at=fired_at)
+            )
+    in_memory = {rule[0] for rule in inputs.rules}
+    rearm = [s for s in rearm if s.rule_id not in in_memory]
     for rule in inputs.rules:
         condition, level = rule[2], rule[3]
         is_list = condition in LIST_CONDITIONS
@@ -295,11 +417,8 @@ def _decide(inputs: _Inputs, now: datetime) -> tuple[list[_Candidate], list[Aler
                         )
                     )
                 continue
-            if state is not None:
-                if rule[8] == "rearm" and not state[0]:
-                    continue
-                if state[1] is not None and (now - state[1]).total_seconds() < rule[9]:
-                    continue
+            if _held_back(rule, state, now):
+                continue
             if is_list:
                 name, url = row[2], f"/lists/{row[1]}/"
             else:
@@ -318,10 +437,15 @@ def _texts(candidates: list[_Candidate]) -> dict[int, str]:
     texts: dict[int, str] = {}
     for language, indexes in by_language.items():
         with translation.override(language):
+            patterns = firing_texts()
             for index in indexes:
                 c = candidates[index]
                 texts[index] = firing_text(
-                    condition=c.rule[2], subject=c.name, level=c.rule[3], value=c.value
+                    condition=c.rule[2],
+                    subject=c.name,
+                    level=c.rule[3],
+                    value=c.value,
+                    patterns=patterns,
                 )
     return texts
 
@@ -330,7 +454,7 @@ def alerts_evaluate(*, now: datetime | None = None) -> EvaluationResult:
     """Evaluate every live rule once against the current metrics (see the module doc)."""
     now = now or timezone.now()
     inputs = _inputs_load(now)
-    result = EvaluationResult(rules=len(inputs.rules))
+    result = EvaluationResult(rules=_live(now).count())
     candidates, rearm = _decide(inputs, now)
     run = uuid.uuid4()
     texts = _texts(candidates)

@@ -91,6 +91,9 @@ class AlertRule(models.Model):
     # Values of the subjects when the rule was made: {"<subject id>": [value, as_of epoch]},
     # so a crossing never fires for a value already beyond the level at creation.
     baseline = models.JSONField(default=dict, blank=True)
+    # The same for a one-token rule, as columns the database compares directly.
+    baseline_price = models.FloatField(null=True, blank=True)
+    baseline_as_of = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     last_fired_at = models.DateTimeField(null=True, blank=True)
 

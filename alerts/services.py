@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -205,6 +205,12 @@ def baseline_take(*, condition: str, token, watchlist, token_list) -> dict:
     }
 
 
+def _baseline_columns(rule: AlertRule) -> None:
+    base = rule.baseline.get(str(rule.token_id)) if rule.token_id else None
+    rule.baseline_price = base[0] if base else None
+    rule.baseline_as_of = datetime.fromtimestamp(base[1], tz=UTC) if base else None
+
+
 def alert_create(*, owner, **fields) -> AlertRule:
     """A new rule (at most MAX_RULES_PER_USER per user, counted under a lock on the owner)."""
     cleaned = _clean(owner=owner, fields=fields)
@@ -222,6 +228,7 @@ def alert_create(*, owner, **fields) -> AlertRule:
             watchlist=rule.watchlist,
             token_list=rule.token_list,
         )
+        _baseline_columns(rule)
         rule.full_clean(exclude=["owner", "token", "watchlist", "token_list", "webhook_url"])
         rule.save()
     return rule
@@ -244,6 +251,7 @@ def alert_update(*, rule: AlertRule, **fields) -> AlertRule:
                 watchlist=rule.watchlist,
                 token_list=rule.token_list,
             )
+            _baseline_columns(rule)
             rule.created_at = timezone.now()
             rule.ended_at = None
             rule.states.all().delete()

@@ -54,9 +54,16 @@ def amount_format(condition: str, amount: float) -> str:
     return pct(amount)
 
 
-def firing_text(*, condition: str, subject: str, level: float, value: float) -> str:
+def firing_texts() -> dict[str, str]:
+    """The patterns in the active language (fetch once for many firings)."""
+    return _texts()
+
+
+def firing_text(
+    *, condition: str, subject: str, level: float, value: float, patterns: dict | None = None
+) -> str:
     value_text = usd(value, "compact") if condition == Condition.VOLUME_SPIKE else None
-    return _texts()[condition] % {
+    return (patterns or _texts())[condition] % {
         "subject": subject,
         "level": amount_format(condition, level),
         "value": value_text or amount_format(condition, value),

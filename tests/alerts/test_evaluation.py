@@ -230,3 +230,13 @@ def test_a_volume_spike_fires_when_the_24h_volume_exceeds_k_times_its_30_day_ave
     assert fired(rule) == []
     market.tick({tao: 190.0}, volume=9e8)
     assert fired(rule) == [9e8]
+
+
+def test_the_notification_speaks_the_owners_language(market, btc, bob):
+    bob.preferred_language = "fr"
+    bob.save(update_fields=["preferred_language"])
+    market.tick({btc: 62_000})
+    crossing_down(bob)
+    market.tick({btc: 59_850})
+    title = Notification.objects.get(user=bob).title
+    assert title == "BTC a franchi à la baisse 60\u00a0000,00\u00a0$ à 59\u00a0850,00\u00a0$"
