@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from notifications.selectors import notifications_unread_count
 
@@ -17,3 +18,9 @@ def unread_notifications(context) -> int:
     if not hasattr(request, "_unread_notifications"):
         request._unread_notifications = notifications_unread_count(user=user)
     return request._unread_notifications
+
+
+@register.simple_tag
+def bell_poll_seconds() -> int:
+    """How often the bell asks for the unread count (a setting, so tests can shorten it)."""
+    return int(getattr(settings, "NOTIFICATIONS_POLL_SECONDS", 30))
