@@ -5,7 +5,6 @@ from notifications import views
 app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("bell/", views.bell, name="bell"),
     path("read-all/", views.mark_all_read, name="mark-all-read"),
     path("<str:pk>/read/", views.mark_read, name="mark-read"),
 ]

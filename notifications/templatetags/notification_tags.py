@@ -1,23 +1,14 @@
 from django import template
 from django.conf import settings
 
-from notifications.selectors import notifications_unread_count
-
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def unread_notifications(context) -> int:
-    """The signed-in user's unread count (one query, once per request)."""
-    if "unread_count" in context:
-        return context["unread_count"]
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = notifications_unread_count(user=user)
-    return request._unread_notifications
+def unread_notifications(context) -> int | None:
+    """The unread count when the view has it (the inbox, the bell's own URL); otherwise
+    None, and the bell fetches it right after the page loads: pages pay no query for it."""
+    return context.get("unread_count")
 
 
 @register.simple_tag

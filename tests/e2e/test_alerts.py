@@ -62,5 +62,5 @@ def test_the_btc_preset_fires_on_a_refresh_and_the_bell_shows_it_without_reload(
     refresh(btc, 59_850.0, now)  # the next refresh crosses 60,000 $
 
     expect(page.locator(".nav-bell__count")).to_have_text("1", timeout=15_000)
-    page.click("#nav-bell a")
+    page.click("#nav-bell")
     expect(page.locator(".nt-item")).to_contain_text("BTC crossed down $60,000.00 at $59,850.00")
