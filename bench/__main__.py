@@ -8,7 +8,7 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/aicrash_bench"
-BENCHMARKS = ("ingest", "refresh", "recompute", "http", "valuation")
+BENCHMARKS = ("ingest", "refresh", "recompute", "http", "valuation", "alerts")
 
 
 def database_prepare(url: str) -> None:

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read-all/", views.mark_all_read, name="mark-all-read"),
+    path("<str:pk>/read/", views.mark_read, name="mark-read"),
+]

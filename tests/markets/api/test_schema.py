@@ -36,6 +36,12 @@ OWNER_PATHS = [
     "/api/v1/watchlists/{id}/",
     "/api/v1/watchlists/{id}/items/",
     "/api/v1/watchlists/{id}/items/{symbol}/",
+    "/api/v1/alerts/",
+    "/api/v1/alerts/{id}/",
+    "/api/v1/alerts/{id}/firings/",
+    "/api/v1/notifications/",
+    "/api/v1/notifications/read-all/",
+    "/api/v1/notifications/{id}/read/",
 ]
 
 # --- discussions (issue 7) ---

@@ -1,0 +1,78 @@
+"""Shapes of the alerts API. Types are checked here, meaning by the services (the same
+messages as the pages). Thresholds are fractions (-0.10 = -10 %); price levels US dollars."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from alerts.models import AlertFiring, AlertRule, Condition, Frequency, Target
+
+
+class StrictSerializer(serializers.Serializer):
+    """A body field the serializer does not know is a 400 naming it, not silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class AlertInputSerializer(StrictSerializer):
+    condition = serializers.ChoiceField(choices=Condition.choices)
+    value = serializers.FloatField(
+        help_text="Price level in USD (> 0); change or drawdown threshold as a fraction "
+        "(> -1); spike factor (>= 1); number of members (>= 1)."
+    )
+    target = serializers.ChoiceField(choices=Target.choices, default=Target.TOKEN)
+    symbol = serializers.CharField(required=False, help_text="For target=token.")
+    watchlist_id = serializers.IntegerField(
+        required=False, min_value=1, help_text="One of your watchlists, for target=watchlist."
+    )
+    list_slug = serializers.CharField(required=False, help_text="A curated list, for target=list.")
+    frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.ONCE)
+    cooldown_seconds = serializers.IntegerField(
+        default=6 * 3600, min_value=0, max_value=365 * 86400, help_text="Default 6 hours."
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    webhook_url = serializers.CharField(
+        required=False, allow_blank=True, help_text="HTTPS; empty: your default webhook."
+    )
+    is_active = serializers.BooleanField(required=False, help_text="false pauses the alert.")
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    symbol = serializers.CharField(source="token.symbol", allow_null=True, default=None)
+    list_slug = serializers.CharField(source="token_list.slug", allow_null=True, default=None)
+    watchlist_id = serializers.IntegerField(allow_null=True)
+    is_expired = serializers.BooleanField()
+
+    class Meta:
+        model = AlertRule
+        fields = [
+            "id",
+            "condition",
+            "value",
+            "target",
+            "symbol",
+            "watchlist_id",
+            "list_slug",
+            "frequency",
+            "cooldown_seconds",
+            "expires_at",
+            "is_expired",
+            "webhook_url",
+            "is_active",
+            "ended_at",
+            "created_at",
+            "last_fired_at",
+        ]
+        read_only_fields = fields
+
+
+class FiringSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AlertFiring
+        fields = ["id", "subject_id", "version", "value", "text", "url", "fired_at"]
+        read_only_fields = fields

@@ -1,0 +1,113 @@
+"""The alert form of the pages. Types are checked here, meaning by the services (one set of
+messages for pages and API). Thresholds are typed in percent here, fractions in the API."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alerts.models import Condition, Frequency, Target
+from alerts.services import PRICE_CONDITIONS
+from markets.models import TokenList
+from watchlists.models import Watchlist
+
+UNIT_FREE = {Condition.VOLUME_SPIKE, Condition.LIST_MEMBERS_DOWN_20}
+
+
+def value_to_form(condition: str, value: float) -> float:
+    if condition in PRICE_CONDITIONS or condition in UNIT_FREE:
+        return value
+    return round(value * 100, 6)
+
+
+def value_from_form(condition: str, value: float) -> float:
+    if condition in PRICE_CONDITIONS or condition in UNIT_FREE:
+        return value
+    return value / 100
+
+
+class AlertForm(forms.Form):
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
+    value = forms.FloatField(
+        label=_("Level or threshold"),
+        help_text=_(
+            "Price levels in US dollars; changes and drawdowns in percent (e.g. -10); "
+            "a volume spike as a factor (e.g. 3); a number of members for the 20 % count."
+        ),
+    )
+    target = forms.ChoiceField(label=_("Watch"), choices=Target.choices, initial=Target.TOKEN)
+    symbol = forms.CharField(label=_("Token symbol"), required=False, max_length=20)
+    watchlist_id = forms.TypedChoiceField(
+        label=_("Watchlist"), required=False, coerce=int, empty_value=None
+    )
+    list_slug = forms.ChoiceField(label=_("Curated list"), required=False)
+    frequency = forms.ChoiceField(
+        label=_("Frequency"), choices=Frequency.choices, initial=Frequency.ONCE
+    )
+    cooldown_hours = forms.FloatField(
+        label=_("Cooldown (hours)"), initial=6, min_value=0, max_value=365 * 24
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires (UTC, optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    webhook_url = forms.CharField(
+        label=_("Webhook URL (HTTPS, optional)"), required=False, max_length=500
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["watchlist_id"].choices = [("", "—")] + [
+            (w.pk, w.name) for w in Watchlist.objects.filter(owner_id=user.pk)
+        ]
+        self.fields["list_slug"].choices = [
+            ("", "—"),
+            *list(TokenList.objects.filter(is_public=True).values_list("slug", "name")),
+        ]
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        expires_at = data.get("expires_at")
+        if expires_at is not None and expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=UTC)
+        return {
+            "condition": data["condition"],
+            "value": value_from_form(data["condition"], data["value"]),
+            "target": data["target"],
+            "symbol": data.get("symbol") or None,
+            "watchlist_id": data.get("watchlist_id"),
+            "list_slug": data.get("list_slug") or None,
+            "frequency": data["frequency"],
+            "cooldown_seconds": round(data["cooldown_hours"] * 3600),
+            "expires_at": expires_at,
+            "webhook_url": data.get("webhook_url") or "",
+        }
+
+
+def initial_from_rule(rule) -> dict:
+    return {
+        "condition": rule.condition,
+        "value": value_to_form(rule.condition, rule.value),
+        "target": rule.target,
+        "symbol": rule.token.symbol if rule.token_id else "",
+        "watchlist_id": rule.watchlist_id,
+        "list_slug": rule.token_list.slug if rule.token_list_id else "",
+        "frequency": rule.frequency,
+        "cooldown_hours": rule.cooldown_seconds / 3600,
+        "expires_at": rule.expires_at,
+        "webhook_url": rule.webhook_url,
+    }
+
+
+def initial_from_fields(fields: dict) -> dict:
+    condition = fields["condition"]
+    return {**fields, "value": value_to_form(condition, fields["value"]), "cooldown_hours": 6}
+
+
+class WebhookSettingsForm(forms.Form):
+    default_url = forms.CharField(
+        label=_("Default webhook URL (HTTPS)"), required=False, max_length=500
+    )

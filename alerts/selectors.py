@@ -1,0 +1,44 @@
+"""Reads of a user's alert rules and firings; every lookup is scoped to its owner."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from alerts.models import AlertFiring, AlertRule
+
+
+def _pk(value) -> int:
+    text = str(value)
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) < 19):
+        raise Http404("No such alert.")
+    return int(text)
+
+
+def alert_list_for_user(*, user) -> QuerySet[AlertRule]:
+    return (
+        AlertRule.objects.filter(owner_id=user.pk)
+        .select_related("token", "watchlist", "token_list")
+        .order_by("-created_at", "-id")
+    )
+
+
+def alert_get_for_user(*, user, pk) -> AlertRule:
+    """The user's own rule; Http404 for anyone else's (staff too) or a missing one."""
+    pk = _pk(pk)
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such alert.")
+    try:
+        return alert_list_for_user(user=user).get(pk=pk)
+    except AlertRule.DoesNotExist:
+        raise Http404(f"No alert {pk}.") from None
+
+
+def firings_for_rule(*, rule: AlertRule) -> QuerySet[AlertFiring]:
+    return AlertFiring.objects.filter(rule=rule).order_by("-fired_at", "-id")
+
+
+def firings_recent_for_user(*, user, limit: int = 20) -> list[AlertFiring]:
+    return list(
+        AlertFiring.objects.filter(rule__owner_id=user.pk).order_by("-fired_at", "-id")[:limit]
+    )

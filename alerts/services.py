@@ -1,0 +1,283 @@
+"""Every write of alert rules: create, update, pause/resume, delete; presets from the article.
+
+Pages and API share these checks and messages; a refused input saves nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alerts.models import (
+    LIST_CONDITIONS,
+    MAX_RULES_PER_USER,
+    AlertRule,
+    Condition,
+    Frequency,
+    Target,
+)
+from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
+from notifications.services import webhook_url_clean
+from watchlists.models import Watchlist, WatchlistItem
+
+PRICE_CONDITIONS = {"crossing_up", "crossing_down", "crossing", "greater_than", "less_than"}
+MAX_PRICE = 1e9
+MAX_COOLDOWN_SECONDS = 365 * 86400
+
+PRESETS = {
+    "btc-60k": {
+        "title": gettext_lazy("BTC crossing down 60,000 $"),
+        "fields": {
+            "condition": "crossing_down",
+            "value": 60000.0,
+            "target": "token",
+            "symbol": "BTC",
+            "frequency": "rearm",
+        },
+    },
+    "ai-20-below-7d-high": {
+        "title": gettext_lazy("Any ai member more than 20 % below its 7-day high"),
+        "fields": {
+            "condition": "drawdown_7d_below",
+            "value": -0.20,
+            "target": "list",
+            "list_slug": "ai",
+            "frequency": "rearm",
+        },
+    },
+    "ai-cap-24h": {
+        "title": gettext_lazy("ai cap change 24 h below -10 %"),
+        "fields": {
+            "condition": "list_cap_change_24h_below",
+            "value": -0.10,
+            "target": "list",
+            "list_slug": "ai",
+            "frequency": "rearm",
+        },
+    },
+    "tao-volume-3x": {
+        "title": gettext_lazy("TAO volume spike (3x)"),
+        "fields": {
+            "condition": "volume_spike",
+            "value": 3.0,
+            "target": "token",
+            "symbol": "TAO",
+            "frequency": "rearm",
+        },
+    },
+}
+
+
+def _error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def value_check(condition: str, value) -> float:
+    """The level/threshold if it makes sense for the condition, else ValidationError."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _error("value", _("Enter a number.")) from None
+    if not math.isfinite(number):
+        raise _error("value", _("Enter a finite number."))
+    if condition in PRICE_CONDITIONS:
+        if not 0 < number <= MAX_PRICE:
+            raise _error("value", _("A price level must be more than 0 and at most 1e9 $."))
+    elif condition == Condition.VOLUME_SPIKE:
+        if not 1 <= number <= 1000:
+            raise _error("value", _("A spike factor must be between 1 and 1000."))
+    elif condition == Condition.LIST_MEMBERS_DOWN_20:
+        if number != int(number) or not 1 <= number <= 10_000:
+            raise _error("value", _("The number of members must be a whole number from 1."))
+    elif condition.startswith("drawdown"):
+        if not -1 < number <= 0:
+            raise _error("value", _("A drawdown threshold must be between -100 % and 0 %."))
+    elif not -1 < number <= 100:  # changes
+        raise _error("value", _("A change threshold must be above -100 % (and at most 10,000 %)."))
+    return number
+
+
+def _target_resolve(*, owner, target: str, fields: Mapping) -> dict:
+    if target == Target.TOKEN:
+        symbol = str(fields.get("symbol") or "").strip().upper()
+        token = Token.objects.filter(symbol=symbol, is_active=True).first() if symbol else None
+        if token is None:
+            raise _error("symbol", _("Unknown token symbol '%(s)s'.") % {"s": symbol})
+        return {"token": token, "watchlist": None, "token_list": None}
+    if target == Target.WATCHLIST:
+        pk = str(fields.get("watchlist_id") or "")
+        watchlist = (
+            Watchlist.objects.filter(pk=int(pk), owner_id=owner.pk).first()
+            if pk.isdigit() and len(pk) < 19
+            else None
+        )
+        if watchlist is None:
+            raise _error("watchlist_id", _("Choose one of your watchlists."))
+        return {"token": None, "watchlist": watchlist, "token_list": None}
+    if target == Target.LIST:
+        slug = str(fields.get("list_slug") or "").strip().lower()
+        token_list = TokenList.objects.filter(slug=slug, is_public=True).first() if slug else None
+        if token_list is None:
+            raise _error("list_slug", _("Unknown list '%(s)s'.") % {"s": slug})
+        return {"token": None, "watchlist": None, "token_list": token_list}
+    raise _error("target", _("Choose a target: token, watchlist or list."))
+
+
+def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
+    """Checked model values from ``fields`` (the rule's current ones fill what is missing)."""
+    current = _fields_of(rule) if rule else {}
+    merged = {**current, **{k: v for k, v in fields.items() if v is not None or k == "expires_at"}}
+    condition = merged.get("condition")
+    if condition not in Condition.values:
+        raise _error("condition", _("Choose a known condition."))
+    target = merged.get("target") or Target.TOKEN
+    if condition in LIST_CONDITIONS and target != Target.LIST:
+        raise _error("target", _("This condition watches a curated list: choose a list."))
+    cleaned = {
+        "condition": condition,
+        "target": target,
+        "value": value_check(condition, merged.get("value")),
+    }
+    cleaned.update(_target_resolve(owner=owner, target=target, fields=merged))
+    frequency = merged.get("frequency") or Frequency.ONCE
+    if frequency not in Frequency.values:
+        raise _error("frequency", _("Choose once, per_refresh or rearm."))
+    cleaned["frequency"] = frequency
+    cooldown = merged.get("cooldown_seconds", 6 * 3600)
+    if (
+        isinstance(cooldown, bool)
+        or not isinstance(cooldown, int)
+        or not (0 <= cooldown <= MAX_COOLDOWN_SECONDS)
+    ):
+        raise _error("cooldown_seconds", _("A cooldown is 0 to 365 days, in seconds."))
+    cleaned["cooldown_seconds"] = cooldown
+    expires_at = merged.get("expires_at")
+    if expires_at is not None:
+        if not isinstance(expires_at, datetime) or timezone.is_naive(expires_at):
+            raise _error("expires_at", _("Enter a date and time with a time zone."))
+        if expires_at <= timezone.now():
+            raise _error("expires_at", _("The expiry date is in the past."))
+    cleaned["expires_at"] = expires_at
+    cleaned["webhook_url"] = webhook_url_clean(merged.get("webhook_url") or "")
+    return cleaned
+
+
+def _fields_of(rule: AlertRule) -> dict:
+    return {
+        "condition": rule.condition,
+        "value": rule.value,
+        "target": rule.target,
+        "symbol": rule.token.symbol if rule.token_id else None,
+        "watchlist_id": rule.watchlist_id,
+        "list_slug": rule.token_list.slug if rule.token_list_id else None,
+        "frequency": rule.frequency,
+        "cooldown_seconds": rule.cooldown_seconds,
+        "expires_at": rule.expires_at,
+        "webhook_url": rule.webhook_url,
+    }
+
+
+def baseline_take(*, condition: str, token, watchlist, token_list) -> dict:
+    """Current prices of the rule's subjects: {"<token id>": [price, as_of epoch]}."""
+    if condition in LIST_CONDITIONS:
+        return {}
+    if token is not None:
+        ids = [token.pk]
+    elif watchlist is not None:
+        ids = WatchlistItem.objects.filter(watchlist=watchlist).values_list("token_id", flat=True)
+    else:
+        ids = TokenListMembership.objects.filter(token_list=token_list).values_list(
+            "token_id", flat=True
+        )
+    return {
+        str(tid): [price, int(as_of.timestamp())]
+        for tid, price, as_of in TokenMetrics.objects.filter(token_id__in=ids).values_list(
+            "token_id", "price_usd", "as_of"
+        )
+    }
+
+
+def _baseline_columns(rule: AlertRule) -> None:
+    base = rule.baseline.get(str(rule.token_id)) if rule.token_id else None
+    rule.baseline_price = base[0] if base else None
+    rule.baseline_as_of = datetime.fromtimestamp(base[1], tz=UTC) if base else None
+
+
+def alert_create(*, owner, **fields) -> AlertRule:
+    """A new rule (at most MAX_RULES_PER_USER per user, counted under a lock on the owner)."""
+    cleaned = _clean(owner=owner, fields=fields)
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().only("pk").get(pk=owner.pk)
+        if AlertRule.objects.filter(owner_id=owner.pk).count() >= MAX_RULES_PER_USER:
+            raise ValidationError(
+                _("You have %(n)d alerts, the most allowed: delete one first.")
+                % {"n": MAX_RULES_PER_USER}
+            )
+        rule = AlertRule(owner=owner, created_at=timezone.now(), **cleaned)
+        rule.baseline = baseline_take(
+            condition=rule.condition,
+            token=rule.token,
+            watchlist=rule.watchlist,
+            token_list=rule.token_list,
+        )
+        _baseline_columns(rule)
+        rule.full_clean(exclude=["owner", "token", "watchlist", "token_list", "webhook_url"])
+        rule.save()
+    return rule
+
+
+def alert_update(*, rule: AlertRule, **fields) -> AlertRule:
+    """Change a rule; a changed condition, level or target starts from the current values."""
+    cleaned = _clean(owner=rule.owner, fields=fields, rule=rule)
+    is_active = fields.get("is_active")
+    with transaction.atomic():
+        rule = AlertRule.objects.select_for_update().get(pk=rule.pk)
+        before = (rule.condition, rule.value, rule.token_id, rule.watchlist_id, rule.token_list_id)
+        for name, value in cleaned.items():
+            setattr(rule, name, value)
+        after = (rule.condition, rule.value, rule.token_id, rule.watchlist_id, rule.token_list_id)
+        if before != after:
+            rule.baseline = baseline_take(
+                condition=rule.condition,
+                token=rule.token,
+                watchlist=rule.watchlist,
+                token_list=rule.token_list,
+            )
+            _baseline_columns(rule)
+            rule.created_at = timezone.now()
+            rule.ended_at = None
+            rule.states.all().delete()
+        if is_active is not None:
+            rule.is_active = bool(is_active)
+        rule.save()
+    return rule
+
+
+def alert_pause(*, rule: AlertRule, paused: bool = True) -> AlertRule:
+    """Pause, or resume (a resumed once-rule that had ended is live again)."""
+    rule.is_active = not paused
+    fields = ["is_active"]
+    if not paused and rule.ended_at is not None:
+        rule.ended_at = None
+        fields.append("ended_at")
+    rule.save(update_fields=fields)
+    return rule
+
+
+def alert_delete(*, rule: AlertRule) -> None:
+    rule.delete()
+
+
+def preset_fields(slug: str) -> dict:
+    preset = PRESETS.get(slug)
+    if preset is None:
+        raise _error("preset", _("Unknown preset."))
+    return dict(preset["fields"])

@@ -1,0 +1,147 @@
+"""The alerts pages: list with state and last firing, create (blank, preset, prefilled),
+edit, pause/resume, delete, history of firings, webhook settings and deliveries."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alerts import selectors, services
+from alerts.forms import AlertForm, WebhookSettingsForm, initial_from_fields, initial_from_rule
+from alerts.services import PRESETS
+from alerts.words import rule_words
+from notifications.selectors import webhook_deliveries_for_user
+from notifications.services import webhook_settings_get, webhook_settings_update
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    aliases = {"cooldown_seconds": "cooldown_hours"}
+    for field, field_messages in errors.items():
+        field = aliases.get(field, field)
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _describe(rule) -> str:
+    if rule.token_id:
+        subject = rule.token.symbol
+    elif rule.watchlist_id:
+        subject = rule.watchlist.name
+    else:
+        subject = rule.token_list.name
+    return rule_words(condition=rule.condition, subject=subject, level=rule.value)
+
+
+@login_required
+def index(request):
+    rules = list(selectors.alert_list_for_user(user=request.user))
+    for rule in rules:
+        rule.words = _describe(rule)
+    webhook = webhook_settings_get(user=request.user)
+    context = {
+        "rules": rules,
+        "presets": [{"slug": slug, "title": p["title"]} for slug, p in PRESETS.items()],
+        "firings": selectors.firings_recent_for_user(user=request.user),
+        "deliveries": webhook_deliveries_for_user(user=request.user),
+        "webhook": webhook,
+        "webhook_form": WebhookSettingsForm(initial={"default_url": webhook.default_url}),
+    }
+    return render(request, "alerts/index.html", context)
+
+
+def _initial(request) -> dict:
+    preset = request.GET.get("preset")
+    if preset in PRESETS:
+        return initial_from_fields(services.preset_fields(preset))
+    symbol = request.GET.get("token", "").strip().upper()[:20]
+    if symbol:
+        return {"target": "token", "symbol": symbol, "condition": "crossing_down"}
+    return {}
+
+
+@login_required
+def new(request):
+    if request.method == "POST":
+        form = AlertForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.alert_create(owner=request.user, **form.service_fields())
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Alert created."))
+                return redirect("alerts:index")
+        status = 400
+    else:
+        form = AlertForm(initial=_initial(request), user=request.user)
+        status = 200
+    return render(request, "alerts/form.html", {"form": form, "rule": None}, status=status)
+
+
+@login_required
+def edit(request, pk: str):
+    rule = selectors.alert_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        form = AlertForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.alert_update(rule=rule, **form.service_fields())
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Alert saved."))
+                return redirect("alerts:index")
+        status = 400
+    else:
+        form = AlertForm(initial=initial_from_rule(rule), user=request.user)
+        status = 200
+    return render(request, "alerts/form.html", {"form": form, "rule": rule}, status=status)
+
+
+@login_required
+def detail(request, pk: str):
+    rule = selectors.alert_get_for_user(user=request.user, pk=pk)
+    rule.words = _describe(rule)
+    firings = selectors.firings_for_rule(rule=rule)[:100]
+    return render(request, "alerts/detail.html", {"rule": rule, "firings": firings})
+
+
+@login_required
+@require_POST
+def pause(request, pk: str):
+    rule = selectors.alert_get_for_user(user=request.user, pk=pk)
+    services.alert_pause(rule=rule, paused=rule.is_active)
+    messages.success(request, _("Alert paused.") if not rule.is_active else _("Alert resumed."))
+    return redirect("alerts:index")
+
+
+@login_required
+@require_POST
+def delete(request, pk: str):
+    services.alert_delete(rule=selectors.alert_get_for_user(user=request.user, pk=pk))
+    messages.success(request, _("Alert deleted."))
+    return redirect("alerts:index")
+
+
+@login_required
+@require_POST
+def webhook_settings(request):
+    form = WebhookSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            webhook_settings_update(
+                user=request.user,
+                default_url=form.cleaned_data["default_url"],
+                new_secret=bool(request.POST.get("new_secret")),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Webhook settings saved."))
+    return redirect("alerts:index")

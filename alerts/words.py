@@ -1,0 +1,76 @@
+"""The words of a firing, in the owner's language: "BTC crossed down $60,000.00 at $59,850.00"."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from alerts.models import Condition
+from core.templatetags.formatting import pct, usd
+
+
+def _texts() -> dict[str, str]:
+    return {
+        Condition.CROSSING_UP: _("%(subject)s crossed up %(level)s at %(value)s"),
+        Condition.CROSSING_DOWN: _("%(subject)s crossed down %(level)s at %(value)s"),
+        Condition.CROSSING: _("%(subject)s crossed %(level)s at %(value)s"),
+        Condition.GREATER_THAN: _("%(subject)s is greater than %(level)s at %(value)s"),
+        Condition.LESS_THAN: _("%(subject)s is less than %(level)s at %(value)s"),
+        Condition.CHANGE_1H_BELOW: _("%(subject)s 1 h change below %(level)s: %(value)s"),
+        Condition.CHANGE_1H_ABOVE: _("%(subject)s 1 h change above %(level)s: %(value)s"),
+        Condition.CHANGE_24H_BELOW: _("%(subject)s 24 h change below %(level)s: %(value)s"),
+        Condition.CHANGE_24H_ABOVE: _("%(subject)s 24 h change above %(level)s: %(value)s"),
+        Condition.CHANGE_7D_BELOW: _("%(subject)s 7 d change below %(level)s: %(value)s"),
+        Condition.CHANGE_7D_ABOVE: _("%(subject)s 7 d change above %(level)s: %(value)s"),
+        Condition.DRAWDOWN_ATH_BELOW: _("%(subject)s drawdown from ATH below %(level)s: %(value)s"),
+        Condition.DRAWDOWN_7D_BELOW: _(
+            "%(subject)s drawdown from its 7-day high below %(level)s: %(value)s"
+        ),
+        Condition.VOLUME_SPIKE: _(
+            "%(subject)s 24 h volume above %(level)sx its 30-day average: %(value)s"
+        ),
+        Condition.LIST_CAP_CHANGE_24H_BELOW: _(
+            "%(subject)s cap change 24 h below %(level)s: %(value)s"
+        ),
+        Condition.LIST_CAP_CHANGE_7D_BELOW: _(
+            "%(subject)s cap change 7 d below %(level)s: %(value)s"
+        ),
+        Condition.LIST_MEMBERS_DOWN_20: _(
+            "%(subject)s: %(value)s members 20 %% below their ATH (alert at %(level)s)"
+        ),
+    }
+
+
+PRICE = {"crossing_up", "crossing_down", "crossing", "greater_than", "less_than"}
+
+
+def amount_format(condition: str, amount: float) -> str:
+    """A level or value as the rule shows it: dollars, percent, factor or count."""
+    if condition in PRICE:
+        return usd(amount)
+    if condition == Condition.VOLUME_SPIKE:
+        return f"{amount:g}"
+    if condition == Condition.LIST_MEMBERS_DOWN_20:
+        return str(int(amount))
+    return pct(amount)
+
+
+def firing_texts() -> dict[str, str]:
+    """The patterns in the active language (fetch once for many firings)."""
+    return _texts()
+
+
+def firing_text(
+    *, condition: str, subject: str, level: float, value: float, patterns: dict | None = None
+) -> str:
+    value_text = usd(value, "compact") if condition == Condition.VOLUME_SPIKE else None
+    return (patterns or _texts())[condition] % {
+        "subject": subject,
+        "level": amount_format(condition, level),
+        "value": value_text or amount_format(condition, value),
+    }
+
+
+def rule_words(*, condition: str, subject: str, level: float) -> str:
+    """ "BTC: price crossing down $60,000.00"."""
+    label = Condition(condition).label
+    return f"{subject}: {label} {amount_format(condition, level)}"

@@ -1,0 +1,66 @@
+"""Notifications API: your inbox, newest first; mark one or all read. Owner only."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from core.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, ApiErrorsMixin
+from core.api.pagination import ApiPageNumberPagination
+from notifications import selectors, services
+from notifications.api.serializers import MarkedSerializer, NotificationSerializer
+
+ID_PARAM = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 1},
+    OpenApiParameter.PATH,
+    description="Id of one of your notifications (anyone else's is a 404).",
+)
+
+
+class OwnerApiView(ApiErrorsMixin, generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    filter_backends: list = []
+    pagination_class = ApiPageNumberPagination
+    serializer_class = NotificationSerializer
+
+
+@extend_schema(tags=["notifications"], parameters=[RETRY_AFTER])
+class NotificationListView(OwnerApiView):
+    @extend_schema(
+        summary="Your notifications, newest first",
+        responses={200: NotificationSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.notification_list_for_user(user=request.user))
+        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+@extend_schema(tags=["notifications"], parameters=[ID_PARAM, RETRY_AFTER])
+class NotificationReadView(OwnerApiView):
+    @extend_schema(
+        summary="Mark one notification read",
+        request=None,
+        responses={200: NotificationSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, id: str):
+        notification = selectors.notification_get_for_user(user=request.user, pk=id)
+        services.notification_mark_read(notification=notification)
+        return Response(NotificationSerializer(notification).data)
+
+
+@extend_schema(tags=["notifications"], parameters=[RETRY_AFTER])
+class NotificationReadAllView(OwnerApiView):
+    @extend_schema(
+        summary="Mark all your notifications read",
+        request=None,
+        responses={200: MarkedSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request):
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})

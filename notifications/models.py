@@ -1,0 +1,88 @@
+"""What reaches a user: in-app notifications, webhook settings and webhook deliveries."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MAX_LENGTH = 200
+URL_MAX_LENGTH = 500
+
+
+def webhook_secret_new() -> str:
+    return secrets.token_hex(32)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
+    )
+    kind = models.CharField(max_length=32, help_text="Who made it: alert, reply …")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(blank=True, default="")
+    url = models.CharField(max_length=URL_MAX_LENGTH, blank=True, default="")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_recent"),
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WebhookSettings(models.Model):
+    """A user's default webhook URL and the secret their deliveries are signed with."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_settings"
+    )
+    default_url = models.URLField(_("default webhook URL"), max_length=URL_MAX_LENGTH, blank=True)
+    secret = models.CharField(max_length=64, default=webhook_secret_new)
+
+    def __str__(self) -> str:
+        return f"webhook settings of {self.user_id}"
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        RETRYING = "retrying", _("retrying")
+        FAILED = "failed", _("failed")
+        REFUSED = "refused", _("refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
+        db_index=False,
+    )
+    url = models.CharField(max_length=URL_MAX_LENGTH)
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="delivery_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.url} {self.status}"

@@ -1,0 +1,40 @@
+"""Reads of a user's notifications and deliveries; every lookup is scoped to its owner."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from notifications.models import Notification, WebhookDelivery
+
+
+def _pk(value) -> int:
+    text = str(value)
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) < 19):
+        raise Http404("No such notification.")
+    return int(text)
+
+
+def notification_list_for_user(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def notification_get_for_user(*, user, pk) -> Notification:
+    """The user's own notification; Http404 for anyone else's (staff too)."""
+    pk = _pk(pk)
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such notification.")
+    try:
+        return Notification.objects.get(pk=pk, user_id=user.pk)
+    except Notification.DoesNotExist:
+        raise Http404(f"No notification {pk}.") from None
+
+
+def notifications_unread_count(*, user) -> int:
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def webhook_deliveries_for_user(*, user, limit: int = 20) -> list[WebhookDelivery]:
+    return list(
+        WebhookDelivery.objects.filter(user_id=user.pk).order_by("-created_at", "-id")[:limit]
+    )

@@ -1,0 +1,188 @@
+"""Every write of notifications: the public service other apps call, read marks, digests and
+webhook deliveries.
+
+Other apps (alerts, discussions) call ``notification_create`` / ``notifications_bulk_create``
+with text already written in the recipient's language (``user_language``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.models import (
+    TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    Notification,
+    WebhookDelivery,
+    WebhookSettings,
+)
+from notifications.webhooks import WebhookRefused, webhook_url_check
+
+
+@dataclass(frozen=True)
+class NotificationDraft:
+    user_id: int
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def user_language(user) -> str:
+    """The language to write to this user in: their choice, else the site's default."""
+    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def notification_create(
+    *, user, kind: str, title: str, body: str = "", url: str = ""
+) -> Notification:
+    """One in-app notification for ``user`` (title and body in their language)."""
+    return notifications_bulk_create(drafts=[NotificationDraft(user.pk, kind, title, body, url)])[0]
+
+
+def notifications_bulk_create(*, drafts: Sequence[NotificationDraft]) -> list[Notification]:
+    """Many notifications in one insert; returns them (with ids on PostgreSQL)."""
+    now = timezone.now()
+    rows = [
+        Notification(
+            user_id=d.user_id,
+            kind=d.kind[:32],
+            title=d.title[:TITLE_MAX_LENGTH],
+            body=d.body,
+            url=d.url[:URL_MAX_LENGTH],
+            created_at=now,
+        )
+        for d in drafts
+    ]
+    return Notification.objects.bulk_create(rows, batch_size=2000)
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- Email digests -----------------------------------------------------------------------------
+
+
+def digests_send(*, notification_ids: Iterable[int]) -> int:
+    """One email per opted-in user for these notifications (one evaluation run), in the
+    user's language. Returns the number of emails sent."""
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for notification in Notification.objects.filter(pk__in=list(notification_ids)).order_by(
+        "created_at", "id"
+    ):
+        by_user[notification.user_id].append(notification)
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=by_user, email_notifications=True, is_active=True)
+        .exclude(email="")
+    )
+    messages = [_digest_message(user, by_user[user.pk]) for user in users]
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+def _digest_message(user, notifications: list[Notification]) -> EmailMultiAlternatives:
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    with translation.override(user_language(user)):
+        count = len(notifications)
+        if count == 1:
+            subject = notifications[0].title
+        else:
+            subject = _("%(count)d alerts triggered") % {"count": count}
+        context = {"notifications": notifications, "site": site, "user": user}
+        text = render_to_string("notifications/email/digest.txt", context)
+        html = render_to_string("notifications/email/digest.html", context)
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    message = EmailMultiAlternatives(f"{prefix}{subject}", text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+# --- Webhooks ----------------------------------------------------------------------------------
+
+
+def webhook_settings_get(*, user) -> WebhookSettings:
+    settings_row, _created = WebhookSettings.objects.get_or_create(user_id=user.pk)
+    return settings_row
+
+
+def webhook_secret_get(*, user_id: int) -> str:
+    return WebhookSettings.objects.get_or_create(user_id=user_id)[0].secret
+
+
+def webhook_url_clean(url: str, *, field: str = "webhook_url") -> str:
+    """A URL deliveries may go to, or a ValidationError naming ``field``."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if len(url) > URL_MAX_LENGTH:
+        raise ValidationError({field: [_("At most %(n)d characters.") % {"n": URL_MAX_LENGTH}]})
+    try:
+        return webhook_url_check(url)
+    except WebhookRefused as exc:
+        raise ValidationError({field: [str(exc)]}) from None
+
+
+def webhook_settings_update(*, user, default_url: str | None = None, new_secret: bool = False):
+    row = webhook_settings_get(user=user)
+    fields = []
+    if default_url is not None:
+        row.default_url = webhook_url_clean(default_url, field="default_url")
+        fields.append("default_url")
+    if new_secret:
+        from notifications.models import webhook_secret_new
+
+        row.secret = webhook_secret_new()
+        fields.append("secret")
+    if fields:
+        row.save(update_fields=fields)
+    return row
+
+
+def webhooks_default_urls(*, user_ids: Iterable[int]) -> dict[int, str]:
+    return dict(
+        WebhookSettings.objects.filter(user_id__in=list(user_ids))
+        .exclude(default_url="")
+        .values_list("user_id", "default_url")
+    )
+
+
+def webhook_deliveries_create(*, deliveries: Sequence[tuple[int, str, dict]]) -> list[int]:
+    """Queue (user_id, url, payload) deliveries; each is sent by a task after the commit."""
+    if not deliveries:
+        return []
+    now = timezone.now()
+    rows = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(user_id=u, url=url, payload=p, created_at=now, updated_at=now)
+            for u, url, p in deliveries
+        ],
+        batch_size=2000,
+    )
+    ids = [row.pk for row in rows if row.pk]
+    from notifications.tasks import deliver_webhook
+
+    transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in ids])
+    return ids

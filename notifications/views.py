@@ -1,0 +1,68 @@
+"""The inbox and the bell. Views stay thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from notifications import selectors, services
+
+PAGE_SIZE = 20
+
+
+def _render(request, template: str, partial: str, context: dict):
+    name = f"{template}#{partial}" if request.headers.get("HX-Request") else template
+    response = render(request, name, context)
+    response["Vary"] = "HX-Request, HX-Target, Cookie"
+    return response
+
+
+BELL = "nav-bell"
+
+
+def inbox(request):
+    if request.headers.get("HX-Target") == BELL:
+        return _bell(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    page = Paginator(selectors.notification_list_for_user(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    unread = selectors.notifications_unread_count(user=request.user)
+    context = {"page": page, "notifications": page.object_list, "unread_count": unread}
+    return _render(request, "notifications/inbox.html", "inbox", context)
+
+
+def _bell(request):
+    """The bell's link with the unread count, for its htmx polling."""
+    if not request.user.is_authenticated:
+        # Signed out meanwhile: 286 tells htmx to stop polling (no login page in the nav).
+        return HttpResponse(status=286)
+    unread = selectors.notifications_unread_count(user=request.user)
+    response = render(request, "notifications/_bell.html#bell", {"unread_count": unread})
+    response["Cache-Control"] = "no-store"
+    response["Vary"] = "HX-Request, HX-Target, Cookie"
+    return response
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: str):
+    notification = selectors.notification_get_for_user(user=request.user, pk=pk)
+    services.notification_mark_read(notification=notification)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("notifications:inbox")

@@ -1,0 +1,140 @@
+"""The alerts and notifications API: CRUD, firings, read marks, bad input, ownership."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.models import AlertRule
+from alerts.services import alert_create
+from notifications.models import Notification
+from notifications.services import notification_create
+
+pytestmark = pytest.mark.django_db
+
+BTC_60K = {"condition": "crossing_down", "value": 60000, "target": "token", "symbol": "btc"}
+
+
+@pytest.fixture
+def rule(alice, btc):
+    return alert_create(
+        owner=alice, condition="crossing_down", value=60_000, target="token", symbol="BTC"
+    )
+
+
+def test_create_read_update_and_delete_an_alert(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    created = api_client.post("/api/v1/alerts/", BTC_60K, format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["symbol"] == "BTC" and body["frequency"] == "once"
+    assert body["cooldown_seconds"] == 21600
+    url = f"/api/v1/alerts/{body['id']}/"
+    assert api_client.get("/api/v1/alerts/").json()["count"] == 1
+    patched = api_client.patch(url, {"value": 58000, "is_active": False}, format="json")
+    assert patched.status_code == 200
+    assert (patched.json()["value"], patched.json()["is_active"]) == (58000, False)
+    assert api_client.delete(url).status_code == 204
+    assert not AlertRule.objects.exists()
+
+
+def test_the_firings_of_an_alert(api_client, alice, market, btc):
+    market.tick({btc: 61_000})
+    rule = alert_create(owner=alice, **{**BTC_60K, "symbol": "BTC"})
+    market.tick({btc: 59_850})
+    api_client.force_authenticate(alice)
+    firings = api_client.get(f"/api/v1/alerts/{rule.pk}/firings/").json()["results"]
+    assert [f["text"] for f in firings] == ["BTC crossed down $60,000.00 at $59,850.00"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**BTC_60K, "colour": "red"}, "colour"),
+        ({**BTC_60K, "symbol": "XYZ"}, "symbol"),
+        ({**BTC_60K, "value": -1}, "value"),
+        ({**BTC_60K, "condition": "change_24h_below", "value": -1.5}, "value"),
+        ({**BTC_60K, "condition": "volume_spike", "value": 0.5}, "value"),
+        ({**BTC_60K, "expires_at": "2001-01-01T00:00:00Z"}, "expires_at"),
+        ({**BTC_60K, "webhook_url": "http://example.org/x"}, "webhook_url"),
+        ({**BTC_60K, "webhook_url": "https://10.0.0.1/x"}, "webhook_url"),
+        ({**BTC_60K, "target": "list", "list_slug": "nope"}, "list_slug"),
+        ({**BTC_60K, "target": "watchlist", "watchlist_id": 999}, "watchlist_id"),
+        ({**BTC_60K, "condition": "sideways"}, "condition"),
+        ({**BTC_60K, "cooldown_seconds": -1}, "cooldown_seconds"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api_client, alice, btc, body, field):
+    api_client.force_authenticate(alice)
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["errors"]
+    assert not AlertRule.objects.exists()
+
+
+def test_an_unknown_field_in_a_patch_is_a_400(api_client, alice, rule):
+    api_client.force_authenticate(alice)
+    response = api_client.patch(f"/api/v1/alerts/{rule.pk}/", {"owner": 2}, format="json")
+    assert response.status_code == 400 and "owner" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("who", ["bob", "staff"])
+def test_another_users_alert_and_notification_are_404(api_client, alice, rule, who, request):
+    notification = notification_create(user=alice, kind="alert", title="t", url="/")
+    api_client.force_authenticate(request.getfixturevalue(who))
+    for method, url in [
+        ("get", f"/api/v1/alerts/{rule.pk}/"),
+        ("patch", f"/api/v1/alerts/{rule.pk}/"),
+        ("delete", f"/api/v1/alerts/{rule.pk}/"),
+        ("get", f"/api/v1/alerts/{rule.pk}/firings/"),
+        ("post", f"/api/v1/notifications/{notification.pk}/read/"),
+    ]:
+        response = getattr(api_client, method)(url, {}, format="json")
+        assert response.status_code == 404, (method, url)
+        assert response.json()["detail"]
+    assert api_client.get("/api/v1/alerts/").json()["count"] == 0
+    assert api_client.get("/api/v1/notifications/").json()["count"] == 0
+    assert AlertRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_anonymous_requests_are_401(api_client, rule):
+    assert api_client.get("/api/v1/alerts/").status_code == 401
+    assert api_client.get("/api/v1/notifications/").status_code == 401
+
+
+def test_notifications_list_mark_one_and_all_read(api_client, alice):
+    first, *_ = (
+        notification_create(user=alice, kind="alert", title=f"n{i}", url="/") for i in range(3)
+    )
+    api_client.force_authenticate(alice)
+    listed = api_client.get("/api/v1/notifications/").json()
+    assert [n["title"] for n in listed["results"]] == ["n2", "n1", "n0"]
+    one = api_client.post(f"/api/v1/notifications/{first.pk}/read/")
+    assert one.status_code == 200 and one.json()["read_at"]
+    assert api_client.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_the_alert_list_costs_the_same_queries_for_5_and_50(api_client, alice, btc):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api_client.force_authenticate(alice)
+    counts = []
+    for n in (5, 45):
+        AlertRule.objects.bulk_create(
+            [
+                AlertRule(
+                    owner=alice,
+                    condition="less_than",
+                    value=1,
+                    target="token",
+                    token=btc,
+                    created_at="2026-01-01T00:00Z",
+                )
+                for _ in range(n)
+            ]
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert api_client.get("/api/v1/alerts/").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

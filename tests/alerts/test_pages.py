@@ -1,0 +1,169 @@
+"""The alerts pages: list, presets, prefilled form, bad input, pause, delete, ownership."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.models import AlertRule
+from alerts.services import alert_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rule(alice, btc):
+    return alert_create(
+        owner=alice, condition="crossing_down", value=60_000, target="token", symbol="BTC"
+    )
+
+
+def form(**fields) -> dict:
+    return {
+        "condition": "crossing_down",
+        "value": "60000",
+        "target": "token",
+        "symbol": "BTC",
+        "frequency": "rearm",
+        "cooldown_hours": "6",
+        **fields,
+    }
+
+
+def test_the_alerts_page_lists_the_rules_with_the_article_presets(client, alice, rule):
+    client.force_login(alice)
+    page = client.get("/alerts/").content.decode()
+    assert "BTC: price crossing down $60,000.00" in page
+    assert 'data-preset="btc-60k"' in page and "style=" not in page and "<script>" not in page
+
+
+def test_a_preset_opens_the_form_prefilled(client, alice, btc):
+    client.force_login(alice)
+    page = client.get("/alerts/new/", {"preset": "ai-cap-24h"}).content.decode()
+    assert 'value="list_cap_change_24h_below" selected' in page
+    assert 'value="-10.0"' in page
+
+
+def test_the_token_page_alert_me_button_prefills_the_token(client, alice, btc):
+    client.force_login(alice)
+    assert "/alerts/new/?token=BTC" in client.get("/tokens/BTC/").content.decode()
+    assert 'value="BTC"' in client.get("/alerts/new/", {"token": "btc"}).content.decode()
+
+
+def test_creating_an_alert_from_the_form_saves_it(client, alice, btc):
+    client.force_login(alice)
+    response = client.post("/alerts/new/", form())
+    assert response.status_code == 302
+    rule = AlertRule.objects.get(owner=alice)
+    assert (rule.condition, rule.value, rule.token, rule.frequency) == (
+        "crossing_down",
+        60_000,
+        btc,
+        "rearm",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"symbol": "XYZ"}, "Unknown token symbol"),
+        ({"value": "-5"}, "A price level must be more than 0"),
+        ({"condition": "change_24h_below", "value": "-150"}, "above -100 %"),
+        ({"condition": "volume_spike", "value": "0.5"}, "A spike factor"),
+        ({"expires_at": "2000-01-01T00:00"}, "The expiry date is in the past."),
+        ({"webhook_url": "http://example.org/hook"}, "must use HTTPS"),
+        ({"webhook_url": "https://127.0.0.1/hook"}, "inside a private network"),
+        ({"webhook_url": "https://169.254.169.254/latest"}, "inside a private network"),
+        ({"target": "list", "list_slug": "nope"}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_shows_a_clear_message_and_saves_nothing(client, alice, btc, fields, message):
+    client.force_login(alice)
+    response = client.post("/alerts/new/", form(**fields))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not AlertRule.objects.exists()
+
+
+def test_another_users_watchlist_is_refused(client, alice, bob, btc):
+    from watchlists.services import watchlist_create
+
+    theirs = watchlist_create(owner=bob, name="Bob's")
+    client.force_login(alice)
+    response = client.post("/alerts/new/", form(target="watchlist", watchlist_id=theirs.pk))
+    assert response.status_code == 400 and not AlertRule.objects.exists()
+
+
+def test_the_201st_alert_is_refused(client, alice, btc):
+    rules = [
+        AlertRule(
+            owner=alice,
+            condition="less_than",
+            value=1,
+            target="token",
+            token=btc,
+            created_at="2026-01-01T00:00Z",
+        )
+        for _ in range(200)
+    ]
+    AlertRule.objects.bulk_create(rules)
+    client.force_login(alice)
+    response = client.post("/alerts/new/", form())
+    assert response.status_code == 400 and "the most allowed" in response.content.decode()
+    assert AlertRule.objects.count() == 200
+
+
+def test_pause_resume_edit_and_delete(client, alice, rule):
+    client.force_login(alice)
+    client.post(f"/alerts/{rule.pk}/pause/")
+    rule.refresh_from_db()
+    assert not rule.is_active
+    client.post(f"/alerts/{rule.pk}/pause/")
+    rule.refresh_from_db()
+    assert rule.is_active
+    response = client.post(f"/alerts/{rule.pk}/edit/", form(value="58000"))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.value == 58_000
+    client.post(f"/alerts/{rule.pk}/delete/")
+    assert not AlertRule.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["bob", "staff"])
+def test_another_users_alert_is_a_404_on_every_page(client, rule, who, request):
+    client.force_login(request.getfixturevalue(who))
+    for url in (f"/alerts/{rule.pk}/", f"/alerts/{rule.pk}/edit/"):
+        assert client.get(url).status_code == 404
+    for url in (f"/alerts/{rule.pk}/pause/", f"/alerts/{rule.pk}/delete/"):
+        assert client.post(url).status_code == 404
+    assert AlertRule.objects.filter(pk=rule.pk, is_active=True).exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, rule):
+    assert client.get("/alerts/").status_code == 302
+
+
+def test_the_alerts_page_costs_the_same_queries_for_5_and_50_rules(client, alice, btc):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    client.get("/alerts/")  # creates the webhook settings
+    counts = []
+    for n in (5, 45):
+        AlertRule.objects.bulk_create(
+            [
+                AlertRule(
+                    owner=alice,
+                    condition="less_than",
+                    value=1,
+                    target="token",
+                    token=btc,
+                    created_at="2026-01-01T00:00Z",
+                )
+                for _ in range(n)
+            ]
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/alerts/").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

@@ -1,0 +1,80 @@
+"""The inbox, the bell, read marks and the public notification_create service."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications.models import Notification
+from notifications.services import notification_create
+
+pytestmark = pytest.mark.django_db
+BELL = {"HX-Request": "true", "HX-Target": "nav-bell"}
+
+
+def notify(user, n: int = 1) -> list[Notification]:
+    return [
+        notification_create(
+            user=user, kind="alert", title=f"BTC crossed down {i}", url="/tokens/BTC/"
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_inbox_lists_a_users_notifications_linking_to_the_token(client, alice, bob):
+    notify(alice)
+    notification_create(user=bob, kind="reply", title="Bob's own", url="/")
+    client.force_login(alice)
+    page = client.get("/notifications/").content.decode()
+    assert '<a href="/tokens/BTC/">BTC crossed down 0</a>' in page
+    assert "Bob's own" not in page
+
+
+def test_the_inbox_is_paginated_with_the_same_queries_for_5_and_50(client, alice):
+    client.force_login(alice)
+    counts = []
+    for n in (5, 45):
+        notify(alice, n)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/notifications/").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert 'rel="next"' in client.get("/notifications/").content.decode()
+
+
+def test_the_bell_shows_the_unread_count_and_polls_with_htmx(client, alice):
+    notify(alice, 3)
+    client.force_login(alice)
+    page = client.get("/").content.decode()
+    assert 'href="/notifications/" hx-get="/notifications/" hx-trigger="load, every 30s"' in page
+    assert "data-unread" not in page  # the page itself runs no query for the bell
+    bell = client.get("/notifications/", headers=BELL).content.decode()
+    assert bell.startswith('<a id="nav-bell" href="/notifications/"')
+    assert 'data-unread="3"' in bell
+    assert 'hx-trigger="every 30s"' in bell  # no "load" again: no request loop
+
+
+def test_marking_one_then_all_read(client, alice):
+    first, *_ = notify(alice, 3)
+    client.force_login(alice)
+    client.post(f"/notifications/{first.pk}/read/")
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+    client.post("/notifications/read-all/")
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert "data-unread" not in client.get("/notifications/", headers=BELL).content.decode()
+
+
+@pytest.mark.parametrize("who", ["bob", "staff"])
+def test_another_users_notification_cannot_be_marked_read(client, alice, who, request):
+    (notification,) = notify(alice)
+    client.force_login(request.getfixturevalue(who))
+    assert client.post(f"/notifications/{notification.pk}/read/").status_code == 404
+    assert client.post("/notifications/abc/read/").status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    assert client.get("/notifications/").status_code == 302
+    assert client.get("/notifications/", headers=BELL).status_code == 286  # htmx: stop polling

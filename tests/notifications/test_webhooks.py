@@ -1,0 +1,165 @@
+"""Webhook deliveries against a local HTTP server: signature, retries, address refusal."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from alerts.services import alert_create
+from notifications.models import WebhookDelivery
+from notifications.services import webhook_deliveries_create, webhook_settings_get
+from notifications.tasks import deliver_webhook
+from notifications.webhooks import MAX_ATTEMPTS, WebhookRefused, webhook_attempt, webhook_url_check
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """A local HTTP server answering the statuses it is given, recording what it receives."""
+
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.requests: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver_factory():
+    made = []
+
+    def make(statuses=()):
+        made.append(Receiver(statuses))
+        return made[-1]
+
+    yield make
+    for receiver in made:
+        receiver.close()
+
+
+def test_an_alert_firing_is_delivered_signed_with_the_users_secret(
+    market, btc, alice, receiver_factory, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    receiver = receiver_factory()
+    market.tick({btc: 61_000})
+    alert_create(
+        owner=alice,
+        condition="crossing_down",
+        value=60_000,
+        symbol="BTC",
+        target="token",
+        webhook_url=receiver.url,
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from aicrash_site.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            market.tick({btc: 59_850})
+    finally:
+        app.conf.task_always_eager = False
+    ((headers, body),) = receiver.requests
+    secret = webhook_settings_get(user=alice).secret
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Aicrash-Signature"] == expected
+    payload = json.loads(body)
+    assert payload["text"] == "BTC crossed down $60,000.00 at $59,850.00"
+    assert payload["subject"] == "BTC" and payload["value"] == 59_850
+    delivery = WebhookDelivery.objects.get(user=alice)
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("delivered", 1, 200)
+
+
+def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(
+    alice, receiver_factory, settings
+):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    receiver = receiver_factory([503, 500])
+    (pk,) = webhook_deliveries_create(deliveries=[(alice.pk, receiver.url, {"a": 1})])
+    first = webhook_attempt(delivery_id=pk)
+    second = webhook_attempt(delivery_id=pk)
+    assert (first.status, first.retry_in) == ("retrying", 30)
+    assert (second.status, second.retry_in) == ("retrying", 60)
+    assert webhook_attempt(delivery_id=pk).status == "delivered"
+    assert webhook_attempt(delivery_id=pk).status == "delivered"  # final: not sent again
+    assert len(receiver.requests) == 3
+    delivery = WebhookDelivery.objects.get(pk=pk)
+    assert delivery.attempts == 3 and delivery.last_error == ""
+
+    always_down = receiver_factory([503] * 10)
+    (pk,) = webhook_deliveries_create(deliveries=[(alice.pk, always_down.url, {"a": 1})])
+    for _ in range(MAX_ATTEMPTS):
+        attempt = webhook_attempt(delivery_id=pk)
+    assert attempt.status == "failed" and attempt.retry_in is None
+    delivery = WebhookDelivery.objects.get(pk=pk)
+    assert (delivery.attempts, delivery.last_error) == (MAX_ATTEMPTS, "HTTP 503")
+
+
+def test_a_private_address_is_refused_at_send_time_even_if_it_was_saved(
+    alice, receiver_factory, settings
+):
+    receiver = receiver_factory()
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    (pk,) = webhook_deliveries_create(deliveries=[(alice.pk, receiver.url, {"a": 1})])
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    assert deliver_webhook.apply(args=[pk]).get() == "refused"
+    delivery = WebhookDelivery.objects.get(pk=pk)
+    assert delivery.status == "refused" and "HTTPS" in delivery.last_error
+    assert receiver.requests == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",
+        "https://192.168.1.1/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://100.64.0.1/hook",
+        "https://printer.local/hook",
+        "http://example.org/hook",
+        "ftp://example.org/hook",
+        "https://user:pw@example.org/hook",
+    ],
+)
+def test_urls_inside_the_network_or_not_https_are_refused(url):
+    with pytest.raises(WebhookRefused):
+        webhook_url_check(url)
+
+
+def test_a_name_resolving_to_a_private_address_is_refused_at_send_time(monkeypatch):
+    import socket
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.5", 443))])
+    assert webhook_url_check("https://hooks.example.org/x") == "https://hooks.example.org/x"
+    with pytest.raises(WebhookRefused, match="private network"):
+        webhook_url_check("https://hooks.example.org/x", resolve=True)
