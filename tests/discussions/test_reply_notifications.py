@@ -1,0 +1,46 @@
+"""A reply to your comment lands in your notifications, in your language, linking to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from discussions import services
+from notifications.models import Notification
+from tests.discussions.conftest import comment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reply_notifies_the_author_of_the_comment_once(
+    alice, bob, tao, django_capture_on_commit_callbacks
+):
+    top = comment(alice, "TAO will bounce")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.comment_create(author=bob, body="Not so sure", token=tao, parent=top)
+
+    [notice] = Notification.objects.filter(user=alice)
+    assert notice.kind == "reply"
+    assert notice.title == "bob replied to your comment on TAO"
+    assert notice.body == "Not so sure"
+    assert notice.url == f"/tokens/TAO/comments/#comment-{reply.pk}"
+    assert not Notification.objects.filter(user=bob).exists()
+
+
+def test_replying_in_your_own_thread_notifies_nobody(
+    alice, tao, django_capture_on_commit_callbacks
+):
+    top = comment(alice, "first")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(author=alice, body="and more", token=tao, parent=top)
+    assert not Notification.objects.exists()
+
+
+def test_the_notice_speaks_the_authors_language(
+    alice, bob, tao, django_capture_on_commit_callbacks
+):
+    alice.preferred_language = "fr"
+    alice.save(update_fields=["preferred_language"])
+    top = comment(alice, "Rebond ?")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(author=bob, body="Non", token=tao, parent=top)
+    assert Notification.objects.get(user=alice).title == "bob a répondu à votre commentaire sur TAO"
