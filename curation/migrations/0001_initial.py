@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('markets', '0004_french_names'),
+        ('markets', '0006_french_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('markets', '0003_price_day_closes'),
+        ('markets', '0005_price_day_closes'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ def pack_existing_closes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('markets', '0002_price_hourly'),
+        ('markets', '0004_snapshot_compact'),
     ]
 
     operations = [
