@@ -14,6 +14,9 @@ class Token(models.Model):
     is_active = models.BooleanField(default=True, help_text="Refreshed and shown when active")
     is_benchmark = models.BooleanField(default=False, help_text="Shown as a benchmark (BTC, ETH)")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The all-time high the provider reports (it knows history older than ours).
+    provider_ath_usd = models.FloatField(null=True, blank=True)
+    provider_ath_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["symbol"]
@@ -25,6 +28,11 @@ class Token(models.Model):
                 fields=["coingecko_id"],
                 condition=~Q(coingecko_id=""),
                 name="token_coingecko_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=(Q(provider_ath_usd__isnull=True) & Q(provider_ath_at__isnull=True))
+                | (Q(provider_ath_usd__gt=0) & Q(provider_ath_at__isnull=False)),
+                name="token_provider_ath_complete",
             ),
         ]
 
