@@ -8,9 +8,12 @@ reference, and they name the first bad line exactly as before.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,29 +102,80 @@ def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | Non
         raise CsvImportError(line, str(exc)) from None
 
 
-# --- Splitting the file into rows -----------------------------------------------------------
+# --- Splitting the file into columns -------------------------------------------------------
 
 
-def _rows_split(text: str) -> tuple[list[int], list[list[str]]]:
-    """(line numbers, cells) of the non-blank rows after the header, header checked."""
-    if '"' in text or "\r" in text.replace("\r\n", ""):
-        reader = csv.reader(io.StringIO(text))
-        header = next(reader, None)
-        numbered = [(reader.line_num, cells) for cells in reader]
-    else:  # no quoting: plain splitting gives the same cells, much faster
-        raw_lines = text.replace("\r\n", "\n").split("\n")
-        if raw_lines and raw_lines[-1] == "":
-            raw_lines.pop()
-        header = raw_lines[0].split(",") if raw_lines and raw_lines[0] else None
-        numbered = [(i, line.split(",")) for i, line in enumerate(raw_lines[1:], start=2)]
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Millions of small strings and no cycles: the cyclic collector only costs time here."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _header_check(header: list[str] | None) -> None:
     if header is None:
         raise CsvImportError(1, "the file is empty")
     if [h.strip().lower() for h in header] != HEADER:
         raise CsvImportError(1, f"the header must be {','.join(HEADER)}")
+
+
+def _columns_plain(text: str) -> tuple[np.ndarray, list[list[str]]] | None:
+    """The fast path: no quoting, every row with exactly five cells. None otherwise."""
+    if '"' in text or "\r" in text.replace("\r\n", ""):
+        return None
+    text = text.replace("\r\n", "\n")
+    first_end = text.find("\n")
+    _header_check(text[: len(text) if first_end < 0 else first_end].split(",") if text else None)
+    body = text[first_end + 1 :] if first_end >= 0 else ""
+    if body.endswith("\n"):
+        body = body[:-1]
+    if not body:
+        return None
+    raw = np.frombuffer(body.encode(), np.uint8)
+    ends = np.r_[np.flatnonzero(raw == 10), len(raw)]
+    commas = np.searchsorted(np.flatnonzero(raw == 44), ends)
+    if not (np.diff(np.r_[0, commas]) == len(HEADER) - 1).all():
+        return None  # blank lines or rows of another width: the csv module decides
+    cells = body.replace("\n", ",").split(",")
+    width = len(HEADER)
+    return np.arange(2, len(ends) + 2, dtype=np.int64), [cells[i::width] for i in range(width)]
+
+
+def _columns_csv(text: str) -> tuple[np.ndarray, list[list[str]]]:
+    """Any CSV: the csv module splits rows (quotes, blank lines), checked row by row."""
+    reader = csv.reader(io.StringIO(text))
+    _header_check(next(reader, None))
+    numbered = [(reader.line_num, cells) for cells in reader]
     numbered = [(n, cells) for n, cells in numbered if "".join(cells).strip()]
     if not numbered:
         raise CsvImportError(2, "the file has a header but no rows")
-    return [n for n, _ in numbered], [cells for _, cells in numbered]
+    for n, cells in numbered:
+        if len(cells) != len(HEADER):
+            row_parse(n, cells)  # raises: wrong number of columns
+    lines = np.array([n for n, _ in numbered], dtype=np.int64)
+    return lines, [list(c) for c in zip(*(cells for _, cells in numbered), strict=True)]
+
+
+def _blank_rows_drop(lines: np.ndarray, columns: list[list[str]]):
+    """Drop rows whose every cell is blank (",,,,"), as the csv path skips them."""
+    blank_symbols = {s for s in set(columns[0]) if not s.strip()}
+    if not blank_symbols:
+        return lines, columns
+    rows = zip(*columns, strict=True)
+    keep = np.array(
+        [not (s in blank_symbols and not "".join(row).strip()) for s, *row in rows], dtype=bool
+    )
+    if keep.all():
+        return lines, columns
+    if not keep.any():
+        raise CsvImportError(2, "the file has a header but no rows")
+    index = np.flatnonzero(keep).tolist()
+    return lines[keep], [[column[i] for i in index] for column in columns]
 
 
 # --- Bulk checks ----------------------------------------------------------------------------
@@ -129,12 +183,11 @@ def _rows_split(text: str) -> tuple[list[int], list[list[str]]]:
 
 def _amounts(column: list[str], *, required: bool, limit: float) -> tuple[np.ndarray, np.ndarray]:
     """(values with NaN for empty cells, mask of cells the rules would refuse)."""
-    cells = np.array(column, dtype=np.str_)
-    empty = cells == ""
-    try:
-        values = np.where(empty, "nan", cells).astype(np.float64)
-        unparsed = np.zeros(len(cells), dtype=bool)
-    except ValueError:  # spaces or a cell that is not a plain number: cell by cell
+    try:  # the common case: every cell a number
+        values = np.fromiter(map(float, column), np.float64, len(column))
+        empty = np.zeros(len(column), dtype=bool)
+        unparsed = empty
+    except ValueError:  # empty cells, spaces or a cell that is not a number: cell by cell
         empty = np.array([not c.strip() for c in column], dtype=bool)
         values = np.array([_float_or_nan(c) for c in column], dtype=np.float64)
         unparsed = np.array([_not_float(c) for c in column], dtype=bool)
@@ -234,17 +287,19 @@ def _timestamps(column: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def csv_parse(text: str) -> ParsedCsv:
     """Every row of the file, checked; CsvImportError names the first bad line otherwise."""
-    lines, rows = _rows_split(text)
-    widths = np.fromiter((len(r) for r in rows), np.int64, len(rows))
-    bad = widths != len(HEADER)
-    if bad.any():
-        first = int(np.argmax(bad))
-        row_parse(lines[first], rows[first])  # raises with the reason
-    sym_col, ts_col, price_col, cap_col, vol_col = (list(c) for c in zip(*rows, strict=True))
-    symbols = [s.strip().upper() for s in sym_col]
-    bad_symbols = {s for s in set(symbols) if not SYMBOL_RE.match(s)}
-    bad = np.fromiter((s in bad_symbols for s in symbols), bool, len(symbols)) if bad_symbols \
-        else np.zeros(len(rows), dtype=bool)  # fmt: skip
+    with _no_gc():
+        return _csv_parse(text)
+
+
+def _csv_parse(text: str) -> ParsedCsv:
+    plain = _columns_plain(text)
+    lines, columns = _blank_rows_drop(*plain) if plain else _columns_csv(text)
+    sym_col, ts_col, price_col, cap_col, vol_col = columns
+    normal = {raw: raw.strip().upper() for raw in set(sym_col)}
+    symbols = [normal[raw] for raw in sym_col]
+    bad_symbols = {raw for raw, sym in normal.items() if not SYMBOL_RE.match(sym)}
+    bad = np.fromiter((s in bad_symbols for s in sym_col), bool, len(sym_col)) if bad_symbols \
+        else np.zeros(len(sym_col), dtype=bool)  # fmt: skip
     epoch, unsettled = _timestamps(ts_col)
     price, bad_price = _amounts(price_col, required=True, limit=MAX_PRICE_USD)
     cap, bad_cap = _amounts(cap_col, required=False, limit=MAX_CAP_OR_VOLUME_USD)
@@ -258,6 +313,6 @@ def csv_parse(text: str) -> ParsedCsv:
             bad[i] = True
     if bad.any():
         first = int(np.argmax(bad))
-        row_parse(lines[first], rows[first])  # raises with the reason
+        row_parse(int(lines[first]), [column[first] for column in columns])  # raises
         raise AssertionError(f"line {lines[first]} refused in bulk but not by the row rules")
-    return ParsedCsv(np.array(lines, np.int64), symbols, epoch, price, cap, volume)
+    return ParsedCsv(lines, symbols, epoch, price, cap, volume)

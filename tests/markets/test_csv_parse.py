@@ -80,3 +80,18 @@ def test_a_row_with_the_wrong_number_of_columns_is_named():
     with pytest.raises(CsvImportError) as excinfo:
         csv_parse(f"{HEADER}\n{GOOD}\nTAO,2026-02-06T10:00:00Z,1,\n")
     assert (excinfo.value.line, excinfo.value.reason) == (3, "expected 5 columns, found 4")
+
+
+def test_rows_of_blank_cells_are_skipped_in_a_plain_file():
+    parsed = csv_parse(f"{HEADER}\n{GOOD}\n , , ,,\nNEAR,2026-02-06T10:00:00Z,1,,\n")
+    assert parsed.symbols == ["TAO", "NEAR"]
+    assert parsed.lines.tolist() == [2, 4]
+
+
+def test_a_plain_file_and_its_quoted_twin_parse_alike():
+    rows = [GOOD, "NEAR,2026-02-06T11:00:00+01:00,1.5,,7", "ICP,2026-02-06T12:00:00.5Z,2,3,"]
+    plain = csv_parse("\n".join([HEADER, *rows]) + "\n")
+    quoted = csv_parse("\n".join([HEADER, *rows]).replace("NEAR", '"NEAR"') + "\n")
+    for name in ("lines", "ts", "price", "cap", "volume"):
+        np.testing.assert_array_equal(getattr(plain, name), getattr(quoted, name))
+    assert plain.symbols == quoted.symbols
