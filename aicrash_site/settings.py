@@ -274,3 +274,6 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
 if CELERY_RESULT_BACKEND.startswith("file://"):
     Path(CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_EXPIRES = 3600
+# Token ids per provider request (CoinGecko /coins/markets answers up to 250) and per task.
+REFRESH_BATCH_SIZE = env.int("REFRESH_BATCH_SIZE", default=250)
+REFRESH_BATCH_RETRY_SECONDS = env.float("REFRESH_BATCH_RETRY_SECONDS", default=30.0)
