@@ -87,3 +87,11 @@ def recompute_metrics(token_ids: list[int] | None = None) -> int:
     from markets.services.metrics import metrics_recompute
 
     return metrics_recompute(token_ids=token_ids)
+
+
+@shared_task
+def compact_snapshots() -> dict:
+    from markets.services.retention import snapshots_compact
+
+    result = snapshots_compact()
+    return {"raw_folded": result.raw_folded, "hourly_folded": result.hourly_folded}

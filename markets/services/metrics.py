@@ -25,6 +25,7 @@ from markets.metrics_math import (
 from markets.models import (
     ListMetrics,
     Snapshot,
+    SnapshotCompact,
     Token,
     TokenListMembership,
     TokenMetrics,
@@ -119,18 +120,25 @@ def _load_columns_postgresql(token_ids: list[int]) -> dict[str, np.ndarray]:
 
 
 def _load_range(token_id: int, *, since: int, until: int) -> dict[str, np.ndarray]:
-    """One token's snapshots with since <= ts <= until (epoch seconds), as columns."""
+    """One token's snapshots with since <= ts <= until (epoch seconds), as columns; where
+    retention has folded them, the close of each compacted hour or day stands in."""
     if connection.vendor == "postgresql":
         table = Snapshot._meta.db_table
-        return _copy_columns(
+        cols = _copy_columns(
             f"COPY ({_COPY_SELECT} FROM {table} s WHERE s.token_id = {int(token_id)}"
             f" AND s.ts >= to_timestamp({int(since)}) AND s.ts <= to_timestamp({int(until)})"
             ") TO STDOUT (FORMAT BINARY)"
         )
-    rows = Snapshot.objects.filter(
-        token_id=token_id, ts__gte=_epoch_to_dt(since), ts__lte=_epoch_to_dt(until)
-    ).values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
-    return _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
+    else:
+        rows = Snapshot.objects.filter(
+            token_id=token_id, ts__gte=_epoch_to_dt(since), ts__lte=_epoch_to_dt(until)
+        ).values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
+        cols = _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
+    folded = SnapshotCompact.objects.filter(
+        token_id=token_id, close_at__gte=_epoch_to_dt(since), close_at__lte=_epoch_to_dt(until)
+    ).values_list("token_id", "close_at", "close_usd", "market_cap_usd", "volume_24h_usd")
+    extra = _columns_from_rows(list(folded))
+    return {name: np.concatenate([cols[name], extra[name]]) for name in cols}
 
 
 def btc_series_for(series: dict[int, Series], token_ids: list[int], btc_id: int) -> Series | None:
@@ -173,19 +181,29 @@ def series_load(token_ids: list[int]) -> dict[int, Series]:
 
 
 def ath_load(token_ids: list[int]) -> dict[int, tuple[float, int]]:
-    """Each token's all-time high: its highest stored price, first reached when (index probes),
-    or the provider-reported one when that is higher."""
+    """Each token's all-time high: its highest stored price (raw or compacted) and when it was
+    first reached (index probes), or the provider-reported one when that is higher."""
     best = Snapshot.objects.filter(token_id=OuterRef("pk")).order_by("-price_usd", "ts")
+    folded = SnapshotCompact.objects.filter(token_id=OuterRef("pk")).order_by(
+        "-high_usd", "high_at"
+    )
     rows = Token.objects.filter(pk__in=token_ids).annotate(
-        ath=Subquery(best.values("price_usd")[:1]), ath_at=Subquery(best.values("ts")[:1])
+        ath=Subquery(best.values("price_usd")[:1]),
+        ath_at=Subquery(best.values("ts")[:1]),
+        old_ath=Subquery(folded.values("high_usd")[:1]),
+        old_ath_at=Subquery(folded.values("high_at")[:1]),
     )
     out = {}
-    for pk, ath, ath_at, reported, reported_at in rows.values_list(
-        "pk", "ath", "ath_at", "provider_ath_usd", "provider_ath_at"
+    for pk, *candidates in rows.values_list(
+        "pk", "ath", "ath_at", "old_ath", "old_ath_at", "provider_ath_usd", "provider_ath_at"
     ):
-        if ath is not None:
-            out[pk] = (ath, int(ath_at.timestamp()))
-        if reported is not None and (ath is None or reported > ath):
+        stored = [(price, at) for price, at in zip(candidates[0:4:2], candidates[1:4:2],
+                                                    strict=True) if price is not None]  # fmt: skip
+        if stored:
+            price, at = min(stored, key=lambda pair: (-pair[0], pair[1]))
+            out[pk] = (price, int(at.timestamp()))
+        reported, reported_at = candidates[4], candidates[5]
+        if reported is not None and (pk not in out or reported > out[pk][0]):
             out[pk] = (reported, int(reported_at.timestamp()))
     return out
 
