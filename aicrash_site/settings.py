@@ -261,3 +261,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Market data at scale (issue 10) ---------------------------------------------------------
+# How long an import or backfill waits for a running refresh to finish before giving up.
+MARKET_DATA_LEASE_WAIT_SECONDS = env.float("MARKET_DATA_LEASE_WAIT_SECONDS", default=120.0)
+# Raw snapshots older than this are compacted into hourly rows, hourly rows into daily ones.
+RAW_RETENTION_DAYS = env.int("RAW_RETENTION_DAYS", default=100)
+HOURLY_RETENTION_DAYS = env.int("HOURLY_RETENTION_DAYS", default=730)
+# A refresh fans out one task per provider batch, then a chord runs the metrics task: chords
+# need a result backend although every other task ignores its result.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
+    CELERY_BROKER_URL
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else f"file://{VAR_DIR / 'celery' / 'results'}"
+)
+if CELERY_RESULT_BACKEND.startswith("file://"):
+    Path(CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+CELERY_RESULT_EXPIRES = 3600
+# Token ids per provider request (CoinGecko /coins/markets answers up to 250) and per task.
+REFRESH_BATCH_SIZE = env.int("REFRESH_BATCH_SIZE", default=250)
+REFRESH_BATCH_RETRY_SECONDS = env.float("REFRESH_BATCH_RETRY_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["compact-snapshots"] = {
+    "task": "markets.tasks.compact_snapshots",
+    "schedule": float(env.int("COMPACT_INTERVAL_SECONDS", default=24 * 3600)),
+}

@@ -8,7 +8,16 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/aicrash_bench"
-BENCHMARKS = ("ingest", "refresh", "recompute", "http", "valuation", "alerts")
+BENCHMARKS = (
+    "ingest",
+    "refresh",
+    "recompute",
+    "http",
+    "valuation",
+    "alerts",
+    "csv_import",
+    "fanout",
+)
 
 
 def database_prepare(url: str) -> None:

@@ -11,11 +11,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from django.db.models import BigIntegerField, F, Func, Max, Min, Q, Value, Window
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from markets.metrics_math import DAY, HOUR
-from markets.models import Snapshot, Token
+from markets.models import Snapshot, SnapshotCompact, Token
 
 MAX_POINTS = 1_000
 # Range key -> span in seconds (None: the whole stored history).
@@ -130,19 +140,42 @@ def price_chart(*, token: Token, range_key: str) -> dict:
     """
     if range_key not in RANGES:
         raise UnknownRange(range_key)
-    bounds = Snapshot.objects.filter(token=token).aggregate(first=Min("ts"), last=Max("ts"))
+    raw = Snapshot.objects.filter(token=OuterRef("pk"))
+    bounds = (
+        Token.objects.filter(pk=token.pk)
+        .annotate(
+            first=Subquery(raw.order_by("ts").values("ts")[:1]),
+            last=Subquery(raw.order_by("-ts").values("ts")[:1]),
+            folded=Exists(SnapshotCompact.objects.filter(token=OuterRef("pk"))),
+        )
+        .values("first", "last", "folded")
+        .get()
+    )
     payload = {"symbol": token.symbol, "range": range_key, "start": None, "end": None}
     if bounds["last"] is None:
         return payload | {"count": 0, "price": [], "underwater": []}
     end = int(bounds["last"].timestamp())
     first = int(bounds["first"].timestamp())
     span = RANGES[range_key]
+    folded = []
+    if bounds["folded"] and (span is None or end - span < first):  # older than raw: compacted
+        older = SnapshotCompact.objects.filter(token=token, close_at__lt=bounds["first"])
+        if span is not None:
+            older = older.filter(close_at__gte=_dt(end - span))
+        folded = [(int(at.timestamp()), price) for at, price in
+                  older.order_by("close_at").values_list("close_at", "close_usd")]  # fmt: skip
+        first = min(first, folded[0][0]) if folded else first
     start = first if span is None else max(first, end - span)
+    width = bucket_width(end - start)
     rows = _bucket_lasts(
         Snapshot.objects.filter(token=token, ts__gte=_dt(start), ts__lte=bounds["last"]),
         start=start,
-        width=bucket_width(end - start),
+        width=width,
     )
+    if folded:  # the last compacted close of each bucket that has no raw snapshot
+        raw_buckets = {(epoch - start) // width for _, epoch, _ in rows}
+        lasts = {(epoch - start) // width: (token.pk, epoch, price) for epoch, price in folded}
+        rows = [row for b, row in sorted(lasts.items()) if b not in raw_buckets] + list(rows)
     times = [epoch for _, epoch, _ in rows]
     prices = [price for _, _, price in rows]
     return payload | {

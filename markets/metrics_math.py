@@ -20,6 +20,7 @@ CHANGE_WINDOWS = {
 }
 HISTORY_SECONDS = 90 * DAY  # the longest window a metric reads
 MIN_PAIRED_RETURNS = 10
+BETA_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,32 +64,39 @@ def daily_closes(t: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return day[last], p[last]
 
 
-def daily_returns(days: np.ndarray, closes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Simple returns on days whose previous day also has a close."""
-    consecutive = np.flatnonzero(days[1:] - days[:-1] == 1)
-    return days[consecutive + 1], closes[consecutive + 1] / closes[consecutive] - 1.0
+MAX_RETURN_GAP_DAYS = 4  # assets that skip weekends and holidays still get returns
+
+
+def close_returns(days: np.ndarray, closes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start day, end day, return) between consecutive closes at most 4 calendar days apart."""
+    near = np.flatnonzero(days[1:] - days[:-1] <= MAX_RETURN_GAP_DAYS)
+    return days[near], days[near + 1], closes[near + 1] / closes[near] - 1.0
 
 
 def beta_corr_btc(token: Series, btc: Series | None) -> tuple[float | None, float | None]:
-    """Beta and correlation against BTC over the last 30 UTC days of daily closes."""
+    """Beta and correlation against BTC over the token's last 30 UTC days of daily closes.
+
+    Each token return runs between two consecutive closes of the token (at most 4 days
+    apart) and pairs with BTC's return between its closes on the same two days.
+    """
     if btc is None or len(btc.t) == 0:
         return None, None
     end = int(token.t[-1])
-    last_day = end // DAY
-    first_day = last_day - 29
+    first_day = end // DAY - (BETA_DAYS - 1)
     btc = btc.until(end)
     if len(btc.t) == 0:
         return None, None
-    returns = []
-    for series in (token, btc):
-        days, closes = daily_closes(series.t, series.p)
-        keep = days >= first_day
-        returns.append(daily_returns(days[keep], closes[keep]))
-    (tok_days, tok_ret), (btc_days, btc_ret) = returns
-    _, i_tok, i_btc = np.intersect1d(tok_days, btc_days, assume_unique=True, return_indices=True)
-    if len(i_tok) < MIN_PAIRED_RETURNS:
+    days, closes = daily_closes(token.t, token.p)
+    keep = days >= first_day
+    start_day, end_day, tok_ret = close_returns(days[keep], closes[keep])
+    btc_days, btc_closes = daily_closes(btc.t, btc.p)
+    at_start = np.searchsorted(btc_days, start_day).clip(max=len(btc_days) - 1)
+    at_end = np.searchsorted(btc_days, end_day).clip(max=len(btc_days) - 1)
+    paired = (btc_days[at_start] == start_day) & (btc_days[at_end] == end_day)
+    if int(paired.sum()) < MIN_PAIRED_RETURNS:
         return None, None
-    y, x = tok_ret[i_tok], btc_ret[i_btc]
+    y = tok_ret[paired]
+    x = btc_closes[at_end[paired]] / btc_closes[at_start[paired]] - 1.0
     cov = float(np.mean((x - x.mean()) * (y - y.mean())))
     var_x, sd_y = float(x.var()), float(y.std())
     beta = cov / var_x if var_x > 0 else None

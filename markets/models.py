@@ -16,6 +16,9 @@ class Token(models.Model):
     is_active = models.BooleanField(default=True, help_text="Refreshed and shown when active")
     is_benchmark = models.BooleanField(default=False, help_text="Shown as a benchmark (BTC, ETH)")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The all-time high the provider reports (it knows history older than ours).
+    provider_ath_usd = models.FloatField(null=True, blank=True)
+    provider_ath_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["symbol"]
@@ -27,6 +30,11 @@ class Token(models.Model):
                 fields=["coingecko_id"],
                 condition=~Q(coingecko_id=""),
                 name="token_coingecko_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=(Q(provider_ath_usd__isnull=True) & Q(provider_ath_at__isnull=True))
+                | (Q(provider_ath_usd__gt=0) & Q(provider_ath_at__isnull=False)),
+                name="token_provider_ath_complete",
             ),
         ]
 
@@ -267,3 +275,49 @@ class JobLock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SnapshotCompact(models.Model):
+    """Snapshots past their retention, folded into one row per token and UTC hour or day.
+
+    open/close are the first/last price of the bucket (at open_at/close_at), high the highest
+    and high_at when it was first reached (so all-time highs stay exact), market cap and
+    volume those of the bucket's last snapshot, count how many snapshots it folds.
+    """
+
+    class Interval(models.TextChoices):
+        HOUR = "1h", "Hour"
+        DAY = "1d", "Day"
+
+    token = models.ForeignKey(
+        Token, on_delete=models.CASCADE, related_name="compacted", db_index=False
+    )
+    interval = models.CharField(max_length=2, choices=Interval.choices)
+    bucket = models.DateTimeField()
+    open_usd = models.FloatField()
+    open_at = models.DateTimeField()
+    high_usd = models.FloatField()
+    high_at = models.DateTimeField()
+    low_usd = models.FloatField()
+    close_usd = models.FloatField()
+    close_at = models.DateTimeField()
+    market_cap_usd = models.FloatField(null=True, blank=True)
+    volume_24h_usd = models.FloatField(null=True, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "interval", "bucket"], name="unique_snapshot_compact"
+            ),
+            models.CheckConstraint(
+                condition=Q(low_usd__gt=0) & Q(high_usd__gte=models.F("low_usd")),
+                name="snapshot_compact_prices",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["token", "-high_usd", "high_at"], name="compact_token_high_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.interval} {self.bucket:%Y-%m-%d %H:%M}"

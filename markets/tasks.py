@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from markets.providers.base import TransientProviderError
+
+logger = logging.getLogger(__name__)
 
 RETRY = {
     "autoretry_for": (TransientProviderError,),
@@ -15,16 +19,58 @@ RETRY = {
 }
 
 
-# The periodic refresh retries briefly: its next scheduled run is the real retry, and
-# retry chains piling up on the schedule would hammer a provider that is rate-limiting us.
-REFRESH_RETRY = {**RETRY, "retry_backoff_max": 120, "max_retries": 2}
+# The periodic refresh itself is not retried: its batches are, each alone, and the next
+# scheduled run is the real retry of anything else.
+@shared_task(bind=True)
+def refresh_prices(self) -> dict:
+    """Fan a refresh out: one task per provider batch, then ``refresh_finish`` (a chord)."""
+    from celery import chord, group
+
+    from markets.providers import provider_get
+    from markets.services.fanout import refresh_fanout_start
+
+    provider = provider_get()
+    name = provider.name
+    if close := getattr(provider, "close", None):
+        close()
+    plan = refresh_fanout_start(provider_name=name)
+    if plan.owner is None:
+        return {"run": plan.run.pk, "status": str(plan.run.status), "batches": 0}
+    # Batches follow this task onto its queue (a test worker's private one, say).
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    options = {"queue": queue} if queue and not self.request.is_eager else {}
+    finish = refresh_finish.s(plan.run.pk, plan.owner).set(**options)
+    if plan.batches:
+        chord(group(refresh_batch.si(ids).set(**options) for ids in plan.batches), finish)()
+    else:
+        finish.apply_async(([],))
+    return {"run": plan.run.pk, "status": "running", "batches": len(plan.batches)}
 
 
-@shared_task(**REFRESH_RETRY)
-def refresh_prices() -> dict:
-    from markets.services.refresh import prices_refresh
+@shared_task(bind=True, ignore_result=False, max_retries=5, acks_late=True)
+def refresh_batch(self, token_ids: list[int]) -> dict:
+    """Fetch and store one provider batch; a transient failure retries this batch alone."""
+    from django.conf import settings
 
-    run = prices_refresh()
+    from markets.services.fanout import batch_outcome, refresh_batch_store
+
+    try:
+        return refresh_batch_store(token_ids=token_ids)
+    except TransientProviderError as exc:
+        if self.request.retries >= self.max_retries:
+            return batch_outcome(token_ids=token_ids, error=str(exc))
+        delay = min(settings.REFRESH_BATCH_RETRY_SECONDS * 2**self.request.retries, 600)
+        raise self.retry(exc=exc, countdown=delay) from None
+    except Exception as exc:  # a crash here must not hold back the other batches' metrics
+        logger.exception("refresh batch of %d tokens failed", len(token_ids))
+        return batch_outcome(token_ids=token_ids, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task
+def refresh_finish(outcomes: list[dict], run_id: int, owner: str) -> dict:
+    from markets.services.fanout import refresh_fanout_finish
+
+    run = refresh_fanout_finish(run_id=run_id, owner=owner, outcomes=outcomes)
     return {"run": run.pk, "status": str(run.status), "stored": run.quotes_stored}
 
 
@@ -41,3 +87,11 @@ def recompute_metrics(token_ids: list[int] | None = None) -> int:
     from markets.services.metrics import metrics_recompute
 
     return metrics_recompute(token_ids=token_ids)
+
+
+@shared_task
+def compact_snapshots() -> dict:
+    from markets.services.retention import snapshots_compact
+
+    result = snapshots_compact()
+    return {"raw_folded": result.raw_folded, "hourly_folded": result.hourly_folded}

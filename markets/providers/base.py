@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 # Values beyond these are data errors, not prices (BTC would be 100 trillion dollars a coin).
 MAX_PRICE_USD = 1e9
 MAX_CAP_OR_VOLUME_USD = 1e14
-MIN_EPOCH = 1_230_768_000  # 2009-01-01, before any token here existed
+MIN_EPOCH = 631_152_000  # 1990-01-01: equity histories start before Bitcoin
 MAX_EPOCH = 4_102_444_800  # 2100-01-01
 
 
@@ -47,9 +47,12 @@ class ProviderResult:
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
     transient: bool = False  # at least one failure was transient (worth a retry)
+    # token id -> (price, epoch seconds) of the all-time high the provider reports
+    aths: dict[int, tuple[float, int]] = field(default_factory=dict)
 
     def merge(self, other: ProviderResult) -> None:
         self.quotes.extend(other.quotes)
+        self.aths.update(other.aths)
         self.rejected += other.rejected
         self.errors.extend(other.errors)
         self.transient = self.transient or other.transient
@@ -106,6 +109,12 @@ def quote_check(
     if volume_error:
         return None, f"volume {volume_error}"
     return Quote(token_id, epoch, price_f, cap_f, volume_f), None
+
+
+def ath_check(price: object, at: int | None) -> tuple[float, int] | None:
+    """A provider-reported all-time high, or None when it is missing or not believable."""
+    quote, _ = quote_check(token_id=0, ts=at, price=price)
+    return None if quote is None else (quote.price_usd, quote.ts)
 
 
 def quote_check_logged(*, source: str, symbol: str, result: ProviderResult, **values) -> None:

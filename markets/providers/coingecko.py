@@ -18,6 +18,7 @@ from .base import (
     ProviderResult,
     TokenRef,
     TransientProviderError,
+    ath_check,
     quote_check_logged,
 )
 
@@ -129,7 +130,10 @@ class CoinGeckoProvider:
         if not isinstance(row_id, str) or row_id not in by_id:
             logger.info("coingecko: ignoring unrequested or malformed row: %.100r", row)
             return None
+        ath = ath_check(row.get("ath"), _iso_to_epoch(row.get("ath_date")))
         for token in by_id[row_id]:
+            if ath is not None:
+                result.aths[token.id] = ath
             quote_check_logged(
                 source=self.name,
                 symbol=token.symbol,

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
-from markets.models import Snapshot
+from markets.models import Snapshot, Token
 from markets.providers.base import (
     MAX_CAP_OR_VOLUME_USD,
     MAX_EPOCH,
@@ -21,6 +21,7 @@ from markets.providers.base import (
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5_000
+DIRECT_COPY_MIN_ROWS = 10_000  # below this the overlap probe is not worth it
 TABLE = Snapshot._meta.db_table
 
 
@@ -135,27 +136,98 @@ def _rows(columns: QuoteColumns):
     )
 
 
+_PG_EPOCH = 946_684_800  # 2000-01-01, origin of PostgreSQL binary timestamps
+_COPY_HEADER, _COPY_TRAILER = b"PGCOPY\n\xff\r\n\x00" + bytes(8), b"\xff\xff"
+_COPY_IN_ROW = np.dtype(
+    [("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"), ("ts", ">i8"),
+     ("l3", ">i4"), ("price", ">f8"), ("l4", ">i4"), ("cap", ">f8"), ("l5", ">i4"), ("vol", ">f8")]
+)  # fmt: skip
+
+
+def _copy_payload(columns: QuoteColumns) -> bytes:
+    """The quotes as one binary COPY stream built with numpy (NaN stands for NULL)."""
+    rows = np.empty(len(columns), _COPY_IN_ROW)
+    rows["n"] = 5
+    for length in ("l1", "l2", "l3", "l4", "l5"):
+        rows[length] = 8
+    rows["token_id"], rows["price"] = columns.token_id, columns.price_usd
+    rows["ts"] = (columns.ts - _PG_EPOCH) * 1_000_000  # timestamptz: µs since 2000-01-01
+    rows["cap"], rows["vol"] = columns.market_cap_usd, columns.volume_24h_usd
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+
+def _overlaps(columns: QuoteColumns, source: str) -> bool:
+    """Whether a stored snapshot of this source falls within a token's span of new quotes."""
+    starts = np.r_[0, np.flatnonzero(np.diff(columns.token_id)) + 1]  # rows are key-sorted
+    ends = np.r_[starts[1:], len(columns)] - 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM unnest(%s::int8[], %s::int8[], %s::int8[])"
+            f" AS r(id, lo, hi) WHERE EXISTS (SELECT 1 FROM {TABLE} s WHERE s.token_id = r.id"
+            " AND s.ts >= to_timestamp(r.lo) AND s.ts <= to_timestamp(r.hi)"
+            " AND s.source = %s))",
+            [columns.token_id[starts].tolist(), columns.ts[starts].tolist(),
+             columns.ts[ends].tolist(), source],
+        )  # fmt: skip
+        return cursor.fetchone()[0]
+
+
+def _copy_direct(columns: QuoteColumns, source: str) -> int:
+    """New history (nothing stored in its span): one binary COPY into the snapshot table."""
+    src = source.encode()
+    layout = np.dtype(
+        [("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"), ("ts", ">i8"),
+         ("l3", ">i4"), ("source", f"S{len(src)}"), ("l4", ">i4"), ("price", ">f8"),
+         ("l5", ">i4"), ("cap", ">f8"), ("l6", ">i4"), ("vol", ">f8")]
+    )  # fmt: skip
+    rows = np.empty(len(columns), layout)
+    rows["n"] = 6
+    rows["l1"] = rows["l2"] = rows["l4"] = rows["l5"] = rows["l6"] = 8
+    rows["l3"], rows["source"] = len(src), src
+    rows["token_id"], rows["price"] = columns.token_id, columns.price_usd
+    rows["ts"] = (columns.ts - _PG_EPOCH) * 1_000_000
+    rows["cap"], rows["vol"] = columns.market_cap_usd, columns.volume_24h_usd
+    payload = memoryview(_COPY_HEADER + rows.tobytes() + _COPY_TRAILER)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {TABLE} (token_id, ts, source, price_usd, market_cap_usd, volume_24h_usd)"
+            " FROM STDIN (FORMAT BINARY)"
+        ) as copy,
+    ):
+        for start in range(0, len(payload), 1 << 20):
+            copy.write(payload[start : start + (1 << 20)])
+    return len(columns)
+
+
 def _upsert_postgresql(columns: QuoteColumns, source: str) -> int:
-    """COPY into a temporary table, then one INSERT … ON CONFLICT for the whole set."""
+    """New history without unknown amounts goes straight in with COPY; anything else is
+    upserted (COPY into a temporary table, then one INSERT … ON CONFLICT)."""
+    known = not (np.isnan(columns.market_cap_usd).any() or np.isnan(columns.volume_24h_usd).any())
+    if known and len(columns) >= DIRECT_COPY_MIN_ROWS and not _overlaps(columns, source):
+        try:
+            with transaction.atomic():  # a savepoint: a racing writer only costs the fast path
+                return _copy_direct(columns, source)
+        except IntegrityError:
+            logger.info("ingest %s: a concurrent write overlapped, upserting instead", source)
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS ingest_quotes ("
-            " token_id bigint, ts bigint, price_usd float8,"
+            " token_id bigint, ts timestamptz, price_usd float8,"
             " market_cap_usd float8, volume_24h_usd float8) ON COMMIT DELETE ROWS"
         )
-        raw = cursor.cursor
-        with raw.copy(
+        payload = memoryview(_copy_payload(columns))
+        with cursor.cursor.copy(
             "COPY ingest_quotes (token_id, ts, price_usd, market_cap_usd, volume_24h_usd)"
             " FROM STDIN (FORMAT BINARY)"
         ) as copy:
-            copy.set_types(["int8", "int8", "float8", "float8", "float8"])
-            for row in _rows(columns):
-                copy.write_row(row)
+            for start in range(0, len(payload), 1 << 20):
+                copy.write(payload[start : start + (1 << 20)])
         cursor.execute(
             f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"
             " volume_24h_usd)"
-            " SELECT token_id, to_timestamp(ts), %s, price_usd,"
-            " market_cap_usd, volume_24h_usd FROM ingest_quotes"
+            " SELECT token_id, ts, %s, price_usd, nullif(market_cap_usd, 'NaN'),"
+            " nullif(volume_24h_usd, 'NaN') FROM ingest_quotes"
             f" ON CONFLICT (token_id, ts, source) DO UPDATE SET {_UPDATE}"
             f" WHERE {_CHANGED.format(t=TABLE)}",
             [source],
@@ -193,3 +265,15 @@ def _upsert_generic(columns: QuoteColumns, source: str) -> int:
             cursor.executemany(sql, rows[start : start + BATCH_SIZE])
             stored += max(cursor.rowcount, 0)
     return stored
+
+
+def provider_aths_store(*, aths: dict[int, tuple[float, int]]) -> int:
+    """Keep the all-time high each token's provider reports (price, epoch seconds)."""
+    from datetime import UTC, datetime
+
+    tokens = [
+        Token(pk=tid, provider_ath_usd=price, provider_ath_at=datetime.fromtimestamp(at, UTC))
+        for tid, (price, at) in sorted(aths.items())
+    ]
+    Token.objects.bulk_update(tokens, ["provider_ath_usd", "provider_ath_at"], batch_size=1000)
+    return len(tokens)

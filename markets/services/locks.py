@@ -45,3 +45,32 @@ def lock_held(*, name: str, ttl_seconds: int) -> Iterator[bool]:
     finally:
         if owner is not None:
             lock_release(name=name, owner=owner)
+
+
+# Refreshes, backfills and imports all write snapshots and recompute metrics: one at a time.
+MARKET_DATA_LOCK = "refresh_prices"
+LEASE_POLL_SECONDS = 0.5
+
+
+class LeaseBusy(Exception):
+    """Another refresh, backfill or import held the market-data lease for too long."""
+
+
+@contextmanager
+def market_data_lease(*, purpose: str, wait_seconds: float | None = None) -> Iterator[str]:
+    """Hold the market-data lease (the refresh's), waiting up to ``wait_seconds`` for it."""
+    import time
+
+    from django.conf import settings
+
+    wait = settings.MARKET_DATA_LEASE_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    deadline = time.monotonic() + wait
+    while (owner := lock_acquire(name=MARKET_DATA_LOCK,
+                                 ttl_seconds=settings.REFRESH_LOCK_SECONDS)) is None:  # fmt: skip
+        if time.monotonic() >= deadline:
+            raise LeaseBusy(f"{purpose}: a refresh, backfill or import is running; try again later")
+        time.sleep(LEASE_POLL_SECONDS)
+    try:
+        yield owner
+    finally:
+        lock_release(name=MARKET_DATA_LOCK, owner=owner)

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from core.cache import data_version_bump
 from markets.metrics_math import (
+    BETA_DAYS,
+    DAY,
     HISTORY_SECONDS,
     Series,
     cap_series_compute,
@@ -23,6 +25,7 @@ from markets.metrics_math import (
 from markets.models import (
     ListMetrics,
     Snapshot,
+    SnapshotCompact,
     Token,
     TokenListMembership,
     TokenMetrics,
@@ -51,6 +54,22 @@ def _load_columns(token_ids: list[int]) -> dict[str, np.ndarray]:
     """Each token's snapshots over the 90 days before its own latest one, as columns."""
     if connection.vendor == "postgresql":
         return _load_columns_postgresql(token_ids)
+    return _load_columns_generic(token_ids)
+
+
+def _columns_from_rows(data: list[tuple]) -> dict[str, np.ndarray]:
+    nan = float("nan")
+    return {
+        "token_id": np.fromiter((r[0] for r in data), np.int64, len(data)),
+        "t": np.fromiter((int(r[1].timestamp()) for r in data), np.int64, len(data)),
+        "p": np.fromiter((r[2] for r in data), np.float64, len(data)),
+        "cap": np.fromiter((nan if r[3] is None else r[3] for r in data), np.float64, len(data)),
+        "vol": np.fromiter((nan if r[4] is None else r[4] for r in data), np.float64, len(data)),
+    }
+
+
+def _load_columns_generic(token_ids: list[int]) -> dict[str, np.ndarray]:
+    """Any database: one read from the earliest window, then each token cut to its own."""
     latest = dict(
         Snapshot.objects.filter(token_id__in=token_ids)
         .values("token_id")
@@ -62,29 +81,15 @@ def _load_columns(token_ids: list[int]) -> dict[str, np.ndarray]:
     since = min(latest.values()).timestamp() - HISTORY_SECONDS
     rows = Snapshot.objects.filter(token_id__in=token_ids, ts__gte=_epoch_to_dt(int(since)))
     rows = rows.values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
-    data = list(rows.iterator(chunk_size=10_000))
-    nan = float("nan")
-    return {
-        "token_id": np.fromiter((r[0] for r in data), np.int64, len(data)),
-        "t": np.fromiter((int(r[1].timestamp()) for r in data), np.int64, len(data)),
-        "p": np.fromiter((r[2] for r in data), np.float64, len(data)),
-        "cap": np.fromiter((nan if r[3] is None else r[3] for r in data), np.float64, len(data)),
-        "vol": np.fromiter((nan if r[4] is None else r[4] for r in data), np.float64, len(data)),
-    }
+    cols = _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
+    ids = np.array(sorted(latest), dtype=np.int64)
+    starts = np.array([int(latest[i].timestamp()) - HISTORY_SECONDS for i in ids.tolist()])
+    own = cols["t"] >= starts[np.searchsorted(ids, cols["token_id"])]
+    return {name: column[own] for name, column in cols.items()}
 
 
-def _load_columns_postgresql(token_ids: list[int]) -> dict[str, np.ndarray]:
-    """Binary COPY parsed straight into numpy: the read costs about what COPY itself costs."""
-    ids = ",".join(str(int(i)) for i in token_ids)
-    table = Snapshot._meta.db_table
-    sql = (
-        "COPY (SELECT s.token_id::int8, date_part('epoch', s.ts)::int8, s.price_usd,"
-        " coalesce(s.market_cap_usd, 'NaN'), coalesce(s.volume_24h_usd, 'NaN')"
-        f" FROM {table} s JOIN (SELECT t.id, (SELECT max(ts) FROM {table} WHERE token_id = t.id)"
-        f" AS last FROM unnest(ARRAY[{ids}]::int8[]) AS t(id)) l ON s.token_id = l.id"
-        f" WHERE s.ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
-        ") TO STDOUT (FORMAT BINARY)"
-    )
+def _copy_columns(sql: str) -> dict[str, np.ndarray]:
+    """Run a binary COPY of (token_id, epoch, price, cap, volume) straight into numpy."""
     payload = bytearray()
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for chunk in copy:  # psycopg yields about one chunk per row: append, do not join
@@ -95,9 +100,66 @@ def _load_columns_postgresql(token_ids: list[int]) -> dict[str, np.ndarray]:
             ("token_id", "t", "p", "cap", "vol")}  # fmt: skip
 
 
-def series_load(token_ids: list[int]) -> dict[int, Series]:
-    """token id -> its recent Series, sorted by time."""
-    cols = _load_columns(token_ids)
+_COPY_SELECT = (
+    "SELECT s.token_id::int8, date_part('epoch', s.ts)::int8, s.price_usd,"
+    " coalesce(s.market_cap_usd, 'NaN'), coalesce(s.volume_24h_usd, 'NaN')"
+)
+
+
+def _load_columns_postgresql(token_ids: list[int]) -> dict[str, np.ndarray]:
+    """Binary COPY parsed straight into numpy: the read costs about what COPY itself costs."""
+    ids = ",".join(str(int(i)) for i in token_ids)
+    table = Snapshot._meta.db_table
+    return _copy_columns(
+        f"COPY ({_COPY_SELECT}"
+        f" FROM {table} s JOIN (SELECT t.id, (SELECT max(ts) FROM {table} WHERE token_id = t.id)"
+        f" AS last FROM unnest(ARRAY[{ids}]::int8[]) AS t(id)) l ON s.token_id = l.id"
+        f" WHERE s.ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
+        ") TO STDOUT (FORMAT BINARY)"
+    )
+
+
+def _load_range(token_id: int, *, since: int, until: int) -> dict[str, np.ndarray]:
+    """One token's snapshots with since <= ts <= until (epoch seconds), as columns; where
+    retention has folded them, the close of each compacted hour or day stands in."""
+    if connection.vendor == "postgresql":
+        table = Snapshot._meta.db_table
+        cols = _copy_columns(
+            f"COPY ({_COPY_SELECT} FROM {table} s WHERE s.token_id = {int(token_id)}"
+            f" AND s.ts >= to_timestamp({int(since)}) AND s.ts <= to_timestamp({int(until)})"
+            ") TO STDOUT (FORMAT BINARY)"
+        )
+    else:
+        rows = Snapshot.objects.filter(
+            token_id=token_id, ts__gte=_epoch_to_dt(since), ts__lte=_epoch_to_dt(until)
+        ).values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
+        cols = _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
+    folded = SnapshotCompact.objects.filter(
+        token_id=token_id, close_at__gte=_epoch_to_dt(since), close_at__lte=_epoch_to_dt(until)
+    ).values_list("token_id", "close_at", "close_usd", "market_cap_usd", "volume_24h_usd")
+    extra = _columns_from_rows(list(folded))
+    return {name: np.concatenate([cols[name], extra[name]]) for name in cols}
+
+
+def btc_series_for(series: dict[int, Series], token_ids: list[int], btc_id: int) -> Series | None:
+    """BTC over every token's own 30-day beta window, wherever those windows fall.
+
+    BTC's recent series (loaded with the others) covers only the 90 days before BTC's own
+    latest snapshot; a token that stopped updating earlier needs BTC's older closes.
+    """
+    ends = [int(series[tid].t[-1]) for tid in {*token_ids, btc_id} if tid in series]
+    recent = series.get(btc_id)
+    if not ends:
+        return recent
+    since = (min(ends) // DAY - BETA_DAYS) * DAY
+    if recent is not None and since >= int(recent.t[-1]) - HISTORY_SECONDS:
+        return recent
+    loaded = _series_split(_load_range(btc_id, since=since, until=max(ends)))
+    return loaded.get(btc_id)
+
+
+def _series_split(cols: dict[str, np.ndarray]) -> dict[int, Series]:
+    """token id -> its Series, sorted by time, from columns in any order."""
     if not cols or len(cols["t"]) == 0:
         return {}
     order = np.lexsort((cols["t"], cols["token_id"]))
@@ -113,17 +175,37 @@ def series_load(token_ids: list[int]) -> dict[int, Series]:
     return out
 
 
+def series_load(token_ids: list[int]) -> dict[int, Series]:
+    """token id -> its recent Series (90 days before its own latest snapshot), sorted."""
+    return _series_split(_load_columns(token_ids))
+
+
 def ath_load(token_ids: list[int]) -> dict[int, tuple[float, int]]:
-    """Highest stored price of each token and when it was first reached (index probes)."""
+    """Each token's all-time high: its highest stored price (raw or compacted) and when it was
+    first reached (index probes), or the provider-reported one when that is higher."""
     best = Snapshot.objects.filter(token_id=OuterRef("pk")).order_by("-price_usd", "ts")
-    rows = Token.objects.filter(pk__in=token_ids).annotate(
-        ath=Subquery(best.values("price_usd")[:1]), ath_at=Subquery(best.values("ts")[:1])
+    folded = SnapshotCompact.objects.filter(token_id=OuterRef("pk")).order_by(
+        "-high_usd", "high_at"
     )
-    return {
-        pk: (ath, int(ath_at.timestamp()))
-        for pk, ath, ath_at in rows.values_list("pk", "ath", "ath_at")
-        if ath is not None
-    }
+    rows = Token.objects.filter(pk__in=token_ids).annotate(
+        ath=Subquery(best.values("price_usd")[:1]),
+        ath_at=Subquery(best.values("ts")[:1]),
+        old_ath=Subquery(folded.values("high_usd")[:1]),
+        old_ath_at=Subquery(folded.values("high_at")[:1]),
+    )
+    out = {}
+    for pk, *candidates in rows.values_list(
+        "pk", "ath", "ath_at", "old_ath", "old_ath_at", "provider_ath_usd", "provider_ath_at"
+    ):
+        stored = [(price, at) for price, at in zip(candidates[0:4:2], candidates[1:4:2],
+                                                    strict=True) if price is not None]  # fmt: skip
+        if stored:
+            price, at = min(stored, key=lambda pair: (-pair[0], pair[1]))
+            out[pk] = (price, int(at.timestamp()))
+        reported, reported_at = candidates[4], candidates[5]
+        if reported is not None and (pk not in out or reported > out[pk][0]):
+            out[pk] = (reported, int(reported_at.timestamp()))
+    return out
 
 
 def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
@@ -168,7 +250,7 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
     btc_id = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True).first()
     series = series_load(ids + ([btc_id] if btc_id and btc_id not in ids else []))
     aths = ath_load(ids)
-    btc = series.get(btc_id) if btc_id else None
+    btc = btc_series_for(series, ids, btc_id) if btc_id else None
     computed = {
         tid: token_metrics_compute(series[tid], ath=aths.get(tid), btc=btc)
         for tid in ids

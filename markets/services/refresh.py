@@ -13,13 +13,13 @@ from django.utils import timezone
 from markets.models import RefreshRun, Token
 from markets.providers import provider_get
 from markets.providers.base import PriceProvider, ProviderError, TokenRef, TransientProviderError
-from markets.services.ingest import snapshot_ingest
-from markets.services.locks import lock_held
+from markets.services.ingest import provider_aths_store, snapshot_ingest
+from markets.services.locks import MARKET_DATA_LOCK, lock_held, market_data_lease
 from markets.services.metrics import derived_refresh
 
 logger = logging.getLogger(__name__)
 
-REFRESH_LOCK = "refresh_prices"
+REFRESH_LOCK = MARKET_DATA_LOCK  # shared with backfills and imports
 
 
 def _token_refs(queryset) -> list[TokenRef]:
@@ -105,6 +105,7 @@ def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool
         raise
     with _run_failed_on_error(run):
         ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
+        provider_aths_store(aths=result.aths)
         run.quotes_stored = ingested.stored
         run.quotes_rejected = result.rejected + ingested.rejected
         if recompute:
@@ -132,7 +133,7 @@ def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = N
     if days < 1 or days > 3650:
         raise ValueError("days must be between 1 and 3650")
     token = Token.objects.get(symbol=symbol.upper())
-    with _provider_used(provider) as used:
+    with _provider_used(provider) as used, market_data_lease(purpose=f"backfill {symbol}"):
         return _backfill_once(token, days, used)
 
 

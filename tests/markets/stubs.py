@@ -40,3 +40,33 @@ class FlakyProvider(StubProvider):
 
 def stub_provider():
     return StubProvider()
+
+
+class FanoutStubProvider(StubProvider):
+    """For real-worker tests: each batch takes STUB_DELAY seconds and is logged (with the
+    worker's pid) under STUB_DIR; the first batch holding FLAKY_SYMBOL fails transiently."""
+
+    name = "stub"
+
+    def fetch_latest(self, tokens):
+        import os
+        import time
+
+        folder = os.environ["STUB_DIR"]
+        symbols = sorted(t.symbol for t in tokens)
+        time.sleep(float(os.environ.get("STUB_DELAY", "0.2")))
+        with open(os.path.join(folder, "calls.log"), "a") as log:
+            log.write(f"{os.getpid()} {' '.join(symbols)}\n")
+        flaky = os.environ.get("FLAKY_SYMBOL")
+        if flaky in symbols:
+            try:
+                os.close(os.open(os.path.join(folder, "failed-once"), os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                pass
+            else:
+                raise TransientProviderError("503 once from the stub")
+        return super().fetch_latest(tokens)
+
+
+def fanout_stub_provider():
+    return FanoutStubProvider()

@@ -260,7 +260,7 @@ def test_it_rejects_an_empty_source(tao, write_csv):
 
 
 @pytest.mark.parametrize(
-    "timestamp", ["2001-02-06T12:00:00Z", "2150-02-06T12:00:00Z"], ids=["before 2009", "after 2100"]
+    "timestamp", ["1989-12-31T23:59:59Z", "2150-02-06T12:00:00Z"], ids=["before 1990", "after 2100"]
 )
 def test_it_rejects_an_out_of_range_timestamp_instead_of_dropping_it(tao, write_csv, timestamp):
     path = write_csv(GOOD_ROW, f"TAO,{timestamp},164,,")
@@ -280,3 +280,40 @@ def test_the_service_raises_csv_import_error_with_the_line_and_the_reason(tao):
     assert excinfo.value.reason == "market_cap_usd '-1' must be zero or more"
     assert str(excinfo.value) == "line 4: market_cap_usd '-1' must be zero or more"
     assert not Snapshot.objects.exists()
+
+
+def test_rows_sharing_a_symbol_and_second_keep_the_last_and_the_summary_says_so(tao, write_csv):
+    path = write_csv(
+        "TAO,2026-02-06T12:00:00Z,160,,",
+        "TAO,2026-02-06T12:00:00.250Z,161,,",  # the same second
+        "TAO,2026-02-06T13:00:00+01:00,162,,",  # the same instant with an offset
+        "TAO,2026-02-06T13:00:00Z,170,,",
+        "TAO,2026-02-06T12:00:00.900Z,163,,",  # the last one of 12:00:00 wins
+    )
+
+    output = run_import(path)
+
+    assert "5 rows read, 2 stored" in output
+    assert "3 rows shared a timestamp with a later row: the later one was kept" in output
+    rows = dict(Snapshot.objects.values_list("ts", "price_usd"))
+    assert rows == {at("2026-02-06T12:00:00Z"): 163.0, at("2026-02-06T13:00:00Z"): 170.0}
+
+
+def test_the_summary_says_nothing_of_shared_timestamps_when_there_are_none(tao, write_csv):
+    assert "shared a timestamp" not in run_import(write_csv(GOOD_ROW))
+
+
+def test_it_accepts_timestamps_from_1990_on(tao, write_csv):
+    run_import(write_csv("TAO,1990-01-01T00:00:00Z,1,,", GOOD_ROW))
+    assert Snapshot.objects.order_by("ts").first().ts == at("1990-01-01T00:00:00Z")
+
+
+def test_it_waits_for_a_running_refresh_then_gives_up_storing_nothing(tao, write_csv, settings):
+    from markets.services.locks import MARKET_DATA_LOCK, lock_held
+
+    settings.MARKET_DATA_LEASE_WAIT_SECONDS = 0.2
+    with lock_held(name=MARKET_DATA_LOCK, ttl_seconds=60) as acquired:
+        assert acquired
+        assert_import_fails(write_csv(GOOD_ROW), "a refresh, backfill or import is running")
+    run_import(write_csv(GOOD_ROW))  # the lease is free again
+    assert Snapshot.objects.count() == 1

@@ -14,24 +14,67 @@ def flaky(monkeypatch):
     return provider
 
 
-def test_refresh_prices_retries_transient_errors_then_stores(tao, flaky):
+@pytest.fixture
+def eager(settings):
+    from aicrash_site.celery import app
+
+    app.conf.task_always_eager = True
+    settings.REFRESH_BATCH_RETRY_SECONDS = 0
+    yield
+    app.conf.task_always_eager = False
+
+
+def test_refresh_prices_retries_a_transiently_failing_batch_then_stores(tao, flaky, eager):
     result = refresh_prices.apply().get()
-    assert result["status"] == "ok" and result["stored"] == 1
+    assert result["status"] == "running" and result["batches"] == 1
     assert flaky.calls == 3
-    assert list(RefreshRun.objects.order_by("pk").values_list("status", flat=True)) == [
-        "failed",
-        "failed",
-        "ok",
-    ]
+    run = RefreshRun.objects.get()
+    assert (run.status, run.quotes_stored, run.error) == ("ok", 1, "")
     assert Snapshot.objects.get().price_usd == 42.0
 
 
-def test_refresh_prices_gives_up_after_its_retry_cap(tao, monkeypatch):
+def test_a_batch_that_keeps_failing_is_given_up_and_the_run_says_so(tao, monkeypatch, eager):
+    from markets.tasks import refresh_batch
+
     provider = stubs.FlakyProvider(failures=100)
     monkeypatch.setattr("markets.services.refresh.provider_get", lambda: provider)
-    outcome = refresh_prices.apply()
-    assert outcome.status == "FAILURE" and "503" in str(outcome.result)
-    assert provider.calls == refresh_prices.max_retries + 1
+    refresh_prices.apply()
+    assert provider.calls == refresh_batch.max_retries + 1
+    run = RefreshRun.objects.get()
+    assert run.status == "failed" and "503" in run.error
+    from markets.models import JobLock
+
+    assert not JobLock.objects.exists()  # the lease is released
+
+
+def test_a_failed_batch_is_retried_alone_and_the_others_are_kept(db, monkeypatch, settings, eager):
+    from tests.factories import TokenFactory
+
+    settings.REFRESH_BATCH_SIZE = 2
+    tokens = [TokenFactory(symbol=f"T{i}") for i in range(6)]
+    fetched = []
+
+    class OneBatchFlaky(stubs.StubProvider):
+        def fetch_latest(self, refs):
+            fetched.append(sorted(t.symbol for t in refs))
+            if "T2" in fetched[-1] and fetched.count(fetched[-1]) == 1:
+                raise stubs.TransientProviderError("503 once")
+            return super().fetch_latest(refs)
+
+    monkeypatch.setattr("markets.services.refresh.provider_get", OneBatchFlaky)
+    refresh_prices.apply()
+    assert sorted(fetched) == [["T0", "T1"], ["T2", "T3"], ["T2", "T3"], ["T4", "T5"]]
+    assert Snapshot.objects.count() == 6 and len(tokens) == 6
+    assert RefreshRun.objects.get().status == "ok"
+
+
+def test_a_refresh_while_the_lease_is_held_is_skipped(tao, flaky, eager):
+    from markets.services.locks import MARKET_DATA_LOCK, lock_held
+
+    with lock_held(name=MARKET_DATA_LOCK, ttl_seconds=60):
+        result = refresh_prices.apply().get()
+    assert result == {"run": RefreshRun.objects.get().pk, "status": "skipped", "batches": 0}
+    assert flaky.calls == 0
 
 
 def test_a_non_transient_error_is_not_retried(db):

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from markets.services.csv_import import CsvImportError, prices_import_csv
+from markets.services.locks import LeaseBusy
 
 
 class Command(BaseCommand):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             result = prices_import_csv(text=text, source=source, create_tokens=create_tokens)
         except CsvImportError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
+        except LeaseBusy as exc:
+            raise CommandError(f"{file}: {exc}; nothing was imported") from None
         created = (
             f", created tokens {', '.join(result.tokens_created)}" if result.tokens_created else ""
         )
@@ -37,3 +40,5 @@ class Command(BaseCommand):
                 f"{result.rows} rows read, {result.stored} stored or changed{created}."
             )
         )
+        if result.superseded:
+            self.stdout.write(f"{result.superseded_note}.")

@@ -1,0 +1,318 @@
+"""Parse and validate a price CSV in bulk, with the line number and reason of the first bad row.
+
+Whole columns are checked with numpy. Whenever the bulk path finds something wrong, or meets a
+row it does not recognise, the row-by-row rules (``row_parse``) decide: they are the
+reference, and they name the first bad line exactly as before.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH
+
+HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
+SYMBOL_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,19}$")
+ZONE_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+
+
+class CsvImportError(Exception):
+    def __init__(self, line: int, reason: str):
+        super().__init__(f"line {line}: {reason}")
+        self.line, self.reason = line, reason
+
+
+@dataclass(frozen=True)
+class ParsedCsv:
+    """The rows of a valid file as columns, in file order."""
+
+    lines: np.ndarray  # int64 line numbers
+    symbols: list[str]  # upper case, one per row
+    ts: np.ndarray  # int64 epoch seconds (fractions of a second dropped)
+    price: np.ndarray  # float64
+    cap: np.ndarray  # float64, NaN = empty
+    volume: np.ndarray  # float64, NaN = empty
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+# --- The row-by-row rules (reference and error messages) -----------------------------------
+
+
+def timestamp_parse(raw: str) -> int:
+    text = raw.strip()
+    if not ZONE_RE.search(text):
+        raise ValueError(f"timestamp {raw!r} needs a time zone (Z or an offset such as +01:00)")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"timestamp {raw!r} is not ISO 8601") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp {raw!r} needs a time zone")
+    epoch = math.floor(moment.timestamp())
+    if not MIN_EPOCH <= epoch < MAX_EPOCH:
+        raise ValueError(f"timestamp {raw!r} is out of range (1990 to 2099)")
+    return epoch
+
+
+def amount_parse(raw: str, name: str, *, required: bool, limit: float) -> float | None:
+    text = raw.strip()
+    if not text:
+        if required:
+            raise ValueError(f"{name} is empty")
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name} {raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} {raw!r} is not a finite number")
+    if value < 0 or (required and value == 0):
+        raise ValueError(f"{name} {raw!r} must be {'positive' if required else 'zero or more'}")
+    if value > limit:
+        raise ValueError(f"{name} {raw!r} is absurdly large")
+    return value
+
+
+def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | None, float | None]:
+    if len(cells) != len(HEADER):
+        raise CsvImportError(line, f"expected {len(HEADER)} columns, found {len(cells)}")
+    symbol = cells[0].strip().upper()
+    try:
+        if not SYMBOL_RE.match(symbol):
+            raise ValueError(f"symbol {cells[0]!r} is not a token symbol")
+        return (
+            symbol, timestamp_parse(cells[1]),
+            amount_parse(cells[2], "price_usd", required=True, limit=MAX_PRICE_USD),
+            amount_parse(cells[3], "market_cap_usd", required=False, limit=MAX_CAP_OR_VOLUME_USD),
+            amount_parse(cells[4], "volume_24h_usd", required=False, limit=MAX_CAP_OR_VOLUME_USD),
+        )  # fmt: skip
+    except ValueError as exc:
+        raise CsvImportError(line, str(exc)) from None
+
+
+# --- Splitting the file into columns -------------------------------------------------------
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Millions of small strings and no cycles: the cyclic collector only costs time here."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _header_check(header: list[str] | None) -> None:
+    if header is None:
+        raise CsvImportError(1, "the file is empty")
+    if [h.strip().lower() for h in header] != HEADER:
+        raise CsvImportError(1, f"the header must be {','.join(HEADER)}")
+
+
+def _columns_plain(text: str) -> tuple[np.ndarray, list[list[str]]] | None:
+    """The fast path: no quoting, every row with exactly five cells. None otherwise."""
+    if '"' in text or "\r" in text.replace("\r\n", ""):
+        return None
+    text = text.replace("\r\n", "\n")
+    first_end = text.find("\n")
+    _header_check(text[: len(text) if first_end < 0 else first_end].split(",") if text else None)
+    body = text[first_end + 1 :] if first_end >= 0 else ""
+    if body.endswith("\n"):
+        body = body[:-1]
+    if not body:
+        return None
+    raw = np.frombuffer(body.encode(), np.uint8)
+    ends = np.r_[np.flatnonzero(raw == 10), len(raw)]
+    commas = np.searchsorted(np.flatnonzero(raw == 44), ends)
+    if not (np.diff(np.r_[0, commas]) == len(HEADER) - 1).all():
+        return None  # blank lines or rows of another width: the csv module decides
+    cells = body.replace("\n", ",").split(",")
+    width = len(HEADER)
+    return np.arange(2, len(ends) + 2, dtype=np.int64), [cells[i::width] for i in range(width)]
+
+
+def _columns_csv(text: str) -> tuple[np.ndarray, list[list[str]]]:
+    """Any CSV: the csv module splits rows (quotes, blank lines), checked row by row."""
+    reader = csv.reader(io.StringIO(text))
+    _header_check(next(reader, None))
+    numbered = [(reader.line_num, cells) for cells in reader]
+    numbered = [(n, cells) for n, cells in numbered if "".join(cells).strip()]
+    if not numbered:
+        raise CsvImportError(2, "the file has a header but no rows")
+    for n, cells in numbered:
+        if len(cells) != len(HEADER):
+            row_parse(n, cells)  # raises: wrong number of columns
+    lines = np.array([n for n, _ in numbered], dtype=np.int64)
+    return lines, [list(c) for c in zip(*(cells for _, cells in numbered), strict=True)]
+
+
+def _blank_rows_drop(lines: np.ndarray, columns: list[list[str]]):
+    """Drop rows whose every cell is blank (",,,,"), as the csv path skips them."""
+    blank_symbols = {s for s in set(columns[0]) if not s.strip()}
+    if not blank_symbols:
+        return lines, columns
+    rows = zip(*columns, strict=True)
+    keep = np.array(
+        [not (s in blank_symbols and not "".join(row).strip()) for s, *row in rows], dtype=bool
+    )
+    if keep.all():
+        return lines, columns
+    if not keep.any():
+        raise CsvImportError(2, "the file has a header but no rows")
+    index = np.flatnonzero(keep).tolist()
+    return lines[keep], [[column[i] for i in index] for column in columns]
+
+
+# --- Bulk checks ----------------------------------------------------------------------------
+
+
+def _amounts(column: list[str], *, required: bool, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """(values with NaN for empty cells, mask of cells the rules would refuse)."""
+    try:  # the common case: every cell a number
+        values = np.fromiter(map(float, column), np.float64, len(column))
+        empty = np.zeros(len(column), dtype=bool)
+        unparsed = empty
+    except ValueError:  # empty cells, spaces or a cell that is not a number: cell by cell
+        empty = np.array([not c.strip() for c in column], dtype=bool)
+        values = np.array([_float_or_nan(c) for c in column], dtype=np.float64)
+        unparsed = np.array([_not_float(c) for c in column], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        bad = unparsed | (~empty & ~np.isfinite(values)) | (values < 0) | (values > limit)
+        if required:
+            bad |= empty | (values == 0)
+    return values, bad
+
+
+def _float_or_nan(cell: str) -> float:
+    try:
+        return float(cell) if cell.strip() else math.nan
+    except ValueError:
+        return math.nan
+
+
+def _not_float(cell: str) -> bool:
+    try:
+        float(cell) if cell.strip() else None
+    except ValueError:
+        return True
+    return False
+
+
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _timestamps(column: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(epoch seconds, mask of rows the bulk path did not settle) for ISO 8601 cells shaped
+    YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM); other shapes go to the row-by-row rules."""
+    cells = np.array(column, dtype=np.str_)
+    n, width = len(cells), max(cells.dtype.itemsize // 4, 1)
+    if width < 20:
+        return np.zeros(n, np.int64), np.ones(n, dtype=bool)
+    chars = cells.view(np.uint32).reshape(n, width).clip(max=255).astype(np.int16)
+    length = np.char.str_len(cells)
+    rows = np.arange(n)
+
+    def at(pos):
+        return chars[rows, np.clip(pos, 0, width - 1)]
+
+    digit = (chars >= 48) & (chars <= 57)
+    value = chars - 48
+    ok = digit[:, _DIGITS].all(axis=1) & (length >= 20)
+    ok &= (chars[:, 4] == 45) & (chars[:, 7] == 45) & (chars[:, 13] == 58) & (chars[:, 16] == 58)
+    ok &= (chars[:, 10] == 84) | (chars[:, 10] == 32)  # "T" or " "
+    # The zone: "Z", "+HH:MM" or "+HHMM" at the end.
+    zulu = at(length - 1) == 90
+    colon = ~zulu & (at(length - 3) == 58) & np.isin(at(length - 6), (43, 45))
+    plain = ~zulu & ~colon & np.isin(at(length - 5), (43, 45))
+    body_end = np.where(zulu, length - 1, np.where(colon, length - 6, length - 5))
+    ok &= zulu | colon | plain
+    sign = np.where(at(body_end) == 45, -1, 1)
+    hh, mm = body_end + 1, np.where(colon, body_end + 4, body_end + 3)
+
+    def pick(table, pos):
+        return table[rows, np.clip(pos, 0, width - 1)]
+
+    zone_digits = pick(digit, hh) & pick(digit, hh + 1) & pick(digit, mm) & pick(digit, mm + 1)
+    ok &= zulu | zone_digits
+    zone_h = pick(value, hh) * 10 + pick(value, hh + 1)
+    zone_m = pick(value, mm) * 10 + pick(value, mm + 1)
+    offset = np.where(zulu, 0, sign * (zone_h * 3600 + zone_m * 60))
+    ok &= zulu | ((zone_h < 24) & (zone_m < 60))
+    # Between the seconds and the zone: nothing, or "." and digits (dropped: whole seconds).
+    has_fraction = body_end > 19
+    ok &= ~has_fraction | (chars[:, 19] == 46)
+    positions = np.arange(width)
+    in_fraction = (positions > 19) & (positions < body_end[:, None])
+    ok &= ~has_fraction | ((body_end > 20) & (body_end <= 26))  # 1 to 6 digits
+    ok &= (digit | ~in_fraction).all(axis=1)
+
+    def number(*pos):
+        out = np.zeros(n, np.int64)
+        for p in pos:
+            out = out * 10 + value[:, p]
+        return out
+
+    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+    hour, minute, second = number(11, 12), number(14, 15), number(17, 18)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    ok &= (hour < 24) & (minute < 60) & (second < 60)
+    # Days since 1970-01-01 from the civil date (H. Hinnant's algorithm).
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+    epoch = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
+    ok &= (epoch >= MIN_EPOCH) & (epoch < MAX_EPOCH)
+    return epoch, ~ok
+
+
+def csv_parse(text: str) -> ParsedCsv:
+    """Every row of the file, checked; CsvImportError names the first bad line otherwise."""
+    with _no_gc():
+        return _csv_parse(text)
+
+
+def _csv_parse(text: str) -> ParsedCsv:
+    plain = _columns_plain(text)
+    lines, columns = _blank_rows_drop(*plain) if plain else _columns_csv(text)
+    sym_col, ts_col, price_col, cap_col, vol_col = columns
+    normal = {raw: raw.strip().upper() for raw in set(sym_col)}
+    symbols = [normal[raw] for raw in sym_col]
+    bad_symbols = {raw for raw, sym in normal.items() if not SYMBOL_RE.match(sym)}
+    bad = np.fromiter((s in bad_symbols for s in sym_col), bool, len(sym_col)) if bad_symbols \
+        else np.zeros(len(sym_col), dtype=bool)  # fmt: skip
+    epoch, unsettled = _timestamps(ts_col)
+    price, bad_price = _amounts(price_col, required=True, limit=MAX_PRICE_USD)
+    cap, bad_cap = _amounts(cap_col, required=False, limit=MAX_CAP_OR_VOLUME_USD)
+    volume, bad_vol = _amounts(vol_col, required=False, limit=MAX_CAP_OR_VOLUME_USD)
+    bad |= bad_price | bad_cap | bad_vol
+    # Rows of an unusual timestamp shape: the reference rules take them one by one.
+    for i in np.flatnonzero(unsettled & ~bad).tolist():
+        try:
+            epoch[i] = timestamp_parse(ts_col[i])
+        except ValueError:
+            bad[i] = True
+    if bad.any():
+        first = int(np.argmax(bad))
+        row_parse(int(lines[first]), [column[first] for column in columns])  # raises
+        raise AssertionError(f"line {lines[first]} refused in bulk but not by the row rules")
+    return ParsedCsv(lines, symbols, epoch, price, cap, volume)

@@ -1,0 +1,112 @@
+"""A refresh spread over many workers: one task per provider batch, then one metrics step.
+
+``refresh_fanout_start`` takes the market-data lease and splits the active tokens into
+batches; each batch is fetched and stored on its own (``refresh_batch_store``), retried
+alone when it fails transiently; ``refresh_fanout_finish`` runs once every batch is stored,
+recomputes what changed, records the run and releases the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from markets.models import RefreshRun, Token
+from markets.providers.base import PriceProvider, ProviderError, TransientProviderError
+from markets.services.ingest import IngestResult, provider_aths_store, snapshot_ingest
+from markets.services.locks import MARKET_DATA_LOCK, lock_acquire, lock_release
+from markets.services.metrics import derived_refresh
+from markets.services.refresh import _provider_used, _run_finish, _token_refs
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FanoutPlan:
+    run: RefreshRun
+    owner: str | None  # the lease, None when the refresh was skipped
+    batches: list[list[int]]
+
+
+def refresh_fanout_start(*, provider_name: str) -> FanoutPlan:
+    """Record the run, take the lease (or record a skip) and cut the token ids into batches."""
+    run = RefreshRun.objects.create(
+        provider=provider_name, kind=RefreshRun.Kind.REFRESH, started_at=timezone.now()
+    )
+    owner = lock_acquire(name=MARKET_DATA_LOCK, ttl_seconds=settings.REFRESH_LOCK_SECONDS)
+    if owner is None:
+        logger.info("refresh skipped: another refresh, backfill or import is running")
+        _run_finish(run, status=RefreshRun.Status.SKIPPED, error="another refresh was running")
+        return FanoutPlan(run, None, [])
+    ids = list(Token.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    run.tokens_requested = len(ids)
+    run.save(update_fields=["tokens_requested"])
+    size = settings.REFRESH_BATCH_SIZE
+    return FanoutPlan(run, owner, [ids[i : i + size] for i in range(0, len(ids), size)])
+
+
+def batch_outcome(*, token_ids: list[int], error: str = "", ingested=None, result=None) -> dict:
+    """What one batch reports to the finishing step (JSON: it travels through the backend)."""
+    return {
+        "requested": len(token_ids),
+        "quotes": len(result.quotes) if result else 0,
+        "stored": ingested.stored if ingested else 0,
+        "rejected": (result.rejected if result else 0) + (ingested.rejected if ingested else 0),
+        "errors": ([error] if error else []) + (list(result.errors) if result else []),
+        "token_ids": sorted(ingested.token_ids) if ingested else [],
+        "ts_min": ingested.ts_min if ingested else None,
+        "ts_max": ingested.ts_max if ingested else None,
+    }
+
+
+def refresh_batch_store(*, token_ids: list[int], provider: PriceProvider | None = None) -> dict:
+    """Fetch and store one batch (no metrics yet). Raises TransientProviderError when nothing
+    came back for a transient reason, so that this batch alone is retried."""
+    with _provider_used(provider) as used:
+        tokens = _token_refs(Token.objects.filter(pk__in=token_ids, is_active=True))
+        try:
+            result = used.fetch_latest(tokens)
+        except TransientProviderError:
+            raise
+        except ProviderError as exc:
+            return batch_outcome(token_ids=token_ids, error=str(exc))
+    if result.transient and not result.quotes:
+        raise TransientProviderError("; ".join(result.errors) or "transient provider error")
+    ingested = snapshot_ingest(quotes=result.quotes, source=used.name)
+    provider_aths_store(aths=result.aths)
+    return batch_outcome(token_ids=token_ids, ingested=ingested, result=result)
+
+
+def refresh_fanout_finish(*, run_id: int, owner: str | None, outcomes: list[dict]) -> RefreshRun:
+    """Once every batch is stored: hourly closes and metrics of what changed, the run's
+    record, and the lease released (even when this step fails)."""
+    run = RefreshRun.objects.get(pk=run_id)
+    try:
+        token_ids = frozenset(t for o in outcomes for t in o["token_ids"])
+        spans = [(o["ts_min"], o["ts_max"]) for o in outcomes if o["ts_min"] is not None]
+        run.quotes_stored = sum(o["stored"] for o in outcomes)
+        run.quotes_rejected = sum(o["rejected"] for o in outcomes)
+        try:
+            if token_ids:
+                ingested = IngestResult(
+                    sum(o["quotes"] for o in outcomes), run.quotes_stored, run.quotes_rejected,
+                    token_ids, min(s for s, _ in spans), max(e for _, e in spans),
+                )  # fmt: skip
+                derived_refresh(ingested=ingested)
+        except Exception as exc:
+            _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+            raise
+        errors = [e for o in outcomes for e in o["errors"]]
+        if not errors:
+            status = RefreshRun.Status.OK
+        elif any(o["quotes"] for o in outcomes):
+            status = RefreshRun.Status.PARTIAL
+        else:
+            status = RefreshRun.Status.FAILED
+        return _run_finish(run, status=status, error="; ".join(errors))
+    finally:
+        if owner:
+            lock_release(name=MARKET_DATA_LOCK, owner=owner)

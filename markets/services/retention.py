@@ -1,0 +1,217 @@
+"""Retention: raw snapshots past RAW_RETENTION_DAYS fold into hourly rows, hourly rows past
+HOURLY_RETENTION_DAYS into daily rows (SnapshotCompact). Idempotent: a second run finds
+nothing left to fold.
+
+Each token keeps its raw snapshots of the RAW_RETENTION_DAYS before its own latest one (and
+before now), longer than any metric window, and BTC as far back as any token's beta window
+needs it: metrics never read folded data. All-time highs
+stay exact: every folded row keeps its highest price and when it was first reached.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from markets.metrics_math import BETA_DAYS
+from markets.models import Snapshot, SnapshotCompact, Token
+from markets.services.locks import market_data_lease
+
+logger = logging.getLogger(__name__)
+
+BTC_SYMBOL = "BTC"  # as markets.services.metrics (which imports this module's neighbours)
+
+HOUR, DAY = 3_600, 86_400
+TOKENS_PER_PASS = 200
+FIELDS = ("open_usd", "open_at", "high_usd", "high_at", "low_usd", "close_usd", "close_at",
+          "market_cap_usd", "volume_24h_usd", "count")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CompactResult:
+    raw_folded: int
+    hourly_rows: int
+    hourly_folded: int
+    daily_rows: int
+
+
+def _epoch(values) -> np.ndarray:
+    return np.fromiter((int(v.timestamp()) for v in values), np.int64, len(values))
+
+
+def _dt(epoch: int) -> datetime:
+    return datetime.fromtimestamp(int(epoch), UTC)
+
+
+def _nan(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _fold(rows: dict[str, np.ndarray], width: int) -> dict[str, np.ndarray]:
+    """Fold rows (one per snapshot or per finer bucket) into buckets of ``width`` seconds."""
+    bucket = rows["open_at"] - rows["open_at"] % width
+    order = np.lexsort((rows["open_at"], bucket, rows["token"]))
+    rows = {k: v[order] for k, v in rows.items()}
+    bucket = bucket[order]
+    new = np.r_[True, (rows["token"][1:] != rows["token"][:-1]) | (bucket[1:] != bucket[:-1])]
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    index = np.arange(len(bucket))
+    high = np.maximum.reduceat(rows["high_usd"], starts)
+    # First time the high was reached: the earliest high_at among the rows holding it.
+    high_at = np.where(rows["high_usd"] == high[group], rows["high_at"], np.iinfo(np.int64).max)
+    last_close = np.maximum.reduceat(rows["close_at"], starts)
+    closing = np.maximum.reduceat(
+        np.where(rows["close_at"] == last_close[group], index, -1), starts
+    )
+    return {
+        "token": rows["token"][starts],
+        "bucket": bucket[starts],
+        "open_usd": rows["open_usd"][starts],
+        "open_at": rows["open_at"][starts],
+        "high_usd": high,
+        "high_at": np.minimum.reduceat(high_at, starts),
+        "low_usd": np.minimum.reduceat(rows["low_usd"], starts),
+        "close_usd": rows["close_usd"][closing],
+        "close_at": rows["close_at"][closing],
+        "market_cap_usd": rows["market_cap_usd"][closing],
+        "volume_24h_usd": rows["volume_24h_usd"][closing],
+        "count": np.add.reduceat(rows["count"], starts),
+    }
+
+
+def _compact_rows(queryset) -> dict[str, np.ndarray]:
+    data = list(queryset.values_list("token_id", *FIELDS))
+    cols = list(zip(*data, strict=True)) if data else [[] for _ in range(len(FIELDS) + 1)]
+    return {
+        "token": np.array(cols[0], dtype=np.int64),
+        "open_usd": np.array(cols[1], dtype=np.float64), "open_at": _epoch(cols[2]),
+        "high_usd": np.array(cols[3], dtype=np.float64), "high_at": _epoch(cols[4]),
+        "low_usd": np.array(cols[5], dtype=np.float64),
+        "close_usd": np.array(cols[6], dtype=np.float64), "close_at": _epoch(cols[7]),
+        "market_cap_usd": _nan(cols[8]), "volume_24h_usd": _nan(cols[9]),
+        "count": np.array(cols[10], dtype=np.int64),
+    }  # fmt: skip
+
+
+def _raw_rows(queryset) -> dict[str, np.ndarray]:
+    data = list(
+        queryset.order_by("token_id", "ts", "source").values_list(
+            "token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd"
+        )
+    )
+    cols = list(zip(*data, strict=True)) if data else [[] for _ in range(5)]
+    t, p = _epoch(cols[1]), np.array(cols[2], dtype=np.float64)
+    return {
+        "token": np.array(cols[0], dtype=np.int64), "open_usd": p, "open_at": t,
+        "high_usd": p, "high_at": t, "low_usd": p, "close_usd": p, "close_at": t,
+        "market_cap_usd": _nan(cols[3]), "volume_24h_usd": _nan(cols[4]),
+        "count": np.ones(len(t), dtype=np.int64),
+    }  # fmt: skip
+
+
+def _write(folded: dict[str, np.ndarray], interval: str) -> int:
+    def amount(value: float) -> float | None:
+        return None if np.isnan(value) else float(value)
+
+    rows = [
+        SnapshotCompact(
+            token_id=int(folded["token"][i]),
+            interval=interval,
+            bucket=_dt(folded["bucket"][i]),
+            open_usd=float(folded["open_usd"][i]),
+            open_at=_dt(folded["open_at"][i]),
+            high_usd=float(folded["high_usd"][i]),
+            high_at=_dt(folded["high_at"][i]),
+            low_usd=float(folded["low_usd"][i]),
+            close_usd=float(folded["close_usd"][i]),
+            close_at=_dt(folded["close_at"][i]),
+            market_cap_usd=amount(folded["market_cap_usd"][i]),
+            volume_24h_usd=amount(folded["volume_24h_usd"][i]),
+            count=int(folded["count"][i]),
+        )
+        for i in range(len(folded["token"]))
+    ]
+    SnapshotCompact.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True,
+        unique_fields=["token", "interval", "bucket"], update_fields=list(FIELDS),
+    )  # fmt: skip
+    return len(rows)
+
+
+def _concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([a[k], b[k]]) for k in a}
+
+
+def _fold_pass(old: Q, source, reader, width: int, interval: str, token_ids: list[int]) -> tuple:
+    """Fold the rows of ``source`` matching ``old`` into ``interval`` rows (merging any that
+    exist for the same buckets), then delete them. Returns (rows folded, rows written)."""
+    rows = reader(source.filter(old))
+    if not len(rows["token"]):
+        return 0, 0
+    buckets = np.unique(rows["open_at"] - rows["open_at"] % width)
+    existing = SnapshotCompact.objects.filter(
+        token_id__in=token_ids, interval=interval, bucket__in=[_dt(b) for b in buckets]
+    )
+    folded = _fold(_concat(rows, _compact_rows(existing)), width)
+    written = _write(folded, interval)
+    source.filter(old).delete()
+    return len(rows["token"]), written
+
+
+def _raw_cutoffs(now: int, days: int) -> dict[int, int]:
+    """token id -> the hour before which its raw snapshots fold.
+
+    BTC keeps its raw snapshots back to the oldest 30-day beta window any token still has
+    raw data for, so beta and correlation of a token that stopped updating stay exact.
+    """
+    latest = Snapshot.objects.values("token_id").annotate(last=Max("ts"))
+    cutoffs = {}
+    for row in latest:
+        edge = min(now, int(row["last"].timestamp())) - days * DAY
+        cutoffs[row["token_id"]] = edge - edge % HOUR
+    btc_id = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True).first()
+    if btc_id in cutoffs:
+        oldest = min(cutoffs.values()) - (BETA_DAYS + 1) * DAY
+        cutoffs[btc_id] = min(cutoffs[btc_id], oldest - oldest % HOUR)
+    return cutoffs
+
+
+def snapshots_compact(
+    *, now: datetime | None = None, raw_days: int | None = None, hourly_days: int | None = None
+) -> CompactResult:
+    """Fold old raw snapshots into hourly rows and old hourly rows into daily rows."""
+    raw_days = settings.RAW_RETENTION_DAYS if raw_days is None else raw_days
+    hourly_days = settings.HOURLY_RETENTION_DAYS if hourly_days is None else hourly_days
+    stamp = int((now or timezone.now()).timestamp())
+    totals = [0, 0, 0, 0]
+    all_ids = list(Token.objects.order_by("pk").values_list("pk", flat=True))
+    with market_data_lease(purpose="compaction"):
+        all_cutoffs = _raw_cutoffs(stamp, raw_days)
+        for start in range(0, len(all_ids), TOKENS_PER_PASS):
+            ids = all_ids[start : start + TOKENS_PER_PASS]
+            with transaction.atomic():
+                cutoffs = {i: all_cutoffs[i] for i in ids if i in all_cutoffs}
+                old = Q(pk__in=[])
+                for token_id, cutoff in cutoffs.items():
+                    old |= Q(token_id=token_id, ts__lt=_dt(cutoff))
+                folded, written = _fold_pass(
+                    old, Snapshot.objects.all(), _raw_rows, HOUR, "1h", ids
+                ) if cutoffs else (0, 0)  # fmt: skip
+                edge = stamp - hourly_days * DAY
+                old_hours = Q(token_id__in=ids, interval="1h", bucket__lt=_dt(edge - edge % DAY))
+                h_folded, d_written = _fold_pass(
+                    old_hours, SnapshotCompact.objects.all(), _compact_rows, DAY, "1d", ids
+                )
+            for i, value in enumerate((folded, written, h_folded, d_written)):
+                totals[i] += value
+    result = CompactResult(*totals)
+    logger.info("compaction: %s", result)
+    return result

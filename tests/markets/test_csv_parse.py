@@ -1,0 +1,97 @@
+"""The bulk CSV parser agrees with the row-by-row rules, cell shape by cell shape."""
+
+import numpy as np
+import pytest
+
+from markets.services.csv_parse import CsvImportError, csv_parse, row_parse
+
+HEADER = "symbol,timestamp,price_usd,market_cap_usd,volume_24h_usd"
+GOOD = "TAO,2026-02-06T10:00:00Z,170.5,1636800000,200000000"
+
+TIMESTAMPS = [
+    "2026-02-06T10:00:00Z", "2026-02-06 10:00:00Z", "2026-02-06T10:00:00+01:00",
+    "2026-02-06T10:00:00-05:30", "2026-02-06T10:00:00+0100", "2026-02-06T10:00:00.5Z",
+    "2026-02-06T10:00:00.999999+02:00", "2026-02-06T10:00:00.1234567Z", "2024-02-29T00:00:00Z",
+    "1990-01-01T00:00:00Z", "2099-12-31T23:59:59Z", " 2026-02-06T10:00:00Z ",
+    "2026-02-06T10:00Z", "2026-02-06T00:30:00+01:00",
+    # refused ones
+    "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-06T24:00:00Z",
+    "2026-02-06T10:60:00Z", "2026-02-06T10:00:60Z", "2026-02-06T10:00:00", "2026-02-06",
+    "2026-02-06T10:00:00+24:00", "1989-12-31T23:59:59Z", "2100-01-01T00:00:00Z",
+    "2026-02-06T10:00:00.Z", "yesterday", "", "2026-02-06T10:00:00ZZ", "\uff12026-02-06T10:00:00Z",
+]  # fmt: skip
+AMOUNTS = ["1", "0", "-1", "1e3", " 5 ", "", " ", "nan", "inf", "-0", "1_000", "abc", "1e20",
+           "+5", ".5"]  # fmt: skip
+
+
+def reference(cells):
+    try:
+        return row_parse(2, cells)
+    except CsvImportError as exc:
+        return exc.reason
+
+
+def bulk(cells):
+    try:
+        parsed = csv_parse(f"{HEADER}\n{','.join(cells)}\n")
+    except CsvImportError as exc:
+        return exc.reason
+    cap, vol = parsed.cap[0], parsed.volume[0]
+    cap, vol = (None if np.isnan(x) else float(x) for x in (cap, vol))
+    return (parsed.symbols[0], int(parsed.ts[0]), float(parsed.price[0]), cap, vol)
+
+
+@pytest.mark.parametrize("timestamp", TIMESTAMPS)
+def test_timestamps_are_read_as_the_row_rules_read_them(timestamp):
+    cells = ["TAO", timestamp, "1", "", ""]
+    assert bulk(cells) == reference(cells)
+
+
+@pytest.mark.parametrize("amount", AMOUNTS)
+@pytest.mark.parametrize("column", [2, 3, 4])
+def test_amounts_are_read_as_the_row_rules_read_them(amount, column):
+    cells = ["TAO", "2026-02-06T10:00:00Z", "1", "2", "3"]
+    cells[column] = amount
+    assert bulk(cells) == reference(cells)
+
+
+def test_the_first_bad_line_is_named_whichever_column_is_wrong():
+    rows = [GOOD] * 50 + ["TAO,2026-02-06T10:00:00Z,1,-5,"] + ["TAO,soon,1,,"] + [GOOD] * 5
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse("\n".join([HEADER, *rows]) + "\n")
+    assert excinfo.value.line == 52
+    assert "market_cap_usd" in excinfo.value.reason
+
+
+def test_a_quoted_file_is_split_by_the_csv_rules_with_the_same_line_numbers():
+    text = f'{HEADER}\n"TAO","2026-02-06T10:00:00Z","1",,\n\n"NEAR","2026-02-06T10:00:00Z","x",,\n'
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(text)
+    assert (excinfo.value.line, excinfo.value.reason) == (4, "price_usd 'x' is not a number")
+
+
+def test_crlf_line_ends_and_blank_rows_are_accepted():
+    parsed = csv_parse(f"{HEADER}\r\n{GOOD}\r\n,,,,\r\n\r\nNEAR,2026-02-06T10:00:00Z,1,,\r\n")
+    assert parsed.symbols == ["TAO", "NEAR"]
+    assert parsed.lines.tolist() == [2, 5]
+
+
+def test_a_row_with_the_wrong_number_of_columns_is_named():
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(f"{HEADER}\n{GOOD}\nTAO,2026-02-06T10:00:00Z,1,\n")
+    assert (excinfo.value.line, excinfo.value.reason) == (3, "expected 5 columns, found 4")
+
+
+def test_rows_of_blank_cells_are_skipped_in_a_plain_file():
+    parsed = csv_parse(f"{HEADER}\n{GOOD}\n , , ,,\nNEAR,2026-02-06T10:00:00Z,1,,\n")
+    assert parsed.symbols == ["TAO", "NEAR"]
+    assert parsed.lines.tolist() == [2, 4]
+
+
+def test_a_plain_file_and_its_quoted_twin_parse_alike():
+    rows = [GOOD, "NEAR,2026-02-06T11:00:00+01:00,1.5,,7", "ICP,2026-02-06T12:00:00.5Z,2,3,"]
+    plain = csv_parse("\n".join([HEADER, *rows]) + "\n")
+    quoted = csv_parse("\n".join([HEADER, *rows]).replace("NEAR", '"NEAR"') + "\n")
+    for name in ("lines", "ts", "price", "cap", "volume"):
+        np.testing.assert_array_equal(getattr(plain, name), getattr(quoted, name))
+    assert plain.symbols == quoted.symbols
