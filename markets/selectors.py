@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
+from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     DateTimeField,
     F,
-    Max,
-    Min,
+    IntegerField,
     Prefetch,
     QuerySet,
-    RowRange,
-    Window,
+    Value,
 )
-from django.db.models.functions import FirstValue, LastValue, RowNumber, Trunc
+from django.db.models.functions import Trunc
+from django.utils.dateparse import parse_datetime
 
 from markets.models import (
     ListMetrics,
     Snapshot,
+    SnapshotCompact,
     Token,
     TokenList,
     TokenListMembership,
@@ -170,41 +173,153 @@ def snapshot_range(*, token: Token, since: datetime, until: datetime) -> QuerySe
 
 def snapshot_buckets(
     *, token: Token, since: datetime, until: datetime, interval: SnapshotInterval
-) -> QuerySet:
-    """OHLC buckets (UTC hours or days) of the token's snapshots with since <= ts <= until.
+) -> SnapshotBuckets:
+    """OHLC buckets (UTC hours or days) of the token's history with since <= ts <= until.
 
-    One query, computed by the database with window functions (PostgreSQL and SQLite): dicts
-    with ``bucket`` (its start), ``open``/``high``/``low``/``close`` of the price,
+    Dicts with ``bucket`` (its start), ``open``/``high``/``low``/``close`` of the price,
     ``last_market_cap_usd``/``last_volume_24h_usd`` (those of the bucket's last snapshot) and
-    ``count``, ordered by bucket. A bucket holds only the snapshots inside the range.
+    ``count``, ordered by bucket; a lazy read, each evaluation one query (SnapshotBuckets).
+
+    Raw snapshots count when inside the range. Where retention folded them into
+    SnapshotCompact rows, those rows take their place, each counting whole when it overlaps
+    the range: an hourly row is one hour (a day's hours fold into its day); a daily row is
+    one day, and at interval 1h it is one bucket at the start of its day.
     """
-    bucket = Trunc("ts", _TRUNC_KIND[interval], output_field=DateTimeField(), tzinfo=UTC)
+    return SnapshotBuckets(token_id=token.pk, since=since, until=until, interval=interval)
 
-    def window(expression, *, whole_bucket: bool = True) -> Window:
-        # The same partition and order everywhere, so the database sorts the rows once.
-        return Window(
-            expression,
-            partition_by=[F("bucket")],
-            order_by=[F("ts").asc(), F("source").asc()],
-            frame=RowRange(start=None, end=None) if whole_bucket else None,
+
+_BUCKET_COLUMNS = (
+    "bucket", "open", "high", "low", "close",
+    "last_market_cap_usd", "last_volume_24h_usd", "count",
+)  # fmt: skip
+# Each piece (a raw snapshot or a compacted row) as the same columns, in this order.
+_PIECE_COLUMNS = (
+    "piece_bucket", "piece_at", "piece_source", "piece_open", "piece_high", "piece_low",
+    "piece_close", "piece_cap", "piece_volume", "piece_count",
+)  # fmt: skip
+
+
+def _as_utc(value) -> datetime:
+    # PostgreSQL gives aware datetimes, SQLite the text of django_datetime_trunc (UTC).
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class SnapshotBuckets:
+    """The buckets of snapshot_buckets, read like a queryset by cursor pagination and the CSV
+    stream: ``order_by("bucket" | "-bucket")``, ``filter(bucket__gt= | bucket__lt=)``,
+    slicing, iteration and ``iterator()``, each evaluation ONE query.
+
+    The query is a UNION ALL of the raw snapshots and the compacted rows of the range, then
+    window functions over each bucket (PostgreSQL and SQLite); the bucket bounds of a page go
+    into both halves, so a page only reads its own rows.
+    """
+
+    token_id: int
+    since: datetime
+    until: datetime
+    interval: SnapshotInterval
+    descending: bool = False
+    after: datetime | None = None
+    before: datetime | None = None
+
+    def order_by(self, *fields: str) -> SnapshotBuckets:
+        if fields not in (("bucket",), ("-bucket",)):
+            raise ValueError(f"buckets order by bucket only, not {fields}")
+        return replace(self, descending=fields[0].startswith("-"))
+
+    def filter(self, **lookups) -> SnapshotBuckets:
+        bounds = {}
+        for lookup, value in lookups.items():
+            if lookup not in ("bucket__gt", "bucket__lt"):
+                raise ValueError(f"buckets filter by bucket__gt / bucket__lt only, not {lookup}")
+            bounds["after" if lookup == "bucket__gt" else "before"] = _as_utc(value)
+        return replace(self, **bounds)
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("buckets take a slice without step")
+        start = index.start or 0
+        count = None if index.stop is None else max(index.stop - start, 0)
+        return list(self._rows(limit=count, offset=start))
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def iterator(self, chunk_size: int = 2000):
+        return self._rows(chunk_size=chunk_size, chunked=True)
+
+    def _pieces(self) -> tuple[QuerySet, QuerySet]:
+        kind = _TRUNC_KIND[self.interval]
+
+        def bucket(field: str) -> Trunc:
+            return Trunc(field, kind, output_field=DateTimeField(), tzinfo=UTC)
+
+        raw = Snapshot.objects.filter(
+            token_id=self.token_id, ts__gte=self.since, ts__lte=self.until
+        ).annotate(
+            piece_bucket=bucket("ts"), piece_at=F("ts"), piece_source=F("source"),
+            piece_open=F("price_usd"), piece_high=F("price_usd"), piece_low=F("price_usd"),
+            piece_close=F("price_usd"), piece_cap=F("market_cap_usd"),
+            piece_volume=F("volume_24h_usd"), piece_count=Value(1, IntegerField()),
+        )  # fmt: skip
+        compact = SnapshotCompact.objects.filter(
+            token_id=self.token_id, open_at__lte=self.until, close_at__gte=self.since
+        ).annotate(
+            piece_bucket=bucket("bucket"), piece_at=F("open_at"),
+            piece_source=Value("", CharField()), piece_open=F("open_usd"),
+            piece_high=F("high_usd"), piece_low=F("low_usd"), piece_close=F("close_usd"),
+            piece_cap=F("market_cap_usd"), piece_volume=F("volume_24h_usd"),
+            piece_count=F("count"),
+        )  # fmt: skip
+        if self.after is not None:  # the time bound lets the indexes help
+            raw = raw.filter(ts__gt=self.after, piece_bucket__gt=self.after)
+            compact = compact.filter(close_at__gt=self.after, piece_bucket__gt=self.after)
+        if self.before is not None:
+            raw = raw.filter(piece_bucket__lt=self.before)
+            compact = compact.filter(piece_bucket__lt=self.before)
+        return (
+            raw.order_by().values_list(*_PIECE_COLUMNS),
+            compact.order_by().values_list(*_PIECE_COLUMNS),
         )
 
-    rows = (
-        Snapshot.objects.filter(token=token, ts__gte=since, ts__lte=until)
-        .annotate(bucket=bucket)
-        .annotate(
-            open=window(FirstValue("price_usd")),
-            close=window(LastValue("price_usd")),
-            high=window(Max("price_usd")),
-            low=window(Min("price_usd")),
-            last_market_cap_usd=window(LastValue("market_cap_usd")),
-            last_volume_24h_usd=window(LastValue("volume_24h_usd")),
-            count=window(Count("pk")),
-            row_number=window(RowNumber(), whole_bucket=False),
+    def _sql(self, *, limit: int | None, offset: int) -> tuple[str, list]:
+        raw, compact = self._pieces()
+        raw_sql, raw_params = raw.query.get_compiler(using=raw.db).as_sql()
+        compact_sql, compact_params = compact.query.get_compiler(using=compact.db).as_sql()
+        q = connection.ops.quote_name
+        # One partition and order everywhere, so the database sorts the rows once.
+        over = "PARTITION BY piece_bucket ORDER BY piece_at, piece_source"
+        whole = f"OVER ({over} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+        names = ", ".join(q(name) for name in _BUCKET_COLUMNS)
+        sql = (
+            f"SELECT {names} FROM (SELECT piece_bucket AS {q('bucket')}, "
+            f"FIRST_VALUE(piece_open) {whole} AS {q('open')}, "
+            f"MAX(piece_high) {whole} AS {q('high')}, MIN(piece_low) {whole} AS {q('low')}, "
+            f"LAST_VALUE(piece_close) {whole} AS {q('close')}, "
+            f"LAST_VALUE(piece_cap) {whole} AS {q('last_market_cap_usd')}, "
+            f"LAST_VALUE(piece_volume) {whole} AS {q('last_volume_24h_usd')}, "
+            f"SUM(piece_count) {whole} AS {q('count')}, "
+            f"ROW_NUMBER() OVER ({over}) AS {q('row_number')} "
+            f"FROM ({raw_sql} UNION ALL {compact_sql}) pieces) buckets "
+            f"WHERE {q('row_number')} = 1 "
+            f"ORDER BY {q('bucket')} {'DESC' if self.descending else 'ASC'}"
         )
-        .filter(row_number=1)
-    )
-    return rows.order_by("bucket").values(
-        "bucket", "open", "high", "low", "close",
-        "last_market_cap_usd", "last_volume_24h_usd", "count",
-    )  # fmt: skip
+        if limit is not None or offset:
+            # SQLite needs a LIMIT before an OFFSET; -1 there means none, PostgreSQL takes ALL.
+            none = "ALL" if connection.vendor == "postgresql" else "-1"
+            sql += f" LIMIT {none if limit is None else int(limit)} OFFSET {int(offset)}"
+        return sql, [*raw_params, *compact_params]
+
+    def _rows(self, *, limit=None, offset=0, chunk_size=2000, chunked=False):
+        sql, params = self._sql(limit=limit, offset=offset)
+        cursor = connection.chunked_cursor() if chunked else connection.cursor()
+        with cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(chunk_size):
+                for row in rows:
+                    result = dict(zip(_BUCKET_COLUMNS, row, strict=True))
+                    result["bucket"] = _as_utc(result["bucket"])
+                    yield result
