@@ -114,7 +114,10 @@ SNAPSHOT_PARAMS = [
         OpenApiTypes.STR,
         enum=INTERVALS,
         default="raw",
-        description="raw: every snapshot; 1h / 1d: OHLC buckets of UTC hours / days.",
+        description="raw: every stored snapshot, which retention keeps for RAW_RETENTION_DAYS "
+        "(100) before the token's latest one; 1h / 1d: OHLC buckets of UTC hours / days over "
+        "the whole history, older history at the resolution retention kept: hours, or days "
+        "past HOURLY_RETENTION_DAYS (730), each such day one 1h bucket at its start.",
     ),
     OpenApiParameter(
         "format",

@@ -132,7 +132,8 @@ class SnapshotSerializer(serializers.Serializer):
 
 
 class SnapshotBucketSerializer(serializers.Serializer):
-    """One UTC hour or day (interval=1h / 1d) of the snapshots inside the requested range."""
+    """One UTC hour or day (interval=1h / 1d) of the snapshots inside the requested range (or
+    of the folded rows retention left in their place)."""
 
     ts = serializers.DateTimeField(source="bucket", help_text="Start of the bucket.")
     open = serializers.FloatField(help_text="Price of the first snapshot.")

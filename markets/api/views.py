@@ -151,7 +151,10 @@ class TokenDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPIView):
     description="Rows with since <= ts <= until, oldest first, in cursor pages (follow `next`). "
     "With interval 1h or 1d each row is a UTC hour or day: open/close are the prices of its "
     "first/last snapshot, market_cap_usd and volume_24h_usd those of its last one; only "
-    "snapshots inside the range count. `format=csv` (or `Accept: text/csv`) streams all rows "
+    "snapshots inside the range count. Snapshots past retention are gone from interval raw "
+    "but not from 1h / 1d: their folded hourly or daily rows take their place, each counting "
+    "whole when it overlaps the range (a folded day is one 1h bucket at its start). "
+    "`format=csv` (or `Accept: text/csv`) streams all rows "
     "of the range as CSV with the same columns, header first.",
     parameters=[SYMBOL_PARAM, *SNAPSHOT_PARAMS, RETRY_AFTER],
     responses={
