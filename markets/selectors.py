@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from django.db import connection
@@ -265,8 +265,15 @@ class SnapshotBuckets:
             piece_close=F("price_usd"), piece_cap=F("market_cap_usd"),
             piece_volume=F("volume_24h_usd"), piece_count=Value(1, IntegerField()),
         )  # fmt: skip
+        # A row's bucket is at most a day before its close_at: bounds the unique index reads.
+        try:
+            earliest = self.since - timedelta(days=1)
+        except OverflowError:
+            earliest = self.since
         compact = SnapshotCompact.objects.filter(
-            token_id=self.token_id, open_at__lte=self.until, close_at__gte=self.since
+            token_id=self.token_id, interval__in=["1h", "1d"],
+            bucket__gte=earliest, bucket__lte=self.until,
+            open_at__lte=self.until, close_at__gte=self.since,
         ).annotate(
             piece_bucket=bucket("bucket"), piece_at=F("open_at"),
             piece_source=Value("", CharField()), piece_open=F("open_usd"),

@@ -142,3 +142,13 @@ def test_a_page_is_the_same_few_queries_before_and_after_compaction(
         body = api_client.get(URL, params).json()
     with django_assert_num_queries(3):
         api_client.get(body["next"])
+
+
+def test_a_range_from_the_first_possible_day_still_finds_the_compacted_rows(
+    api_client, tao_history
+):
+    snapshots_compact(now=NOW, hourly_days=110)
+    body = api_client.get(URL, {"since": "0001-01-01", "until": "2025-10-10", "interval": "1d"})
+    assert [row["ts"] for row in body.json()["results"]] == [
+        "2025-10-09T00:00:00Z", "2025-10-10T00:00:00Z",
+    ]  # fmt: skip
