@@ -266,6 +266,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     # Preloading is hard to undo (browsers ship the list): the operator opts in.
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # not preloading is the choice made above
 
 # Content-Security-Policy (django-csp): no inline scripts or styles anywhere. Charts set
 # element styles through the CSSOM, which style-src does not govern; the favicon is data:.

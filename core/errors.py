@@ -56,9 +56,7 @@ def database_unavailable(request, exc: BaseException) -> HttpResponse:
     if is_api(request):
         response = JsonResponse({"detail": message}, status=503)
     else:
-        response = error_page(
-            request, status=503, title=_("Service unavailable"), message=message
-        )
+        response = error_page(request, status=503, title=_("Service unavailable"), message=message)
     response["Retry-After"] = "30"
     return response
 
