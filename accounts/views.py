@@ -60,7 +60,9 @@ def api_token_regenerate(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = AccountDeleteForm(
+        request.POST if request.method == "POST" else None, user=request.user, request=request
+    )
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)
         logout(request)

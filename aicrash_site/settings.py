@@ -116,7 +116,9 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
 )
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[aicrash] "
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
-# allauth's defaults already rate-limit login failures, signups and password resets (cache).
+# allauth's defaults already rate-limit login failures, signups and password resets (cache);
+# the API token endpoint shares the login-failure lockout, account deletion has its own.
+ACCOUNT_RATE_LIMITS = {"delete_account": "5/m/user"}
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
@@ -231,6 +233,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="20/min"),
     },
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
