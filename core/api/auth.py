@@ -17,6 +17,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 from core.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
+from core.api.serializers import StrictFieldsMixin
 from core.api.throttles import AuthTokenThrottle
 
 LOCKOUT_SECONDS = 300  # allauth's ACCOUNT_LOGIN_ATTEMPTS_TIMEOUT default
@@ -38,7 +39,7 @@ def _lockout_key(request, login: str, email: str | None) -> str:
     return f"{get_current_site(request).domain}:{(email or login).lower()}"
 
 
-class EmailOrUsernameAuthTokenSerializer(AuthTokenSerializer):
+class EmailOrUsernameAuthTokenSerializer(StrictFieldsMixin, AuthTokenSerializer):
     """People sign up with an email address and never see their generated username.
 
     A failure counts towards allauth's per-account lockout (``login_failed``) shared with
