@@ -274,11 +274,14 @@ if not DEBUG:
 
 # Content-Security-Policy (django-csp): no inline scripts or styles anywhere. Charts set
 # element styles through the CSSOM, which style-src does not govern; the favicon is data:.
+# The one hash is the <style> lightweight-charts 5.2.1 injects for its attribution logo
+# (tests/e2e/test_csp.py fails if an upgrade changes it).
+CSP_CHART_LOGO_STYLE = "'sha256-3pRED1tOXas1FXFoPb9TGCjmYe9XQsmO9OV23khV2nY='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "style-src": ["'self'", CSP_CHART_LOGO_STYLE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
