@@ -33,6 +33,7 @@ def test_a_malformed_json_body_is_a_json_400(api_client):
 
     assert response.status_code == 400
     assert "JSON parse error" in response.json()["detail"]
+    assert list(response.json()["errors"]) == ["body"]
 
 
 def test_a_server_error_on_the_api_is_json(client, caplog):
