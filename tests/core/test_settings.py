@@ -27,7 +27,9 @@ print(json.dumps({
 
 
 def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "NUM_PROXIES"))}
+    # Not the test run's own switches (the browser tests allow async-unsafe calls).
+    skipped = ("SECURE_", "NUM_PROXIES", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skipped)}
     return {**env, "DJANGO_DEBUG": "0", "SECRET_KEY": SECRET, **extra}
 
 
