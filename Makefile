@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aicrash_bench
 
-.PHONY: install run test lint format bench worker clean
+.PHONY: install run test lint format bench worker clean prod-check
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +34,10 @@ format: install
 
 test: lint
 	$(VENV)/bin/pytest
+
+# The production stack on the loopback, every page and API route requested (deploy/).
+prod-check: install
+	deploy/prod_check.sh
 
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench

@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -43,12 +44,20 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
+        # Like allauth's password change: a stolen session must not guess the password.
+        if self.request is not None and not ratelimit.consume(
+            self.request, action="delete_account", user=self.user
+        ):
+            raise forms.ValidationError(
+                _("Too many attempts. Try again later."), code="rate_limited"
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(
                 _("This is not your password: your account was not deleted."),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from core.text import text_characters_refuse
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 
@@ -22,6 +23,10 @@ def profile_update(
 ) -> User:
     """Save the profile fields a user edits themselves; raise ValidationError on bad input."""
     display_name = display_name.strip()
+    try:
+        text_characters_refuse(display_name)  # nothing invisible can disguise a name
+    except ValueError as error:
+        raise ValidationError({"display_name": str(error)}) from None
     if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
         raise ValidationError(
             {"display_name": _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX_LENGTH}}

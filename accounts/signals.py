@@ -1,10 +1,17 @@
 """Follow the user's preferred language from the moment they sign in."""
 
-from allauth.account.signals import user_logged_in
+from allauth.account.signals import user_logged_in, user_signed_up
 from django.dispatch import receiver
 from django.utils import translation
 
+from accounts.services import api_token_get_or_create
 from core.language import language_cookie_set
+
+
+@receiver(user_signed_up, dispatch_uid="accounts.api_token_on_signup")
+def api_token_on_signup(sender, request, user, **kwargs) -> None:
+    """Every account gets its API token when it is made (pages only read it)."""
+    api_token_get_or_create(user=user)
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.preferred_language_on_login")

@@ -42,7 +42,7 @@ def profile(request):
         "accounts/profile.html",
         {
             "form": form,
-            "api_token": services.api_token_get_or_create(user=user),
+            "api_token": selectors.api_token_for(user=user),
             "email_address": selectors.email_address_primary(user=user),
         },
     )
@@ -51,8 +51,12 @@ def profile(request):
 @login_required
 @require_POST
 def api_token_regenerate(request):
+    had_one = selectors.api_token_for(user=request.user) is not None
     services.api_token_regenerate(user=request.user)
-    messages.success(request, _("A new API token was created; the old one no longer works."))
+    if had_one:
+        messages.success(request, _("A new API token was created; the old one no longer works."))
+    else:
+        messages.success(request, _("Your API token was created."))
     return redirect("accounts:profile")
 
 
@@ -60,7 +64,9 @@ def api_token_regenerate(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = AccountDeleteForm(
+        request.POST if request.method == "POST" else None, user=request.user, request=request
+    )
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)
         logout(request)

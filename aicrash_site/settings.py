@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.errors.DatabaseUnavailableMiddleware",  # the database down: a 503, not a 500
 ]
 
 ROOT_URLCONF = "aicrash_site.urls"
@@ -117,11 +119,18 @@ SITE_NAME = env.str("SITE_NAME", default="aicrash")  # how emails and pages name
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
-# allauth's defaults already rate-limit login failures, signups and password resets (cache).
+# allauth's defaults already rate-limit login failures, signups and password resets (cache);
+# the API token endpoint shares the login-failure lockout, account deletion has its own.
+ACCOUNT_RATE_LIMITS = {"delete_account": "5/m/user"}
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
 vars().update(EMAIL_CONFIG)
+# Mail leaves through a Celery task retried with backoff (core/mail.py): an unreachable mail
+# server neither fails a sign-up or password reset nor leaves a half-made account.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="aicrash <noreply@localhost>")
 
 LANGUAGE_CODE = "en"
@@ -184,7 +193,8 @@ if not REDIS_CACHE_URL and CELERY_BROKER_URL.startswith("redis://"):
     REDIS_CACHE_URL = CELERY_BROKER_URL
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        # Degrades to "no cache" while Redis is unreachable (core/cache_backend.py).
+        {"BACKEND": "core.cache_backend.ResilientRedisCache", "LOCATION": REDIS_CACHE_URL}
         if REDIS_CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -227,7 +237,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="20/min"),
     },
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -244,15 +256,45 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security in production ---------------------------------------------------------------
+# The admin can live elsewhere than /admin/ (e.g. ADMIN_URL=manage-7f3a/).
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # The proxy or orchestrator checks health over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # X-Forwarded-Proto is anybody's to send: trust it only behind configured proxies.
+    if NUM_PROXIES > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Preloading is hard to undo (browsers ship the list): the operator opts in.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # not preloading is the choice made above
+
+# Content-Security-Policy (django-csp): no inline scripts or styles anywhere. Charts set
+# element styles through the CSSOM, which style-src does not govern; the favicon is data:.
+# The one hash is the <style> lightweight-charts 5.2.1 injects for its attribution logo
+# (tests/e2e/test_csp.py fails if an upgrade changes it).
+CSP_CHART_LOGO_STYLE = "'sha256-3pRED1tOXas1FXFoPb9TGCjmYe9XQsmO9OV23khV2nY='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", CSP_CHART_LOGO_STYLE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

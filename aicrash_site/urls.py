@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from markets import views as market_views
 
@@ -18,13 +19,13 @@ admin.site.site_title = _("aicrash admin")
 admin.site.index_title = _("Data, users and runs")
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", favicon),
     path("healthz", market_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("core.api.urls")),
     path("api/v1/", include("markets.api.urls")),
     path("api/v1/", include("watchlists.api.urls")),
@@ -40,3 +41,7 @@ urlpatterns = [
     path("", include("discussions.urls")),
     path("", include("markets.urls")),
 ]
+
+# JSON on /api/, a page that needs neither database nor static manifest elsewhere (core/errors).
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

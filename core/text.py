@@ -35,3 +35,28 @@ def text_characters_refuse(text: str, *, allowed: frozenset[str] = frozenset()) 
             )
         if unicodedata.category(character) == "Cc":
             raise ValueError(f"Control characters are not allowed (U+{ord(character):04X}).")
+
+
+# --- Spreadsheet formulas in CSV cells ----------------------------------------------------
+
+FORMULA_START = frozenset("=+-@\t\r\n")
+# What a spreadsheet may skip before reading a cell as a formula: spaces, quotes, and
+# characters nobody sees.
+_FORMULA_PREFIX_SKIPPED = frozenset(" '\"") | INVISIBLE_CHARACTERS
+
+
+def cell_starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could run this CSV cell as a formula: its first character that
+    is not a space, a quote or an invisible character is one of = + - @ tab CR LF."""
+    for character in text:
+        if character in FORMULA_START:
+            return True
+        if character in _FORMULA_PREFIX_SKIPPED or unicodedata.category(character) in ("Zs", "Cf"):
+            continue
+        return False
+    return False
+
+
+def cell_formula_guard(text: str) -> str:
+    """The cell with a leading apostrophe when a spreadsheet could run it as a formula."""
+    return "'" + text if cell_starts_formula(text) else text

@@ -15,11 +15,13 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from core.health import Memo, health_cache, health_static
 from markets.models import RefreshRun, Snapshot, Token
 
 logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 2.0
+BROKER_CHECK_SECONDS = 5.0  # a broker check opens a connection: not on every poll
 MAX_ERROR_LENGTH = 200
 
 
@@ -65,6 +67,9 @@ def health_broker(timeout: float = BROKER_TIMEOUT_SECONDS) -> dict:
     return {"ok": True, "error": None}
 
 
+broker_memo = Memo(BROKER_CHECK_SECONDS)
+
+
 def last_successful_refresh() -> RefreshRun | None:
     """The latest finished refresh run that stored quotes (status ok or partial)."""
     return (
@@ -96,7 +101,8 @@ def latest_snapshot_at() -> datetime | None:
 def health_report() -> dict:
     """Everything /healthz shows; ``status`` is "ok" only when nothing is wrong."""
     database = health_database()
-    broker = health_broker()
+    broker = broker_memo(health_broker)
+    static = health_static()
     last_refresh = {"at": None, "provider": None, "status": None}
     newest = None
     if database["ok"]:
@@ -115,11 +121,14 @@ def health_report() -> dict:
 
     stale_after = int(settings.STALE_AFTER_SECONDS)
     stale = newest is None or newest < timezone.now() - timedelta(seconds=stale_after)
-    healthy = database["ok"] and broker["ok"] and not stale
+    healthy = database["ok"] and broker["ok"] and static["ok"] and not stale
     return {
         "status": "ok" if healthy else "unhealthy",
         "database": database,
         "broker": broker,
+        # Pages work without the cache (slower): reported, not a failure.
+        "cache": health_cache(),
+        "static": static,
         "last_refresh": last_refresh,
         "latest_snapshot_at": _iso(newest),
         "stale": stale,

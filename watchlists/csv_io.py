@@ -2,7 +2,8 @@
 
 A row with empty quantity and cost basis is an item without lots (so an export of a list that
 watches tokens without holding them imports back the same). Text cells (symbol and note) a
-spreadsheet would run as a formula (starting with = + - @, tab or CR) are written with a leading
+spreadsheet would run as a formula (= + - @, tab or CR first, after any spaces, quotes or
+invisible characters) are written with a leading
 apostrophe, which import removes; a text that itself starts with apostrophes before such a
 character gets one more, so every text reads back as it was.
 """
@@ -18,11 +19,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from core.text import cell_starts_formula
 from watchlists import validation
 
 HEADER = ["symbol", "quantity", "cost_basis_usd", "purchased_at", "note"]
 MAX_ROWS = 10_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PositionsCsvError(ValidationError):
@@ -50,8 +51,9 @@ def decimal_text(value: Decimal) -> str:
 
 
 def _escaped(text: str) -> bool:
-    """Whether the text, after its leading apostrophes, starts like a formula."""
-    return text.lstrip("'").startswith(_FORMULA_START)
+    """Whether a spreadsheet could read the text as a formula, whatever spaces, quotes
+    (apostrophes included) or invisible characters come first."""
+    return cell_starts_formula(text)
 
 
 def _cell_out(text: str) -> str:

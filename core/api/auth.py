@@ -4,31 +4,66 @@ from __future__ import annotations
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
+from allauth.core import ratelimit
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
 from core.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
+from core.api.serializers import StrictFieldsMixin
+from core.api.throttles import AuthTokenThrottle
+
+LOCKOUT_SECONDS = 300  # allauth's ACCOUNT_LOGIN_ATTEMPTS_TIMEOUT default
 
 
-class EmailOrUsernameAuthTokenSerializer(AuthTokenSerializer):
-    """People sign up with an email address and never see their generated username."""
+def _account_login(login: str) -> tuple[str, str | None]:
+    """(username to authenticate, email of the account or None) for a username or email."""
+    users = get_user_model().objects
+    field = "email__iexact" if "@" in login else "username"
+    row = users.filter(**{field: login}).values_list("username", "email").first()
+    if row is None:
+        return login, (login if "@" in login else None)
+    return row[0], (row[1] or None)
+
+
+def _lockout_key(request, login: str, email: str | None) -> str:
+    # The key allauth's sign-in form counts failures under (site domain and the login it
+    # was given, the email here): both entry points lock the same account.
+    return f"{get_current_site(request).domain}:{(email or login).lower()}"
+
+
+class EmailOrUsernameAuthTokenSerializer(StrictFieldsMixin, AuthTokenSerializer):
+    """People sign up with an email address and never see their generated username.
+
+    A failure counts towards allauth's per-account lockout (``login_failed``) shared with
+    the sign-in page; while an account is locked this endpoint answers 429, right password
+    or not. A success does not count.
+    """
 
     def validate(self, attrs):
-        login = attrs.get("username", "")
-        if "@" in login:
-            username = (
-                get_user_model()
-                .objects.filter(email__iexact=login)
-                .values_list("username", flat=True)
-                .first()
+        request = self.context["request"]
+        request = getattr(request, "_request", request)
+        username, email = _account_login(attrs["username"])
+        key = _lockout_key(request, attrs["username"], email)
+        if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
+            raise Throttled(
+                wait=LOCKOUT_SECONDS,
+                detail=gettext("Too many failed sign-in attempts. Try again later."),
             )
-            attrs = {**attrs, "username": username or login}
-        attrs = super().validate(attrs)
+        user = authenticate(request, username=username, password=attrs["password"])
+        if user is None:
+            ratelimit.consume(request, action="login_failed", key=key)
+            raise serializers.ValidationError(
+                _("Unable to log in with provided credentials."), code="authorization"
+            )
+        attrs = {**attrs, "user": user}
         if (
             _verification_mandatory()
             and not EmailAddress.objects.filter(user=attrs["user"], verified=True).exists()
@@ -63,4 +98,4 @@ class AuthTokenView(ApiErrorsMixin, ObtainAuthToken):
     # Credentials come in the body; a stale Authorization header must not get in the way.
     authentication_classes: list = []
     # DRF leaves this view unthrottled; password guessing should not be.
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    throttle_classes = [AuthTokenThrottle, *api_settings.DEFAULT_THROTTLE_CLASSES]

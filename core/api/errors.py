@@ -17,7 +17,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,9 +45,12 @@ def _flatten(errors) -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, then every 400 reshaped to {detail, errors}. Anything else is a 500."""
+    """DRF's handler, then every 400 reshaped to {detail, errors} (a malformed body is named
+    ``body``). Anything else is a 500."""
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, ValidationError):
+    if response is not None and isinstance(exc, ParseError):  # a body that is not JSON
+        response.data = {"detail": str(exc.detail), "errors": {"body": [str(exc.detail)]}}
+    elif response is not None and isinstance(exc, ValidationError):
         errors = _flatten(response.data)
         summary = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
         response.data = {"detail": summary, "errors": errors}

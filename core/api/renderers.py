@@ -9,6 +9,8 @@ from datetime import datetime
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
+from core.text import cell_formula_guard
+
 
 class CSVRenderer(BaseRenderer):
     """Lets ``?format=csv`` and ``Accept: text/csv`` through negotiation; the view streams."""
@@ -29,6 +31,8 @@ class _Echo:
 def _cell(value):
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, str):
+        return cell_formula_guard(value)  # a spreadsheet must not run a cell as a formula
     return "" if value is None else value
 
 

@@ -7,7 +7,7 @@ each other's count. A counter per (client, window) is one atomic ``incr`` instea
 
 from __future__ import annotations
 
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 
 class CounterThrottleMixin:
@@ -41,3 +41,15 @@ class AnonCounterThrottle(CounterThrottleMixin, AnonRateThrottle):
 
 class UserCounterThrottle(CounterThrottleMixin, UserRateThrottle):
     pass
+
+
+class AuthTokenThrottle(CounterThrottleMixin, SimpleRateThrottle):
+    """POST /api/v1/auth/token/ by client address: password guessing has its own budget."""
+
+    scope = "auth_token"
+
+    def get_rate(self):
+        return self.THROTTLE_RATES.get(self.scope)  # not configured: no limit of its own
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -1,4 +1,4 @@
-"""The API token on the account page: shown, created on first view, regenerated."""
+"""The API token on the account page: made on sign-up or by a button, shown, regenerated."""
 
 from __future__ import annotations
 
@@ -21,20 +21,37 @@ def api_get(api_client, key: str):
     return api_client.get(API)
 
 
-def test_the_account_page_creates_the_token_on_first_view_and_shows_it(alice_client, alice):
+def test_viewing_the_account_page_creates_no_token_but_offers_a_button(alice_client, alice):
+    response = alice_client.get(PROFILE)
+
+    assert response.status_code == 200
+    assert "Create an API token" in response.content.decode()
     assert not Token.objects.filter(user=alice).exists()
 
-    first = alice_client.get(PROFILE)
-    key = Token.objects.get(user=alice).key
-    second = alice_client.get(PROFILE)
 
-    assert key in first.content.decode()
-    assert key in second.content.decode()
+def test_the_button_creates_the_token_which_the_page_then_shows(alice_client, alice):
+    response = alice_client.post(REGENERATE)
+
+    assert response.status_code == 302
+    key = Token.objects.get(user=alice).key
+    assert key in alice_client.get(PROFILE).content.decode()
     assert Token.objects.filter(user=alice).count() == 1
 
 
+def test_signing_up_creates_the_token(client):
+    from accounts.models import User
+
+    password = "violet-otter-harbour-42"
+    client.post(
+        reverse("account_signup"),
+        {"email": "new@example.org", "password1": password, "password2": password},
+    )
+
+    assert Token.objects.filter(user=User.objects.get(email="new@example.org")).exists()
+
+
 def test_the_token_shown_authenticates_api_calls_as_its_owner(alice_client, alice, api_client):
-    alice_client.get(PROFILE)
+    alice_client.post(REGENERATE)
     key = Token.objects.get(user=alice).key
 
     response = api_get(api_client, key)
@@ -46,7 +63,7 @@ def test_the_token_shown_authenticates_api_calls_as_its_owner(alice_client, alic
 def test_regenerating_replaces_the_token_and_the_old_key_stops_working(
     alice_client, alice, api_client
 ):
-    alice_client.get(PROFILE)
+    alice_client.post(REGENERATE)
     old = Token.objects.get(user=alice).key
 
     response = alice_client.post(REGENERATE)

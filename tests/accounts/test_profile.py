@@ -130,3 +130,24 @@ def test_the_admin_shows_the_profile_fields(client, alice):
     for field in ("display_name", "preferred_language", "email_notifications"):
         assert f'name="{field}"' in change
     assert "column-display_name" in listing
+
+
+@pytest.mark.parametrize("character", ["\u200b", "\u202e", "\u2066", "\ufeff"])
+def test_a_display_name_with_an_invisible_character_is_refused(character):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import User
+    from accounts.services import profile_update
+
+    user = User.objects.create_user(username="ines", email="ines@example.org", password="x")
+    with pytest.raises(ValidationError) as error:
+        profile_update(
+            user=user,
+            display_name=f"Ad{character}min",
+            preferred_language="",
+            email_notifications=False,
+        )
+
+    assert "display_name" in error.value.message_dict
+    user.refresh_from_db()
+    assert user.display_name == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.text import LAYOUT_CHARACTERS, text_characters_refuse
+from core.text import LAYOUT_CHARACTERS, cell_formula_guard, text_characters_refuse
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,33 @@ def test_it_lets_layout_characters_through_where_allowed():
 
 def test_it_accepts_ordinary_text_in_any_script():
     text_characters_refuse("Baisse de 23,41 % — 比特币 ₿ émoji 🚀 עברית")
+
+
+# --- CSV cells ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "  =1+1",
+        '"=1+1',
+        "'=1",
+        "\u200b=1",
+        "\ufeff@x",
+        "\u00a0=1",
+        " \u202e=1",
+    ],
+)
+def test_a_cell_that_reads_as_a_formula_after_any_prefix_gets_an_apostrophe(text):
+    assert cell_formula_guard(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["TAO", "a=1", "", "  hello", "'quoted", "1-2"])
+def test_other_cells_are_left_alone(text):
+    assert cell_formula_guard(text) == text

@@ -63,6 +63,8 @@ def test_fresh_data_with_database_and_broker_up_is_healthy(client, tao, btc, sta
         "status": "ok",
         "database": {"ok": True, "error": None},
         "broker": {"ok": True, "error": None},
+        "cache": {"ok": True, "error": None},
+        "static": {"ok": True, "error": None},
         "last_refresh": {
             "at": "2026-02-20T11:56:00Z",
             "provider": "coingecko",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import StrictSerializer
 from markets.api.serializers import TokenMetricsSerializer
 from watchlists.csv_io import decimal_text
 
@@ -43,7 +44,7 @@ def ratio(help_text: str, **kwargs) -> serializers.FloatField:
 # --- Inputs ------------------------------------------------------------------------------------
 
 
-class LotInputSerializer(serializers.Serializer):
+class LotInputSerializer(StrictSerializer):
     quantity = ExactDecimalField(help_text="Tokens bought: more than 0, at most 1e12.")
     cost_basis_usd = ExactDecimalField(help_text="Price paid per token in USD: > 0, <= 1e9.")
     purchased_at = serializers.DateField(
@@ -53,13 +54,13 @@ class LotInputSerializer(serializers.Serializer):
     )
 
 
-class WatchlistCreateSerializer(serializers.Serializer):
+class WatchlistCreateSerializer(StrictSerializer):
     name = serializers.CharField(
         allow_blank=True, help_text="1 to 80 characters, unique among your lists (any case)."
     )
 
 
-class WatchlistUpdateSerializer(serializers.Serializer):
+class WatchlistUpdateSerializer(StrictSerializer):
     name = serializers.CharField(required=False, allow_blank=True, help_text="A new name.")
     is_public = serializers.BooleanField(
         required=False,
@@ -75,7 +76,7 @@ class WatchlistUpdateSerializer(serializers.Serializer):
     )  # fmt: skip
 
 
-class ItemCreateSerializer(serializers.Serializer):
+class ItemCreateSerializer(StrictSerializer):
     symbol = serializers.CharField(allow_blank=True, help_text="Token symbol, any case.")
     note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Up to 500 characters."
@@ -83,7 +84,7 @@ class ItemCreateSerializer(serializers.Serializer):
     lots = LotInputSerializer(many=True, required=False, help_text="The position, if any.")
 
 
-class ItemUpdateSerializer(serializers.Serializer):
+class ItemUpdateSerializer(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True, help_text="Up to 500 chars.")
     position = serializers.IntegerField(
         required=False, min_value=0, max_value=2**31 - 1,

@@ -39,14 +39,11 @@ def _index(request, **extra):
 @owner_page
 @require_http_methods(GET_OR_POST)
 def index(request):
-    """The user's watchlists (a first one is created for a new user) and the create form."""
+    """The user's watchlists and the create form. Viewing creates nothing (a first list is
+    made by the form, or by adding a token from a market page)."""
     if request.method == "POST":
         return _create(request)
-    context = _index_context(request)
-    if not context["watchlists"]:
-        services.watchlist_default_ensure(user=request.user)
-        context = _index_context(request)
-    return render_page(request, "watchlists/index.html", context, partial="lists")
+    return _index(request)
 
 
 def _create(request):

@@ -22,16 +22,13 @@ def listed(content) -> list[str]:
 # --- Listing --------------------------------------------------------------------------------
 
 
-def test_a_new_user_gets_my_watchlist_created_on_their_first_visit(alice_client, alice):
+def test_viewing_the_index_creates_nothing_and_offers_the_create_form(alice_client, alice):
     response = alice_client.get(INDEX)
 
     assert response.status_code == 200
-    assert listed(response.content) == ["My watchlist"]
-    assert list(Watchlist.objects.filter(owner=alice).values_list("name", flat=True)) == [
-        "My watchlist"
-    ]
-    alice_client.get(INDEX)
-    assert Watchlist.objects.filter(owner=alice).count() == 1
+    assert listed(response.content) == []
+    assert "No watchlists yet: create one below." in response.content.decode()
+    assert not Watchlist.objects.filter(owner=alice).exists()
 
 
 def test_the_lists_show_in_the_users_order_with_their_token_counts(alice_client, alice, tao):

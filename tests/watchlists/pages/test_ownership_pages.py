@@ -154,7 +154,7 @@ def test_other_users_and_staff_see_only_their_own_lists_on_the_index(
 ):
     html = client_as(request.getfixturevalue(who)).get("/watchlists/").content.decode()
 
-    assert "AI bags" not in html and "My watchlist" in html
+    assert "AI bags" not in html and "No watchlists yet" in html
 
 
 def test_a_missing_or_huge_id_is_a_404(client_as, alice):

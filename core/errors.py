@@ -1,0 +1,94 @@
+"""Error pages that still work when what pages need is broken.
+
+- ``/api/…``: always JSON in the API's shape (``{"detail": …}``), 404 and 500 included.
+- The database unreachable (``OperationalError``/``InterfaceError``): a translated 503 page
+  (or JSON 503) instead of a bare 500, with a log line.
+- Pages: a standalone template (no base layout, no context processors, no ``{% static %}``),
+  so an error page never needs the database, the session or the static manifest.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+API_PREFIX = "/api/"
+
+
+def is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _stylesheet_url() -> str:
+    from django.templatetags.static import static
+
+    try:
+        return static("css/site.css")
+    except Exception:  # a missing static manifest must not break the error page too
+        return ""
+
+
+def error_page(request, *, status: int, title: str, message: str) -> HttpResponse:
+    try:
+        body = render_to_string(
+            "core/error.html",
+            {"title": title, "message": message, "stylesheet": _stylesheet_url()},
+        )
+    except Exception:
+        logger.exception("Rendering the error page failed")
+        body = f"{title}\n\n{message}\n"
+        return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(body, status=status)
+
+
+def database_unavailable(request, exc: BaseException) -> HttpResponse:
+    logger.error("Database unavailable, answering 503: %s", type(exc).__name__)
+    message = _("The service is temporarily unavailable. Please try again in a few minutes.")
+    if is_api(request):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = error_page(request, status=503, title=_("Service unavailable"), message=message)
+    response["Retry-After"] = "30"
+    return response
+
+
+def page_not_found(request, exception=None):
+    """handler404: JSON on the API, the site's 404 page elsewhere."""
+    if is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: a 503 when the database is down, JSON on the API, a standalone page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        return database_unavailable(request, exc)
+    message = _("Something went wrong on our side; it was logged. Please try again later.")
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=500)
+    return error_page(request, status=500, title=_("Server error"), message=message)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (or its template) that cannot reach the database gets the 503, in DEBUG too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request, exception)
+        return None

@@ -1,0 +1,109 @@
+"""Production settings: what `DJANGO_DEBUG=0` turns on, checked in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "a-real-secret-key-for-the-test-0123456789-abcdefghijklmnopqrstuvwxyz"
+PROBE = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "proxy_header": s.SECURE_PROXY_SSL_HEADER,
+    "preload": s.SECURE_HSTS_PRELOAD,
+    "language_cookie": [s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE],
+    "redirect_exempt": s.SECURE_REDIRECT_EXEMPT,
+    "admin_url": s.ADMIN_URL,
+}))
+"""
+
+
+def _env(**extra) -> dict:
+    # Not the test run's own switches (the browser tests allow async-unsafe calls).
+    skipped = ("SECURE_", "NUM_PROXIES", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skipped)}
+    return {**env, "DJANGO_DEBUG": "0", "SECRET_KEY": SECRET, **extra}
+
+
+def _settings(**extra) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={**_env(**extra), "DJANGO_SETTINGS_MODULE": "aicrash_site.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def test_check_deploy_passes_without_a_warning_in_production():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_x_forwarded_proto_is_ignored_without_configured_proxies():
+    assert _settings()["proxy_header"] is None
+
+
+def test_x_forwarded_proto_is_trusted_behind_configured_proxies():
+    assert _settings(NUM_PROXIES="1")["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, False), ("1", True)])
+def test_hsts_preload_is_opt_in(value, expected):
+    extra = {} if value is None else {"SECURE_HSTS_PRELOAD": value}
+
+    assert _settings(**extra)["preload"] is expected
+
+
+def test_the_language_cookie_is_secure_and_same_site_in_production():
+    assert _settings()["language_cookie"] == [True, "Lax"]
+
+
+def test_healthz_is_exempt_from_the_https_redirect():
+    assert _settings()["redirect_exempt"] == ["^healthz$"]
+
+
+def test_the_admin_url_comes_from_a_setting():
+    assert _settings(ADMIN_URL="/back-office/")["admin_url"] == "back-office/"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_over_plain_http_when_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+    assert client.get("/lists/").status_code == 301
+    assert client.get("/healthz").status_code in (200, 503)
+
+
+def test_the_broker_check_is_remembered_for_a_few_seconds():
+    from core.health import Memo
+
+    calls = []
+
+    def check():
+        calls.append(1)
+        return {"ok": True, "error": None}
+
+    memo = Memo(60)
+    memo(check)
+    memo(check)
+
+    assert len(calls) == 1
