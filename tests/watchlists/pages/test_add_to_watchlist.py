@@ -210,4 +210,6 @@ def test_the_button_reads_in_french(client_as, alice, tao):
 
     response = client_as(alice).get(ADD, {"symbol": "TAO"}, headers=FRENCH)
 
-    assert "Ajouter à une liste de suivi" in squash(find(response.content, tag="button", type="submit").text)
+    assert "Ajouter à une liste de suivi" in squash(
+        find(response.content, tag="button", type="submit").text
+    )
