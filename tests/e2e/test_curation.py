@@ -1,12 +1,16 @@
 """Staff curate the `ai` list in a real browser: drag to reorder, the keyboard alternative,
 a coin from the catalogue with its backfill progress, and the French name in French."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from aicrash_site.celery import app
 from markets.models import TokenList
 from tests.curation.conftest import order
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "curation.png"
 
 
 @pytest.fixture
@@ -59,6 +63,8 @@ def test_staff_reorder_add_a_coin_and_see_the_french_name(
     expect(job).to_have_attribute("data-status", "done", timeout=20_000)
     expect(job.locator("progress")).to_have_attribute("value", "100")
     assert order(ai)[-1] == "ETH"
+    if width == 1280:
+        page.locator("#list-ai").screenshot(path=str(SCREENSHOT))
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # French visitors read the French name.

@@ -1,7 +1,11 @@
 """On a phone the tables show the columns that matter, the rest one tap away (remembered);
 definitions are readable without hovering."""
 
+from pathlib import Path
+
 from playwright.sync_api import Browser, expect
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "phone.png"
 
 
 def test_a_phone_sees_the_essential_columns_then_all_of_them(browser: Browser, live_server, demo):
@@ -12,6 +16,9 @@ def test_a_phone_sees_the_essential_columns_then_all_of_them(browser: Browser, l
     expect(row.locator("td").nth(0)).to_be_visible()  # the price
     expect(row.locator("td.col-extra").first).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("#cap-chart").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOT))
 
     page.get_by_role("button", name="All columns").click()
     expect(row.locator("td.col-extra").first).to_be_visible()
