@@ -32,8 +32,11 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Two processes (each with its own test database); the tests that start real Celery workers
+# on the shared Redis broker run afterwards, alone.
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 -m "not services"
+	$(VENV)/bin/pytest -m services
 
 # The production stack on the loopback, every page and API route requested (deploy/).
 prod-check: install

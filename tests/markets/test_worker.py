@@ -21,6 +21,7 @@ def wait_for(predicate, timeout=30.0):
     return False
 
 
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_runs_refresh_prices_and_stores_snapshots(settings, tao, btc):
     settings.PRICE_PROVIDER = "tests.markets.stubs.stub_provider"
