@@ -187,23 +187,45 @@ def _closes_load(starts: dict[int, int]) -> dict[int, tuple[np.ndarray, np.ndarr
     for token_id, start in starts.items():
         day = datetime.fromtimestamp(start - start % _DAY, UTC).date()
         params += [token_id, day_field.get_db_prep_value(day, connection)]
-    sql = (
+    starts_sql = (
         f"WITH starts (token_id, since) AS (VALUES {', '.join([row] * len(starts))})"
         f" SELECT d.token_id, d.day, d.closes FROM starts s"
         f" JOIN {_DAYS} d ON d.token_id = s.token_id"
         f" WHERE d.day >= COALESCE((SELECT MAX(p.day) FROM {_DAYS} p"
         "  WHERE p.token_id = s.token_id AND p.day < s.since), s.since)"
-        " ORDER BY d.token_id, d.day"
     )
+    if postgres:  # one row per token: its days and closes concatenated by the database
+        sql = (
+            "SELECT token_id,"
+            " string_agg(int8send(EXTRACT(EPOCH FROM day)::bigint), ''::bytea ORDER BY day),"
+            f" string_agg(closes, ''::bytea ORDER BY day) FROM ({starts_sql}) x GROUP BY token_id"
+        )
+    else:
+        sql = f"{starts_sql} ORDER BY d.token_id, d.day"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if postgres:
+        return {
+            token_id: _expanded(np.frombuffer(days, dtype=">i8"), bytes(closes))
+            for token_id, days, closes in rows
+        }
     return _unpacked(rows)
 
 
-def _unpacked(rows: list[tuple]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """(token id, day, 24 packed closes) rows, in order -> token id -> (hours, closes), the
+def _expanded(days: np.ndarray, closes: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Day starts (epoch seconds) and their packed 24 closes each -> (hours, closes), the
     hours without a price left out."""
+    values = np.frombuffer(closes, dtype=">f8").astype(np.float64)
+    hours = (np.repeat(days.astype(np.int64), 24)
+             + np.tile(np.arange(24, dtype=np.int64) * 3600, len(days)))  # fmt: skip
+    known = ~np.isnan(values)
+    return hours[known], values[known]
+
+
+def _unpacked(rows: list[tuple]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """(token id, day, 24 packed closes) rows in order (SQLite) -> token id -> (hours,
+    closes)."""
     by_token: dict[int, tuple[list, list]] = {}
     for token_id, day, closes in rows:
         days, blobs = by_token.setdefault(token_id, ([], []))
@@ -211,14 +233,10 @@ def _unpacked(rows: list[tuple]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
             day = date.fromisoformat(day)
         days.append(calendar.timegm(day.timetuple()))
         blobs.append(bytes(closes))
-    loaded = {}
-    for token_id, (days, blobs) in by_token.items():
-        closes = np.frombuffer(b"".join(blobs), dtype=">f8").astype(np.float64)
-        hours = (np.repeat(np.asarray(days, dtype=np.int64), 24)
-                 + np.tile(np.arange(24, dtype=np.int64) * 3600, len(days)))  # fmt: skip
-        known = ~np.isnan(closes)
-        loaded[token_id] = (hours[known], closes[known])
-    return loaded
+    return {
+        token_id: _expanded(np.asarray(days, dtype=np.int64), b"".join(blobs))
+        for token_id, (days, blobs) in by_token.items()
+    }
 
 
 def _valuate(watchlist: Watchlist, items: list[WatchlistItem]) -> WatchlistValuation:
