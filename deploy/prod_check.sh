@@ -47,8 +47,14 @@ PIDS+=($!)
 for _ in $(seq 1 100); do
   curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break || sleep 0.2
 done
-# The worker answers a ping: tasks sent by the site will run.
-"$VENV/bin/celery" -A aicrash_site inspect ping -d "prodcheck@$(hostname)" -t 20 >/dev/null \
+# The worker answers a ping: tasks sent by the site will run. A ping broadcast before the
+# worker has subscribed is lost, so ask again until it answers (up to about a minute).
+answered=0
+for _ in $(seq 1 30); do
+  if "$VENV/bin/celery" -A aicrash_site inspect ping -d "prodcheck@$(hostname)" -t 2 \
+      >/dev/null 2>&1; then answered=1; break; fi
+done
+[ "$answered" -eq 1 ] \
   || { echo "prod-check: the Celery worker did not answer"; cat "$VAR/worker.log"; exit 1; }
 
 status=0
