@@ -42,6 +42,14 @@ def _list_or_404(slug: str) -> TokenList:
         raise Http404(_("No such list.")) from None
 
 
+def _list_target(slug: str) -> TokenList:
+    """The list an action changes, without its members (the answer reads them afterwards)."""
+    token_list = TokenList.objects.filter(slug=str(slug)[:50]).first()
+    if token_list is None:
+        raise Http404(_("No such list."))
+    return token_list
+
+
 def _errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
@@ -94,7 +102,7 @@ def list_new(request):
 @require_POST
 @staff_only
 def list_edit(request, slug: str):
-    token_list = _list_or_404(slug)
+    token_list = _list_target(slug)
     try:
         services.list_update(actor=request.user, token_list=token_list, data=_list_data(request),
                              is_public=request.POST.get("is_public") == "on")  # fmt: skip
@@ -106,7 +114,7 @@ def list_edit(request, slug: str):
 @require_POST
 @staff_only
 def list_feature(request, slug: str):
-    services.list_feature(actor=request.user, token_list=_list_or_404(slug))
+    services.list_feature(actor=request.user, token_list=_list_target(slug))
     messages.success(request, _("This list is now on the dashboard."))
     return redirect(f"{reverse('curation:index')}#list-{slug}")
 
@@ -118,34 +126,32 @@ def _token_or_error(symbol: str) -> Token:
         raise ValidationError({"symbol": _("No token with this symbol.")}) from None
 
 
+def _member_change(request, slug: str, change, notice: str):
+    token_list = _list_target(slug)
+    try:
+        token = _token_or_error(request.POST.get("symbol", ""))
+        change(actor=request.user, token_list=token_list, token=token)
+    except ValidationError as exc:
+        return _list_answer(request, slug, errors=_errors(exc))
+    return _list_answer(request, slug, notice=notice % {"symbol": token.symbol})
+
+
 @require_POST
 @staff_only
 def member_add(request, slug: str):
-    token_list = _list_or_404(slug)
-    try:
-        token = _token_or_error(request.POST.get("symbol", ""))
-        services.member_add(actor=request.user, token_list=token_list, token=token)
-    except ValidationError as exc:
-        return _list_answer(request, slug, errors=_errors(exc))
-    return _list_answer(request, slug, notice=_("%(symbol)s added.") % {"symbol": token.symbol})
+    return _member_change(request, slug, services.member_add, _("%(symbol)s added."))
 
 
 @require_POST
 @staff_only
 def member_remove(request, slug: str):
-    token_list = _list_or_404(slug)
-    try:
-        token = _token_or_error(request.POST.get("symbol", ""))
-        services.member_remove(actor=request.user, token_list=token_list, token=token)
-    except ValidationError as exc:
-        return _list_answer(request, slug, errors=_errors(exc))
-    return _list_answer(request, slug, notice=_("%(symbol)s removed.") % {"symbol": token.symbol})
+    return _member_change(request, slug, services.member_remove, _("%(symbol)s removed."))
 
 
 @require_POST
 @staff_only
 def member_move(request, slug: str):
-    token_list = _list_or_404(slug)
+    token_list = _list_target(slug)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
         services.member_move(actor=request.user, token_list=token_list,
@@ -159,7 +165,7 @@ def member_move(request, slug: str):
 @staff_only
 def members_order(request, slug: str):
     """The order after a drag and drop: ``order`` is the symbols, comma-separated."""
-    token_list = _list_or_404(slug)
+    token_list = _list_target(slug)
     symbols = [s for s in request.POST.get("order", "").split(",") if s.strip()]
     try:
         services.members_reorder(actor=request.user, token_list=token_list, symbols=symbols)
@@ -172,7 +178,7 @@ def members_order(request, slug: str):
 @staff_only
 def catalogue(request, slug: str):
     """Search the price provider's catalogue (partial for htmx, the page's section otherwise)."""
-    token_list = _list_or_404(slug)
+    token_list = _list_target(slug)
     query = request.GET.get("q", "")
     results, error = [], ""
     if "\x00" in query:
@@ -197,7 +203,7 @@ def catalogue(request, slug: str):
 @require_POST
 @staff_only
 def catalogue_add(request, slug: str):
-    token_list = _list_or_404(slug)
+    token_list = _list_target(slug)
     entry = CatalogueEntry(
         coingecko_id=request.POST.get("coingecko_id", "").strip()[:100],
         symbol=request.POST.get("symbol", "").strip().upper()[:20],

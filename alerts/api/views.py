@@ -4,23 +4,19 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
+from rest_framework import status
 from rest_framework.response import Response
 
 from alerts import selectors, services
 from alerts.api.serializers import AlertInputSerializer, AlertSerializer, FiringSerializer
+from core.api import views as core_views
 from core.api.errors import (
     READ_ERRORS,
     RETRY_AFTER,
     WRITE_ERRORS,
-    ApiErrorsMixin,
     service_errors,
     validated,
 )
-from core.api.pagination import ApiPageNumberPagination
 
 ID_PARAM = OpenApiParameter(
     "id",
@@ -30,12 +26,7 @@ ID_PARAM = OpenApiParameter(
 )
 
 
-class OwnerApiView(ApiErrorsMixin, generics.GenericAPIView):
-    permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
-    filter_backends: list = []
-    pagination_class = ApiPageNumberPagination
+class OwnerApiView(core_views.OwnerApiView):
     serializer_class = AlertSerializer
 
     def get_rule(self):

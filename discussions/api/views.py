@@ -13,24 +13,22 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api.errors import (
     READ_ERRORS,
     RETRY_AFTER,
     WRITE_ERRORS,
-    ApiErrorsMixin,
     ErrorSerializer,
     service_errors,
     validated,
 )
-from core.api.pagination import ApiPageNumberPagination
 from core.api.params import SLUG_PARAM, SYMBOL_PARAM
+from core.api.views import JsonApiView
 from discussions import selectors, services
 from discussions.api.serializers import (
     CommentCreateSerializer,
@@ -80,12 +78,9 @@ def _comment_or_404(pk) -> Comment:
         raise NotFound("No such comment.") from None
 
 
-class DiscussionApiView(ApiErrorsMixin, generics.GenericAPIView):
+class DiscussionApiView(JsonApiView):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser, FormParser]
-    filter_backends: list = []
-    pagination_class = ApiPageNumberPagination
     serializer_class = CommentSerializer
 
     def comment_response(self, comment: Comment, status_code=200) -> Response:

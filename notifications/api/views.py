@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, ApiErrorsMixin
-from core.api.pagination import ApiPageNumberPagination
+from core.api import views as core_views
+from core.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS
 from notifications import selectors, services
 from notifications.api.serializers import MarkedSerializer, NotificationSerializer
 
@@ -22,12 +18,7 @@ ID_PARAM = OpenApiParameter(
 )
 
 
-class OwnerApiView(ApiErrorsMixin, generics.GenericAPIView):
-    permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
-    filter_backends: list = []
-    pagination_class = ApiPageNumberPagination
+class OwnerApiView(core_views.OwnerApiView):
     serializer_class = NotificationSerializer
 
 

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from core.api import views as core_views
 from core.api.errors import (
     READ_ERRORS,
     RETRY_AFTER,
     WRITE_ERRORS,
-    ApiErrorsMixin,
     service_errors,
     validated,
 )
-from core.api.pagination import ApiPageNumberPagination
 from core.api.params import SYMBOL_PARAM
 from watchlists import selectors, services
 from watchlists.api.serializers import (
@@ -53,13 +49,7 @@ class SeriesParams(serializers.Serializer):
     series = serializers.BooleanField(required=False, default=False)
 
 
-class OwnerApiView(ApiErrorsMixin, generics.GenericAPIView):
-    permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]  # lots are nested: forms cannot carry them
-    filter_backends: list = []
-    pagination_class = ApiPageNumberPagination
-
+class OwnerApiView(core_views.OwnerApiView):  # JSON only: lots are nested, forms cannot carry them
     def get_watchlist(self) -> Watchlist:
         return selectors.watchlist_get_for_user(user=self.request.user, pk=self.kwargs["id"])
 
