@@ -7,11 +7,21 @@ from django.utils.translation import get_language
 
 
 class Token(models.Model):
+    class AssetClass(models.TextChoices):
+        CRYPTO = "crypto", "Crypto"
+        EQUITY = "equity", "Equity"  # trades on weekdays only
+
     symbol = models.CharField(max_length=20, unique=True, help_text="Upper case, e.g. TAO")
     name = models.CharField(max_length=100)
     name_fr = models.CharField(max_length=100, blank=True, default="", help_text="French name")
     coingecko_id = models.CharField(
         max_length=100, blank=True, default="", help_text="CoinGecko coin id, e.g. bittensor"
+    )
+    asset_class = models.CharField(
+        max_length=10, choices=AssetClass.choices, default=AssetClass.CRYPTO
+    )
+    stooq_symbol = models.CharField(
+        max_length=20, blank=True, default="", help_text="Stooq ticker of an equity, e.g. msft.us"
     )
     is_active = models.BooleanField(default=True, help_text="Refreshed and shown when active")
     is_benchmark = models.BooleanField(default=False, help_text="Shown as a benchmark (BTC, ETH)")
@@ -35,6 +45,9 @@ class Token(models.Model):
                 condition=(Q(provider_ath_usd__isnull=True) & Q(provider_ath_at__isnull=True))
                 | (Q(provider_ath_usd__gt=0) & Q(provider_ath_at__isnull=False)),
                 name="token_provider_ath_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(asset_class__in=["crypto", "equity"]), name="token_asset_class_valid"
             ),
         ]
 
@@ -321,3 +334,22 @@ class SnapshotCompact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.interval} {self.bucket:%Y-%m-%d %H:%M}"
+
+
+class FearGreedDaily(models.Model):
+    """The crypto Fear & Greed index (alternative.me), one value 0-100 per UTC day."""
+
+    day = models.DateField(unique=True)
+    value = models.PositiveSmallIntegerField()
+    classification = models.CharField(max_length=32, blank=True, default="")
+    source = models.CharField(max_length=32, default="alternative.me")
+    fetched_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__lte=100), name="fear_greed_value_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.value}"
