@@ -9,6 +9,7 @@ days; ICP and RENDER between -23 % and -25 %; BTC losing 18 % in one day to abou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from markets.metrics_math import HOUR
 
 HOURS = 150 * 24  # history length: more than the 120 days DESIGN.md asks for
 SEED = 20260206
+# The article's "now": the Friday morning (09:00 in Paris) when readers open their apps to
+# find TAO at 164 $ and BTC back above 60 k$ after the crash; the demo data end here.
+EPISODE_END = datetime(2026, 2, 6, 8, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Trunc
 from django.utils.dateparse import parse_datetime
 
+from markets.clock import market_now as market_now  # re-exported: "now" for market data
 from markets.models import (
     ListMetrics,
     Snapshot,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,7 +8,6 @@ from django.db.models import F
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -28,8 +26,9 @@ from markets.charts import (
     price_chart,
     sparklines,
 )
+from markets.clock import data_freshness
 from markets.health import health_report
-from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
+from markets.models import ListMetrics, Token, TokenList, TokenListMembership, TokenMetrics
 from markets.selectors import TOKEN_METRIC_FIELDS
 from markets.services.metrics import BTC_SYMBOL
 
@@ -208,15 +207,11 @@ def _render(request, template: str, partial: str, context: dict):
     return response
 
 
-def _freshness(as_of: datetime | None) -> dict:
-    if as_of is None:
-        return {"as_of": None, "is_stale": False, "is_today": False}
-    now = timezone.now()
-    return {
-        "as_of": as_of,
-        "is_stale": now - as_of > timedelta(seconds=settings.STALE_AFTER_SECONDS),
-        "is_today": as_of.date() == now.date(),
-    }
+def _freshness(metrics: TokenMetrics | ListMetrics | None) -> dict:
+    """Data time and staleness (markets/clock.py: demo data are judged by their last update)."""
+    if metrics is None:
+        return data_freshness(as_of=None)
+    return data_freshness(as_of=metrics.as_of, updated_at=metrics.computed_at)
 
 
 def _sort_from(request) -> tuple[str, str]:
@@ -288,7 +283,7 @@ def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool):
         "columns": _columns(request.path, sort),
         "members": _members(token_list, sort) if token_list else [],
         "benchmark": _benchmark(),
-        "freshness": _freshness(list_metrics.as_of if list_metrics else None),
+        "freshness": _freshness(list_metrics),
         "live_url": request.get_full_path(),
     }
     if token_list and list_metrics and not _is_partial(request):
@@ -369,7 +364,7 @@ def token_detail(request, symbol: str):
         "token": token,
         "metrics": metrics,
         "metric_rows": _metric_rows(metrics),
-        "freshness": _freshness(metrics.as_of if metrics else None),
+        "freshness": _freshness(metrics),
         "live_url": request.path,
         "partial_request": _is_partial(request),
     }

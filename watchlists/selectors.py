@@ -161,12 +161,18 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def lot_start(lot: Lot) -> int:
+def lot_start(lot: Lot, *, priced_until: datetime | None = None) -> int:
     """When a lot starts counting: midnight UTC of its purchase date, else the hour it was
-    added (epoch seconds)."""
+    added (epoch seconds); never after the hour of the token's latest price
+    (``priced_until``): a lot added after the market's now (demo data end in February 2026,
+    markets/clock.py) counts from that price, like the position's value does."""
     if lot.purchased_at is not None:
-        return _epoch(datetime.combine(lot.purchased_at, time.min, tzinfo=UTC))
-    return valuation.hour_floor(_epoch(lot.created_at))
+        start = _epoch(datetime.combine(lot.purchased_at, time.min, tzinfo=UTC))
+    else:
+        start = valuation.hour_floor(_epoch(lot.created_at))
+    if priced_until is not None:
+        start = min(start, valuation.hour_floor(_epoch(priced_until)))
+    return start
 
 
 _DAYS = PriceDayCloses._meta.db_table
@@ -245,7 +251,9 @@ def _valuate(watchlist: Watchlist, items: list[WatchlistItem]) -> WatchlistValua
     for item in items:
         lots = list(item.lots.all())
         if lots:
-            lot_starts = np.array([lot_start(lot) for lot in lots], dtype=np.int64)
+            metrics = getattr(item.token, "metrics", None)
+            until = metrics.as_of if metrics is not None else None
+            lot_starts = np.array([lot_start(lot, priced_until=until) for lot in lots], np.int64)
             quantities = np.array([float(lot.quantity) for lot in lots], dtype=np.float64)
             lot_arrays[item.pk] = (lot_starts, quantities)
             starts[item.token_id] = int(lot_starts.min())

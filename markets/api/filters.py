@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
 from core.api.pagination import SnapshotCursorPagination
-from markets.selectors import TOKEN_ORDERING_FIELDS
+from markets.selectors import TOKEN_ORDERING_FIELDS, market_now
 
 ORDERINGS = [prefix + name for name in TOKEN_ORDERING_FIELDS for prefix in ("", "-")]
 INTERVALS = ["raw", "1h", "1d"]
@@ -63,14 +62,15 @@ class TokenListParams(serializers.Serializer):
 
 
 class SnapshotParams(serializers.Serializer):
-    """since <= ts <= until; by default the 7 days up to now (or up to ``until``)."""
+    """since <= ts <= until; by default the 7 days up to the market's now (the latest demo
+    hour in demo mode, see markets/clock.py) or up to ``until``."""
 
     since = InstantField(required=False)
     until = InstantField(required=False, end_of_day=True)
     interval = serializers.ChoiceField(choices=INTERVALS, required=False, default="raw")
 
     def validate(self, attrs):
-        until = attrs.get("until") or timezone.now()
+        until = attrs.get("until") or market_now()
         since = attrs.get("since")
         if since is None:
             try:
@@ -106,7 +106,8 @@ SNAPSHOT_PARAMS = [
     OpenApiParameter(
         "until",
         OpenApiTypes.STR,
-        description=f"End (inclusive; a date means its whole day). {INSTANT_HELP} Default: now.",
+        description=f"End (inclusive; a date means its whole day). {INSTANT_HELP} Default: now "
+        "(with the demo data: their latest hour).",
         examples=[OpenApiExample("A date-time", value="2026-02-06T12:00:00Z")],
     ),
     OpenApiParameter(

@@ -4,51 +4,108 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from markets.models import TokenMetrics
+from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
 
 from .base import ProviderResult, TokenRef, quote_check_logged
 
 HOURLY_VOLATILITY = 0.006
+HOUR = 3600
 
 
 def _rng(symbol: str, ts: int) -> np.random.Generator:
     return np.random.default_rng([zlib.crc32(symbol.encode()), ts])
 
 
+def _newest_hours() -> tuple[dict[int, int], set[int]]:
+    """Active crypto token id -> epoch of its newest snapshot (one index probe per token),
+    and the ids of active equities (they close daily on weekdays: not this hourly walk)."""
+    newest = Snapshot.objects.filter(token=OuterRef("pk")).order_by("-ts").values("ts")[:1]
+    rows = Token.objects.filter(is_active=True).annotate(newest=Subquery(newest))
+    hours, equities = {}, set()
+    for pk, asset_class, ts in rows.values_list("pk", "asset_class", "newest"):
+        if asset_class == Token.AssetClass.EQUITY:
+            equities.add(pk)
+        elif ts is not None:
+            hours[pk] = int(ts.timestamp())
+    return hours, equities
+
+
+def _latest_rows(newest: dict[int, int], ids: list[int]) -> dict[int, tuple]:
+    """token id -> (epoch, price, cap, volume) of its newest snapshot, for these tokens."""
+    wanted = Q(pk__in=[])
+    for token_id in ids:
+        if token_id in newest:
+            wanted |= Q(token_id=token_id, ts=datetime.fromtimestamp(newest[token_id], UTC))
+    rows = (
+        Snapshot.objects.filter(wanted)
+        .order_by("token_id", "-source")
+        .values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
+    )
+    return {pk: (int(ts.timestamp()), p, c, v) for pk, ts, p, c, v in rows}
+
+
+def _advanced_just_now() -> bool:
+    """The latest demo refresh that stored quotes (since the last seed) started less than
+    half a refresh interval ago: this is a repeat of it, not the next refresh."""
+    ok = [RefreshRun.Status.OK, RefreshRun.Status.PARTIAL]
+    advancing = Q(kind=RefreshRun.Kind.REFRESH, quotes_stored__gt=0, status__in=ok)
+    last = (
+        RefreshRun.objects.filter(Q(kind=RefreshRun.Kind.SEED) | advancing, provider="demo")
+        .order_by("-started_at", "-pk")
+        .values_list("kind", "started_at")
+        .first()
+    )
+    if last is None or last[0] != RefreshRun.Kind.REFRESH:
+        return False
+    return timezone.now() - last[1] < timedelta(seconds=settings.REFRESH_INTERVAL_SECONDS / 2)
+
+
 class DemoProvider:
-    """Each quote moves the last stored price by a step that depends only on (symbol, time),
-    so two refreshes in the same minute agree and the walk is reproducible."""
+    """The demo market clock: each refresh moves every token ONE DEMO HOUR past the latest
+    stored hour (the episode ends on 6 February 2026), whatever the wall clock says.
+
+    A step depends only on (symbol, demo hour), so a repeated quote is the same quote. A
+    refresh that follows an advancing one by less than half a refresh interval (a retry, a
+    duplicate delivery) does not advance again; tokens left behind the clock (another batch
+    of the same fanned-out refresh, a token added later) first catch up to it.
+    """
 
     name = "demo"
 
     def fetch_latest(self, tokens: Sequence[TokenRef]) -> ProviderResult:
-        now = int(timezone.now().timestamp())
-        ts = now - now % 60
-        last = {
-            m["token_id"]: m
-            for m in TokenMetrics.objects.filter(token_id__in=[t.id for t in tokens]).values(
-                "token_id", "as_of", "price_usd", "market_cap_usd", "volume_24h_usd"
-            )
-        }
+        newest, equities = _newest_hours()
+        latest = _latest_rows(newest, [t.id for t in tokens])
         result = ProviderResult()
+        clock = max(newest.values(), default=None)
+        behind = any(ts != clock for ts in newest.values())
+        target = (
+            None if clock is None else clock if behind or _advanced_just_now() else clock + HOUR
+        )
         for token in tokens:
-            prev = last.get(token.id)
+            if token.id in equities:
+                continue
+            prev = latest.get(token.id)
             if prev is None:
                 result.errors.append(f"{token.symbol}: no demo history to continue")
                 continue
-            if prev["as_of"].timestamp() >= ts:
-                continue  # already quoted this minute: a repeat adds nothing
-            hours = max((ts - prev["as_of"].timestamp()) / 3600, 1 / 60)
-            step = float(np.exp(_rng(token.symbol, ts).normal(0, HOURLY_VOLATILITY * hours**0.5)))
-            cap = prev["market_cap_usd"]
+            ts, price, cap, volume = prev
+            if target is None or ts >= target:
+                continue  # already at this demo hour: a repeat adds nothing
+            hours = (target - ts) / HOUR
+            step = float(
+                np.exp(_rng(token.symbol, target).normal(0, HOURLY_VOLATILITY * hours**0.5))
+            )
             quote_check_logged(
-                source=self.name, symbol=token.symbol, result=result, token_id=token.id, ts=ts,
-                price=prev["price_usd"] * step, cap=None if cap is None else cap * step,
-                volume=prev["volume_24h_usd"],
+                source=self.name, symbol=token.symbol, result=result, token_id=token.id,
+                ts=target, price=price * step, cap=None if cap is None else cap * step,
+                volume=volume,
             )  # fmt: skip
         return result
 

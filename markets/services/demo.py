@@ -7,22 +7,13 @@ from datetime import datetime
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 
-from markets.demo_episode import LISTS, TOKENS, episode_epochs, episode_generate
-from markets.models import (
-    PriceHourly,
-    RefreshRun,
-    Snapshot,
-    Token,
-    TokenList,
-    TokenListMembership,
-)
+from markets.demo_episode import EPISODE_END, LISTS, TOKENS, episode_epochs, episode_generate
+from markets.models import RefreshRun, Token, TokenList, TokenListMembership
+from markets.services.demo_removal import DEMO_SOURCE, demo_rows_delete
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
-
-DEMO_SOURCE = "demo"
 
 
 @dataclass(frozen=True)
@@ -59,16 +50,16 @@ def _lists_upsert(tokens: dict[str, Token]) -> None:
 
 
 def demo_seed(*, end: datetime | None = None) -> SeedResult:
-    """Replace the demo snapshots with the episode ending at ``end`` (default: now)."""
-    end = end or timezone.now()
+    """Replace the demo snapshots with the episode ending at ``end`` (default: EPISODE_END,
+    the article's Friday morning, 6 February 2026: pages then show it at its real dates)."""
+    end = end or EPISODE_END
     end_epoch = int(end.timestamp())
     epochs = episode_epochs(end_epoch)
     paths = episode_generate()
     with transaction.atomic():
         tokens = _tokens_upsert()
         _lists_upsert(tokens)
-        Snapshot.objects.filter(token__in=tokens.values(), source=DEMO_SOURCE).delete()
-        PriceHourly.objects.filter(token__in=tokens.values()).delete()
+        demo_rows_delete(recompute=False)  # the previous episode and what derives from it
         ids = np.concatenate([np.full(len(epochs), tokens[s].pk, np.int64) for s in paths])
         columns = QuoteColumns(
             token_id=ids,

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.utils import timezone
 
+from markets.clock import market_now
 from markets.models import RefreshRun, Token
 from markets.providers import provider_get
 from markets.providers.base import PriceProvider, ProviderError, TokenRef, TransientProviderError
@@ -142,7 +143,7 @@ def _backfill_once(token: Token, days: int, provider: PriceProvider) -> RefreshR
     run = RefreshRun.objects.create(
         provider=provider.name, kind=RefreshRun.Kind.BACKFILL, started_at=now, tokens_requested=1
     )
-    end = int(now.timestamp())
+    end = int(market_now().timestamp())  # demo history ends at the demo clock, not today
     try:
         result = provider.fetch_history(_token_refs(Token.objects.filter(pk=token.pk))[0],
                                         start=end - days * 86_400, end=end)  # fmt: skip

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from markets.charts import downsample_last
+from markets.clock import data_freshness
 from markets.models import Token, TokenMetrics
 from watchlists import selectors, services
 from watchlists.forms import SEARCH_MAX_LENGTH, ItemAddForm
@@ -49,15 +48,12 @@ SHARE_MESSAGES = {
 
 def freshness(valuation: selectors.WatchlistValuation) -> dict:
     """The latest price time among the items, as the market pages show it."""
-    moments = [m.as_of for v in valuation.items if (m := token_metrics(v.token)) is not None]
-    if not moments:
-        return {"as_of": None, "is_stale": False, "is_today": False}
-    as_of, now = max(moments), timezone.now()
-    return {
-        "as_of": as_of,
-        "is_stale": now - as_of > timedelta(seconds=settings.STALE_AFTER_SECONDS),
-        "is_today": as_of.date() == now.date(),
-    }
+    metrics = [m for v in valuation.items if (m := token_metrics(v.token)) is not None]
+    if not metrics:
+        return data_freshness(as_of=None)
+    return data_freshness(
+        as_of=max(m.as_of for m in metrics), updated_at=max(m.computed_at for m in metrics)
+    )
 
 
 def value_chart(series: ValueSeries) -> dict:

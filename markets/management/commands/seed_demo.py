@@ -3,14 +3,18 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from markets.models import Snapshot
-from markets.services.demo import demo_seed
+from markets.services.demo import EPISODE_END, demo_seed
 
 
 class Command(BaseCommand):
     help = "Load the demo reconstruction of the February 2026 AI-token crash (not market data)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--end", help="ISO 8601 end of the episode with a time zone")
+        parser.add_argument(
+            "--end",
+            help="ISO 8601 end of the episode with a time zone "
+            f"(default {EPISODE_END.isoformat()}, the article's morning)",
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when snapshots already exist"
         )
