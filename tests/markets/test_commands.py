@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from markets.demo_episode import HOURS, TOKENS
+from markets.demo_episode import EPISODE_END, HOURS, TOKENS
 from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
 from markets.providers.base import Quote
 from markets.selectors import LIST_METRIC_FIELDS, TOKEN_METRIC_FIELDS
@@ -180,9 +180,9 @@ def test_compute_metrics_refuses_an_unknown_symbol(market):
 # --- refresh_prices and backfill with the demo provider -----------------------------------
 
 
-def test_refresh_prices_stores_one_demo_quote_per_active_token(settings):
+def test_refresh_prices_stores_one_demo_quote_per_active_token_one_demo_hour_later(settings):
     settings.PRICE_PROVIDER = "demo"
-    with time_machine.travel(at("2026-02-06T15:00:30Z"), tick=False):
+    with time_machine.travel(at("2026-11-30T15:00:30Z"), tick=False):
         demo_seed(end=END)
         Token.objects.filter(symbol="AKT").update(is_active=False)
         before = Snapshot.objects.count()
@@ -191,7 +191,7 @@ def test_refresh_prices_stores_one_demo_quote_per_active_token(settings):
 
     assert "Refresh ok: 7 stored, 0 rejected" in output
     assert Snapshot.objects.count() == before + 7
-    now = at("2026-02-06T15:00:00Z")
+    now = at("2026-02-06T13:00:00Z")  # the demo hour after END, not the wall clock
     refreshed = set(Snapshot.objects.filter(ts=now).values_list("token__symbol", flat=True))
     assert refreshed == {t.symbol for t in TOKENS} - {"AKT"}
     assert TokenMetrics.objects.get(token__symbol="TAO").as_of == now
@@ -200,19 +200,31 @@ def test_refresh_prices_stores_one_demo_quote_per_active_token(settings):
     assert (run_row.provider, run_row.status, run_row.quotes_stored) == ("demo", "ok", 7)
 
 
-def test_backfill_stores_hourly_demo_history_of_one_token(settings, tao, btc):
+def test_backfill_stores_hourly_demo_history_of_one_token_ending_at_the_episode(
+    settings, tao, btc
+):
     settings.PRICE_PROVIDER = "demo"
-    with time_machine.travel(at("2026-02-06T12:30:00Z"), tick=False):
+    with time_machine.travel(at("2026-11-30T12:30:00Z"), tick=False):
         output = run("backfill", "tao", "--days", "2")
 
-    assert "Backfill ok: 48 snapshots stored." in output
+    assert "Backfill ok: 49 snapshots stored." in output  # both ends on the hour
     stamps = sorted(Snapshot.objects.filter(token=tao).values_list("ts", flat=True))
-    assert len(stamps) == 48
-    assert stamps[0] == at("2026-02-04T13:00:00Z")
-    assert stamps[-1] == at("2026-02-06T12:00:00Z")
+    assert len(stamps) == 49
+    assert stamps[0] == at("2026-02-04T08:00:00Z")
+    assert stamps[-1] == EPISODE_END == at("2026-02-06T08:00:00Z")
     assert {(b - a).total_seconds() for a, b in pairwise(stamps)} == {HOUR}
     assert not Snapshot.objects.filter(token=btc).exists()
-    assert TokenMetrics.objects.get(token=tao).as_of == at("2026-02-06T12:00:00Z")
+    assert TokenMetrics.objects.get(token=tao).as_of == EPISODE_END
+
+
+def test_a_demo_backfill_ends_at_the_demo_clock(settings, market):
+    """With demo data up to END, a token added later gets history up to END too."""
+    settings.PRICE_PROVIDER = "demo"
+    akt = TokenFactory(symbol="AKT", name="Akash Network")
+    with time_machine.travel(at("2026-11-30T12:30:00Z"), tick=False):
+        run("backfill", "AKT", "--days", "1")
+
+    assert Snapshot.objects.filter(token=akt).latest("ts").ts == END
 
 
 def test_backfill_names_an_unknown_symbol(settings, tao):

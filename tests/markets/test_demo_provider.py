@@ -46,15 +46,15 @@ def tao_quoted(tao):
     return tao
 
 
-def test_it_continues_from_the_last_price_with_a_small_step(tao_quoted):
-    with time_machine.travel("2026-02-06T12:00:42Z", tick=False):
+def test_it_continues_one_demo_hour_after_the_last_price_with_a_small_step(tao_quoted):
+    with time_machine.travel("2026-11-30T09:17:42Z", tick=False):  # months later
         result = DemoProvider().fetch_latest([ref(tao_quoted)])
 
     assert result.errors == []
     assert result.rejected == 0
     [quote] = result.quotes
     assert quote.token_id == tao_quoted.pk
-    assert quote.ts == epoch("2026-02-06T12:00:00Z")  # the start of the minute
+    assert quote.ts == epoch("2026-02-06T12:00:00Z")  # the demo hour after 11:00
     assert 164 * 0.9 < quote.price_usd < 164 * 1.1
     assert quote.price_usd != 164.0
     # The cap moves with the price; the volume is carried over.
@@ -62,24 +62,21 @@ def test_it_continues_from_the_last_price_with_a_small_step(tao_quoted):
     assert quote.volume_24h_usd == VOLUME
 
 
-def test_it_gives_the_same_quote_for_the_same_minute(tao_quoted):
+def test_a_quote_depends_on_the_demo_hour_not_on_the_wall_clock(tao_quoted):
     with time_machine.travel("2026-02-06T12:00:05Z", tick=False):
         first = DemoProvider().fetch_latest([ref(tao_quoted)])
-    with time_machine.travel("2026-02-06T12:00:55Z", tick=False):
+    with time_machine.travel("2027-06-01T08:30:00Z", tick=False):
         second = DemoProvider().fetch_latest([ref(tao_quoted)])
-    with time_machine.travel("2026-02-06T12:01:05Z", tick=False):
-        next_minute = DemoProvider().fetch_latest([ref(tao_quoted)])
 
     assert len(first.quotes) == 1
     assert first.quotes == second.quotes
-    assert next_minute.quotes[0].price_usd != first.quotes[0].price_usd
 
 
-def test_a_second_refresh_in_the_same_minute_stores_nothing(tao_quoted, btc):
+def test_a_second_refresh_right_after_the_first_stores_nothing(tao_quoted, btc):
     snapshot_ingest(quotes=[Quote(btc.pk, int(LAST.timestamp()), 63_450.0)], source="demo")
     metrics_recompute(token_ids=[btc.pk])
 
-    with time_machine.travel("2026-02-06T12:00:10Z", tick=False):
+    with time_machine.travel("2026-11-30T12:00:10Z", tick=False):
         first = prices_refresh(provider=DemoProvider())
         stored = list(Snapshot.objects.order_by("pk").values_list("ts", "price_usd"))
         second = prices_refresh(provider=DemoProvider())
@@ -87,8 +84,29 @@ def test_a_second_refresh_in_the_same_minute_stores_nothing(tao_quoted, btc):
     assert (first.status, first.quotes_stored) == (RefreshRun.Status.OK, 2)
     assert (second.status, second.quotes_stored) == (RefreshRun.Status.OK, 0)
     assert list(Snapshot.objects.order_by("pk").values_list("ts", "price_usd")) == stored
-    now = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
-    assert TokenMetrics.objects.get(token=tao_quoted).as_of == now
+    next_hour = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
+    assert TokenMetrics.objects.get(token=tao_quoted).as_of == next_hour
+
+
+def test_a_token_behind_the_clock_catches_up_before_the_clock_moves_on(tao_quoted, btc):
+    """Another batch of the same fanned-out refresh already moved BTC to 12:00."""
+    noon = epoch("2026-02-06T12:00:00Z")
+    snapshot_ingest(quotes=[Quote(btc.pk, noon, 63_450.0)], source="demo")
+
+    with time_machine.travel("2026-11-30T12:00:10Z", tick=False):
+        result = DemoProvider().fetch_latest([ref(tao_quoted), ref(btc)])
+
+    assert [(q.token_id, q.ts) for q in result.quotes] == [(tao_quoted.pk, noon)]
+
+
+def test_equities_are_left_to_their_own_daily_closes(tao_quoted):
+    msft = TokenFactory(symbol="MSFT", name="Microsoft", asset_class="equity")
+    snapshot_ingest(quotes=[Quote(msft.pk, int(LAST.timestamp()) - 9 * HOUR, 400.0)], source="demo")
+
+    result = DemoProvider().fetch_latest([ref(msft), ref(tao_quoted)])
+
+    assert result.errors == []
+    assert [q.token_id for q in result.quotes] == [tao_quoted.pk]
 
 
 def test_it_reports_tokens_without_metrics_as_errors_without_crashing(tao_quoted):

@@ -25,6 +25,12 @@ def frozen_time():
 
 
 @pytest.fixture(autouse=True)
+def live_provider(settings):
+    """Live data are judged by their own time (demo data: tests/markets/test_demo_clock.py)."""
+    settings.PRICE_PROVIDER = "coingecko"
+
+
+@pytest.fixture(autouse=True)
 def broker_ok():
     """No test opens a real broker connection; the broker tests below patch it differently."""
     with mock.patch.object(health, "health_broker", return_value={"ok": True, "error": None}):
