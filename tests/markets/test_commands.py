@@ -200,9 +200,7 @@ def test_refresh_prices_stores_one_demo_quote_per_active_token_one_demo_hour_lat
     assert (run_row.provider, run_row.status, run_row.quotes_stored) == ("demo", "ok", 7)
 
 
-def test_backfill_stores_hourly_demo_history_of_one_token_ending_at_the_episode(
-    settings, tao, btc
-):
+def test_backfill_stores_hourly_demo_history_of_one_token_ending_at_the_episode(settings, tao, btc):
     settings.PRICE_PROVIDER = "demo"
     with time_machine.travel(at("2026-11-30T12:30:00Z"), tick=False):
         output = run("backfill", "tao", "--days", "2")

@@ -54,7 +54,7 @@ def latest_hours() -> dict[str, datetime]:
 
 
 def test_the_episode_ends_on_the_articles_friday_morning():
-    assert EPISODE_END == datetime(2026, 2, 6, 8, tzinfo=UTC)
+    assert datetime(2026, 2, 6, 8, tzinfo=UTC) == EPISODE_END
     assert EPISODE_END.strftime("%A") == "Friday"
 
 
@@ -133,9 +133,7 @@ def token_page(client, moment: datetime) -> str:
         return client.get("/tokens/TAO/").content.decode().replace("\xa0", " ")
 
 
-def test_demo_data_are_fresh_right_after_a_demo_refresh_and_show_their_episode_date(
-    client, seeded
-):
+def test_demo_data_are_fresh_right_after_a_demo_refresh_and_show_their_episode_date(client, seeded):
     refresh_at(WALL + INTERVAL)
 
     page = token_page(client, WALL + INTERVAL + timedelta(minutes=1))
