@@ -88,7 +88,9 @@ def test_an_offset_is_converted_to_utc(api_client, tao_history):
     assert [row["ts"] for row in rows] == ["2026-02-06T12:00:00Z"]
 
 
-def test_by_default_the_range_is_the_last_7_days(api_client, tao):
+def test_by_default_the_range_is_the_last_7_days(api_client, tao, settings):
+    """With live data; demo data: the last 7 demo days (tests/markets/test_demo_clock.py)."""
+    settings.PRICE_PROVIDER = "coingecko"
     store(tao, [(T - 8 * DAY, 1.0, None, None), (T - 6 * DAY, 2.0, None, None)])
     store(tao, [(T, 3.0, None, None)])
     with time_machine.travel(datetime.fromtimestamp(T + 60, UTC), tick=False):

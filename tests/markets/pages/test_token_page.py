@@ -78,14 +78,17 @@ def test_the_metrics_table_formats_each_kind_of_value(client, seeded):
     assert "B" in cell("market_cap_usd")
 
 
-def test_fresh_data_show_their_time_without_a_warning(client, seeded):
+def test_fresh_live_data_show_their_time_without_a_warning(client, seeded, settings):
+    settings.PRICE_PROVIDER = "coingecko"
     content = client.get("/tokens/TAO/").content
     freshness = find(content, tag="p", class_="freshness")
     assert squash(freshness.text) == "as of 12:00 UTC"
     assert find(content, tag="time").attrs["datetime"] == "2026-02-06T12:00:00+00:00"
 
 
-def test_data_older_than_the_stale_limit_show_a_warning(client, demo, db, settings):
+def test_live_data_older_than_the_stale_limit_show_a_warning(client, demo, db, settings):
+    """Demo data are judged by their last refresh instead: tests/markets/test_demo_clock.py."""
+    settings.PRICE_PROVIDER = "coingecko"
     settings.STALE_AFTER_SECONDS = 900
     with time_machine.travel(END + timedelta(minutes=16), tick=False):
         content = client.get("/tokens/TAO/").content
@@ -94,16 +97,23 @@ def test_data_older_than_the_stale_limit_show_a_warning(client, demo, db, settin
     assert "Stale: no new prices for 16 minutes" in freshness
 
 
-def test_data_just_inside_the_stale_limit_show_no_warning(client, demo, db, settings):
+def test_live_data_just_inside_the_stale_limit_show_no_warning(client, demo, db, settings):
+    settings.PRICE_PROVIDER = "coingecko"
     settings.STALE_AFTER_SECONDS = 900
     with time_machine.travel(END + timedelta(minutes=15), tick=False):
         content = client.get("/tokens/TAO/").content
     assert not find_all(content, class_="stale-warning")
 
 
-def test_data_of_an_earlier_day_show_their_date(client, demo, db):
+def test_data_of_an_earlier_day_show_their_date(client, demo, db, settings):
+    settings.PRICE_PROVIDER = "coingecko"
     with time_machine.travel(END + timedelta(days=2), tick=False):
         content = client.get("/tokens/TAO/").content
+    assert squash(find(content, tag="time").text) == "as of Feb. 6, 2026, 12:00 UTC"
+
+
+def test_demo_data_always_show_their_date_even_on_their_own_day(client, seeded):
+    content = client.get("/tokens/TAO/").content
     assert squash(find(content, tag="time").text) == "as of Feb. 6, 2026, 12:00 UTC"
 
 
