@@ -262,3 +262,22 @@ def test_the_chart_drawdown_does_not_jump_back_to_zero_on_a_purchase(averaged_do
     assert points[at("2026-02-04T00:00")] == (16.0, pytest.approx(-0.2))
     assert points[at("2026-02-05T00:00")] == (15.0, pytest.approx(-0.5))
     assert points[at("2026-02-06T12:00")] == (18.0, pytest.approx(-0.4))
+
+
+# --- The market clock (demo data end in February 2026, markets/clock.py) ----------------------
+
+
+def test_a_lot_added_months_after_the_last_price_counts_from_that_price(alice_list, tao):
+    prices(tao, [(at(text), price) for text, price in TAO_QUOTES])  # the latest: Feb 6, 12:00
+    with time_machine.travel(datetime(2026, 11, 30, 9, 15, tzinfo=UTC), tick=False):
+        services.watchlist_add_token(watchlist=alice_list, symbol="TAO", lots=[lot("2", "150")])
+        dated = services.watchlist_create(owner=alice_list.owner, name="Dated")
+        services.watchlist_add_token(
+            watchlist=dated, symbol="TAO", lots=[lot("2", "150", "2026-11-01")]
+        )
+
+    for watchlist in (alice_list, dated):
+        valued = selectors.watchlist_items_with_valuation(watchlist=watchlist)
+        # One valued hour, the last price's: 2 x 99 $, its own peak.
+        assert valued.series.points() == [[at("2026-02-06T12:00"), 198.0, 0.0]]
+        assert (valued.totals.value_usd, valued.totals.drawdown_from_peak) == (198.0, 0.0)
