@@ -36,5 +36,4 @@ def demo(transactional_db, settings):
     from markets.services.demo import demo_seed
 
     settings.PRICE_PROVIDER = "demo"
-    settings.STALE_AFTER_SECONDS = 10**9  # the demo episode ends in February 2026
     demo_seed(end=DEMO_END)
