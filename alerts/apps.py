@@ -6,11 +6,12 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from alerts.receivers import metrics_changed_receiver
+        from alerts.receivers import demo_removed_receiver, metrics_changed_receiver
         from core.slots import slot_register
-        from markets.signals import metrics_changed
+        from markets.signals import demo_removed, metrics_changed
 
         metrics_changed.connect(metrics_changed_receiver, dispatch_uid="alerts-evaluate")
+        demo_removed.connect(demo_removed_receiver, dispatch_uid="alerts-demo-removed")
         slot_register("head", "alerts/_head.html")
         slot_register("token-actions", "alerts/_token_action.html")
         slot_register("nav-signed-in", "alerts/_nav.html")
