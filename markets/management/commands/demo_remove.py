@@ -39,5 +39,6 @@ class Command(BaseCommand):
         try:
             answer = input("Delete the demo prices and everything computed from them? [y/N] ")
         except EOFError:  # no terminal to ask: --yes says it
+            self.stdout.write("")
             answer = ""
         return answer.strip().lower() in ("y", "yes")
