@@ -263,7 +263,7 @@ def _replay_context(request, replay: Replay | None) -> dict:
     return {
         "replay": {"at": replay.at, "param": param, "is_empty": replay.is_empty,
                    "now_url": request.path},
-        "at_query": f"?{urlencode({'at': param})}",
+        "at_query": f"?{urlencode({'at': param}, safe=':')}",
     }  # fmt: skip
 
 
@@ -277,7 +277,7 @@ def _columns(path: str, sort: tuple[str, str], at: str | None = None) -> list[Co
         if col_key is not None:
             next_dir = "desc" if active and direction == "asc" else "asc"
             query = {"sort": col_key, "dir": next_dir, **({"at": at} if at else {})}
-            href = f"{path}?{urlencode(query)}"
+            href = f"{path}?{urlencode(query, safe=':')}"
         if active:
             aria = "ascending" if direction == "asc" else "descending"
             indicator = "▲" if direction == "asc" else "▼"

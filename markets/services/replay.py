@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from core.cache import data_version
 from markets.models import ListMetrics, Token, TokenList, TokenMetrics
@@ -46,13 +47,14 @@ def replay_at_parse(value: str | None, *, now: datetime | None = None) -> dateti
     except ValueError:
         parsed = None
     if parsed is None:
-        raise BadAt(f"Not a date-time: {value[:40]!r}; use ISO 8601, e.g. 2026-02-05T14:00Z.")
+        message = _("Not a date-time: “%(value)s”; use ISO 8601, e.g. 2026-02-05T14:00Z.")
+        raise BadAt(message % {"value": value[:40]})
     if parsed.tzinfo is None:
-        raise BadAt("Give a time zone: end the time with Z or an offset such as +01:00.")
+        raise BadAt(_("Give a time zone: end the time with Z or an offset such as +01:00."))
     try:
         at = parsed.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     except OverflowError:
-        raise BadAt(f"Out of range: {value[:40]!r}.") from None
+        raise BadAt(_("Out of range: “%(value)s”.") % {"value": value[:40]}) from None
     return None if at > (now or timezone.now()) else at
 
 

@@ -18,7 +18,7 @@ def _floor(value: datetime) -> datetime:
 
 
 def _href(url: str, at: datetime) -> str:
-    return f"{url}?{urlencode({'at': at_param(at)})}"
+    return f"{url}?{urlencode({'at': at_param(at)}, safe=':')}"
 
 
 @register.simple_tag
