@@ -306,7 +306,10 @@ def _members(
         tokens_attach(tokens, replay)
         if key not in ("position", "symbol"):
             tokens = by_metric(
-                tokens, key=lambda t: t.metrics, name=key, descending=direction == "desc"
+                tokens,
+                key=lambda t: getattr(t, "metrics", None),
+                name=key,
+                descending=direction == "desc",
             )
         elif key == "symbol":
             tokens = sorted(tokens, key=lambda t: t.symbol, reverse=direction == "desc")

@@ -150,7 +150,9 @@ class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
         name, descending = ordering.removeprefix("-"), ordering.startswith("-")
         if name in ("symbol", "name"):
             return sorted(tokens, key=lambda t: getattr(t, name), reverse=descending)
-        return by_metric(tokens, key=lambda t: t.metrics, name=name, descending=descending)
+        return by_metric(
+            tokens, key=lambda t: getattr(t, "metrics", None), name=name, descending=descending
+        )
 
 
 @extend_schema(

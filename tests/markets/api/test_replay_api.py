@@ -160,3 +160,13 @@ def test_the_schema_documents_at_as_a_date_time_query_parameter(api_client):
         (at,) = [p for p in parameters if p["name"] == "at"]
         assert at["in"] == "query"
         assert at["schema"] == {"type": "string", "format": "date-time"}
+
+
+def test_tokens_without_prices_by_that_hour_come_last_with_null_metrics(api_client, history):
+    store(TokenFactory(symbol="ICP"), [(T, 3.0, 1e9, 1e7)])  # first priced after AT
+    metrics_recompute()
+
+    for ordering in ("change_24h", "-change_24h"):
+        results = api_client.get("/api/v1/tokens/", {"ordering": ordering, "at": AT}).json()
+        assert results["results"][-1]["symbol"] == "ICP"
+        assert results["results"][-1]["metrics"] is None
