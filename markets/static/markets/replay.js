@@ -20,7 +20,8 @@
     const play = root.querySelector("[data-replay-play]");
     const speed = root.querySelector("[data-replay-speed]");
     const steps = root.querySelectorAll("[data-replay-step]");
-    const format = new Intl.DateTimeFormat(root.dataset.lang || undefined, {
+    const lang = root.dataset.lang === "en" ? "en-GB" : root.dataset.lang; // 5 Feb 2026
+    const format = new Intl.DateTimeFormat(lang || undefined, {
       day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
       hourCycle: "h23", timeZone: "UTC",
     });
@@ -34,7 +35,7 @@
     root.querySelector("[data-replay-speed-label]").hidden = false;
 
     function hrefOf(epoch) {
-      return url + "?at=" + encodeURIComponent(atParam(epoch));
+      return url + "?at=" + atParam(epoch); // digits, "-", ":", "T" and "Z": nothing to escape
     }
 
     function show(epoch) {
@@ -42,7 +43,8 @@
       slider.value = String((current - start) / HOUR);
       label.textContent = format.format(new Date(current * 1000)) + " UTC";
       steps.forEach(function (link) {
-        link.href = hrefOf(current + Number(link.dataset.replayStep) * HOUR);
+        const next = current + Number(link.dataset.replayStep) * HOUR;
+        link.href = hrefOf(Math.min(Math.max(next, start), end));
       });
       root.dataset.current = String(current);
       load(current);
