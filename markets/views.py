@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -34,16 +33,15 @@ from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
 from markets.selectors import TOKEN_METRIC_FIELDS
 from markets.services.metrics import BTC_SYMBOL
 from markets.services.replay import (
-    BadAt,
     Replay,
-    at_param,
     by_metric,
     lists_attach,
     metrics_at,
-    replay_at_parse,
     replay_window,
     tokens_attach,
 )
+from markets.views_replay import replay_context as _replay_context
+from markets.views_replay import replayable
 
 
 @never_cache
@@ -237,34 +235,6 @@ def _sort_from(request) -> tuple[str, str]:
         return DEFAULT_SORT
     direction = request.GET.get("dir", "asc")
     return key, direction if direction in ("asc", "desc") else "asc"
-
-
-def replayable(view):
-    """Pass the view ``at``, the replayed hour of ``?at=`` (None: now); a bad value is a 400
-    page saying what is wrong, with a link back to now."""
-
-    @wraps(view)
-    def replay_view(request, *args, **kwargs):
-        try:
-            at = replay_at_parse(request.GET.get("at"))
-        except BadAt as exc:
-            context = {"message": str(exc), "value": request.GET.get("at", "")[:40]}
-            return render(request, "markets/replay_error.html", context, status=400)
-        return view(request, *args, at=at, **kwargs)
-
-    return replay_view
-
-
-def _replay_context(request, replay: Replay | None) -> dict:
-    """What templates need to show a replay: the banner, and ``at`` kept on market links."""
-    if replay is None:
-        return {"replay": None, "at_query": ""}
-    param = at_param(replay.at)
-    return {
-        "replay": {"at": replay.at, "param": param, "is_empty": replay.is_empty,
-                   "now_url": request.path},
-        "at_query": f"?{urlencode({'at': param}, safe=':')}",
-    }  # fmt: skip
 
 
 def _columns(path: str, sort: tuple[str, str], at: str | None = None) -> list[Column]:
