@@ -4,6 +4,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 WIDTHS = [390, 1280]
+CSP_WATCH = """() => {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (e) =>
+    window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+}"""
 
 
 def tao_row(page: Page) -> str:
@@ -19,6 +24,7 @@ def test_stepping_and_playing_change_the_figures_without_a_reload(
     page: Page, live_server, demo, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
+    page.add_init_script(f"({CSP_WATCH})()")
     page.goto(f"{live_server.url}/?at=2026-02-05T14:00Z")
     expect(page.locator("#members .replay-banner")).to_contain_text(
         "As of 5 Feb 2026 14:00 UTC (replay)"
@@ -55,6 +61,7 @@ def test_stepping_and_playing_change_the_figures_without_a_reload(
     assert page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+    assert page.evaluate("window.__cspViolations") == []
 
 
 def test_dragging_the_slider_shows_that_hour(page: Page, live_server, demo):
