@@ -19,6 +19,12 @@ from django.utils.translation import gettext as _
 
 from core.cache import data_version
 from markets.models import ListMetrics, Token, TokenList, TokenMetrics
+from markets.selectors import (
+    list_metrics_payload,
+    token_list_get,
+    token_list_with_metrics,
+    token_metrics_payload,
+)
 from markets.services.metrics import (
     list_members_load,
     list_metrics_build,
@@ -143,3 +149,31 @@ def replay_window(*, end: datetime | None, days: int = 14) -> tuple[datetime, da
         return None
     last = end.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     return last - timedelta(days=days), last
+
+
+def metrics_report_at(
+    *, at: datetime, symbols: Iterable[str] | None = None, list_slugs: Iterable[str] = ()
+) -> dict:
+    """``metrics_report`` (markets/selectors.py) as it was at ``at``: the same shape.
+
+    Raises Token.DoesNotExist / TokenList.DoesNotExist naming what is unknown.
+    """
+    wanted = None if symbols is None else [s.upper() for s in symbols]
+    tokens = list(token_list_with_metrics(symbols=wanted))
+    if wanted is not None and (unknown := sorted(set(wanted) - {t.symbol for t in tokens})):
+        raise Token.DoesNotExist(f"unknown symbol(s): {', '.join(unknown)}")
+    token_lists = {}
+    for slug in list_slugs:
+        try:
+            token_lists[slug] = token_list_get(slug=slug)
+        except TokenList.DoesNotExist:
+            raise TokenList.DoesNotExist(f"unknown list: {slug}") from None
+    replay = metrics_at(
+        at=at, token_ids=[t.pk for t in tokens], list_ids=[x.pk for x in token_lists.values()]
+    )
+    return {
+        "tokens": {t.symbol: token_metrics_payload(replay.tokens.get(t.pk)) for t in tokens},
+        "lists": {
+            slug: list_metrics_payload(replay.lists.get(x.pk)) for slug, x in token_lists.items()
+        },
+    }

@@ -1,10 +1,13 @@
 """The replay's proof: metrics at a past hour equal those recomputed by metrics_recompute on a
 database holding only the history up to that hour, for random hours."""
 
+import io
+import json
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -142,3 +145,21 @@ def test_the_replay_cuts_at_the_hour_and_ignores_later_prices(history):
     assert replayed.change_7d is not None and replayed.beta_btc_30d is not None
     assert replayed._state.adding  # never saved
     assert TokenMetrics.objects.get(token_id=tao.token_id).as_of > at  # the live row is intact
+
+
+def test_the_metrics_command_prints_the_replayed_metrics_with_at(history):
+    out = io.StringIO()
+    call_command("metrics", "TAO", "--list", "ai", "--at", "2026-01-20T09:45+00:00", stdout=out)
+
+    report = json.loads(out.getvalue())
+    at = datetime(2026, 1, 20, 9, tzinfo=UTC)
+    tao = TokenMetrics.objects.get(token__symbol="TAO").token_id
+    replayed = metrics_at(at=at, token_ids=[tao]).tokens[tao]
+    assert report["tokens"]["TAO"]["as_of"] == "2026-01-20T09:00:00Z"
+    assert report["tokens"]["TAO"]["change_7d"] == replayed.change_7d
+    assert report["lists"]["ai"]["as_of"] == "2026-01-20T09:00:00Z"
+
+
+def test_the_metrics_command_refuses_a_naive_at(history):
+    with pytest.raises(CommandError, match="--at: Give a time zone"):
+        call_command("metrics", "TAO", "--at", "2026-01-20T09:00")
