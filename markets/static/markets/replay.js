@@ -42,6 +42,7 @@
       current = Math.min(Math.max(epoch, start), end);
       slider.value = String((current - start) / HOUR);
       label.textContent = format.format(new Date(current * 1000)) + " UTC";
+      slider.setAttribute("aria-valuetext", label.textContent);
       steps.forEach(function (link) {
         const next = current + Number(link.dataset.replayStep) * HOUR;
         link.href = hrefOf(Math.min(Math.max(next, start), end));
