@@ -31,6 +31,16 @@ from markets.health import health_report
 from markets.models import ListMetrics, Token, TokenList, TokenListMembership, TokenMetrics
 from markets.selectors import TOKEN_METRIC_FIELDS
 from markets.services.metrics import BTC_SYMBOL
+from markets.services.replay import (
+    Replay,
+    by_metric,
+    lists_attach,
+    metrics_at,
+    replay_window,
+    tokens_attach,
+)
+from markets.views_replay import replay_context as _replay_context
+from markets.views_replay import replayable
 
 
 @never_cache
@@ -222,7 +232,7 @@ def _sort_from(request) -> tuple[str, str]:
     return key, direction if direction in ("asc", "desc") else "asc"
 
 
-def _columns(path: str, sort: tuple[str, str]) -> list[Column]:
+def _columns(path: str, sort: tuple[str, str], at: str | None = None) -> list[Column]:
     key, direction = sort
     columns = []
     for col_key, label, title, css in MEMBER_COLUMNS:
@@ -231,7 +241,8 @@ def _columns(path: str, sort: tuple[str, str]) -> list[Column]:
         indicator = ""
         if col_key is not None:
             next_dir = "desc" if active and direction == "asc" else "asc"
-            href = f"{path}?{urlencode({'sort': col_key, 'dir': next_dir})}"
+            query = {"sort": col_key, "dir": next_dir, **({"at": at} if at else {})}
+            href = f"{path}?{urlencode(query, safe=':')}"
         if active:
             aria = "ascending" if direction == "asc" else "descending"
             indicator = "▲" if direction == "asc" else "▼"
@@ -239,17 +250,34 @@ def _columns(path: str, sort: tuple[str, str]) -> list[Column]:
     return columns
 
 
-def _members(token_list: TokenList, sort: tuple[str, str]) -> list[MemberRow]:
-    """Active members with their metrics and sparklines: two queries whatever the size."""
+def _members(
+    token_list: TokenList, sort: tuple[str, str], replay: Replay | None = None
+) -> list[MemberRow]:
+    """Active members with their metrics and sparklines: two queries whatever the size.
+
+    In a replay the members get the replayed metrics and are sorted here by them.
+    """
     key, direction = sort
-    field = F(SORTS[key])
-    order = field.asc(nulls_last=True) if direction == "asc" else field.desc(nulls_last=True)
+    field = F(SORTS[key] if replay is None or key == "position" else "position")
+    ascending = direction == "asc" or field.name != SORTS[key]
+    order = field.asc(nulls_last=True) if ascending else field.desc(nulls_last=True)
     memberships = (
         TokenListMembership.objects.filter(token_list=token_list, token__is_active=True)
-        .select_related("token__metrics")
+        .select_related("token__metrics" if replay is None else "token")
         .order_by(order, "position", "token__symbol")
     )
     tokens = [m.token for m in memberships]
+    if replay is not None:
+        tokens_attach(tokens, replay)
+        if key not in ("position", "symbol"):
+            tokens = by_metric(
+                tokens,
+                key=lambda t: getattr(t, "metrics", None),
+                name=key,
+                descending=direction == "desc",
+            )
+        elif key == "symbol":
+            tokens = sorted(tokens, key=lambda t: t.symbol, reverse=direction == "desc")
     metrics = {t.pk: getattr(t, "metrics", None) for t in tokens}
     lines = sparklines(
         token_ids=[t.pk for t in tokens],
@@ -259,9 +287,8 @@ def _members(token_list: TokenList, sort: tuple[str, str]) -> list[MemberRow]:
     return [MemberRow(t, metrics[t.pk], lines.get(t.pk, [])) for t in tokens]
 
 
-def _benchmark() -> dict | None:
+def _benchmark(btc: Token | None) -> dict | None:
     """BTC and its distance to its 30-day low, for the benchmark card."""
-    btc = Token.objects.select_related("metrics").filter(symbol=BTC_SYMBOL).first()
     metrics = getattr(btc, "metrics", None) if btc else None
     if metrics is None:
         return None
@@ -269,23 +296,37 @@ def _benchmark() -> dict | None:
     return {"token": btc, "metrics": metrics, "above_low_30d": above_low}
 
 
-def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool):
+def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool, at=None):
     if token_list is not None:
         objects_annotate("lists", [token_list])
     sort = _sort_from(request)
+    live_metrics = getattr(token_list, "metrics", None) if token_list else None
+    btc = Token.objects.select_related("metrics").filter(symbol=BTC_SYMBOL).first()
+    replay = None
+    if at is not None and token_list is not None:
+        replay = metrics_at(at=at, token_ids=[btc.pk] if btc else [], list_ids=[token_list.pk])
+        lists_attach([token_list], replay)
+        tokens_attach([btc] if btc else [], replay)
     list_metrics = getattr(token_list, "metrics", None) if token_list else None
+    replay_ctx = _replay_context(request, replay)
     context = {
+        **replay_ctx,
         "token_list": token_list,
         "list_metrics": list_metrics,
         "is_dashboard": is_dashboard,
         "sort": sort,
         "sort_label": next((label for key, label, *_rest in MEMBER_COLUMNS if key == sort[0]), ""),
-        "columns": _columns(request.path, sort),
-        "members": _members(token_list, sort) if token_list else [],
-        "benchmark": _benchmark(),
+        "columns": _columns(
+            request.path, sort, replay_ctx["replay"] and replay_ctx["replay"]["param"]
+        ),
+        "members": _members(token_list, sort, replay) if token_list else [],
+        "benchmark": _benchmark(btc),
         "freshness": _freshness(list_metrics),
         "live_url": request.get_full_path(),
     }
+    if is_dashboard and not _is_partial(request):
+        window = replay_window(end=live_metrics.as_of if live_metrics else None)
+        context["replay_window"] = window and {"start": window[0], "end": window[1]}
     if token_list and list_metrics and not _is_partial(request):
         context["cap_chart"] = cap_chart(cap_series=list_metrics.cap_series)
     return _render(request, "markets/list.html", "members", context)
@@ -298,44 +339,48 @@ def _public_lists(*, with_cap_series: bool):
 
 
 # Query parameters the list pages read (others bypass the page cache).
-LIST_PARAMS = ("sort", "dir")
+LIST_PARAMS = ("sort", "dir", "at")
 
 
 @require_safe
 @anonymous_cached(params=LIST_PARAMS)
-def dashboard(request):
+@replayable
+def dashboard(request, *, at=None):
     """The featured list, with Bitcoin as benchmark."""
-    lists = _public_lists(with_cap_series=not _is_partial(request))
-    return _list_page(request, lists.filter(is_featured=True).first(), is_dashboard=True)
+    lists = _public_lists(with_cap_series=not _is_partial(request) and at is None)
+    return _list_page(request, lists.filter(is_featured=True).first(), is_dashboard=True, at=at)
 
 
 @require_safe
-@anonymous_cached()
-def list_index(request):
+@anonymous_cached(params=("at",))
+@replayable
+def list_index(request, *, at=None):
     lists = list(_public_lists(with_cap_series=False).order_by("name"))
+    replay = metrics_at(at=at, list_ids=[x.pk for x in lists]) if at is not None else None
+    if replay is not None:
+        lists_attach(lists, replay)
     objects_annotate("lists", lists)
-    return render(request, "markets/list_index.html", {"lists": lists})
+    context = {"lists": lists, **_replay_context(request, replay)}
+    return render(request, "markets/list_index.html", context)
 
 
 @require_safe
 @anonymous_cached(params=LIST_PARAMS)
-def list_detail(request, slug: str):
-    lists = _public_lists(with_cap_series=not _is_partial(request))
+@replayable
+def list_detail(request, slug: str, *, at=None):
+    lists = _public_lists(with_cap_series=not _is_partial(request) and at is None)
     token_list = lists.filter(slug=slug).first()
     if token_list is None:
         raise Http404(_("No public list with this name."))
-    return _list_page(request, token_list, is_dashboard=False)
+    return _list_page(request, token_list, is_dashboard=False, at=at)
 
 
 # --- Token page ---------------------------------------------------------------------------
 
 
-def _token_or_404(symbol: str) -> Token:
-    token = (
-        Token.objects.select_related("metrics")
-        .filter(symbol=symbol.upper(), is_active=True)
-        .first()
-    )
+def _token_or_404(symbol: str, *, with_metrics: bool = True) -> Token:
+    tokens = Token.objects.select_related("metrics") if with_metrics else Token.objects
+    token = tokens.filter(symbol=symbol.upper(), is_active=True).first()
     if token is None:
         raise Http404(_("Unknown token."))
     return token
@@ -355,12 +400,17 @@ def _metric_rows(metrics: TokenMetrics | None) -> list[dict]:
 
 
 @require_safe
-@anonymous_cached(params=("range",))
-def token_detail(request, symbol: str):
-    token = _token_or_404(symbol)
+@anonymous_cached(params=("range", "at"))
+@replayable
+def token_detail(request, symbol: str, *, at=None):
+    token = _token_or_404(symbol, with_metrics=at is None)
+    replay = metrics_at(at=at, token_ids=[token.pk]) if at is not None else None
+    if replay is not None:
+        tokens_attach([token], replay)
     objects_annotate("tokens", [token])
     metrics = getattr(token, "metrics", None)
     context = {
+        **_replay_context(request, replay),
         "token": token,
         "metrics": metrics,
         "metric_rows": _metric_rows(metrics),

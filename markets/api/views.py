@@ -23,6 +23,7 @@ from core.api.renderers import CSVRenderer, csv_response
 from core.cache import cache_may_serve, request_cache_key, response_is_shareable
 from markets import selectors
 from markets.api.filters import (
+    AT_PARAM,
     LIST_PARAM,
     ORDERING_PARAM,
     SNAPSHOT_PARAMS,
@@ -41,6 +42,14 @@ from markets.api.serializers import (
     TokenSerializer,
 )
 from markets.models import Token, TokenList
+from markets.services.replay import (
+    BadAt,
+    by_metric,
+    lists_attach,
+    metrics_at,
+    replay_at_parse,
+    tokens_attach,
+)
 
 READ_ERRORS = error_responses(401, 404, 429)
 
@@ -62,6 +71,13 @@ def _token_or_404(symbol: str) -> Token:
 class ReadView(ApiErrorsMixin, generics.GenericAPIView):
     renderer_classes = [JSONRenderer]
     filter_backends: list = []
+
+    def replay_at(self):
+        """The replayed hour of ``?at=`` (None: now); a bad value is a 400 naming ``at``."""
+        try:
+            return replay_at_parse(self.request.query_params.get("at"))
+        except BadAt as exc:
+            raise ValidationError({"at": [str(exc)]}) from None
 
 
 class AnonymousCachedMixin:
@@ -104,44 +120,59 @@ PAGE_PARAMS = ("page", "page_size", "format")
 @extend_schema(
     tags=["tokens"],
     summary="Active tokens with their metrics",
-    parameters=[LIST_PARAM, ORDERING_PARAM, RETRY_AFTER],
+    parameters=[LIST_PARAM, ORDERING_PARAM, AT_PARAM, RETRY_AFTER],
     responses={200: TokenSerializer(many=True), **error_responses(400, 401, 404, 429)},
 )
 class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
     """Active tokens, each with `metrics` (null until first computed), in pages of 50 by
     default. Filter by list with `list`, sort with `ordering`."""
 
-    cached_params = ("list", "ordering", *PAGE_PARAMS)
+    cached_params = ("list", "ordering", "at", *PAGE_PARAMS)
     serializer_class = TokenSerializer
     pagination_class = ApiPageNumberPagination
 
     def get_queryset(self):
         params = TokenListParams(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        slug = params.validated_data.get("list")
+        slug, ordering = params.validated_data.get("list"), params.validated_data["ordering"]
+        at = self.replay_at()
         try:
-            return selectors.token_listing(
-                list_slug=slug, ordering=params.validated_data["ordering"]
+            tokens = selectors.token_listing(
+                list_slug=slug, ordering=ordering if at is None else "symbol"
             )
         except TokenList.DoesNotExist:
             raise ValidationError({"list": [f"No public list {slug!r}."]}) from None
+        if at is None:
+            return tokens
+        # Replay: every token's metrics at that hour, then the ordering applied to them.
+        tokens = list(tokens)
+        tokens_attach(tokens, metrics_at(at=at, token_ids=[t.pk for t in tokens]))
+        name, descending = ordering.removeprefix("-"), ordering.startswith("-")
+        if name in ("symbol", "name"):
+            return sorted(tokens, key=lambda t: getattr(t, name), reverse=descending)
+        return by_metric(
+            tokens, key=lambda t: getattr(t, "metrics", None), name=name, descending=descending
+        )
 
 
 @extend_schema(
     tags=["tokens"],
     summary="One token with its metrics and lists",
-    parameters=[SYMBOL_PARAM, RETRY_AFTER],
-    responses={200: TokenDetailSerializer, **READ_ERRORS},
+    parameters=[SYMBOL_PARAM, AT_PARAM, RETRY_AFTER],
+    responses={200: TokenDetailSerializer, **error_responses(400, 401, 404, 429)},
 )
 class TokenDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPIView):
     """A token (active or not) with its `metrics` and the public lists it belongs to."""
 
-    cached_params = ("format",)
+    cached_params = ("format", "at")
     serializer_class = TokenDetailSerializer
 
     def get_object(self):
+        at = self.replay_at()
         token = _token_or_404(self.kwargs["symbol"])
         self.check_object_permissions(self.request, token)
+        if at is not None:
+            tokens_attach([token], metrics_at(at=at, token_ids=[token.pk]))
         return token
 
 
@@ -203,38 +234,49 @@ class TokenSnapshotsView(ReadView):
 @extend_schema(
     tags=["lists"],
     summary="Public curated lists with their metrics",
-    parameters=[RETRY_AFTER],
+    parameters=[AT_PARAM, RETRY_AFTER],
     responses={200: CuratedListSerializer(many=True), **error_responses(400, 401, 404, 429)},
 )
 class CuratedListListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
     """Public curated lists (sectors) with their member count and `metrics`."""
 
-    cached_params = PAGE_PARAMS
+    cached_params = ("at", *PAGE_PARAMS)
     serializer_class = CuratedListSerializer
     pagination_class = ApiPageNumberPagination
 
     def get_queryset(self):
-        return selectors.token_list_public_listing()
+        at = self.replay_at()
+        lists = selectors.token_list_public_listing()
+        if at is None:
+            return lists
+        lists = list(lists)
+        lists_attach(lists, metrics_at(at=at, list_ids=[x.pk for x in lists]))
+        return lists
 
 
 @extend_schema(
     tags=["lists"],
     summary="One public list: its members in order, each with metrics, and the list metrics",
-    parameters=[SLUG_PARAM, RETRY_AFTER],
-    responses={200: CuratedListDetailSerializer, **READ_ERRORS},
+    parameters=[SLUG_PARAM, AT_PARAM, RETRY_AFTER],
+    responses={200: CuratedListDetailSerializer, **error_responses(400, 401, 404, 429)},
 )
 class CuratedListDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPIView):
     """A public list: its members in position order, each with `metrics`, and the list's own
     `metrics` including `cap_series`, the hourly total market cap."""
 
-    cached_params = ("format",)
+    cached_params = ("format", "at")
     serializer_class = CuratedListDetailSerializer
 
     def get_object(self):
+        at = self.replay_at()
         slug = self.kwargs["slug"]
         try:
             token_list = selectors.token_list_public_get(slug=_lookup_key(slug))
         except TokenList.DoesNotExist:
             raise NotFound(f"No public list {slug!r}.") from None
         self.check_object_permissions(self.request, token_list)
+        if at is not None:
+            replay = metrics_at(at=at, list_ids=[token_list.pk])
+            lists_attach([token_list], replay)
+            tokens_attach([m.token for m in token_list.memberships.all()], replay)
         return token_list

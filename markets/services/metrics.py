@@ -50,11 +50,15 @@ def _epoch_to_dt(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-def _load_columns(token_ids: list[int]) -> dict[str, np.ndarray]:
-    """Each token's snapshots over the 90 days before its own latest one, as columns."""
+def _load_columns(token_ids: list[int], until: int | None = None) -> dict[str, np.ndarray]:
+    """Each token's snapshots over the 90 days before its own latest one, as columns.
+
+    With ``until`` (epoch seconds) the history ends there: "latest" is the latest snapshot
+    at or before it, and nothing later is read (the replay of a past hour).
+    """
     if connection.vendor == "postgresql":
-        return _load_columns_postgresql(token_ids)
-    return _load_columns_generic(token_ids)
+        return _load_columns_postgresql(token_ids, until)
+    return _load_columns_generic(token_ids, until)
 
 
 def _columns_from_rows(data: list[tuple]) -> dict[str, np.ndarray]:
@@ -68,18 +72,18 @@ def _columns_from_rows(data: list[tuple]) -> dict[str, np.ndarray]:
     }
 
 
-def _load_columns_generic(token_ids: list[int]) -> dict[str, np.ndarray]:
+def _load_columns_generic(token_ids: list[int], until: int | None = None) -> dict[str, np.ndarray]:
     """Any database: one read from the earliest window, then each token cut to its own."""
+    snapshots = Snapshot.objects.filter(token_id__in=token_ids)
+    if until is not None:
+        snapshots = snapshots.filter(ts__lte=_epoch_to_dt(until))
     latest = dict(
-        Snapshot.objects.filter(token_id__in=token_ids)
-        .values("token_id")
-        .annotate(last=Max("ts"))
-        .values_list("token_id", "last")
+        snapshots.values("token_id").annotate(last=Max("ts")).values_list("token_id", "last")
     )
     if not latest:
         return {}
     since = min(latest.values()).timestamp() - HISTORY_SECONDS
-    rows = Snapshot.objects.filter(token_id__in=token_ids, ts__gte=_epoch_to_dt(int(since)))
+    rows = snapshots.filter(ts__gte=_epoch_to_dt(int(since)))
     rows = rows.values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
     cols = _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
     ids = np.array(sorted(latest), dtype=np.int64)
@@ -106,15 +110,16 @@ _COPY_SELECT = (
 )
 
 
-def _load_columns_postgresql(token_ids: list[int]) -> dict[str, np.ndarray]:
+def _load_columns_postgresql(token_ids: list[int], until: int | None) -> dict[str, np.ndarray]:
     """Binary COPY parsed straight into numpy: the read costs about what COPY itself costs."""
     ids = ",".join(str(int(i)) for i in token_ids)
     table = Snapshot._meta.db_table
+    cutoff = "" if until is None else f" AND ts <= to_timestamp({int(until)})"
     return _copy_columns(
-        f"COPY ({_COPY_SELECT}"
-        f" FROM {table} s JOIN (SELECT t.id, (SELECT max(ts) FROM {table} WHERE token_id = t.id)"
+        f"COPY ({_COPY_SELECT} FROM {table} s JOIN (SELECT t.id,"
+        f" (SELECT max(ts) FROM {table} WHERE token_id = t.id{cutoff})"
         f" AS last FROM unnest(ARRAY[{ids}]::int8[]) AS t(id)) l ON s.token_id = l.id"
-        f" WHERE s.ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
+        f" WHERE s.ts >= l.last - interval '{HISTORY_SECONDS} seconds' AND s.ts <= l.last"
         ") TO STDOUT (FORMAT BINARY)"
     )
 
@@ -175,18 +180,25 @@ def _series_split(cols: dict[str, np.ndarray]) -> dict[int, Series]:
     return out
 
 
-def series_load(token_ids: list[int]) -> dict[int, Series]:
+def series_load(token_ids: list[int], *, until: int | None = None) -> dict[int, Series]:
     """token id -> its recent Series (90 days before its own latest snapshot), sorted."""
-    return _series_split(_load_columns(token_ids))
+    return _series_split(_load_columns(token_ids, until))
 
 
-def ath_load(token_ids: list[int]) -> dict[int, tuple[float, int]]:
+def ath_load(token_ids: list[int], *, until: int | None = None) -> dict[int, tuple[float, int]]:
     """Each token's all-time high: its highest stored price (raw or compacted) and when it was
-    first reached (index probes), or the provider-reported one when that is higher."""
+    first reached (index probes), or the provider-reported one when that is higher.
+
+    With ``until`` only what was known then counts: prices up to it, and the provider's ATH
+    only if it was reached by then.
+    """
     best = Snapshot.objects.filter(token_id=OuterRef("pk")).order_by("-price_usd", "ts")
     folded = SnapshotCompact.objects.filter(token_id=OuterRef("pk")).order_by(
         "-high_usd", "high_at"
     )
+    if until is not None:
+        best = best.filter(ts__lte=_epoch_to_dt(until))
+        folded = folded.filter(high_at__lte=_epoch_to_dt(until))
     rows = Token.objects.filter(pk__in=token_ids).annotate(
         ath=Subquery(best.values("price_usd")[:1]),
         ath_at=Subquery(best.values("ts")[:1]),
@@ -203,14 +215,15 @@ def ath_load(token_ids: list[int]) -> dict[int, tuple[float, int]]:
             price, at = min(stored, key=lambda pair: (-pair[0], pair[1]))
             out[pk] = (price, int(at.timestamp()))
         reported, reported_at = candidates[4], candidates[5]
+        if reported is not None and until is not None:
+            reported = None if reported_at is None or reported_at.timestamp() > until else reported
         if reported is not None and (pk not in out or reported > out[pk][0]):
             out[pk] = (reported, int(reported_at.timestamp()))
     return out
 
 
-def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
-    """list id -> ordered active member ids, for every list containing one of the tokens."""
-    list_ids = TokenListMembership.objects.filter(token_id__in=token_ids).values("token_list_id")
+def list_members_load(list_ids) -> dict[int, list[int]]:
+    """list id -> ordered active member ids (``list_ids``: ids or a subquery of them)."""
     members: dict[int, list[int]] = defaultdict(list)
     # Inactive tokens are no longer refreshed: their stale figures must not count.
     rows = TokenListMembership.objects.filter(
@@ -221,10 +234,25 @@ def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
     return members
 
 
-def _token_row(token_id: int, values: dict, now: datetime) -> TokenMetrics:
+def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
+    """list id -> ordered active member ids, for every list containing one of the tokens."""
+    list_ids = TokenListMembership.objects.filter(token_id__in=token_ids).values("token_list_id")
+    return list_members_load(list_ids)
+
+
+def token_metrics_build(token_id: int, values: dict, now: datetime) -> TokenMetrics:
+    """An (unsaved) TokenMetrics from the values token_metrics_compute gave."""
     fields = dict(values, as_of=_epoch_to_dt(values["as_of"]))
     fields["ath_at"] = _epoch_to_dt(values["ath_at"])
     return TokenMetrics(token_id=token_id, computed_at=now, **fields)
+
+
+def list_metrics_build(list_id: int, values: dict, now: datetime) -> ListMetrics:
+    """An (unsaved) ListMetrics from the values metrics_compute gave."""
+    fields = dict(values)
+    if fields["as_of"] is not None:
+        fields["as_of"] = _epoch_to_dt(fields["as_of"])
+    return ListMetrics(token_list_id=list_id, computed_at=now, **fields)
 
 
 def derived_refresh(*, ingested: IngestResult) -> int:
@@ -233,6 +261,29 @@ def derived_refresh(*, ingested: IngestResult) -> int:
         return 0
     price_hourly_refresh(token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max)
     return metrics_recompute(token_ids=ingested.token_ids)
+
+
+def metrics_compute(
+    *, token_ids: list[int], lists: dict[int, list[int]], until: int | None = None
+) -> tuple[dict[int, dict], dict[int, dict]]:
+    """The metrics of these tokens and lists (list id -> member ids, all among ``token_ids``),
+    as value dicts by id, from the stored history; nothing is written.
+
+    The one computation behind both the materialised rows (``until=None``: as of each token's
+    latest snapshot) and the replay of a past hour (``until``, epoch seconds: as if nothing
+    after it were stored). A token without history by then has no entry.
+    """
+    btc_id = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True).first()
+    extra = [btc_id] if btc_id and btc_id not in token_ids else []
+    series = series_load(token_ids + extra, until=until)
+    aths = ath_load(token_ids, until=until)
+    btc = btc_series_for(series, token_ids, btc_id) if btc_id else None
+    computed = {
+        tid: token_metrics_compute(series[tid], ath=aths.get(tid), btc=btc)
+        for tid in token_ids
+        if tid in series
+    }
+    return computed, _lists_compute(lists, computed, series)
 
 
 def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
@@ -247,19 +298,11 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
         ids = list(set(token_ids))
     lists = _affected_lists(ids)
     ids = sorted(set(ids).union(*lists.values()))
-    btc_id = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True).first()
-    series = series_load(ids + ([btc_id] if btc_id and btc_id not in ids else []))
-    aths = ath_load(ids)
-    btc = btc_series_for(series, ids, btc_id) if btc_id else None
-    computed = {
-        tid: token_metrics_compute(series[tid], ath=aths.get(tid), btc=btc)
-        for tid in ids
-        if tid in series
-    }
+    computed, list_values = metrics_compute(token_ids=ids, lists=lists)
     now = timezone.now()
     with transaction.atomic():
         TokenMetrics.objects.bulk_create(
-            [_token_row(tid, values, now) for tid, values in computed.items()],
+            [token_metrics_build(tid, values, now) for tid, values in computed.items()],
             batch_size=500,
             update_conflicts=True,
             unique_fields=["token"],
@@ -267,7 +310,12 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
         )
         # A token whose snapshots are all gone has no metrics any more.
         TokenMetrics.objects.filter(token_id__in=set(ids) - computed.keys()).delete()
-        _lists_write(lists, computed, series, now)
+        ListMetrics.objects.bulk_create(
+            [list_metrics_build(lid, values, now) for lid, values in list_values.items()],
+            update_conflicts=True,
+            unique_fields=["token_list"],
+            update_fields=LIST_FIELDS,
+        )
     # Cached pages and API payloads are out of date once the new rows are visible (at the
     # commit of an enclosing transaction, if any). A cache failure is logged, not raised:
     # the entries then expire after PAGE_CACHE_SECONDS.
@@ -282,10 +330,10 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
     return len(computed)
 
 
-def _lists_write(
-    lists: dict[int, list[int]], computed: dict[int, dict], series: dict[int, Series], now
-) -> None:
-    rows = []
+def _lists_compute(
+    lists: dict[int, list[int]], computed: dict[int, dict], series: dict[int, Series]
+) -> dict[int, dict]:
+    out = {}
     for list_id, member_ids in lists.items():
         members = [computed[tid] for tid in member_ids if tid in computed]
         values = list_metrics_compute(members, members_count=len(member_ids))
@@ -293,8 +341,5 @@ def _lists_write(
             values["cap_series"] = cap_series_compute(
                 [series[tid] for tid in member_ids if tid in series], end=values["as_of"]
             )
-            values["as_of"] = _epoch_to_dt(values["as_of"])
-        rows.append(ListMetrics(token_list_id=list_id, computed_at=now, **values))
-    ListMetrics.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["token_list"], update_fields=LIST_FIELDS
-    )
+        out[list_id] = values
+    return out

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from markets.models import Token, TokenList
 from markets.selectors import metrics_report
+from markets.services.replay import BadAt, metrics_report_at, replay_at_parse
 
 
 class Command(BaseCommand):
@@ -13,10 +14,20 @@ class Command(BaseCommand):
         parser.add_argument("symbols", nargs="*")
         parser.add_argument("--list", action="append", default=[], dest="lists", metavar="SLUG")
         parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
+        parser.add_argument(
+            "--at", help="replay: the metrics as they were at this hour (ISO 8601 with Z or offset)"
+        )
 
-    def handle(self, *args, symbols: list[str], lists: list[str], **options):
+    def handle(self, *args, symbols: list[str], lists: list[str], at: str | None, **options):
         try:
-            report = metrics_report(symbols=symbols or None, list_slugs=lists)
+            at_hour = replay_at_parse(at)
+        except BadAt as exc:
+            raise CommandError(f"--at: {exc}") from None
+        try:
+            if at_hour is None:
+                report = metrics_report(symbols=symbols or None, list_slugs=lists)
+            else:
+                report = metrics_report_at(at=at_hour, symbols=symbols or None, list_slugs=lists)
         except (Token.DoesNotExist, TokenList.DoesNotExist) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(json.dumps(report, indent=2, sort_keys=False))

@@ -1,0 +1,115 @@
+// The replay control (markets/_replay_control.html): drag, step, play / pause through the
+// hours of a window; each hour swaps the page's replayable region with htmx (?at=) and
+// replaces the address, without reloading the page. Without JavaScript the links still work.
+(function () {
+  "use strict";
+
+  const HOUR = 3600;
+
+  function atParam(epoch) {
+    return new Date(epoch * 1000).toISOString().slice(0, 16) + "Z";
+  }
+
+  function setUp(root) {
+    const start = Number(root.dataset.start);
+    const end = Number(root.dataset.end);
+    const url = root.dataset.url;
+    const target = root.dataset.target;
+    const slider = root.querySelector("[data-replay-slider]");
+    const label = root.querySelector("[data-replay-label]");
+    const play = root.querySelector("[data-replay-play]");
+    const speed = root.querySelector("[data-replay-speed]");
+    const steps = root.querySelectorAll("[data-replay-step]");
+    const lang = root.dataset.lang === "en" ? "en-GB" : root.dataset.lang; // 5 Feb 2026
+    const format = new Intl.DateTimeFormat(lang || undefined, {
+      day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZone: "UTC",
+    });
+    let current = Number(root.dataset.current);
+    let timer = null;
+    let loading = null; // the swap in flight
+    let wanted = null; // the hour to show once it lands
+
+    slider.hidden = false;
+    play.hidden = false;
+    root.querySelector("[data-replay-speed-label]").hidden = false;
+
+    function hrefOf(epoch) {
+      return url + "?at=" + atParam(epoch); // digits, "-", ":", "T" and "Z": nothing to escape
+    }
+
+    function show(epoch) {
+      current = Math.min(Math.max(epoch, start), end);
+      slider.value = String((current - start) / HOUR);
+      label.textContent = format.format(new Date(current * 1000)) + " UTC";
+      slider.setAttribute("aria-valuetext", label.textContent);
+      steps.forEach(function (link) {
+        const next = current + Number(link.dataset.replayStep) * HOUR;
+        link.href = hrefOf(Math.min(Math.max(next, start), end));
+      });
+      root.dataset.current = String(current);
+      load(current);
+    }
+
+    // One swap at a time; while one runs only the latest wanted hour waits.
+    function load(epoch) {
+      wanted = epoch;
+      if (loading) return;
+      const href = hrefOf(epoch);
+      wanted = null;
+      loading = htmx.ajax("GET", href, { target: target, swap: "outerHTML" }).then(function () {
+        history.replaceState(history.state, "", href);
+        root.dataset.loaded = atParam(epoch);
+      }).finally(function () {
+        loading = null;
+        if (wanted !== null && wanted !== epoch) load(wanted);
+      });
+    }
+
+    function stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      play.textContent = root.dataset.textPlay;
+      play.setAttribute("aria-pressed", "false");
+    }
+
+    function start_() {
+      if (current >= end) show(start);
+      play.textContent = root.dataset.textPause;
+      play.setAttribute("aria-pressed", "true");
+      timer = setInterval(function () {
+        if (current >= end) { stop(); return; }
+        if (!loading) show(current + HOUR);
+      }, 1000 / Number(speed.value));
+    }
+
+    slider.addEventListener("input", function () {
+      stop();
+      show(start + Number(slider.value) * HOUR);
+    });
+    steps.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        stop();
+        show(current + Number(link.dataset.replayStep) * HOUR);
+      });
+    });
+    play.addEventListener("click", function () {
+      if (timer) stop(); else start_();
+    });
+    speed.addEventListener("change", function () {
+      if (timer) { stop(); start_(); }
+    });
+  }
+
+  function init() {
+    if (typeof htmx === "undefined") return; // plain links then
+    document.querySelectorAll("[data-replay-control]").forEach(setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

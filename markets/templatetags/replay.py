@@ -1,0 +1,42 @@
+"""``{% replay_steps %}``: the hours of a replay control (see markets/_replay_control.html)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from django import template
+
+from markets.services.replay import at_param
+
+register = template.Library()
+HOUR = timedelta(hours=1)
+
+
+def _floor(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _href(url: str, at: datetime) -> str:
+    return f"{url}?{urlencode({'at': at_param(at)}, safe=':')}"
+
+
+@register.simple_tag
+def replay_steps(start: datetime, end: datetime, current: datetime | None, url: str) -> dict:
+    """The window's bounds (epoch seconds too), the current hour (clamped into the window;
+    None is its end), its index, and the links one hour before and after."""
+    start, end = _floor(start), _floor(end)
+    current = end if not current else min(max(_floor(current), start), end)
+    hours = int((end - start) / HOUR)
+    return {
+        "start": start,
+        "end": end,
+        "current": current,
+        "start_epoch": int(start.timestamp()),
+        "end_epoch": int(end.timestamp()),
+        "current_epoch": int(current.timestamp()),
+        "hours": hours,
+        "index": int((current - start) / HOUR),
+        "prev_url": _href(url, max(current - HOUR, start)),
+        "next_url": _href(url, min(current + HOUR, end)),
+    }

@@ -1,0 +1,38 @@
+"""The web side of the replay (?at=): parsing it for a view, and what templates need."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+
+from markets.services.replay import BadAt, Replay, at_param, replay_at_parse
+
+
+def replayable(view):
+    """Pass the view ``at``, the replayed hour of ``?at=`` (None: now); a bad value is a 400
+    page saying what is wrong, with a link back to now."""
+
+    @wraps(view)
+    def replay_view(request, *args, **kwargs):
+        try:
+            at = replay_at_parse(request.GET.get("at"))
+        except BadAt as exc:
+            context = {"message": str(exc), "value": request.GET.get("at", "")[:40]}
+            return render(request, "markets/replay_error.html", context, status=400)
+        return view(request, *args, at=at, **kwargs)
+
+    return replay_view
+
+
+def replay_context(request, replay: Replay | None) -> dict:
+    """What templates need to show a replay: the banner, and ``at`` kept on market links."""
+    if replay is None:
+        return {"replay": None, "at_query": ""}
+    param = at_param(replay.at)
+    return {
+        "replay": {"at": replay.at, "param": param, "is_empty": replay.is_empty,
+                   "now_url": request.path},
+        "at_query": f"?{urlencode({'at': param}, safe=':')}",
+    }  # fmt: skip

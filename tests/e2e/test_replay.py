@@ -1,0 +1,90 @@
+"""The replay control in a real browser: step, play and drag change the figures in place."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+WIDTHS = [390, 1280]
+CSP_WATCH = """() => {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (e) =>
+    window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+}"""
+
+
+def tao_row(page: Page) -> str:
+    return page.locator("#members tr[data-symbol=TAO]").inner_text()
+
+
+def banner_at(page: Page) -> str:
+    return page.locator("#members .replay-banner").get_attribute("data-replay-at")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stepping_and_playing_change_the_figures_without_a_reload(
+    page: Page, live_server, demo, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.add_init_script(f"({CSP_WATCH})()")
+    page.goto(f"{live_server.url}/?at=2026-02-05T14:00Z")
+    expect(page.locator("#members .replay-banner")).to_contain_text(
+        "As of 5 Feb 2026 14:00 UTC (replay)"
+    )
+    page.evaluate("window.__sameDocument = true")
+    before = tao_row(page)
+
+    page.locator("[data-replay-step='1']").click()
+    expect(page.locator("#members .replay-banner")).to_have_attribute(
+        "data-replay-at", "2026-02-05T15:00Z"
+    )
+    expect(page).to_have_url(f"{live_server.url}/?at=2026-02-05T15:00Z")
+    assert tao_row(page) != before
+    expect(page.locator("[data-replay-label]")).to_contain_text("15:00")
+
+    page.locator("[data-replay-step='-1']").click()
+    expect(page.locator("#members .replay-banner")).to_have_attribute(
+        "data-replay-at", "2026-02-05T14:00Z"
+    )
+    assert tao_row(page) == before
+
+    page.locator("[data-replay-speed]").select_option("16")
+    play = page.locator("[data-replay-play]")
+    play.click()
+    expect(play).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function(
+        "() => document.querySelector('#members .replay-banner').dataset.replayAt"
+        " >= '2026-02-05T18:00Z'"
+    )
+    play.click()
+    expect(play).to_have_attribute("aria-pressed", "false")
+    assert tao_row(page) != before
+    assert page.evaluate("window.__sameDocument") is True  # never reloaded
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    assert page.evaluate("window.__cspViolations") == []
+
+
+def test_dragging_the_slider_shows_that_hour(page: Page, live_server, demo):
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#members .replay-banner")).to_have_count(0)  # now: live, no banner
+    slider = page.locator("[data-replay-slider]")
+    expect(slider).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+    # The window is the last 14 days up to 6 Feb 12:00; index 0 is 23 Jan 12:00.
+    slider.evaluate("s => { s.value = '0'; s.dispatchEvent(new Event('input', {bubbles: true})) }")
+    expect(page.locator("#members .replay-banner")).to_have_attribute(
+        "data-replay-at", "2026-01-23T12:00Z"
+    )
+    expect(page).to_have_url(f"{live_server.url}/?at=2026-01-23T12:00Z")
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_without_javascript_the_step_links_still_work(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/?at=2026-02-05T14:00Z")
+    expect(page.locator("[data-replay-slider]")).to_be_hidden()
+    page.locator("[data-replay-step='1']").click()
+    expect(page).to_have_url(f"{live_server.url}/?at=2026-02-05T15:00Z")
+    expect(page.locator(".replay-banner")).to_contain_text("15:00 UTC (replay)")
+    context.close()
