@@ -18,6 +18,7 @@ from markets.models import (
     TokenList,
     TokenListMembership,
 )
+from markets.services.demo_context import demo_context_seed
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
@@ -79,6 +80,7 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
         )
         result = snapshot_ingest(quotes=columns, source=DEMO_SOURCE)
         derived_refresh(ingested=result)
+        demo_context_seed(end=end)  # equities' closes and Fear & Greed (markets/demo_context.py)
         run_record_finished(
             provider=DEMO_SOURCE, kind=RefreshRun.Kind.SEED, tokens=len(tokens),
             stored=result.stored,
