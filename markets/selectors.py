@@ -22,6 +22,7 @@ from django.db.models.functions import Trunc
 from django.utils.dateparse import parse_datetime
 
 from markets.models import (
+    FearGreedDaily,
     ListMetrics,
     Snapshot,
     SnapshotCompact,
@@ -330,3 +331,12 @@ class SnapshotBuckets:
                     result = dict(zip(_BUCKET_COLUMNS, row, strict=True))
                     result["bucket"] = _as_utc(result["bucket"])
                     yield result
+
+
+def fear_greed_recent(*, days: int = 90, at: datetime | None = None) -> list[FearGreedDaily]:
+    """The latest ``days`` daily Fear & Greed values up to ``at``'s UTC day (default: all),
+    oldest first: one query."""
+    rows = FearGreedDaily.objects.order_by("-day")
+    if at is not None:
+        rows = rows.filter(day__lte=at.astimezone(UTC).date())
+    return list(reversed(rows[:days]))
