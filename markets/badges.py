@@ -16,7 +16,7 @@ def tokens_annotate(tokens: Sequence) -> None:
         return
     badge = format_html(
         '<span class="badge badge--equity" title="{}">{}</span>',
-        gettext("A listed company’s share: daily closes, on weekdays only."),
+        gettext("A listed company's share: daily closes, on weekdays only."),
         gettext("Equity"),
     )
     for token in equities:

@@ -105,7 +105,9 @@ SnapshotInterval = Literal["1h", "1d"]
 _TRUNC_KIND: dict[str, str] = {"1h": "hour", "1d": "day"}
 
 
-def token_listing(*, list_slug: str | None = None, ordering: str = "symbol") -> QuerySet[Token]:
+def token_listing(
+    *, list_slug: str | None = None, ordering: str = "symbol", asset_class: str | None = None
+) -> QuerySet[Token]:
     """Active tokens with their metrics joined in (one query), optionally of one public list.
 
     ``ordering`` is a name of TOKEN_ORDERING_FIELDS, "-" first for descending; tokens without
@@ -119,6 +121,8 @@ def token_listing(*, list_slug: str | None = None, ordering: str = "symbol") -> 
     column = F(name if name in ("symbol", "name") else f"metrics__{name}")
     order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
     tokens = Token.objects.filter(is_active=True).select_related("metrics")
+    if asset_class is not None:
+        tokens = tokens.filter(asset_class=asset_class)
     if list_slug is not None:
         token_list = TokenList.objects.only("pk").get(slug=list_slug, is_public=True)
         tokens = tokens.filter(memberships__token_list=token_list)
@@ -340,3 +344,8 @@ def fear_greed_recent(*, days: int = 90, at: datetime | None = None) -> list[Fea
     if at is not None:
         rows = rows.filter(day__lte=at.astimezone(UTC).date())
     return list(reversed(rows[:days]))
+
+
+def fear_greed_listing() -> QuerySet[FearGreedDaily]:
+    """Every stored daily Fear & Greed value, newest first (for the paginated API)."""
+    return FearGreedDaily.objects.order_by("-day")

@@ -6,8 +6,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
+from core.cache import data_version_bump
 from markets.models import FearGreedDaily
 from markets.providers.fear_greed import SOURCE, FearGreedPoint, FearGreedProvider
 
@@ -38,6 +40,8 @@ def fear_greed_store(*, points: Sequence[FearGreedPoint], source: str = SOURCE) 
         unique_fields=["day"],
         update_fields=["value", "classification", "source", "fetched_at"],
     )
+    if rows:  # cached pages show the gauge: serve them afresh
+        transaction.on_commit(data_version_bump, robust=True)
     return len(rows)
 
 
