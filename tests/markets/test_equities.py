@@ -246,3 +246,28 @@ def test_an_equity_list_member_counts_in_list_metrics(msft, stooq):
 
     token_list.refresh_from_db()
     assert token_list.metrics.equal_weight_change_7d == pytest.approx(395.06 / 430.29 - 1)
+
+
+def test_the_admin_backfill_sends_equities_to_stooq_and_crypto_to_its_provider(
+    admin_client, msft, tao
+):
+    from unittest import mock
+
+    from tests.markets.test_admin import TOKEN_CHANGELIST, messages_of, run_action
+
+    with (
+        mock.patch("markets.tasks.backfill_token.delay") as crypto,
+        mock.patch("markets.tasks.backfill_equities.delay") as equities,
+    ):
+        response = run_action(admin_client, TOKEN_CHANGELIST, "backfill_90_days", [msft, tao])
+
+    assert crypto.call_args_list == [mock.call("TAO", 90)]
+    assert equities.call_args_list == [mock.call(90, ["MSFT"])]
+    assert ("success", "Backfill of 90 days queued for MSFT, TAO.") in messages_of(response)
+
+
+def test_staff_filter_tokens_by_asset_class_in_the_admin(admin_client, msft, tao):
+    response = admin_client.get("/admin/markets/token/", {"asset_class__exact": "equity"})
+
+    assert response.status_code == 200
+    assert [t.symbol for t in response.context["cl"].result_list] == ["MSFT"]
