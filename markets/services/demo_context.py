@@ -11,7 +11,7 @@ import numpy as np
 from markets.demo_context import equities_generate, fear_greed_generate
 from markets.models import FearGreedDaily, PriceHourly, Snapshot, Token
 from markets.providers.fear_greed import FearGreedPoint
-from markets.services.equities import ai_equities_setup
+from markets.services.equities import SHARES_OUTSTANDING, ai_equities_setup
 from markets.services.fear_greed import fear_greed_store
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.metrics import derived_refresh
@@ -38,7 +38,9 @@ def demo_context_seed(*, end: datetime) -> ContextSeedResult:
         token_id=ids,
         ts=np.concatenate([p.ts for p in paths.values()]),
         price_usd=np.concatenate([p.price for p in paths.values()]),
-        market_cap_usd=np.full(len(ids), np.nan),  # as from Stooq: no market cap
+        market_cap_usd=np.concatenate(  # estimated as a Stooq refresh does
+            [p.price * SHARES_OUTSTANDING[s] for s, p in paths.items()]
+        ),
         volume_24h_usd=np.concatenate([p.volume_24h for p in paths.values()]),
     )
     ingested = snapshot_ingest(quotes=columns, source=DEMO_SOURCE)

@@ -2,12 +2,13 @@
 
 Closes go through the same ingest and metrics path as crypto quotes (source "stooq", one
 snapshot per trading day at 21:00 UTC), so pages and the API treat an equity like any token.
+The market cap of the curated names is estimated from their shares outstanding.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,17 +33,21 @@ class EquitySpec:
     name: str
     name_fr: str
     stooq_symbol: str
+    shares_outstanding: float  # approximate, early 2026: cap = close x shares
 
 
 # The chip makers the article names, and the Big Tech names whose AI capex it blames.
 AI_EQUITIES = [
-    EquitySpec("MSFT", "Microsoft", "Microsoft", "msft.us"),
-    EquitySpec("NVDA", "Nvidia", "Nvidia", "nvda.us"),
-    EquitySpec("AMD", "Advanced Micro Devices", "AMD", "amd.us"),
-    EquitySpec("GOOGL", "Alphabet", "Alphabet (Google)", "googl.us"),
-    EquitySpec("AMZN", "Amazon", "Amazon", "amzn.us"),
-    EquitySpec("META", "Meta Platforms", "Meta", "meta.us"),
+    EquitySpec("MSFT", "Microsoft", "Microsoft", "msft.us", 7.43e9),
+    EquitySpec("NVDA", "Nvidia", "Nvidia", "nvda.us", 24.3e9),
+    EquitySpec("AMD", "Advanced Micro Devices", "AMD", "amd.us", 1.62e9),
+    EquitySpec("GOOGL", "Alphabet", "Alphabet (Google)", "googl.us", 12.1e9),  # all classes
+    EquitySpec("AMZN", "Amazon", "Amazon", "amzn.us", 10.7e9),
+    EquitySpec("META", "Meta Platforms", "Meta", "meta.us", 2.52e9),
 ]
+# Stooq gives no market cap: for these names it is estimated as close x shares outstanding
+# (share counts move by about 1 % a year); an equity staff add without one has none.
+SHARES_OUTSTANDING = {spec.symbol: spec.shares_outstanding for spec in AI_EQUITIES}
 LIST_TEXT = {
     "name": "AI equities",
     "name_fr": "Actions de l'IA",
@@ -123,6 +128,14 @@ def equities_backfill(
     return _equities_run(provider, kind=RefreshRun.Kind.BACKFILL, fetch=fetch, symbols=symbols)
 
 
+def _caps_estimate(result: ProviderResult, refs) -> None:
+    shares = {ref.id: SHARES_OUTSTANDING.get(ref.symbol) for ref in refs}
+    result.quotes = [
+        replace(q, market_cap_usd=q.price_usd * n) if (n := shares.get(q.token_id)) else q
+        for q in result.quotes
+    ]
+
+
 def _latest(used: StooqProvider, refs) -> ProviderResult:
     return used.fetch_latest(refs)
 
@@ -143,6 +156,7 @@ def _equities_store(used: StooqProvider, *, kind: str, fetch, symbols) -> Refres
         provider=used.name, kind=kind, started_at=timezone.now(), tokens_requested=len(refs)
     )
     result = fetch(used, refs)
+    _caps_estimate(result, refs)
     try:
         ingested = snapshot_ingest(quotes=result.quotes, source=used.name)
         run.quotes_stored = ingested.stored

@@ -47,6 +47,9 @@ def test_the_ai_equities_list_is_seeded_with_its_metrics(seeded):
     assert token_list.members.count() == 6
     assert token_list.metrics.members_count == 6
     assert token_list.metrics.equal_weight_change_7d < -0.05
+    # caps estimated from shares outstanding, as a Stooq refresh does: some 14 T$ in all
+    assert 10e12 < token_list.metrics.total_market_cap_usd < 20e12
+    assert token_list.metrics.cap_change_7d < -0.05
 
 
 def test_fear_and_greed_reaches_its_low_on_the_day_of_bitcoin_s_plunge(seeded):

@@ -107,6 +107,8 @@ def test_a_refresh_stores_closes_at_21_utc_and_computes_metrics(msft, stooq):
     assert {s.ts.weekday() for s in snapshots} <= {0, 1, 2, 3, 4}
     metrics = TokenMetrics.objects.get(token=msft)
     assert metrics.price_usd == 395.06
+    assert metrics.market_cap_usd == pytest.approx(395.06 * 7.43e9)  # shares outstanding
+    assert metrics.volume_24h_usd == pytest.approx(49_233_018 * 395.06)
     # 7 days before Fri 6 Feb 21:00 is Fri 30 Jan 21:00: the article's five sessions.
     assert metrics.change_7d == pytest.approx(395.06 / 430.29 - 1)
     assert metrics.change_7d == pytest.approx(-0.0819, abs=1e-4)
@@ -122,6 +124,17 @@ def test_refreshing_twice_stores_each_close_once(msft, stooq):
 
     assert second.quotes_stored == 0
     assert Snapshot.objects.filter(token=msft).count() == 10
+
+
+@time_machine.travel(FEB_6_EVENING, tick=False)
+def test_an_equity_staff_added_without_a_share_count_has_no_market_cap(db, stooq):
+    ibm = TokenFactory(symbol="IBM", coingecko_id="", asset_class="equity", stooq_symbol="ibm.us")
+    provider, route = stooq
+    route.mock(return_value=httpx.Response(200, text=MSFT_CSV))
+    with time_machine.travel(FEB_6_EVENING, tick=False):
+        equities_refresh(provider=provider)
+
+    assert TokenMetrics.objects.get(token=ibm).market_cap_usd is None
 
 
 @time_machine.travel(FEB_6_EVENING, tick=False)
@@ -246,6 +259,8 @@ def test_an_equity_list_member_counts_in_list_metrics(msft, stooq):
 
     token_list.refresh_from_db()
     assert token_list.metrics.equal_weight_change_7d == pytest.approx(395.06 / 430.29 - 1)
+    shares = 7.43e9 + 24.3e9 + 1.62e9 + 12.1e9 + 10.7e9 + 2.52e9  # the same CSV for all six
+    assert token_list.metrics.total_market_cap_usd == pytest.approx(395.06 * shares)
 
 
 def test_the_admin_backfill_sends_equities_to_stooq_and_crypto_to_its_provider(
