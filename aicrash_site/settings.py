@@ -211,6 +211,7 @@ COINGECKO_BACKOFF_SECONDS = env.float("COINGECKO_BACKOFF_SECONDS", default=1.0)
 # Context data (equity closes from Stooq, the Fear & Greed index from alternative.me): the
 # periodic tasks fetch them only with a live price provider (the demo needs no network).
 MARKET_CONTEXT_LIVE = env.bool("MARKET_CONTEXT_LIVE", default=PRICE_PROVIDER != "demo")
+STOOQ_API_KEY = env.str("STOOQ_API_KEY", default="")  # Stooq asks for one since 2026
 STOOQ_TIMEOUT_SECONDS = env.float("STOOQ_TIMEOUT_SECONDS", default=15.0)
 STOOQ_MAX_RETRIES = env.int("STOOQ_MAX_RETRIES", default=2)
 STOOQ_BACKOFF_SECONDS = env.float("STOOQ_BACKOFF_SECONDS", default=2.0)

@@ -6,6 +6,10 @@ after it in summer): one fixed instant per day, so weekday-only series line up d
 The price is the close; the 24 h volume in USD is shares traded times the close; Stooq gives
 no market cap. Faults Stooq answers with a 200 — "No data" (unknown ticker), "Exceeded the
 daily hits limit", an HTML page — are told apart from a CSV by their first line.
+
+Since 2026 Stooq answers clients without a key with an HTML page (instructions to get an
+API key, or a browser check): ``STOOQ_API_KEY`` is sent as ``apikey`` when set, and an HTML
+answer is a clear, non-retried error saying so.
 """
 
 from __future__ import annotations
@@ -54,7 +58,9 @@ class StooqProvider:
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = _sleep,
         today: Callable[[], date] | None = None,
+        api_key: str = "",
     ) -> None:
+        self._api_key = api_key
         self._http = HttpSource(
             name=self.name, timeout=timeout, max_retries=max_retries, backoff=backoff,
             client=client, sleep=sleep,
@@ -67,6 +73,7 @@ class StooqProvider:
             timeout=settings.STOOQ_TIMEOUT_SECONDS,
             max_retries=settings.STOOQ_MAX_RETRIES,
             backoff=settings.STOOQ_BACKOFF_SECONDS,
+            api_key=settings.STOOQ_API_KEY,
         )
 
     def close(self) -> None:
@@ -104,6 +111,8 @@ class StooqProvider:
             "d1": f"{first:%Y%m%d}",
             "d2": f"{last:%Y%m%d}",
         }
+        if self._api_key:
+            params["apikey"] = self._api_key
         response = self._http.get(BASE_URL, params)
         return csv_parse(response.text, token=token, source=self.name)
 
@@ -117,7 +126,10 @@ def csv_parse(text: str, *, token: TokenRef, source: str = "stooq") -> ProviderR
     if "exceeded the daily hits limit" in body[:200].lower():
         raise TransientProviderError("Stooq: daily hits limit exceeded; try again tomorrow")
     if first_line.startswith("<"):
-        raise ProviderError(f"{token.stooq_symbol}: an HTML page instead of CSV")
+        raise ProviderError(
+            f"{token.stooq_symbol}: an HTML page instead of CSV (Stooq asks for an API key, "
+            "STOOQ_API_KEY, or a browser check)"
+        )
     rows = csv.reader(io.StringIO(body))
     header = [cell.strip() for cell in next(rows)]
     if header[:5] != HEADER[:5]:

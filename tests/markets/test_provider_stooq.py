@@ -115,6 +115,30 @@ def test_an_html_page_instead_of_csv_is_an_error(provider):
     assert not isinstance(caught.value, TransientProviderError)
 
 
+def test_an_api_key_is_sent_when_configured():
+    provider = StooqProvider(api_key="k3y", sleep=lambda s: None, today=lambda: date(2026, 2, 6))
+    with respx.mock() as router:
+        route = router.get(BASE_URL).mock(return_value=httpx.Response(200, text=MSFT_CSV))
+        provider.fetch_latest([MSFT])
+
+    assert route.calls.last.request.url.params["apikey"] == "k3y"
+
+
+def test_the_keyless_html_answer_says_an_api_key_is_needed(provider):
+    # What Stooq has answered clients without a key since 2026: HTML, with a 200.
+    page = "<html><body>Get your apikey: https://stooq.com/q/d/?s=msft.us&get_apikey</body></html>"
+    with respx.mock() as router:
+        route = router.get(BASE_URL).mock(return_value=httpx.Response(200, text=page))
+        result = provider.fetch_latest([MSFT])
+
+    assert "apikey" not in route.calls.last.request.url.params
+    assert result.errors == [
+        "MSFT: msft.us: an HTML page instead of CSV (Stooq asks for an API key, STOOQ_API_KEY, "
+        "or a browser check)"
+    ]
+    assert result.transient is False
+
+
 def test_an_unexpected_header_is_an_error():
     with pytest.raises(ProviderError, match="unexpected CSV header"):
         csv_parse("Symbol,Date,Time\r\nMSFT.US,2026-02-06,22:00:00\r\n", token=MSFT)
