@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from core.templatetags.formatting import pct, usd
 from markets import tasks
 from markets.models import (
+    FearGreedDaily,
     ListMetrics,
     RefreshRun,
     Snapshot,
@@ -445,3 +446,11 @@ class ListMetricsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Cap 7d"), ordering="cap_change_7d")
     def cap_7d(self, obj: ListMetrics) -> str:
         return _pct(obj.cap_change_7d)
+
+
+@admin.register(FearGreedDaily)
+class FearGreedDailyAdmin(admin.ModelAdmin):
+    list_display = ("day", "value", "classification", "source", "fetched_at")
+    list_filter = ("source", "classification")
+    date_hierarchy = "day"
+    ordering = ("-day",)

@@ -286,3 +286,13 @@ def test_staff_filter_tokens_by_asset_class_in_the_admin(admin_client, msft, tao
 
     assert response.status_code == 200
     assert [t.symbol for t in response.context["cl"].result_list] == ["MSFT"]
+
+
+def test_staff_see_the_fear_greed_days_in_the_admin(admin_client, db):
+    from markets.models import FearGreedDaily
+
+    FearGreedDaily.objects.create(day=date(2026, 2, 6), value=9, classification="Extreme Fear")
+    response = admin_client.get("/admin/markets/feargreeddaily/")
+
+    assert response.status_code == 200
+    assert [r.value for r in response.context["cl"].result_list] == [9]
