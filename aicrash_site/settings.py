@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("AICRASH_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -207,6 +208,23 @@ COINGECKO_API_PLAN = env.str("COINGECKO_API_PLAN", default="demo")  # demo | pro
 COINGECKO_TIMEOUT_SECONDS = env.float("COINGECKO_TIMEOUT_SECONDS", default=10.0)
 COINGECKO_MAX_RETRIES = env.int("COINGECKO_MAX_RETRIES", default=4)
 COINGECKO_BACKOFF_SECONDS = env.float("COINGECKO_BACKOFF_SECONDS", default=1.0)
+# Context data (equity closes from Stooq, the Fear & Greed index from alternative.me): the
+# periodic tasks fetch them only with a live price provider (the demo needs no network).
+MARKET_CONTEXT_LIVE = env.bool("MARKET_CONTEXT_LIVE", default=PRICE_PROVIDER != "demo")
+STOOQ_API_KEY = env.str("STOOQ_API_KEY", default="")  # Stooq asks for one since 2026
+STOOQ_TIMEOUT_SECONDS = env.float("STOOQ_TIMEOUT_SECONDS", default=15.0)
+STOOQ_MAX_RETRIES = env.int("STOOQ_MAX_RETRIES", default=2)
+STOOQ_BACKOFF_SECONDS = env.float("STOOQ_BACKOFF_SECONDS", default=2.0)
+FEAR_GREED_TIMEOUT_SECONDS = env.float("FEAR_GREED_TIMEOUT_SECONDS", default=10.0)
+FEAR_GREED_MAX_RETRIES = env.int("FEAR_GREED_MAX_RETRIES", default=2)
+CELERY_BEAT_SCHEDULE["refresh-equities"] = {  # after the New York close, weekdays
+    "task": "markets.tasks.refresh_equities",
+    "schedule": crontab(minute=30, hour="21,23", day_of_week="mon-fri"),
+}
+CELERY_BEAT_SCHEDULE["refresh-fear-greed"] = {  # alternative.me publishes at 00:00 UTC
+    "task": "markets.tasks.refresh_fear_greed",
+    "schedule": crontab(minute=15, hour="0,6"),
+}
 STALE_AFTER_SECONDS = env.int("STALE_AFTER_SECONDS", default=3 * REFRESH_INTERVAL_SECONDS)
 REFRESH_LOCK_SECONDS = env.int("REFRESH_LOCK_SECONDS", default=15 * 60)
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from core.templatetags.formatting import pct, usd
 from markets import tasks
 from markets.models import (
+    FearGreedDaily,
     ListMetrics,
     RefreshRun,
     Snapshot,
@@ -71,6 +72,7 @@ class TokenAdmin(admin.ModelAdmin):
         "symbol",
         "name",
         "coingecko_id",
+        "asset_class",
         "is_active",
         "is_benchmark",
         "latest_price",
@@ -84,9 +86,9 @@ class TokenAdmin(admin.ModelAdmin):
         if change and "is_active" in form.changed_data:
             metrics_recompute(token_ids=[obj.pk])  # list totals follow who is active
 
-    list_filter = ("is_active", "is_benchmark")
+    list_filter = ("is_active", "is_benchmark", "asset_class")
     list_select_related = ("metrics",)
-    search_fields = ("symbol", "name", "coingecko_id")
+    search_fields = ("symbol", "name", "coingecko_id", "stooq_symbol")
     ordering = ("symbol",)
     readonly_fields = ("created_at",)
     actions = (
@@ -177,9 +179,12 @@ class TokenAdmin(admin.ModelAdmin):
         queued: list[str] = []
         failed: list[str] = []
         error: Exception | None = None
-        for symbol in queryset.order_by("symbol").values_list("symbol", flat=True):
+        for symbol, asset_class in queryset.order_by("symbol").values_list("symbol", "asset_class"):
             try:
-                tasks.backfill_token.delay(symbol, BACKFILL_DAYS)
+                if asset_class == Token.AssetClass.EQUITY:  # daily closes come from Stooq
+                    tasks.backfill_equities.delay(BACKFILL_DAYS, [symbol])
+                else:
+                    tasks.backfill_token.delay(symbol, BACKFILL_DAYS)
             except Exception as exc:
                 logger.exception("Could not queue backfill_token(%s)", symbol)
                 failed.append(symbol)
@@ -441,3 +446,11 @@ class ListMetricsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Cap 7d"), ordering="cap_change_7d")
     def cap_7d(self, obj: ListMetrics) -> str:
         return _pct(obj.cap_change_7d)
+
+
+@admin.register(FearGreedDaily)
+class FearGreedDailyAdmin(admin.ModelAdmin):
+    list_display = ("day", "value", "classification", "source", "fetched_at")
+    list_filter = ("source", "classification")
+    date_hierarchy = "day"
+    ordering = ("-day",)

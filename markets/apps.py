@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MarketsConfig(AppConfig):
     name = "markets"
     verbose_name = _("Market data")
+
+    def ready(self) -> None:
+        from core.slots import annotator_register, slot_register
+        from markets.badges import tokens_annotate
+
+        slot_register("head", "markets/_head.html")
+        annotator_register("tokens", tokens_annotate)

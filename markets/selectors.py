@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from markets.clock import market_now as market_now  # re-exported: "now" for market data
 from markets.models import (
+    FearGreedDaily,
     ListMetrics,
     Snapshot,
     SnapshotCompact,
@@ -105,7 +106,9 @@ SnapshotInterval = Literal["1h", "1d"]
 _TRUNC_KIND: dict[str, str] = {"1h": "hour", "1d": "day"}
 
 
-def token_listing(*, list_slug: str | None = None, ordering: str = "symbol") -> QuerySet[Token]:
+def token_listing(
+    *, list_slug: str | None = None, ordering: str = "symbol", asset_class: str | None = None
+) -> QuerySet[Token]:
     """Active tokens with their metrics joined in (one query), optionally of one public list.
 
     ``ordering`` is a name of TOKEN_ORDERING_FIELDS, "-" first for descending; tokens without
@@ -119,6 +122,8 @@ def token_listing(*, list_slug: str | None = None, ordering: str = "symbol") -> 
     column = F(name if name in ("symbol", "name") else f"metrics__{name}")
     order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
     tokens = Token.objects.filter(is_active=True).select_related("metrics")
+    if asset_class is not None:
+        tokens = tokens.filter(asset_class=asset_class)
     if list_slug is not None:
         token_list = TokenList.objects.only("pk").get(slug=list_slug, is_public=True)
         tokens = tokens.filter(memberships__token_list=token_list)
@@ -331,3 +336,17 @@ class SnapshotBuckets:
                     result = dict(zip(_BUCKET_COLUMNS, row, strict=True))
                     result["bucket"] = _as_utc(result["bucket"])
                     yield result
+
+
+def fear_greed_recent(*, days: int = 90, at: datetime | None = None) -> list[FearGreedDaily]:
+    """The latest ``days`` daily Fear & Greed values up to ``at``'s UTC day (default: all),
+    oldest first: one query."""
+    rows = FearGreedDaily.objects.order_by("-day")
+    if at is not None:
+        rows = rows.filter(day__lte=at.astimezone(UTC).date())
+    return list(reversed(rows[:days]))
+
+
+def fear_greed_listing() -> QuerySet[FearGreedDaily]:
+    """Every stored daily Fear & Greed value, newest first (for the paginated API)."""
+    return FearGreedDaily.objects.order_by("-day")

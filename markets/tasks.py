@@ -95,3 +95,39 @@ def compact_snapshots() -> dict:
 
     result = snapshots_compact()
     return {"raw_folded": result.raw_folded, "hourly_folded": result.hourly_folded}
+
+
+# Context data. Like refresh_prices, the periodic runs are not retried (Stooq's daily hit
+# limit would only be spent faster): the next scheduled run is the retry.
+@shared_task
+def refresh_equities() -> dict:
+    """Daily equity closes from Stooq (only with MARKET_CONTEXT_LIVE: the demo is offline)."""
+    from django.conf import settings
+
+    from markets.services.equities import equities_refresh
+
+    if not settings.MARKET_CONTEXT_LIVE:
+        return {"status": "skipped", "reason": "MARKET_CONTEXT_LIVE is off"}
+    run = equities_refresh()
+    return {"run": run.pk, "status": str(run.status), "stored": run.quotes_stored}
+
+
+@shared_task(**RETRY)
+def backfill_equities(days: int = 365, symbols: list[str] | None = None) -> dict:
+    from markets.services.equities import equities_backfill
+
+    run = equities_backfill(days=days, symbols=symbols)
+    return {"run": run.pk, "status": str(run.status), "stored": run.quotes_stored}
+
+
+@shared_task(**RETRY)
+def refresh_fear_greed(limit: int = 2) -> dict:
+    """The latest daily Fear & Greed values (limit=0: the whole history)."""
+    from django.conf import settings
+
+    from markets.services.fear_greed import fear_greed_refresh
+
+    if not settings.MARKET_CONTEXT_LIVE:
+        return {"status": "skipped", "reason": "MARKET_CONTEXT_LIVE is off"}
+    run = fear_greed_refresh(limit=limit)
+    return {"stored": run.stored, "rejected": run.rejected}

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
 from core.api.pagination import SnapshotCursorPagination
+from markets.models import Token
 from markets.selectors import TOKEN_ORDERING_FIELDS, market_now
 
 ORDERINGS = [prefix + name for name in TOKEN_ORDERING_FIELDS for prefix in ("", "-")]
@@ -58,6 +59,7 @@ class InstantField(serializers.Field):
 
 class TokenListParams(serializers.Serializer):
     list = serializers.SlugField(required=False, max_length=50)
+    asset_class = serializers.ChoiceField(choices=Token.AssetClass.values, required=False)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="symbol")
 
 
@@ -87,6 +89,13 @@ LIST_PARAM = OpenApiParameter(
     OpenApiTypes.STR,
     description="Only the members of this public list (its slug).",
     examples=[OpenApiExample("AI tokens", value="ai")],
+)
+ASSET_CLASS_PARAM = OpenApiParameter(
+    "asset_class",
+    OpenApiTypes.STR,
+    enum=Token.AssetClass.values,
+    description="Only tokens of this asset class: crypto, or equity (daily closes, weekdays).",
+    examples=[OpenApiExample("AI equities", value="equity")],
 )
 ORDERING_PARAM = OpenApiParameter(
     "ordering",

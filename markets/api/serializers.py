@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from markets.models import ListMetrics, Token, TokenList, TokenMetrics
+from markets.models import FearGreedDaily, ListMetrics, Token, TokenList, TokenMetrics
 from markets.selectors import LIST_METRIC_FIELDS, TOKEN_METRIC_FIELDS
 
 
@@ -53,8 +53,14 @@ class TokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Token
-        fields = ["symbol", "name", "coingecko_id", "is_benchmark", "url", "metrics"]
+        fields = ["symbol", "name", "asset_class", "coingecko_id", "is_benchmark", "url", "metrics"]
         read_only_fields = fields
+        extra_kwargs = {
+            "asset_class": {
+                "help_text": "crypto, or equity: a listed share with one daily close (21:00 UTC) "
+                "on weekdays only, from Stooq."
+            }
+        }
 
 
 class CuratedListRefSerializer(serializers.ModelSerializer):
@@ -163,3 +169,19 @@ class SnapshotPageSerializer(serializers.Serializer):
 # CSV columns: the JSON field names, in order, and the row keys they come from.
 SNAPSHOT_CSV = [(name, name) for name in SnapshotSerializer().fields]
 BUCKET_CSV = [(name, field.source) for name, field in SnapshotBucketSerializer().fields.items()]
+
+
+class FearGreedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FearGreedDaily
+        fields = ["day", "value", "classification", "source"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "day": {"help_text": "The UTC day of the value."},
+            "value": {"help_text": "0 (extreme fear) to 100 (extreme greed)."},
+            "classification": {
+                "help_text": "alternative.me's words: Extreme Fear, Fear, Neutral, Greed, "
+                "Extreme Greed."
+            },
+            "source": {"help_text": "alternative.me, or demo for the demo reconstruction."},
+        }

@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("lists/", views.CuratedListListView.as_view(), name="list-list"),
     path("lists/<str:slug>/", views.CuratedListDetailView.as_view(), name="list-detail"),
+    path("fear-greed/", views.FearGreedListView.as_view(), name="fear-greed-list"),
 ]

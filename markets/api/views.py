@@ -23,6 +23,7 @@ from core.api.renderers import CSVRenderer, csv_response
 from core.cache import cache_may_serve, request_cache_key, response_is_shareable
 from markets import selectors
 from markets.api.filters import (
+    ASSET_CLASS_PARAM,
     AT_PARAM,
     LIST_PARAM,
     ORDERING_PARAM,
@@ -35,6 +36,7 @@ from markets.api.serializers import (
     SNAPSHOT_CSV,
     CuratedListDetailSerializer,
     CuratedListSerializer,
+    FearGreedSerializer,
     SnapshotBucketSerializer,
     SnapshotPageSerializer,
     SnapshotSerializer,
@@ -120,14 +122,14 @@ PAGE_PARAMS = ("page", "page_size", "format")
 @extend_schema(
     tags=["tokens"],
     summary="Active tokens with their metrics",
-    parameters=[LIST_PARAM, ORDERING_PARAM, AT_PARAM, RETRY_AFTER],
+    parameters=[LIST_PARAM, ASSET_CLASS_PARAM, ORDERING_PARAM, AT_PARAM, RETRY_AFTER],
     responses={200: TokenSerializer(many=True), **error_responses(400, 401, 404, 429)},
 )
 class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
     """Active tokens, each with `metrics` (null until first computed), in pages of 50 by
-    default. Filter by list with `list`, sort with `ordering`."""
+    default. Filter by list with `list` and by `asset_class`, sort with `ordering`."""
 
-    cached_params = ("list", "ordering", "at", *PAGE_PARAMS)
+    cached_params = ("list", "asset_class", "ordering", "at", *PAGE_PARAMS)
     serializer_class = TokenSerializer
     pagination_class = ApiPageNumberPagination
 
@@ -138,7 +140,9 @@ class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
         at = self.replay_at()
         try:
             tokens = selectors.token_listing(
-                list_slug=slug, ordering=ordering if at is None else "symbol"
+                list_slug=slug,
+                ordering=ordering if at is None else "symbol",
+                asset_class=params.validated_data.get("asset_class"),
             )
         except TokenList.DoesNotExist:
             raise ValidationError({"list": [f"No public list {slug!r}."]}) from None
@@ -280,3 +284,21 @@ class CuratedListDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPI
             lists_attach([token_list], replay)
             tokens_attach([m.token for m in token_list.memberships.all()], replay)
         return token_list
+
+
+@extend_schema(
+    tags=["context"],
+    summary="The daily crypto Fear & Greed index, newest first",
+    parameters=[RETRY_AFTER],
+    responses={200: FearGreedSerializer(many=True), **error_responses(400, 401, 404, 429)},
+)
+class FearGreedListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
+    """One value a day from 0 (extreme fear) to 100 (extreme greed), as alternative.me
+    publishes it (or the demo's reconstruction), newest first, in pages of 50 by default."""
+
+    cached_params = PAGE_PARAMS
+    serializer_class = FearGreedSerializer
+    pagination_class = ApiPageNumberPagination
+
+    def get_queryset(self):
+        return selectors.fear_greed_listing()

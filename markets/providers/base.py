@@ -30,6 +30,7 @@ class TokenRef:
     id: int
     symbol: str
     coingecko_id: str = ""
+    stooq_symbol: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from markets.demo_episode import EPISODE_END, LISTS, TOKENS, episode_epochs, episode_generate
 from markets.models import RefreshRun, Token, TokenList, TokenListMembership
+from markets.services.demo_context import demo_context_seed
 from markets.services.demo_removal import DEMO_SOURCE, demo_rows_delete
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.metrics import derived_refresh
@@ -70,6 +71,7 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
         )
         result = snapshot_ingest(quotes=columns, source=DEMO_SOURCE)
         derived_refresh(ingested=result)
+        demo_context_seed(end=end)  # equities' closes and Fear & Greed (markets/demo_context.py)
         run_record_finished(
             provider=DEMO_SOURCE, kind=RefreshRun.Kind.SEED, tokens=len(tokens),
             stored=result.stored,

@@ -41,7 +41,8 @@ def refresh_fanout_start(*, provider_name: str) -> FanoutPlan:
         logger.info("refresh skipped: another refresh, backfill or import is running")
         _run_finish(run, status=RefreshRun.Status.SKIPPED, error="another refresh was running")
         return FanoutPlan(run, None, [])
-    ids = list(Token.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    crypto = Token.objects.filter(is_active=True, asset_class=Token.AssetClass.CRYPTO)
+    ids = list(crypto.order_by("pk").values_list("pk", flat=True))
     run.tokens_requested = len(ids)
     run.save(update_fields=["tokens_requested"])
     size = settings.REFRESH_BATCH_SIZE

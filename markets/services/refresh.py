@@ -21,10 +21,12 @@ from markets.services.metrics import derived_refresh
 logger = logging.getLogger(__name__)
 
 REFRESH_LOCK = MARKET_DATA_LOCK  # shared with backfills and imports
+CRYPTO = Token.AssetClass.CRYPTO  # price providers quote crypto; equities come from Stooq
 
 
 def _token_refs(queryset) -> list[TokenRef]:
-    return [TokenRef(*row) for row in queryset.values_list("pk", "symbol", "coingecko_id")]
+    fields = ("pk", "symbol", "coingecko_id", "stooq_symbol")
+    return [TokenRef(*row) for row in queryset.values_list(*fields)]
 
 
 def _run_finish(run: RefreshRun, *, status: str, error: str = "") -> RefreshRun:
@@ -96,7 +98,7 @@ def _refresh_once(provider: PriceProvider, *, recompute: bool) -> RefreshRun:
 
 
 def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool) -> RefreshRun:
-    tokens = _token_refs(Token.objects.filter(is_active=True))
+    tokens = _token_refs(Token.objects.filter(is_active=True, asset_class=CRYPTO))
     run.tokens_requested = len(tokens)
     started = time.monotonic()
     try:
@@ -134,6 +136,8 @@ def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = N
     if days < 1 or days > 3650:
         raise ValueError("days must be between 1 and 3650")
     token = Token.objects.get(symbol=symbol.upper())
+    if token.asset_class != CRYPTO:
+        raise ValueError(f"{token.symbol} is an equity: use backfill_equities")
     with _provider_used(provider) as used, market_data_lease(purpose=f"backfill {symbol}"):
         return _backfill_once(token, days, used)
 

@@ -72,8 +72,8 @@ def test_seed_demo_loads_the_episode_and_says_it_is_a_reconstruction():
     assert f"{len(TOKENS)} tokens, {snapshots} snapshots" in output
     assert "ending 2026-02-06T12:00:00+00:00" in output
     assert "a reconstruction, not market data" in output
-    assert Snapshot.objects.count() == snapshots
-    assert Token.objects.count() == len(TOKENS)
+    assert Snapshot.objects.filter(token__asset_class="crypto").count() == snapshots  # + equities
+    assert Token.objects.filter(asset_class="crypto").count() == len(TOKENS)
     tao = TokenMetrics.objects.get(token__symbol="TAO")
     assert tao.as_of == END
     assert tao.price_usd == pytest.approx(164)

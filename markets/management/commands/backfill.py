@@ -19,6 +19,8 @@ class Command(BaseCommand):
             run = token_backfill(symbol=symbol, days=days)
         except Token.DoesNotExist:
             raise CommandError(f"unknown symbol {symbol.upper()}") from None
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         except ProviderError as exc:
             raise CommandError(f"backfill of {symbol.upper()} failed: {exc}") from None
         self.stdout.write(f"Backfill {run.status}: {run.quotes_stored} snapshots stored.")

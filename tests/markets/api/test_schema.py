@@ -30,6 +30,7 @@ READ_PATHS = [
     "/api/v1/tokens/{symbol}/snapshots/",
     "/api/v1/lists/",
     "/api/v1/lists/{slug}/",
+    "/api/v1/fear-greed/",
 ]
 OWNER_PATHS = [
     "/api/v1/watchlists/",

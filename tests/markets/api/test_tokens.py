@@ -41,7 +41,9 @@ def test_each_token_has_its_fields_and_the_metrics_named_as_in_the_design(api_cl
     response = api_client.get(URL)
     assert response.status_code == 200
     tao = next(row for row in response.json()["results"] if row["symbol"] == "TAO")
-    assert set(tao) == {"symbol", "name", "coingecko_id", "is_benchmark", "url", "metrics"}
+    assert set(tao) == {"symbol", "name", "asset_class", "coingecko_id", "is_benchmark", "url",
+                        "metrics"}  # fmt: skip
+    assert tao["asset_class"] == "crypto"
     assert set(tao["metrics"]) == DESIGN_TOKEN_METRICS
     assert tao["name"] == "Bittensor"
     assert tao["url"] == "http://testserver/api/v1/tokens/TAO/"

@@ -17,7 +17,7 @@ def test_the_lists_page_shows_every_public_list_with_its_figures(client, seeded)
 
     assert response.status_code == 200
     slugs = [li.attrs["data-slug"] for li in find_all(response.content, tag="li", data_slug=True)]
-    assert slugs == ["ai", "benchmarks"]  # by name: "AI tokens", "Benchmarks"
+    assert slugs == ["ai-equities", "ai", "benchmarks"]  # by name: "AI equities", "AI tokens"…
     assert find(response.content, tag="a", href="/lists/ai/")
     text = squash(response.content.decode())
     assert "On the dashboard" in text

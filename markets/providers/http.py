@@ -1,0 +1,96 @@
+"""One GET with capped retries on transient failures, shared by the keyless sources
+(Stooq, alternative.me): timeouts, connection errors, 429 and 5xx are retried with
+exponential backoff; anything else fails at once."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from .base import ProviderError, TransientProviderError
+
+logger = logging.getLogger(__name__)
+
+MAX_DELAY_SECONDS = 60.0  # never stall a worker longer than this between attempts
+
+
+class HttpSource:
+    """An httpx client with a timeout, a retry budget and an injectable sleep (for tests)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        timeout: float = 10.0,
+        max_retries: int = 2,
+        backoff: float = 2.0,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.name = name
+        self._timeout = timeout
+        self._max_retries = max(0, max_retries)
+        self._backoff = max(0.0, backoff)
+        self._owns_client = client is None
+        self._client = client or httpx.Client(timeout=timeout, follow_redirects=True)
+        self._sleep = sleep
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def get(self, url: str, params: dict[str, Any]) -> httpx.Response:
+        """A successful response; TransientProviderError once retries run out, else
+        ProviderError."""
+        for attempt in range(self._max_retries + 1):
+            try:
+                return self._send(url, params)
+            except _Retryable as exc:
+                if attempt == self._max_retries:
+                    raise TransientProviderError(
+                        f"{exc} (gave up after {attempt + 1} attempts)"
+                    ) from None
+                delay = min(
+                    exc.retry_after if exc.retry_after is not None else self._backoff * 2**attempt,
+                    MAX_DELAY_SECONDS,
+                )
+                logger.info("%s: %s, retrying in %.1fs", self.name, exc, delay)
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _send(self, url: str, params: dict[str, Any]) -> httpx.Response:
+        try:
+            response = self._client.get(url, params=params, timeout=self._timeout)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timeout ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            raise _Retryable(f"connection error ({type(exc).__name__}: {exc})") from None
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            raise ProviderError(f"request failed ({type(exc).__name__}: {exc})") from None
+        status = response.status_code
+        if status == 429:
+            raise _Retryable("HTTP 429", retry_after=_retry_after(response))
+        if status >= 500:
+            raise _Retryable(f"HTTP {status}")
+        if not response.is_success:
+            raise ProviderError(f"HTTP {status}: {response.text[:200]}")
+        return response
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        seconds = float(response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None

@@ -1,0 +1,22 @@
+"""``{% fear_greed_panel as fg %}``: the dashboard's Fear & Greed gauge data (one query)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+
+from markets.fear_greed_chart import fear_greed_panel_build
+from markets.selectors import fear_greed_recent
+
+register = template.Library()
+
+HISTORY_DAYS = 90
+
+
+@register.simple_tag(takes_context=True)
+def fear_greed_panel(context) -> dict | None:
+    """The latest value and 90 days of history; up to the page's ``at`` when it replays one."""
+    at = context.get("at")
+    rows = fear_greed_recent(days=HISTORY_DAYS, at=at if isinstance(at, datetime) else None)
+    return fear_greed_panel_build(rows)
