@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "markets",
     "notifications",
     "watchlists",
+    "episodes",
     "discussions",
     "alerts",
     "curation",
