@@ -417,9 +417,15 @@
 
   function listenForMarkers(chart, el, series) {
     const tip = tooltipFor(el);
-    function show(param) {
+    let pinned = false; // shown by a tap: stays until the next tap (touch sends no hover)
+    function show(param, tapped) {
       const state = annotationState.get(series);
-      if (!state || !param || !param.point || !state.markers.length) {
+      if (!param || !param.point) {
+        if (!pinned) tip.hidden = true;
+        return;
+      }
+      pinned = Boolean(tapped);
+      if (!state || !state.markers.length) {
         tip.hidden = true;
         return;
       }
@@ -445,8 +451,8 @@
       const room = el.clientWidth - tip.offsetWidth - 4;
       tip.style.left = Math.max(4, Math.min(room, x - tip.offsetWidth / 2)) + "px";
     }
-    chart.subscribeCrosshairMove(show);
-    chart.subscribeClick(show); // a tap on a touch screen
+    chart.subscribeCrosshairMove((param) => show(param, false));
+    chart.subscribeClick((param) => show(param, true)); // a tap on a touch screen
   }
 
   window.aicrashCharts = {
