@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from episodes.models import Episode, Event, Level, MarketFact
+
+# A link typed without a scheme is https (Django 6's default, asked for now).
+LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MarketFactInline(admin.TabularInline):
     model = MarketFact
+    formfield_overrides = LINKS
     extra = 0
     fields = ["at", "value", "unit", "wording", "wording_fr", "source", "source_url"]
 
 
 @admin.register(Episode)
 class EpisodeAdmin(admin.ModelAdmin):
+    formfield_overrides = LINKS
     list_display = ["slug", "title", "start", "end", "is_published", "is_demo"]
     list_filter = ["is_published", "is_demo"]
     list_editable = ["is_published"]
@@ -32,6 +38,7 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = LINKS
     list_display = ["at", "title", "title_fr", "is_demo"]
     list_filter = ["is_demo", "lists"]
     search_fields = ["title", "title_fr", "description"]
@@ -48,6 +55,7 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Level)
 class LevelAdmin(admin.ModelAdmin):
+    formfield_overrides = LINKS
     list_display = ["token", "low", "high", "label", "label_fr", "is_demo"]
     list_filter = ["is_demo"]
     autocomplete_fields = ["token"]
@@ -55,6 +63,7 @@ class LevelAdmin(admin.ModelAdmin):
 
 @admin.register(MarketFact)
 class MarketFactAdmin(admin.ModelAdmin):
+    formfield_overrides = LINKS
     list_display = ["at", "wording", "value", "unit", "episode", "source", "is_demo"]
     list_filter = ["unit", "is_demo", "episode"]
     search_fields = ["wording", "wording_fr", "source"]

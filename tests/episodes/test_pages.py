@@ -99,3 +99,13 @@ def test_the_episode_page_shows_the_lists_poll_and_discussion(client, story):
     html = client.get("/episodes/feb-test/").content.decode()
     assert "Doomed or a purge?" in html
     assert 'id="thread-list"' in html
+
+
+def test_a_new_event_shows_at_once_on_a_cached_page(
+    client, story, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 3600
+    assert "Fresh news" not in client.get("/episodes/feb-test/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Event.objects.create(at=at(30), title="Fresh news")
+    assert "Fresh news" in client.get("/episodes/feb-test/").content.decode()
