@@ -32,6 +32,9 @@ def test_events_are_markers_on_the_token_chart_with_their_title_on_hover(
     expect(tooltip).to_contain_text("Bitcoin loses 18 % in one session")
     page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)  # far from every event
     expect(tooltip).to_be_hidden()
+    page.locator(".range-switch [data-range='24h']").click()  # no event in the last 24 hours
+    expect(chart).to_have_attribute("data-current-range", "24h")
+    expect(chart).to_have_attribute("data-markers", "0")
 
 
 def test_a_tap_on_a_marker_shows_its_title_on_a_phone(browser, live_server, demo):

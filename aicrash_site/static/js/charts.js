@@ -270,7 +270,8 @@
     );
     drawdownSeries.setData(points(drawdowns));
     const marked = values || drawdowns;
-    annotate(chart, valueSeries || drawdownSeries, el, options.annotations, marked.map((p) => p[0]));
+    const times = marked.map((p) => p[0]);
+    annotate(chart, valueSeries || drawdownSeries, el, options.annotations, times);
     const panes = chart.panes();
     if (panes.length > 1) panes[1].setHeight(Math.round(el.clientHeight * 0.32));
     chart.timeScale().fitContent();
@@ -330,7 +331,8 @@
                 const bottom = series.priceToCoordinate(band.low);
                 if (top === null || bottom === null) return;
                 const y = Math.round(Math.min(top, bottom) * scope.verticalPixelRatio);
-                const h = Math.max(1, Math.round(Math.abs(bottom - top) * scope.verticalPixelRatio));
+                const height = Math.abs(bottom - top) * scope.verticalPixelRatio;
+                const h = Math.max(1, Math.round(height));
                 ctx.fillRect(0, y, scope.bitmapSize.width, h);
               });
             });
@@ -373,7 +375,6 @@
     const c = colours();
     const previous = annotationState.get(series);
     if (previous) {
-      previous.markersApi.setMarkers([]);
       previous.priceLines.forEach((line) => series.removePriceLine(line));
       if (previous.primitive) series.detachPrimitive(previous.primitive);
     }
@@ -384,12 +385,12 @@
           return Object.assign({}, m, { at: m.time, time: nearestTime(sorted, m.time) });
         })
       : [];
-    const markersApi = LC.createSeriesMarkers(
-      series,
-      markers.map(function (m) {
-        return { time: m.time, position: "aboveBar", shape: "arrowDown", color: c.event, id: m.id };
-      }),
-    );
+    const drawn = markers.map(function (m) {
+      return { time: m.time, position: "aboveBar", shape: "arrowDown", color: c.event, id: m.id };
+    });
+    // One markers plugin per series, given new markers on each redraw (range switch).
+    const markersApi = previous ? previous.markersApi : LC.createSeriesMarkers(series, []);
+    markersApi.setMarkers(drawn);
     const bands = found.bands || [];
     const priceLines = [];
     let primitive = null;
@@ -398,11 +399,12 @@
       series.attachPrimitive(primitive);
       bands.forEach(function (band) {
         const line = { color: c.event, lineWidth: 1, lineStyle: LC.LineStyle.Dashed };
-        priceLines.push(series.createPriceLine(Object.assign({ price: band.high, title: band.label }, line)));
-        priceLines.push(series.createPriceLine(Object.assign({ price: band.low, title: "" }, line)));
+        const top = Object.assign({ price: band.high, title: band.label }, line);
+        const bottom = Object.assign({ price: band.low, title: "" }, line);
+        priceLines.push(series.createPriceLine(top), series.createPriceLine(bottom));
       });
     }
-    const state = { markersApi: markersApi, priceLines: priceLines, primitive: primitive, markers: markers };
+    const state = { markersApi, priceLines, primitive, markers };
     annotationState.set(series, state);
     el.dataset.markers = String(markers.length);
     el.dataset.bands = String(bands.length);
