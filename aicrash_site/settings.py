@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "markets",
     "notifications",
     "watchlists",
+    "episodes",
     "discussions",
     "alerts",
     "curation",

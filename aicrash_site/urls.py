@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("core.api.urls")),
     path("api/v1/", include("markets.api.urls")),
     path("api/v1/", include("watchlists.api.urls")),
+    path("api/v1/", include("episodes.api.urls")),
     path("api/v1/", include("discussions.api.urls")),
     path("api/v1/", include("alerts.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("notifications/", include("notifications.urls")),
     path("curate/", include("curation.urls")),
+    path("episodes/", include("episodes.urls")),
     path("", include("discussions.urls")),
     path("", include("markets.urls")),
 ]

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
+from core.charts import chart_annotations
 from markets.metrics_math import DAY, HOUR
 from markets.models import Snapshot, SnapshotCompact, Token
 
@@ -256,3 +257,11 @@ def cap_chart(*, cap_series: Sequence[Sequence[float]]) -> dict:
         "cap": [[ts, round(v, 2)] for ts, v in zip(times, values, strict=True)],
         "drawdown": [[ts, d] for ts, d in zip(times, underwater(values), strict=True)],
     }
+
+
+def annotations_for(*, kind: str, obj, points: Sequence[Sequence[float]]) -> dict:
+    """Events (markers) and bands that apps above draw over a series' span (core/charts.py)."""
+    if not points:
+        return {"markers": [], "bands": []}
+    start, end = _dt(int(points[0][0])), _dt(int(points[-1][0]))
+    return chart_annotations(kind=kind, obj=obj, start=start, end=end)

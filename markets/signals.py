@@ -6,6 +6,8 @@ from django.dispatch import Signal
 # recompute), with ``token_ids`` and ``list_ids``: the rows that were recomputed.
 metrics_changed = Signal()
 
-# Sent after the demo data (markets.services.demo_removal) are deleted, once committed, with
-# ``token_ids``: the tokens whose demo history went. Apps drop what they derived from them.
+# Sent at the end of services.demo.demo_seed with ``end``: the time the demo data end at.
+demo_seeded = Signal()
+# Sent while the demo data (markets.services.demo_removal) are deleted, inside the same
+# transaction, with ``token_ids``: apps above delete what they seeded or derived from them.
 demo_removed = Signal()

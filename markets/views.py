@@ -22,6 +22,7 @@ from markets.charts import (
     DEFAULT_RANGE,
     RANGES,
     UnknownRange,
+    annotations_for,
     cap_chart,
     price_chart,
     sparklines,
@@ -329,6 +330,9 @@ def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool, at=
         context["replay_window"] = window and {"start": window[0], "end": window[1]}
     if token_list and list_metrics and not _is_partial(request):
         context["cap_chart"] = cap_chart(cap_series=list_metrics.cap_series)
+        context["cap_chart"]["annotations"] = annotations_for(
+            kind="list", obj=token_list, points=context["cap_chart"]["cap"]
+        )
     return _render(request, "markets/list.html", "members", context)
 
 
@@ -424,6 +428,9 @@ def token_detail(request, symbol: str, *, at=None):
         context["range_key"] = range_key
         context["ranges"] = [(key, RANGE_LABELS[key]) for key in RANGES]
         context["chart"] = price_chart(token=token, range_key=range_key)
+        context["chart"]["annotations"] = annotations_for(
+            kind="token", obj=token, points=context["chart"]["price"]
+        )
     return _render(request, "markets/token.html", "live", context)
 
 
@@ -444,6 +451,7 @@ def token_chart_json(request, symbol: str):
             "ranges": ", ".join(RANGES),
         }
         return JsonResponse({"error": message, "ranges": list(RANGES)}, status=400)
+    chart["annotations"] = annotations_for(kind="token", obj=token, points=chart["price"])
     return JsonResponse(chart)
 
 

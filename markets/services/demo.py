@@ -15,6 +15,7 @@ from markets.services.demo_removal import DEMO_SOURCE, demo_rows_delete
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
+from markets.signals import demo_seeded
 
 
 @dataclass(frozen=True)
@@ -76,4 +77,5 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
             provider=DEMO_SOURCE, kind=RefreshRun.Kind.SEED, tokens=len(tokens),
             stored=result.stored,
         )  # fmt: skip
+    demo_seeded.send(sender=SeedResult, end=end)  # apps above seed their part of the story
     return SeedResult(tokens=len(tokens), snapshots=result.stored, end=end)

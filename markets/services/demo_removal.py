@@ -1,6 +1,6 @@
 """Remove the demo data: the demo's snapshots and everything derived from them.
 
-What goes: every snapshot of source "demo" (seeded, walked by the demo provider or
+What goes: the reconstructed Fear & Greed days and every snapshot of source "demo" (seeded, walked by the demo provider or
 backfilled by it); for the tokens that had some, their hourly closes, packed day closes and
 compacted rows up to the demo's last hour (compacted rows keep no source, so real history
 of those same hours, if any, has to be imported again), their metrics and their lists'
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 
 from markets.models import (
+    FearGreedDaily,
     ListMetrics,
     PriceDayCloses,
     PriceHourly,
@@ -76,6 +77,7 @@ def demo_rows_delete(*, recompute: bool = True) -> DemoRemoval | None:
     # The closes of hours other sources priced too come back from their snapshots.
     price_hourly_refresh(token_ids=kept, since=0, until=int(last.timestamp()))
     runs, _ = RefreshRun.objects.filter(provider=DEMO_SOURCE).delete()
+    FearGreedDaily.objects.filter(source=DEMO_SOURCE).delete()  # the reconstructed index
     removal = DemoRemoval(ids, snapshots, hourly, days, compacted, refresh_runs=runs, kept=kept)
     if not recompute:
         return removal

@@ -14,6 +14,7 @@ PROJECT_APPS = {
     "notifications",
     "markets",
     "watchlists",
+    "episodes",
     "discussions",
     "alerts",
     "curation",
@@ -26,8 +27,9 @@ ALLOWED = {
     "notifications": {"core", "accounts"},
     "markets": {"core"},
     "watchlists": {"core", "accounts", "markets"},
-    "discussions": {"core", "accounts", "markets", "notifications"},
-    "alerts": {"core", "accounts", "markets", "watchlists", "notifications"},
+    "episodes": {"core", "accounts", "markets", "notifications"},
+    "discussions": {"core", "accounts", "markets", "notifications", "episodes"},
+    "alerts": {"core", "accounts", "markets", "watchlists", "notifications", "episodes"},
     "curation": {"core", "accounts", "markets"},
 }
 

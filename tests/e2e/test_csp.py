@@ -23,6 +23,8 @@ ANONYMOUS_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/api/docs/",
+    "/episodes/",
+    "/episodes/feb-2026/",
     "/no-such-page/",
 ]
 SIGNED_IN_PAGES = [

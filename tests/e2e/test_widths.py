@@ -10,7 +10,7 @@ from watchlists import services
 WIDTHS = [390, 768, 1280, 1920]
 PUBLIC = ["/", "/lists/", "/lists/ai/", "/tokens/TAO/", "/tokens/BTC/", "/accounts/login/",
           "/accounts/signup/", "/accounts/password/reset/", "/tokens/TAO/comments/",
-          "/api/docs/"]  # fmt: skip
+          "/api/docs/", "/episodes/", "/episodes/feb-2026/"]  # fmt: skip
 SIGNED_IN = ["/", "/lists/ai/", "/tokens/TAO/", "/watchlists/", "/watchlists/{wl}/",
              "/watchlists/{wl}/items/TAO/", "/accounts/profile/", "/accounts/email/",
              "/accounts/password/change/", "/curate/", "/alerts/", "/alerts/new/?token=TAO",

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from markets.demo_episode import EPISODE_END, HOURS, TOKENS
 from markets.models import (
+    FearGreedDaily,
     ListMetrics,
     PriceDayCloses,
     PriceHourly,
@@ -64,15 +65,18 @@ def test_it_removes_the_demo_snapshots_and_everything_derived_but_keeps_tokens_a
     assert SnapshotCompact.objects.exists()
     memberships = TokenListMembership.objects.count()
     raw = Snapshot.objects.count()
+    assert FearGreedDaily.objects.filter(source="demo").exists()
 
     removal = demo_remove()
 
     assert counts() == dict.fromkeys(counts(), 0)
     assert not RefreshRun.objects.filter(provider="demo").exists()
-    assert Token.objects.count() == len(TOKENS)
-    assert set(TokenList.objects.values_list("slug", flat=True)) == {"ai", "benchmarks"}
+    assert not FearGreedDaily.objects.exists()
+    assert Token.objects.count() == len(seeded)  # the crypto tokens and the AI equities
+    slugs = set(TokenList.objects.values_list("slug", flat=True))
+    assert slugs == {"ai", "ai-equities", "benchmarks"}
     assert TokenListMembership.objects.count() == memberships
-    assert len(removal.token_ids) == len(TOKENS)
+    assert len(removal.token_ids) == len(seeded)
     assert removal.kept == []
     assert removal.snapshots == raw
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from markets.charts import downsample_last
+from markets.charts import annotations_for, downsample_last
 from markets.clock import data_freshness
 from markets.models import Token, TokenMetrics
 from watchlists import selectors, services
@@ -86,6 +86,15 @@ def _value_chart_values(chart: dict, series: ValueSeries) -> None:
     }
 
 
+def _value_chart_annotate(chart: dict, watchlist: Watchlist) -> None:
+    """The events of the apps above on the chart (core/charts.py), over its span."""
+    if chart["count"]:
+        points = chart["series"]["value"] or chart["series"]["drawdown"]
+        chart["series"]["annotations"] = annotations_for(
+            kind="watchlist", obj=watchlist, points=points
+        )
+
+
 def _share_context(request, watchlist: Watchlist) -> dict:
     url = None
     if watchlist.is_public:
@@ -105,6 +114,7 @@ def detail_context(request, watchlist: Watchlist, **extra) -> dict:
     }
     if not is_partial(request):
         context["chart"] = value_chart(valuation.series)
+        _value_chart_annotate(context["chart"], watchlist)
     return context | extra
 
 
@@ -231,6 +241,7 @@ def shared(request, share_token):
     }
     if not is_partial(request):
         context["chart"] = value_chart(valuation.series)
+        _value_chart_annotate(context["chart"], watchlist)
     response = render_page(request, "watchlists/shared.html", context, partial="live")
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -29,6 +29,8 @@
       loss: cssVar("--loss", "#b42318"),
       lossFill: cssVar("--chart-loss-fill", "rgba(180, 35, 24, 0.35)"),
       lossFillLight: cssVar("--chart-loss-fill-light", "rgba(180, 35, 24, 0.05)"),
+      event: cssVar("--chart-event", "#b45309"),
+      band: cssVar("--chart-band", "rgba(180, 83, 9, 0.14)"),
     };
   }
 
@@ -184,6 +186,7 @@
         priceFormat: { type: "custom", formatter: money, minMove: minMove(prices) },
       });
       priceSeries.setData(points(prices));
+      annotate(priceChart, priceSeries, el, payload.annotations, prices.map((p) => p[0]));
       priceChart.timeScale().fitContent();
       el.dataset.points = String(prices.length);
       el.dataset.currentRange = payload.range;
@@ -246,13 +249,14 @@
     const c = colours();
     const chart = LC.createChart(el, chartOptions(c));
     let pane = 0;
+    let valueSeries = null;
     if (values) {
       const format = {
         type: "custom",
         formatter: (v) => compactMoney.format(v),
         minMove: options.minMove,
       };
-      const valueSeries = chart.addSeries(
+      valueSeries = chart.addSeries(
         LC.AreaSeries,
         areaOptions(c, options.valueTitle, format),
       );
@@ -265,6 +269,9 @@
       pane,
     );
     drawdownSeries.setData(points(drawdowns));
+    const marked = values || drawdowns;
+    const times = marked.map((p) => p[0]);
+    annotate(chart, valueSeries || drawdownSeries, el, options.annotations, times);
     const panes = chart.panes();
     if (panes.length > 1) panes[1].setHeight(Math.round(el.clientHeight * 0.32));
     chart.timeScale().fitContent();
@@ -280,11 +287,181 @@
       valueTitle: el.dataset.labelCap,
       drawdownTitle: el.dataset.labelDrawdown,
       minMove: 1,
+      annotations: data.annotations,
     });
     el.dataset.points = String(caps.length);
   }
 
-  window.aicrashCharts = { readJson: readJson, drawValueWithDrawdown: drawValueWithDrawdown };
+
+  // --- Events and bands that apps above add (core/charts.py) ----------------------------
+  //
+  // payload.annotations = {markers: [{id, time, title, url}], bands: [{low, high, label}]}.
+  // Markers sit on the nearest drawn point; hovering or tapping near one shows its title in
+  // a small tooltip. Bands are shaded zones between two prices (a series primitive).
+
+  const annotationState = new WeakMap();
+
+  function nearestTime(times, t) {
+    let lo = 0;
+    let hi = times.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && Math.abs(times[lo - 1] - t) <= Math.abs(times[lo] - t)) return times[lo - 1];
+    return times[lo];
+  }
+
+  function bandPrimitive(bands, fill) {
+    let series = null;
+    const view = {
+      zOrder: function () {
+        return "bottom";
+      },
+      renderer: function () {
+        return {
+          draw: function (target) {
+            if (!series) return;
+            target.useBitmapCoordinateSpace(function (scope) {
+              const ctx = scope.context;
+              ctx.fillStyle = fill;
+              bands.forEach(function (band) {
+                const top = series.priceToCoordinate(band.high);
+                const bottom = series.priceToCoordinate(band.low);
+                if (top === null || bottom === null) return;
+                const y = Math.round(Math.min(top, bottom) * scope.verticalPixelRatio);
+                const height = Math.abs(bottom - top) * scope.verticalPixelRatio;
+                const h = Math.max(1, Math.round(height));
+                ctx.fillRect(0, y, scope.bitmapSize.width, h);
+              });
+            });
+          },
+        };
+      },
+    };
+    return {
+      attached: function (param) {
+        series = param.series;
+      },
+      detached: function () {
+        series = null;
+      },
+      paneViews: function () {
+        return [view];
+      },
+    };
+  }
+
+  function tooltipFor(el) {
+    let tip = el.querySelector(".chart-tooltip");
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "chart-tooltip";
+      tip.setAttribute("role", "tooltip");
+      tip.hidden = true;
+      el.appendChild(tip);
+    }
+    return tip;
+  }
+
+  const dateTime = new Intl.DateTimeFormat(lang, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  });
+
+  function annotate(chart, series, el, annotations, times) {
+    const c = colours();
+    const previous = annotationState.get(series);
+    if (previous) {
+      previous.priceLines.forEach((line) => series.removePriceLine(line));
+      if (previous.primitive) series.detachPrimitive(previous.primitive);
+    }
+    const found = annotations || {};
+    const sorted = times.slice().sort((a, b) => a - b);
+    const markers = sorted.length
+      ? (found.markers || []).map(function (m) {
+          return Object.assign({}, m, { at: m.time, time: nearestTime(sorted, m.time) });
+        })
+      : [];
+    const drawn = markers.map(function (m) {
+      return { time: m.time, position: "aboveBar", shape: "arrowDown", color: c.event, id: m.id };
+    });
+    // One markers plugin per series, given new markers on each redraw (range switch).
+    const markersApi = previous ? previous.markersApi : LC.createSeriesMarkers(series, []);
+    markersApi.setMarkers(drawn);
+    const bands = found.bands || [];
+    const priceLines = [];
+    let primitive = null;
+    if (bands.length) {
+      primitive = bandPrimitive(bands, c.band);
+      series.attachPrimitive(primitive);
+      bands.forEach(function (band) {
+        const line = { color: c.event, lineWidth: 1, lineStyle: LC.LineStyle.Dashed };
+        const top = Object.assign({ price: band.high, title: band.label }, line);
+        const bottom = Object.assign({ price: band.low, title: "" }, line);
+        priceLines.push(series.createPriceLine(top), series.createPriceLine(bottom));
+      });
+    }
+    const state = { markersApi, priceLines, primitive, markers };
+    annotationState.set(series, state);
+    el.dataset.markers = String(markers.length);
+    el.dataset.bands = String(bands.length);
+    // Where each marker is drawn (x in CSS pixels), for tests and keyboard-free checks.
+    el.aicrashMarkerXs = function () {
+      return state.markers.map(function (m) {
+        return { x: chart.timeScale().timeToCoordinate(m.time), title: m.title };
+      });
+    };
+    if (!previous) listenForMarkers(chart, el, series);
+  }
+
+  function listenForMarkers(chart, el, series) {
+    const tip = tooltipFor(el);
+    let pinned = false; // shown by a tap: stays until the next tap (touch sends no hover)
+    function show(param, tapped) {
+      const state = annotationState.get(series);
+      if (!param || !param.point) {
+        if (!pinned) tip.hidden = true;
+        return;
+      }
+      pinned = Boolean(tapped);
+      if (!state || !state.markers.length) {
+        tip.hidden = true;
+        return;
+      }
+      const x = param.point.x;
+      const hits = state.markers.filter(function (m) {
+        const mx = chart.timeScale().timeToCoordinate(m.time);
+        return m.id === param.hoveredObjectId || (mx !== null && Math.abs(mx - x) <= 10);
+      });
+      if (!hits.length) {
+        tip.hidden = true;
+        return;
+      }
+      tip.replaceChildren();
+      hits.forEach(function (m) {
+        const line = document.createElement("p");
+        const when = document.createElement("time");
+        when.textContent = dateTime.format(new Date(m.at * 1000)) + " UTC";
+        line.appendChild(when);
+        line.appendChild(document.createTextNode(" " + m.title));
+        tip.appendChild(line);
+      });
+      tip.hidden = false;
+      const room = el.clientWidth - tip.offsetWidth - 4;
+      tip.style.left = Math.max(4, Math.min(room, x - tip.offsetWidth / 2)) + "px";
+    }
+    chart.subscribeCrosshairMove((param) => show(param, false));
+    chart.subscribeClick((param) => show(param, true)); // a tap on a touch screen
+  }
+
+  window.aicrashCharts = {
+    readJson: readJson,
+    drawValueWithDrawdown: drawValueWithDrawdown,
+    annotate: annotate,
+  };
 
   function start() {
     document.querySelectorAll('[data-chart="price"]').forEach(setUpPriceCharts);

@@ -59,6 +59,9 @@ DISCUSSION_PATHS = [
     "/api/v1/polls/{id}/vote/",
 ]
 
+# --- episodes (issue 11) ---
+EPISODE_PATHS = ["/api/v1/episodes/", "/api/v1/episodes/{slug}/", "/api/v1/events/"]
+
 
 @pytest.fixture
 def openapi(client):
@@ -73,13 +76,14 @@ def test_the_schema_is_openapi_3_with_every_api_path(openapi):
         *READ_PATHS,
         *OWNER_PATHS,
         *DISCUSSION_PATHS,
+        *EPISODE_PATHS,
         "/api/v1/auth/token/",
     }
     assert set(openapi["paths"]["/api/v1/auth/token/"]) == {"post"}
 
 
 def test_every_read_operation_documents_its_errors_and_the_retry_after_header(openapi):
-    for path in READ_PATHS:
+    for path in [*READ_PATHS, *EPISODE_PATHS]:
         responses = openapi["paths"][path]["get"]["responses"]
         assert {"200", "404", "429"} <= set(responses), path
         assert "Retry-After" in responses["429"]["headers"], path

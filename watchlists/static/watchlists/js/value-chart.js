@@ -21,6 +21,7 @@
       valueTitle: el.dataset.labelValue,
       drawdownTitle: el.dataset.labelDrawdown,
       minMove: 0.01,
+      annotations: data.annotations,
     });
     el.dataset.points = String(Math.max(values.length, drawdowns.length));
   }

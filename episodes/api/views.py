@@ -1,0 +1,113 @@
+"""Read API of episodes and events (anyone may read; nothing is written here)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+
+from core.api.errors import RETRY_AFTER, error_responses
+from core.api.views import JsonApiView
+from episodes import selectors
+from episodes.api.serializers import EpisodeDetailSerializer, EpisodeSerializer, EventSerializer
+from episodes.models import Episode
+from markets.models import Token, TokenList
+
+EPISODE_SLUG = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Slug of a published episode.",
+    examples=[OpenApiExample("February 2026", value="feb-2026")],
+)  # fmt: skip
+EVENT_PARAMS = [
+    OpenApiParameter(
+        "token", OpenApiTypes.STR, description="Only events about this token (symbol, any "
+        "case), directly or through a list it belongs to.",
+        examples=[OpenApiExample("Bittensor", value="TAO")],
+    ),
+    OpenApiParameter(
+        "list", OpenApiTypes.STR, description="Only events about this list (slug), directly or "
+        "through one of its members.", examples=[OpenApiExample("AI tokens", value="ai")],
+    ),
+]  # fmt: skip
+
+
+class EventParams(serializers.Serializer):
+    token = serializers.CharField(required=False, max_length=20)
+    list = serializers.SlugField(required=False, max_length=50)
+
+    def validate_token(self, value):
+        if "\x00" in value or not Token.objects.filter(symbol=value.upper()).exists():
+            raise serializers.ValidationError(f"No token {value!r}.")
+        return value.upper()
+
+    def validate_list(self, value):
+        if not TokenList.objects.filter(slug=value, is_public=True).exists():
+            raise serializers.ValidationError(f"No public list {value!r}.")
+        return value
+
+
+class ReadApiView(JsonApiView):
+    permission_classes = [AllowAny]
+
+
+@extend_schema(
+    tags=["episodes"],
+    summary="Published episodes, newest first",
+    parameters=[RETRY_AFTER],
+    responses={200: EpisodeSerializer(many=True), **error_responses(400, 401, 404, 429)},
+)
+class EpisodeListView(ReadApiView, generics.ListAPIView):
+    """Episodes of the market's story: title and summary in English and French, the window
+    (`start`, `end`) and the lists they cover."""
+
+    serializer_class = EpisodeSerializer
+
+    def get_queryset(self):
+        return selectors.episode_listing()
+
+
+@extend_schema(
+    tags=["episodes"],
+    summary="One episode with its key figures, events and market facts",
+    parameters=[EPISODE_SLUG, RETRY_AFTER],
+    responses={200: EpisodeDetailSerializer, **error_responses(401, 404, 429)},
+)
+class EpisodeDetailView(ReadApiView, generics.RetrieveAPIView):
+    """`figures` are computed from the stored prices over the window: each token's change and
+    deepest peak-to-trough fall, BTC's worst 24 hours, the lists' summed-cap moves, the tokens'
+    mean fall as a multiple of BTC's, the Fear & Greed low; `facts` are the staff's figures
+    with their sources. Ratios are fractions."""
+
+    serializer_class = EpisodeDetailSerializer
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        try:
+            if "\x00" in slug or len(slug) > 50:
+                raise Episode.DoesNotExist
+            return selectors.episode_get(slug=slug)
+        except Episode.DoesNotExist:
+            raise NotFound(f"No published episode {slug[:50]!r}.") from None
+
+
+@extend_schema(
+    tags=["episodes"],
+    summary="Dated events shown on the charts, oldest first",
+    parameters=[*EVENT_PARAMS, RETRY_AFTER],
+    responses={200: EventSerializer(many=True), **error_responses(400, 401, 404, 429)},
+)
+class EventListView(ReadApiView, generics.ListAPIView):
+    """Events (title and description in English and French, optional link, the tokens and
+    lists concerned), optionally only those about a token and/or a list."""
+
+    serializer_class = EventSerializer
+
+    def get_queryset(self):
+        params = EventParams(data=self.request.query_params)
+        if not params.is_valid():
+            raise ValidationError(params.errors)
+        return selectors.event_listing(
+            symbol=params.validated_data.get("token"),
+            list_slug=params.validated_data.get("list"),
+        )

@@ -1,0 +1,97 @@
+"""The read API of episodes and events: shapes, figures, filters, errors, query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from episodes.models import Episode, Event, MarketFact
+from markets.models import Token, TokenList
+from tests.episodes.conftest import END, START, at
+
+
+def event(hours: int, title: str, *, tokens=(), lists=()) -> Event:
+    made = Event.objects.create(at=at(hours), title=title, title_fr=f"FR {title}")
+    made.tokens.set(Token.objects.filter(symbol__in=tokens))
+    made.lists.set(TokenList.objects.filter(slug__in=lists))
+    return made
+
+
+def test_the_episode_list_shows_published_episodes_with_their_lists(api_client, story):
+    Episode.objects.create(slug="draft", title="Draft", start=START, end=END)
+    body = api_client.get("/api/v1/episodes/").json()
+    assert [e["slug"] for e in body["results"]] == ["feb-test"]
+    first = body["results"][0]
+    assert first["lists"] == ["ai", "ai-equities"]
+    assert first["title_fr"] == "Le krach de test"
+    assert first["start"].startswith("2026-02-02T00:00:00")
+
+
+def test_the_episode_detail_includes_its_figures_events_and_facts(api_client, story):
+    event(40, "Crash", tokens=["BTC"])
+    MarketFact.objects.create(at=at(30), value=2.6e9, wording="Liquidations", source="Article",
+                              episode=story)  # fmt: skip
+    body = api_client.get("/api/v1/episodes/feb-test/").json()
+    figures = body["figures"]
+    assert [t["symbol"] for t in figures["tokens"]] == ["TAO", "NEAR"]
+    assert figures["tokens"][0]["move"]["change"] == pytest.approx(-0.25)
+    assert figures["tokens"][0]["multiple_of_btc"] == pytest.approx(0.25 / 0.12)
+    assert figures["equities"][0]["symbol"] == "MSFT"
+    assert figures["btc_worst_day"]["change"] == pytest.approx(-0.23)
+    assert figures["sectors"][0]["slug"] == "ai"
+    assert figures["tokens_vs_btc"] == pytest.approx(0.2 / 0.12)
+    assert figures["fear_greed_low"] is None
+    assert figures["facts"][0]["value"] == 2.6e9
+    assert [e["title"] for e in body["events"]] == ["Crash"]
+    assert body["events"][0]["tokens"] == ["BTC"]
+
+
+@pytest.mark.parametrize("slug", ["nope", "x" * 200, "bad%00slug"])
+def test_an_unknown_episode_is_a_json_404(api_client, story, slug):
+    response = api_client.get(f"/api/v1/episodes/{slug}/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_events_filter_by_token_and_list_directly_or_through_membership(api_client, story):
+    event(30, "TAO news", tokens=["TAO"])
+    event(31, "Sector news", lists=["ai"])
+    event(32, "BTC news", tokens=["BTC"])
+    event(33, "Both", tokens=["TAO"], lists=["ai"])
+
+    def titles(query: str) -> list[str]:
+        return [e["title"] for e in api_client.get(f"/api/v1/events/{query}").json()["results"]]
+
+    assert titles("") == ["TAO news", "Sector news", "BTC news", "Both"]
+    assert titles("?token=tao") == ["TAO news", "Sector news", "Both"]
+    assert titles("?list=ai") == ["TAO news", "Sector news", "Both"]
+    assert titles("?token=BTC") == ["BTC news"]
+    assert titles("?token=TAO&list=ai") == ["TAO news", "Sector news", "Both"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("?token=NOPE", "token"), ("?list=nope", "list"), ("?list=a%20b", "list")]
+)
+def test_an_unknown_token_or_list_is_a_400_naming_it(api_client, story, query, field):
+    response = api_client.get(f"/api/v1/events/{query}")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def _queries(api_client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert api_client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/events/?token=TAO", "/api/v1/episodes/feb-test/", "/api/v1/episodes/"]
+)
+def test_query_counts_stay_flat_from_5_to_50_events(api_client, story, url):
+    for n in range(5):
+        event(24 + n, f"E{n}", tokens=["TAO"], lists=["ai"])
+    few = _queries(api_client, url)
+    for n in range(45):
+        event(24 + n % 24, f"F{n}", tokens=["TAO", "BTC"], lists=["ai"])
+    assert _queries(api_client, url) == few

@@ -1,0 +1,111 @@
+"""The episode pages: index, one episode (figures, timeline, facts, charts), staff drafts,
+French, the htmx timeline, flat query counts, and the links from the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from episodes.models import Episode, Event, MarketFact
+from markets.models import Token, TokenList
+from tests.episodes.conftest import at
+from tests.markets.pages.html import MINUS
+
+
+def events(count: int) -> None:
+    tao = Token.objects.get(symbol="TAO")
+    ai = TokenList.objects.get(slug="ai")
+    for n in range(count):
+        made = Event.objects.create(
+            at=at(24 + n % 24), title=f"Event {n}", url="https://example.org"
+        )
+        made.tokens.set([tao])
+        made.lists.set([ai])
+
+
+def test_the_episode_page_shows_its_figures_timeline_and_facts(client, story):
+    Event.objects.create(at=at(40), title="Bitcoin loses 23 %", title_fr="Le BTC perd 23 %")
+    MarketFact.objects.create(
+        at=at(30), value=2.6e9, wording="Liquidations in 24 hours", episode=story,
+        source="An article", source_url="https://example.org/article",
+    )  # fmt: skip
+    html = client.get("/episodes/feb-test/").content.decode()
+    assert "The test crash" in html and "What happened." in html
+    assert "Bitcoin loses 23 %" in html
+    assert f"{MINUS}25.00" in html  # TAO from 200 $ to 150 $
+    assert f"{MINUS}23.00" in html  # BTC's worst 24 hours
+    assert "1.67\u00d7" in html  # the tokens' mean fall (-20 %) against BTC's (-12 %)
+    assert 'href="https://example.org/article"' in html and "$2.60B" in html
+    assert 'id="episode-replay"' in html  # where the replay control goes
+    assert 'id="episode-btc-chart"' in html and 'id="episode-sector-chart"' in html
+
+
+def test_the_episode_page_speaks_french(client, story):
+    client.cookies["django_language"] = "fr"
+    html = client.get("/episodes/feb-test/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Le krach de test" in html and "Ce qui s\u2019est passé." in html
+    assert "Chiffres clés" in html
+
+
+def test_an_unpublished_episode_is_for_staff_only(client, story, staff):
+    Episode.objects.filter(pk=story.pk).update(is_published=False)
+    assert client.get("/episodes/feb-test/").status_code == 404
+    assert "The test crash" not in client.get("/episodes/").content.decode()
+    client.force_login(staff)
+    assert client.get("/episodes/feb-test/").status_code == 200
+    assert "The test crash" in client.get("/episodes/").content.decode()
+
+
+def test_an_unknown_episode_is_a_404(client, db):
+    assert client.get("/episodes/nope/").status_code == 404
+
+
+def test_htmx_gets_the_timeline_alone(client, story):
+    events(2)
+    response = client.get("/episodes/feb-test/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="timeline"' in html and "Event 1" in html
+    assert "<html" not in html and 'id="figures"' not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/episodes/feb-test/", "/episodes/"])
+def test_query_counts_stay_flat_from_5_to_50_events(client, story, staff, url):
+    client.force_login(staff)  # signed in: never served from the page cache
+    events(5)
+    few = _queries(client, url)
+    events(45)
+    assert _queries(client, url) == few
+
+
+def test_the_dashboard_links_to_the_latest_published_episode(client, story):
+    TokenList.objects.filter(slug="ai").update(is_featured=True, is_public=True)
+    html = client.get("/").content.decode()
+    assert 'href="/episodes/feb-test/"' in html and "The test crash" in html
+
+
+def test_the_episode_page_shows_the_lists_poll_and_discussion(client, story):
+    from discussions.models import Poll
+
+    ai = TokenList.objects.get(slug="ai")
+    Poll.objects.create(token_list=ai, question_en="Doomed or a purge?", question_fr="Purge ?")
+    html = client.get("/episodes/feb-test/").content.decode()
+    assert "Doomed or a purge?" in html
+    assert 'id="thread-list"' in html
+
+
+def test_a_new_event_shows_at_once_on_a_cached_page(
+    client, story, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 3600
+    assert "Fresh news" not in client.get("/episodes/feb-test/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Event.objects.create(at=at(30), title="Fresh news")
+    assert "Fresh news" in client.get("/episodes/feb-test/").content.decode()
