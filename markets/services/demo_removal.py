@@ -1,11 +1,12 @@
 """Remove the demo data: the demo's snapshots and everything derived from them.
 
-What goes: the reconstructed Fear & Greed days and every snapshot of source "demo" (seeded, walked by the demo provider or
-backfilled by it); for the tokens that had some, their hourly closes, packed day closes and
-compacted rows up to the demo's last hour (compacted rows keep no source, so real history
-of those same hours, if any, has to be imported again), their metrics and their lists'
-metrics (recomputed from what is left, or deleted when nothing is left), and the demo
-provider's refresh records. Apps above markets drop what they derived on ``demo_removed``.
+What goes: the reconstructed Fear & Greed days and every snapshot of source "demo" (seeded,
+walked by the demo provider or backfilled by it); for the tokens that had some, their hourly
+closes, packed day closes and compacted rows up to the demo's last hour (compacted rows keep
+no source, so real history of those same hours, if any, has to be imported again), their
+metrics and their lists' metrics (recomputed from what is left, or deleted when nothing is
+left), and the demo provider's refresh records. Apps above markets drop what they derived on
+``demo_removed``.
 
 What stays: the tokens and curated lists. They are real coins with their real CoinGecko
 ids, exactly what the live provider refreshes next, and users' watchlists, alerts and
