@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from episodes.models import Episode, Event, Level, MarketFact
 from markets.models import FearGreedDaily, PriceHourly, Snapshot, Token, TokenList
 from markets.services.metrics import BTC_SYMBOL
+from markets.services.replay import lists_attach, metrics_at, tokens_attach
 
 HOUR = 3600
 DAY_HOURS = 24
@@ -310,3 +311,33 @@ def chart_annotations_provide(*, kind: str, obj, start: datetime, end: datetime)
         levels = Level.objects.filter(token=obj).order_by("low")
         bands = [{"low": lv.low, "high": lv.high, "label": lv.display_label} for lv in levels]
     return {"markers": markers, "bands": bands}
+
+
+# --- Replay board ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplayBoard:
+    """The episode's market at one hour of its window, from markets' replayed metrics."""
+
+    at: datetime
+    token_list: TokenList | None  # the episode's first list, with its metrics at ``at``
+    tokens: list[Token]  # its active members and BTC, each with ``metrics`` at ``at``
+
+
+def episode_board_at(*, episode: Episode, at: datetime) -> ReplayBoard:
+    """Every figure comes from ``markets.services.replay.metrics_at`` (the metrics code run
+    over the history up to ``at``): a fixed number of queries, cached per hour."""
+    token_list = next(iter(episode.lists.all()), None)  # prefetched by episode_get
+    members = Q(symbol=BTC_SYMBOL)
+    if token_list is not None:
+        members |= Q(memberships__token_list=token_list, is_active=True)
+    tokens = list(Token.objects.filter(members).distinct().order_by("symbol"))
+    replay = metrics_at(
+        at=at, token_ids=[t.pk for t in tokens], list_ids=[token_list.pk] if token_list else []
+    )
+    tokens_attach(tokens, replay)
+    if token_list is not None:
+        lists_attach([token_list], replay)
+    btc_last = sorted(tokens, key=lambda t: t.symbol == BTC_SYMBOL)
+    return ReplayBoard(at=at, token_list=token_list, tokens=btc_last)

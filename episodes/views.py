@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -13,6 +15,7 @@ from core.charts import chart_annotations
 from episodes import selectors
 from episodes.models import Episode
 from markets.charts import cap_chart, underwater
+from markets.views_replay import replayable
 
 
 def _staff(request) -> bool:
@@ -51,16 +54,29 @@ def _charts(episode: Episode, figures: selectors.EpisodeFigures) -> dict:
     return charts
 
 
+def _board_hour(episode: Episode, at: datetime | None) -> datetime:
+    """The replayed hour: ``at`` kept inside the episode's window (its last hour by default)."""
+    end = episode.end.replace(minute=0, second=0, microsecond=0)
+    start = episode.start.replace(minute=0, second=0, microsecond=0)
+    return end if at is None else min(max(at, start), end)
+
+
 @require_safe
 @anonymous_cached()
-def episode_detail(request, slug: str):
+@replayable
+def episode_detail(request, slug: str, *, at: datetime | None = None):
     try:
         episode = selectors.episode_get(slug=slug[:50], include_unpublished=_staff(request))
     except Episode.DoesNotExist:
         raise Http404(_("No published episode with this name.")) from None
-    events = list(selectors.episode_timeline(episode=episode))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    context = {"episode": episode, "events": events}
+    board = selectors.episode_board_at(episode=episode, at=_board_hour(episode, at))
+    context = {"episode": episode, "board": board}
+    if partial and "at" in request.GET:  # the replay control asks for the board at an hour
+        response = render(request, "episodes/detail.html#board", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    context["events"] = list(selectors.episode_timeline(episode=episode))
     if partial:  # htmx asks for the timeline alone
         response = render(request, "episodes/detail.html#timeline", context)
     else:

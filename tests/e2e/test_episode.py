@@ -73,3 +73,19 @@ def test_the_dashboard_links_to_the_episode(page: Page, live_server, demo):
     page.goto(f"{live_server.url}/")
     page.locator(".episode-link a").click()
     expect(page).to_have_url(re.compile(r"/episodes/feb-2026/$"))
+
+
+def test_the_episode_page_replays_the_market_hour_by_hour(page: Page, live_server, demo):
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/episodes/feb-2026/?at=2026-02-04T20:00Z")
+    board = page.locator("#replay-board")
+    expect(board).to_have_attribute("data-at", "2026-02-04T20:00:00+00:00")
+    page.evaluate("window.__sameDocument = true")
+    before = board.locator("tr[data-symbol=BTC]").inner_text()
+    page.locator("[data-replay-step='1']").click()
+    expect(page.locator("#replay-board")).to_have_attribute("data-at", "2026-02-04T21:00:00+00:00")
+    expect(page).to_have_url(f"{live_server.url}/episodes/feb-2026/?at=2026-02-04T21:00Z")
+    assert page.locator("#replay-board tr[data-symbol=BTC]").inner_text() != before
+    assert page.evaluate("window.__sameDocument") is True  # swapped in place, never reloaded
+    sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert sizes[0] <= sizes[1], sizes
