@@ -39,7 +39,7 @@ class WorstDaySerializer(serializers.Serializer):
     at = serializers.DateTimeField(help_text="End of those 24 hours")
 
 
-class FearGreedSerializer(serializers.Serializer):
+class FearGreedLowSerializer(serializers.Serializer):
     day = serializers.DateField()
     value = serializers.IntegerField()
     classification = serializers.CharField()
@@ -60,7 +60,7 @@ class FiguresSerializer(serializers.Serializer):
     tokens_vs_btc = serializers.FloatField(
         allow_null=True, help_text="The tokens' mean change / BTC's change, when both fell"
     )
-    fear_greed_low = FearGreedSerializer(allow_null=True)
+    fear_greed_low = FearGreedLowSerializer(allow_null=True)
     facts = MarketFactSerializer(many=True)
 
 
