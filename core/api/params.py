@@ -12,9 +12,17 @@ SYMBOL_PARAM = OpenApiParameter(
     description="Token symbol, any case.",
     examples=[OpenApiExample("Bittensor", value="TAO")],
 )
+# What Django's slug converter and SlugField accept (the server refuses anything else).
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SLUG_SCHEMA = {"type": "string", "pattern": SLUG_PATTERN}
+# An ISO 8601 date or date-time (markets.api.filters.instant_parse).
+INSTANT_SCHEMA = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
+
 SLUG_PARAM = OpenApiParameter(
     "slug",
-    OpenApiTypes.STR,
+    SLUG_SCHEMA,
     OpenApiParameter.PATH,
     description="Slug of a public list.",
     examples=[OpenApiExample("AI tokens", value="ai")],

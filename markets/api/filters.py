@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
 from core.api.pagination import SnapshotCursorPagination
+from core.api.params import INSTANT_SCHEMA, SLUG_SCHEMA
 from markets.selectors import TOKEN_ORDERING_FIELDS
 
 ORDERINGS = [prefix + name for name in TOKEN_ORDERING_FIELDS for prefix in ("", "-")]
@@ -84,7 +85,7 @@ class SnapshotParams(serializers.Serializer):
 
 LIST_PARAM = OpenApiParameter(
     "list",
-    OpenApiTypes.STR,
+    {**SLUG_SCHEMA, "maxLength": 50},
     description="Only the members of this public list (its slug).",
     examples=[OpenApiExample("AI tokens", value="ai")],
 )
@@ -99,13 +100,13 @@ ORDERING_PARAM = OpenApiParameter(
 SNAPSHOT_PARAMS = [
     OpenApiParameter(
         "since",
-        OpenApiTypes.STR,
+        INSTANT_SCHEMA,
         description=f"Start (inclusive). {INSTANT_HELP} Default: 7 days before until.",
         examples=[OpenApiExample("A date", value="2026-02-05")],
     ),
     OpenApiParameter(
         "until",
-        OpenApiTypes.STR,
+        INSTANT_SCHEMA,
         description=f"End (inclusive; a date means its whole day). {INSTANT_HELP} Default: now.",
         examples=[OpenApiExample("A date-time", value="2026-02-06T12:00:00Z")],
     ),
