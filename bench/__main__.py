@@ -17,6 +17,7 @@ BENCHMARKS = (
     "alerts",
     "csv_import",
     "fanout",
+    "load",
 )
 
 
