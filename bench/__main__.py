@@ -18,6 +18,7 @@ BENCHMARKS = (
     "csv_import",
     "fanout",
     "load",
+    "server_time",
 )
 
 
