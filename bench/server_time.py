@@ -42,7 +42,9 @@ def signed_in_watchlist(username: str = "bench-reader") -> tuple:
     return user, watchlist
 
 
-def _median_ms(client: Client, path: str) -> float:
+def _times_ms(client: Client, path: str) -> tuple[float, float]:
+    """(median, fastest) of RUNS requests: the fastest shows the cost when the shared machine
+    lets the process run undisturbed."""
     for _ in range(WARM):
         assert client.get(path).status_code == 200, path
     spent = []
@@ -50,7 +52,7 @@ def _median_ms(client: Client, path: str) -> float:
         start = time.perf_counter()
         client.get(path)
         spent.append(time.perf_counter() - start)
-    return statistics.median(spent) * 1000
+    return statistics.median(spent) * 1000, min(spent) * 1000
 
 
 def _profile(client: Client, path: str) -> None:
@@ -84,17 +86,17 @@ def _run() -> Result:
         "watchlist": (signed_in, f"/watchlists/{watchlist.pk}/"),
         "/api/v1/tokens/": (anonymous, "/api/v1/tokens/"),
     }
-    base = _median_ms(anonymous, "/bench/trivial")
-    print(f"server time in process, page cache off, median of {RUNS}")
-    print(f"  trivial view       {base:6.2f} ms")
+    base, base_min = _times_ms(anonymous, "/bench/trivial")
+    print(f"server time in process, page cache off, median (fastest) of {RUNS}")
+    print(f"  trivial view       {base:6.2f} ms ({base_min:5.2f})")
     passed, worst = True, 0.0
     for name, (client, path) in pages.items():
-        spent = _median_ms(client, path)
+        spent, fastest = _times_ms(client, path)
         assert client.get(path).status_code == 200, path
         ok = spent <= TARGETS_MS[name]
         passed &= ok
         worst = max(worst, spent / TARGETS_MS[name])
-        print(f"  {path:18} {spent:6.2f} ms  (target < {TARGETS_MS[name]:g} ms)"
+        print(f"  {path:18} {spent:6.2f} ms ({fastest:5.2f})  target < {TARGETS_MS[name]:g} ms"
               f" {'PASS' if ok else 'FAIL'}")  # fmt: skip
     if profiled := os.environ.get("BENCH_PROFILE"):
         client = signed_in if profiled.startswith("/watchlists/") else anonymous
