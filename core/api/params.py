@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
+from rest_framework import serializers
+from rest_framework.fields import empty
 
 SYMBOL_PARAM = OpenApiParameter(
     "symbol",
@@ -27,3 +29,14 @@ SLUG_PARAM = OpenApiParameter(
     description="Slug of a public list.",
     examples=[OpenApiExample("AI tokens", value="ai")],
 )
+
+
+class QueryParams(serializers.Serializer):
+    """Query parameters validated as given: ``?ordering=`` is an empty value (a 400 where the
+    field refuses it, as the schema's enums and formats do), not a missing one as DRF's form
+    handling would have it."""
+
+    def __init__(self, instance=None, data=empty, **kwargs):
+        if hasattr(data, "dict"):  # a QueryDict: one value per name, the last one
+            data = data.dict()
+        super().__init__(instance, data=data, **kwargs)

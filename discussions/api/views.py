@@ -27,7 +27,7 @@ from core.api.errors import (
     service_errors,
     validated,
 )
-from core.api.params import SLUG_PARAM, SYMBOL_PARAM
+from core.api.params import SLUG_PARAM, SYMBOL_PARAM, QueryParams
 from core.api.views import JsonApiView
 from discussions import selectors, services
 from discussions.api.serializers import (
@@ -55,7 +55,7 @@ FORBIDDEN = {
 LIMITED = {429: OpenApiResponse(ErrorSerializer, description="Too many comments; see Retry-After.")}
 
 
-class OrderParams(serializers.Serializer):
+class OrderParams(QueryParams):
     order = serializers.ChoiceField(choices=list(selectors.ORDERS), required=False)
 
 

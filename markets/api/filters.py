@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
 from core.api.pagination import SnapshotCursorPagination
-from core.api.params import INSTANT_SCHEMA, SLUG_SCHEMA
+from core.api.params import INSTANT_SCHEMA, SLUG_SCHEMA, QueryParams
 from markets.selectors import TOKEN_ORDERING_FIELDS
 
 ORDERINGS = [prefix + name for name in TOKEN_ORDERING_FIELDS for prefix in ("", "-")]
@@ -58,12 +58,12 @@ class InstantField(serializers.Field):
         return value.isoformat()
 
 
-class TokenListParams(serializers.Serializer):
+class TokenListParams(QueryParams):
     list = serializers.SlugField(required=False, max_length=50)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="symbol")
 
 
-class SnapshotParams(serializers.Serializer):
+class SnapshotParams(QueryParams):
     """since <= ts <= until; by default the 7 days up to now (or up to ``until``)."""
 
     since = InstantField(required=False)

@@ -72,3 +72,42 @@ def test_an_empty_value_is_in_an_enum_only_where_the_server_accepts_it(openapi):
     assert blank_users <= {"CommentCreateRequest", "PatchedCommentUpdateRequest", "BlankEnum"}
     others = {name: schema for name, schema in schemas.items() if name != "BlankEnum"}
     assert not [enum for enum in _enums([others, openapi["paths"]]) if "" in enum]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/tokens/", "ordering"),
+        ("/api/v1/tokens/", "list"),
+        ("/api/v1/tokens/", "format"),
+        ("/api/v1/tokens/TAO/snapshots/", "interval"),
+        ("/api/v1/tokens/TAO/snapshots/", "since"),
+        ("/api/v1/tokens/TAO/snapshots/", "format"),
+        ("/api/v1/tokens/TAO/comments/", "order"),
+        ("/api/v1/tokens/", "page"),
+        ("/api/v1/tokens/", "page_size"),
+    ],
+)
+def test_an_empty_enum_or_typed_parameter_is_a_400_naming_it(api_client, tao, path, name):
+    response = api_client.get(path, {name: ""})
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [name]
+
+
+def test_an_empty_series_flag_is_a_400_naming_it(api_client, alice):
+    from watchlists.models import Watchlist
+
+    watchlist = Watchlist.objects.create(owner=alice, name="Mine")
+    api_client.force_authenticate(alice)
+
+    response = api_client.get(f"/api/v1/watchlists/{watchlist.pk}/", {"series": ""})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["series"]
+
+
+def test_parameters_left_out_still_take_their_defaults(api_client, tao):
+    assert api_client.get("/api/v1/tokens/").status_code == 200
+    assert api_client.get("/api/v1/tokens/TAO/snapshots/").status_code == 200
+    assert api_client.get("/api/v1/tokens/TAO/comments/").status_code == 200
