@@ -32,6 +32,18 @@ def body_type_errors(serializer, data) -> dict[str, list[str]]:
     return dict(sorted(errors.items()))
 
 
+def body_refuse(request) -> None:
+    """For a write that takes no body: any field sent is unknown (a 400 naming it), any other
+    JSON a 400 naming ``body``; an empty body or ``{}`` is fine."""
+    data = request.data
+    if isinstance(data, Mapping):
+        if data:
+            unknown = {str(name): [str(_("Unknown field."))] for name in sorted(data)}
+            raise serializers.ValidationError(unknown)
+    elif data not in (None, "", []):
+        raise serializers.ValidationError({"body": [str(_("No body expected."))]})
+
+
 class StrictFieldsMixin:
     """For input serializers: see the module docstring. These errors come with the others."""
 

@@ -140,3 +140,21 @@ def test_a_form_body_still_works_for_text_fields(api_client, alice, tao):
 
     assert response.status_code == 201, response.json()
     assert response.json()["body"] == "123"
+
+
+def test_a_field_sent_to_a_write_that_takes_no_body_is_a_400_naming_it(api_client, alice):
+    api_client.force_authenticate(alice)
+
+    response = api_client.post(
+        "/api/v1/notifications/read-all/", {"older_than": "2026-01-01"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"older_than": ["Unknown field."]}
+
+
+def test_a_write_that_takes_no_body_accepts_none_or_an_empty_object(api_client, alice):
+    api_client.force_authenticate(alice)
+
+    assert api_client.post("/api/v1/notifications/read-all/").status_code == 200
+    assert api_client.post("/api/v1/notifications/read-all/", {}, format="json").status_code == 200
