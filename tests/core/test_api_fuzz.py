@@ -135,3 +135,26 @@ def test_every_operation_conforms_to_the_schema_and_never_fails(case, world, ali
         params["slug"] = "ai"
 
     case.call_and_validate(headers={"Authorization": f"Token {world}"}, checks=CHECKS)
+
+
+def test_stateful_sequences_of_calls_conform_and_never_fail(world, alice):
+    """schemathesis links operations by itself (a created watchlist's id into its items, an
+    alert's id into PATCH and DELETE …) and runs short sequences of calls as alice."""
+    _own_objects(alice)
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Token {world}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=5,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
+    )
