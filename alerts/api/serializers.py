@@ -34,7 +34,7 @@ class AlertInputSerializer(StrictSerializer):
 
 class AlertSerializer(serializers.ModelSerializer):
     symbol = serializers.CharField(source="token.symbol", allow_null=True, default=None)
-    list_slug = serializers.CharField(source="token_list.slug", allow_null=True, default=None)
+    list_slug = serializers.SlugField(source="token_list.slug", allow_null=True, default=None)
     watchlist_id = serializers.IntegerField(allow_null=True)
     is_expired = serializers.BooleanField()
 

@@ -61,4 +61,5 @@ class StrictFieldsMixin:
 
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
-    """``serializers.Serializer`` that refuses unknown fields and numbers for text."""
+    """A field not listed here is a 400 naming it, as is a number, list or object given for a
+    text field."""

@@ -30,6 +30,7 @@ def test_every_slug_parameter_and_field_has_the_slug_pattern(openapi):
     assert all(p["schema"]["pattern"] == SLUG_PATTERN for p in slugs)
     schemas = openapi["components"]["schemas"]
     assert schemas["AlertInputRequest"]["properties"]["list_slug"]["pattern"] == SLUG_PATTERN
+    assert schemas["Alert"]["properties"]["list_slug"]["pattern"] == SLUG_PATTERN
     assert schemas["CuratedList"]["properties"]["slug"]["pattern"] == SLUG_PATTERN
 
 
