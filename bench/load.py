@@ -36,13 +36,14 @@ DURATION = int(os.environ.get("LOAD_SECONDS", "60"))  # shorter only to try the 
 WRITERS = 12  # users x 50 watchlists x the demo's tokens: more items than 60 s can create
 PREFIX = "load-"
 
-# Counts 2xx/3xx and other answers per thread; prints one parsable line at the end.
+# Counts the expected status (200; 201 for writes) and any other per thread (a redirect to
+# the login page is an error); prints one parsable line at the end.
 LUA_COMMON = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) ok = 0; bad = 0; n = 0 end
 function response(status, headers, body)
-  if status < 400 then ok = ok + 1 else bad = bad + 1 end
+  if status == expected then ok = ok + 1 else bad = bad + 1 end
 end
 function done(summary, latency, requests)
   local o, b = 0, 0
@@ -53,6 +54,7 @@ function done(summary, latency, requests)
 end
 """
 LUA_PATHS = """
+expected = 200
 paths = %(paths)s
 headers = %(headers)s
 bust = %(bust)s
@@ -64,6 +66,7 @@ request = function()
 end
 """
 LUA_WRITES = """
+expected = 201
 writes = %(writes)s
 request = function()
   n = n + 1
