@@ -112,3 +112,40 @@ def test_parameters_left_out_still_take_their_defaults(api_client, tao):
     assert api_client.get("/api/v1/tokens/").status_code == 200
     assert api_client.get("/api/v1/tokens/TAO/snapshots/").status_code == 200
     assert api_client.get("/api/v1/tokens/TAO/comments/").status_code == 200
+
+
+def _nullable_request_fields(openapi) -> set[tuple[str, str]]:
+    return {
+        (name, field)
+        for name, schema in openapi["components"]["schemas"].items()
+        if name.endswith("Request")
+        for field, spec in schema.get("properties", {}).items()
+        if spec.get("nullable")
+    }
+
+
+def test_a_request_field_is_nullable_only_where_the_server_takes_null(
+    openapi, api_client, alice, tao
+):
+    """Each nullable body field, sent as null, is not among the fields a 400 names."""
+    from watchlists.models import Watchlist
+
+    assert _nullable_request_fields(openapi) == {
+        ("AlertInputRequest", "expires_at"),
+        ("PatchedAlertInputRequest", "expires_at"),
+        ("CommentCreateRequest", "parent"),
+        ("LotInputRequest", "purchased_at"),
+    }
+    api_client.force_authenticate(alice)
+    watchlist = Watchlist.objects.create(owner=alice, name="Mine")
+    writes = [
+        ("/api/v1/alerts/", {"condition": "less_than", "value": 1, "symbol": "TAO",
+                             "expires_at": None}),
+        ("/api/v1/tokens/TAO/comments/", {"body": "Hello", "parent": None}),
+        (f"/api/v1/watchlists/{watchlist.pk}/items/",
+         {"symbol": "TAO", "lots": [{"quantity": "1", "cost_basis_usd": "1",
+                                     "purchased_at": None}]}),
+    ]  # fmt: skip
+    for path, body in writes:
+        response = api_client.post(path, body, format="json")
+        assert response.status_code == 201, (path, response.json())
