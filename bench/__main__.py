@@ -18,6 +18,8 @@ BENCHMARKS = (
     "csv_import",
     "fanout",
     "replay",
+    "load",
+    "server_time",
 )
 
 

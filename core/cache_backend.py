@@ -49,18 +49,29 @@ class _Outage:
             )
 
 
-def _degrading(name: str, fallback):
+def _degrading(name: str, fallback, impl=None):
+    impl = impl or getattr(RedisCacheClient, name)
+
     def method(self, *args, **kwargs):
         if self._outage.is_down():
             return fallback(*args, **kwargs)
         try:
-            return getattr(RedisCacheClient, name)(self, *args, **kwargs)
+            return impl(self, *args, **kwargs)
         except OUTAGE_ERRORS as exc:
             self._outage.mark_down(exc)
             return fallback(*args, **kwargs)
 
     method.__name__ = name
     return method
+
+
+def _window_incr(client: RedisCacheClient, key: str, timeout: int) -> int:
+    """INCR and EXPIRE in one round trip (Django's add-then-incr takes three)."""
+    with client.get_client(key, write=True).pipeline(transaction=False) as pipe:
+        pipe.incr(key)
+        pipe.expire(key, timeout)
+        count, _ = pipe.execute()
+    return count
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
@@ -79,6 +90,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
     set_many = _degrading("set_many", lambda data, timeout: [])
     delete_many = _degrading("delete_many", lambda keys: None)
     clear = _degrading("clear", lambda: False)
+    window_incr = _degrading("window_incr", lambda key, timeout: 1, _window_incr)
 
     def is_available(self) -> bool:
         """Ping Redis now (for /healthz), whatever the outage state."""
@@ -96,3 +108,8 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ResilientRedisCacheClient
+
+    def window_incr(self, key: str, timeout: int) -> int:
+        """The new value of a counter that lives ``timeout`` seconds past its last increment
+        (rate limits); 1 while Redis is down."""
+        return self._cache.window_incr(self.make_and_validate_key(key), timeout)

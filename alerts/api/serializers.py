@@ -6,17 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from alerts.models import AlertFiring, AlertRule, Condition, Frequency, Target
-
-
-class StrictSerializer(serializers.Serializer):
-    """A body field the serializer does not know is a 400 naming it, not silently ignored."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
+from core.api.serializers import StrictSerializer
 
 
 class AlertInputSerializer(StrictSerializer):
@@ -30,7 +20,7 @@ class AlertInputSerializer(StrictSerializer):
     watchlist_id = serializers.IntegerField(
         required=False, min_value=1, help_text="One of your watchlists, for target=watchlist."
     )
-    list_slug = serializers.CharField(required=False, help_text="A curated list, for target=list.")
+    list_slug = serializers.SlugField(required=False, help_text="A curated list, for target=list.")
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.ONCE)
     cooldown_seconds = serializers.IntegerField(
         default=6 * 3600, min_value=0, max_value=365 * 86400, help_text="Default 6 hours."
@@ -44,7 +34,7 @@ class AlertInputSerializer(StrictSerializer):
 
 class AlertSerializer(serializers.ModelSerializer):
     symbol = serializers.CharField(source="token.symbol", allow_null=True, default=None)
-    list_slug = serializers.CharField(source="token_list.slug", allow_null=True, default=None)
+    list_slug = serializers.SlugField(source="token_list.slug", allow_null=True, default=None)
     watchlist_id = serializers.IntegerField(allow_null=True)
     is_expired = serializers.BooleanField()
 

@@ -58,7 +58,15 @@ def api_exception_handler(exc, context):
 
 
 class StrictFormatNegotiation(DefaultContentNegotiation):
-    """An unknown ``?format=`` is a 400 naming the parameter, not DRF's 404."""
+    """An unknown or empty ``?format=`` is a 400 naming the parameter (DRF: a 404, or for an
+    empty one the default format)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        name = self.settings.URL_FORMAT_OVERRIDE
+        if not format_suffix and name and request.query_params.get(name) == "":
+            known = ", ".join(renderer.format for renderer in renderers)
+            raise ValidationError({name: [f"May not be empty; use one of: {known}."]})
+        return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
         try:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
@@ -43,17 +46,43 @@ class StrictPageSizeMixin:
         return parameters
 
 
+class FirstPagePaginator(Paginator):
+    """Asked for page 1, fetches one row more than a page first: when the whole list fits
+    (most lists do), its length is the count, and the COUNT query is saved. Otherwise the
+    count is asked as usual and that first fetch is page 1."""
+
+    first_page_wanted = False
+    _head: list | None = None
+
+    @cached_property
+    def count(self):
+        if self.first_page_wanted and isinstance(self.object_list, QuerySet):
+            self._head = list(self.object_list[: self.per_page + 1])
+            if len(self._head) <= self.per_page:
+                return len(self._head)
+        return super().count
+
+    def page(self, number):
+        number = self.validate_number(number)  # counts, so fills _head when it can
+        if self._head is not None and number == 1:
+            return self._get_page(self._head[: self.per_page], number, self)
+        return super().page(number)
+
+
 class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
     """``?page=`` (1-based) and ``?page_size=`` (up to 200); a page past the end is a 404."""
 
     page_size = 50
     max_page_size = 200
+    django_paginator_class = FirstPagePaginator
 
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param, "1")
         if value in self.last_page_strings:
             return paginator.num_pages
-        return _positive_int(value, name=self.page_query_param)
+        number = _positive_int(value, name=self.page_query_param)
+        paginator.first_page_wanted = number == 1
+        return number
 
 
 class SnapshotCursorPagination(StrictPageSizeMixin, CursorPagination):

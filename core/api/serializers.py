@@ -1,23 +1,65 @@
-"""Serializer bases for API writes."""
+"""Serializer bases for API writes: the body says exactly what the schema says.
+
+- A field the serializer does not know is a 400 naming it, not silently ignored (a typo such
+  as ``is_publik`` would otherwise look like a success).
+- A text field (``type: string`` in the schema) refuses a JSON number, boolean, list or
+  object with a 400 naming it; DRF alone would store ``123`` as ``"123"``.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
+
+
+def body_type_errors(serializer, data) -> dict[str, list[str]]:
+    """Unknown fields and non-strings given to text fields, by field name."""
+    if not isinstance(data, Mapping):
+        return {}
+    errors = {
+        str(name): [str(_("Unknown field."))] for name in data if name not in serializer.fields
+    }
+    for name, field in serializer.fields.items():
+        if field.read_only or name not in data or not isinstance(field, TEXT_FIELDS):
+            continue
+        value = data[name]  # a QueryDict (form body) gives its last value, always a string
+        if value is not None and not isinstance(value, str):
+            errors[name] = [str(_("Not a valid string."))]
+    return dict(sorted(errors.items()))
+
+
+def body_refuse(request) -> None:
+    """For a write that takes no body: any field sent is unknown (a 400 naming it), any other
+    JSON a 400 naming ``body``; an empty body or ``{}`` is fine."""
+    data = request.data
+    if isinstance(data, Mapping):
+        if data:
+            unknown = {str(name): [str(_("Unknown field."))] for name in sorted(data)}
+            raise serializers.ValidationError(unknown)
+    elif data not in (None, "", []):
+        raise serializers.ValidationError({"body": [str(_("No body expected."))]})
+
 
 class StrictFieldsMixin:
-    """A body field the serializer does not know is a 400 naming it, not silently ignored
-    (a typo such as ``is_publik`` would otherwise look like a success)."""
+    """For input serializers: see the module docstring. These errors come with the others."""
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            known = set(self.fields)
-            unknown = sorted(str(name) for name in data if name not in known)
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
+        strict = body_type_errors(self, data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if strict and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **strict}) from None
+            raise
+        if strict:
+            raise serializers.ValidationError(strict)
+        return value
 
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
-    """``serializers.Serializer`` that refuses unknown fields."""
+    """A field not listed here is a 400 naming it, as is a number, list or object given for a
+    text field."""

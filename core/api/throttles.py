@@ -2,7 +2,8 @@
 
 DRF's SimpleRateThrottle stores every request time of the window in one cache entry, read
 and rewritten on each request: the cost grows with the rate, and two workers can overwrite
-each other's count. A counter per (client, window) is one atomic ``incr`` instead.
+each other's count. A counter per (client, window) is one atomic ``incr`` instead, sent with
+its expiry in one round trip to Redis.
 """
 
 from __future__ import annotations
@@ -19,17 +20,21 @@ class CounterThrottleMixin:
             return True
         now = self.timer()
         window = int(now // self.duration)
-        key = f"{self.key}:{window}"
-        if self.cache.add(key, 1, self.duration + 1):
-            count = 1
-        else:
-            try:
-                count = self.cache.incr(key)
-            except ValueError:  # expired between add and incr
-                self.cache.add(key, 1, self.duration + 1)
-                count = 1
+        count = self._count(f"{self.key}:{window}")
         self._wait = (window + 1) * self.duration - now
         return count <= self.num_requests
+
+    def _count(self, key: str) -> int:
+        window_incr = getattr(self.cache, "window_incr", None)
+        if window_incr is not None:  # Redis: one round trip
+            return window_incr(key, int(self.duration) + 1)
+        if self.cache.add(key, 1, self.duration + 1):
+            return 1
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # expired between add and incr
+            self.cache.add(key, 1, self.duration + 1)
+            return 1
 
     def wait(self) -> float:
         return max(getattr(self, "_wait", 0.0), 0.0)

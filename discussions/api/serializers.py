@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import StrictSerializer
 from discussions.models import Comment, Report, Stance
 
 
-class StrictInputSerializer(serializers.Serializer):
-    """A body with a field this serializer does not know is a 400 naming it."""
-
-    def to_internal_value(self, data):
-        unknown = {}
-        if hasattr(data, "keys"):
-            unknown = {name: [_("Unknown field.")] for name in sorted(set(data) - set(self.fields))}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from None
-            raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
-
-
-class CommentCreateSerializer(StrictInputSerializer):
+class CommentCreateSerializer(StrictSerializer):
     body = serializers.CharField(
         allow_blank=True, trim_whitespace=False, help_text="Markdown, 1 to 5,000 characters."
     )
@@ -40,27 +22,27 @@ class CommentCreateSerializer(StrictInputSerializer):
     )  # fmt: skip
 
 
-class CommentUpdateSerializer(StrictInputSerializer):
+class CommentUpdateSerializer(StrictSerializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
     stance = serializers.ChoiceField(choices=["", *Stance.values], required=False)
 
 
-class ReportSerializer(StrictInputSerializer):
+class ReportSerializer(StrictSerializer):
     reason = serializers.ChoiceField(choices=Report.Reason.values)
     text = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Required for reason other."
     )
 
 
-class ModerationSerializer(StrictInputSerializer):
+class ModerationSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SentimentVoteSerializer(StrictInputSerializer):
+class SentimentVoteSerializer(StrictSerializer):
     stance = serializers.ChoiceField(choices=Stance.values)
 
 
-class PollVoteSerializer(StrictInputSerializer):
+class PollVoteSerializer(StrictSerializer):
     option = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Option id.")
 
 

@@ -27,7 +27,7 @@ from core.api.errors import (
     service_errors,
     validated,
 )
-from core.api.params import SLUG_PARAM, SYMBOL_PARAM
+from core.api.params import SLUG_PARAM, SYMBOL_PARAM, QueryParams
 from core.api.views import JsonApiView
 from discussions import selectors, services
 from discussions.api.serializers import (
@@ -55,7 +55,7 @@ FORBIDDEN = {
 LIMITED = {429: OpenApiResponse(ErrorSerializer, description="Too many comments; see Retry-After.")}
 
 
-class OrderParams(serializers.Serializer):
+class OrderParams(QueryParams):
     order = serializers.ChoiceField(choices=list(selectors.ORDERS), required=False)
 
 
@@ -147,8 +147,15 @@ class TokenThreadView(ThreadView):
         except Http404:
             raise NotFound("Unknown token symbol.") from None
 
-    get = THREAD_DOCS["get"](ThreadView.get)
-    post = THREAD_DOCS["post"](ThreadView.post)
+    # Functions of their own: decorating the shared ThreadView.get would give both thread
+    # routes both path parameters in the schema.
+    @THREAD_DOCS["get"]
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
+
+    @THREAD_DOCS["post"]
+    def post(self, request, **kwargs):
+        return super().post(request, **kwargs)
 
 
 @extend_schema(tags=["discussions"], parameters=[SLUG_PARAM, RETRY_AFTER])
@@ -159,8 +166,15 @@ class ListThreadView(ThreadView):
         except Http404:
             raise NotFound("No public list with this slug.") from None
 
-    get = THREAD_DOCS["get"](ThreadView.get)
-    post = THREAD_DOCS["post"](ThreadView.post)
+    # Functions of their own: decorating the shared ThreadView.get would give both thread
+    # routes both path parameters in the schema.
+    @THREAD_DOCS["get"]
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
+
+    @THREAD_DOCS["post"]
+    def post(self, request, **kwargs):
+        return super().post(request, **kwargs)
 
 
 @extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
 from core.api.pagination import SnapshotCursorPagination
+from core.api.params import INSTANT_SCHEMA, SLUG_SCHEMA, QueryParams
 from markets.models import Token
 from markets.selectors import TOKEN_ORDERING_FIELDS, market_now
 
@@ -57,13 +58,13 @@ class InstantField(serializers.Field):
         return value.isoformat()
 
 
-class TokenListParams(serializers.Serializer):
+class TokenListParams(QueryParams):
     list = serializers.SlugField(required=False, max_length=50)
     asset_class = serializers.ChoiceField(choices=Token.AssetClass.values, required=False)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="symbol")
 
 
-class SnapshotParams(serializers.Serializer):
+class SnapshotParams(QueryParams):
     """since <= ts <= until; by default the 7 days up to the market's now (the latest demo
     hour in demo mode, see markets/clock.py) or up to ``until``."""
 
@@ -86,7 +87,7 @@ class SnapshotParams(serializers.Serializer):
 
 LIST_PARAM = OpenApiParameter(
     "list",
-    OpenApiTypes.STR,
+    {**SLUG_SCHEMA, "maxLength": 50},
     description="Only the members of this public list (its slug).",
     examples=[OpenApiExample("AI tokens", value="ai")],
 )
@@ -108,13 +109,13 @@ ORDERING_PARAM = OpenApiParameter(
 SNAPSHOT_PARAMS = [
     OpenApiParameter(
         "since",
-        OpenApiTypes.STR,
+        INSTANT_SCHEMA,
         description=f"Start (inclusive). {INSTANT_HELP} Default: 7 days before until.",
         examples=[OpenApiExample("A date", value="2026-02-05")],
     ),
     OpenApiParameter(
         "until",
-        OpenApiTypes.STR,
+        INSTANT_SCHEMA,
         description=f"End (inclusive; a date means its whole day). {INSTANT_HELP} Default: now "
         "(with the demo data: their latest hour).",
         examples=[OpenApiExample("A date-time", value="2026-02-06T12:00:00Z")],

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from core.api import views as core_views
 from core.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS
+from core.api.serializers import body_refuse
 from notifications import selectors, services
 from notifications.api.serializers import MarkedSerializer, NotificationSerializer
 
@@ -41,6 +42,7 @@ class NotificationReadView(OwnerApiView):
         responses={200: NotificationSerializer, **WRITE_ERRORS},
     )
     def post(self, request, id: str):
+        body_refuse(request)
         notification = selectors.notification_get_for_user(user=request.user, pk=id)
         services.notification_mark_read(notification=notification)
         return Response(NotificationSerializer(notification).data)
@@ -54,4 +56,5 @@ class NotificationReadAllView(OwnerApiView):
         responses={200: MarkedSerializer, **WRITE_ERRORS},
     )
     def post(self, request):
+        body_refuse(request)
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})

@@ -29,6 +29,11 @@ class ExactDecimalField(serializers.DecimalField):
         return decimal_text(Decimal(value))
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "format": "decimal"}, {"type": "number"}]})
+class DecimalInputField(ExactDecimalField):
+    """An input decimal: a string keeps every digit; a JSON number is accepted too."""
+
+
 def money(help_text: str, **kwargs) -> serializers.DecimalField:
     """US dollars as a decimal string rounded to the cent (e.g. "1234.57"); null if unknown."""
     return serializers.DecimalField(
@@ -45,8 +50,8 @@ def ratio(help_text: str, **kwargs) -> serializers.FloatField:
 
 
 class LotInputSerializer(StrictSerializer):
-    quantity = ExactDecimalField(help_text="Tokens bought: more than 0, at most 1e12.")
-    cost_basis_usd = ExactDecimalField(help_text="Price paid per token in USD: > 0, <= 1e9.")
+    quantity = DecimalInputField(help_text="Tokens bought: more than 0, at most 1e12.")
+    cost_basis_usd = DecimalInputField(help_text="Price paid per token in USD: > 0, <= 1e9.")
     purchased_at = serializers.DateField(
         required=False,
         allow_null=True,

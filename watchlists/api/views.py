@@ -17,7 +17,7 @@ from core.api.errors import (
     service_errors,
     validated,
 )
-from core.api.params import SYMBOL_PARAM
+from core.api.params import SYMBOL_PARAM, QueryParams
 from watchlists import selectors, services
 from watchlists.api.serializers import (
     ItemCreateSerializer,
@@ -45,7 +45,7 @@ SERIES_PARAM = OpenApiParameter(
 DELETED = {204: None}
 
 
-class SeriesParams(serializers.Serializer):
+class SeriesParams(QueryParams):
     series = serializers.BooleanField(required=False, default=False)
 
 

@@ -1,0 +1,151 @@
+"""The OpenAPI schema says what the server enforces: slug patterns, date-time formats, one
+route's path parameters only, enums without an empty value the server refuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.api.params import SLUG_PATTERN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def openapi(client):
+    return client.get("/api/schema/", {"format": "json"}).json()
+
+
+def _parameters(openapi):
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                yield path, method, parameter
+
+
+def test_every_slug_parameter_and_field_has_the_slug_pattern(openapi):
+    slugs = [p for _, _, p in _parameters(openapi) if p["name"] in ("slug", "list")]
+    assert slugs
+    assert all(p["schema"]["pattern"] == SLUG_PATTERN for p in slugs)
+    schemas = openapi["components"]["schemas"]
+    assert schemas["AlertInputRequest"]["properties"]["list_slug"]["pattern"] == SLUG_PATTERN
+    assert schemas["Alert"]["properties"]["list_slug"]["pattern"] == SLUG_PATTERN
+    assert schemas["CuratedList"]["properties"]["slug"]["pattern"] == SLUG_PATTERN
+
+
+def test_each_path_parameter_belongs_to_its_route(openapi):
+    for path, method, parameter in _parameters(openapi):
+        if parameter["in"] == "path":
+            assert "{" + parameter["name"] + "}" in path, (method, path, parameter["name"])
+
+
+def test_snapshot_bounds_are_dates_or_date_times(openapi):
+    operation = openapi["paths"]["/api/v1/tokens/{symbol}/snapshots/"]["get"]
+    bounds = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    for name in ("since", "until"):
+        formats = {option["format"] for option in bounds[name]["anyOf"]}
+        assert formats == {"date", "date-time"}
+
+
+def test_every_time_field_is_a_date_time(openapi):
+    for name, schema in openapi["components"]["schemas"].items():
+        for field, spec in schema.get("properties", {}).items():
+            if field.endswith("_at") and "allOf" not in spec and spec.get("format") != "date":
+                assert spec.get("format") == "date-time", (name, field)
+
+
+def _enums(node):
+    if isinstance(node, dict):
+        if "enum" in node:
+            yield node["enum"]
+        for value in node.values():
+            yield from _enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _enums(value)
+
+
+def test_an_empty_value_is_in_an_enum_only_where_the_server_accepts_it(openapi):
+    """The comment stance may be empty (no stance); no other enum offers ""."""
+    schemas = openapi["components"]["schemas"]
+    blank_users = {name for name, schema in schemas.items() if "BlankEnum" in json.dumps(schema)}
+    assert blank_users <= {"CommentCreateRequest", "PatchedCommentUpdateRequest", "BlankEnum"}
+    others = {name: schema for name, schema in schemas.items() if name != "BlankEnum"}
+    assert not [enum for enum in _enums([others, openapi["paths"]]) if "" in enum]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/tokens/", "ordering"),
+        ("/api/v1/tokens/", "list"),
+        ("/api/v1/tokens/", "format"),
+        ("/api/v1/tokens/TAO/snapshots/", "interval"),
+        ("/api/v1/tokens/TAO/snapshots/", "since"),
+        ("/api/v1/tokens/TAO/snapshots/", "format"),
+        ("/api/v1/tokens/TAO/comments/", "order"),
+        ("/api/v1/tokens/", "page"),
+        ("/api/v1/tokens/", "page_size"),
+    ],
+)
+def test_an_empty_enum_or_typed_parameter_is_a_400_naming_it(api_client, tao, path, name):
+    response = api_client.get(path, {name: ""})
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [name]
+
+
+def test_an_empty_series_flag_is_a_400_naming_it(api_client, alice):
+    from watchlists.models import Watchlist
+
+    watchlist = Watchlist.objects.create(owner=alice, name="Mine")
+    api_client.force_authenticate(alice)
+
+    response = api_client.get(f"/api/v1/watchlists/{watchlist.pk}/", {"series": ""})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["series"]
+
+
+def test_parameters_left_out_still_take_their_defaults(api_client, tao):
+    assert api_client.get("/api/v1/tokens/").status_code == 200
+    assert api_client.get("/api/v1/tokens/TAO/snapshots/").status_code == 200
+    assert api_client.get("/api/v1/tokens/TAO/comments/").status_code == 200
+
+
+def _nullable_request_fields(openapi) -> set[tuple[str, str]]:
+    return {
+        (name, field)
+        for name, schema in openapi["components"]["schemas"].items()
+        if name.endswith("Request")
+        for field, spec in schema.get("properties", {}).items()
+        if spec.get("nullable")
+    }
+
+
+def test_a_request_field_is_nullable_only_where_the_server_takes_null(
+    openapi, api_client, alice, tao
+):
+    """Each nullable body field, sent as null, is not among the fields a 400 names."""
+    from watchlists.models import Watchlist
+
+    assert _nullable_request_fields(openapi) == {
+        ("AlertInputRequest", "expires_at"),
+        ("PatchedAlertInputRequest", "expires_at"),
+        ("CommentCreateRequest", "parent"),
+        ("LotInputRequest", "purchased_at"),
+    }
+    api_client.force_authenticate(alice)
+    watchlist = Watchlist.objects.create(owner=alice, name="Mine")
+    writes = [
+        ("/api/v1/alerts/", {"condition": "less_than", "value": 1, "symbol": "TAO",
+                             "expires_at": None}),
+        ("/api/v1/tokens/TAO/comments/", {"body": "Hello", "parent": None}),
+        (f"/api/v1/watchlists/{watchlist.pk}/items/",
+         {"symbol": "TAO", "lots": [{"quantity": "1", "cost_basis_usd": "1",
+                                     "purchased_at": None}]}),
+    ]  # fmt: skip
+    for path, body in writes:
+        response = api_client.post(path, body, format="json")
+        assert response.status_code == 201, (path, response.json())
