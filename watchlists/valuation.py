@@ -180,6 +180,14 @@ def total_value_series(positions: list[PositionHistory]) -> ValueSeries:
     grid = hour_grid(max(first_start, first_close), max(int(p.hours[-1]) for p in priced))
     held = np.stack([held_quantity(grid, p.lot_starts, p.quantities) for p in priced])
     closes = np.stack([forward_filled(grid, p.hours, p.closes) for p in priced])
+    return value_series(grid, held, closes, np.array([p.price_now for p in priced]))
+
+
+def value_series(
+    grid: np.ndarray, held: np.ndarray, closes: np.ndarray, prices_now: np.ndarray
+) -> ValueSeries:
+    """The series from (positions x grid hours) quantities held and forward-filled closes,
+    and the positions' current prices (NaN: none)."""
     worth = np.where(held > 0, held * closes, 0.0)  # NaN: held without a known price
     total = worth.sum(axis=0)
     known = np.isfinite(total)
@@ -187,7 +195,6 @@ def total_value_series(positions: list[PositionHistory]) -> ValueSeries:
     index = performance_index(held[:, known], closes[:, known])
     now = None
     if values.size:
-        prices_now = np.array([p.price_now for p in priced])
         last = np.flatnonzero(known)[-1]
         now_index = performance_index(
             np.stack([held[:, last], held[:, last]], axis=1),
