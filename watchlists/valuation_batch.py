@@ -143,14 +143,16 @@ def _held(count: int, width: int, origin: int, lots: Lots) -> np.ndarray:
 
 
 def _lot_sums(count: int, lots: Lots) -> np.ndarray:
-    """Each row's quantity (sum of its lots in their order, as ndarray.sum does it)."""
+    """Each row's quantity: the sum of its lots in their order, as ndarray.sum adds them
+    (pairwise from 8 terms on), so the rows with as many lots are summed together."""
     order = np.argsort(lots.rows, kind="stable")
-    rows = lots.rows[order]
-    if not rows.size:
-        return np.zeros(count)
-    firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    quantities = lots.quantities[order]
+    sizes = np.bincount(lots.rows, minlength=count)
+    firsts = np.cumsum(sizes) - sizes
     sums = np.zeros(count)
-    sums[rows[firsts]] = np.add.reduceat(lots.quantities[order], firsts)
+    for size in np.unique(sizes[sizes > 0]):
+        rows = np.flatnonzero(sizes == size)
+        sums[rows] = quantities[firsts[rows, None] + np.arange(size)].sum(axis=1)
     return sums
 
 
