@@ -70,7 +70,7 @@ def positions_valued(
     origin = int(starts.min() - starts.min() % DAY) if count else 0
     closes, known_cols, carry = _closes_matrix(count, origin, day_closes)
     width = closes.shape[1]
-    filled, last = _forward_filled(closes, carry)
+    filled, last = _forward_filled(closes, known_cols, carry)
     held = _held(count, width, origin, lots)
     columns = np.arange(width)
     start_col = (starts - origin) // HOUR
@@ -114,15 +114,19 @@ def _closes_matrix(
     return closes, ~np.isnan(closes), carry
 
 
-def _forward_filled(closes: np.ndarray, carry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _forward_filled(
+    closes: np.ndarray, known: np.ndarray, carry: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(Each hour's last close at or before it, the carry before the row's first close, NaN
     without one; each row's last column with a close, -1 if none)."""
-    index = np.where(np.isnan(closes), -1, np.arange(closes.shape[1]))
-    np.maximum.accumulate(index, axis=1, out=index)
-    taken = np.take_along_axis(closes, np.maximum(index, 0), axis=1)
-    filled = np.where(index >= 0, taken, carry[:, None])
-    last = index[:, -1] if closes.shape[1] else np.full(closes.shape[0], -1)
-    return filled, last
+    count, width = closes.shape
+    index = np.where(known, np.arange(count * width).reshape(count, width), -1)
+    np.maximum.accumulate(index, axis=1, out=index)  # flat index of the last close so far
+    filled = np.where(index >= 0, closes.ravel()[index], carry[:, None])
+    if not width:
+        return filled, np.full(count, -1)
+    last = index[:, -1]
+    return filled, np.where(last >= 0, last - np.arange(count) * width, -1)
 
 
 def _held(count: int, width: int, origin: int, lots: Lots) -> np.ndarray:
@@ -134,12 +138,14 @@ def _held(count: int, width: int, origin: int, lots: Lots) -> np.ndarray:
     per_row = np.zeros((count, int(in_row.max()) + 1 if rows.size else 0))
     per_row[rows, in_row] = lots.quantities[order]
     cumulative = np.concatenate((np.zeros((count, 1)), np.cumsum(per_row, axis=1)), axis=1)
+    steps = cumulative.shape[1]
     columns = np.maximum((lots.starts - origin) // HOUR, 0)
     started = columns < width
     flat = lots.rows[started] * width + columns[started]
     counts = np.bincount(flat, minlength=count * width).reshape(count, width)
     np.cumsum(counts, axis=1, out=counts)
-    return np.take_along_axis(cumulative, counts, axis=1)
+    counts += (np.arange(count) * steps)[:, None]
+    return cumulative.ravel()[counts]
 
 
 def _lot_sums(count: int, lots: Lots) -> np.ndarray:
