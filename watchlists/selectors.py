@@ -178,6 +178,7 @@ def lot_start(lot: Lot, *, priced_until: datetime | None = None) -> int:
 
 _DAYS = PriceDayCloses._meta.db_table
 _DAY = 86_400
+_PACKED_DAY = np.dtype([("day", ">i4"), ("closes", ">f8", (24,))])
 
 
 def _day_closes_load(starts: dict[int, int], rows: dict[int, int]) -> DayCloses:
@@ -215,23 +216,25 @@ def _day_closes_load(starts: dict[int, int], rows: dict[int, int]) -> DayCloses:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return _unpacked(cursor.fetchall(), rows)
-    # One row per token, its days (since 1970-01-01) and closes concatenated by the database
-    # token by token (LATERAL: no sort of every row, which would spill to disk).
+    # One row per token: its days (since 1970-01-01) each followed by its closes, packed by
+    # the database token by token (LATERAL: no sort of every row, which would spill to disk).
     sql = (
-        f"{starts_cte} SELECT s.token_id, a.days, a.closes FROM starts s CROSS JOIN LATERAL ("
-        "SELECT string_agg(int4send(d.day - DATE '1970-01-01'), ''::bytea ORDER BY d.day) days,"
-        " string_agg(d.closes, ''::bytea ORDER BY d.day) closes"
-        f" FROM {_DAYS} d WHERE d.token_id = s.token_id AND d.day >= {since}) a"
-        " WHERE a.days IS NOT NULL"
+        f"{starts_cte} SELECT s.token_id, a.packed FROM starts s CROSS JOIN LATERAL ("
+        "SELECT string_agg(int4send(d.day - DATE '1970-01-01') || d.closes, ''::bytea"
+        f" ORDER BY d.day) packed FROM {_DAYS} d WHERE d.token_id = s.token_id"
+        f" AND d.day >= {since}) a WHERE a.packed IS NOT NULL"
     )
     with _binary_cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    counts = [len(days) // 4 for _, days, _ in found]
+    packed = np.frombuffer(b"".join(days for _, days in found), _PACKED_DAY)
     return DayCloses(
-        np.repeat(np.array([rows[token_id] for token_id, _, _ in found], np.int64), counts),
-        np.frombuffer(b"".join(days for _, days, _ in found), ">i4").astype(np.int64) * _DAY,
-        _floats(b"".join(closes for _, _, closes in found)),
+        np.repeat(
+            np.array([rows[token_id] for token_id, _ in found], np.int64),
+            [len(days) // _PACKED_DAY.itemsize for _, days in found],
+        ),
+        packed["day"].astype(np.int64) * _DAY,
+        packed["closes"].astype(np.float64),
     )
 
 
