@@ -190,7 +190,7 @@ def _day_closes_load(starts: dict[int, int], rows: dict[int, int]) -> DayCloses:
         return DayCloses.empty()
     postgres = connection.vendor == "postgresql"
     days = [datetime.fromtimestamp(start - start % _DAY, UTC).date() for start in starts.values()]
-    if postgres:  # two arrays: a short plan, priced low enough to run without JIT compiling
+    if postgres:  # two array parameters rather than two per token
         params: list = [list(starts), days]
         starts_cte = (
             "WITH starts (token_id, since) AS (SELECT * FROM unnest(%s::bigint[], %s::date[]))"
