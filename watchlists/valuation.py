@@ -184,11 +184,18 @@ def total_value_series(positions: list[PositionHistory]) -> ValueSeries:
 
 
 def value_series(
-    grid: np.ndarray, held: np.ndarray, closes: np.ndarray, prices_now: np.ndarray
+    grid: np.ndarray,
+    held: np.ndarray,
+    closes: np.ndarray,
+    prices_now: np.ndarray,
+    *,
+    worth: np.ndarray | None = None,
 ) -> ValueSeries:
     """The series from (positions x grid hours) quantities held and forward-filled closes,
-    and the positions' current prices (NaN: none)."""
-    worth = np.where(held > 0, held * closes, 0.0)  # NaN: held without a known price
+    and the positions' current prices (NaN: none); ``worth``: held x closes where held, if
+    already computed (C order)."""
+    if worth is None:
+        worth = np.where(held > 0, held * closes, 0.0)  # NaN: held without a known price
     total = worth.sum(axis=0)
     known = np.isfinite(total)
     values = total[known]
@@ -211,8 +218,9 @@ def performance_index(held: np.ndarray, closes: np.ndarray) -> np.ndarray:
     if held.shape[1] == 0:
         return np.empty(0)
     before = held[:, :-1]
-    worth = np.where(before > 0, before * closes[:, :-1], 0.0).sum(axis=0)
-    gain = np.where(before > 0, before * (closes[:, 1:] - closes[:, :-1]), 0.0).sum(axis=0)
+    holding = before > 0
+    worth = np.where(holding, before * closes[:, :-1], 0.0).sum(axis=0)
+    gain = np.where(holding, before * (closes[:, 1:] - closes[:, :-1]), 0.0).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         growth = np.where(worth > 0, 1.0 + gain / worth, 1.0)
     return np.concatenate(([1.0], np.cumprod(growth)))

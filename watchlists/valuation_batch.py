@@ -87,7 +87,7 @@ def positions_valued(
     first_col = known_cols.argmax(axis=1) if width else np.zeros(count, np.int64)
     first_close = np.where(~np.isnan(carry), np.iinfo(np.int64).min, origin + first_col * HOUR)
     series = _series(has_close, starts, first_close, origin + last * HOUR, origin, held,
-                     filled, prices_now)  # fmt: skip
+                     filled, history, prices_now)  # fmt: skip
     return figures, series
 
 
@@ -176,6 +176,7 @@ def _series(
     origin: int,
     held: np.ndarray,
     filled: np.ndarray,
+    history: np.ndarray,
     prices_now: np.ndarray,
 ) -> ValueSeries:
     """The total value series over the positions with a close (valuation.total_value_series)."""
@@ -186,5 +187,6 @@ def _series(
     grid = valuation.hour_grid(begin, int(last_close[has_close].max()))
     span = slice((begin - origin) // HOUR, (begin - origin) // HOUR + grid.size)
     return valuation.value_series(
-        grid, held[has_close, span], filled[has_close, span], prices_now[has_close]
-    )
+        grid, held[has_close, span], filled[has_close, span], prices_now[has_close],
+        worth=np.ascontiguousarray(history[has_close, span]),
+    )  # fmt: skip
