@@ -234,7 +234,7 @@ def _day_closes_load(starts: dict[int, int], rows: dict[int, int]) -> DayCloses:
             [len(days) // _PACKED_DAY.itemsize for _, days in found],
         ),
         packed["day"].astype(np.int64) * _DAY,
-        packed["closes"].astype(np.float64),
+        packed["closes"],  # big-endian: converted once, on their way into the matrix
     )
 
 

@@ -32,7 +32,7 @@ class DayCloses:
 
     rows: np.ndarray  # int64
     days: np.ndarray  # int64
-    closes: np.ndarray  # float64, (entries x 24)
+    closes: np.ndarray  # float64 of either byte order, (entries x 24)
 
     @classmethod
     def empty(cls) -> DayCloses:
@@ -76,7 +76,8 @@ def positions_valued(
     start_col = (starts - origin) // HOUR
     window = (columns >= start_col[:, None]) & (columns <= last[:, None])
     values = _lot_sums(count, lots) * prices_now
-    history = np.where(held > 0, held * filled, 0.0)
+    history = held * filled
+    history[held <= 0] = 0.0  # (held is never NaN) as np.where(held > 0, held * filled, 0)
     peaks = _peaks(history, window, values)
     performance_peaks = _peaks(filled, window, prices_now)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -122,7 +123,8 @@ def _forward_filled(
     count, width = closes.shape
     index = np.where(known, np.arange(count * width).reshape(count, width), -1)
     np.maximum.accumulate(index, axis=1, out=index)  # flat index of the last close so far
-    filled = np.where(index >= 0, closes.ravel()[index], carry[:, None])
+    filled = closes.ravel()[index]
+    np.copyto(filled, carry[:, None], where=index < 0)
     if not width:
         return filled, np.full(count, -1)
     last = index[:, -1]
@@ -186,7 +188,8 @@ def _series(
     begin = max(int(starts[has_close].min()), int(first_close[has_close].min()))
     grid = valuation.hour_grid(begin, int(last_close[has_close].max()))
     span = slice((begin - origin) // HOUR, (begin - origin) // HOUR + grid.size)
+    rows = slice(None) if has_close.all() else has_close  # views, not copies, when all
     return valuation.value_series(
-        grid, held[has_close, span], filled[has_close, span], prices_now[has_close],
-        worth=np.ascontiguousarray(history[has_close, span]),
+        grid, held[rows, span], filled[rows, span], prices_now[rows],
+        worth=np.ascontiguousarray(history[rows, span]),  # C order: summed row after row
     )  # fmt: skip
