@@ -7,6 +7,7 @@ included) or a missing one is a 404, never a 403, so ids reveal nothing.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
@@ -188,64 +189,70 @@ def _day_closes_load(starts: dict[int, int], rows: dict[int, int]) -> DayCloses:
     row). One query whatever the number of tokens, one packed row per token-day."""
     if not starts:
         return DayCloses.empty()
-    postgres = connection.vendor == "postgresql"
     days = [datetime.fromtimestamp(start - start % _DAY, UTC).date() for start in starts.values()]
-    if postgres:  # two array parameters rather than two per token
-        params: list = [list(starts), days]
-        starts_cte = (
-            "WITH starts (token_id, since) AS (SELECT * FROM unnest(%s::bigint[], %s::date[]))"
-        )
-    else:
-        day_field = PriceDayCloses._meta.get_field("day")
-        params = []
-        for token_id, day in zip(starts, days, strict=True):
-            params += [token_id, day_field.get_db_prep_value(day, connection)]
-        starts_cte = (
-            f"WITH starts (token_id, since) AS (VALUES {', '.join(['(%s, %s)'] * len(starts))})"
-        )
-    since = (  # the day of the last close before the start's day, else the start's day
-        f"COALESCE((SELECT MAX(p.day) FROM {_DAYS} p"
-        " WHERE p.token_id = s.token_id AND p.day < s.since), s.since)"
-    )
-    if not postgres:
-        sql = (
-            f"{starts_cte} SELECT d.token_id, d.day, d.closes FROM starts s"
-            f" JOIN {_DAYS} d ON d.token_id = s.token_id WHERE d.day >= {since}"
-            " ORDER BY d.token_id, d.day"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return _unpacked(cursor.fetchall(), rows)
-    # One row per token: its days (since 1970-01-01) each followed by its closes, packed by
-    # the database token by token (LATERAL: no sort of every row, which would spill to disk).
+    if connection.vendor == "postgresql":
+        return _day_closes_postgresql(list(starts), days, rows)
+    day_field = PriceDayCloses._meta.get_field("day")
+    params = []
+    for token_id, day in zip(starts, days, strict=True):
+        params += [token_id, day_field.get_db_prep_value(day, connection)]
     sql = (
-        f"{starts_cte} SELECT s.token_id, a.packed FROM starts s CROSS JOIN LATERAL ("
-        "SELECT string_agg(int4send(d.day - DATE '1970-01-01') || d.closes, ''::bytea"
-        f" ORDER BY d.day) packed FROM {_DAYS} d WHERE d.token_id = s.token_id"
-        f" AND d.day >= {since}) a WHERE a.packed IS NOT NULL"
+        f"WITH starts (token_id, since) AS (VALUES {', '.join(['(%s, %s)'] * len(starts))})"
+        f" SELECT d.token_id, d.day, d.closes FROM starts s JOIN {_DAYS} d"
+        f" ON d.token_id = s.token_id WHERE d.day >= {_SINCE} ORDER BY d.token_id, d.day"
     )
-    with _binary_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return _unpacked(cursor.fetchall(), rows)
+
+
+_SINCE = (  # the day of the last close before the start's day, else the start's day
+    f"COALESCE((SELECT MAX(p.day) FROM {_DAYS} p"
+    " WHERE p.token_id = s.token_id AND p.day < s.since), s.since)"
+)
+# One row per token: each of its days (since 1970-01-01) followed by its 24 closes, packed
+# token by token (LATERAL: no sort of every row, which would spill to disk), read in binary.
+_DAY_CLOSES_POSTGRESQL = (
+    "WITH starts (token_id, since) AS (SELECT * FROM unnest(%s::bigint[], %s::date[]))"
+    " SELECT s.token_id, a.packed FROM starts s CROSS JOIN LATERAL ("
+    "SELECT string_agg(int4send(d.day - DATE '1970-01-01') || d.closes, ''::bytea"
+    f" ORDER BY d.day) packed FROM {_DAYS} d WHERE d.token_id = s.token_id"
+    f" AND d.day >= {_SINCE}) a WHERE a.packed IS NOT NULL"
+)
+
+
+def _day_closes_postgresql(token_ids: list[int], days: list[date], rows: dict[int, int]):
+    with _binary_cursor() as cursor:
+        cursor.execute(_DAY_CLOSES_POSTGRESQL, [token_ids, days])
         found = cursor.fetchall()
-    packed = np.frombuffer(b"".join(days for _, days in found), _PACKED_DAY)
+    packed = np.frombuffer(b"".join(blob for _, blob in found), _PACKED_DAY)
     return DayCloses(
         np.repeat(
             np.array([rows[token_id] for token_id, _ in found], np.int64),
-            [len(days) // _PACKED_DAY.itemsize for _, days in found],
+            [len(blob) // _PACKED_DAY.itemsize for _, blob in found],
         ),
         packed["day"].astype(np.int64) * _DAY,
         packed["closes"],  # big-endian: converted once, on their way into the matrix
     )
 
 
+@functools.cache
+def _binary_cursor_class() -> type:
+    import psycopg  # only with PostgreSQL
+
+    class BinaryCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **options):
+            # Never a named prepared statement: Django's own cursors use none either.
+            return super().execute(query, params, prepare=False, binary=True)
+
+    return BinaryCursor
+
+
 def _binary_cursor():
     """A PostgreSQL cursor receiving results in binary (the packed closes as they are, not
-    hex text: half the read), wrapped and logged by Django like any other query."""
-    import psycopg
-
+    as hex text: half the read), wrapped and logged by Django like any other query."""
     connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
-    raw.format = psycopg.pq.Format.BINARY
+    raw = _binary_cursor_class()(connection.connection)
     if connection.queries_logged:
         return connection.make_debug_cursor(raw)
     return connection.make_cursor(raw)
@@ -347,10 +354,14 @@ def watchlist_items_with_valuation(*, watchlist: Watchlist) -> WatchlistValuatio
     """Every item in order (token, metrics, lots) valued, the list's totals and its hourly
     value series. Three queries whatever the number of items."""
     items = WatchlistItem.objects.filter(watchlist=watchlist).select_related("token__metrics")
+    items = {item.pk: item for item in items.order_by("position", "id")}
     lots: dict[int, list[Lot]] = {}
+    item_cache = Lot._meta.get_field("item")
     for lot in Lot.objects.filter(item__watchlist=watchlist).order_by("id"):
-        lots.setdefault(lot.item_id, []).append(lot)
-    return _valuate(watchlist, list(items.order_by("position", "id")), lots)
+        if (item := items.get(lot.item_id)) is not None:  # else added in between: not listed
+            item_cache.set_cached_value(lot, item)  # lot.item without a query
+            lots.setdefault(lot.item_id, []).append(lot)
+    return _valuate(watchlist, list(items.values()), lots)
 
 
 def watchlist_shared_valuation(*, share_token: str) -> WatchlistValuation:
