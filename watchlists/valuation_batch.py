@@ -67,7 +67,7 @@ def positions_valued(
     where a token has no current price) and their total value series."""
     starts = np.full(count, np.iinfo(np.int64).max)
     np.minimum.at(starts, lots.rows, lots.starts)
-    origin = int(starts.min() - starts.min() % DAY) if count else 0
+    origin = _origin(starts, day_closes)
     closes, known_cols, carry = _closes_matrix(count, origin, day_closes)
     width = closes.shape[1]
     filled, last = _forward_filled(closes, known_cols, carry)
@@ -92,6 +92,20 @@ def positions_valued(
     return figures, series
 
 
+def _origin(starts: np.ndarray, day_closes: DayCloses) -> int:
+    """Midnight of the first day a held position can have a price: for each row with closes,
+    the later of its first lot's day and its first day read; the earliest of those. Before it
+    every held position is unpriced, hours the per-position formulas leave out too, so a lot
+    bought years before its token's first close does not stretch the matrices over years."""
+    start_days = starts - starts % DAY
+    first_days = np.full(starts.size, np.iinfo(np.int64).max)
+    np.minimum.at(first_days, day_closes.rows, day_closes.days)
+    read = first_days < np.iinfo(np.int64).max
+    if read.any():
+        return int(np.maximum(start_days[read], first_days[read]).min())
+    return int(start_days.min()) if starts.size else 0
+
+
 def _closes_matrix(
     count: int, origin: int, day_closes: DayCloses
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -100,9 +114,8 @@ def _closes_matrix(
     inside = day_closes.days >= origin
     days = int((day_closes.days[inside].max() - origin) // DAY + 1) if inside.any() else 0
     closes = np.full((count, days, 24), np.nan)
-    closes[day_closes.rows[inside], (day_closes.days[inside] - origin) // DAY] = day_closes.closes[
-        inside
-    ]
+    at = (day_closes.rows[inside], (day_closes.days[inside] - origin) // DAY)
+    closes[at] = day_closes.closes[inside]
     closes = closes.reshape(count, days * 24)
     carry = np.full(count, np.nan)
     before = day_closes.closes[~inside].ravel()
@@ -185,7 +198,7 @@ def _series(
     if not has_close.any():
         empty = np.empty(0)
         return ValueSeries(np.empty(0, dtype=np.int64), empty, empty)
-    begin = max(int(starts[has_close].min()), int(first_close[has_close].min()))
+    begin = max(int(starts[has_close].min()), int(first_close[has_close].min()), origin)
     grid = valuation.hour_grid(begin, int(last_close[has_close].max()))
     span = slice((begin - origin) // HOUR, (begin - origin) // HOUR + grid.size)
     rows = slice(None) if has_close.all() else has_close  # views, not copies, when all

@@ -2,6 +2,8 @@
 of valuation.py, bit for bit, on random lists: gaps, missing days, closes before the first lot,
 lots before the first close or after the last, many lots on one hour, tokens without price."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -33,7 +35,12 @@ def random_list(rng: np.random.Generator, count: int):
         quantities += (rng.random(n) * 10 ** rng.uniform(-3, 4, n)).tolist()
         prices.append(float("nan") if rng.random() < 0.1 else float(rng.uniform(0.01, 500)))
         first = int(lot_starts.min()) // DAY * DAY - int(rng.integers(0, 3)) * DAY
+        shape = rng.random()
+        if shape < 0.15:  # closes only from well after the first lot
+            first += int(rng.integers(3, 15)) * DAY
         token_days = [d for d in range(first, ORIGIN + 25 * DAY, DAY) if rng.random() < 0.8]
+        if 0.15 <= shape < 0.3:  # the last close before the first lot is months older
+            token_days = [first - 200 * DAY] + [d for d in token_days if d > first]
         if rng.random() < 0.1:
             token_days = []  # a token without any close
         hours, values = [], []
@@ -99,3 +106,22 @@ def test_a_list_without_positions_or_closes_has_no_series():
         count=0, lots=empty, prices_now=np.empty(0), day_closes=DayCloses.empty()
     )
     assert len(series) == 0
+
+
+def test_a_lot_bought_decades_before_its_tokens_first_close_does_not_stretch_the_hours():
+    count, days = 200, 30
+    lots = Lots(np.arange(count), np.full(count, ORIGIN - 30 * 365 * DAY), np.ones(count))
+    day_closes = DayCloses(
+        np.repeat(np.arange(count), days),
+        np.tile(ORIGIN + np.arange(days) * DAY, count),
+        np.full((count * days, 24), 2.0),
+    )
+    tracemalloc.start()
+    figures, series = positions_valued(
+        count=count, lots=lots, prices_now=np.full(count, 3.0), day_closes=day_closes
+    )
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50e6  # 30 years of hours for 200 positions would take gigabytes
+    assert (figures.values[0], figures.peaks[0], series.times[0]) == (3.0, 3.0, ORIGIN)
+    assert len(series) == days * 24 and series.values[0] == 2.0 * count
