@@ -7,8 +7,9 @@ included) or a missing one is a 404, never a 403, so ids reveal nothing.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import NamedTuple
@@ -19,13 +20,13 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from markets.models import PriceDayCloses
-from watchlists import valuation
+from watchlists import valuation, valuation_batch
 from watchlists.csv_io import csv_write
 from watchlists.models import Lot, Watchlist, WatchlistItem
-from watchlists.valuation import PositionHistory, ValueSeries
+from watchlists.valuation import ValueSeries
+from watchlists.valuation_batch import BatchFigures, DayCloses, Lots
 
 _SHARE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_EMPTY_HOURS = np.empty(0, dtype=np.int64)
 
 
 def _pk(value) -> int:
@@ -95,6 +96,7 @@ class ItemValuation:
     performance_drawdown: float | None = None  # the price's fall since first held
     weight: float | None = None  # fraction of the list's value
     amounts_visible: bool = True
+    lot_list: list[Lot] = field(default_factory=list, repr=False)  # the item's lots in order
 
     @property
     def token(self):
@@ -103,7 +105,7 @@ class ItemValuation:
     @property
     def lots(self) -> list[Lot]:
         """The lots, or none at all when amounts are hidden (render these, not item.lots)."""
-        return list(self.item.lots.all()) if self.amounts_visible else []
+        return list(self.lot_list) if self.amounts_visible else []
 
     def amounts_hidden(self) -> ItemValuation:
         return replace(self, quantity=None, cost_usd=None, value_usd=None, pnl_usd=None,
@@ -177,113 +179,151 @@ def lot_start(lot: Lot, *, priced_until: datetime | None = None) -> int:
 
 _DAYS = PriceDayCloses._meta.db_table
 _DAY = 86_400
+_PACKED_DAY = np.dtype([("day", ">i4"), ("closes", ">f8", (24,))])
 
 
-def _closes_load(starts: dict[int, int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """token id -> (hours, closes) from its start on, beginning with the last close at or
-    before the start (it fills the first hours of a gap). One query whatever the number of
-    tokens, reading one packed row per token-day (PriceDayCloses), not one per hour: the
-    days from the last one with a close before the start's day on."""
+def _day_closes_load(starts: dict[int, int], rows: dict[int, int]) -> DayCloses:
+    """The packed day closes of the tokens ``starts`` (token id -> start, epoch seconds) from
+    their start on, beginning with the last day with a close before the start's day (its last
+    close fills the first hours of a gap), as DayCloses of the positions ``rows`` (token id ->
+    row). One query whatever the number of tokens, one packed row per token-day."""
     if not starts:
-        return {}
-    postgres = connection.vendor == "postgresql"
+        return DayCloses.empty()
+    days = [datetime.fromtimestamp(start - start % _DAY, UTC).date() for start in starts.values()]
+    if connection.vendor == "postgresql":
+        return _day_closes_postgresql(list(starts), days, rows)
     day_field = PriceDayCloses._meta.get_field("day")
-    row = "(%s::bigint, %s::date)" if postgres else "(%s, %s)"
-    params: list = []
-    for token_id, start in starts.items():
-        day = datetime.fromtimestamp(start - start % _DAY, UTC).date()
+    params = []
+    for token_id, day in zip(starts, days, strict=True):
         params += [token_id, day_field.get_db_prep_value(day, connection)]
-    starts_sql = (
-        f"WITH starts (token_id, since) AS (VALUES {', '.join([row] * len(starts))})"
-        f" SELECT d.token_id, d.day, d.closes FROM starts s"
-        f" JOIN {_DAYS} d ON d.token_id = s.token_id"
-        f" WHERE d.day >= COALESCE((SELECT MAX(p.day) FROM {_DAYS} p"
-        "  WHERE p.token_id = s.token_id AND p.day < s.since), s.since)"
+    sql = (
+        f"WITH starts (token_id, since) AS (VALUES {', '.join(['(%s, %s)'] * len(starts))})"
+        f" SELECT d.token_id, d.day, d.closes FROM starts s JOIN {_DAYS} d"
+        f" ON d.token_id = s.token_id WHERE d.day >= {_SINCE} ORDER BY d.token_id, d.day"
     )
-    if postgres:  # one row per token: its days and closes concatenated by the database
-        sql = (
-            "SELECT token_id,"
-            " string_agg(int8send(EXTRACT(EPOCH FROM day)::bigint), ''::bytea ORDER BY day),"
-            f" string_agg(closes, ''::bytea ORDER BY day) FROM ({starts_sql}) x GROUP BY token_id"
-        )
-    else:
-        sql = f"{starts_sql} ORDER BY d.token_id, d.day"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if postgres:
-        return {
-            token_id: _expanded(np.frombuffer(days, dtype=">i8"), bytes(closes))
-            for token_id, days, closes in rows
-        }
-    return _unpacked(rows)
+        return _unpacked(cursor.fetchall(), rows)
 
 
-def _expanded(days: np.ndarray, closes: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Day starts (epoch seconds) and their packed 24 closes each -> (hours, closes), the
-    hours without a price left out."""
-    values = np.frombuffer(closes, dtype=">f8").astype(np.float64)
-    hours = (np.repeat(days.astype(np.int64), 24)
-             + np.tile(np.arange(24, dtype=np.int64) * 3600, len(days)))  # fmt: skip
-    known = ~np.isnan(values)
-    return hours[known], values[known]
+_SINCE = (  # the day of the last close before the start's day, else the start's day
+    f"COALESCE((SELECT MAX(p.day) FROM {_DAYS} p"
+    " WHERE p.token_id = s.token_id AND p.day < s.since), s.since)"
+)
+# One row per token: each of its days (since 1970-01-01) followed by its 24 closes, packed
+# token by token (LATERAL: no sort of every row, which would spill to disk), read in binary.
+_DAY_CLOSES_POSTGRESQL = (
+    "WITH starts (token_id, since) AS (SELECT * FROM unnest(%s::bigint[], %s::date[]))"
+    " SELECT s.token_id, a.packed FROM starts s CROSS JOIN LATERAL ("
+    "SELECT string_agg(int4send(d.day - DATE '1970-01-01') || d.closes, ''::bytea"
+    f" ORDER BY d.day) packed FROM {_DAYS} d WHERE d.token_id = s.token_id"
+    f" AND d.day >= {_SINCE}) a WHERE a.packed IS NOT NULL"
+)
 
 
-def _unpacked(rows: list[tuple]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """(token id, day, 24 packed closes) rows in order (SQLite) -> token id -> (hours,
-    closes)."""
-    by_token: dict[int, tuple[list, list]] = {}
-    for token_id, day, closes in rows:
-        days, blobs = by_token.setdefault(token_id, ([], []))
-        if isinstance(day, str):  # SQLite without the converter
-            day = date.fromisoformat(day)
-        days.append(calendar.timegm(day.timetuple()))
-        blobs.append(bytes(closes))
-    return {
-        token_id: _expanded(np.asarray(days, dtype=np.int64), b"".join(blobs))
-        for token_id, (days, blobs) in by_token.items()
-    }
+def _day_closes_postgresql(token_ids: list[int], days: list[date], rows: dict[int, int]):
+    with _binary_cursor() as cursor:
+        cursor.execute(_DAY_CLOSES_POSTGRESQL, [token_ids, days])
+        found = cursor.fetchall()
+    packed = np.frombuffer(b"".join(blob for _, blob in found), _PACKED_DAY)
+    return DayCloses(
+        np.repeat(
+            np.array([rows[token_id] for token_id, _ in found], np.int64),
+            [len(blob) // _PACKED_DAY.itemsize for _, blob in found],
+        ),
+        packed["day"].astype(np.int64) * _DAY,
+        packed["closes"],  # big-endian: converted once, on their way into the matrix
+    )
 
 
-def _valuate(watchlist: Watchlist, items: list[WatchlistItem]) -> WatchlistValuation:
-    starts = {}
-    lot_arrays = {}
-    for item in items:
-        lots = list(item.lots.all())
-        if lots:
-            metrics = getattr(item.token, "metrics", None)
-            until = metrics.as_of if metrics is not None else None
-            lot_starts = np.array([lot_start(lot, priced_until=until) for lot in lots], np.int64)
-            quantities = np.array([float(lot.quantity) for lot in lots], dtype=np.float64)
-            lot_arrays[item.pk] = (lot_starts, quantities)
-            starts[item.token_id] = int(lot_starts.min())
-    closes = _closes_load(starts)
-    valued, histories = [], []
-    for item in items:
+@functools.cache
+def _binary_cursor_class() -> type:
+    import psycopg  # only with PostgreSQL
+
+    class BinaryCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **options):
+            # Never a named prepared statement: Django's own cursors use none either.
+            return super().execute(query, params, prepare=False, binary=True)
+
+    return BinaryCursor
+
+
+def _binary_cursor():
+    """A PostgreSQL cursor receiving results in binary (the packed closes as they are, not
+    as hex text: half the read), wrapped and logged by Django like any other query."""
+    connection.ensure_connection()
+    raw = _binary_cursor_class()(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+def _floats(packed: bytes) -> np.ndarray:
+    """Big-endian packed closes -> (days x 24) float64."""
+    return np.frombuffer(packed, dtype=">f8").astype(np.float64).reshape(-1, 24)
+
+
+def _unpacked(found: list[tuple], rows: dict[int, int]) -> DayCloses:
+    """(token id, day, 24 packed closes) rows in order (SQLite) -> DayCloses."""
+    days = [
+        calendar.timegm((date.fromisoformat(day) if isinstance(day, str) else day).timetuple())
+        for _, day, _ in found
+    ]  # a str: SQLite without the date converter
+    return DayCloses(
+        np.array([rows[token_id] for token_id, _, _ in found], dtype=np.int64),
+        np.array(days, dtype=np.int64),
+        _floats(b"".join(bytes(closes) for _, _, closes in found)),
+    )
+
+
+def _valuate(
+    watchlist: Watchlist, items: list[WatchlistItem], lots: dict[int, list[Lot]]
+) -> WatchlistValuation:
+    """Value ``items`` with their ``lots`` (item id -> lots in order): one query for the
+    closes, then every position at once (valuation_batch)."""
+    held = [item for item in items if lots.get(item.pk)]
+    rows = {item.token_id: row for row, item in enumerate(held)}
+    lot_rows, lot_starts, quantities, prices, starts = [], [], [], [], {}
+    for row, item in enumerate(held):
         metrics = getattr(item.token, "metrics", None)
-        price = metrics.price_usd if metrics is not None else None
-        lots = list(item.lots.all())
-        if not lots:
-            valued.append(ItemValuation(item, None, None, price))
-            continue
-        quantity = sum((lot.quantity for lot in lots), Decimal(0))
-        cost = sum((lot.quantity * lot.cost_basis_usd for lot in lots), Decimal(0))
-        lot_starts, quantities = lot_arrays[item.pk]
-        hours, token_closes = closes.get(item.token_id, (_EMPTY_HOURS, np.empty(0)))
-        histories.append(
-            PositionHistory(hours, token_closes, lot_starts, quantities,
-                            float("nan") if price is None else price)
-        )  # fmt: skip
-        if price is None:
-            valued.append(ItemValuation(item, quantity, cost, None))
-            continue
-        figures = valuation.position_figures(
-            price_now=price, cost_usd=float(cost), hours=hours, closes=token_closes,
-            lot_starts=lot_starts, quantities=quantities,
-        )  # fmt: skip
-        valued.append(ItemValuation(item, quantity, cost, price, **asdict(figures)))
-    series = valuation.total_value_series(histories)
+        until = metrics.as_of if metrics is not None else None
+        prices.append(metrics.price_usd if metrics is not None else float("nan"))
+        item_starts = [lot_start(lot, priced_until=until) for lot in lots[item.pk]]
+        starts[item.token_id] = min(item_starts)
+        lot_starts += item_starts
+        lot_rows += [row] * len(item_starts)
+        quantities += [float(lot.quantity) for lot in lots[item.pk]]
+    figures, series = valuation_batch.positions_valued(
+        count=len(held),
+        lots=Lots(np.array(lot_rows, dtype=np.int64), np.array(lot_starts, dtype=np.int64),
+                  np.array(quantities, dtype=np.float64)),
+        prices_now=np.array(prices, dtype=np.float64),
+        day_closes=_day_closes_load(starts, rows),
+    )  # fmt: skip
+    valued = [_item_valued(item, lots.get(item.pk, []), figures, rows) for item in items]
     return WatchlistValuation(watchlist, *_weighted(valued, series), series)
+
+
+def _item_valued(
+    item: WatchlistItem, lots: list[Lot], figures: BatchFigures, rows: dict[int, int]
+) -> ItemValuation:
+    metrics = getattr(item.token, "metrics", None)
+    price = metrics.price_usd if metrics is not None else None
+    if not lots:
+        return ItemValuation(item, None, None, price, lot_list=lots)
+    quantity = sum((lot.quantity for lot in lots), Decimal(0))
+    cost = sum((lot.quantity * lot.cost_basis_usd for lot in lots), Decimal(0))
+    if price is None:
+        return ItemValuation(item, quantity, cost, None, lot_list=lots)
+    row = rows[item.token_id]
+    value = float(figures.values[row])
+    pnl_usd, pnl_pct = valuation.pnl(value, float(cost))
+    return ItemValuation(
+        item, quantity, cost, price, value_usd=value, pnl_usd=pnl_usd, pnl_pct=pnl_pct,
+        peak_value_usd=float(figures.peaks[row]),
+        drawdown_from_peak=float(figures.drawdowns[row]),
+        performance_drawdown=float(figures.performance_drawdowns[row]), lot_list=lots,
+    )  # fmt: skip
 
 
 def _weighted(
@@ -313,7 +353,15 @@ def _weighted(
 def watchlist_items_with_valuation(*, watchlist: Watchlist) -> WatchlistValuation:
     """Every item in order (token, metrics, lots) valued, the list's totals and its hourly
     value series. Three queries whatever the number of items."""
-    return _valuate(watchlist, list(_items_query(watchlist)))
+    items = WatchlistItem.objects.filter(watchlist=watchlist).select_related("token__metrics")
+    items = {item.pk: item for item in items.order_by("position", "id")}
+    lots: dict[int, list[Lot]] = {}
+    item_cache = Lot._meta.get_field("item")
+    for lot in Lot.objects.filter(item__watchlist=watchlist).order_by("id"):
+        if (item := items.get(lot.item_id)) is not None:  # else added in between: not listed
+            item_cache.set_cached_value(lot, item)  # lot.item without a query
+            lots.setdefault(lot.item_id, []).append(lot)
+    return _valuate(watchlist, list(items.values()), lots)
 
 
 def watchlist_shared_valuation(*, share_token: str) -> WatchlistValuation:
@@ -345,7 +393,8 @@ def watchlist_item_get(*, watchlist: Watchlist, symbol: str) -> WatchlistItem:
 
 def item_with_valuation(*, item: WatchlistItem) -> ItemValuation:
     """One item valued on its own (its weight is left None); one query for its history."""
-    return replace(_valuate(item.watchlist, [item]).items[0], weight=None)
+    lots = {item.pk: list(item.lots.all())}
+    return replace(_valuate(item.watchlist, [item], lots).items[0], weight=None)
 
 
 # --- CSV export -------------------------------------------------------------------------------

@@ -180,14 +180,28 @@ def total_value_series(positions: list[PositionHistory]) -> ValueSeries:
     grid = hour_grid(max(first_start, first_close), max(int(p.hours[-1]) for p in priced))
     held = np.stack([held_quantity(grid, p.lot_starts, p.quantities) for p in priced])
     closes = np.stack([forward_filled(grid, p.hours, p.closes) for p in priced])
-    worth = np.where(held > 0, held * closes, 0.0)  # NaN: held without a known price
+    return value_series(grid, held, closes, np.array([p.price_now for p in priced]))
+
+
+def value_series(
+    grid: np.ndarray,
+    held: np.ndarray,
+    closes: np.ndarray,
+    prices_now: np.ndarray,
+    *,
+    worth: np.ndarray | None = None,
+) -> ValueSeries:
+    """The series from (positions x grid hours) quantities held and forward-filled closes,
+    and the positions' current prices (NaN: none); ``worth``: held x closes where held, if
+    already computed (C order)."""
+    if worth is None:
+        worth = np.where(held > 0, held * closes, 0.0)  # NaN: held without a known price
     total = worth.sum(axis=0)
     known = np.isfinite(total)
     values = total[known]
     index = performance_index(held[:, known], closes[:, known])
     now = None
     if values.size:
-        prices_now = np.array([p.price_now for p in priced])
         last = np.flatnonzero(known)[-1]
         now_index = performance_index(
             np.stack([held[:, last], held[:, last]], axis=1),
@@ -204,8 +218,9 @@ def performance_index(held: np.ndarray, closes: np.ndarray) -> np.ndarray:
     if held.shape[1] == 0:
         return np.empty(0)
     before = held[:, :-1]
-    worth = np.where(before > 0, before * closes[:, :-1], 0.0).sum(axis=0)
-    gain = np.where(before > 0, before * (closes[:, 1:] - closes[:, :-1]), 0.0).sum(axis=0)
+    holding = before > 0
+    worth = np.where(holding, before * closes[:, :-1], 0.0).sum(axis=0)
+    gain = np.where(holding, before * (closes[:, 1:] - closes[:, :-1]), 0.0).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         growth = np.where(worth > 0, 1.0 + gain / worth, 1.0)
     return np.concatenate(([1.0], np.cumprod(growth)))
