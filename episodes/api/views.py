@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 
 from core.api.errors import RETRY_AFTER, error_responses
+from core.api.params import SLUG_SCHEMA, QueryParams
 from core.api.views import JsonApiView
 from episodes import selectors
 from episodes.api.serializers import EpisodeDetailSerializer, EpisodeSerializer, EventSerializer
@@ -16,7 +17,7 @@ from episodes.models import Episode
 from markets.models import Token, TokenList
 
 EPISODE_SLUG = OpenApiParameter(
-    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Slug of a published episode.",
+    "slug", SLUG_SCHEMA, OpenApiParameter.PATH, description="Slug of a published episode.",
     examples=[OpenApiExample("February 2026", value="feb-2026")],
 )  # fmt: skip
 EVENT_PARAMS = [
@@ -26,13 +27,14 @@ EVENT_PARAMS = [
         examples=[OpenApiExample("Bittensor", value="TAO")],
     ),
     OpenApiParameter(
-        "list", OpenApiTypes.STR, description="Only events about this list (slug), directly or "
+        "list", {**SLUG_SCHEMA, "maxLength": 50},
+        description="Only events about this list (slug), directly or "
         "through one of its members.", examples=[OpenApiExample("AI tokens", value="ai")],
     ),
 ]  # fmt: skip
 
 
-class EventParams(serializers.Serializer):
+class EventParams(QueryParams):
     token = serializers.CharField(required=False, max_length=20)
     list = serializers.SlugField(required=False, max_length=50)
 
