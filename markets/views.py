@@ -427,10 +427,8 @@ def token_detail(request, symbol: str, *, at=None):
         range_key = range_key if range_key in RANGES else DEFAULT_RANGE
         context["range_key"] = range_key
         context["ranges"] = [(key, RANGE_LABELS[key]) for key in RANGES]
-        context["chart"] = price_chart(token=token, range_key=range_key)
-        context["chart"]["annotations"] = annotations_for(
-            kind="token", obj=token, points=context["chart"]["price"]
-        )
+        # The chart's series are not embedded: charts.js fetches them from token_chart_json
+        # (anonymous-cached), which keeps three queries and ~20 KB of JSON out of the page.
     return _render(request, "markets/token.html", "live", context)
 
 
