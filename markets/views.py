@@ -433,9 +433,12 @@ def token_detail(request, symbol: str, *, at=None):
 
 
 @require_safe
-@anonymous_cached(params=("range",))
+@anonymous_cached(params=("range",), everyone=True)
 def token_chart_json(request, symbol: str):
-    """Price and underwater series for one range, at most 1,000 points each."""
+    """Price and underwater series for one range, at most 1,000 points each.
+
+    The token page loads its chart from here; the data are nobody's, so signed-in visitors
+    share the cached copy too (until the next data change)."""
     token = Token.objects.filter(symbol=symbol.upper(), is_active=True).first()
     if token is None:
         message = _("Unknown token: %(symbol)s.") % {"symbol": symbol.upper()[:20]}
