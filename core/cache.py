@@ -79,15 +79,18 @@ def request_cache_key(kind: str, request, *variant: str) -> str:
     return f"page-cache:{kind}:{data_version()}:{digest}"
 
 
-def cache_may_serve(request, params: Iterable[str]) -> bool:
+def cache_may_serve(request, params: Iterable[str], *, everyone: bool = False) -> bool:
     """Whether this request may get (and fill) a cached response.
 
     Only anonymous GET and HEAD requests without a session or message cookie, whose query
     parameters are all among ``params`` (the ones the view reads: anything else would let
-    anybody fill the cache with copies of a page).
+    anybody fill the cache with copies of a page). With ``everyone``, for responses that
+    hold nothing of the visitor (chart data), signed-in requests share them too.
     """
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return False
+    if everyone:
+        return set(request.GET).issubset(params)
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
         return False
@@ -123,18 +126,20 @@ def response_is_shareable(request, response) -> bool:
 # --- Pages --------------------------------------------------------------------------------
 
 
-def anonymous_cached(*, params: Iterable[str] = ()) -> Callable:
+def anonymous_cached(*, params: Iterable[str] = (), everyone: bool = False) -> Callable:
     """Cache a page view's whole response for anonymous visitors (see the module docstring).
 
     The key also holds the htmx headers (a partial and the whole page differ) and the demo
-    mode. Responses keep ``Vary: Cookie``: signed-in users get another page.
+    mode. Responses keep ``Vary: Cookie``: signed-in users get another page. ``everyone``:
+    the view's response is the same whoever asks (no user, form or CSRF token in it), so
+    signed-in visitors share the cached copy as well; still only shareable responses.
     """
     params = frozenset(params)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def cached_view(request, *args, **kwargs):
-            if not cache_may_serve(request, params):
+            if not cache_may_serve(request, params, everyone=everyone):
                 response = view(request, *args, **kwargs)
             else:
                 key = request_cache_key(

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Exists,
@@ -202,20 +203,58 @@ def sparklines(
         return {}
     if ends is None:
         ends = latest_snapshot_times(token_ids=ids)
-    windows = Q()
-    for token_id in ids:
-        if (end := ends.get(token_id)) is not None:
-            since = end - timedelta(seconds=SPARKLINE_SECONDS)
-            windows |= Q(token_id=token_id, ts__gte=since, ts__lte=end)
+    windows = [
+        (token_id, end - timedelta(seconds=SPARKLINE_SECONDS), end)
+        for token_id in ids
+        if (end := ends.get(token_id)) is not None
+    ]
     if not windows:
         return {}
-    rows = _bucket_lasts(
-        Snapshot.objects.filter(windows), start=0, width=HOUR, partition=[F("token_id")]
-    )
+    if connection.vendor == "postgresql":
+        rows = _sparkline_rows_postgresql(windows)
+    else:
+        rows = _sparkline_rows(windows)
     out: dict[int, list[float]] = {}
-    for token_id, _, price in rows:
+    for token_id, price in rows:
         out.setdefault(token_id, []).append(price)
     return out
+
+
+def _sparkline_rows(windows: Sequence[tuple[int, datetime, datetime]]) -> list[tuple]:
+    """(token id, price) of the last snapshot of each hour in each token's window, ordered."""
+    match = Q()
+    for token_id, since, end in windows:
+        match |= Q(token_id=token_id, ts__gte=since, ts__lte=end)
+    rows = _bucket_lasts(
+        Snapshot.objects.filter(match), start=0, width=HOUR, partition=[F("token_id")]
+    )
+    return [(token_id, price) for token_id, _, price in rows]
+
+
+# The same query as _sparkline_rows written out: building it with the ORM (one OR-ed filter
+# per token, a window) cost more CPU than running it, on every dashboard and list page.
+_SPARKLINE_SQL = """
+SELECT token_id, price_usd FROM (
+    SELECT s.token_id, s.ts, s.price_usd, ROW_NUMBER() OVER (
+        PARTITION BY s.token_id, FLOOR(EXTRACT(EPOCH FROM s.ts))::bigint / %s
+        ORDER BY s.ts DESC, s.source ASC
+    ) AS bucket_rank
+    FROM {snapshot} s
+    JOIN (VALUES {windows}) AS w (token_id, since, until)
+      ON s.token_id = w.token_id AND s.ts >= w.since AND s.ts <= w.until
+) ranked
+WHERE bucket_rank = 1
+ORDER BY token_id, ts
+"""
+
+
+def _sparkline_rows_postgresql(windows: Sequence[tuple[int, datetime, datetime]]) -> list:
+    values = ", ".join(["(%s::bigint, %s::timestamptz, %s::timestamptz)"] * len(windows))
+    sql = _SPARKLINE_SQL.format(snapshot=Snapshot._meta.db_table, windows=values)
+    params = [HOUR, *(value for window in windows for value in window)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def latest_snapshot_times(*, token_ids: Iterable[int]) -> dict[int, datetime]:
@@ -237,7 +276,8 @@ def sparkline_points(values: Sequence[float], *, width: int = 100, height: int =
     scale = (height - 2 * pad) / (high - low) if high > low else 0.0
     xs = np.linspace(0.0, float(width), len(v))
     ys = height - pad - (v - low) * scale if scale else np.full(len(v), height / 2)
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    # Plain floats: formatting numpy scalars one by one is several times slower.
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs.tolist(), ys.tolist(), strict=True))
 
 
 def cap_chart(*, cap_series: Sequence[Sequence[float]]) -> dict:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 
 from django import template
-from django.utils.formats import number_format
+from django.core.signals import setting_changed
+from django.utils.formats import get_format
 from django.utils.html import format_html
-from django.utils.translation import pgettext
+from django.utils.numberformat import format as number_format
+from django.utils.translation import get_language, pgettext
 
 register = template.Library()
 
@@ -33,9 +35,49 @@ def _number(value) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _grouped(value: float, decimals: int) -> str:
-    """Absolute value with the active language's separators and grouping."""
-    return number_format(abs(value), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+# Language code -> its separators, units and patterns. Looked up once per language: Django's
+# number_format and pgettext cost a few microseconds a call, and a page formats hundreds of
+# numbers. Emptied when settings change (tests), as Django empties its own format cache.
+_formats: dict[str | None, dict] = {}
+
+
+def _language_formats() -> dict:
+    language = get_language()
+    found = _formats.get(language)
+    if found is None:
+        found = _formats[language] = {
+            "decimal": get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+            "grouping": get_format("NUMBER_GROUPING", language, use_l10n=True),
+            "thousands": get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+            "units": _compact_units(),
+            # Translators: a compact dollar amount, e.g. "$1.57B"; French "1,57 Md $".
+            "compact": pgettext("compact money", "$%(amount)s%(unit)s"),
+            # Translators: a dollar amount, e.g. "$164.00"; French "164,00 $" (no-break space).
+            "money": pgettext("money", "$%(amount)s"),
+        }
+    return found
+
+
+def _formats_forget(**kwargs) -> None:
+    _formats.clear()
+
+
+setting_changed.connect(_formats_forget)
+
+
+def _grouped(value: float, decimals: int, formats: dict | None = None) -> str:
+    """Absolute value with the active language's separators and grouping (as Django's
+    number_format with force_grouping)."""
+    formats = formats or _language_formats()
+    return number_format(
+        abs(value),
+        formats["decimal"],
+        decimals,
+        formats["grouping"],
+        formats["thousands"],
+        force_grouping=True,
+        use_l10n=True,
+    )
 
 
 def _sign(rounded: float) -> str:
@@ -68,16 +110,14 @@ def usd(value, mode: str = "") -> str:
     if amount is None:
         return MISSING
     sign = MINUS if amount < 0 else ""
+    formats = _language_formats()
     if mode == "compact":
-        for threshold, unit in _compact_units():
+        for threshold, unit in formats["units"]:
             if abs(amount) >= threshold:
-                scaled = _grouped(amount / threshold, 2)
-                # Translators: a compact dollar amount, e.g. "$1.57B"; French "1,57 Md $".
-                pattern = pgettext("compact money", "$%(amount)s%(unit)s")
-                return sign + pattern % {"amount": scaled, "unit": unit}
-    # Translators: a dollar amount, e.g. "$164.00"; French "164,00 $" (no-break space).
-    pattern = pgettext("money", "$%(amount)s")
-    return sign + pattern % {"amount": _grouped(amount, _price_decimals(amount))}
+                scaled = _grouped(amount / threshold, 2, formats)
+                return sign + formats["compact"] % {"amount": scaled, "unit": unit}
+    amount_text = _grouped(amount, _price_decimals(amount), formats)
+    return sign + formats["money"] % {"amount": amount_text}
 
 
 @register.filter

@@ -26,6 +26,15 @@ def test_the_token_page_shows_its_thread_sentiment_and_a_comment_count(client, a
     assert 'name="csrfmiddlewaretoken"' not in html  # anonymous pages are shared
 
 
+@time_machine.travel("2026-02-20 15:00Z", tick=False)
+def test_the_daily_sentiment_table_dates_each_day_in_words_and_in_iso_form(client, tao):
+    html = client.get("/tokens/TAO/").content.decode()
+    days = re.findall(r'<time datetime="([^"]+)">([^<]+)</time></th>', html)
+    assert len(days) == 30
+    assert days[0] == ("2026-02-20", "Feb. 20, 2026")  # newest first
+    assert days[-1] == ("2026-01-22", "Jan. 22, 2026")
+
+
 def test_list_pages_and_the_dashboard_show_the_lists_thread_and_open_poll(client, alice, ai_list):
     from discussions.services.polls import scenario_poll_seed
 

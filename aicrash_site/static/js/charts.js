@@ -205,7 +205,9 @@
     }
 
     let pending = null;
-    function load(rangeKey) {
+    // `initial`: the page's own range, loaded on arrival (the page embeds no data), so the
+    // address is left as it is.
+    function load(rangeKey, initial) {
       if (pending) pending.abort();
       pending = new AbortController();
       el.setAttribute("aria-busy", "true");
@@ -218,6 +220,7 @@
         })
         .then(function (payload) {
           draw(payload);
+          if (initial) return;
           const next = new URL(window.location.href);
           next.searchParams.set("range", payload.range);
           window.history.replaceState(window.history.state, "", next);
@@ -240,7 +243,7 @@
 
     const initial = readJson(el.dataset.source);
     if (initial) draw(initial);
-    else load(el.dataset.currentRange || "30d");
+    else load(el.dataset.currentRange || "30d", true);
   }
 
   // A value over time (area) with its drawdown from peak in a second pane below; without

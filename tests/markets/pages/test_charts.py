@@ -114,3 +114,19 @@ def test_the_cap_chart_downsamples_the_hourly_series_and_adds_its_drawdown():
 
 def test_an_empty_cap_series_gives_an_empty_chart():
     assert cap_chart(cap_series=[]) == {"count": 0, "cap": [], "drawdown": []}
+
+
+def test_the_written_out_sparkline_query_gives_what_the_orm_one_gives(seeded):
+    from markets.charts import _sparkline_rows, _sparkline_rows_postgresql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the written-out query is PostgreSQL's")
+    ends = {m.token_id: m.as_of for m in TokenMetrics.objects.all()}
+    tao = Token.objects.get(symbol="TAO")
+    ends[tao.pk] -= timedelta(days=30, minutes=17)  # an older window, not on the hour
+    windows = [(pk, end - timedelta(days=7), end) for pk, end in sorted(ends.items())]
+
+    rows = _sparkline_rows_postgresql(windows)
+
+    assert rows == _sparkline_rows(windows)
+    assert len(rows) > 7 * 24 * len(windows) // 2

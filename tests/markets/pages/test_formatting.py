@@ -134,3 +134,18 @@ def test_the_filters_work_in_templates(language):
             f"{MINUS}23,41{NBSP}%",
         )
     assert "▼" in arrow
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_separators_kept_per_language_give_what_djangos_number_format_gives(lang):
+    from django.utils.formats import number_format
+
+    from core.templatetags.formatting import _grouped
+
+    values = [0, 0.004321, 0.5, 1.005, 999.999, 1234.5, 63_450.123, 1.57e9, 2.5e13, 1e-9]
+    for value in values:
+        for decimals in (2, 4, 6):
+            expected = in_(lang, number_format, value, decimals, True, True)
+            # Switch languages in between: each keeps its own separators.
+            in_("fr" if lang == "en" else "en", _grouped, value, decimals)
+            assert in_(lang, _grouped, value, decimals) == expected

@@ -293,6 +293,37 @@ def test_an_authenticated_user_is_not_served_from_the_cache_whatever_the_cookies
     assert view.calls == 2
 
 
+def test_a_view_cached_for_everyone_serves_signed_in_users_the_shared_copy(member):
+    view = Counter(lambda request: HttpResponse("the same data for all"))
+    cached = anonymous_cached(everyone=True)(view)
+    cached(anonymous_get())
+    request = anonymous_get()
+    request.user = member
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "something"
+    assert cached(request).content == b"the same data for all"
+    assert view.calls == 1
+
+
+def test_a_view_cached_for_everyone_still_keeps_what_belongs_to_one_visitor(member):
+    view = Counter(lambda request: HttpResponse(get_token(request)))
+    cached = anonymous_cached(everyone=True)(view)
+    request = anonymous_get()
+    request.user = member
+    cached(request)
+    cached(request)
+    assert view.calls == 2
+
+
+def test_the_token_chart_data_are_cached_for_signed_in_users_too(
+    client, seeded, member, django_assert_num_queries
+):
+    client.get("/tokens/TAO/chart.json?range=7d")  # an anonymous visitor fills the cache
+    client.force_login(member)
+    with django_assert_num_queries(0):  # not even the session: the user is not needed
+        data = client.get("/tokens/TAO/chart.json?range=7d").json()
+    assert data["range"] == "7d" and data["count"] == 7 * 24 + 1
+
+
 def test_post_requests_are_not_cached():
     view = Counter(lambda request: HttpResponse("x"))
     cached = anonymous_cached()(view)

@@ -1,0 +1,32 @@
+"""The token page embeds no chart data: the browser loads the page's range on arrival."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def test_the_price_chart_loads_the_pages_range_and_leaves_the_address_alone(
+    page: Page, live_server, demo
+):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{live_server.url}/tokens/TAO/?range=7d")
+
+    chart = page.locator("#price-chart")
+    expect(chart).to_have_attribute("data-points", re.compile(r"^[1-9]\d*$"))
+    expect(chart).to_have_attribute("data-current-range", "7d")
+    expect(page.locator("#underwater-chart")).to_have_attribute(
+        "data-points", chart.get_attribute("data-points")
+    )
+    assert f"{live_server.url}/tokens/TAO/chart.json?range=7d" in requests
+    assert page.url == f"{live_server.url}/tokens/TAO/?range=7d"
+
+
+def test_without_a_range_the_chart_shows_30_days_and_the_address_gets_none(
+    page: Page, live_server, demo
+):
+    page.goto(f"{live_server.url}/tokens/TAO/")
+    chart = page.locator("#price-chart")
+    expect(chart).to_have_attribute("data-points", re.compile(r"^[1-9]\d*$"))
+    assert int(chart.get_attribute("data-points")) > 7 * 24
+    assert page.url == f"{live_server.url}/tokens/TAO/"
