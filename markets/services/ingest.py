@@ -69,6 +69,9 @@ class IngestResult:
     token_ids: frozenset[int]
     ts_min: int | None = None  # time span of the stored quotes (epoch seconds)
     ts_max: int | None = None
+    # The stored quotes, when a big batch found no snapshot of any source in the hours it
+    # spans: their hourly closes are then the batch's own (see hourly_bulk).
+    fresh_batch: QuoteColumns | None = None
 
 
 def quotes_valid_mask(columns: QuoteColumns) -> np.ndarray:
@@ -92,14 +95,17 @@ def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> I
     good = _dedupe(columns.take(valid) if rejected else columns)
     if len(good) == 0:
         return IngestResult(len(columns), 0, rejected, frozenset())
+    fresh = False
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            stored = _upsert_postgresql(good, source)
+            stored, fresh = _upsert_postgresql(good, source)
         else:
             stored = _upsert_generic(good, source)
     token_ids = frozenset(np.unique(good.token_id).tolist())
     ts_min, ts_max = int(good.ts.min()), int(good.ts.max())
-    return IngestResult(len(columns), stored, rejected, token_ids, ts_min, ts_max)
+    return IngestResult(
+        len(columns), stored, rejected, token_ids, ts_min, ts_max, good if fresh else None
+    )
 
 
 def _dedupe(columns: QuoteColumns) -> QuoteColumns:
@@ -156,18 +162,22 @@ def _copy_payload(columns: QuoteColumns) -> bytes:
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
-def _overlaps(columns: QuoteColumns, source: str) -> bool:
-    """Whether a stored snapshot of this source falls within a token's span of new quotes."""
+def _overlaps(columns: QuoteColumns, source: str | None) -> bool:
+    """Whether a stored snapshot of this source falls within a token's span of new quotes;
+    with no source, whether one of any source falls within the whole hours of that span."""
     starts = np.r_[0, np.flatnonzero(np.diff(columns.token_id)) + 1]  # rows are key-sorted
     ends = np.r_[starts[1:], len(columns)] - 1
+    lo, hi = columns.ts[starts], columns.ts[ends]
+    if source is None:
+        lo, hi = lo - lo % 3600, hi - hi % 3600 + 3599
+    where = "" if source is None else " AND s.source = %s"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM unnest(%s::int8[], %s::int8[], %s::int8[])"
             f" AS r(id, lo, hi) WHERE EXISTS (SELECT 1 FROM {TABLE} s WHERE s.token_id = r.id"
-            " AND s.ts >= to_timestamp(r.lo) AND s.ts <= to_timestamp(r.hi)"
-            " AND s.source = %s))",
-            [columns.token_id[starts].tolist(), columns.ts[starts].tolist(),
-             columns.ts[ends].tolist(), source],
+            f" AND s.ts >= to_timestamp(r.lo) AND s.ts < to_timestamp(r.hi + 1){where}))",
+            [columns.token_id[starts].tolist(), lo.tolist(), hi.tolist(),
+             *([] if source is None else [source])],
         )  # fmt: skip
         return cursor.fetchone()[0]
 
@@ -200,16 +210,21 @@ def _copy_direct(columns: QuoteColumns, source: str) -> int:
     return len(columns)
 
 
-def _upsert_postgresql(columns: QuoteColumns, source: str) -> int:
+def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
     """New history without unknown amounts goes straight in with COPY; anything else is
-    upserted (COPY into a temporary table, then one INSERT … ON CONFLICT)."""
+    upserted (COPY into a temporary table, then one INSERT … ON CONFLICT).
+
+    Returns (rows stored, whether a big batch's hours held no snapshot of any source)."""
     known = not (np.isnan(columns.market_cap_usd).any() or np.isnan(columns.volume_24h_usd).any())
-    if known and len(columns) >= DIRECT_COPY_MIN_ROWS and not _overlaps(columns, source):
+    big = len(columns) >= DIRECT_COPY_MIN_ROWS
+    fresh = big and not _overlaps(columns, None)
+    if known and big and (fresh or not _overlaps(columns, source)):
         try:
             with transaction.atomic():  # a savepoint: a racing writer only costs the fast path
-                return _copy_direct(columns, source)
-        except IntegrityError:
+                return _copy_direct(columns, source), fresh
+        except (IntegrityError, connection.Database.IntegrityError):  # COPY errors come unwrapped
             logger.info("ingest %s: a concurrent write overlapped, upserting instead", source)
+            fresh = False
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS ingest_quotes ("
@@ -234,7 +249,7 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> int:
         )
         stored = cursor.rowcount
         cursor.execute("TRUNCATE ingest_quotes")
-    return stored
+    return stored, fresh
 
 
 def _upsert_generic(columns: QuoteColumns, source: str) -> int:

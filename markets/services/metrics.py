@@ -31,6 +31,7 @@ from markets.models import (
     TokenMetrics,
 )
 from markets.services.hourly import price_hourly_refresh
+from markets.services.hourly_bulk import price_closes_from_batch
 from markets.services.ingest import IngestResult
 from markets.signals import metrics_changed
 
@@ -259,7 +260,12 @@ def derived_refresh(*, ingested: IngestResult) -> int:
     """Everything derived from snapshots, after new quotes: hourly closes, then metrics."""
     if not ingested.token_ids:
         return 0
-    price_hourly_refresh(token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max)
+    if ingested.fresh_batch is not None:  # PostgreSQL, new history: closes from the batch
+        price_closes_from_batch(quotes=ingested.fresh_batch)
+    else:
+        price_hourly_refresh(
+            token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max
+        )
     return metrics_recompute(token_ids=ingested.token_ids)
 
 
