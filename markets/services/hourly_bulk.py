@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 
+from markets.services.bulk_load import token_keys_checked_once
 from markets.services.hourly import DAY_TABLE, HOURLY_TABLE, price_hourly_refresh
 from markets.services.ingest import QuoteColumns
 
@@ -97,13 +98,14 @@ def _days_payload(tokens: np.ndarray, days: np.ndarray, packed: np.ndarray) -> b
 def price_closes_from_batch(*, quotes: QuoteColumns) -> None:
     """Store the hourly and day closes of a batch whose hours held no other snapshot."""
     tokens, hours, closes = closes_of_hours(quotes)
+    ids = np.unique(tokens).tolist()
     try:
-        with transaction.atomic():  # a savepoint: a stale close only costs the fast path
+        # A savepoint: a stale close only costs the fast path.
+        with transaction.atomic(), token_keys_checked_once(token_ids=ids):
             _copy(HOURLY_TABLE, "token_id, hour, close_usd", _hourly_payload(tokens, hours, closes))
             day_tokens, days, packed, edges = day_closes_split(tokens, hours, closes)
             _copy(DAY_TABLE, "token_id, day, closes", _days_payload(day_tokens, days, packed))
     except (IntegrityError, connection.Database.IntegrityError):  # COPY errors come unwrapped
-        ids = np.unique(quotes.token_id).tolist()
         price_hourly_refresh(token_ids=ids, since=int(quotes.ts.min()), until=int(quotes.ts.max()))
         return
     if edges:

@@ -17,6 +17,7 @@ from markets.providers.base import (
     MIN_EPOCH,
     Quote,
 )
+from markets.services.bulk_load import token_keys_checked_once
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +221,9 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
     fresh = big and not _overlaps(columns, None)
     if known and big and (fresh or not _overlaps(columns, source)):
         try:
-            with transaction.atomic():  # a savepoint: a racing writer only costs the fast path
+            ids = np.unique(columns.token_id).tolist()
+            # A savepoint: a racing writer only costs the fast path.
+            with transaction.atomic(), token_keys_checked_once(token_ids=ids):
                 return _copy_direct(columns, source), fresh
         except (IntegrityError, connection.Database.IntegrityError):  # COPY errors come unwrapped
             logger.info("ingest %s: a concurrent write overlapped, upserting instead", source)
