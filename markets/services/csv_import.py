@@ -34,8 +34,10 @@ class ImportResult:
 
 
 def _superseded_count(symbol_codes: np.ndarray, ts: np.ndarray) -> int:
-    keys = np.stack([symbol_codes.astype(np.int64), ts])
-    return len(ts) - len(np.unique(keys, axis=1)[0])
+    keys = (symbol_codes.astype(np.int64) << 32) | ts  # epoch seconds < 2**32 until 2106
+    if np.all(keys[:-1] < keys[1:]):
+        return 0
+    return len(ts) - len(np.unique(keys))
 
 
 def prices_import_csv(

@@ -79,11 +79,15 @@ def day_closes_split(
     )
     days = hours - hours % DAY
     inner = (days >= span_lo) & (days + DAY - HOUR <= span_hi)
-    edge = np.unique(np.stack([tokens[~inner], days[~inner]]), axis=1)
-    keys, slot_of = np.unique(np.stack([tokens[inner], days[inner]]), axis=1, return_inverse=True)
-    packed = np.full((keys.shape[1], 24), np.nan)
-    packed[slot_of.ravel(), (hours[inner] - days[inner]) // HOUR] = closes[inner]
-    return keys[0], keys[1], packed.astype(">f8"), list(map(tuple, edge.T.tolist()))
+    edge = sorted(set(zip(tokens[~inner].tolist(), days[~inner].tolist(), strict=True)))
+    # Rows are in (token, hour) order: a new (token, day) starts wherever either changes.
+    in_tokens, in_days = tokens[inner], days[inner]
+    first = np.ones(len(in_tokens), dtype=bool)
+    first[1:] = (in_tokens[1:] != in_tokens[:-1]) | (in_days[1:] != in_days[:-1])
+    slot_of = np.cumsum(first) - 1
+    packed = np.full((int(first.sum()), 24), np.nan)
+    packed[slot_of, (hours[inner] - in_days) // HOUR] = closes[inner]
+    return in_tokens[first], in_days[first], packed.astype(">f8"), edge
 
 
 def _days_payload(tokens: np.ndarray, days: np.ndarray, packed: np.ndarray) -> bytes:

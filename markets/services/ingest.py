@@ -112,9 +112,9 @@ def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> I
 def _dedupe(columns: QuoteColumns) -> QuoteColumns:
     """One row per (token, ts), the last one sent winning; rows come out in key order."""
     keys = (columns.token_id << 32) | columns.ts
-    _, last_from_end = np.unique(keys[::-1], return_index=True)
-    if len(last_from_end) == len(keys) and np.all(keys[:-1] < keys[1:]):
+    if np.all(keys[:-1] < keys[1:]):  # already in key order, one row per key: no sort
         return columns
+    _, last_from_end = np.unique(keys[::-1], return_index=True)
     return columns.take(len(keys) - 1 - last_from_end)
 
 
