@@ -89,3 +89,24 @@ def test_a_stale_hourly_close_in_the_span_falls_back_to_the_sql_refresh(tao, sma
     # 02:00 holds 02:10, 02:35: the SQL refresh rewrote the stale close with the later one.
     assert PriceHourly.objects.get(token=tao, hour=hour).close_usd == 6.0
     assert PriceHourly.objects.filter(token=tao).count() == 42
+
+
+def test_a_csv_import_of_new_history_stores_its_closes_from_the_batch(
+    tao, small_batches_are_big, monkeypatch
+):
+    from markets.services import hourly_bulk
+    from markets.services.csv_import import prices_import_csv
+
+    used = []
+    real = hourly_bulk.price_closes_from_batch
+    monkeypatch.setattr(
+        "markets.services.metrics.price_closes_from_batch",
+        lambda *, quotes: used.append(len(quotes)) or real(quotes=quotes),
+    )
+    rows = [f"TAO,2026-02-01T{h:02d}:{m:02d}:00Z,{h + m / 100},,5" for h in range(24)
+            for m in (10, 40)]  # fmt: skip
+    text = "symbol,timestamp,price_usd,market_cap_usd,volume_24h_usd\n" + "\n".join(rows)
+    assert prices_import_csv(text=text).stored == 48
+    assert used == [48]
+    packed = np.frombuffer(PriceDayCloses.objects.get(token=tao).closes, ">f8")
+    assert packed.tolist() == [h + 0.4 for h in range(24)]  # each hour's :40 quote
