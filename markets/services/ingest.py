@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,10 +219,10 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
     Returns (rows stored, whether a big batch's hours held no snapshot of any source)."""
     known = not (np.isnan(columns.market_cap_usd).any() or np.isnan(columns.volume_24h_usd).any())
     big = len(columns) >= DIRECT_COPY_MIN_ROWS
+    ids = np.unique(columns.token_id).tolist()
     fresh = big and not _overlaps(columns, None)
     if known and big and (fresh or not _overlaps(columns, source)):
         try:
-            ids = np.unique(columns.token_id).tolist()
             # A savepoint: a racing writer only costs the fast path.
             with transaction.atomic(), token_keys_checked_once(token_ids=ids):
                 return _copy_direct(columns, source), fresh
@@ -241,16 +242,18 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
         ) as copy:
             for start in range(0, len(payload), 1 << 20):
                 copy.write(payload[start : start + (1 << 20)])
-        cursor.execute(
-            f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"
-            " volume_24h_usd)"
-            " SELECT token_id, ts, %s, price_usd, nullif(market_cap_usd, 'NaN'),"
-            " nullif(volume_24h_usd, 'NaN') FROM ingest_quotes"
-            f" ON CONFLICT (token_id, ts, source) DO UPDATE SET {_UPDATE}"
-            f" WHERE {_CHANGED.format(t=TABLE)}",
-            [source],
-        )
-        stored = cursor.rowcount
+        ids = np.unique(columns.token_id).tolist()
+        with token_keys_checked_once(token_ids=ids) if big else nullcontext():
+            cursor.execute(
+                f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"
+                " volume_24h_usd)"
+                " SELECT token_id, ts, %s, price_usd, nullif(market_cap_usd, 'NaN'),"
+                " nullif(volume_24h_usd, 'NaN') FROM ingest_quotes"
+                f" ON CONFLICT (token_id, ts, source) DO UPDATE SET {_UPDATE}"
+                f" WHERE {_CHANGED.format(t=TABLE)}",
+                [source],
+            )
+            stored = cursor.rowcount
         cursor.execute("TRUNCATE ingest_quotes")
     return stored, fresh
 

@@ -1,11 +1,13 @@
 """Foreign keys to tokens are checked once per batch in bulk COPYs, with the same guarantee."""
 
+import numpy as np
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from markets.models import PriceHourly
-from markets.services import bulk_load
+from markets.models import PriceHourly, Snapshot
+from markets.services import bulk_load, ingest
 from markets.services.bulk_load import token_keys_checked_once
+from markets.services.ingest import QuoteColumns, snapshot_ingest
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the replica role is PostgreSQL's"
@@ -62,3 +64,14 @@ def test_without_the_right_to_set_the_role_the_per_row_checks_stay(tao, monkeypa
             hourly_insert(tao.id + 1000)  # the row's own foreign key check refuses it
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.parametrize("cap", [1e9, float("nan")], ids=["direct-copy", "upsert"])
+def test_a_big_batch_for_a_token_that_does_not_exist_stores_nothing(tao, monkeypatch, cap):
+    monkeypatch.setattr(ingest, "DIRECT_COPY_MIN_ROWS", 10)
+    ts = 1_770_000_000 + 60 * np.arange(20, dtype=np.int64)
+    ids = np.r_[np.full(10, tao.id), np.full(10, tao.id + 1000)].astype(np.int64)
+    quotes = QuoteColumns(ids, ts, np.full(20, 5.0), np.full(20, cap), np.full(20, 1e6))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        snapshot_ingest(quotes=quotes, source="csv")
+    assert not Snapshot.objects.exists()
