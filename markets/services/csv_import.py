@@ -66,7 +66,8 @@ def prices_import_csv(
         ids = np.array([known[s] for s in symbols], dtype=np.int64)[codes]
         columns = QuoteColumns(ids, parsed.ts, parsed.price, parsed.cap, parsed.volume)
         result = snapshot_ingest(quotes=columns, source=source)  # the last row of a key wins
-        derived_refresh(ingested=result)
+        if result.stored:  # nothing new or changed: closes and metrics are already right
+            derived_refresh(ingested=result)
         run_record_finished(
             provider=source, kind=RefreshRun.Kind.IMPORT, tokens=len(symbols),
             stored=result.stored,
