@@ -12,10 +12,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from bench.common import END_TS, HOUR, Result, best_of, sql, tokens_create
-from markets.models import PriceHourly, Snapshot, TokenMetrics
+from markets.models import PriceDayCloses, PriceHourly, Snapshot, TokenMetrics
 
 TOKENS, HOURS, TARGET = 500, 1_000, 2.0
 PLAIN = "bench_csv_plain"
+LOGGED = "bench_csv_logged"  # the same, WAL-logged like the app's tables: printed, not judged
 
 
 def csv_write(path: Path, symbols: list[str]) -> int:
@@ -44,31 +45,39 @@ def run() -> Result:
         rows = csv_write(path, symbols)
         size = path.stat().st_size
         print(f"csv_import: {rows:,} rows ({size / 1e6:.1f} MB), best of 3, interleaved")
-        sql(f"DROP TABLE IF EXISTS {PLAIN}")
-        sql(f"CREATE UNLOGGED TABLE {PLAIN} (symbol text, ts timestamptz, price_usd float8,"
-            " market_cap_usd float8, volume_24h_usd float8)")  # fmt: skip
+        for table, kind in ((PLAIN, "UNLOGGED "), (LOGGED, "")):
+            sql(f"DROP TABLE IF EXISTS {table}")
+            sql(f"CREATE {kind}TABLE {table} (symbol text, ts timestamptz, price_usd float8,"
+                " market_cap_usd float8, volume_24h_usd float8)")  # fmt: skip
 
         def empty() -> None:
-            tables = (Snapshot, PriceHourly, TokenMetrics)
-            sql(f"TRUNCATE {', '.join(m._meta.db_table for m in tables)}, {PLAIN}")
+            tables = (Snapshot, PriceHourly, PriceDayCloses, TokenMetrics)
+            sql(f"TRUNCATE {', '.join(m._meta.db_table for m in tables)}, {PLAIN}, {LOGGED}")
             sql("CHECKPOINT")
 
         def import_prices() -> None:
             call_command("import_prices", str(path), "--source", "bench", stdout=io.StringIO())
 
-        def pg_copy() -> None:
+        def copy_into(table: str) -> None:
             with (
                 connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY {PLAIN} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+                cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)") as copy,
                 path.open("rb") as source,
             ):
                 while chunk := source.read(1 << 20):
                     copy.write(chunk)
 
-        measured, baseline = best_of(import_prices, pg_copy, prepare=empty)
-        assert Snapshot.objects.count() == 0  # the last run was the plain COPY
-        sql(f"DROP TABLE {PLAIN}")
+        def pg_copy() -> None:
+            copy_into(PLAIN)
+
+        def pg_copy_wal() -> None:
+            copy_into(LOGGED)
+
+        measured, baseline, logged = best_of(import_prices, pg_copy, pg_copy_wal, prepare=empty)
+        assert Snapshot.objects.count() == 0  # the last runs were the plain COPYs
+        sql(f"DROP TABLE {PLAIN}, {LOGGED}")
     ratio = measured / baseline
     print(f"  import_prices {measured:.3f} s ({rows / measured:,.0f} rows/s),"
-          f" COPY into a plain table {baseline:.3f} s, ratio {ratio:.2f}")  # fmt: skip
+          f" COPY into a plain table {baseline:.3f} s, ratio {ratio:.2f}"
+          f" (WAL-logged table {logged:.3f} s, ratio {measured / logged:.2f})")  # fmt: skip
     return Result("csv_import", measured, baseline, f"ratio <= {TARGET:g}", ratio <= TARGET)

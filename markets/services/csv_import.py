@@ -34,8 +34,10 @@ class ImportResult:
 
 
 def _superseded_count(symbol_codes: np.ndarray, ts: np.ndarray) -> int:
-    keys = np.stack([symbol_codes.astype(np.int64), ts])
-    return len(ts) - len(np.unique(keys, axis=1)[0])
+    keys = (symbol_codes.astype(np.int64) << 32) | ts  # epoch seconds < 2**32 until 2106
+    if np.all(keys[:-1] < keys[1:]):
+        return 0
+    return len(ts) - len(np.unique(keys))
 
 
 def prices_import_csv(
@@ -64,7 +66,8 @@ def prices_import_csv(
         ids = np.array([known[s] for s in symbols], dtype=np.int64)[codes]
         columns = QuoteColumns(ids, parsed.ts, parsed.price, parsed.cap, parsed.volume)
         result = snapshot_ingest(quotes=columns, source=source)  # the last row of a key wins
-        derived_refresh(ingested=result)
+        if result.stored:  # nothing new or changed: closes and metrics are already right
+            derived_refresh(ingested=result)
         run_record_finished(
             provider=source, kind=RefreshRun.Kind.IMPORT, tokens=len(symbols),
             stored=result.stored,

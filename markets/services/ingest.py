@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from markets.providers.base import (
     MIN_EPOCH,
     Quote,
 )
+from markets.services.bulk_load import token_keys_checked_once
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,9 @@ class IngestResult:
     token_ids: frozenset[int]
     ts_min: int | None = None  # time span of the stored quotes (epoch seconds)
     ts_max: int | None = None
+    # The stored quotes, when a big batch found no snapshot of any source in the hours it
+    # spans: their hourly closes are then the batch's own (see hourly_bulk).
+    fresh_batch: QuoteColumns | None = None
 
 
 def quotes_valid_mask(columns: QuoteColumns) -> np.ndarray:
@@ -92,22 +97,25 @@ def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> I
     good = _dedupe(columns.take(valid) if rejected else columns)
     if len(good) == 0:
         return IngestResult(len(columns), 0, rejected, frozenset())
+    fresh = False
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            stored = _upsert_postgresql(good, source)
+            stored, fresh = _upsert_postgresql(good, source)
         else:
             stored = _upsert_generic(good, source)
     token_ids = frozenset(np.unique(good.token_id).tolist())
     ts_min, ts_max = int(good.ts.min()), int(good.ts.max())
-    return IngestResult(len(columns), stored, rejected, token_ids, ts_min, ts_max)
+    return IngestResult(
+        len(columns), stored, rejected, token_ids, ts_min, ts_max, good if fresh else None
+    )
 
 
 def _dedupe(columns: QuoteColumns) -> QuoteColumns:
     """One row per (token, ts), the last one sent winning; rows come out in key order."""
     keys = (columns.token_id << 32) | columns.ts
-    _, last_from_end = np.unique(keys[::-1], return_index=True)
-    if len(last_from_end) == len(keys) and np.all(keys[:-1] < keys[1:]):
+    if np.all(keys[:-1] < keys[1:]):  # already in key order, one row per key: no sort
         return columns
+    _, last_from_end = np.unique(keys[::-1], return_index=True)
     return columns.take(len(keys) - 1 - last_from_end)
 
 
@@ -156,18 +164,22 @@ def _copy_payload(columns: QuoteColumns) -> bytes:
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
-def _overlaps(columns: QuoteColumns, source: str) -> bool:
-    """Whether a stored snapshot of this source falls within a token's span of new quotes."""
+def _overlaps(columns: QuoteColumns, source: str | None) -> bool:
+    """Whether a stored snapshot of this source falls within a token's span of new quotes;
+    with no source, whether one of any source falls within the whole hours of that span."""
     starts = np.r_[0, np.flatnonzero(np.diff(columns.token_id)) + 1]  # rows are key-sorted
     ends = np.r_[starts[1:], len(columns)] - 1
+    lo, hi = columns.ts[starts], columns.ts[ends]
+    if source is None:
+        lo, hi = lo - lo % 3600, hi - hi % 3600 + 3599
+    where = "" if source is None else " AND s.source = %s"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM unnest(%s::int8[], %s::int8[], %s::int8[])"
             f" AS r(id, lo, hi) WHERE EXISTS (SELECT 1 FROM {TABLE} s WHERE s.token_id = r.id"
-            " AND s.ts >= to_timestamp(r.lo) AND s.ts <= to_timestamp(r.hi)"
-            " AND s.source = %s))",
-            [columns.token_id[starts].tolist(), columns.ts[starts].tolist(),
-             columns.ts[ends].tolist(), source],
+            f" AND s.ts >= to_timestamp(r.lo) AND s.ts < to_timestamp(r.hi + 1){where}))",
+            [columns.token_id[starts].tolist(), lo.tolist(), hi.tolist(),
+             *([] if source is None else [source])],
         )  # fmt: skip
         return cursor.fetchone()[0]
 
@@ -200,16 +212,23 @@ def _copy_direct(columns: QuoteColumns, source: str) -> int:
     return len(columns)
 
 
-def _upsert_postgresql(columns: QuoteColumns, source: str) -> int:
+def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
     """New history without unknown amounts goes straight in with COPY; anything else is
-    upserted (COPY into a temporary table, then one INSERT … ON CONFLICT)."""
+    upserted (COPY into a temporary table, then one INSERT … ON CONFLICT).
+
+    Returns (rows stored, whether a big batch's hours held no snapshot of any source)."""
     known = not (np.isnan(columns.market_cap_usd).any() or np.isnan(columns.volume_24h_usd).any())
-    if known and len(columns) >= DIRECT_COPY_MIN_ROWS and not _overlaps(columns, source):
+    big = len(columns) >= DIRECT_COPY_MIN_ROWS
+    ids = np.unique(columns.token_id).tolist()
+    fresh = big and not _overlaps(columns, None)
+    if known and big and (fresh or not _overlaps(columns, source)):
         try:
-            with transaction.atomic():  # a savepoint: a racing writer only costs the fast path
-                return _copy_direct(columns, source)
-        except IntegrityError:
+            # A savepoint: a racing writer only costs the fast path.
+            with transaction.atomic(), token_keys_checked_once(token_ids=ids):
+                return _copy_direct(columns, source), fresh
+        except (IntegrityError, connection.Database.IntegrityError):  # COPY errors come unwrapped
             logger.info("ingest %s: a concurrent write overlapped, upserting instead", source)
+            fresh = False
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS ingest_quotes ("
@@ -223,18 +242,20 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> int:
         ) as copy:
             for start in range(0, len(payload), 1 << 20):
                 copy.write(payload[start : start + (1 << 20)])
-        cursor.execute(
-            f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"
-            " volume_24h_usd)"
-            " SELECT token_id, ts, %s, price_usd, nullif(market_cap_usd, 'NaN'),"
-            " nullif(volume_24h_usd, 'NaN') FROM ingest_quotes"
-            f" ON CONFLICT (token_id, ts, source) DO UPDATE SET {_UPDATE}"
-            f" WHERE {_CHANGED.format(t=TABLE)}",
-            [source],
-        )
-        stored = cursor.rowcount
+        ids = np.unique(columns.token_id).tolist()
+        with token_keys_checked_once(token_ids=ids) if big else nullcontext():
+            cursor.execute(
+                f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"
+                " volume_24h_usd)"
+                " SELECT token_id, ts, %s, price_usd, nullif(market_cap_usd, 'NaN'),"
+                " nullif(volume_24h_usd, 'NaN') FROM ingest_quotes"
+                f" ON CONFLICT (token_id, ts, source) DO UPDATE SET {_UPDATE}"
+                f" WHERE {_CHANGED.format(t=TABLE)}",
+                [source],
+            )
+            stored = cursor.rowcount
         cursor.execute("TRUNCATE ingest_quotes")
-    return stored
+    return stored, fresh
 
 
 def _upsert_generic(columns: QuoteColumns, source: str) -> int:

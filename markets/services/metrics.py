@@ -31,6 +31,7 @@ from markets.models import (
     TokenMetrics,
 )
 from markets.services.hourly import price_hourly_refresh
+from markets.services.hourly_bulk import price_closes_from_batch
 from markets.services.ingest import IngestResult
 from markets.signals import metrics_changed
 
@@ -39,11 +40,6 @@ logger = logging.getLogger(__name__)
 BTC_SYMBOL = "BTC"
 TOKEN_FIELDS = [f.name for f in TokenMetrics._meta.concrete_fields if f.name != "token"]
 LIST_FIELDS = [f.name for f in ListMetrics._meta.concrete_fields if f.name != "token_list"]
-_COPY_ROW = np.dtype(
-    [("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"), ("t", ">i8"),
-     ("l3", ">i4"), ("p", ">f8"), ("l4", ">i4"), ("cap", ">f8"), ("l5", ">i4"), ("vol", ">f8")]
-)  # fmt: skip
-_COPY_HEADER, _COPY_TRAILER = 19, 2
 
 
 def _epoch_to_dt(epoch: int) -> datetime:
@@ -92,16 +88,28 @@ def _load_columns_generic(token_ids: list[int], until: int | None = None) -> dic
     return {name: column[own] for name, column in cols.items()}
 
 
-def _copy_columns(sql: str) -> dict[str, np.ndarray]:
-    """Run a binary COPY of (token_id, epoch, price, cap, volume) straight into numpy."""
-    payload = bytearray()
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for chunk in copy:  # psycopg yields about one chunk per row: append, do not join
-            payload += chunk
-    body = memoryview(payload)[_COPY_HEADER : len(payload) - _COPY_TRAILER]
-    rows = np.frombuffer(body, dtype=_COPY_ROW)
-    return {name: rows[name].astype(rows[name].dtype.newbyteorder("=")) for name in
-            ("token_id", "t", "p", "cap", "vol")}  # fmt: skip
+def _array_values(packed: bytes | None, kind: str) -> np.ndarray:
+    """A one-dimensional array without NULLs in PostgreSQL's binary format (array_send):
+    a 12-byte header (ndim, has-null, element type), then size and lower bound for a 1-D
+    array, then each element as its length and its 8 bytes."""
+    if packed is None or int.from_bytes(packed[:4], "big") == 0:
+        return np.empty(0, kind)
+    rows = np.frombuffer(packed, np.dtype([("len", ">i4"), ("v", ">" + kind)]), offset=20)
+    return rows["v"].astype(kind)
+
+
+def _select_columns(select: str) -> dict[str, np.ndarray]:
+    """Run a SELECT of (token_id, epoch, price, cap, volume) straight into numpy: each column
+    comes back as one binary array, not 500,000 rows read one by one."""
+    names, kinds = ("token_id", "t", "p", "cap", "vol"), ("i8", "i8", "f8", "f8", "f8")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_send(array_agg(c1)), array_send(array_agg(c2)),"
+            " array_send(array_agg(c3)), array_send(array_agg(c4)), array_send(array_agg(c5))"
+            f" FROM ({select}) AS q(c1, c2, c3, c4, c5)"
+        )
+        packed = cursor.fetchone()
+    return {n: _array_values(b, k) for n, b, k in zip(names, packed, kinds, strict=True)}
 
 
 _COPY_SELECT = (
@@ -115,12 +123,11 @@ def _load_columns_postgresql(token_ids: list[int], until: int | None) -> dict[st
     ids = ",".join(str(int(i)) for i in token_ids)
     table = Snapshot._meta.db_table
     cutoff = "" if until is None else f" AND ts <= to_timestamp({int(until)})"
-    return _copy_columns(
-        f"COPY ({_COPY_SELECT} FROM {table} s JOIN (SELECT t.id,"
+    return _select_columns(
+        f"{_COPY_SELECT} FROM {table} s JOIN (SELECT t.id,"
         f" (SELECT max(ts) FROM {table} WHERE token_id = t.id{cutoff})"
         f" AS last FROM unnest(ARRAY[{ids}]::int8[]) AS t(id)) l ON s.token_id = l.id"
         f" WHERE s.ts >= l.last - interval '{HISTORY_SECONDS} seconds' AND s.ts <= l.last"
-        ") TO STDOUT (FORMAT BINARY)"
     )
 
 
@@ -129,10 +136,9 @@ def _load_range(token_id: int, *, since: int, until: int) -> dict[str, np.ndarra
     retention has folded them, the close of each compacted hour or day stands in."""
     if connection.vendor == "postgresql":
         table = Snapshot._meta.db_table
-        cols = _copy_columns(
-            f"COPY ({_COPY_SELECT} FROM {table} s WHERE s.token_id = {int(token_id)}"
+        cols = _select_columns(
+            f"{_COPY_SELECT} FROM {table} s WHERE s.token_id = {int(token_id)}"
             f" AND s.ts >= to_timestamp({int(since)}) AND s.ts <= to_timestamp({int(until)})"
-            ") TO STDOUT (FORMAT BINARY)"
         )
     else:
         rows = Snapshot.objects.filter(
@@ -259,7 +265,12 @@ def derived_refresh(*, ingested: IngestResult) -> int:
     """Everything derived from snapshots, after new quotes: hourly closes, then metrics."""
     if not ingested.token_ids:
         return 0
-    price_hourly_refresh(token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max)
+    if ingested.fresh_batch is not None:  # PostgreSQL, new history: closes from the batch
+        price_closes_from_batch(quotes=ingested.fresh_batch)
+    else:
+        price_hourly_refresh(
+            token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max
+        )
     return metrics_recompute(token_ids=ingested.token_ids)
 
 

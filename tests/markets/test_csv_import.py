@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
-from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
+from markets.models import PriceHourly, RefreshRun, Snapshot, Token, TokenMetrics
 from markets.services.csv_import import CsvImportError, prices_import_csv
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,19 @@ def test_it_stores_nothing_new_when_the_same_file_is_imported_again(tao, write_c
 
     assert "2 rows read, 0 stored" in output
     assert list(Snapshot.objects.order_by("ts").values_list("ts", "price_usd")) == stored
+
+
+def test_a_second_import_of_the_same_file_leaves_closes_and_metrics_untouched(tao, write_csv):
+    path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,164,,")
+    run_import(path)
+    computed_at = TokenMetrics.objects.get(token=tao).computed_at
+    closes = list(PriceHourly.objects.values_list("hour", "close_usd"))
+
+    with time_machine.travel(computed_at + timedelta(hours=1)):
+        run_import(path)
+
+    assert TokenMetrics.objects.get(token=tao).computed_at == computed_at  # not recomputed
+    assert list(PriceHourly.objects.values_list("hour", "close_usd")) == closes
 
 
 def test_it_updates_the_one_row_whose_price_changed_on_a_second_import(tao, write_csv):
