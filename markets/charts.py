@@ -133,8 +133,9 @@ def downsample_last(
     return t[last].tolist(), v[last].tolist()
 
 
-def price_chart(*, token: Token, range_key: str) -> dict:
-    """Price and underwater series of one token over a range ending at its latest snapshot.
+def price_chart(*, token: Token, range_key: str, until: datetime | None = None) -> dict:
+    """Price and underwater series of one token over a range ending at its latest snapshot
+    (its latest by ``until`` in a replay: nothing after that hour is read).
 
     At most MAX_POINTS points: the last price of each bucket of width span / MAX_POINTS.
     Two queries (history bounds, then the bucketed prices) whatever the history size.
@@ -143,6 +144,8 @@ def price_chart(*, token: Token, range_key: str) -> dict:
     if range_key not in RANGES:
         raise UnknownRange(range_key)
     raw = Snapshot.objects.filter(token=OuterRef("pk"))
+    if until is not None:
+        raw = raw.filter(ts__lte=until)
     bounds = (
         Token.objects.filter(pk=token.pk)
         .annotate(

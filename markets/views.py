@@ -33,10 +33,12 @@ from markets.models import ListMetrics, Token, TokenList, TokenListMembership, T
 from markets.selectors import TOKEN_METRIC_FIELDS
 from markets.services.metrics import BTC_SYMBOL
 from markets.services.replay import (
+    BadAt,
     Replay,
     by_metric,
     lists_attach,
     metrics_at,
+    replay_at_parse,
     replay_window,
     tokens_attach,
 )
@@ -433,7 +435,7 @@ def token_detail(request, symbol: str, *, at=None):
 
 
 @require_safe
-@anonymous_cached(params=("range",), everyone=True)
+@anonymous_cached(params=("range", "at"), everyone=True)
 def token_chart_json(request, symbol: str):
     """Price and underwater series for one range, at most 1,000 points each.
 
@@ -444,8 +446,12 @@ def token_chart_json(request, symbol: str):
         message = _("Unknown token: %(symbol)s.") % {"symbol": symbol.upper()[:20]}
         return JsonResponse({"error": message}, status=404)
     range_key = request.GET.get("range", DEFAULT_RANGE)
+    try:  # in a replay the chart ends at the replayed hour, like the figures beside it
+        at = replay_at_parse(request.GET.get("at"))
+    except BadAt as exc:
+        return JsonResponse({"error": str(exc), "errors": {"at": [str(exc)]}}, status=400)
     try:
-        chart = price_chart(token=token, range_key=range_key)
+        chart = price_chart(token=token, range_key=range_key, until=at)
     except UnknownRange:
         message = _("Unknown range “%(range)s”; use one of: %(ranges)s.") % {
             "range": range_key[:20],

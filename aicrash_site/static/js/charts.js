@@ -212,7 +212,8 @@
       pending = new AbortController();
       el.setAttribute("aria-busy", "true");
       say(el.dataset.textLoading);
-      const url = el.dataset.url + "?range=" + encodeURIComponent(rangeKey);
+      let url = el.dataset.url + "?range=" + encodeURIComponent(rangeKey);
+      if (el.dataset.at) url += "&at=" + encodeURIComponent(el.dataset.at); // a replay: up to that hour
       fetch(url, { headers: { Accept: "application/json" }, signal: pending.signal })
         .then(function (response) {
           if (!response.ok) throw new Error("HTTP " + response.status);

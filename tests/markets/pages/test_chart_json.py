@@ -151,3 +151,23 @@ def test_the_range_ends_at_the_latest_price_not_at_now(client, demo, db):
         data = chart(client, range_key="24h")
     assert (data["start"], data["end"]) == ("2026-02-05T12:00:00Z", "2026-02-06T12:00:00Z")
     assert data["count"] == 25
+
+
+def test_a_replayed_chart_ends_at_the_replayed_hour_and_reads_nothing_after_it(client, seeded):
+    response = client.get("/tokens/TAO/chart.json", {"range": "24h", "at": "2026-02-05T14:30Z"})
+    data = response.json()
+    assert (data["start"], data["end"]) == ("2026-02-04T14:00:00Z", "2026-02-05T14:00:00Z")
+    assert data["count"] == 25 and data["price"][-1][0] == END_EPOCH - 22 * HOUR
+    assert data["underwater"][-1][1] <= 0
+
+
+def test_a_bad_replay_hour_on_the_chart_is_a_400_naming_at(client, seeded):
+    response = client.get("/tokens/TAO/chart.json", {"range": "24h", "at": "2026-02-05T14:00"})
+    assert response.status_code == 400
+    assert "at" in response.json()["errors"]
+
+
+def test_the_replayed_token_page_tells_its_chart_the_hour(client, seeded):
+    html = client.get("/tokens/TAO/", {"at": "2026-02-05T14:00Z"}).content.decode()
+    assert 'data-at="2026-02-05T14:00Z"' in html
+    assert 'data-at="' not in client.get("/tokens/TAO/").content.decode()
