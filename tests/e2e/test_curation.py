@@ -56,8 +56,11 @@ def test_staff_reorder_add_a_coin_and_see_the_french_name(
     expect(page.locator(f"#list-ai tbody tr:first-child[data-symbol={first}]")).to_be_visible()
     assert order(ai)[:2] == [first, second]
 
-    # A coin from the (offline demo) catalogue, added with its backfill to completion.
+    # A coin from the (offline demo) catalogue, added with its backfill to completion. The
+    # reorder's swap must have landed first, or it would replace the search box being typed in.
+    page.wait_for_load_state("networkidle")
     page.locator("#list-ai input[name=q]").fill("ethereum")
+    page.locator("#list-ai input[name=q]").press("Enter")  # searches at once (the form's submit)
     page.locator("#results-ai").get_by_role("button", name="Add to the list").click()
     job = page.locator("#list-ai .cur-job")
     expect(job).to_have_attribute("data-status", "done", timeout=20_000)
