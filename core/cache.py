@@ -20,6 +20,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -28,6 +29,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "site:data-version"
+T = TypeVar("T")
 
 
 def _version_start() -> int:
@@ -160,3 +162,28 @@ def anonymous_cached(*, params: Iterable[str] = (), everyone: bool = False) -> C
         return cached_view
 
     return decorator
+
+
+# --- Fragments ----------------------------------------------------------------------------
+
+
+def fragment_cached(kind: str, *variant: object, build: Callable[[], T]) -> T:
+    """What ``build()`` returns (rendered HTML, or anything picklable), cached under the data
+    version, the active language and ``variant`` (whatever else it depends on: list, sort,
+    replayed hour...), for ``FRAGMENT_CACHE_SECONDS`` at most.
+
+    For the market-wide parts of pages that signed-in visitors get too (the page cache
+    serves only anonymous ones): never put anything of the visitor in a fragment (a form, a
+    CSRF token, their vote), nor anything that changes without a ``data_version_bump()``.
+    """
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    parts = [get_language() or "", settings.PRICE_PROVIDER, *map(str, variant)]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    key = f"fragment:{kind}:{data_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
