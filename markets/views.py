@@ -365,7 +365,7 @@ def _member_rows(token_list, sort, replay, context) -> list[dict]:
 def _cap_chart_section(token_list: TokenList, list_metrics: ListMetrics | None) -> dict:
     """The cap chart's section as HTML and its number of points (scripts load when > 0)."""
     chart = None
-    if list_metrics is not None:
+    if list_metrics is not None:  # a deferred field: read here, on a cache miss only
         chart = cap_chart(cap_series=list_metrics.cap_series)
         chart["annotations"] = annotations_for(kind="list", obj=token_list, points=chart["cap"])
     html = render_to_string("markets/_cap_chart.html", {"cap_chart": chart})
@@ -387,7 +387,7 @@ LIST_PARAMS = ("sort", "dir", "at")
 @replayable
 def dashboard(request, *, at=None):
     """The featured list, with Bitcoin as benchmark."""
-    lists = _public_lists(with_cap_series=not _is_partial(request) and at is None)
+    lists = _public_lists(with_cap_series=False)  # read only to render the cap chart
     return _list_page(request, lists.filter(is_featured=True).first(), is_dashboard=True, at=at)
 
 
@@ -408,7 +408,7 @@ def list_index(request, *, at=None):
 @anonymous_cached(params=LIST_PARAMS)
 @replayable
 def list_detail(request, slug: str, *, at=None):
-    lists = _public_lists(with_cap_series=not _is_partial(request) and at is None)
+    lists = _public_lists(with_cap_series=False)  # read only to render the cap chart
     token_list = lists.filter(slug=slug).first()
     if token_list is None:
         raise Http404(_("No public list with this name."))
