@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import numpy as np
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -102,11 +104,34 @@ def _share_context(request, watchlist: Watchlist) -> dict:
     return {"share_url": url}
 
 
+# Stands for a symbol in URLs reversed once per page; matches the symbol converter.
+_STAND_IN = "STANDIN0SYMBOL"
+
+
+def _item_rows(watchlist: Watchlist, items) -> list[tuple]:
+    """Each item with its four links. Reversed once per page with a stand-in symbol, then
+    filled in quoted as ``reverse`` quotes (forty reverses cost ~1.5 ms a page)."""
+    patterns = {
+        "token": reverse("markets:token-detail", args=[_STAND_IN]),
+        "move": reverse("watchlists:item-move", args=[watchlist.pk, _STAND_IN]),
+        "lots": reverse("watchlists:item-detail", args=[watchlist.pk, _STAND_IN]),
+        "remove": reverse("watchlists:item-remove", args=[watchlist.pk, _STAND_IN]),
+    }
+    rows = []
+    for item in items:
+        symbol = quote(item.token.symbol, safe=RFC3986_SUBDELIMS + "/~:@")
+        rows.append(
+            (item, {name: url.replace(_STAND_IN, symbol) for name, url in patterns.items()})
+        )
+    return rows
+
+
 def detail_context(request, watchlist: Watchlist, **extra) -> dict:
     valuation = selectors.watchlist_items_with_valuation(watchlist=watchlist)
     context = {
         "watchlist": watchlist,
         "valuation": valuation,
+        "item_rows": _item_rows(watchlist, valuation.items),
         "freshness": freshness(valuation),
         "live_url": reverse("watchlists:detail", args=[watchlist.pk]),
         "add_form": ItemAddForm(),
