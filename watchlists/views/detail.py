@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from core.cache import fragment_cached
 from markets.charts import annotations_for, downsample_last
 from markets.clock import data_freshness
 from markets.models import Token, TokenMetrics
@@ -88,13 +89,16 @@ def _value_chart_values(chart: dict, series: ValueSeries) -> None:
     }
 
 
-def _value_chart_annotate(chart: dict, watchlist: Watchlist) -> None:
-    """The events of the apps above on the chart (core/charts.py), over its span."""
+def _value_chart_annotate(chart: dict, watchlist: Watchlist, items) -> None:
+    """The events of the apps above on the chart (core/charts.py), over its span. Cached
+    under the data version (staff's changes to events bump it) for this set of tokens."""
     if chart["count"]:
         points = chart["series"]["value"] or chart["series"]["drawdown"]
-        chart["series"]["annotations"] = annotations_for(
-            kind="watchlist", obj=watchlist, points=points
-        )
+        tokens = sorted(item.token.pk for item in items)
+        chart["series"]["annotations"] = fragment_cached(
+            "watchlist-annotations", watchlist.pk, tokens, points[0][0], points[-1][0],
+            build=lambda: annotations_for(kind="watchlist", obj=watchlist, points=points),
+        )  # fmt: skip
 
 
 def _share_context(request, watchlist: Watchlist) -> dict:
@@ -139,7 +143,7 @@ def detail_context(request, watchlist: Watchlist, **extra) -> dict:
     }
     if not is_partial(request):
         context["chart"] = value_chart(valuation.series)
-        _value_chart_annotate(context["chart"], watchlist)
+        _value_chart_annotate(context["chart"], watchlist, valuation.items)
     return context | extra
 
 
@@ -266,7 +270,7 @@ def shared(request, share_token):
     }
     if not is_partial(request):
         context["chart"] = value_chart(valuation.series)
-        _value_chart_annotate(context["chart"], watchlist)
+        _value_chart_annotate(context["chart"], watchlist, valuation.items)
     response = render_page(request, "watchlists/shared.html", context, partial="live")
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
