@@ -76,3 +76,21 @@ def test_an_anonymous_only_fragment_is_rendered_afresh_for_signed_in_visitors(al
     render(AnonymousUser(), "anonymous")
     assert render(alice, "alice") == "alice"
     assert render(bob, "bob") == "bob"
+
+
+def test_within_a_request_the_data_version_is_read_once_and_its_own_bumps_are_seen():
+    from django.core.cache import cache
+
+    from core import cache as site_cache
+
+    site_cache._request_started()  # what Django's request_started signal calls
+    try:
+        version = site_cache.data_version()
+        cache.set(site_cache.VERSION_KEY, version + 5)  # another process bumps meanwhile
+        assert site_cache.data_version() == version  # one version for the whole page
+        assert data_version_bump() == version + 6
+        assert site_cache.data_version() == version + 6
+    finally:
+        site_cache._request_finished()
+    cache.set(site_cache.VERSION_KEY, 100)
+    assert site_cache.data_version() == 100  # outside requests: always read
