@@ -234,6 +234,9 @@ LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)  # htmx refresh of 
 # Anonymous pages and API payloads are cached until the market data change (core/cache.py)
 # and at most this long (the bound that matters with a per-process local-memory cache); 0: off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
+# Market-wide parts of pages (dashboard cards, member rows, cap chart), shared by every
+# visitor, signed-in ones included: cached the same way, separately from the page cache.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=10)
 
 # --- REST API -------------------------------------------------------------------------------
 # Proxies in front of the app that set X-Forwarded-For (0: trust no such header, so a

@@ -17,17 +17,21 @@ see personal things such as watchlist buttons).
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "site:data-version"
+T = TypeVar("T")
 
 
 def _version_start() -> int:
@@ -40,8 +44,35 @@ def _version_start() -> int:
     return time.time_ns() // 1_000
 
 
+# Within a request the version is read once (a page's fragments each need it): set on
+# request_started, dropped on request_finished and by a bump. Never kept outside requests.
+_in_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _in_request.version = None
+    _in_request.active = True
+
+
+def _request_finished(**kwargs) -> None:
+    _in_request.version = None
+    _in_request.active = False
+
+
+request_started.connect(_request_started, dispatch_uid="core-cache-version-start")
+request_finished.connect(_request_finished, dispatch_uid="core-cache-version-finish")
+
+
 def data_version() -> int:
-    """The current data version (created on first use)."""
+    """The current data version (created on first use; read once per request)."""
+    if getattr(_in_request, "active", False):
+        if _in_request.version is None:
+            _in_request.version = _data_version_read()
+        return _in_request.version
+    return _data_version_read()
+
+
+def _data_version_read() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _version_start(), timeout=None)
@@ -51,6 +82,7 @@ def data_version() -> int:
 
 def data_version_bump() -> int:
     """A new version: every entry cached so far is out of date. Returns the new version."""
+    _in_request.version = None
     try:
         return cache.incr(VERSION_KEY)
     except ValueError:  # no version yet
@@ -160,3 +192,28 @@ def anonymous_cached(*, params: Iterable[str] = (), everyone: bool = False) -> C
         return cached_view
 
     return decorator
+
+
+# --- Fragments ----------------------------------------------------------------------------
+
+
+def fragment_cached(kind: str, *variant: object, build: Callable[[], T]) -> T:
+    """What ``build()`` returns (rendered HTML, or anything picklable), cached under the data
+    version, the active language and ``variant`` (whatever else it depends on: list, sort,
+    replayed hour...), for ``FRAGMENT_CACHE_SECONDS`` at most.
+
+    For the market-wide parts of pages that signed-in visitors get too (the page cache
+    serves only anonymous ones): never put anything of the visitor in a fragment (a form, a
+    CSRF token, their vote), nor anything that changes without a ``data_version_bump()``.
+    """
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    parts = [get_language() or "", settings.PRICE_PROVIDER, *map(str, variant)]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    key = f"fragment:{kind}:{data_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value

@@ -7,15 +7,17 @@ from django.conf import settings
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core.cache import anonymous_cached
+from core.cache import anonymous_cached, fragment_cached
 from core.language import language_cookie_set
 from core.slots import objects_annotate
 from markets.charts import (
@@ -322,20 +324,54 @@ def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool, at=
         "columns": _columns(
             request.path, sort, replay_ctx["replay"] and replay_ctx["replay"]["param"]
         ),
-        "members": _members(token_list, sort, replay) if token_list else [],
         "benchmark": _benchmark(btc),
         "freshness": _freshness(list_metrics),
         "live_url": request.get_full_path(),
     }
+    # The parts every visitor gets alike, cached under the data version (core/cache.py);
+    # their queries run only when they are rendered.
+    variant = (token_list.pk if token_list else "", is_dashboard, context["at_query"])
+    context["cards_html"] = fragment_cached(
+        "list-cards", *variant, build=lambda: render_to_string("markets/_list_cards.html", context)
+    )
+    if token_list:
+        context["member_rows"] = fragment_cached(
+            "member-rows",
+            *variant,
+            *sort,
+            build=lambda: _member_rows(token_list, sort, replay, context),
+        )
     if is_dashboard and not _is_partial(request):
         window = replay_window(end=live_metrics.as_of if live_metrics else None)
         context["replay_window"] = window and {"start": window[0], "end": window[1]}
-    if token_list and list_metrics and not _is_partial(request):
-        context["cap_chart"] = cap_chart(cap_series=list_metrics.cap_series)
-        context["cap_chart"]["annotations"] = annotations_for(
-            kind="list", obj=token_list, points=context["cap_chart"]["cap"]
+    if token_list and not _is_partial(request):
+        chart = fragment_cached(
+            "cap-chart", *variant, build=lambda: _cap_chart_section(token_list, list_metrics)
         )
+        context["cap_chart_html"], context["cap_chart_count"] = chart["html"], chart["count"]
     return _render(request, "markets/list.html", "members", context)
+
+
+def _member_rows(token_list, sort, replay, context) -> list[dict]:
+    """The member rows as HTML, each without its closing tag (list.html adds the visitor's
+    own cells), with the symbol those cells need."""
+    members = _members(token_list, sort, replay)
+    html = render_to_string("markets/_member_rows.html", {**context, "members": members})
+    parts = html.split("\x1e")[: len(members)]
+    return [
+        {"symbol": row.token.symbol, "html": mark_safe(part)}  # a rendered template
+        for row, part in zip(members, parts, strict=True)
+    ]
+
+
+def _cap_chart_section(token_list: TokenList, list_metrics: ListMetrics | None) -> dict:
+    """The cap chart's section as HTML and its number of points (scripts load when > 0)."""
+    chart = None
+    if list_metrics is not None:  # a deferred field: read here, on a cache miss only
+        chart = cap_chart(cap_series=list_metrics.cap_series)
+        chart["annotations"] = annotations_for(kind="list", obj=token_list, points=chart["cap"])
+    html = render_to_string("markets/_cap_chart.html", {"cap_chart": chart})
+    return {"html": html, "count": chart["count"] if chart else 0}
 
 
 def _public_lists(*, with_cap_series: bool):
@@ -353,7 +389,7 @@ LIST_PARAMS = ("sort", "dir", "at")
 @replayable
 def dashboard(request, *, at=None):
     """The featured list, with Bitcoin as benchmark."""
-    lists = _public_lists(with_cap_series=not _is_partial(request) and at is None)
+    lists = _public_lists(with_cap_series=False)  # read only to render the cap chart
     return _list_page(request, lists.filter(is_featured=True).first(), is_dashboard=True, at=at)
 
 
@@ -374,7 +410,7 @@ def list_index(request, *, at=None):
 @anonymous_cached(params=LIST_PARAMS)
 @replayable
 def list_detail(request, slug: str, *, at=None):
-    lists = _public_lists(with_cap_series=not _is_partial(request) and at is None)
+    lists = _public_lists(with_cap_series=False)  # read only to render the cap chart
     token_list = lists.filter(slug=slug).first()
     if token_list is None:
         raise Http404(_("No public list with this name."))

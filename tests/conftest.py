@@ -68,6 +68,14 @@ def fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_fragment_cache(settings):
+    """Pages render every part afresh: the data version that keys the cached fragments is
+    bumped on commit, which tests inside a transaction never reach. The fragment tests
+    (tests/core/test_fragments.py) turn it on and run the commit callbacks."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """Every test starts in English: a test that activated French must not leak it."""
     from django.utils import translation

@@ -149,3 +149,30 @@ def test_the_watchlist_value_chart_carries_the_events_of_its_tokens(client, stor
     html = client.get(f"/watchlists/{watchlist.pk}/").content.decode()
     data = json.loads(html.split('id="value-chart-data" type="application/json">')[1].split("<")[0])
     assert titles(data["annotations"]) == ["TAO news", "Sector news"]
+
+
+def test_cached_watchlist_events_follow_its_tokens_at_once_and_stay_with_their_list(
+    client, story, alice, bob, settings
+):
+    from watchlists import services
+
+    settings.FRAGMENT_CACHE_SECONDS = 60  # the events are cached per list and set of tokens
+    lots = [{"quantity": Decimal("1"), "cost_basis_usd": Decimal("100"), "purchased_at": at(0)}]
+    mine = services.watchlist_create(owner=alice, name="Mine")
+    services.watchlist_add_token(watchlist=mine, symbol="TAO", lots=lots)
+    theirs = services.watchlist_create(owner=bob, name="Theirs")
+    services.watchlist_add_token(watchlist=theirs, symbol="BTC", lots=lots)
+    event(40, "TAO news", tokens=[Token.objects.get(symbol="TAO")])
+    event(42, "MSFT news", tokens=[Token.objects.get(symbol="MSFT")])
+
+    def chart_titles(watchlist) -> list[str]:
+        html = client.get(f"/watchlists/{watchlist.pk}/").content.decode()
+        data = html.split('id="value-chart-data" type="application/json">')[1].split("<")[0]
+        return titles(json.loads(data)["annotations"])
+
+    client.force_login(alice)
+    assert chart_titles(mine) == ["TAO news"]
+    services.watchlist_add_token(watchlist=mine, symbol="MSFT", lots=lots)
+    assert chart_titles(mine) == ["TAO news", "MSFT news"]
+    client.force_login(bob)
+    assert chart_titles(theirs) == []

@@ -276,7 +276,8 @@ def test_the_dashboard_runs_the_same_queries_for_5_and_for_50_members(
     # markets' own queries (the Fear & Greed gauge's included); apps filling slots, badges
     # and chart events pin theirs (tests/discussions, tests/episodes)
     own = [q for q in queries if "discussions_" not in q["sql"] and "episodes_" not in q["sql"]]
-    assert len(own) <= 5
+    # (+1 without its cached cap chart: the series is read only to draw it; htmx never)
+    assert len(own) <= (5 if htmx else 6)
 
 
 def test_the_live_partial_does_not_load_the_cap_series_it_does_not_show(client, seeded):

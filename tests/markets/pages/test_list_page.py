@@ -84,4 +84,5 @@ def test_a_list_page_runs_the_same_queries_for_5_and_for_50_members(client, empt
     # markets' own queries; apps filling slots, badges and chart events pin theirs
     # (tests/discussions, tests/episodes)
     own = [q for q in queries if "discussions_" not in q["sql"] and "episodes_" not in q["sql"]]
-    assert len(own) <= 4
+    # (+1 without its cached cap chart: the series is read only to draw it; htmx never)
+    assert len(own) <= (4 if htmx else 5)
