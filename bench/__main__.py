@@ -20,6 +20,7 @@ BENCHMARKS = (
     "replay",
     "load",
     "server_time",
+    "scale",
 )
 
 
