@@ -17,6 +17,7 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -82,10 +83,20 @@ def bucket_width(span: int, *, max_points: int = MAX_POINTS) -> int:
 
 
 def _bucket_lasts(
-    snapshots, *, start: int, width: int, partition: Sequence = ()
+    snapshots,
+    *,
+    start: int,
+    width: int,
+    partition: Sequence = (),
+    fields: tuple[str, str, str] = ("ts", "price_usd", "source"),
 ) -> list[tuple[int, ...]]:
-    """(token_id, epoch, price) of the last snapshot of each time bucket (one query)."""
-    epoch = Epoch("ts")
+    """(token_id, epoch, price) of the last snapshot of each time bucket (one query).
+
+    ``fields`` names the time, price and tie-break columns (compacted rows: close_at,
+    close_usd, id).
+    """
+    time, price, tiebreak = fields
+    epoch = Epoch(time)
     bucket = (epoch - Value(start)) / Value(width)
     rows = (
         snapshots.annotate(
@@ -93,12 +104,12 @@ def _bucket_lasts(
             bucket_rank=Window(
                 RowNumber(),
                 partition_by=[*partition, bucket],
-                order_by=[F("ts").desc(), F("source").asc()],
+                order_by=[F(time).desc(), F(tiebreak).asc()],
             ),
         )
         .filter(bucket_rank=1)
-        .order_by("token_id", "ts")
-        .values_list("token_id", "epoch", "price_usd")
+        .order_by("token_id", time)
+        .values_list("token_id", "epoch", price)
     )
     return list(rows)
 
@@ -138,7 +149,9 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     (its latest by ``until`` in a replay: nothing after that hour is read).
 
     At most MAX_POINTS points: the last price of each bucket of width span / MAX_POINTS.
-    Two queries (history bounds, then the bucketed prices) whatever the history size.
+    Two queries (history bounds, then the bucketed prices) whatever the history size; two
+    more where the range reaches back into compacted rows (their oldest close, then their
+    bucketed closes), also independent of the history size.
     Raises UnknownRange for a key that is not in RANGES.
     """
     if range_key not in RANGES:
@@ -162,14 +175,13 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     end = int(bounds["last"].timestamp())
     first = int(bounds["first"].timestamp())
     span = RANGES[range_key]
-    folded = []
+    older = None
     if bounds["folded"] and (span is None or end - span < first):  # older than raw: compacted
         older = SnapshotCompact.objects.filter(token=token, close_at__lt=bounds["first"])
         if span is not None:
             older = older.filter(close_at__gte=_dt(end - span))
-        folded = [(int(at.timestamp()), price) for at, price in
-                  older.order_by("close_at").values_list("close_at", "close_usd")]  # fmt: skip
-        first = min(first, folded[0][0]) if folded else first
+        oldest = older.aggregate(oldest=Min("close_at"))["oldest"]
+        first = first if oldest is None else min(first, int(oldest.timestamp()))
     start = first if span is None else max(first, end - span)
     width = bucket_width(end - start)
     rows = _bucket_lasts(
@@ -177,10 +189,14 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
         start=start,
         width=width,
     )
-    if folded:  # the last compacted close of each bucket that has no raw snapshot
+    if older is not None and start < int(bounds["first"].timestamp()):
+        # The last compacted close of each bucket that has no raw snapshot, downsampled in
+        # the database too: years of hourly rows are not read into Python.
+        folded = _bucket_lasts(
+            older, start=start, width=width, fields=("close_at", "close_usd", "id")
+        )
         raw_buckets = {(epoch - start) // width for _, epoch, _ in rows}
-        lasts = {(epoch - start) // width: (token.pk, epoch, price) for epoch, price in folded}
-        rows = [row for b, row in sorted(lasts.items()) if b not in raw_buckets] + list(rows)
+        rows = [row for row in folded if (row[1] - start) // width not in raw_buckets] + rows
     times = [epoch for _, epoch, _ in rows]
     prices = [price for _, _, price in rows]
     return payload | {

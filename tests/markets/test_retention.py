@@ -145,3 +145,35 @@ def test_the_all_time_chart_still_reaches_back_through_compacted_rows(market):
     assert abs(datetime.fromisoformat(after["start"]).timestamp()
                - datetime.fromisoformat(before["start"]).timestamp()) < HOUR  # fmt: skip
     assert after["count"] > 0.9 * before["count"]
+
+
+def test_the_chart_keeps_the_last_compacted_close_of_each_bucket_without_a_raw_one(db):
+    from markets.charts import price_chart
+
+    token = TokenFactory(symbol="TAO")
+    start = T - 999_000  # 'all' spans 999,000 s: buckets of 1,000 s from the oldest close
+
+    def folded(at: int, price: float) -> SnapshotCompact:
+        moment = datetime.fromtimestamp(at, UTC)
+        return SnapshotCompact(
+            token=token, interval="1h", bucket=moment, open_usd=price, open_at=moment,
+            high_usd=price, high_at=moment, low_usd=price, close_usd=price, close_at=moment,
+            count=1,
+        )  # fmt: skip
+
+    # Bucket 0 holds two closes (the later one stays), bucket 1 one; the close in bucket 998
+    # gives way to the raw snapshot in the same bucket.
+    SnapshotCompact.objects.bulk_create(
+        [folded(start, 1.0), folded(start + 400, 2.0), folded(start + 1_500, 3.0),
+         folded(start + 998_100, 5.0)]
+    )  # fmt: skip
+    for at, price in ((T - 500, 10.0), (T, 11.0)):
+        Snapshot.objects.create(
+            token=token, ts=datetime.fromtimestamp(at, UTC), source="test", price_usd=price
+        )
+
+    chart = price_chart(token=token, range_key="all")
+
+    assert chart["start"] == datetime.fromtimestamp(start, UTC).isoformat().replace("+00:00", "Z")
+    assert chart["price"] == [[start + 400, 2.0], [start + 1_500, 3.0], [T - 500, 10.0],
+                              [T, 11.0]]  # fmt: skip
