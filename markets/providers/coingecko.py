@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from .base import (
     ath_check,
     quote_check_logged,
 )
+from .http import HttpSource
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,6 @@ BASE_URLS: dict[str, str] = {
 }
 KEY_HEADERS: dict[str, str] = {"demo": "x-cg-demo-api-key", "pro": "x-cg-pro-api-key"}
 BATCH_SIZE = 250  # the most ids /coins/markets returns on one page
-MAX_DELAY_SECONDS = 60.0  # never stall a worker longer than this between attempts
 
 
 class _Retryable(Exception):
@@ -59,15 +58,13 @@ class CoinGeckoProvider:
         if plan not in BASE_URLS:
             raise ValueError(f"unknown CoinGecko plan {plan!r}; expected 'demo' or 'pro'")
         self._base_url = BASE_URLS[plan]
-        self._headers = {"accept": "application/json"}
+        headers = {"accept": "application/json"}
         if api_key:  # the keyless public API rejects an empty key header
-            self._headers[KEY_HEADERS[plan]] = api_key
-        self._timeout = timeout
-        self._max_retries = max(0, max_retries)
-        self._backoff = max(0.0, backoff)
-        self._owns_client = client is None
-        self._client = client or httpx.Client(timeout=timeout)
-        self._sleep = sleep
+            headers[KEY_HEADERS[plan]] = api_key
+        self._http = HttpSource(
+            name=self.name, timeout=timeout, max_retries=max_retries, backoff=backoff,
+            client=client, sleep=sleep, headers=headers,
+        )  # fmt: skip
 
     @classmethod
     def from_settings(cls) -> CoinGeckoProvider:
@@ -80,8 +77,7 @@ class CoinGeckoProvider:
         )
 
     def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
+        self._http.close()
 
     # Latest quotes
 
@@ -189,57 +185,11 @@ class CoinGeckoProvider:
 
     def _get_json(self, path: str, params: dict[str, Any]) -> Any:
         """GET with retries; TransientProviderError once they run out, ProviderError otherwise."""
-        url = f"{self._base_url}{path}"
-        for attempt in range(self._max_retries + 1):
-            try:
-                response = self._send(url, params)
-            except _Retryable as exc:
-                if attempt == self._max_retries:
-                    raise TransientProviderError(
-                        f"{path}: {exc} (gave up after {attempt + 1} attempts)"
-                    ) from None
-                delay = self._delay(attempt, exc.retry_after)
-                logger.info("coingecko: %s: %s, retrying in %.1fs", path, exc, delay)
-                self._sleep(delay)
-                continue
-            try:
-                return response.json()
-            except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-                raise ProviderError(f"{path}: invalid JSON: {exc}") from None
-        raise AssertionError("unreachable")  # the loop always returns or raises
-
-    def _send(self, url: str, params: dict[str, Any]) -> httpx.Response:
+        response = self._http.get(f"{self._base_url}{path}", params, label=path)
         try:
-            response = self._client.get(
-                url, params=params, headers=self._headers, timeout=self._timeout
-            )
-        except httpx.TimeoutException as exc:
-            raise _Retryable(f"timeout ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            raise _Retryable(f"connection error ({type(exc).__name__}: {exc})") from None
-        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-            raise ProviderError(f"request failed ({type(exc).__name__}: {exc})") from None
-        status = response.status_code
-        if status == 429:
-            raise _Retryable("HTTP 429", retry_after=_retry_after(response))
-        if status >= 500:
-            raise _Retryable(f"HTTP {status}")
-        if not response.is_success:
-            raise ProviderError(f"HTTP {status}: {response.text[:200]}")
-        return response
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        delay = retry_after if retry_after is not None else self._backoff * 2**attempt
-        return min(delay, MAX_DELAY_SECONDS)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds from a numeric Retry-After header; None if absent or an HTTP date."""
-    try:
-        seconds = float(response.headers.get("retry-after", ""))
-    except ValueError:
-        return None
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+            return response.json()
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            raise ProviderError(f"{path}: invalid JSON: {exc}") from None
 
 
 def _iso_to_epoch(value: object) -> int | None:

@@ -1,5 +1,5 @@
-"""One GET with capped retries on transient failures, shared by the keyless sources
-(Stooq, alternative.me): timeouts, connection errors, 429 and 5xx are retried with
+"""One GET with capped retries on transient failures, shared by every HTTP source
+(CoinGecko, Stooq, alternative.me): timeouts, connection errors, 429 and 5xx are retried with
 exponential backoff; anything else fails at once."""
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ class HttpSource:
         backoff: float = 2.0,
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.name = name
+        self._headers = headers or {}
         self._timeout = timeout
         self._max_retries = max(0, max_retries)
         self._backoff = max(0.0, backoff)
@@ -44,28 +46,31 @@ class HttpSource:
         if self._owns_client:
             self._client.close()
 
-    def get(self, url: str, params: dict[str, Any]) -> httpx.Response:
+    def get(self, url: str, params: dict[str, Any], *, label: str = "") -> httpx.Response:
         """A successful response; TransientProviderError once retries run out, else
-        ProviderError."""
+        ProviderError. ``label`` (e.g. the API path) prefixes the messages."""
+        prefix = f"{label}: " if label else ""
         for attempt in range(self._max_retries + 1):
             try:
                 return self._send(url, params)
             except _Retryable as exc:
                 if attempt == self._max_retries:
                     raise TransientProviderError(
-                        f"{exc} (gave up after {attempt + 1} attempts)"
+                        f"{prefix}{exc} (gave up after {attempt + 1} attempts)"
                     ) from None
                 delay = min(
                     exc.retry_after if exc.retry_after is not None else self._backoff * 2**attempt,
                     MAX_DELAY_SECONDS,
                 )
-                logger.info("%s: %s, retrying in %.1fs", self.name, exc, delay)
+                logger.info("%s: %s%s, retrying in %.1fs", self.name, prefix, exc, delay)
                 self._sleep(delay)
         raise AssertionError("unreachable")  # the loop always returns or raises
 
     def _send(self, url: str, params: dict[str, Any]) -> httpx.Response:
         try:
-            response = self._client.get(url, params=params, timeout=self._timeout)
+            response = self._client.get(
+                url, params=params, headers=self._headers, timeout=self._timeout
+            )
         except httpx.TimeoutException as exc:
             raise _Retryable(f"timeout ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
