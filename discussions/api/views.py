@@ -12,7 +12,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.parsers import FormParser, JSONParser
@@ -139,6 +144,9 @@ THREAD_DOCS = {
 }
 
 
+# extend_schema_view documents copies of the inherited get/post: ThreadView stays untouched,
+# so each thread route keeps only its own path parameter.
+@extend_schema_view(**THREAD_DOCS)
 @extend_schema(tags=["discussions"], parameters=[SYMBOL_PARAM, RETRY_AFTER])
 class TokenThreadView(ThreadView):
     def target(self) -> dict:
@@ -147,17 +155,8 @@ class TokenThreadView(ThreadView):
         except Http404:
             raise NotFound("Unknown token symbol.") from None
 
-    # Functions of their own: decorating the shared ThreadView.get would give both thread
-    # routes both path parameters in the schema.
-    @THREAD_DOCS["get"]
-    def get(self, request, **kwargs):
-        return super().get(request, **kwargs)
 
-    @THREAD_DOCS["post"]
-    def post(self, request, **kwargs):
-        return super().post(request, **kwargs)
-
-
+@extend_schema_view(**THREAD_DOCS)
 @extend_schema(tags=["discussions"], parameters=[SLUG_PARAM, RETRY_AFTER])
 class ListThreadView(ThreadView):
     def target(self) -> dict:
@@ -165,16 +164,6 @@ class ListThreadView(ThreadView):
             return {"token_list": selectors.list_for_discussion(slug=self.kwargs["slug"])}
         except Http404:
             raise NotFound("No public list with this slug.") from None
-
-    # Functions of their own: decorating the shared ThreadView.get would give both thread
-    # routes both path parameters in the schema.
-    @THREAD_DOCS["get"]
-    def get(self, request, **kwargs):
-        return super().get(request, **kwargs)
-
-    @THREAD_DOCS["post"]
-    def post(self, request, **kwargs):
-        return super().post(request, **kwargs)
 
 
 @extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
@@ -245,16 +234,18 @@ MODERATION_DOC = {
 }
 
 
+# extend_schema_view documents a copy of the inherited post per route (decorating
+# ModerationView.post itself gave both routes the last summary).
+@extend_schema_view(post=extend_schema(summary="Hide a comment (staff)", **MODERATION_DOC))
 @extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
 class CommentHideView(ModerationView):
     moderate = services.comment_hide
-    post = extend_schema(summary="Hide a comment (staff)", **MODERATION_DOC)(ModerationView.post)
 
 
+@extend_schema_view(post=extend_schema(summary="Restore a comment (staff)", **MODERATION_DOC))
 @extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
 class CommentRestoreView(ModerationView):
     moderate = services.comment_restore
-    post = extend_schema(summary="Restore a comment (staff)", **MODERATION_DOC)(ModerationView.post)
 
 
 @extend_schema(tags=["discussions"], parameters=[SYMBOL_PARAM, RETRY_AFTER])

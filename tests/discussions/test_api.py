@@ -219,3 +219,10 @@ def test_polls_through_the_api(api_client, alice, ai_list):
     assert closed.status_code == 400
     assert closed.json()["errors"] == {"option": ["This poll is closed."]}
     assert PollVote.objects.count() == 1
+
+
+def test_each_moderation_route_has_its_own_summary_in_the_schema(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert schema["/api/v1/comments/{id}/hide/"]["post"]["summary"] == "Hide a comment (staff)"
+    restore = schema["/api/v1/comments/{id}/restore/"]["post"]["summary"]
+    assert restore == "Restore a comment (staff)"
