@@ -110,3 +110,16 @@ def test_a_new_event_shows_at_once_on_a_cached_page(
     with django_capture_on_commit_callbacks(execute=True):
         Event.objects.create(at=at(30), title="Fresh news")
     assert "Fresh news" in client.get("/episodes/feb-test/").content.decode()
+
+
+def test_the_figures_are_built_once_per_data_version(client, story, staff, settings):
+    from core.cache import data_version_bump
+
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    client.force_login(staff)  # signed in: past the page cache
+    client.get("/episodes/feb-test/")
+    cached = _queries(client, "/episodes/feb-test/")
+    data_version_bump()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/episodes/feb-test/")
+    assert len(queries) > cached  # new data: the figures are read again
