@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lead
 
 from core.charts import chart_annotations
 from markets.metrics_math import DAY, HOUR
@@ -59,7 +59,7 @@ class Epoch(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint",
+            template="FLOOR(DATE_PART('epoch', %(expressions)s))::bigint",
             **extra_context,
         )
 
@@ -93,7 +93,9 @@ def _bucket_lasts(
     """(token_id, epoch, price) of the last snapshot of each time bucket (one query).
 
     ``fields`` names the time, price and tie-break columns (compacted rows: close_at,
-    close_usd, id).
+    close_usd, id). A row is its bucket's last when the next row in time order is in another
+    bucket: the rows come in index order and are never sorted by bucket, so the cost stays
+    one pass over the range.
     """
     time, price, tiebreak = fields
     epoch = Epoch(time)
@@ -101,13 +103,14 @@ def _bucket_lasts(
     rows = (
         snapshots.annotate(
             epoch=epoch,
-            bucket_rank=Window(
-                RowNumber(),
-                partition_by=[*partition, bucket],
-                order_by=[F(time).desc(), F(tiebreak).asc()],
+            bucket_index=bucket,
+            next_bucket=Window(
+                Lead(bucket, default=Value(-1)),
+                partition_by=list(partition) or None,
+                order_by=[F(time).asc(), F(tiebreak).desc()],
             ),
         )
-        .filter(bucket_rank=1)
+        .exclude(next_bucket=F("bucket_index"))
         .order_by("token_id", time)
         .values_list("token_id", "epoch", price)
     )
@@ -255,7 +258,7 @@ def _sparkline_rows(windows: Sequence[tuple[int, datetime, datetime]]) -> list[t
 _SPARKLINE_SQL = """
 SELECT token_id, price_usd FROM (
     SELECT s.token_id, s.ts, s.price_usd, ROW_NUMBER() OVER (
-        PARTITION BY s.token_id, FLOOR(EXTRACT(EPOCH FROM s.ts))::bigint / %s
+        PARTITION BY s.token_id, FLOOR(DATE_PART('epoch', s.ts))::bigint / %s
         ORDER BY s.ts DESC, s.source ASC
     ) AS bucket_rank
     FROM {snapshot} s

@@ -330,6 +330,10 @@ class SnapshotCompact(models.Model):
         ]
         indexes = [
             models.Index(fields=["token", "-high_usd", "high_at"], name="compact_token_high_at"),
+            # Charts read a range's closes in time order from the index alone.
+            models.Index(
+                fields=["token", "close_at"], include=["close_usd"], name="compact_token_close_at"
+            ),
         ]
 
     def __str__(self) -> str:
