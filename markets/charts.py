@@ -14,7 +14,6 @@ import numpy as np
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    Exists,
     F,
     Func,
     Min,
@@ -167,7 +166,13 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
         .annotate(
             first=Subquery(raw.order_by("ts").values("ts")[:1]),
             last=Subquery(raw.order_by("-ts").values("ts")[:1]),
-            folded=Exists(SnapshotCompact.objects.filter(token=OuterRef("pk"))),
+            # The first compacted close in (token, close_at) order, not EXISTS: with a few
+            # tokens holding most compacted rows, PostgreSQL ran EXISTS as a sequential scan.
+            folded=Subquery(
+                SnapshotCompact.objects.filter(token=OuterRef("pk"))
+                .order_by("close_at")
+                .values("close_at")[:1]
+            ),
         )
         .values("first", "last", "folded")
         .get()
@@ -179,7 +184,8 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     first = int(bounds["first"].timestamp())
     span = RANGES[range_key]
     older = None
-    if bounds["folded"] and (span is None or end - span < first):  # older than raw: compacted
+    folded = bounds["folded"] is not None
+    if folded and (span is None or end - span < first):  # older than raw: compacted
         older = SnapshotCompact.objects.filter(token=token, close_at__lt=bounds["first"])
         if span is not None:
             older = older.filter(close_at__gte=_dt(end - span))
