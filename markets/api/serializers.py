@@ -37,8 +37,9 @@ class PlannedReadMixin:
         if instance is None:
             return None
         data = {}
+        read = instance.get if isinstance(instance, dict) else instance.__getattribute__
         for name, source, represent in cls.read_plan():
-            value = getattr(instance, source)
+            value = read(source)
             data[name] = None if value is None else represent(value)
         return data
 
@@ -202,7 +203,7 @@ class CuratedListDetailSerializer(CuratedListSerializer):
         return MemberSerializer(members, many=True, context=self.context).data
 
 
-class SnapshotSerializer(serializers.Serializer):
+class SnapshotSerializer(PlannedReadMixin, serializers.Serializer):
     """One stored quote (interval=raw)."""
 
     ts = serializers.DateTimeField()
@@ -212,7 +213,7 @@ class SnapshotSerializer(serializers.Serializer):
     source = serializers.CharField()
 
 
-class SnapshotBucketSerializer(serializers.Serializer):
+class SnapshotBucketSerializer(PlannedReadMixin, serializers.Serializer):
     """One UTC hour or day (interval=1h / 1d) of the snapshots inside the requested range (or
     of the folded rows retention left in their place)."""
 

@@ -1,9 +1,12 @@
 """The token list's direct read-out gives exactly what DRF's field-by-field one gives, in
 fewer queries for a list that fits one page (its length is the count)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -11,6 +14,8 @@ from rest_framework.test import APIRequestFactory
 from markets.api.serializers import (
     ListMetricsSerializer,
     MemberSerializer,
+    SnapshotBucketSerializer,
+    SnapshotSerializer,
     TokenDetailSerializer,
     TokenMetricsSerializer,
     TokenSerializer,
@@ -64,6 +69,25 @@ def test_list_metrics_read_out_as_drf_does(ai_list):
     metrics = ListMetrics.objects.first()
     assert metrics is not None
     assert ListMetricsSerializer(metrics).data == _drf(ListMetricsSerializer(), metrics)
+
+
+def test_snapshot_rows_and_buckets_read_out_as_drf_does():
+    moment = datetime(2026, 2, 5, 14, 30, 15, 250_000, tzinfo=UTC)
+    rows = [
+        {"ts": moment, "price_usd": 164.2, "market_cap_usd": None, "volume_24h_usd": 3e8,
+         "source": "coingecko"},
+        {"ts": moment.astimezone(timezone.get_fixed_timezone(60)), "price_usd": 1e-9,
+         "market_cap_usd": 1.5e9, "volume_24h_usd": None, "source": "csv"},
+    ]  # fmt: skip
+    buckets = [
+        {"bucket": moment, "open": 1.0, "high": 2.0, "low": 0.5, "close": 1.5,
+         "last_market_cap_usd": None, "last_volume_24h_usd": 7.0, "count": 24},
+    ]  # fmt: skip
+    for serializer, items in ((SnapshotSerializer, rows), (SnapshotBucketSerializer, buckets)):
+        fast = serializer(items, many=True).data
+        slow = [serializers.Serializer.to_representation(serializer(), item) for item in items]
+        assert fast == slow
+    assert SnapshotSerializer(rows[1]).data["ts"] == "2026-02-05T14:30:15.250000Z"
 
 
 def test_the_token_list_reads_in_one_query_when_it_fits_a_page(api_client, ai_list):
