@@ -127,6 +127,9 @@ def state_build(kind: str) -> None:
         now = datetime.fromtimestamp(END_TS, UTC)
         result = snapshots_compact(now=now)
         assert result.raw_folded == result.hourly_folded == 0, result  # nothing left to fold
+    # Measure on a new connection, as a web worker would: the session that wrote the rows ran
+    # some reads much slower (the 1d API over a year 40 ms instead of 26 ms at 10M).
+    connection.close()
 
 
 def _narrow_ids(ids: list[int]) -> list[int]:
