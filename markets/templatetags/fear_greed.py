@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import template
 
 from markets.fear_greed_chart import fear_greed_panel_build
@@ -17,6 +15,6 @@ HISTORY_DAYS = 90
 @register.simple_tag(takes_context=True)
 def fear_greed_panel(context) -> dict | None:
     """The latest value and 90 days of history; up to the page's ``at`` when it replays one."""
-    at = context.get("at")
-    rows = fear_greed_recent(days=HISTORY_DAYS, at=at if isinstance(at, datetime) else None)
+    replay = context.get("replay")  # views_replay.replay_context
+    rows = fear_greed_recent(days=HISTORY_DAYS, at=replay["at"] if replay else None)
     return fear_greed_panel_build(rows)

@@ -45,6 +45,14 @@ def test_the_history_has_a_point_per_day_and_marks_the_low(client, seeded):
     assert float(low.attrs["cy"]) == pytest.approx(80 - 8 * 0.8)
 
 
+def test_a_replayed_dashboard_shows_the_value_of_that_day(client, seeded):
+    card = find(client.get("/", {"at": "2026-02-04T12:00:00Z"}).content, id="fear-greed-card")
+    text = squash(card.text)
+
+    assert "8/100 Extreme fear" in text and "on Feb. 4, 2026" in text
+    assert "11/100" not in text  # 6 February, after the replayed hour
+
+
 def test_the_gauge_is_in_french_for_a_french_reader(client, seeded):
     card = find(client.get("/", headers={"Accept-Language": "fr"}).content, id="fear-greed-card")
     text = squash(card.text)
