@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
+from django.test import override_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from markets.models import (
     JobLock,
@@ -182,3 +186,19 @@ def summary_print(results: list[Result]) -> None:
     for r in results:
         print(f"{r.name:<10} {r.measured:>9.3f}s {r.baseline:>9.3f}s {r.ratio:>6.2f}x"
               f"  {r.target:<14} {'PASS' if r.passed else 'FAIL'}")  # fmt: skip
+
+
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+@contextmanager
+def in_process_site() -> Iterator[None]:
+    """The site as bench/http_settings.py serves it, for Django's test client: production
+    settings, no static manifest needed, no throttling, page cache off."""
+    SimpleRateThrottle.THROTTLE_RATES = {"anon": None, "user": None}  # read at import time
+    with override_settings(
+        ROOT_URLCONF="bench.http_urls", PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["*"],
+        SECURE_SSL_REDIRECT=False, DEBUG=False,
+        STORAGES={**settings.STORAGES, "staticfiles": PLAIN_STATIC},
+    ):  # fmt: skip
+        yield

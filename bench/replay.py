@@ -7,16 +7,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.conf import settings
-from django.test import Client, override_settings
+from django.test import Client
 
-from bench.common import HOUR, REPS, Result, best_of, history_load, lists_create, tokens_create
+from bench.common import (
+    END_TS,
+    HOUR,
+    REPS,
+    Result,
+    best_of,
+    history_load,
+    in_process_site,
+    lists_create,
+    tokens_create,
+)
 from markets.services.metrics import metrics_recompute
 
 TOKENS, HOURS = 100, 120 * 24  # 120 days: a past hour still has 90 full days behind it
 SYMBOL = "T0001"
 LIMIT = 0.150  # seconds, uncached
-END_TS = 1_767_225_600  # bench.common's last generated hour (2026-01-01 00:00 UTC)
 
 
 def _at(hours_back: int) -> str:
@@ -50,12 +58,7 @@ def run() -> Result:
     def dashboard() -> None:  # for information: 100 members replayed, uncached
         get(f"/?at={_at(next(fresh))}")
 
-    plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    with override_settings(  # as bench/http_settings.py: no manifest needed, high throttles
-        PAGE_CACHE_SECONDS=0,
-        ALLOWED_HOSTS=["*"],
-        STORAGES={**settings.STORAGES, "staticfiles": plain_static},
-    ):
+    with in_process_site():
         live(), uncached(), cached()  # warm: templates, connections, the cached hour
         t_live, t_uncached, t_cached, t_dash = best_of(live, uncached, cached, dashboard)
     passed = t_uncached < LIMIT

@@ -37,10 +37,18 @@ from itertools import count
 
 from django.conf import settings
 from django.db import connection
-from django.test import Client, override_settings
-from rest_framework.throttling import SimpleRateThrottle
+from django.test import Client
 
-from bench.common import END_TS, HOUR, Result, lists_create, reset, sql, tokens_create
+from bench.common import (
+    END_TS,
+    HOUR,
+    Result,
+    in_process_site,
+    lists_create,
+    reset,
+    sql,
+    tokens_create,
+)
 from markets.charts import RANGES
 from markets.models import RefreshRun, Snapshot, SnapshotCompact, Token
 from markets.providers.base import ProviderResult, Quote
@@ -54,7 +62,6 @@ RUNS, REFRESH_RUNS, TARGET = 15, 3, 1.2  # reads are ms: more runs against machi
 DAY = 86_400
 SYMBOL = "T0500"
 LISTS = {"all": TOKENS, "top-50": 50, "top-20": 20, "top-5": 5}
-PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 NARROW = "100k narrow"  # 10 tokens with the 10M states' history: the same answers, 1 % of rows
 STATES = ("100k", NARROW, "2.4M", "10M raw", "10M compacted")
 SNAP, COMPACT = Snapshot._meta.db_table, SnapshotCompact._meta.db_table
@@ -213,12 +220,7 @@ def state_measure(kind: str) -> dict[str, tuple[float, str]]:
 
 
 def run() -> Result:
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
-    SimpleRateThrottle.THROTTLE_RATES = {"anon": None, "user": None}
-    with override_settings(
-        ROOT_URLCONF="bench.http_urls", PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["*"],
-        SECURE_SSL_REDIRECT=False, DEBUG=False, STORAGES=storages,
-    ):  # fmt: skip
+    with in_process_site():
         return _run()
 
 

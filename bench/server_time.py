@@ -17,18 +17,15 @@ import statistics
 import time
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
-from rest_framework.throttling import SimpleRateThrottle
 
-from bench.common import Result
+from bench.common import Result, in_process_site
 from markets.models import Token
 from markets.services.demo import demo_seed
 from watchlists import services
 
 RUNS, WARM = 50, 5
-PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 TARGETS_MS = {"/": 10.0, "/tokens/TAO/": 10.0, "watchlist": 10.0, "/api/v1/tokens/": 3.0}
 
 
@@ -67,13 +64,7 @@ def _profile(client: Client, path: str) -> None:
 
 
 def run() -> Result:
-    # As bench/http_settings.py: production-like, plain static storage, no throttling.
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
-    SimpleRateThrottle.THROTTLE_RATES = {"anon": None, "user": None}  # read at import time
-    with override_settings(
-        ROOT_URLCONF="bench.http_urls", PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["*"],
-        SECURE_SSL_REDIRECT=False, DEBUG=False, STORAGES=storages,
-    ):  # fmt: skip
+    with in_process_site():
         return _run()
 
 

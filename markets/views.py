@@ -276,10 +276,14 @@ def _cap_chart_section(token_list: TokenList, list_metrics: ListMetrics | None) 
     return {"html": html, "count": chart["count"] if chart else 0}
 
 
-def _public_lists(*, with_cap_series: bool):
-    """Public lists with their metrics; the hourly cap series only when a chart needs it."""
-    lists = TokenList.objects.filter(is_public=True).select_related("metrics")
-    return lists if with_cap_series else lists.defer("metrics__cap_series")
+def _public_lists():
+    """Public lists with their metrics, without the hourly cap series (read only to render
+    the cap chart)."""
+    return (
+        TokenList.objects.filter(is_public=True)
+        .select_related("metrics")
+        .defer("metrics__cap_series")
+    )
 
 
 # Query parameters the list pages read (others bypass the page cache).
@@ -291,7 +295,7 @@ LIST_PARAMS = ("sort", "dir", "at")
 @replayable
 def dashboard(request, *, at=None):
     """The featured list, with Bitcoin as benchmark."""
-    lists = _public_lists(with_cap_series=False)  # read only to render the cap chart
+    lists = _public_lists()  # read only to render the cap chart
     return _list_page(request, lists.filter(is_featured=True).first(), is_dashboard=True, at=at)
 
 
@@ -299,7 +303,7 @@ def dashboard(request, *, at=None):
 @anonymous_cached(params=("at",))
 @replayable
 def list_index(request, *, at=None):
-    lists = list(_public_lists(with_cap_series=False).order_by("name"))
+    lists = list(_public_lists().order_by("name"))
     replay = metrics_at(at=at, list_ids=[x.pk for x in lists]) if at is not None else None
     if replay is not None:
         lists_attach(lists, replay)
@@ -312,7 +316,7 @@ def list_index(request, *, at=None):
 @anonymous_cached(params=LIST_PARAMS)
 @replayable
 def list_detail(request, slug: str, *, at=None):
-    lists = _public_lists(with_cap_series=False)  # read only to render the cap chart
+    lists = _public_lists()  # read only to render the cap chart
     token_list = lists.filter(slug=slug).first()
     if token_list is None:
         raise Http404(_("No public list with this name."))

@@ -33,14 +33,6 @@ KEY_HEADERS: dict[str, str] = {"demo": "x-cg-demo-api-key", "pro": "x-cg-pro-api
 BATCH_SIZE = 250  # the most ids /coins/markets returns on one page
 
 
-class _Retryable(Exception):
-    """One attempt failed in a way that another attempt may fix."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 class CoinGeckoProvider:
     name = "coingecko"
 
@@ -172,8 +164,6 @@ class CoinGeckoProvider:
                 volume=volumes.get(ts),
             )
         return result
-
-    # HTTP
 
     # Catalogue
 

@@ -127,7 +127,3 @@ def point_check(row: object) -> tuple[FearGreedPoint | None, str | None]:
     label = label.strip()[:32] if isinstance(label, str) and label.strip() else ""
     day = datetime.fromtimestamp(epoch, UTC).date()
     return FearGreedPoint(day, value, label or classification_for(value)), None
-
-
-def from_settings() -> FearGreedProvider:
-    return FearGreedProvider.from_settings()

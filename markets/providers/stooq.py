@@ -171,7 +171,3 @@ def _dollar_volume(shares: str, close: str) -> float | None:
     except ValueError:
         return None
     return value if value == value else None  # NaN -> unknown
-
-
-def from_settings() -> StooqProvider:
-    return StooqProvider.from_settings()
