@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.cache import fragment_cached
 from episodes.models import Episode, Event, Level, MarketFact
 from markets.models import FearGreedDaily, PriceHourly, Snapshot, Token, TokenList
 from markets.services.metrics import BTC_SYMBOL
@@ -341,3 +342,12 @@ def episode_board_at(*, episode: Episode, at: datetime) -> ReplayBoard:
         lists_attach([token_list], replay)
     btc_last = sorted(tokens, key=lambda t: t.symbol == BTC_SYMBOL)
     return ReplayBoard(at=at, token_list=token_list, tokens=btc_last)
+
+
+def episode_figures_cached(*, episode: Episode) -> EpisodeFigures:
+    """episode_figures built once per data version (it reads every hourly close of the
+    window; new prices and any episode, event or fact change bump the version): the page and
+    the API share the copy."""
+    return fragment_cached(
+        "episode-figures", episode.pk, build=lambda: episode_figures(episode=episode)
+    )

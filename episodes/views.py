@@ -10,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.cache import anonymous_cached, fragment_cached
+from core.cache import anonymous_cached
 from core.charts import chart_annotations
 from episodes import selectors
 from episodes.models import Episode
@@ -62,7 +62,7 @@ def _board_hour(episode: Episode, at: datetime | None) -> datetime:
 
 
 @require_safe
-@anonymous_cached()
+@anonymous_cached(params=("at",))
 @replayable
 def episode_detail(request, slug: str, *, at: datetime | None = None):
     try:
@@ -80,11 +80,7 @@ def episode_detail(request, slug: str, *, at: datetime | None = None):
     if partial:  # htmx asks for the timeline alone
         response = render(request, "episodes/detail.html#timeline", context)
     else:
-        # Market-wide and costly (every hourly close of the window): built once per data
-        # version, which new prices and any episode, event or fact change bump.
-        figures = fragment_cached(
-            "episode-figures", episode.pk, build=lambda: selectors.episode_figures(episode=episode)
-        )
+        figures = selectors.episode_figures_cached(episode=episode)
         lists = list(episode.lists.all())
         context |= {
             "figures": figures,

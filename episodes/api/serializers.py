@@ -91,7 +91,7 @@ class EpisodeDetailSerializer(EpisodeSerializer):
 
     @extend_schema_field(FiguresSerializer)
     def get_figures(self, episode):
-        return FiguresSerializer(selectors.episode_figures(episode=episode)).data
+        return FiguresSerializer(selectors.episode_figures_cached(episode=episode)).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, episode):

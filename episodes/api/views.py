@@ -5,10 +5,10 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 
-from core.api.errors import RETRY_AFTER, error_responses
+from core.api.errors import RETRY_AFTER, error_responses, validated
 from core.api.params import SLUG_SCHEMA, QueryParams
 from core.api.views import JsonApiView
 from episodes import selectors
@@ -106,10 +106,5 @@ class EventListView(ReadApiView, generics.ListAPIView):
     serializer_class = EventSerializer
 
     def get_queryset(self):
-        params = EventParams(data=self.request.query_params)
-        if not params.is_valid():
-            raise ValidationError(params.errors)
-        return selectors.event_listing(
-            symbol=params.validated_data.get("token"),
-            list_slug=params.validated_data.get("list"),
-        )
+        params = validated(EventParams(data=self.request.query_params))
+        return selectors.event_listing(symbol=params.get("token"), list_slug=params.get("list"))

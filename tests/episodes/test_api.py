@@ -95,3 +95,21 @@ def test_query_counts_stay_flat_from_5_to_50_events(api_client, story, url):
     for n in range(45):
         event(24 + n % 24, f"F{n}", tokens=["TAO", "BTC"], lists=["ai"])
     assert _queries(api_client, url) == few
+
+
+def test_the_api_and_the_page_share_one_build_of_the_figures(
+    api_client, client, story, settings, monkeypatch
+):
+    from episodes import selectors
+
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    builds = []
+    build = selectors.episode_figures
+    monkeypatch.setattr(selectors, "episode_figures", lambda **kw: builds.append(1) or build(**kw))
+
+    client.get("/episodes/feb-test/")
+    first = api_client.get("/api/v1/episodes/feb-test/").json()["figures"]
+    api_client.get("/api/v1/episodes/feb-test/")
+
+    assert len(builds) == 1
+    assert first["tokens"]  # the shared copy is the real figures
