@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -21,9 +21,7 @@ from alerts.engine_inputs import (
     LIST_METRIC,
     RULE_FIELDS,
     TOKEN_METRIC,
-    EvaluationResult,
     Inputs,
-    condition_true,
     epoch_seconds,
     inputs_load,
     rules_live,
@@ -38,6 +36,28 @@ from notifications.services import (
 )
 
 __all__ = ["RULE_FIELDS", "EvaluationResult", "alerts_evaluate"]
+
+
+@dataclass
+class EvaluationResult:
+    rules: int = 0
+    fired: int = 0  # firings this run inserted (and notified)
+    duplicates: int = 0  # firings another evaluation had already recorded
+    notification_ids: list[int] = field(default_factory=list)
+
+
+def condition_true(condition: str, value: float, level: float, prev: float | None) -> bool:
+    if condition == "crossing_up":
+        return prev is not None and prev < level <= value
+    if condition == "crossing_down":
+        return prev is not None and prev > level >= value
+    if condition == "crossing":
+        return prev is not None and (prev < level <= value or prev > level >= value)
+    if condition.endswith("_above") or condition in ("greater_than", "volume_spike"):
+        return value > level
+    if condition == "list_members_down_20":
+        return value >= level
+    return value < level  # *_below, less_than
 
 
 def _previous(rule: tuple, subject: int, row: tuple, seen: tuple | None) -> float | None:

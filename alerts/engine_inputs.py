@@ -4,7 +4,7 @@ their targets, the metrics, the prices seen last time, volume averages and state
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Case, F, FloatField, Q, When
@@ -84,30 +84,8 @@ BELOW = [
 ]
 
 
-@dataclass
-class EvaluationResult:
-    rules: int = 0
-    fired: int = 0  # firings this run inserted (and notified)
-    duplicates: int = 0  # firings another evaluation had already recorded
-    notification_ids: list[int] = field(default_factory=list)
-
-
 def epoch_seconds(moment: datetime) -> int:
     return int(moment.timestamp())
-
-
-def condition_true(condition: str, value: float, level: float, prev: float | None) -> bool:
-    if condition == "crossing_up":
-        return prev is not None and prev < level <= value
-    if condition == "crossing_down":
-        return prev is not None and prev > level >= value
-    if condition == "crossing":
-        return prev is not None and (prev < level <= value or prev > level >= value)
-    if condition.endswith("_above") or condition in ("greater_than", "volume_spike"):
-        return value > level
-    if condition == "list_members_down_20":
-        return value >= level
-    return value < level  # *_below, less_than
 
 
 def rules_live(now: datetime):

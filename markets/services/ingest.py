@@ -242,7 +242,6 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
         ) as copy:
             for start in range(0, len(payload), 1 << 20):
                 copy.write(payload[start : start + (1 << 20)])
-        ids = np.unique(columns.token_id).tolist()
         with token_keys_checked_once(token_ids=ids) if big else nullcontext():
             cursor.execute(
                 f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from tests.episodes.conftest import at
+from markets.models import TokenList
+from tests.episodes.conftest import at, store
+from tests.factories import MembershipFactory, TokenFactory
 from tests.markets.pages.html import MINUS
 
 URL = "/episodes/feb-test/"
@@ -61,10 +63,15 @@ def test_an_unreadable_hour_is_a_400_saying_why(client, story):
 
 
 def test_a_token_without_prices_yet_says_so(client, story):
-    html = client.get(URL, {"at": at(24).strftime("%Y-%m-%dT%H:%MZ")}).content.decode()
-    assert "$200.00" in row(html, "TAO")
-    early = client.get(URL, {"at": "2026-02-02T00:00Z"}).content.decode()
-    assert "No data at that time." not in row(early, "BTC")
+    late = TokenFactory(symbol="LATE")
+    MembershipFactory(token_list=TokenList.objects.get(slug="ai"), token=late, position=2)
+    store(late, {40: 5.0})  # listed at hour 40, inside the window (hours 24 to 48)
+
+    before = client.get(URL, {"at": at(30).strftime("%Y-%m-%dT%H:%MZ")}).content.decode()
+    assert "No data at that time." in row(before, "LATE")
+    assert "No data at that time." not in row(before, "TAO")
+    listed = client.get(URL, {"at": at(40).strftime("%Y-%m-%dT%H:%MZ")}).content.decode()
+    assert "$5.00" in row(listed, "LATE") and "No data at that time." not in row(listed, "LATE")
 
 
 def test_the_board_speaks_french(client, story):

@@ -464,7 +464,6 @@
   window.aicrashCharts = {
     readJson: readJson,
     drawValueWithDrawdown: drawValueWithDrawdown,
-    annotate: annotate,
   };
 
   function start() {

@@ -59,7 +59,6 @@
       wanted = null;
       loading = htmx.ajax("GET", href, { target: target, swap: "outerHTML" }).then(function () {
         history.replaceState(history.state, "", href);
-        root.dataset.loaded = atParam(epoch);
       }).finally(function () {
         loading = null;
         if (wanted !== null && wanted !== epoch) load(wanted);
