@@ -25,6 +25,8 @@ def on_demo_removed(sender, **kwargs) -> None:
 
 def _pages_stale(sender, **kwargs) -> None:
     """Charts and episode pages show these rows: anonymous visitors' cached copies go."""
+    if kwargs.get("action", "post_").startswith("pre_"):  # m2m: its post_ action follows
+        return
     transaction.on_commit(data_version_bump, robust=True)
 
 

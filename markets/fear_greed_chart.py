@@ -10,14 +10,18 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from markets.models import FearGreedDaily
+from markets.providers.fear_greed import BANDS as TOPS
+from markets.providers.fear_greed import classification_for
 
-# alternative.me's bands: (lowest value, highest value, English label, CSS modifier).
+
+def _css(label: str) -> str:
+    return label.lower().replace(" ", "-")  # "Extreme Fear" -> extreme-fear
+
+
+# The provider's bands as (lowest value, highest value, English label, CSS modifier).
 BANDS = [
-    (0, 24, "Extreme Fear", "extreme-fear"),
-    (25, 46, "Fear", "fear"),
-    (47, 54, "Neutral", "neutral"),
-    (55, 75, "Greed", "greed"),
-    (76, 100, "Extreme Greed", "extreme-greed"),
+    (0 if i == 0 else TOPS[i - 1][0] + 1, top, label, _css(label))
+    for i, (top, label) in enumerate(TOPS)
 ]
 LABELS = {
     "Extreme Fear": _("Extreme fear"),
@@ -36,7 +40,7 @@ def classification_label(classification: str) -> str:
 
 
 def band_of(value: int) -> str:
-    return next(css for low, high, _label, css in BANDS if value <= high)
+    return _css(classification_for(value))
 
 
 def _point(value: float, radius: float) -> tuple[float, float]:

@@ -77,25 +77,37 @@ def token_list_get(*, slug: str) -> TokenList:
     return TokenList.objects.select_related("metrics").get(slug=slug)
 
 
+def metrics_report_subjects(
+    *, symbols: Iterable[str] | None = None, list_slugs: Iterable[str] = ()
+) -> tuple[list[Token], dict[str, TokenList]]:
+    """The tokens (all when ``symbols`` is None) and lists a metrics report covers, with their
+    stored metrics. Raises Token.DoesNotExist / TokenList.DoesNotExist naming what is unknown."""
+    wanted = None if symbols is None else [s.upper() for s in symbols]
+    tokens = list(token_list_with_metrics(symbols=wanted))
+    if wanted is not None and (unknown := sorted(set(wanted) - {t.symbol for t in tokens})):
+        raise Token.DoesNotExist(f"unknown symbol(s): {', '.join(unknown)}")
+    token_lists = {}
+    for slug in list_slugs:
+        try:
+            token_lists[slug] = token_list_get(slug=slug)
+        except TokenList.DoesNotExist:
+            raise TokenList.DoesNotExist(f"unknown list: {slug}") from None
+    return tokens, token_lists
+
+
 def metrics_report(*, symbols: Iterable[str] | None = None, list_slugs: Iterable[str] = ()) -> dict:
     """{"tokens": {SYMBOL: metrics}, "lists": {slug: metrics}}, as ``manage.py metrics`` prints.
 
     Raises Token.DoesNotExist / TokenList.DoesNotExist naming what is unknown.
     """
-    wanted = None if symbols is None else [s.upper() for s in symbols]
-    tokens = {}
-    for token in token_list_with_metrics(symbols=wanted):
-        tokens[token.symbol] = token_metrics_payload(getattr(token, "metrics", None))
-    if wanted is not None and (unknown := sorted(set(wanted) - tokens.keys())):
-        raise Token.DoesNotExist(f"unknown symbol(s): {', '.join(unknown)}")
-    lists = {}
-    for slug in list_slugs:
-        try:
-            token_list = token_list_get(slug=slug)
-        except TokenList.DoesNotExist:
-            raise TokenList.DoesNotExist(f"unknown list: {slug}") from None
-        lists[slug] = list_metrics_payload(getattr(token_list, "metrics", None))
-    return {"tokens": tokens, "lists": lists}
+    tokens, token_lists = metrics_report_subjects(symbols=symbols, list_slugs=list_slugs)
+    return {
+        "tokens": {t.symbol: token_metrics_payload(getattr(t, "metrics", None)) for t in tokens},
+        "lists": {
+            slug: list_metrics_payload(getattr(x, "metrics", None))
+            for slug, x in token_lists.items()
+        },
+    }
 
 
 # --- API reads ------------------------------------------------------------------------------

@@ -38,12 +38,12 @@ from markets.services.metrics import BTC_SYMBOL
 from markets.services.replay import (
     BadAt,
     Replay,
-    by_metric,
     lists_attach,
     metrics_at,
     replay_at_parse,
     replay_window,
     tokens_attach,
+    tokens_by,
 )
 from markets.views_replay import replay_context as _replay_context
 from markets.views_replay import replayable
@@ -176,15 +176,8 @@ def _members(
     tokens = [m.token for m in memberships]
     if replay is not None:
         tokens_attach(tokens, replay)
-        if key not in ("position", "symbol"):
-            tokens = by_metric(
-                tokens,
-                key=lambda t: getattr(t, "metrics", None),
-                name=key,
-                descending=direction == "desc",
-            )
-        elif key == "symbol":
-            tokens = sorted(tokens, key=lambda t: t.symbol, reverse=direction == "desc")
+        if key != "position":  # the memberships came in list order
+            tokens = tokens_by(tokens, name=key, descending=direction == "desc")
     metrics = {t.pk: getattr(t, "metrics", None) for t in tokens}
     lines = sparklines(
         token_ids=[t.pk for t in tokens],

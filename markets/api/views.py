@@ -46,11 +46,11 @@ from markets.api.serializers import (
 from markets.models import Token, TokenList
 from markets.services.replay import (
     BadAt,
-    by_metric,
     lists_attach,
     metrics_at,
     replay_at_parse,
     tokens_attach,
+    tokens_by,
 )
 
 READ_ERRORS = error_responses(401, 404, 429)
@@ -151,11 +151,8 @@ class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
         # Replay: every token's metrics at that hour, then the ordering applied to them.
         tokens = list(tokens)
         tokens_attach(tokens, metrics_at(at=at, token_ids=[t.pk for t in tokens]))
-        name, descending = ordering.removeprefix("-"), ordering.startswith("-")
-        if name in ("symbol", "name"):
-            return sorted(tokens, key=lambda t: getattr(t, name), reverse=descending)
-        return by_metric(
-            tokens, key=lambda t: getattr(t, "metrics", None), name=name, descending=descending
+        return tokens_by(
+            tokens, name=ordering.removeprefix("-"), descending=ordering.startswith("-")
         )
 
 

@@ -21,8 +21,7 @@ from core.cache import data_version
 from markets.models import ListMetrics, Token, TokenList, TokenMetrics
 from markets.selectors import (
     list_metrics_payload,
-    token_list_get,
-    token_list_with_metrics,
+    metrics_report_subjects,
     token_metrics_payload,
 )
 from markets.services.metrics import (
@@ -143,6 +142,16 @@ def by_metric(items: list, *, key, name: str, descending: bool = False) -> list:
     return sorted(known, key=value, reverse=descending) + missing
 
 
+def tokens_by(tokens: list, *, name: str, descending: bool = False) -> list:
+    """Replayed tokens ordered as the live query orders them: by a token field (symbol,
+    name), or by a metric with missing values last."""
+    if name in ("symbol", "name"):
+        return sorted(tokens, key=lambda t: getattr(t, name), reverse=descending)
+    return by_metric(
+        tokens, key=lambda t: getattr(t, "metrics", None), name=name, descending=descending
+    )
+
+
 def replay_window(*, end: datetime | None, days: int = 14) -> tuple[datetime, datetime] | None:
     """(start, end) hours of a replay control ending at ``end`` (the latest data)."""
     if end is None:
@@ -158,16 +167,7 @@ def metrics_report_at(
 
     Raises Token.DoesNotExist / TokenList.DoesNotExist naming what is unknown.
     """
-    wanted = None if symbols is None else [s.upper() for s in symbols]
-    tokens = list(token_list_with_metrics(symbols=wanted))
-    if wanted is not None and (unknown := sorted(set(wanted) - {t.symbol for t in tokens})):
-        raise Token.DoesNotExist(f"unknown symbol(s): {', '.join(unknown)}")
-    token_lists = {}
-    for slug in list_slugs:
-        try:
-            token_lists[slug] = token_list_get(slug=slug)
-        except TokenList.DoesNotExist:
-            raise TokenList.DoesNotExist(f"unknown list: {slug}") from None
+    tokens, token_lists = metrics_report_subjects(symbols=symbols, list_slugs=list_slugs)
     replay = metrics_at(
         at=at, token_ids=[t.pk for t in tokens], list_ids=[x.pk for x in token_lists.values()]
     )
