@@ -8,6 +8,7 @@ middleware. The cookie uses the same attributes as Django's own ``set_language``
 
 from django.conf import settings
 from django.http import HttpResponseBase
+from django.utils.translation import get_language
 
 
 def language_cookie_set(response: HttpResponseBase, *, language: str) -> None:
@@ -31,3 +32,13 @@ def language_cookie_delete(response: HttpResponseBase) -> None:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+def localized(english: str, french: str) -> str:
+    """The French text on French pages when there is one, else the English."""
+    return french if french and (get_language() or "").startswith("fr") else english
+
+
+def localized_property(field: str) -> property:
+    """``display_<x> = localized_property("x")``: the model's ``x`` or ``x_fr`` by language."""
+    return property(lambda self: localized(getattr(self, field), getattr(self, f"{field}_fr")))

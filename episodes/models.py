@@ -8,14 +8,9 @@ and leave with them.
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 
+from core.language import localized_property
 from markets.models import Token, TokenList
-
-
-def localized(english: str, french: str) -> str:
-    """The French text on French pages when there is one, else the English."""
-    return french if french and (get_language() or "").startswith("fr") else english
 
 
 class Episode(models.Model):
@@ -43,13 +38,9 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return self.slug
 
-    @property
-    def display_title(self) -> str:
-        return localized(self.title, self.title_fr)
+    display_title = localized_property("title")
 
-    @property
-    def display_summary(self) -> str:
-        return localized(self.summary, self.summary_fr)
+    display_summary = localized_property("summary")
 
 
 class Event(models.Model):
@@ -73,13 +64,9 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.title}"
 
-    @property
-    def display_title(self) -> str:
-        return localized(self.title, self.title_fr)
+    display_title = localized_property("title")
 
-    @property
-    def display_description(self) -> str:
-        return localized(self.description, self.description_fr)
+    display_description = localized_property("description")
 
 
 class Level(models.Model):
@@ -103,9 +90,7 @@ class Level(models.Model):
     def __str__(self) -> str:
         return f"{self.token_id} {self.low}-{self.high}"
 
-    @property
-    def display_label(self) -> str:
-        return localized(self.label, self.label_fr)
+    display_label = localized_property("label")
 
 
 class MarketFact(models.Model):
@@ -145,6 +130,4 @@ class MarketFact(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.wording}"
 
-    @property
-    def display_wording(self) -> str:
-        return localized(self.wording, self.wording_fr)
+    display_wording = localized_property("wording")

@@ -3,7 +3,8 @@
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
-from django.utils.translation import get_language
+
+from core.language import localized_property
 
 
 class Token(models.Model):
@@ -54,14 +55,7 @@ class Token(models.Model):
     def __str__(self) -> str:
         return self.symbol
 
-    @property
-    def display_name(self) -> str:
-        """The name in the active language (French when there is one), else English."""
-        return _localized(self.name, self.name_fr)
-
-
-def _localized(english: str, french: str) -> str:
-    return french if french and (get_language() or "").startswith("fr") else english
+    display_name = localized_property("name")
 
 
 class TokenList(models.Model):
@@ -86,13 +80,9 @@ class TokenList(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        return _localized(self.name, self.name_fr)
+    display_name = localized_property("name")
 
-    @property
-    def display_description(self) -> str:
-        return _localized(self.description, self.description_fr)
+    display_description = localized_property("description")
 
 
 class TokenListMembership(models.Model):
