@@ -15,6 +15,6 @@ class DiscussionsConfig(AppConfig):
         slot_register("nav-signed-in", "discussions/_nav.html")
         slot_register("token-sections", "discussions/_token_sections.html")
         slot_register("list-sections", "discussions/_list_sections.html")
-        slot_register("episode-sections", "discussions/_episode_sections.html")
+        slot_register("episode-sections", "discussions/_list_sections.html")  # the episode's list
         annotator_register("tokens", tokens_annotate)
         annotator_register("lists", lists_annotate)
