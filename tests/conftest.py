@@ -34,6 +34,14 @@ def _user(username: str, **fields):
 
 
 @pytest.fixture
+def openapi(client, db):
+    """The served OpenAPI schema as JSON."""
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.fixture
 def alice(db):
     return _user("alice")
 

@@ -12,11 +12,6 @@ from core.api.params import SLUG_PATTERN
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def openapi(client):
-    return client.get("/api/schema/", {"format": "json"}).json()
-
-
 def _parameters(openapi):
     for path, operations in openapi["paths"].items():
         for method, operation in operations.items():

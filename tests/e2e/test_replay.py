@@ -15,10 +15,6 @@ def tao_row(page: Page) -> str:
     return page.locator("#members tr[data-symbol=TAO]").inner_text()
 
 
-def banner_at(page: Page) -> str:
-    return page.locator("#members .replay-banner").get_attribute("data-replay-at")
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_stepping_and_playing_change_the_figures_without_a_reload(
     page: Page, live_server, demo, width

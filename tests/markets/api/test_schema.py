@@ -63,13 +63,6 @@ DISCUSSION_PATHS = [
 EPISODE_PATHS = ["/api/v1/episodes/", "/api/v1/episodes/{slug}/", "/api/v1/events/"]
 
 
-@pytest.fixture
-def openapi(client):
-    response = client.get("/api/schema/", {"format": "json"})
-    assert response.status_code == 200
-    return response.json()
-
-
 def test_the_schema_is_openapi_3_with_every_api_path(openapi):
     assert openapi["openapi"].startswith("3.")
     assert set(openapi["paths"]) == {
