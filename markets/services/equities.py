@@ -19,7 +19,7 @@ from markets.providers.stooq import StooqProvider
 from markets.services.ingest import snapshot_ingest
 from markets.services.locks import market_data_lease
 from markets.services.metrics import derived_refresh
-from markets.services.refresh import _run_finish, _token_refs
+from markets.services.refresh import _token_refs, run_failed_on_error, run_finish_from
 
 logger = logging.getLogger(__name__)
 
@@ -157,19 +157,12 @@ def _equities_store(used: StooqProvider, *, kind: str, fetch, symbols) -> Refres
     )
     result = fetch(used, refs)
     _caps_estimate(result, refs)
-    try:
+    with run_failed_on_error(run):
         ingested = snapshot_ingest(quotes=result.quotes, source=used.name)
         run.quotes_stored = ingested.stored
         run.quotes_rejected = result.rejected + ingested.rejected
         derived_refresh(ingested=ingested)
-    except Exception as exc:
-        _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
-        raise
-    if not result.errors:
-        status = RefreshRun.Status.OK
-    else:
-        status = RefreshRun.Status.PARTIAL if result.quotes else RefreshRun.Status.FAILED
-    _run_finish(run, status=status, error="; ".join(result.errors))
+    status = run_finish_from(run, result)
     logger.info("equities %s: %s, %d stored", kind, status, run.quotes_stored)
     if status == RefreshRun.Status.FAILED and result.transient:
         raise TransientProviderError(run.error)

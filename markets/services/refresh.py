@@ -49,8 +49,21 @@ def run_record_finished(*, provider: str, kind: str, tokens: int, stored: int) -
     )  # fmt: skip
 
 
+def run_finish_from(run: RefreshRun, result) -> str:
+    """Finish a run from its provider result: OK without errors, PARTIAL when some quotes
+    came, else FAILED; returns the status."""
+    if not result.errors:
+        status = RefreshRun.Status.OK
+    elif result.quotes:
+        status = RefreshRun.Status.PARTIAL
+    else:
+        status = RefreshRun.Status.FAILED
+    _run_finish(run, status=status, error="; ".join(result.errors))
+    return status
+
+
 @contextmanager
-def _run_failed_on_error(run: RefreshRun) -> Iterator[None]:
+def run_failed_on_error(run: RefreshRun) -> Iterator[None]:
     """A run whose storing step crashed is recorded as failed, never left "running"."""
     try:
         yield
@@ -106,28 +119,21 @@ def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool
     except ProviderError as exc:
         _run_finish(run, status=RefreshRun.Status.FAILED, error=str(exc))
         raise
-    with _run_failed_on_error(run):
+    with run_failed_on_error(run):
         ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
         provider_aths_store(aths=result.aths)
         run.quotes_stored = ingested.stored
         run.quotes_rejected = result.rejected + ingested.rejected
         if recompute:
             derived_refresh(ingested=ingested)
-    error = "; ".join(result.errors)
-    if not result.errors:
-        status = RefreshRun.Status.OK
-    elif result.quotes:
-        status = RefreshRun.Status.PARTIAL
-    else:
-        status = RefreshRun.Status.FAILED
-    _run_finish(run, status=status, error=error)
+    status = run_finish_from(run, result)
     logger.info(
         "refresh %s: %s, %d stored, %d rejected in %.2fs",
         provider.name, status, run.quotes_stored, run.quotes_rejected,
         time.monotonic() - started,
     )  # fmt: skip
     if status == RefreshRun.Status.FAILED and result.transient:
-        raise TransientProviderError(error)
+        raise TransientProviderError(run.error)
     return run
 
 
@@ -154,7 +160,7 @@ def _backfill_once(token: Token, days: int, provider: PriceProvider) -> RefreshR
     except ProviderError as exc:
         _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{token.symbol}: {exc}")
         raise
-    with _run_failed_on_error(run):
+    with run_failed_on_error(run):
         ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
         run.quotes_stored = ingested.stored
         run.quotes_rejected = result.rejected + ingested.rejected
