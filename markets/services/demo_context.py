@@ -3,7 +3,6 @@ Fear & Greed index (a reconstruction, source "demo", like the rest of the demo d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -11,21 +10,14 @@ import numpy as np
 from markets.demo_context import equities_generate, fear_greed_generate
 from markets.models import FearGreedDaily, PriceHourly, Snapshot, Token
 from markets.providers.fear_greed import FearGreedPoint
+from markets.services.demo_removal import DEMO_SOURCE
 from markets.services.equities import SHARES_OUTSTANDING, ai_equities_setup
 from markets.services.fear_greed import fear_greed_store
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.metrics import derived_refresh
 
-DEMO_SOURCE = "demo"
 
-
-@dataclass(frozen=True)
-class ContextSeedResult:
-    closes: int
-    fear_greed_days: int
-
-
-def demo_context_seed(*, end: datetime) -> ContextSeedResult:
+def demo_context_seed(*, end: datetime) -> None:
     """Replace the demo closes and Fear & Greed days with those of the episode ending at
     ``end``. Call inside the demo seed's transaction, after the crypto metrics (for beta)."""
     ai_equities_setup()
@@ -47,5 +39,4 @@ def demo_context_seed(*, end: datetime) -> ContextSeedResult:
     derived_refresh(ingested=ingested)
     FearGreedDaily.objects.filter(source=DEMO_SOURCE).delete()
     points = [FearGreedPoint(day, value, label) for day, value, label in fear_greed_generate(end)]
-    days = fear_greed_store(points=points, source=DEMO_SOURCE)
-    return ContextSeedResult(closes=ingested.stored, fear_greed_days=days)
+    fear_greed_store(points=points, source=DEMO_SOURCE)
