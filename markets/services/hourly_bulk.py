@@ -15,13 +15,12 @@ from datetime import UTC, datetime
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 
+from core.pg_copy import copy_in, dates_to_pg, rows_empty, timestamps_to_pg
 from markets.services.bulk_load import token_keys_checked_once
 from markets.services.hourly import DAY_TABLE, HOURLY_TABLE, price_hourly_refresh
 from markets.services.ingest import QuoteColumns
 
 HOUR, DAY = 3_600, 86_400
-_PG_EPOCH = 946_684_800  # 2000-01-01, origin of PostgreSQL binary timestamps and dates
-_HEADER, _TRAILER = b"PGCOPY\n\xff\r\n\x00" + bytes(8), b"\xff\xff"
 
 _EDGE_DAYS = f"""
 INSERT INTO {DAY_TABLE} (token_id, day, closes)
@@ -47,23 +46,10 @@ def closes_of_hours(quotes: QuoteColumns) -> tuple[np.ndarray, np.ndarray, np.nd
     return quotes.token_id[last], hours[last], quotes.price_usd[last]
 
 
-def _copy(table: str, columns: str, payload: bytes) -> None:
-    view = memoryview(payload)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
-    ):
-        for start in range(0, len(view), 1 << 20):
-            copy.write(view[start : start + (1 << 20)])
-
-
-def _hourly_payload(tokens: np.ndarray, hours: np.ndarray, closes: np.ndarray) -> bytes:
-    layout = np.dtype([("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"),
-                       ("hour", ">i8"), ("l3", ">i4"), ("close", ">f8")])  # fmt: skip
-    rows = np.empty(len(tokens), layout)
-    rows["n"], rows["l1"], rows["l2"], rows["l3"] = 3, 8, 8, 8
-    rows["token_id"], rows["hour"], rows["close"] = tokens, (hours - _PG_EPOCH) * 1_000_000, closes
-    return _HEADER + rows.tobytes() + _TRAILER
+def _hourly_rows(tokens: np.ndarray, hours: np.ndarray, closes: np.ndarray) -> np.ndarray:
+    rows = rows_empty([("token_id", ">i8"), ("hour", ">i8"), ("close", ">f8")], len(tokens))
+    rows["token_id"], rows["hour"], rows["close"] = tokens, timestamps_to_pg(hours), closes
+    return rows
 
 
 def day_closes_split(
@@ -90,13 +76,11 @@ def day_closes_split(
     return in_tokens[first], in_days[first], packed.astype(">f8"), edge
 
 
-def _days_payload(tokens: np.ndarray, days: np.ndarray, packed: np.ndarray) -> bytes:
-    layout = np.dtype([("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"),
-                       ("day", ">i4"), ("l3", ">i4"), ("closes", ">f8", (24,))])  # fmt: skip
-    rows = np.empty(len(tokens), layout)
-    rows["n"], rows["l1"], rows["l2"], rows["l3"] = 3, 8, 4, 24 * 8
-    rows["token_id"], rows["day"], rows["closes"] = tokens, (days - _PG_EPOCH) // DAY, packed
-    return _HEADER + rows.tobytes() + _TRAILER
+def _days_rows(tokens: np.ndarray, days: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    fields = [("token_id", ">i8"), ("day", ">i4"), ("closes", (">f8", (24,)))]
+    rows = rows_empty(fields, len(tokens))
+    rows["token_id"], rows["day"], rows["closes"] = tokens, dates_to_pg(days), packed
+    return rows
 
 
 def price_closes_from_batch(*, quotes: QuoteColumns) -> None:
@@ -106,9 +90,17 @@ def price_closes_from_batch(*, quotes: QuoteColumns) -> None:
     try:
         # A savepoint: a stale close only costs the fast path.
         with transaction.atomic(), token_keys_checked_once(token_ids=ids):
-            _copy(HOURLY_TABLE, "token_id, hour, close_usd", _hourly_payload(tokens, hours, closes))
+            copy_in(
+                table=HOURLY_TABLE,
+                columns="token_id, hour, close_usd",
+                rows=_hourly_rows(tokens, hours, closes),
+            )
             day_tokens, days, packed, edges = day_closes_split(tokens, hours, closes)
-            _copy(DAY_TABLE, "token_id, day, closes", _days_payload(day_tokens, days, packed))
+            copy_in(
+                table=DAY_TABLE,
+                columns="token_id, day, closes",
+                rows=_days_rows(day_tokens, days, packed),
+            )
     except (IntegrityError, connection.Database.IntegrityError):  # COPY errors come unwrapped
         price_hourly_refresh(token_ids=ids, since=int(quotes.ts.min()), until=int(quotes.ts.max()))
         return

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 
+from core.pg_copy import copy_in, rows_empty, timestamps_to_pg
 from markets.models import Snapshot, Token
 from markets.providers.base import (
     MAX_CAP_OR_VOLUME_USD,
@@ -144,24 +145,23 @@ def _rows(columns: QuoteColumns):
     )
 
 
-_PG_EPOCH = 946_684_800  # 2000-01-01, origin of PostgreSQL binary timestamps
-_COPY_HEADER, _COPY_TRAILER = b"PGCOPY\n\xff\r\n\x00" + bytes(8), b"\xff\xff"
-_COPY_IN_ROW = np.dtype(
-    [("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"), ("ts", ">i8"),
-     ("l3", ">i4"), ("price", ">f8"), ("l4", ">i4"), ("cap", ">f8"), ("l5", ">i4"), ("vol", ">f8")]
-)  # fmt: skip
+_QUOTE_FIELDS = [
+    ("token_id", ">i8"), ("ts", ">i8"), ("price", ">f8"), ("cap", ">f8"), ("vol", ">f8")
+]  # fmt: skip
 
 
-def _copy_payload(columns: QuoteColumns) -> bytes:
-    """The quotes as one binary COPY stream built with numpy (NaN stands for NULL)."""
-    rows = np.empty(len(columns), _COPY_IN_ROW)
-    rows["n"] = 5
-    for length in ("l1", "l2", "l3", "l4", "l5"):
-        rows[length] = 8
+def _copy_rows(columns: QuoteColumns, source: bytes | None = None) -> np.ndarray:
+    """The quotes as binary COPY rows (NaN stands for NULL), with ``source`` if given."""
+    fields = list(_QUOTE_FIELDS)
+    if source is not None:
+        fields.insert(2, ("source", f"S{len(source)}"))
+    rows = rows_empty(fields, len(columns))
     rows["token_id"], rows["price"] = columns.token_id, columns.price_usd
-    rows["ts"] = (columns.ts - _PG_EPOCH) * 1_000_000  # timestamptz: µs since 2000-01-01
+    rows["ts"] = timestamps_to_pg(columns.ts)
     rows["cap"], rows["vol"] = columns.market_cap_usd, columns.volume_24h_usd
-    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+    if source is not None:
+        rows["source"] = source
+    return rows
 
 
 def _overlaps(columns: QuoteColumns, source: str | None) -> bool:
@@ -186,29 +186,11 @@ def _overlaps(columns: QuoteColumns, source: str | None) -> bool:
 
 def _copy_direct(columns: QuoteColumns, source: str) -> int:
     """New history (nothing stored in its span): one binary COPY into the snapshot table."""
-    src = source.encode()
-    layout = np.dtype(
-        [("n", ">i2"), ("l1", ">i4"), ("token_id", ">i8"), ("l2", ">i4"), ("ts", ">i8"),
-         ("l3", ">i4"), ("source", f"S{len(src)}"), ("l4", ">i4"), ("price", ">f8"),
-         ("l5", ">i4"), ("cap", ">f8"), ("l6", ">i4"), ("vol", ">f8")]
-    )  # fmt: skip
-    rows = np.empty(len(columns), layout)
-    rows["n"] = 6
-    rows["l1"] = rows["l2"] = rows["l4"] = rows["l5"] = rows["l6"] = 8
-    rows["l3"], rows["source"] = len(src), src
-    rows["token_id"], rows["price"] = columns.token_id, columns.price_usd
-    rows["ts"] = (columns.ts - _PG_EPOCH) * 1_000_000
-    rows["cap"], rows["vol"] = columns.market_cap_usd, columns.volume_24h_usd
-    payload = memoryview(_COPY_HEADER + rows.tobytes() + _COPY_TRAILER)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {TABLE} (token_id, ts, source, price_usd, market_cap_usd, volume_24h_usd)"
-            " FROM STDIN (FORMAT BINARY)"
-        ) as copy,
-    ):
-        for start in range(0, len(payload), 1 << 20):
-            copy.write(payload[start : start + (1 << 20)])
+    copy_in(
+        table=TABLE,
+        columns="token_id, ts, source, price_usd, market_cap_usd, volume_24h_usd",
+        rows=_copy_rows(columns, source.encode()),
+    )
     return len(columns)
 
 
@@ -235,13 +217,11 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
             " token_id bigint, ts timestamptz, price_usd float8,"
             " market_cap_usd float8, volume_24h_usd float8) ON COMMIT DELETE ROWS"
         )
-        payload = memoryview(_copy_payload(columns))
-        with cursor.cursor.copy(
-            "COPY ingest_quotes (token_id, ts, price_usd, market_cap_usd, volume_24h_usd)"
-            " FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            for start in range(0, len(payload), 1 << 20):
-                copy.write(payload[start : start + (1 << 20)])
+        copy_in(
+            table="ingest_quotes",
+            columns="token_id, ts, price_usd, market_cap_usd, volume_24h_usd",
+            rows=_copy_rows(columns),
+        )
         with token_keys_checked_once(token_ids=ids) if big else nullcontext():
             cursor.execute(
                 f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd,"

@@ -13,6 +13,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from core.cache import data_version_bump
+from core.pg_copy import copy_out, timestamps_from_pg
 from markets.metrics_math import (
     BETA_DAYS,
     DAY,
@@ -88,38 +89,27 @@ def _load_columns_generic(token_ids: list[int], until: int | None = None) -> dic
     return {name: column[own] for name, column in cols.items()}
 
 
-def _array_values(packed: bytes | None, kind: str) -> np.ndarray:
-    """A one-dimensional array without NULLs in PostgreSQL's binary format (array_send):
-    a 12-byte header (ndim, has-null, element type), then size and lower bound for a 1-D
-    array, then each element as its length and its 8 bytes."""
-    if packed is None or int.from_bytes(packed[:4], "big") == 0:
-        return np.empty(0, kind)
-    rows = np.frombuffer(packed, np.dtype([("len", ">i4"), ("v", ">" + kind)]), offset=20)
-    return rows["v"].astype(kind)
-
-
-def _select_columns(select: str) -> dict[str, np.ndarray]:
-    """Run a SELECT of (token_id, epoch, price, cap, volume) straight into numpy: each column
-    comes back as one binary array, not 500,000 rows read one by one."""
-    names, kinds = ("token_id", "t", "p", "cap", "vol"), ("i8", "i8", "f8", "f8", "f8")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT array_send(array_agg(c1)), array_send(array_agg(c2)),"
-            " array_send(array_agg(c3)), array_send(array_agg(c4)), array_send(array_agg(c5))"
-            f" FROM ({select}) AS q(c1, c2, c3, c4, c5)"
-        )
-        packed = cursor.fetchone()
-    return {n: _array_values(b, k) for n, b, k in zip(names, packed, kinds, strict=True)}
-
-
+_COPY_FIELDS = [
+    ("token_id", ">i8"), ("ts", ">i8"), ("p", ">f8"), ("cap", ">f8"), ("vol", ">f8")
+]  # fmt: skip
 _COPY_SELECT = (
-    "SELECT s.token_id::int8, date_part('epoch', s.ts)::int8, s.price_usd,"
+    "SELECT s.token_id::int8, s.ts, s.price_usd,"
     " coalesce(s.market_cap_usd, 'NaN'), coalesce(s.volume_24h_usd, 'NaN')"
 )
 
 
+def _select_columns(select: str) -> dict[str, np.ndarray]:
+    """Run a SELECT of (token_id, ts, price, cap, volume) straight into numpy columns."""
+    rows = copy_out(select=select, fields=_COPY_FIELDS)
+    return {
+        "token_id": rows["token_id"].astype(np.int64),
+        "t": timestamps_from_pg(rows["ts"]),
+        **{name: rows[name].astype(np.float64) for name in ("p", "cap", "vol")},
+    }
+
+
 def _load_columns_postgresql(token_ids: list[int], until: int | None) -> dict[str, np.ndarray]:
-    """Binary COPY parsed straight into numpy: the read costs about what COPY itself costs."""
+    """Binary COPY parsed straight into numpy: the read costs what COPY itself costs."""
     ids = ",".join(str(int(i)) for i in token_ids)
     table = Snapshot._meta.db_table
     cutoff = "" if until is None else f" AND ts <= to_timestamp({int(until)})"

@@ -1,0 +1,102 @@
+"""PostgreSQL binary COPY, in and out, through numpy structured arrays.
+
+A binary COPY row is a field count (int16) then, per field, its length (int32) and its bytes,
+all big-endian. With fixed-width fields and no NULL (callers send NaN and coalesce to it),
+every row has the same layout, so a whole stream is one numpy array: no Python object per
+row either way. PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+from django.db import connection
+
+PG_EPOCH = 946_684_800  # 2000-01-01 UTC: origin of binary timestamps (µs) and dates (days)
+DAY = 86_400
+_HEADER, _TRAILER = b"PGCOPY\n\xff\r\n\x00" + bytes(8), b"\xff\xff"
+_CHUNK = 1 << 20
+
+Fields = Sequence[tuple[str, str | tuple[str, tuple[int, ...]]]]
+
+
+def row_layout(fields: Fields) -> np.dtype:
+    """The dtype of one row of ``fields`` ((name, big-endian numpy type), in column order)."""
+    layout: list[tuple] = [("_n", ">i2")]
+    for number, (name, kind) in enumerate(fields):
+        layout.append((f"_l{number}", ">i4"))
+        layout.append((name, *kind) if isinstance(kind, tuple) else (name, kind))
+    return np.dtype(layout)
+
+
+def rows_empty(fields: Fields, count: int) -> np.ndarray:
+    """``count`` rows to fill in, their field count and lengths already set."""
+    rows = np.empty(count, row_layout(fields))
+    rows["_n"] = len(fields)
+    for number, (name, _) in enumerate(fields):
+        rows[f"_l{number}"] = rows.dtype.fields[name][0].itemsize
+    return rows
+
+
+def timestamps_to_pg(epochs: np.ndarray) -> np.ndarray:
+    """Epoch seconds -> binary timestamptz (µs since 2000-01-01)."""
+    return (epochs - PG_EPOCH) * 1_000_000
+
+
+def timestamps_from_pg(micros: np.ndarray) -> np.ndarray:
+    """Binary timestamptz -> whole epoch seconds, floored (as datetime.timestamp() truncates
+    for any time after 1970)."""
+    return micros.astype(np.int64) // 1_000_000 + PG_EPOCH
+
+
+def dates_to_pg(day_starts: np.ndarray) -> np.ndarray:
+    """Epoch seconds of UTC midnights -> binary date (days since 2000-01-01)."""
+    return (day_starts - PG_EPOCH) // DAY
+
+
+@contextmanager
+def _logged(statement: str) -> Iterator[None]:
+    """Record a COPY like any other query where queries are logged (DEBUG, query-count
+    tests): psycopg's copy() does not go through Django's cursor wrapper."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        if connection.queries_logged:
+            spent = time.monotonic() - start
+            connection.queries_log.append({"sql": statement, "time": f"{spent:.3f}"})
+
+
+def copy_in(*, table: str, columns: str, rows: np.ndarray) -> None:
+    """COPY ``rows`` (from rows_empty) into ``table`` (``columns`` in field order)."""
+    payload = memoryview(_HEADER + rows.tobytes() + _TRAILER)
+    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+    with _logged(statement), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for start in range(0, len(payload), _CHUNK):
+            copy.write(payload[start : start + _CHUNK])
+
+
+def copy_out(*, select: str, fields: Fields) -> np.ndarray:
+    """The rows of ``select`` (no NULL in any column) as one structured array.
+
+    About three times faster than aggregating the columns into arrays in SQL, and the
+    memory is the answer's own size.
+    """
+    layout = row_layout(fields)
+    buffer = bytearray()
+    statement = f"COPY ({select}) TO STDOUT (FORMAT BINARY)"
+    with _logged(statement), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        while chunk := copy.read():
+            buffer += chunk
+    body = len(buffer) - len(_HEADER) - len(_TRAILER)
+    if body < 0 or body % layout.itemsize:
+        raise ValueError(f"COPY returned {len(buffer)} bytes: not rows of {layout.itemsize}")
+    rows = np.frombuffer(buffer, layout, count=body // layout.itemsize, offset=len(_HEADER))
+    expected = rows_empty(fields, 1)
+    for name in ("_n", *(f"_l{n}" for n in range(len(fields)))):
+        if len(rows) and not (rows[name] == expected[name][0]).all():
+            raise ValueError(f"COPY row prefix {name} differs: a NULL or a wider value")
+    return rows
