@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from core.cache import data_version_bump
@@ -54,8 +54,83 @@ def _load_columns(token_ids: list[int], until: int | None = None) -> dict[str, n
     at or before it, and nothing later is read (the replay of a past hour).
     """
     if connection.vendor == "postgresql":
-        return _load_columns_postgresql(token_ids, until)
-    return _load_columns_generic(token_ids, until)
+        raw = _load_columns_postgresql(token_ids, until)
+    else:
+        raw = _load_columns_generic(token_ids, until)
+    if until is None:  # retention keeps 100 days raw before each token's latest snapshot
+        return raw
+    return _concat(raw, _folded_stand_ins(token_ids, until, raw))
+
+
+def _concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    if not b or len(b["t"]) == 0:
+        return a
+    if not a or len(a["t"]) == 0:
+        return b
+    return {name: np.concatenate([a[name], b[name]]) for name in a}
+
+
+def _folded_spans(token_ids: list[int], until: int, raw: dict) -> list[tuple[int, int, int]]:
+    """(token id, since, until) of the compacted closes a replay needs: the part of each
+    token's 90-day window older than its oldest raw snapshot (one query of index probes)."""
+    compact = SnapshotCompact.objects.filter(
+        token=OuterRef("pk"), close_at__lte=_epoch_to_dt(until)
+    )
+    bounds = (
+        Token.objects.filter(pk__in=token_ids)
+        .annotate(
+            first_raw=Subquery(
+                Snapshot.objects.filter(token=OuterRef("pk")).order_by("ts").values("ts")[:1]
+            ),
+            last_folded=Subquery(compact.order_by("-close_at").values("close_at")[:1]),
+        )
+        .values_list("pk", "first_raw", "last_folded")
+    )
+    latest_raw: dict[int, int] = {}
+    if raw and len(raw["t"]):
+        order = np.lexsort((raw["t"], raw["token_id"]))
+        tokens, times = raw["token_id"][order], raw["t"][order]
+        ends = np.r_[np.flatnonzero(np.diff(tokens)), len(tokens) - 1]
+        latest_raw = dict(zip(tokens[ends].tolist(), times[ends].tolist(), strict=True))
+    spans = []
+    for token_id, first_raw, last_folded in bounds:
+        if last_folded is None:
+            continue
+        end = latest_raw.get(token_id, int(last_folded.timestamp()))
+        stop = int(last_folded.timestamp())
+        if first_raw is not None:
+            if int(first_raw.timestamp()) <= end - HISTORY_SECONDS:
+                continue  # the whole window is raw
+            stop = min(stop, int(first_raw.timestamp()) - 1)
+        spans.append((token_id, end - HISTORY_SECONDS, stop))
+    return spans
+
+
+def _folded_stand_ins(token_ids: list[int], until: int, raw: dict) -> dict[str, np.ndarray]:
+    """Where retention has folded a replayed window, each compacted hour's (or day's) close,
+    last cap and volume stand in for the raw snapshots: the figures keep an hour's
+    resolution there (the highs and lows within an hour are gone)."""
+    spans = _folded_spans(token_ids, until, raw)
+    if not spans:
+        return {}
+    if connection.vendor == "postgresql":
+        windows = ", ".join(f"({int(i)}, {int(lo)}, {int(hi)})" for i, lo, hi in spans)
+        return _select_columns(
+            "SELECT c.token_id::int8, c.close_at, c.close_usd,"
+            " coalesce(c.market_cap_usd, 'NaN'), coalesce(c.volume_24h_usd, 'NaN')"
+            f" FROM {SnapshotCompact._meta.db_table} c JOIN (VALUES {windows}) AS w(id, lo, hi)"
+            " ON c.token_id = w.id AND c.close_at >= to_timestamp(w.lo)"
+            " AND c.close_at <= to_timestamp(w.hi)"
+        )
+    match = Q(pk__in=[])
+    for token_id, lo, hi in spans:
+        match |= Q(
+            token_id=token_id, close_at__gte=_epoch_to_dt(lo), close_at__lte=_epoch_to_dt(hi)
+        )
+    rows = SnapshotCompact.objects.filter(match).values_list(
+        "token_id", "close_at", "close_usd", "market_cap_usd", "volume_24h_usd"
+    )
+    return _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
 
 
 def _columns_from_rows(data: list[tuple]) -> dict[str, np.ndarray]:
@@ -138,8 +213,7 @@ def _load_range(token_id: int, *, since: int, until: int) -> dict[str, np.ndarra
     folded = SnapshotCompact.objects.filter(
         token_id=token_id, close_at__gte=_epoch_to_dt(since), close_at__lte=_epoch_to_dt(until)
     ).values_list("token_id", "close_at", "close_usd", "market_cap_usd", "volume_24h_usd")
-    extra = _columns_from_rows(list(folded))
-    return {name: np.concatenate([cols[name], extra[name]]) for name in cols}
+    return _concat(cols, _columns_from_rows(list(folded)))
 
 
 def btc_series_for(series: dict[int, Series], token_ids: list[int], btc_id: int) -> Series | None:

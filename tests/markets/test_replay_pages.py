@@ -153,7 +153,7 @@ def test_a_replay_is_computed_once_per_hour_until_the_data_change(
     assert len(queries) > 0
 
 
-def test_a_token_page_at_a_past_hour_runs_two_queries_more_than_now_and_none_once_cached(
+def test_a_token_page_at_a_past_hour_runs_three_queries_more_than_now_and_none_once_cached(
     client, seeded, settings
 ):
     settings.PAGE_CACHE_SECONDS = 0  # the page itself is rendered each time
@@ -167,10 +167,10 @@ def test_a_token_page_at_a_past_hour_runs_two_queries_more_than_now_and_none_onc
     now = queries("/tokens/TAO/")
     uncached = queries("/tokens/TAO/?at=2026-02-05T14:00Z")
     cached = queries("/tokens/TAO/?at=2026-02-05T14:00Z")
-    # BTC's id, the ATH probe and the history: one SELECT of arrays on PostgreSQL, the
-    # latest snapshots then the rows elsewhere
+    # BTC's id, the ATH probe, the compacted-history probe and the history: one COPY on
+    # PostgreSQL, the latest snapshots then the rows elsewhere
     history = 1 if connection.vendor == "postgresql" else 2
-    assert len(uncached) == len(now) + 2 + history
+    assert len(uncached) == len(now) + 3 + history
     assert len(cached) == len(now)
 
 

@@ -1,0 +1,94 @@
+"""Replaying an hour older than raw retention: compacted closes stand in for the snapshots."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from django.db import transaction
+
+from markets.metrics_math import DAY
+from markets.models import Snapshot, SnapshotCompact, TokenList, TokenListMembership, TokenMetrics
+from markets.services.ingest import QuoteColumns, snapshot_ingest
+from markets.services.metrics import TOKEN_FIELDS, metrics_recompute
+from markets.services.replay import metrics_at
+from markets.services.retention import snapshots_compact
+from tests.factories import TokenFactory
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+T = int(NOW.timestamp())
+
+
+def _history(token, *, days: int, seed: int, step: int = 30 * 60) -> None:
+    rng = np.random.default_rng(seed)
+    ts = np.arange(T - days * DAY, T + 1, step, dtype=np.int64)
+    price = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, len(ts))))
+    cap = np.where(rng.random(len(ts)) < 0.1, np.nan, price * 1e7)
+    snapshot_ingest(
+        quotes=QuoteColumns(np.full(len(ts), token.id, np.int64), ts, price, cap, cap / 20),
+        source="test",
+    )
+
+
+@pytest.fixture
+def compacted(btc):
+    tao, near = TokenFactory(symbol="TAO"), TokenFactory(symbol="NEAR")
+    for seed, token in enumerate((btc, tao, near)):
+        _history(token, days=330, seed=seed)
+    sector = TokenList.objects.create(slug="ai", name="AI")
+    for position, token in enumerate((tao, near)):
+        TokenListMembership.objects.create(token_list=sector, token=token, position=position)
+    metrics_recompute()
+    result = snapshots_compact(now=NOW)
+    assert result.raw_folded > 0
+    return [btc.id, tao.id, near.id], [sector.id]
+
+
+def _recomputed_on_closes_until(at: datetime) -> dict[int, TokenMetrics]:
+    """What metrics_recompute writes where each compacted hour's close, cap and volume is a
+    snapshot and nothing after ``at`` is stored (rolled back)."""
+    with transaction.atomic():
+        folded = SnapshotCompact.objects.filter(close_at__lte=at)
+        Snapshot.objects.bulk_create(
+            Snapshot(token_id=c.token_id, ts=c.close_at, source="folded", price_usd=c.close_usd,
+                     market_cap_usd=c.market_cap_usd, volume_24h_usd=c.volume_24h_usd)
+            for c in folded
+        )  # fmt: skip
+        Snapshot.objects.filter(ts__gt=at).delete()
+        SnapshotCompact.objects.filter(close_at__gt=at).delete()
+        metrics_recompute()
+        tokens = {m.token_id: m for m in TokenMetrics.objects.all()}
+        transaction.set_rollback(True)
+    return tokens
+
+
+@pytest.mark.parametrize(
+    "days_back",
+    [250, 140, 60, 5],
+    ids=["window-all-compacted", "window-mostly-compacted", "window-straddles-cutoff", "raw"],
+)
+def test_a_replayed_hour_older_than_retention_uses_the_compacted_closes(compacted, days_back):
+    token_ids, list_ids = compacted
+    at = NOW - timedelta(days=days_back, hours=7)
+
+    replay = metrics_at(at=at, token_ids=token_ids, list_ids=list_ids)
+    expected = _recomputed_on_closes_until(at)
+
+    assert replay.tokens.keys() == expected.keys() == set(token_ids)
+    for token_id, recomputed in expected.items():
+        for name in TOKEN_FIELDS:
+            if name == "computed_at":
+                continue
+            mine, theirs = getattr(replay.tokens[token_id], name), getattr(recomputed, name)
+            if isinstance(theirs, float):
+                assert mine == pytest.approx(theirs, rel=1e-12), (token_id, name)
+            else:
+                assert mine == theirs, (token_id, name)
+    assert replay.lists[list_ids[0]].total_market_cap_usd is not None
+
+
+def test_a_replay_before_any_stored_history_has_no_figures(compacted):
+    token_ids, list_ids = compacted
+
+    replay = metrics_at(at=NOW - timedelta(days=400), token_ids=token_ids, list_ids=list_ids)
+
+    assert replay.tokens == {}
