@@ -159,46 +159,50 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     if range_key not in RANGES:
         raise UnknownRange(range_key)
     raw = Snapshot.objects.filter(token=OuterRef("pk"))
+    folded_until = SnapshotCompact.objects.filter(token=OuterRef("pk"))
     if until is not None:
         raw = raw.filter(ts__lte=until)
+        folded_until = folded_until.filter(close_at__lte=until)
     bounds = (
         Token.objects.filter(pk=token.pk)
         .annotate(
             first=Subquery(raw.order_by("ts").values("ts")[:1]),
             last=Subquery(raw.order_by("-ts").values("ts")[:1]),
-            # The first compacted close in (token, close_at) order, not EXISTS: with a few
+            # The last compacted close in (token, close_at) order, not EXISTS: with a few
             # tokens holding most compacted rows, PostgreSQL ran EXISTS as a sequential scan.
-            folded=Subquery(
-                SnapshotCompact.objects.filter(token=OuterRef("pk"))
-                .order_by("close_at")
-                .values("close_at")[:1]
-            ),
+            # It also ends a replayed chart older than the raw snapshots.
+            folded=Subquery(folded_until.order_by("-close_at").values("close_at")[:1]),
         )
         .values("first", "last", "folded")
         .get()
     )
     payload = {"symbol": token.symbol, "range": range_key, "start": None, "end": None}
-    if bounds["last"] is None:
+    if bounds["last"] is None and bounds["folded"] is None:
         return payload | {"count": 0, "price": [], "underwater": []}
-    end = int(bounds["last"].timestamp())
-    first = int(bounds["first"].timestamp())
+    end = int((bounds["last"] or bounds["folded"]).timestamp())
+    # Compacted closes count only before the first raw snapshot (none: all of them do).
+    raw_first = end + 1 if bounds["first"] is None else int(bounds["first"].timestamp())
+    first = raw_first
     span = RANGES[range_key]
     older = None
-    folded = bounds["folded"] is not None
-    if folded and (span is None or end - span < first):  # older than raw: compacted
-        older = SnapshotCompact.objects.filter(token=token, close_at__lt=bounds["first"])
+    if bounds["folded"] is not None and (span is None or end - span < first):
+        older = SnapshotCompact.objects.filter(
+            token=token, close_at__lt=_dt(raw_first), close_at__lte=_dt(end)
+        )
         if span is not None:
             older = older.filter(close_at__gte=_dt(end - span))
         oldest = older.aggregate(oldest=Min("close_at"))["oldest"]
         first = first if oldest is None else min(first, int(oldest.timestamp()))
     start = first if span is None else max(first, end - span)
     width = bucket_width(end - start)
-    rows = _bucket_lasts(
-        Snapshot.objects.filter(token=token, ts__gte=_dt(start), ts__lte=bounds["last"]),
-        start=start,
-        width=width,
-    )
-    if older is not None and start < int(bounds["first"].timestamp()):
+    rows = []
+    if bounds["last"] is not None:
+        rows = _bucket_lasts(
+            Snapshot.objects.filter(token=token, ts__gte=_dt(start), ts__lte=bounds["last"]),
+            start=start,
+            width=width,
+        )
+    if older is not None and start < raw_first:
         # The last compacted close of each bucket that has no raw snapshot, downsampled in
         # the database too: years of hourly rows are not read into Python.
         folded = _bucket_lasts(

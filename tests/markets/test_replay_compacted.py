@@ -92,3 +92,24 @@ def test_a_replay_before_any_stored_history_has_no_figures(compacted):
     replay = metrics_at(at=NOW - timedelta(days=400), token_ids=token_ids, list_ids=list_ids)
 
     assert replay.tokens == {}
+
+
+def test_a_replayed_chart_older_than_the_raw_snapshots_ends_at_that_hour(compacted, client):
+    at = NOW - timedelta(days=200)
+    last = SnapshotCompact.objects.filter(token__symbol="TAO", close_at__lte=at).latest("close_at")
+
+    response = client.get("/tokens/TAO/chart.json", {"range": "7d", "at": at.isoformat()})
+
+    chart = response.json()
+    assert response.status_code == 200
+    assert chart["count"] == 7 * 24 + 1  # one compacted close an hour, both ends included
+    assert chart["price"][-1] == [int(last.close_at.timestamp()), last.close_usd]
+    assert chart["end"] == last.close_at.isoformat().replace("+00:00", "Z")
+
+
+def test_a_chart_at_an_hour_before_any_history_is_empty(compacted, client):
+    at = NOW - timedelta(days=400)
+
+    response = client.get("/tokens/TAO/chart.json", {"range": "7d", "at": at.isoformat()})
+
+    assert response.json()["count"] == 0
