@@ -2,21 +2,30 @@
 
 Every figure of an episode comes from what markets stored for its window [start, end]:
 hourly closes (PriceHourly) for the tokens' falls and BTC's worst day, the members' snapshot
-market caps for the sector's cap, FearGreedDaily for the sentiment low. A fixed number of
-queries whatever the number of tokens, hours or events.
+market caps for the sector's cap (each compacted hour's closing cap where retention folded
+them), FearGreedDaily for the sentiment low. A fixed number of queries whatever the number of
+tokens, hours or events.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 
 import numpy as np
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.cache import fragment_cached
 from episodes.models import Episode, Event, Level, MarketFact
-from markets.models import FearGreedDaily, PriceHourly, Snapshot, Token, TokenList
+from markets.models import (
+    FearGreedDaily,
+    PriceHourly,
+    Snapshot,
+    SnapshotCompact,
+    Token,
+    TokenList,
+)
 from markets.services.metrics import BTC_SYMBOL
 from markets.services.replay import lists_attach, metrics_at, tokens_attach
 
@@ -192,6 +201,17 @@ def _sector_caps(lists: list[TokenList], start: datetime, end: datetime) -> dict
     hours where every member with caps in the window has one (so a late start is no jump)."""
     members: dict[int, set[int]] = {tl.pk: {t.pk for t in tl.members.all()} for tl in lists}
     token_ids = set().union(*members.values()) if members else set()
+    # Hours retention has compacted first (their closing cap), then the raw snapshots.
+    folded = (
+        SnapshotCompact.objects.filter(
+            token_id__in=token_ids,
+            close_at__gte=start,
+            close_at__lte=end,
+            market_cap_usd__isnull=False,
+        )
+        .order_by("close_at")
+        .values_list("token_id", "close_at", "market_cap_usd")
+    )
     rows = (
         Snapshot.objects.filter(
             token_id__in=token_ids, ts__gte=start, ts__lte=end, market_cap_usd__isnull=False
@@ -200,7 +220,7 @@ def _sector_caps(lists: list[TokenList], start: datetime, end: datetime) -> dict
         .values_list("token_id", "ts", "market_cap_usd")
     )
     caps: dict[int, dict[int, float]] = {}
-    for token_id, ts, cap in rows:
+    for token_id, ts, cap in chain(folded, rows):
         caps.setdefault(token_id, {})[_epoch(ts) // HOUR * HOUR] = cap  # last of the hour wins
     out = {}
     for list_id, ids in members.items():
@@ -221,7 +241,7 @@ def _multiple(change: float, btc_change: float | None) -> float | None:
 
 
 def episode_figures(*, episode: Episode) -> EpisodeFigures:
-    """The key figures of the episode's window, from stored data (six queries)."""
+    """The key figures of the episode's window, from stored data (seven queries)."""
     lists = list(
         episode.lists.prefetch_related(
             Prefetch("members", queryset=Token.objects.order_by("symbol"))

@@ -10,7 +10,8 @@ import pytest
 
 from episodes.models import Episode, MarketFact
 from episodes.selectors import episode_figures, series_move, worst_day
-from markets.models import FearGreedDaily
+from markets.models import FearGreedDaily, Snapshot
+from markets.services.retention import snapshots_compact
 from tests.episodes.conftest import END, START, at
 
 
@@ -120,3 +121,17 @@ def test_the_demo_episode_figures_match_the_article(transactional_db):
     assert figures.btc_worst_day.change == pytest.approx(-0.18)  # 74,600 $ → 61,172 $
     assert figures.btc.move.trough_value == 59_850
     assert figures.btc.move.change == pytest.approx(63_450 / 78_400 - 1)
+
+
+def test_the_sector_cap_reads_the_compacted_hours_once_retention_folded_the_snapshots(story):
+    def sector():
+        figures = episode_figures(episode=story)
+        return next(s for s in figures.sectors if s.token_list.slug == "ai")
+
+    before = sector()
+    snapshots_compact(now=END + timedelta(days=1), raw_days=0)  # all but each latest hour
+
+    assert not Snapshot.objects.filter(token__symbol__in=["TAO", "NEAR"], ts__lt=END).exists()
+    after = sector()
+    assert after.series == before.series
+    assert after.move.change == pytest.approx(1.85 / 2.2 - 1)
