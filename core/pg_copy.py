@@ -1,9 +1,10 @@
-"""PostgreSQL binary COPY, in and out, through numpy structured arrays.
+"""PostgreSQL binary COPY FROM STDIN through numpy structured arrays.
 
 A binary COPY row is a field count (int16) then, per field, its length (int32) and its bytes,
-all big-endian. With fixed-width fields and no NULL (callers send NaN and coalesce to it),
+all big-endian. With fixed-width fields and no NULL (callers send NaN for unknown amounts),
 every row has the same layout, so a whole stream is one numpy array: no Python object per
-row either way. PostgreSQL only.
+row. PostgreSQL only. (Reading the other way, psycopg hands COPY TO STDOUT over one row per
+call: the metrics read packs each token's rows into one value in SQL instead.)
 """
 
 from __future__ import annotations
@@ -77,26 +78,3 @@ def copy_in(*, table: str, columns: str, rows: np.ndarray) -> None:
     with _logged(statement), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for start in range(0, len(payload), _CHUNK):
             copy.write(payload[start : start + _CHUNK])
-
-
-def copy_out(*, select: str, fields: Fields) -> np.ndarray:
-    """The rows of ``select`` (no NULL in any column) as one structured array.
-
-    About three times faster than aggregating the columns into arrays in SQL, and the
-    memory is the answer's own size.
-    """
-    layout = row_layout(fields)
-    buffer = bytearray()
-    statement = f"COPY ({select}) TO STDOUT (FORMAT BINARY)"
-    with _logged(statement), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        while chunk := copy.read():
-            buffer += chunk
-    body = len(buffer) - len(_HEADER) - len(_TRAILER)
-    if body < 0 or body % layout.itemsize:
-        raise ValueError(f"COPY returned {len(buffer)} bytes: not rows of {layout.itemsize}")
-    rows = np.frombuffer(buffer, layout, count=body // layout.itemsize, offset=len(_HEADER))
-    expected = rows_empty(fields, 1)
-    for name in ("_n", *(f"_l{n}" for n in range(len(fields)))):
-        if len(rows) and not (rows[name] == expected[name][0]).all():
-            raise ValueError(f"COPY row prefix {name} differs: a NULL or a wider value")
-    return rows
