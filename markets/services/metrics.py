@@ -244,12 +244,19 @@ def btc_series_for(series: dict[int, Series], token_ids: list[int], btc_id: int)
     return loaded.get(btc_id)
 
 
+def _in_key_order(tokens: np.ndarray, times: np.ndarray) -> bool:
+    """Whether rows are already sorted by (token, time), as a stable sort would leave them."""
+    same = tokens[1:] == tokens[:-1]
+    return bool(np.all((tokens[1:] > tokens[:-1]) | (same & (times[1:] >= times[:-1]))))
+
+
 def _series_split(cols: dict[str, np.ndarray]) -> dict[int, Series]:
     """token id -> its Series, sorted by time, from columns in any order."""
     if not cols or len(cols["t"]) == 0:
         return {}
-    order = np.lexsort((cols["t"], cols["token_id"]))
-    cols = {k: v[order] for k, v in cols.items()}
+    if not _in_key_order(cols["token_id"], cols["t"]):  # the packed read usually is
+        order = np.lexsort((cols["t"], cols["token_id"]))
+        cols = {k: v[order] for k, v in cols.items()}
     bounds = np.flatnonzero(np.diff(cols["token_id"])) + 1
     starts, ends = np.r_[0, bounds], np.r_[bounds, len(cols["t"])]
     out = {}

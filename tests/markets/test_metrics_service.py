@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +11,7 @@ from markets.metrics_math import DAY, HOUR
 from markets.models import ListMetrics, Snapshot, TokenMetrics
 from markets.providers.base import Quote
 from markets.services.ingest import snapshot_ingest
-from markets.services.metrics import metrics_recompute
+from markets.services.metrics import _series_split, metrics_recompute
 from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
 
 T = 1_770_379_200  # 2026-02-06T12:00:00Z
@@ -164,3 +165,21 @@ def test_an_inactive_member_no_longer_counts_in_its_list(tao):
     metrics_recompute(token_ids=[near.id])
     lm = ListMetrics.objects.get(token_list=ai)
     assert (lm.total_market_cap_usd, lm.members_count) == (1000, 1)
+
+
+def test_history_in_any_row_order_splits_into_the_same_time_ordered_series():
+    rng = np.random.default_rng(7)
+    tokens = np.repeat(np.array([3, 5, 9], np.int64), 50)
+    times = np.concatenate([rng.choice(10**6, 50, replace=False) for _ in range(3)])
+    cols = {"token_id": tokens, "t": times, "p": rng.random(150), "cap": rng.random(150),
+            "vol": rng.random(150)}  # fmt: skip
+    order = np.lexsort((times, tokens))
+    in_order = _series_split({name: column[order] for name, column in cols.items()})
+    shuffled = rng.permutation(150)
+    mixed = _series_split({name: column[shuffled] for name, column in cols.items()})
+
+    assert list(in_order) == list(mixed) == [3, 5, 9]
+    for token_id, series in in_order.items():
+        assert np.all(np.diff(series.t) > 0)
+        assert np.array_equal(series.t, mixed[token_id].t)
+        assert np.array_equal(series.p, mixed[token_id].p)
