@@ -34,6 +34,7 @@ from markets.models import (
 from markets.services.hourly import price_hourly_refresh
 from markets.services.hourly_bulk import price_closes_from_batch
 from markets.services.ingest import IngestResult
+from markets.services.metrics_store import token_metrics_store
 from markets.signals import metrics_changed
 
 logger = logging.getLogger(__name__)
@@ -328,13 +329,6 @@ def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
     return list_members_load(list_ids)
 
 
-def token_metrics_build(token_id: int, values: dict, now: datetime) -> TokenMetrics:
-    """An (unsaved) TokenMetrics from the values token_metrics_compute gave."""
-    fields = dict(values, as_of=_epoch_to_dt(values["as_of"]))
-    fields["ath_at"] = _epoch_to_dt(values["ath_at"])
-    return TokenMetrics(token_id=token_id, computed_at=now, **fields)
-
-
 def list_metrics_build(list_id: int, values: dict, now: datetime) -> ListMetrics:
     """An (unsaved) ListMetrics from the values metrics_compute gave."""
     fields = dict(values)
@@ -394,13 +388,7 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
     computed, list_values = metrics_compute(token_ids=ids, lists=lists)
     now = timezone.now()
     with transaction.atomic():
-        TokenMetrics.objects.bulk_create(
-            [token_metrics_build(tid, values, now) for tid, values in computed.items()],
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["token"],
-            update_fields=TOKEN_FIELDS,
-        )
+        token_metrics_store(computed=computed, now=now)
         # A token whose snapshots are all gone has no metrics any more.
         TokenMetrics.objects.filter(token_id__in=set(ids) - computed.keys()).delete()
         ListMetrics.objects.bulk_create(

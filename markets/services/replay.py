@@ -24,12 +24,8 @@ from markets.selectors import (
     metrics_report_subjects,
     token_metrics_payload,
 )
-from markets.services.metrics import (
-    list_members_load,
-    list_metrics_build,
-    metrics_compute,
-    token_metrics_build,
-)
+from markets.services.metrics import list_members_load, list_metrics_build, metrics_compute
+from markets.services.metrics_store import token_metrics_build
 
 REPLAY_CACHE_SECONDS = 3_600
 AT_FORMAT = "%Y-%m-%dT%H:%MZ"
