@@ -35,6 +35,15 @@ class Series:
         return Series(self.t[:stop], self.p[:stop], self.cap[:stop], self.vol[:stop])
 
 
+def columns_concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Rows of ``a`` then rows of ``b``, column by column (either may be {}: no rows)."""
+    if not b:
+        return a
+    if not a:
+        return b
+    return {name: np.concatenate([a[name], b[name]]) for name in a}
+
+
 def _num(value: float) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 

@@ -20,6 +20,7 @@ from markets.metrics_math import (
     HISTORY_SECONDS,
     Series,
     cap_series_compute,
+    columns_concat,
     list_metrics_compute,
     token_metrics_compute,
 )
@@ -60,44 +61,29 @@ def _load_columns(token_ids: list[int], until: int | None = None) -> dict[str, n
         raw = _load_columns_generic(token_ids, until)
     if until is None:  # retention keeps 100 days raw before each token's latest snapshot
         return raw
-    return _concat(raw, _folded_stand_ins(token_ids, until, raw))
+    return columns_concat(raw, _folded_stand_ins(token_ids, until))
 
 
-def _concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    if not b or len(b["t"]) == 0:
-        return a
-    if not a or len(a["t"]) == 0:
-        return b
-    return {name: np.concatenate([a[name], b[name]]) for name in a}
-
-
-def _folded_spans(token_ids: list[int], until: int, raw: dict) -> list[tuple[int, int, int]]:
+def _folded_spans(token_ids: list[int], until: int) -> list[tuple[int, int, int]]:
     """(token id, since, until) of the compacted closes a replay needs: the part of each
     token's 90-day window older than its oldest raw snapshot (one query of index probes)."""
-    compact = SnapshotCompact.objects.filter(
-        token=OuterRef("pk"), close_at__lte=_epoch_to_dt(until)
-    )
+    cutoff = _epoch_to_dt(until)
+    raw_rows = Snapshot.objects.filter(token=OuterRef("pk"))
+    compact = SnapshotCompact.objects.filter(token=OuterRef("pk"), close_at__lte=cutoff)
     bounds = (
         Token.objects.filter(pk__in=token_ids)
         .annotate(
-            first_raw=Subquery(
-                Snapshot.objects.filter(token=OuterRef("pk")).order_by("ts").values("ts")[:1]
-            ),
+            first_raw=Subquery(raw_rows.order_by("ts").values("ts")[:1]),
+            last_raw=Subquery(raw_rows.filter(ts__lte=cutoff).order_by("-ts").values("ts")[:1]),
             last_folded=Subquery(compact.order_by("-close_at").values("close_at")[:1]),
         )
-        .values_list("pk", "first_raw", "last_folded")
+        .values_list("pk", "first_raw", "last_raw", "last_folded")
     )
-    latest_raw: dict[int, int] = {}
-    if raw and len(raw["t"]):
-        order = np.lexsort((raw["t"], raw["token_id"]))
-        tokens, times = raw["token_id"][order], raw["t"][order]
-        ends = np.r_[np.flatnonzero(np.diff(tokens)), len(tokens) - 1]
-        latest_raw = dict(zip(tokens[ends].tolist(), times[ends].tolist(), strict=True))
     spans = []
-    for token_id, first_raw, last_folded in bounds:
+    for token_id, first_raw, last_raw, last_folded in bounds:
         if last_folded is None:
             continue
-        end = latest_raw.get(token_id, int(last_folded.timestamp()))
+        end = int((last_raw or last_folded).timestamp())
         stop = int(last_folded.timestamp())
         if first_raw is not None:
             if int(first_raw.timestamp()) <= end - HISTORY_SECONDS:
@@ -107,11 +93,12 @@ def _folded_spans(token_ids: list[int], until: int, raw: dict) -> list[tuple[int
     return spans
 
 
-def _folded_stand_ins(token_ids: list[int], until: int, raw: dict) -> dict[str, np.ndarray]:
+def _folded_stand_ins(token_ids: list[int], until: int) -> dict[str, np.ndarray]:
     """Where retention has folded a replayed window, each compacted hour's (or day's) close,
     last cap and volume stand in for the raw snapshots: the figures keep an hour's
-    resolution there (the highs and lows within an hour are gone)."""
-    spans = _folded_spans(token_ids, until, raw)
+    resolution there (the highs and lows within an hour are gone). A compacted row counts
+    once its close is at or before ``until``: inside a folded hour, the previous one's."""
+    spans = _folded_spans(token_ids, until)
     if not spans:
         return {}
     if connection.vendor == "postgresql":
@@ -203,7 +190,7 @@ def _load_columns_postgresql(token_ids: list[int], until: int | None) -> dict[st
         f" CROSS JOIN LATERAL (SELECT {_SNAPSHOTS_PACKED} AS packed FROM {table} s"
         f" WHERE s.token_id = t.id AND s.ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
         " AND s.ts <= l.last) x",
-        [list(token_ids), *([] if until is None else [int(until)])],
+        [sorted(token_ids), *([] if until is None else [int(until)])],  # rows in key order
     )
 
 
@@ -225,7 +212,7 @@ def _load_range(token_id: int, *, since: int, until: int) -> dict[str, np.ndarra
     folded = SnapshotCompact.objects.filter(
         token_id=token_id, close_at__gte=_epoch_to_dt(since), close_at__lte=_epoch_to_dt(until)
     ).values_list("token_id", "close_at", "close_usd", "market_cap_usd", "volume_24h_usd")
-    return _concat(cols, _columns_from_rows(list(folded)))
+    return columns_concat(cols, _columns_from_rows(list(folded)))
 
 
 def btc_series_for(series: dict[int, Series], token_ids: list[int], btc_id: int) -> Series | None:

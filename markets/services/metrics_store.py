@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from django.db import connection, models
+from django.db import connection, models, transaction
 
-from core.pg_copy import copy_in, rows_empty, timestamps_to_pg
+from core.pg_copy import PG_EPOCH, copy_in, rows_empty, timestamps_to_pg
 from markets.models import TokenMetrics
 
 _STAGE = "token_metrics_rows"
@@ -19,7 +19,7 @@ _COLUMNS = [f for f in TokenMetrics._meta.concrete_fields if f.name != "token"]
 _TIMES = [f.column for f in _COLUMNS if isinstance(f, models.DateTimeField)]
 _FLOATS = [f.column for f in _COLUMNS if isinstance(f, models.FloatField)]
 _NULLABLE = {f.column for f in _COLUMNS if f.null}
-_PG_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
+_PG_ORIGIN = datetime.fromtimestamp(PG_EPOCH, UTC)
 assert len(_TIMES) + len(_FLOATS) == len(_COLUMNS), "a TokenMetrics field of another type"
 
 
@@ -43,10 +43,7 @@ def _rows(computed: dict[int, dict], now: datetime) -> np.ndarray:
 
 
 def token_metrics_store(*, computed: dict[int, dict], now: datetime) -> None:
-    """Insert or replace the TokenMetrics row of each token id in ``computed``.
-
-    Runs inside the caller's transaction (the staging table empties at commit).
-    """
+    """Insert or replace the TokenMetrics row of each token id in ``computed``."""
     if not computed:
         return
     if connection.vendor != "postgresql":
@@ -61,7 +58,8 @@ def token_metrics_store(*, computed: dict[int, dict], now: datetime) -> None:
     names = ["token_id", *_TIMES, *_FLOATS]
     table = TokenMetrics._meta.db_table
     picked = [f"nullif({c}, 'NaN')" if c in _NULLABLE else c for c in names]
-    with connection.cursor() as cursor:
+    # In a transaction of its own if need be: the staging table empties at each commit.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (LIKE {table}) ON COMMIT DELETE ROWS"
         )

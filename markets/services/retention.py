@@ -4,8 +4,9 @@ nothing left to fold.
 
 Each token keeps its raw snapshots of the RAW_RETENTION_DAYS before its own latest one (and
 before now), longer than any metric window, and BTC as far back as any token's beta window
-needs it: metrics never read folded data. All-time highs
-stay exact: every folded row keeps its highest price and when it was first reached.
+needs it: the stored metrics never read folded data (only replays of hours older than the
+raw snapshots do, through the compacted closes). All-time highs stay exact: every folded
+row keeps its highest price and when it was first reached.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from markets.metrics_math import BETA_DAYS
+from markets.metrics_math import BETA_DAYS, columns_concat
 from markets.models import Snapshot, SnapshotCompact, Token
 from markets.services.locks import market_data_lease
 
@@ -146,10 +147,6 @@ def _write(folded: dict[str, np.ndarray], interval: str) -> int:
     return len(rows)
 
 
-def _concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {k: np.concatenate([a[k], b[k]]) for k in a}
-
-
 def _fold_pass(old: Q, source, reader, width: int, interval: str, token_ids: list[int]) -> tuple:
     """Fold the rows of ``source`` matching ``old`` into ``interval`` rows (merging any that
     exist for the same buckets), then delete them. Returns (rows folded, rows written)."""
@@ -160,7 +157,7 @@ def _fold_pass(old: Q, source, reader, width: int, interval: str, token_ids: lis
     existing = SnapshotCompact.objects.filter(
         token_id__in=token_ids, interval=interval, bucket__in=[_dt(b) for b in buckets]
     )
-    folded = _fold(_concat(rows, _compact_rows(existing)), width)
+    folded = _fold(columns_concat(rows, _compact_rows(existing)), width)
     written = _write(folded, interval)
     source.filter(old).delete()
     return len(rows["token"]), written

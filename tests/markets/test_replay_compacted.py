@@ -61,6 +61,20 @@ def _recomputed_on_closes_until(at: datetime) -> dict[int, TokenMetrics]:
     return tokens
 
 
+def _assert_replay_matches_closes(token_ids, list_ids, at):
+    replay = metrics_at(at=at, token_ids=token_ids, list_ids=list_ids)
+    expected = _recomputed_on_closes_until(at)
+    assert replay.tokens.keys() == expected.keys() == set(token_ids)
+    for token_id, recomputed in expected.items():
+        for name in TOKEN_FIELDS:
+            mine, theirs = getattr(replay.tokens[token_id], name), getattr(recomputed, name)
+            if isinstance(theirs, float):
+                assert mine == pytest.approx(theirs, rel=1e-12), (token_id, name)
+            elif name != "computed_at":
+                assert mine == theirs, (token_id, name)
+    return replay
+
+
 @pytest.mark.parametrize(
     "days_back",
     [250, 140, 60, 5],
@@ -70,19 +84,8 @@ def test_a_replayed_hour_older_than_retention_uses_the_compacted_closes(compacte
     token_ids, list_ids = compacted
     at = NOW - timedelta(days=days_back, hours=7)
 
-    replay = metrics_at(at=at, token_ids=token_ids, list_ids=list_ids)
-    expected = _recomputed_on_closes_until(at)
+    replay = _assert_replay_matches_closes(token_ids, list_ids, at)
 
-    assert replay.tokens.keys() == expected.keys() == set(token_ids)
-    for token_id, recomputed in expected.items():
-        for name in TOKEN_FIELDS:
-            if name == "computed_at":
-                continue
-            mine, theirs = getattr(replay.tokens[token_id], name), getattr(recomputed, name)
-            if isinstance(theirs, float):
-                assert mine == pytest.approx(theirs, rel=1e-12), (token_id, name)
-            else:
-                assert mine == theirs, (token_id, name)
     assert replay.lists[list_ids[0]].total_market_cap_usd is not None
 
 
@@ -113,3 +116,20 @@ def test_a_chart_at_an_hour_before_any_history_is_empty(compacted, client):
     response = client.get("/tokens/TAO/chart.json", {"range": "7d", "at": at.isoformat()})
 
     assert response.json()["count"] == 0
+
+
+def test_a_replay_older_than_hourly_retention_uses_the_daily_closes(compacted):
+    token_ids, list_ids = compacted
+    result = snapshots_compact(now=NOW, hourly_days=150)
+    assert result.hourly_folded > 0
+
+    replay = _assert_replay_matches_closes(token_ids, list_ids, NOW - timedelta(days=200))
+
+    assert replay.tokens[token_ids[1]].change_1h is None  # a day apart: no hour-old close
+
+
+def test_a_token_without_any_raw_snapshot_left_is_replayed_from_its_compacted_rows(compacted):
+    token_ids, list_ids = compacted
+    Snapshot.objects.filter(token_id=token_ids[2]).delete()  # NEAR: only folded rows left
+
+    _assert_replay_matches_closes(token_ids, list_ids, NOW - timedelta(days=120))

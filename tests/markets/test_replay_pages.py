@@ -167,7 +167,7 @@ def test_a_token_page_at_a_past_hour_runs_three_queries_more_than_now_and_none_o
     now = queries("/tokens/TAO/")
     uncached = queries("/tokens/TAO/?at=2026-02-05T14:00Z")
     cached = queries("/tokens/TAO/?at=2026-02-05T14:00Z")
-    # BTC's id, the ATH probe, the compacted-history probe and the history: one COPY on
+    # BTC's id, the ATH probe, the compacted-history probe and the history: one packed SELECT on
     # PostgreSQL, the latest snapshots then the rows elsewhere
     history = 1 if connection.vendor == "postgresql" else 2
     assert len(uncached) == len(now) + 3 + history
