@@ -183,3 +183,28 @@ def test_history_in_any_row_order_splits_into_the_same_time_ordered_series():
         assert np.all(np.diff(series.t) > 0)
         assert np.array_equal(series.t, mixed[token_id].t)
         assert np.array_equal(series.p, mixed[token_id].p)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the packed read is PostgreSQL's")
+def test_windows_read_in_several_chunks_equal_the_windows_read_at_once(db, monkeypatch):
+    from markets.services import metrics
+
+    t0 = 1_770_000_000
+
+    tokens = TokenFactory.create_batch(7)
+    for n, token in enumerate(tokens):
+        Snapshot.objects.bulk_create(
+            Snapshot(token=token, ts=datetime.fromtimestamp(t0 + h * HOUR, UTC), source="t",
+                     price_usd=1 + n + h / 100, market_cap_usd=None if h % 3 else 1e6 * h,
+                     volume_24h_usd=1e3)
+            for h in range(5 + n)
+        )  # fmt: skip
+    ids = [t.pk for t in tokens]
+    at_once = metrics._load_columns(ids)
+    monkeypatch.setattr(metrics, "_PACKED_FETCH", 2)
+
+    chunked = metrics._load_columns(ids)
+
+    assert len(at_once["t"]) == sum(5 + n for n in range(7))
+    for name, column in at_once.items():
+        assert np.array_equal(column, chunked[name], equal_nan=True), name
