@@ -41,7 +41,6 @@ from markets.signals import metrics_changed
 logger = logging.getLogger(__name__)
 
 BTC_SYMBOL = "BTC"
-TOKEN_FIELDS = [f.name for f in TokenMetrics._meta.concrete_fields if f.name != "token"]
 LIST_FIELDS = [f.name for f in ListMetrics._meta.concrete_fields if f.name != "token_list"]
 
 
@@ -98,7 +97,12 @@ def _folded_stand_ins(token_ids: list[int], until: int) -> dict[str, np.ndarray]
     last cap and volume stand in for the raw snapshots: the figures keep an hour's
     resolution there (the highs and lows within an hour are gone). A compacted row counts
     once its close is at or before ``until``: inside a folded hour, the previous one's."""
-    spans = _folded_spans(token_ids, until)
+    return _folded_columns(_folded_spans(token_ids, until))
+
+
+def _folded_columns(spans: list[tuple[int, int, int]]) -> dict[str, np.ndarray]:
+    """The compacted closes (close, last cap and volume) of each (token id, since, until)
+    span, epoch seconds inclusive, as columns (one query)."""
     if not spans:
         return {}
     if connection.vendor == "postgresql":
@@ -154,7 +158,8 @@ def _load_columns_generic(token_ids: list[int], until: int | None = None) -> dic
 
 # Each token's rows packed by the database into one bytea (time as binary timestamptz,
 # price, cap, volume as float8, NaN for NULL): a thousand values to fetch, not millions of
-# rows, and numpy reads them in one pass. Rows come in index (time) order; the split sorts.
+# rows, and numpy reads them in one pass. Rows come in index (time) order, so the split
+# seldom has to sort.
 _PACKED = (
     "string_agg(timestamptz_send({t}) || float8send({p})"
     " || float8send(coalesce({a}.market_cap_usd, 'NaN'))"
@@ -221,10 +226,7 @@ def _load_range(token_id: int, *, since: int, until: int) -> dict[str, np.ndarra
             token_id=token_id, ts__gte=_epoch_to_dt(since), ts__lte=_epoch_to_dt(until)
         ).values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
         cols = _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
-    folded = SnapshotCompact.objects.filter(
-        token_id=token_id, close_at__gte=_epoch_to_dt(since), close_at__lte=_epoch_to_dt(until)
-    ).values_list("token_id", "close_at", "close_usd", "market_cap_usd", "volume_24h_usd")
-    return columns_concat(cols, _columns_from_rows(list(folded)))
+    return columns_concat(cols, _folded_columns([(token_id, since, until)]))
 
 
 def btc_series_for(series: dict[int, Series], token_ids: list[int], btc_id: int) -> Series | None:

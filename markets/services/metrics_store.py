@@ -16,6 +16,7 @@ from markets.models import TokenMetrics
 
 _STAGE = "token_metrics_rows"
 _COLUMNS = [f for f in TokenMetrics._meta.concrete_fields if f.name != "token"]
+TOKEN_FIELDS = [f.name for f in _COLUMNS]
 _TIMES = [f.column for f in _COLUMNS if isinstance(f, models.DateTimeField)]
 _FLOATS = [f.column for f in _COLUMNS if isinstance(f, models.FloatField)]
 _NULLABLE = {f.column for f in _COLUMNS if f.null}
@@ -52,7 +53,7 @@ def token_metrics_store(*, computed: dict[int, dict], now: datetime) -> None:
             batch_size=500,
             update_conflicts=True,
             unique_fields=["token"],
-            update_fields=[f.name for f in _COLUMNS],
+            update_fields=TOKEN_FIELDS,
         )
         return
     names = ["token_id", *_TIMES, *_FLOATS]

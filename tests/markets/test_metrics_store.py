@@ -7,8 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from markets.models import TokenMetrics
-from markets.services.metrics import TOKEN_FIELDS
-from markets.services.metrics_store import token_metrics_build, token_metrics_store
+from markets.services.metrics_store import TOKEN_FIELDS, token_metrics_build, token_metrics_store
 from tests.factories import TokenFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.db import transaction
 from markets.metrics_math import DAY
 from markets.models import Snapshot, SnapshotCompact, TokenList, TokenListMembership, TokenMetrics
 from markets.services.ingest import QuoteColumns, snapshot_ingest
-from markets.services.metrics import TOKEN_FIELDS, metrics_recompute
+from markets.services.metrics import metrics_recompute
+from markets.services.metrics_store import TOKEN_FIELDS
 from markets.services.replay import metrics_at
 from markets.services.retention import snapshots_compact
 from tests.factories import TokenFactory

@@ -22,7 +22,8 @@ from markets.models import (
     TokenMetrics,
 )
 from markets.services.ingest import QuoteColumns, snapshot_ingest
-from markets.services.metrics import LIST_FIELDS, TOKEN_FIELDS, metrics_recompute
+from markets.services.metrics import LIST_FIELDS, metrics_recompute
+from markets.services.metrics_store import TOKEN_FIELDS
 from markets.services.replay import metrics_at
 from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
 
