@@ -24,7 +24,7 @@ _CHUNK = 1 << 20
 Fields = Sequence[tuple[str, str | tuple[str, tuple[int, ...]]]]
 
 
-def row_layout(fields: Fields) -> np.dtype:
+def _row_layout(fields: Fields) -> np.dtype:
     """The dtype of one row of ``fields`` ((name, big-endian numpy type), in column order)."""
     layout: list[tuple] = [("_n", ">i2")]
     for number, (name, kind) in enumerate(fields):
@@ -35,7 +35,7 @@ def row_layout(fields: Fields) -> np.dtype:
 
 def rows_empty(fields: Fields, count: int) -> np.ndarray:
     """``count`` rows to fill in, their field count and lengths already set."""
-    rows = np.empty(count, row_layout(fields))
+    rows = np.empty(count, _row_layout(fields))
     rows["_n"] = len(fields)
     for number, (name, _) in enumerate(fields):
         rows[f"_l{number}"] = rows.dtype.fields[name][0].itemsize
