@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 
 from alerts.engine_inputs import (
     LIST_METRIC,
-    RULE_FIELDS,
     TOKEN_METRIC,
     Inputs,
     epoch_seconds,
@@ -35,7 +34,7 @@ from notifications.services import (
     webhooks_default_urls,
 )
 
-__all__ = ["RULE_FIELDS", "EvaluationResult", "alerts_evaluate"]
+__all__ = ["EvaluationResult", "alerts_evaluate"]
 
 
 @dataclass

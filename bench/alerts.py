@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alerts.engine import RULE_FIELDS, alerts_evaluate
+from alerts.engine import alerts_evaluate
+from alerts.engine_inputs import RULE_FIELDS
 from alerts.models import AlertFiring, AlertRule, AlertState, PriceSeen
 from bench.common import REPS, Result, best_of, tokens_create
 from markets.models import TokenMetrics

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.language import localized
 from markets.models import Token, TokenList
 
 
@@ -193,7 +193,7 @@ class Poll(models.Model):
 
     @property
     def question(self) -> str:
-        return self.question_fr if (get_language() or "").startswith("fr") else self.question_en
+        return localized(self.question_en, self.question_fr)
 
     def accepts_votes(self, now) -> bool:
         return self.is_open and (self.closes_at is None or self.closes_at > now)
@@ -213,7 +213,7 @@ class PollOption(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_fr if (get_language() or "").startswith("fr") else self.label_en
+        return localized(self.label_en, self.label_fr)
 
 
 class PollVote(models.Model):

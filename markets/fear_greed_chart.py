@@ -18,10 +18,9 @@ def _css(label: str) -> str:
     return label.lower().replace(" ", "-")  # "Extreme Fear" -> extreme-fear
 
 
-# The provider's bands as (lowest value, highest value, English label, CSS modifier).
+# The provider's bands as (lowest value, highest value, CSS modifier).
 BANDS = [
-    (0 if i == 0 else TOPS[i - 1][0] + 1, top, label, _css(label))
-    for i, (top, label) in enumerate(TOPS)
+    (0 if i == 0 else TOPS[i - 1][0] + 1, top, _css(label)) for i, (top, label) in enumerate(TOPS)
 ]
 LABELS = {
     "Extreme Fear": _("Extreme fear"),
@@ -62,7 +61,7 @@ class GaugeBand:
 
 
 GAUGE_BANDS = [GaugeBand(_arc(max(low - 0.5, 0), min(high + 0.5, 100)), css)
-               for low, high, _label, css in BANDS]  # fmt: skip
+               for low, high, css in BANDS]  # fmt: skip
 
 
 def fear_greed_panel_build(rows: Sequence[FearGreedDaily]) -> dict | None:

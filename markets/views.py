@@ -288,7 +288,7 @@ LIST_PARAMS = ("sort", "dir", "at")
 @replayable
 def dashboard(request, *, at=None):
     """The featured list, with Bitcoin as benchmark."""
-    lists = _public_lists()  # read only to render the cap chart
+    lists = _public_lists()
     return _list_page(request, lists.filter(is_featured=True).first(), is_dashboard=True, at=at)
 
 
@@ -309,7 +309,7 @@ def list_index(request, *, at=None):
 @anonymous_cached(params=LIST_PARAMS)
 @replayable
 def list_detail(request, slug: str, *, at=None):
-    lists = _public_lists()  # read only to render the cap chart
+    lists = _public_lists()
     token_list = lists.filter(slug=slug).first()
     if token_list is None:
         raise Http404(_("No public list with this name."))

@@ -19,7 +19,7 @@ from markets.providers.stooq import StooqProvider
 from markets.services.ingest import snapshot_ingest
 from markets.services.locks import market_data_lease
 from markets.services.metrics import derived_refresh
-from markets.services.refresh import _token_refs, run_failed_on_error, run_finish_from
+from markets.services.refresh import run_failed_on_error, run_finish_from, token_refs
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def _equities_run(provider, *, kind: str, fetch, symbols: list[str] | None = Non
 
 
 def _equities_store(used: StooqProvider, *, kind: str, fetch, symbols) -> RefreshRun:
-    refs = _token_refs(_equities(symbols))
+    refs = token_refs(_equities(symbols))
     run = RefreshRun.objects.create(
         provider=used.name, kind=kind, started_at=timezone.now(), tokens_requested=len(refs)
     )

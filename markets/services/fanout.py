@@ -19,7 +19,13 @@ from markets.providers.base import PriceProvider, ProviderError, TransientProvid
 from markets.services.ingest import IngestResult, provider_aths_store, snapshot_ingest
 from markets.services.locks import MARKET_DATA_LOCK, lock_acquire, lock_release
 from markets.services.metrics import derived_refresh
-from markets.services.refresh import _provider_used, _run_finish, _token_refs
+from markets.services.refresh import (
+    provider_used,
+    run_failed_on_error,
+    run_finish,
+    run_status,
+    token_refs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +45,7 @@ def refresh_fanout_start(*, provider_name: str) -> FanoutPlan:
     owner = lock_acquire(name=MARKET_DATA_LOCK, ttl_seconds=settings.REFRESH_LOCK_SECONDS)
     if owner is None:
         logger.info("refresh skipped: another refresh, backfill or import is running")
-        _run_finish(run, status=RefreshRun.Status.SKIPPED, error="another refresh was running")
+        run_finish(run, status=RefreshRun.Status.SKIPPED, error="another refresh was running")
         return FanoutPlan(run, None, [])
     crypto = Token.objects.filter(is_active=True, asset_class=Token.AssetClass.CRYPTO)
     ids = list(crypto.order_by("pk").values_list("pk", flat=True))
@@ -66,8 +72,8 @@ def batch_outcome(*, token_ids: list[int], error: str = "", ingested=None, resul
 def refresh_batch_store(*, token_ids: list[int], provider: PriceProvider | None = None) -> dict:
     """Fetch and store one batch (no metrics yet). Raises TransientProviderError when nothing
     came back for a transient reason, so that this batch alone is retried."""
-    with _provider_used(provider) as used:
-        tokens = _token_refs(Token.objects.filter(pk__in=token_ids, is_active=True))
+    with provider_used(provider) as used:
+        tokens = token_refs(Token.objects.filter(pk__in=token_ids, is_active=True))
         try:
             result = used.fetch_latest(tokens)
         except TransientProviderError:
@@ -90,24 +96,16 @@ def refresh_fanout_finish(*, run_id: int, owner: str | None, outcomes: list[dict
         spans = [(o["ts_min"], o["ts_max"]) for o in outcomes if o["ts_min"] is not None]
         run.quotes_stored = sum(o["stored"] for o in outcomes)
         run.quotes_rejected = sum(o["rejected"] for o in outcomes)
-        try:
+        with run_failed_on_error(run):
             if token_ids:
                 ingested = IngestResult(
                     sum(o["quotes"] for o in outcomes), run.quotes_stored, run.quotes_rejected,
                     token_ids, min(s for s, _ in spans), max(e for _, e in spans),
                 )  # fmt: skip
                 derived_refresh(ingested=ingested)
-        except Exception as exc:
-            _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
-            raise
         errors = [e for o in outcomes for e in o["errors"]]
-        if not errors:
-            status = RefreshRun.Status.OK
-        elif any(o["quotes"] for o in outcomes):
-            status = RefreshRun.Status.PARTIAL
-        else:
-            status = RefreshRun.Status.FAILED
-        return _run_finish(run, status=status, error="; ".join(errors))
+        status = run_status(errors=errors, got_quotes=any(o["quotes"] for o in outcomes))
+        return run_finish(run, status=status, error="; ".join(errors))
     finally:
         if owner:
             lock_release(name=MARKET_DATA_LOCK, owner=owner)

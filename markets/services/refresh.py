@@ -24,12 +24,14 @@ REFRESH_LOCK = MARKET_DATA_LOCK  # shared with backfills and imports
 CRYPTO = Token.AssetClass.CRYPTO  # price providers quote crypto; equities come from Stooq
 
 
-def _token_refs(queryset) -> list[TokenRef]:
+def token_refs(queryset) -> list[TokenRef]:
+    """What a provider needs of each token of ``queryset``."""
     fields = ("pk", "symbol", "coingecko_id", "stooq_symbol")
     return [TokenRef(*row) for row in queryset.values_list(*fields)]
 
 
-def _run_finish(run: RefreshRun, *, status: str, error: str = "") -> RefreshRun:
+def run_finish(run: RefreshRun, *, status: str, error: str = "") -> RefreshRun:
+    """Record a run's end: its status, its error (cut to 2,000 characters), when."""
     run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
     run.save(
         update_fields=[
@@ -49,16 +51,17 @@ def run_record_finished(*, provider: str, kind: str, tokens: int, stored: int) -
     )  # fmt: skip
 
 
+def run_status(*, errors: list[str], got_quotes: bool) -> str:
+    """OK without errors, PARTIAL when some quotes came despite them, else FAILED."""
+    if not errors:
+        return RefreshRun.Status.OK
+    return RefreshRun.Status.PARTIAL if got_quotes else RefreshRun.Status.FAILED
+
+
 def run_finish_from(run: RefreshRun, result) -> str:
-    """Finish a run from its provider result: OK without errors, PARTIAL when some quotes
-    came, else FAILED; returns the status."""
-    if not result.errors:
-        status = RefreshRun.Status.OK
-    elif result.quotes:
-        status = RefreshRun.Status.PARTIAL
-    else:
-        status = RefreshRun.Status.FAILED
-    _run_finish(run, status=status, error="; ".join(result.errors))
+    """Finish a run from its provider result (see run_status); returns the status."""
+    status = run_status(errors=result.errors, got_quotes=bool(result.quotes))
+    run_finish(run, status=status, error="; ".join(result.errors))
     return status
 
 
@@ -68,12 +71,12 @@ def run_failed_on_error(run: RefreshRun) -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        run_finish(run, status=RefreshRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
 
 
 @contextmanager
-def _provider_used(provider: PriceProvider | None) -> Iterator[PriceProvider]:
+def provider_used(provider: PriceProvider | None) -> Iterator[PriceProvider]:
     """The given provider, or the configured one, closed after use if we built it."""
     if provider is not None:
         yield provider
@@ -93,7 +96,7 @@ def prices_refresh(*, provider: PriceProvider | None = None, recompute: bool = T
     because of a transient error, that error is raised (after recording the run) so the
     Celery task retries it.
     """
-    with _provider_used(provider) as used:
+    with provider_used(provider) as used:
         return _refresh_once(used, recompute=recompute)
 
 
@@ -104,20 +107,20 @@ def _refresh_once(provider: PriceProvider, *, recompute: bool) -> RefreshRun:
     with lock_held(name=REFRESH_LOCK, ttl_seconds=settings.REFRESH_LOCK_SECONDS) as acquired:
         if not acquired:
             logger.info("refresh skipped: another refresh is running")
-            return _run_finish(
+            return run_finish(
                 run, status=RefreshRun.Status.SKIPPED, error="another refresh was running"
             )
         return _refresh_locked(run, provider, recompute=recompute)
 
 
 def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool) -> RefreshRun:
-    tokens = _token_refs(Token.objects.filter(is_active=True, asset_class=CRYPTO))
+    tokens = token_refs(Token.objects.filter(is_active=True, asset_class=CRYPTO))
     run.tokens_requested = len(tokens)
     started = time.monotonic()
     try:
         result = provider.fetch_latest(tokens)
     except ProviderError as exc:
-        _run_finish(run, status=RefreshRun.Status.FAILED, error=str(exc))
+        run_finish(run, status=RefreshRun.Status.FAILED, error=str(exc))
         raise
     with run_failed_on_error(run):
         ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
@@ -144,7 +147,7 @@ def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = N
     token = Token.objects.get(symbol=symbol.upper())
     if token.asset_class != CRYPTO:
         raise ValueError(f"{token.symbol} is an equity: use backfill_equities")
-    with _provider_used(provider) as used, market_data_lease(purpose=f"backfill {symbol}"):
+    with provider_used(provider) as used, market_data_lease(purpose=f"backfill {symbol}"):
         return _backfill_once(token, days, used)
 
 
@@ -155,10 +158,10 @@ def _backfill_once(token: Token, days: int, provider: PriceProvider) -> RefreshR
     )
     end = int(market_now().timestamp())  # demo history ends at the demo clock, not today
     try:
-        result = provider.fetch_history(_token_refs(Token.objects.filter(pk=token.pk))[0],
+        result = provider.fetch_history(token_refs(Token.objects.filter(pk=token.pk))[0],
                                         start=end - days * 86_400, end=end)  # fmt: skip
     except ProviderError as exc:
-        _run_finish(run, status=RefreshRun.Status.FAILED, error=f"{token.symbol}: {exc}")
+        run_finish(run, status=RefreshRun.Status.FAILED, error=f"{token.symbol}: {exc}")
         raise
     with run_failed_on_error(run):
         ingested = snapshot_ingest(quotes=result.quotes, source=provider.name)
@@ -166,4 +169,4 @@ def _backfill_once(token: Token, days: int, provider: PriceProvider) -> RefreshR
         run.quotes_rejected = result.rejected + ingested.rejected
         derived_refresh(ingested=ingested)
     status = RefreshRun.Status.PARTIAL if result.errors else RefreshRun.Status.OK
-    return _run_finish(run, status=status, error="; ".join(result.errors))
+    return run_finish(run, status=status, error="; ".join(result.errors))

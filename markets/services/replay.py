@@ -125,27 +125,19 @@ def lists_attach(token_lists: Iterable[TokenList], replay: Replay) -> None:
         _attach(token_list, "metrics", replay.lists.get(token_list.pk))
 
 
-def by_metric(items: list, *, key, name: str, descending: bool = False) -> list:
-    """``items`` sorted by a metric (``key(item)`` gives its metrics or None), missing values
-    last either way, as the database orders the live figures (ties keep their order)."""
-
-    def value(item):
-        metrics = key(item)
-        return None if metrics is None else getattr(metrics, name, None)
-
-    known = [item for item in items if value(item) is not None]
-    missing = [item for item in items if value(item) is None]
-    return sorted(known, key=value, reverse=descending) + missing
-
-
 def tokens_by(tokens: list, *, name: str, descending: bool = False) -> list:
     """Replayed tokens ordered as the live query orders them: by a token field (symbol,
-    name), or by a metric with missing values last."""
+    name), or by a metric with missing values last either way (ties keep their order)."""
     if name in ("symbol", "name"):
         return sorted(tokens, key=lambda t: getattr(t, name), reverse=descending)
-    return by_metric(
-        tokens, key=lambda t: getattr(t, "metrics", None), name=name, descending=descending
-    )
+
+    def value(token):
+        metrics = getattr(token, "metrics", None)
+        return None if metrics is None else getattr(metrics, name, None)
+
+    known = [token for token in tokens if value(token) is not None]
+    missing = [token for token in tokens if value(token) is None]
+    return sorted(known, key=value, reverse=descending) + missing
 
 
 def replay_window(*, end: datetime | None, days: int = 14) -> tuple[datetime, datetime] | None:

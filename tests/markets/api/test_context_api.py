@@ -101,8 +101,8 @@ def test_the_fear_greed_index_reads_in_one_query_whatever_the_rows(api_client, d
     assert len(queries) == 1  # the page: one that holds every row needs no COUNT
 
 
-def test_the_schema_documents_the_fear_greed_route_and_the_asset_class(api_client, db):
-    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+def test_the_schema_documents_the_fear_greed_route_and_the_asset_class(openapi):
+    schema = openapi
     assert "/api/v1/fear-greed/" in schema["paths"]
     params = {p["name"]: p for p in schema["paths"]["/api/v1/tokens/"]["get"]["parameters"]}
     assert params["asset_class"]["schema"]["enum"] == ["crypto", "equity"]
