@@ -139,16 +139,14 @@ class Snapshot(models.Model):
 class PriceHourly(models.Model):
     """Last price of each UTC hour, kept up to date by ingest: the input of value charts."""
 
+    # The key is the row's identity: no surrogate id, whose sequence and index cost bulk
+    # loads as much as the rows themselves.
+    pk = models.CompositePrimaryKey("token_id", "hour")
     token = models.ForeignKey(
         Token, on_delete=models.CASCADE, related_name="hourly_closes", db_index=False
     )
     hour = models.DateTimeField()
     close_usd = models.FloatField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["token", "hour"], name="unique_price_hour"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.hour:%Y-%m-%d %H:00} {self.close_usd}"
@@ -159,16 +157,12 @@ class PriceDayCloses(models.Model):
     for an hour without a price), kept in step with PriceHourly: valuing a watchlist over
     months reads a row per token-day instead of a row per token-hour."""
 
+    pk = models.CompositePrimaryKey("token_id", "day")
     token = models.ForeignKey(
         Token, on_delete=models.CASCADE, related_name="day_closes", db_index=False
     )
     day = models.DateField()
     closes = models.BinaryField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["token", "day"], name="unique_price_day_closes"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.day}"
