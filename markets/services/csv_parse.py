@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH
 
@@ -124,26 +127,36 @@ def _header_check(header: list[str] | None) -> None:
         raise CsvImportError(1, f"the header must be {','.join(HEADER)}")
 
 
-def _columns_plain(text: str) -> tuple[np.ndarray, list[list[str]]] | None:
-    """The fast path: no quoting, every row with exactly five cells. None otherwise."""
-    if '"' in text or "\r" in text.replace("\r\n", ""):
+def _plain_body(text: str) -> bytes | None:
+    """The rows of a file without quoting whose every row has exactly five cells, as UTF-8
+    (header checked and removed, CRLF as LF, no final newline); None for any other file."""
+    if '"' in text:
         return None
-    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        if "\r" in text.replace("\r\n", ""):
+            return None
+        text = text.replace("\r\n", "\n")
     first_end = text.find("\n")
     _header_check(text[: len(text) if first_end < 0 else first_end].split(",") if text else None)
-    body = text[first_end + 1 :] if first_end >= 0 else ""
-    if body.endswith("\n"):
+    body = text[first_end + 1 :].encode() if first_end >= 0 else b""
+    if body.endswith(b"\n"):
         body = body[:-1]
     if not body:
         return None
-    raw = np.frombuffer(body.encode(), np.uint8)
+    raw = np.frombuffer(body, np.uint8)
     ends = np.r_[np.flatnonzero(raw == 10), len(raw)]
     commas = np.searchsorted(np.flatnonzero(raw == 44), ends)
     if not (np.diff(np.r_[0, commas]) == len(HEADER) - 1).all():
         return None  # blank lines or rows of another width: the csv module decides
-    cells = body.replace("\n", ",").split(",")
+    return body
+
+
+def _columns_plain(body: bytes) -> tuple[np.ndarray, list[list[str]]]:
+    """The cells of a plain body (see _plain_body) as five lists of strings."""
+    cells = body.decode().replace("\n", ",").split(",")
     width = len(HEADER)
-    return np.arange(2, len(ends) + 2, dtype=np.int64), [cells[i::width] for i in range(width)]
+    rows = len(cells) // width
+    return np.arange(2, rows + 2, dtype=np.int64), [cells[i::width] for i in range(width)]
 
 
 def _columns_csv(text: str) -> tuple[np.ndarray, list[list[str]]]:
@@ -222,10 +235,15 @@ def _timestamps(column: list[str]) -> tuple[np.ndarray, np.ndarray]:
     YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM); other shapes go to the row-by-row rules."""
     cells = np.array(column, dtype=np.str_)
     n, width = len(cells), max(cells.dtype.itemsize // 4, 1)
+    chars = cells.view(np.uint32).reshape(n, width).clip(max=255).astype(np.int16)
+    return timestamps_of_chars(chars, np.char.str_len(cells))
+
+
+def timestamps_of_chars(chars: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """_timestamps on a (cells x width) matrix of character codes, zero past each length."""
+    n, width = chars.shape
     if width < 20:
         return np.zeros(n, np.int64), np.ones(n, dtype=bool)
-    chars = cells.view(np.uint32).reshape(n, width).clip(max=255).astype(np.int16)
-    length = np.char.str_len(cells)
     rows = np.arange(n)
 
     def at(pos):
@@ -285,6 +303,87 @@ def _timestamps(column: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return epoch, ~ok
 
 
+# --- The fast path: a clean plain file read by Arrow ---------------------------------------
+
+_ARROW_READ = pa_csv.ReadOptions(column_names=HEADER, use_threads=True)
+_ARROW_PARSE = pa_csv.ParseOptions(quote_char=False, newlines_in_values=False)
+_ARROW_TYPES = pa_csv.ConvertOptions(
+    column_types=dict.fromkeys(HEADER, pa.string()), strings_can_be_null=False
+)
+_MAX_TIMESTAMP_WIDTH = 40
+
+
+def csv_parse_arrow(body: bytes) -> ParsedCsv | None:
+    """A plain body (see _plain_body) read and checked in bulk by Arrow and numpy, when every
+    row is valid and of the usual shapes; None otherwise (the general path then decides).
+
+    Arrow converts numbers exactly as Python's float() (correctly rounded); it refuses some
+    cells float() reads (" 12 ", "1_000"), which only sends the file to the general path.
+    """
+    table = pa_csv.read_csv(
+        pa.py_buffer(body),
+        read_options=_ARROW_READ,
+        parse_options=_ARROW_PARSE,
+        convert_options=_ARROW_TYPES,
+    )
+    sym_col, ts_col, price_col, cap_col, vol_col = (c.combine_chunks() for c in table.columns)
+    symbols = _symbols_arrow(sym_col)
+    epoch = _timestamps_arrow(ts_col)
+    price = _amounts_arrow(price_col, required=True, limit=MAX_PRICE_USD)
+    cap = _amounts_arrow(cap_col, required=False, limit=MAX_CAP_OR_VOLUME_USD)
+    volume = _amounts_arrow(vol_col, required=False, limit=MAX_CAP_OR_VOLUME_USD)
+    if symbols is None or epoch is None or price is None or cap is None or volume is None:
+        return None
+    lines = np.arange(2, len(epoch) + 2, dtype=np.int64)  # a plain body has no blank line
+    return ParsedCsv(lines, symbols, epoch, price, cap, volume)
+
+
+def _symbols_arrow(column: pa.Array) -> list[str] | None:
+    encoded = column.dictionary_encode()
+    normal = [raw.strip().upper() for raw in encoded.dictionary.to_pylist()]
+    if not all(SYMBOL_RE.match(symbol) for symbol in normal):
+        return None
+    return np.array(normal, dtype=object)[encoded.indices.to_numpy()].tolist()
+
+
+def _timestamps_arrow(column: pa.Array) -> np.ndarray | None:
+    """Epoch seconds of cells that _timestamps settles in bulk; None if one is not."""
+    _, offsets, data = column.buffers()
+    start = column.offset
+    ends = np.frombuffer(offsets, np.int32, len(column) + 1, offset=start * 4).astype(np.int64)
+    length = np.diff(ends)
+    width = int(length.max())
+    if width > _MAX_TIMESTAMP_WIDTH:
+        return None
+    raw = np.frombuffer(data, np.uint8)
+    if (length == width).all():  # one shape, as most files: the cells are already a matrix
+        chars = raw[ends[0] : ends[-1]].reshape(len(length), width).astype(np.int16)
+    else:
+        at = ends[:-1, None] + np.arange(width)
+        chars = raw[np.minimum(at, len(raw) - 1)].astype(np.int16)
+        chars[np.arange(width) >= length[:, None]] = 0
+    epoch, unsettled = timestamps_of_chars(chars, length)
+    return None if unsettled.any() else epoch
+
+
+def _amounts_arrow(column: pa.Array, *, required: bool, limit: float) -> np.ndarray | None:
+    """Values (NaN for an empty optional cell); None if a cell is not a valid amount."""
+    empty = pc.equal(column, "")
+    if required and pc.any(empty).as_py():
+        return None
+    try:
+        numbers = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), column), pa.float64())
+    except pa.ArrowInvalid:
+        return None
+    values = numbers.to_numpy(zero_copy_only=False)
+    blank = empty.to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        bad = (~blank & ~np.isfinite(values)) | (values < 0) | (values > limit)
+        if required:
+            bad |= values == 0
+    return None if bad.any() else values
+
+
 def csv_parse(text: str) -> ParsedCsv:
     """Every row of the file, checked; CsvImportError names the first bad line otherwise."""
     with _no_gc():
@@ -292,8 +391,10 @@ def csv_parse(text: str) -> ParsedCsv:
 
 
 def _csv_parse(text: str) -> ParsedCsv:
-    plain = _columns_plain(text)
-    lines, columns = _blank_rows_drop(*plain) if plain else _columns_csv(text)
+    body = _plain_body(text)
+    if body is not None and (parsed := csv_parse_arrow(body)) is not None:
+        return parsed
+    lines, columns = _blank_rows_drop(*_columns_plain(body)) if body else _columns_csv(text)
     sym_col, ts_col, price_col, cap_col, vol_col = columns
     normal = {raw: raw.strip().upper() for raw in set(sym_col)}
     symbols = [normal[raw] for raw in sym_col]

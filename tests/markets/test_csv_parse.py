@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from markets.services.csv_parse import CsvImportError, csv_parse, row_parse
+from markets.services import csv_parse as csv_parse_module
+from markets.services.csv_parse import (
+    CsvImportError,
+    _plain_body,
+    csv_parse,
+    csv_parse_arrow,
+    row_parse,
+)
 
 HEADER = "symbol,timestamp,price_usd,market_cap_usd,volume_24h_usd"
 GOOD = "TAO,2026-02-06T10:00:00Z,170.5,1636800000,200000000"
@@ -95,3 +102,52 @@ def test_a_plain_file_and_its_quoted_twin_parse_alike():
     for name in ("lines", "ts", "price", "cap", "volume"):
         np.testing.assert_array_equal(getattr(plain, name), getattr(quoted, name))
     assert plain.symbols == quoted.symbols
+
+
+def _random_file(rows: int, seed: int) -> str:
+    """Valid rows of varied shapes: offsets, fractions, empty amounts, lower-case symbols."""
+    rng = np.random.default_rng(seed)
+    shapes = [
+        "2026-02-06T{h:02d}:{m:02d}:00Z",
+        "2026-02-06 {h:02d}:{m:02d}:07.25+01:00",
+        "2025-12-31T{h:02d}:{m:02d}:59-0530",
+        "2024-02-29T{h:02d}:{m:02d}:00.123456Z",
+    ]
+    lines = [HEADER]
+    for i in range(rows):
+        stamp = shapes[i % len(shapes)].format(h=int(rng.integers(24)), m=int(rng.integers(60)))
+        price = repr(float(rng.lognormal(0, 5)))
+        cap = "" if i % 7 == 0 else repr(float(rng.uniform(0, 1e12)))
+        vol = "" if i % 5 == 0 else f"{rng.uniform(0, 1e9):.3f}"
+        lines.append(f"{['TAO', 'near', 'Icp'][i % 3]},{stamp},{price},{cap},{vol}")
+    return "\n".join(lines) + "\n"
+
+
+def _columns(parsed):
+    return (parsed.lines.tolist(), parsed.symbols, parsed.ts.tolist(), parsed.price.tolist(),
+            np.isnan(parsed.cap).tolist(), np.nan_to_num(parsed.cap).tolist(),
+            np.isnan(parsed.volume).tolist(), np.nan_to_num(parsed.volume).tolist())  # fmt: skip
+
+
+def test_the_arrow_reader_gives_exactly_what_the_general_path_gives(monkeypatch):
+    text = _random_file(3_000, seed=3)
+    assert csv_parse_arrow(_plain_body(text)) is not None  # the fast path is the one tested
+    fast = csv_parse(text)
+    monkeypatch.setattr(csv_parse_module, "csv_parse_arrow", lambda body: None)
+    assert _columns(fast) == _columns(csv_parse(text))
+
+
+@pytest.mark.parametrize("cell", [" 12 ", "1_000"])
+def test_numbers_the_arrow_reader_refuses_go_to_the_general_path(cell):
+    text = f"{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,{cell},,\n"
+    assert csv_parse_arrow(_plain_body(text)) is None
+    assert csv_parse(text).price.tolist() == [170.5, float(cell.strip())]
+
+
+def test_a_bad_cell_deep_in_a_clean_file_names_its_line():
+    rows = [GOOD.replace("10:00", f"{h % 24:02d}:{h % 60:02d}") for h in range(20_000)]
+    rows[14_321] = "TAO,2026-02-06T10:00:00Z,1,2,-3"
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse("\n".join([HEADER, *rows]) + "\n")
+    assert excinfo.value.line == 14_323
+    assert "volume_24h_usd '-3'" in excinfo.value.reason
