@@ -1,16 +1,16 @@
 """PostgreSQL binary COPY FROM STDIN through numpy structured arrays.
 
 A binary COPY row is a field count (int16) then, per field, its length (int32) and its bytes,
-all big-endian. With fixed-width fields and no NULL (callers send NaN for unknown amounts),
-every row has the same layout, so a whole stream is one numpy array: no Python object per
-row. PostgreSQL only. (Reading the other way, psycopg hands COPY TO STDOUT over one row per
-call: the metrics read packs each token's rows into one value in SQL instead.)
+all big-endian (a NULL is the length -1 and no bytes). With fixed-width fields, the rows that
+are NULL in the same fields share one layout, so a stream is one numpy array per layout: no
+Python object per row. PostgreSQL only. (Reading the other way, psycopg hands COPY TO STDOUT
+over one row per call: the metrics read packs each token's rows into one value in SQL.)
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -24,21 +24,24 @@ _CHUNK = 1 << 20
 Fields = Sequence[tuple[str, str | tuple[str, tuple[int, ...]]]]
 
 
-def _row_layout(fields: Fields) -> np.dtype:
-    """The dtype of one row of ``fields`` ((name, big-endian numpy type), in column order)."""
+def _row_layout(fields: Fields, nulls: Collection[str]) -> np.dtype:
+    """The dtype of one row of ``fields`` ((name, big-endian numpy type), in column order);
+    a field named in ``nulls`` is a NULL: its length only (-1), no bytes."""
     layout: list[tuple] = [("_n", ">i2")]
     for number, (name, kind) in enumerate(fields):
         layout.append((f"_l{number}", ">i4"))
-        layout.append((name, *kind) if isinstance(kind, tuple) else (name, kind))
+        if name not in nulls:
+            layout.append((name, *kind) if isinstance(kind, tuple) else (name, kind))
     return np.dtype(layout)
 
 
-def rows_empty(fields: Fields, count: int) -> np.ndarray:
-    """``count`` rows to fill in, their field count and lengths already set."""
-    rows = np.empty(count, _row_layout(fields))
+def rows_empty(fields: Fields, count: int, *, nulls: Collection[str] = ()) -> np.ndarray:
+    """``count`` rows to fill in, their field count and lengths already set; the fields named
+    in ``nulls`` are NULL in every row (and have no value to fill in)."""
+    rows = np.empty(count, _row_layout(fields, nulls))
     rows["_n"] = len(fields)
     for number, (name, _) in enumerate(fields):
-        rows[f"_l{number}"] = rows.dtype.fields[name][0].itemsize
+        rows[f"_l{number}"] = -1 if name in nulls else rows.dtype.fields[name][0].itemsize
     return rows
 
 
@@ -71,9 +74,11 @@ def _logged(statement: str) -> Iterator[None]:
             connection.queries_log.append({"sql": statement, "time": f"{spent:.3f}"})
 
 
-def copy_in(*, table: str, columns: str, rows: np.ndarray) -> None:
-    """COPY ``rows`` (from rows_empty) into ``table`` (``columns`` in field order)."""
-    payload = memoryview(_HEADER + rows.tobytes() + _TRAILER)
+def copy_in(*, table: str, columns: str, rows: np.ndarray | Sequence[np.ndarray]) -> None:
+    """COPY ``rows`` (from rows_empty; several arrays of one field order, each with its own
+    NULL fields, go in one stream) into ``table`` (``columns`` in field order)."""
+    parts = [rows] if isinstance(rows, np.ndarray) else rows
+    payload = memoryview(b"".join([_HEADER, *(part.tobytes() for part in parts), _TRAILER]))
     statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
     with _logged(statement), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for start in range(0, len(payload), _CHUNK):

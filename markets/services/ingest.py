@@ -150,18 +150,39 @@ _QUOTE_FIELDS = [
 ]  # fmt: skip
 
 
-def _copy_rows(columns: QuoteColumns, source: bytes | None = None) -> np.ndarray:
-    """The quotes as binary COPY rows (NaN stands for NULL), with ``source`` if given."""
+def _copy_rows(
+    columns: QuoteColumns, source: bytes | None = None, *, nulls: frozenset[str] = frozenset()
+) -> np.ndarray:
+    """The quotes as binary COPY rows (NaN stands for NULL unless the field is in ``nulls``,
+    then NULL in every row), with ``source`` if given."""
     fields = list(_QUOTE_FIELDS)
     if source is not None:
         fields.insert(2, ("source", f"S{len(source)}"))
-    rows = rows_empty(fields, len(columns))
+    rows = rows_empty(fields, len(columns), nulls=nulls)
     rows["token_id"], rows["price"] = columns.token_id, columns.price_usd
     rows["ts"] = timestamps_to_pg(columns.ts)
-    rows["cap"], rows["vol"] = columns.market_cap_usd, columns.volume_24h_usd
+    for name, values in (("cap", columns.market_cap_usd), ("vol", columns.volume_24h_usd)):
+        if name not in nulls:
+            rows[name] = values
     if source is not None:
         rows["source"] = source
     return rows
+
+
+def _copy_rows_nullable(columns: QuoteColumns, source: bytes) -> list[np.ndarray]:
+    """The quotes as binary COPY rows with unknown amounts (NaN) sent as NULL: one array per
+    combination of unknown fields (the order of rows does not matter to a table)."""
+    unknown = {"cap": np.isnan(columns.market_cap_usd), "vol": np.isnan(columns.volume_24h_usd)}
+    groups = []
+    for nulls in (frozenset(), frozenset({"cap"}), frozenset({"vol"}), frozenset({"cap", "vol"})):
+        mask = np.ones(len(columns), dtype=bool)
+        for name, is_unknown in unknown.items():
+            mask &= is_unknown if name in nulls else ~is_unknown
+        if mask.all():
+            return [_copy_rows(columns, source, nulls=nulls)]
+        if mask.any():
+            groups.append(_copy_rows(columns.take(mask), source, nulls=nulls))
+    return groups
 
 
 def _overlaps(columns: QuoteColumns, source: str | None) -> bool:
@@ -189,21 +210,20 @@ def _copy_direct(columns: QuoteColumns, source: str) -> int:
     copy_in(
         table=TABLE,
         columns="token_id, ts, source, price_usd, market_cap_usd, volume_24h_usd",
-        rows=_copy_rows(columns, source.encode()),
+        rows=_copy_rows_nullable(columns, source.encode()),
     )
     return len(columns)
 
 
 def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
-    """New history without unknown amounts goes straight in with COPY; anything else is
-    upserted (COPY into a temporary table, then one INSERT … ON CONFLICT).
+    """New history goes straight in with COPY; anything else is upserted (COPY into a
+    temporary table, then one INSERT … ON CONFLICT).
 
     Returns (rows stored, whether a big batch's hours held no snapshot of any source)."""
-    known = not (np.isnan(columns.market_cap_usd).any() or np.isnan(columns.volume_24h_usd).any())
     big = len(columns) >= DIRECT_COPY_MIN_ROWS
     ids = np.unique(columns.token_id).tolist()
     fresh = big and not _overlaps(columns, None)
-    if known and big and (fresh or not _overlaps(columns, source)):
+    if big and (fresh or not _overlaps(columns, source)):
         try:
             # A savepoint: a racing writer only costs the fast path.
             with transaction.atomic(), token_keys_checked_once(token_ids=ids):

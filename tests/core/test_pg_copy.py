@@ -77,3 +77,17 @@ def test_each_copy_counts_as_one_query_where_queries_are_logged(table):
     assert [q["sql"] for q in captured] == [
         "COPY copy_probe (id, at, day, value, hours) FROM STDIN (FORMAT BINARY)"
     ]
+
+
+def test_fields_named_as_nulls_are_stored_as_null_in_one_stream_with_other_layouts(table):
+    full, partial = _rows(2), rows_empty(FIELDS, 2, nulls={"value", "hours"})
+    partial["id"], partial["at"], partial["day"] = (
+        [7, 8],
+        timestamps_to_pg(np.array([T1990, T1990])),
+        [0, 1],
+    )
+    copy_in(table=table, columns="id, at, day, value, hours", rows=[full, partial])
+
+    stored = _stored(table)
+    assert [(row[0], row[3], row[4]) for row in stored[2:]] == [(7, None, None), (8, None, None)]
+    assert stored[2][2] == date(2000, 1, 1) and stored[1][3] == 2.0

@@ -66,9 +66,14 @@ def test_without_the_right_to_set_the_role_the_per_row_checks_stay(tao, monkeypa
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-@pytest.mark.parametrize("cap", [1e9, float("nan")], ids=["direct-copy", "upsert"])
-def test_a_big_batch_for_a_token_that_does_not_exist_stores_nothing(tao, monkeypatch, cap):
+@pytest.mark.parametrize("overlapping", [False, True], ids=["direct-copy", "upsert"])
+@pytest.mark.parametrize("cap", [1e9, float("nan")], ids=["cap", "no-cap"])
+def test_a_big_batch_for_a_token_that_does_not_exist_stores_nothing(
+    tao, monkeypatch, cap, overlapping
+):
     monkeypatch.setattr(ingest, "DIRECT_COPY_MIN_ROWS", 10)
+    if overlapping:  # as if a snapshot were stored in the span: the upsert path
+        monkeypatch.setattr(ingest, "_overlaps", lambda columns, source: True)
     ts = 1_770_000_000 + 60 * np.arange(20, dtype=np.int64)
     ids = np.r_[np.full(10, tao.id), np.full(10, tao.id + 1000)].astype(np.int64)
     quotes = QuoteColumns(ids, ts, np.full(20, 5.0), np.full(20, cap), np.full(20, 1e6))
