@@ -30,7 +30,8 @@ class ImportResult:
     def superseded_note(self) -> str:
         if not self.superseded:
             return ""
-        return f"{self.superseded} rows shared a timestamp with a later row: the later one was kept"
+        rows = "1 row" if self.superseded == 1 else f"{self.superseded} rows"
+        return f"{rows} shared a timestamp with a later row: the later one was kept"
 
 
 def _superseded_count(symbol_codes: np.ndarray, ts: np.ndarray) -> int:

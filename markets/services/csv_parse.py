@@ -26,7 +26,7 @@ from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_U
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
 SYMBOL_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,19}$")
-ZONE_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+ZONE_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)  # RFC 3339 allows "z"
 
 
 class CsvImportError(Exception):
@@ -52,20 +52,31 @@ class ParsedCsv:
 
 # --- The row-by-row rules (reference and error messages) -----------------------------------
 
+_SHOWN_CHARS = 40
+
+
+def _shown(raw: str) -> str:
+    """A cell as quoted in a message: never the whole of a huge cell."""
+    return repr(raw if len(raw) <= _SHOWN_CHARS else raw[:_SHOWN_CHARS] + "…")
+
 
 def timestamp_parse(raw: str) -> int:
     text = raw.strip()
     if not ZONE_RE.search(text):
-        raise ValueError(f"timestamp {raw!r} needs a time zone (Z or an offset such as +01:00)")
+        raise ValueError(
+            f"timestamp {_shown(raw)} needs a time zone (Z or an offset such as +01:00)"
+        )
+    if text.endswith("z"):
+        text = text[:-1] + "Z"
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"timestamp {raw!r} is not ISO 8601") from None
+        raise ValueError(f"timestamp {_shown(raw)} is not ISO 8601") from None
     if moment.tzinfo is None:
-        raise ValueError(f"timestamp {raw!r} needs a time zone")
+        raise ValueError(f"timestamp {_shown(raw)} needs a time zone")
     epoch = math.floor(moment.timestamp())
     if not MIN_EPOCH <= epoch < MAX_EPOCH:
-        raise ValueError(f"timestamp {raw!r} is out of range (1990 to 2099)")
+        raise ValueError(f"timestamp {_shown(raw)} is out of range (1990 to 2099)")
     return epoch
 
 
@@ -78,13 +89,17 @@ def amount_parse(raw: str, name: str, *, required: bool, limit: float) -> float 
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name} {raw!r} is not a number") from None
+        raise ValueError(f"{name} {_shown(raw)} is not a number") from None
+    if "_" in text or not text.isascii():  # float() also reads "1_000" and other scripts' digits
+        raise ValueError(f"{name} {_shown(raw)} is not a number")
     if not math.isfinite(value):
-        raise ValueError(f"{name} {raw!r} is not a finite number")
+        raise ValueError(f"{name} {_shown(raw)} is not a finite number")
     if value < 0 or (required and value == 0):
-        raise ValueError(f"{name} {raw!r} must be {'positive' if required else 'zero or more'}")
+        raise ValueError(
+            f"{name} {_shown(raw)} must be {'positive' if required else 'zero or more'}"
+        )
     if value > limit:
-        raise ValueError(f"{name} {raw!r} is absurdly large")
+        raise ValueError(f"{name} {_shown(raw)} is absurdly large")
     return value
 
 
@@ -94,7 +109,7 @@ def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | Non
     symbol = cells[0].strip().upper()
     try:
         if not SYMBOL_RE.match(symbol):
-            raise ValueError(f"symbol {cells[0]!r} is not a token symbol")
+            raise ValueError(f"symbol {_shown(cells[0])} is not a token symbol")
         return (
             symbol, timestamp_parse(cells[1]),
             amount_parse(cells[2], "price_usd", required=True, limit=MAX_PRICE_USD),
@@ -162,8 +177,15 @@ def _columns_plain(body: bytes) -> tuple[np.ndarray, list[list[str]]]:
 def _columns_csv(text: str) -> tuple[np.ndarray, list[list[str]]]:
     """Any CSV: the csv module splits rows (quotes, blank lines), checked row by row."""
     reader = csv.reader(io.StringIO(text))
-    _header_check(next(reader, None))
-    numbered = [(reader.line_num, cells) for cells in reader]
+    start, numbered = 1, []  # a row is named by the line it starts on (quotes may span lines)
+    try:
+        _header_check(next(reader, None))
+        start = reader.line_num + 1
+        for cells in reader:
+            numbered.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's limit
+        raise CsvImportError(start, f"the row cannot be read as CSV ({exc})") from None
     numbered = [(n, cells) for n, cells in numbered if "".join(cells).strip()]
     if not numbered:
         raise CsvImportError(2, "the file has a header but no rows")
@@ -204,6 +226,9 @@ def _amounts(column: list[str], *, required: bool, limit: float) -> tuple[np.nda
         empty = np.array([not c.strip() for c in column], dtype=bool)
         values = np.array([_float_or_nan(c) for c in column], dtype=np.float64)
         unparsed = np.array([_not_float(c) for c in column], dtype=bool)
+    joined = "".join(column)
+    if "_" in joined or not joined.isascii():  # cells float() reads but the rules refuse
+        unparsed = unparsed | np.array([("_" in c) or not c.isascii() for c in column])
     with np.errstate(invalid="ignore"):
         bad = unparsed | (~empty & ~np.isfinite(values)) | (values < 0) | (values > limit)
         if required:
@@ -255,7 +280,7 @@ def timestamps_of_chars(chars: np.ndarray, length: np.ndarray) -> tuple[np.ndarr
     ok &= (chars[:, 4] == 45) & (chars[:, 7] == 45) & (chars[:, 13] == 58) & (chars[:, 16] == 58)
     ok &= (chars[:, 10] == 84) | (chars[:, 10] == 32)  # "T" or " "
     # The zone: "Z", "+HH:MM" or "+HHMM" at the end.
-    zulu = at(length - 1) == 90
+    zulu = (at(length - 1) == 90) | (at(length - 1) == 122)  # "Z" or "z"
     colon = ~zulu & (at(length - 3) == 58) & np.isin(at(length - 6), (43, 45))
     plain = ~zulu & ~colon & np.isin(at(length - 5), (43, 45))
     body_end = np.where(zulu, length - 1, np.where(colon, length - 6, length - 5))
@@ -268,8 +293,9 @@ def timestamps_of_chars(chars: np.ndarray, length: np.ndarray) -> tuple[np.ndarr
 
     zone_digits = pick(digit, hh) & pick(digit, hh + 1) & pick(digit, mm) & pick(digit, mm + 1)
     ok &= zulu | zone_digits
-    zone_h = pick(value, hh) * 10 + pick(value, hh + 1)
-    zone_m = pick(value, mm) * 10 + pick(value, mm + 1)
+    # int64 before multiplying: 10 hours is 36,000 seconds, past int16.
+    zone_h = pick(value, hh).astype(np.int64) * 10 + pick(value, hh + 1)
+    zone_m = pick(value, mm).astype(np.int64) * 10 + pick(value, mm + 1)
     offset = np.where(zulu, 0, sign * (zone_h * 3600 + zone_m * 60))
     ok &= zulu | ((zone_h < 24) & (zone_m < 60))
     # Between the seconds and the zone: nothing, or "." and digits (dropped: whole seconds).

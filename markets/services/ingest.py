@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
@@ -96,6 +96,9 @@ def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> I
     if rejected:
         logger.warning("ingest %s: rejected %d invalid quotes", source, rejected)
     good = _dedupe(columns.take(valid) if rejected else columns)
+    # -0.0 + 0.0 is 0.0: a cap or volume of "-0" is stored as 0.
+    good = replace(good, market_cap_usd=good.market_cap_usd + 0.0,
+                   volume_24h_usd=good.volume_24h_usd + 0.0)  # fmt: skip
     if len(good) == 0:
         return IngestResult(len(columns), 0, rejected, frozenset())
     fresh = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -85,6 +86,14 @@ def test_it_stores_empty_cap_and_volume_as_null(tao, write_csv):
     assert snapshot.price_usd == 164.0
     assert snapshot.market_cap_usd is None
     assert snapshot.volume_24h_usd is None
+
+
+def test_a_cap_or_volume_of_minus_zero_is_stored_as_zero(tao, write_csv):
+    run_import(write_csv("TAO,2026-02-06T12:00:00Z,164,-0,-0.0"))
+
+    snapshot = Snapshot.objects.get(token=tao)
+    assert snapshot.market_cap_usd == 0.0 and math.copysign(1, snapshot.market_cap_usd) == 1
+    assert snapshot.volume_24h_usd == 0.0 and math.copysign(1, snapshot.volume_24h_usd) == 1
 
 
 def test_it_computes_the_metrics_of_the_tokens_it_touched(tao, btc, write_csv):
@@ -311,6 +320,12 @@ def test_rows_sharing_a_symbol_and_second_keep_the_last_and_the_summary_says_so(
     assert "3 rows shared a timestamp with a later row: the later one was kept" in output
     rows = dict(Snapshot.objects.values_list("ts", "price_usd"))
     assert rows == {at("2026-02-06T12:00:00Z"): 163.0, at("2026-02-06T13:00:00Z"): 170.0}
+
+
+def test_one_superseded_row_is_counted_in_the_singular(tao, write_csv):
+    output = run_import(write_csv(GOOD_ROW, GOOD_ROW))
+
+    assert "1 row shared a timestamp with a later row: the later one was kept" in output
 
 
 def test_the_summary_says_nothing_of_shared_timestamps_when_there_are_none(tao, write_csv):

@@ -20,7 +20,9 @@ TIMESTAMPS = [
     "2026-02-06T10:00:00-05:30", "2026-02-06T10:00:00+0100", "2026-02-06T10:00:00.5Z",
     "2026-02-06T10:00:00.999999+02:00", "2026-02-06T10:00:00.1234567Z", "2024-02-29T00:00:00Z",
     "1990-01-01T00:00:00Z", "2099-12-31T23:59:59Z", " 2026-02-06T10:00:00Z ",
-    "2026-02-06T10:00Z", "2026-02-06T00:30:00+01:00",
+    "2026-02-06T10:00Z", "2026-02-06T00:30:00+01:00", "2026-02-06T10:00:00+10:00",
+    "2024-01-01T00:00:00-11:00", "2026-02-06T10:00:00+14:00", "2026-02-06T10:00:00-1200",
+    "2026-02-06T10:00:00+09:30", "2026-02-06T10:00:00z", "2026-02-06t10:00:00Z",
     # refused ones
     "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-06T24:00:00Z",
     "2026-02-06T10:60:00Z", "2026-02-06T10:00:60Z", "2026-02-06T10:00:00", "2026-02-06",
@@ -28,7 +30,7 @@ TIMESTAMPS = [
     "2026-02-06T10:00:00.Z", "yesterday", "", "2026-02-06T10:00:00ZZ", "\uff12026-02-06T10:00:00Z",
 ]  # fmt: skip
 AMOUNTS = ["1", "0", "-1", "1e3", " 5 ", "", " ", "nan", "inf", "-0", "1_000", "abc", "1e20",
-           "+5", ".5"]  # fmt: skip
+           "+5", ".5", "\u0661\u0662", "1e400"]  # fmt: skip
 
 
 def reference(cells):
@@ -137,11 +139,18 @@ def test_the_arrow_reader_gives_exactly_what_the_general_path_gives(monkeypatch)
     assert _columns(fast) == _columns(csv_parse(text))
 
 
-@pytest.mark.parametrize("cell", [" 12 ", "1_000"])
-def test_numbers_the_arrow_reader_refuses_go_to_the_general_path(cell):
-    text = f"{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,{cell},,\n"
+def test_numbers_the_arrow_reader_refuses_go_to_the_general_path():
+    text = f"{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z, 12 ,,\n"
     assert csv_parse_arrow(_plain_body(text)) is None
-    assert csv_parse(text).price.tolist() == [170.5, float(cell.strip())]
+    assert csv_parse(text).price.tolist() == [170.5, 12.0]
+
+
+@pytest.mark.parametrize("cell", ["1_000", "\u0661\u0662"])
+def test_numbers_only_pythons_float_would_read_are_refused(cell):
+    text = f"{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,{cell},,\n"
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(text)
+    assert (excinfo.value.line, excinfo.value.reason) == (3, f"price_usd {cell!r} is not a number")
 
 
 def test_a_bad_cell_deep_in_a_clean_file_names_its_line():
@@ -151,3 +160,48 @@ def test_a_bad_cell_deep_in_a_clean_file_names_its_line():
         csv_parse("\n".join([HEADER, *rows]) + "\n")
     assert excinfo.value.line == 14_323
     assert "volume_24h_usd '-3'" in excinfo.value.reason
+
+
+@pytest.mark.parametrize(
+    ("stamp", "epoch"),
+    [
+        ("2024-01-01T10:00:00+10:00", 1_704_067_200),  # 2024-01-01T00:00Z
+        ("2024-01-01T00:00:00-11:00", 1_704_106_800),  # 2024-01-01T11:00Z
+        ("2024-01-01T14:00:00+1400", 1_704_067_200),
+    ],
+)
+def test_offsets_of_ten_hours_and_more_are_applied_exactly(stamp, epoch):
+    rows = [f"TAO,{stamp},1,," for _ in range(3)]
+    assert csv_parse("\n".join([HEADER, *rows]) + "\n").ts.tolist() == [epoch] * 3
+
+
+def test_a_quoted_row_spanning_lines_is_named_by_the_line_it_starts_on():
+    text = f'{HEADER}\n{GOOD}\n"TAO\n",2026-02-06T11:00:00Z,x,,\n{GOOD}\n'
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(text)
+    assert excinfo.value.line == 3
+    assert "price_usd 'x'" in excinfo.value.reason
+
+
+def test_an_unclosed_quote_is_named_by_the_line_it_opens_on():
+    text = f'{HEADER}\n{GOOD}\n"TAO,2026-02-06T11:00:00Z,1,,\n{GOOD}\n{GOOD}\n'
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(text)
+    assert excinfo.value.line == 3
+
+
+def test_a_cell_too_long_for_the_csv_module_is_a_line_error_not_a_crash():
+    text = f'{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,"{"1" * 200_000}",,\n'
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(text)
+    assert excinfo.value.line == 3
+    assert "cannot be read as CSV" in excinfo.value.reason
+
+
+def test_a_huge_bad_cell_is_quoted_shortened_in_the_message():
+    text = f"{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,{'9' * 50_000},,\n"
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(text)
+    assert excinfo.value.line == 3
+    assert excinfo.value.reason.startswith("price_usd '9999")
+    assert len(excinfo.value.reason) < 120
