@@ -106,7 +106,7 @@ def _bucket_lasts(
             next_bucket=Window(
                 Lead(bucket, default=Value(-1)),
                 partition_by=list(partition) or None,
-                order_by=[F(time).asc(), F(tiebreak).desc()],
+                order_by=[F(time).asc(), F(tiebreak).asc()],
             ),
         )
         .exclude(next_bucket=F("bucket_index"))

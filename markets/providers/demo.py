@@ -45,7 +45,7 @@ def _latest_rows(newest: dict[int, int], ids: list[int]) -> dict[int, tuple]:
             wanted |= Q(token_id=token_id, ts=datetime.fromtimestamp(newest[token_id], UTC))
     rows = (
         Snapshot.objects.filter(wanted)
-        .order_by("token_id", "-source")
+        .order_by("token_id", "source")  # the last source of an instant wins, as everywhere
         .values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
     )
     return {pk: (int(ts.timestamp()), p, c, v) for pk, ts, p, c, v in rows}

@@ -147,7 +147,7 @@ def _load_columns_generic(token_ids: list[int], until: int | None = None) -> dic
     if not latest:
         return {}
     since = min(latest.values()).timestamp() - HISTORY_SECONDS
-    rows = snapshots.filter(ts__gte=_epoch_to_dt(int(since)))
+    rows = snapshots.filter(ts__gte=_epoch_to_dt(int(since))).order_by("token_id", "ts", "source")
     rows = rows.values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
     cols = _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
     ids = np.array(sorted(latest), dtype=np.int64)
@@ -167,6 +167,11 @@ _PACKED = (
 )
 _SNAPSHOTS_PACKED = _PACKED.format(t="s.ts", p="s.price_usd", a="s")
 _FOLDED_PACKED = _PACKED.format(t="c.close_at", p="c.close_usd", a="c")
+# Rows are packed in time order, and at one instant in source order (the last source's quote
+# is the one the series keeps as latest, as the buckets and compaction do): a sorted subquery,
+# which the (token, ts, source) index delivers without a sort.
+_ROWS = "SELECT ts, price_usd, market_cap_usd, volume_24h_usd"
+_ROWS_ORDER = "ORDER BY ts, source"
 _PACKED_ROW = np.dtype([("ts", ">i8"), ("p", ">f8"), ("cap", ">f8"), ("vol", ">f8")])
 _PACKED_COLUMNS = ("token_id", "t", "p", "cap", "vol")
 _PACKED_FETCH = 250  # tokens a chunk: 17 MB for 90 days of hourly quotes, 200 MB at 5 minutes
@@ -204,9 +209,9 @@ def _load_columns_postgresql(token_ids: list[int], until: int | None) -> dict[st
         f"SELECT t.id, x.packed FROM unnest(%s::int8[]) AS t(id)"
         f" CROSS JOIN LATERAL (SELECT max(ts) AS last FROM {table}"
         f" WHERE token_id = t.id{cutoff}) l"
-        f" CROSS JOIN LATERAL (SELECT {_SNAPSHOTS_PACKED} AS packed FROM {table} s"
-        f" WHERE s.token_id = t.id AND s.ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
-        " AND s.ts <= l.last) x",
+        f" CROSS JOIN LATERAL (SELECT {_SNAPSHOTS_PACKED} AS packed FROM ({_ROWS} FROM {table}"
+        f" WHERE token_id = t.id AND ts >= l.last - interval '{HISTORY_SECONDS} seconds'"
+        f" AND ts <= l.last {_ROWS_ORDER}) s) x",
         [sorted(token_ids), *([] if until is None else [int(until)])],  # rows in key order
     )
 
@@ -217,14 +222,19 @@ def _load_range(token_id: int, *, since: int, until: int) -> dict[str, np.ndarra
     if connection.vendor == "postgresql":
         table = Snapshot._meta.db_table
         cols = _packed_columns(
-            f"SELECT s.token_id, {_SNAPSHOTS_PACKED} FROM {table} s WHERE s.token_id = %s"
-            " AND s.ts >= to_timestamp(%s) AND s.ts <= to_timestamp(%s) GROUP BY s.token_id",
-            [int(token_id), int(since), int(until)],
+            f"SELECT %s, {_SNAPSHOTS_PACKED} FROM ({_ROWS} FROM {table} WHERE token_id = %s"
+            f" AND ts >= to_timestamp(%s) AND ts <= to_timestamp(%s) {_ROWS_ORDER}) s"
+            " HAVING count(*) > 0",
+            [int(token_id), int(token_id), int(since), int(until)],
         )
     else:
-        rows = Snapshot.objects.filter(
-            token_id=token_id, ts__gte=_epoch_to_dt(since), ts__lte=_epoch_to_dt(until)
-        ).values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
+        rows = (
+            Snapshot.objects.filter(
+                token_id=token_id, ts__gte=_epoch_to_dt(since), ts__lte=_epoch_to_dt(until)
+            )
+            .order_by("ts", "source")
+            .values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
+        )
         cols = _columns_from_rows(list(rows.iterator(chunk_size=10_000)))
     return columns_concat(cols, _folded_columns([(token_id, since, until)]))
 

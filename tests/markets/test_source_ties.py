@@ -1,0 +1,53 @@
+"""Two sources quoting one token at the same second: every reader keeps the same quote, the
+one of the source last in name order (as compaction and the buckets always did)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from markets.charts import price_chart
+from markets.models import TokenMetrics
+from markets.providers.base import Quote
+from markets.selectors import snapshot_buckets
+from markets.services.ingest import snapshot_ingest
+from markets.services.metrics import metrics_recompute
+from markets.services.replay import metrics_at
+
+HOUR = 3_600
+END = 1_770_364_800  # 2026-02-06 08:00 UTC
+
+
+@pytest.fixture
+def tied(tao):
+    """Hourly history from "demo", and at the last hour a second quote from "aaa"."""
+    demo = [Quote(tao.id, END - HOUR * h, 160.0 + h, 1e9, 1e6) for h in range(48)]
+    snapshot_ingest(quotes=demo, source="demo")
+    # Stored after "demo", so heap order alone would make it the last row of that second.
+    snapshot_ingest(quotes=[Quote(tao.id, END, 100.0, 5e8, 1e5)], source="aaa")
+    metrics_recompute(token_ids=[tao.id])
+    return tao
+
+
+def test_the_metrics_keep_the_quote_of_the_last_source_of_the_second(tied):
+    metrics = TokenMetrics.objects.get(token=tied)
+
+    assert (metrics.price_usd, metrics.market_cap_usd) == (160.0, 1e9)
+
+
+def test_a_replay_of_that_hour_keeps_the_same_quote(tied):
+    at = datetime.fromtimestamp(END, UTC)
+
+    assert metrics_at(at=at, token_ids=[tied.id]).tokens[tied.id].price_usd == 160.0
+
+
+def test_the_chart_ends_on_the_same_quote(tied):
+    chart = price_chart(token=tied, range_key="24h")
+
+    assert chart["price"][-1][1] == 160.0
+
+
+def test_the_hourly_bucket_closes_on_the_same_quote(tied):
+    at = datetime.fromtimestamp(END, UTC)
+    buckets = list(snapshot_buckets(token=tied, since=at, until=at, interval="1h"))
+
+    assert (buckets[-1]["close"], buckets[-1]["count"]) == (160.0, 2)
