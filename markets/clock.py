@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from markets.demo_episode import EPISODE_END
-from markets.models import TokenMetrics
+from markets.demo_episode import DEMO_SOURCE, EPISODE_END
+from markets.models import Snapshot, Token, TokenMetrics
 
 
 def demo_mode() -> bool:
@@ -24,12 +24,21 @@ def demo_mode() -> bool:
     return settings.PRICE_PROVIDER == "demo"
 
 
+def demo_clock() -> datetime | None:
+    """The time of the newest demo quote (one query, an index probe per token): quotes of
+    other sources, such as an imported file running months ahead, do not move the demo."""
+    newest = Snapshot.objects.filter(token=OuterRef("pk"), source=DEMO_SOURCE).order_by("-ts")
+    per_token = Token.objects.annotate(newest=Subquery(newest.values("ts")[:1]))
+    return per_token.aggregate(latest=Max("newest"))["latest"]
+
+
 def market_now() -> datetime:
-    """Wall-clock now with a live provider; in demo mode the latest data time (one query),
-    or the episode's end before any data exist (a demo backfill then ends there too)."""
+    """Wall-clock now with a live provider; in demo mode the demo clock, or without demo
+    quotes the latest data time, or the episode's end before any data exist (a demo
+    backfill then ends there too)."""
     if not demo_mode():
         return timezone.now()
-    latest = TokenMetrics.objects.aggregate(latest=Max("as_of"))["latest"]
+    latest = demo_clock() or TokenMetrics.objects.aggregate(latest=Max("as_of"))["latest"]
     return latest or EPISODE_END
 
 

@@ -20,6 +20,7 @@ SEED = 20260206
 # The article's "now": the Friday morning (09:00 in Paris) when readers open their apps to
 # find TAO at 164 $ and BTC back above 60 k$ after the crash; the demo data end here.
 EPISODE_END = datetime(2026, 2, 6, 8, tzinfo=UTC)
+DEMO_SOURCE = "demo"  # the source of every demo quote (seed and walk)
 
 
 @dataclass(frozen=True)

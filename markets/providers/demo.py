@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from markets.clock import demo_clock
 from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
 
 from .base import ProviderResult, TokenRef, quote_check_logged
@@ -83,8 +84,11 @@ class DemoProvider:
         newest, equities = _newest_hours()
         latest = _latest_rows(newest, [t.id for t in tokens])
         result = ProviderResult()
-        clock = max(newest.values(), default=None)
-        behind = any(ts != clock for ts in newest.values())
+        # The demo's own clock: rows of other sources running ahead (an import) neither
+        # move it nor count as tokens to catch up.
+        demo_at = demo_clock()
+        clock = int(demo_at.timestamp()) if demo_at else max(newest.values(), default=None)
+        behind = clock is not None and any(ts < clock for ts in newest.values())
         target = (
             None if clock is None else clock if behind or _advanced_just_now() else clock + HOUR
         )

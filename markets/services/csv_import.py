@@ -25,6 +25,8 @@ class ImportResult:
     token_ids: frozenset[int]
     # Rows dropped because a later row of the file had the same symbol and second.
     superseded: int = 0
+    # Rows not stored because retention had already compacted their hour or day.
+    compacted: int = 0
 
     @property
     def superseded_note(self) -> str:
@@ -32,6 +34,13 @@ class ImportResult:
             return ""
         rows = "1 row" if self.superseded == 1 else f"{self.superseded} rows"
         return f"{rows} shared a timestamp with a later row: the later one was kept"
+
+    @property
+    def compacted_note(self) -> str:
+        if not self.compacted:
+            return ""
+        rows = "1 row falls" if self.compacted == 1 else f"{self.compacted} rows fall"
+        return f"{rows} in hours already compacted by retention: not stored (that history is final)"
 
 
 def _superseded_count(symbol_codes: np.ndarray, ts: np.ndarray) -> int:
@@ -74,5 +83,6 @@ def prices_import_csv(
             stored=result.stored,
         )  # fmt: skip
     return ImportResult(
-        len(parsed), result.stored, missing, result.token_ids, _superseded_count(codes, parsed.ts)
-    )
+        len(parsed), result.stored, missing, result.token_ids,
+        _superseded_count(codes, parsed.ts), result.compacted,
+    )  # fmt: skip

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 
+from markets.demo_episode import DEMO_SOURCE
 from markets.models import (
     FearGreedDaily,
     ListMetrics,
@@ -36,8 +37,6 @@ from markets.services.hourly import price_hourly_refresh
 from markets.services.locks import market_data_lease
 from markets.services.metrics import metrics_recompute
 from markets.signals import demo_removed
-
-DEMO_SOURCE = "demo"
 
 
 class NoDemoData(Exception):

@@ -6,12 +6,14 @@ import logging
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 
 from core.pg_copy import copy_in, rows_empty, timestamps_to_pg
-from markets.models import Snapshot, Token
+from markets.models import Snapshot, SnapshotCompact, Token
 from markets.providers.base import (
     MAX_CAP_OR_VOLUME_USD,
     MAX_EPOCH,
@@ -75,6 +77,8 @@ class IngestResult:
     # The stored quotes, when a big batch found no snapshot of any source in the hours it
     # spans: their hourly closes are then the batch's own (see hourly_bulk).
     fresh_batch: QuoteColumns | None = None
+    # Quotes not stored because retention had already compacted their hour or day.
+    compacted: int = 0
 
 
 def quotes_valid_mask(columns: QuoteColumns) -> np.ndarray:
@@ -99,8 +103,13 @@ def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> I
     # -0.0 + 0.0 is 0.0: a cap or volume of "-0" is stored as 0.
     good = replace(good, market_cap_usd=good.market_cap_usd + 0.0,
                    volume_24h_usd=good.volume_24h_usd + 0.0)  # fmt: skip
+    frozen = _compacted_mask(good)
+    compacted = int(frozen.sum())
+    if compacted:
+        logger.info("ingest %s: %d quotes fall in compacted hours, not stored", source, compacted)
+        good = good.take(~frozen)
     if len(good) == 0:
-        return IngestResult(len(columns), 0, rejected, frozenset())
+        return IngestResult(len(columns), 0, rejected, frozenset(), compacted=compacted)
     fresh = False
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -110,8 +119,65 @@ def snapshot_ingest(*, quotes: Sequence[Quote] | QuoteColumns, source: str) -> I
     token_ids = frozenset(np.unique(good.token_id).tolist())
     ts_min, ts_max = int(good.ts.min()), int(good.ts.max())
     return IngestResult(
-        len(columns), stored, rejected, token_ids, ts_min, ts_max, good if fresh else None
+        len(columns), stored, rejected, token_ids, ts_min, ts_max, good if fresh else None,
+        compacted,
+    )  # fmt: skip
+
+
+_COMPACT_WIDTH = {SnapshotCompact.Interval.HOUR: 3_600, SnapshotCompact.Interval.DAY: 86_400}
+
+
+def _compacted_mask(columns: QuoteColumns) -> np.ndarray:
+    """Quotes falling in an hour (or day) that retention has already compacted: that history
+    is final (a re-import or backfill would otherwise be counted twice in its buckets).
+
+    One query of index probes (each token's last compacted hour and day); a second one, for
+    the compacted buckets the quotes span, only when some quote is older than those."""
+    if len(columns) == 0:
+        return np.zeros(0, dtype=bool)
+    ids = np.unique(columns.token_id)
+
+    def last_bucket(kind: str) -> Subquery:
+        rows = SnapshotCompact.objects.filter(token=OuterRef("pk"), interval=kind)
+        return Subquery(rows.order_by("-bucket").values("bucket")[:1])
+
+    rows = Token.objects.filter(pk__in=ids.tolist()).annotate(
+        last_hour=last_bucket(SnapshotCompact.Interval.HOUR),
+        last_day=last_bucket(SnapshotCompact.Interval.DAY),
     )
+    ends = dict.fromkeys(ids.tolist(), 0)
+    for pk, hour, day in rows.values_list("pk", "last_hour", "last_day"):
+        ends[pk] = max(
+            int(hour.timestamp()) + 3_600 if hour else 0,
+            int(day.timestamp()) + 86_400 if day else 0,
+        )
+    frozen_until = np.array([ends[i] for i in ids.tolist()], dtype=np.int64)
+    suspect = columns.ts < frozen_until[np.searchsorted(ids, columns.token_id)]
+    if not suspect.any():
+        return suspect
+    return _compacted_buckets_hit(columns, suspect)
+
+
+def _compacted_buckets_hit(columns: QuoteColumns, suspect: np.ndarray) -> np.ndarray:
+    """Which ``suspect`` quotes have a compacted row for their hour or day (one query)."""
+    tokens, ts = columns.token_id[suspect], columns.ts[suspect]
+    lo, hi = int(ts.min()), int(ts.max())
+    found = SnapshotCompact.objects.filter(
+        token_id__in=np.unique(tokens).tolist(),
+        interval__in=list(_COMPACT_WIDTH),
+        bucket__gte=datetime.fromtimestamp(lo - lo % 86_400, UTC),
+        bucket__lte=datetime.fromtimestamp(hi, UTC),
+    ).values_list("token_id", "interval", "bucket")
+    keys = {kind: [] for kind in _COMPACT_WIDTH}
+    for token_id, kind, bucket in found.iterator(chunk_size=10_000):
+        keys[kind].append((token_id << 32) | int(bucket.timestamp()))
+    hit = np.zeros(len(tokens), dtype=bool)
+    for kind, width in _COMPACT_WIDTH.items():
+        if keys[kind]:
+            hit |= np.isin((tokens << 32) | (ts - ts % width), np.array(keys[kind], np.int64))
+    mask = np.zeros(len(columns), dtype=bool)
+    mask[suspect] = hit
+    return mask
 
 
 def _dedupe(columns: QuoteColumns) -> QuoteColumns:
@@ -262,8 +328,6 @@ def _upsert_postgresql(columns: QuoteColumns, source: str) -> tuple[int, bool]:
 
 def _upsert_generic(columns: QuoteColumns, source: str) -> int:
     """SQLite (development): the same upsert, sent in batches with executemany."""
-    from datetime import UTC, datetime
-
     sql = (
         f"INSERT INTO {TABLE} (token_id, ts, source, price_usd, market_cap_usd, volume_24h_usd)"
         " VALUES (%s, %s, %s, %s, %s, %s)"
@@ -292,8 +356,6 @@ def _upsert_generic(columns: QuoteColumns, source: str) -> int:
 
 def provider_aths_store(*, aths: dict[int, tuple[float, int]]) -> int:
     """Keep the all-time high each token's provider reports (price, epoch seconds)."""
-    from datetime import UTC, datetime
-
     tokens = [
         Token(pk=tid, provider_ath_usd=price, provider_ath_at=datetime.fromtimestamp(at, UTC))
         for tid, (price, at) in sorted(aths.items())

@@ -206,3 +206,34 @@ def test_charts_end_at_the_data_not_at_the_wall_clock(client, seeded):
 
     assert chart["end"] == "2026-02-06T08:00:00Z"
     assert chart["count"] == 25
+
+
+@pytest.fixture
+def import_ahead(seeded, tmp_path):
+    """A user imports a token whose only row is months after the demo's last hour."""
+    path = tmp_path / "ahead.csv"
+    path.write_text(
+        "symbol,timestamp,price_usd,market_cap_usd,volume_24h_usd\nNEWT,2026-06-01T12:00:00Z,1,,\n"
+    )
+    call_command("import_prices", str(path), "--create-tokens", stdout=io.StringIO())
+
+
+def test_an_import_running_ahead_does_not_move_the_demo_clock(import_ahead):
+    assert market_now() == EPISODE_END
+
+
+def test_the_snapshots_api_still_shows_the_demo_week_after_such_an_import(api_client, import_ahead):
+    url = reverse("api:token-snapshots", kwargs={"symbol": "TAO"})
+    with time_machine.travel(WALL, tick=False):
+        body = api_client.get(url, {"interval": "1d"}).json()
+
+    assert body["results"][-1]["ts"] == "2026-02-06T00:00:00Z"
+
+
+def test_the_next_refresh_still_moves_the_demo_one_hour(import_ahead):
+    refresh_at(WALL + INTERVAL)
+
+    hours = latest_hours()
+    assert set(hours.values()) == {EPISODE_END + HOUR}
+    assert Snapshot.objects.get(token__symbol="NEWT").ts == datetime(2026, 6, 1, 12, tzinfo=UTC)
+    assert market_now() == EPISODE_END + HOUR

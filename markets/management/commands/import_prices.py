@@ -42,3 +42,5 @@ class Command(BaseCommand):
         )
         if result.superseded:
             self.stdout.write(f"{result.superseded_note}.")
+        if result.compacted:
+            self.stdout.write(f"{result.compacted_note}.")

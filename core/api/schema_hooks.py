@@ -1,0 +1,18 @@
+"""OpenAPI postprocessing: what every operation of a kind can answer, documented once."""
+
+from __future__ import annotations
+
+UNSUPPORTED_MEDIA_TYPE = {
+    "description": "The request body's Content-Type is not one the operation reads.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def document_unsupported_media_type(result: dict, generator, request, public) -> dict:
+    """Every operation taking a body may answer 415 (DRF's parsers refuse other media types,
+    or none at all)."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault("415", UNSUPPORTED_MEDIA_TYPE)
+    return result

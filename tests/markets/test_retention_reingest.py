@@ -1,0 +1,94 @@
+"""Quotes for hours that retention already compacted are not stored again: a re-import or a
+second backfill of old history changes nothing, and the buckets do not count it twice."""
+
+import io
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from markets.metrics_math import DAY, HOUR
+from markets.models import Snapshot, SnapshotCompact
+from markets.selectors import snapshot_buckets
+from markets.services.ingest import QuoteColumns, snapshot_ingest
+from markets.services.retention import snapshots_compact
+
+NOW = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
+T = int(NOW.timestamp())
+
+
+def quotes(token, *, days: int, step: int = 30 * 60, skip_hour: int | None = None):
+    ts = np.arange(T - days * DAY, T + 1, step, dtype=np.int64)
+    if skip_hour is not None:  # no quote at all in that hour
+        ts = ts[(ts - ts % HOUR) != skip_hour]
+    price = 100 + np.sin(ts / 5e4)
+    return QuoteColumns(np.full(len(ts), token.id, np.int64), ts, price, price * 1e7, price * 1e5)
+
+
+def day_counts(token, day: int) -> list[int]:
+    since, until = datetime.fromtimestamp(day, UTC), datetime.fromtimestamp(day + DAY - 1, UTC)
+    return [b["count"] for b in snapshot_buckets(token=token, since=since, until=until,
+                                                 interval="1h")]  # fmt: skip
+
+
+def test_a_second_ingest_of_compacted_history_stores_nothing_and_counts_it(tao):
+    first = quotes(tao, days=200)
+    snapshot_ingest(quotes=first, source="csv")
+    assert snapshots_compact(now=NOW).raw_folded > 0
+    old_day = T - 150 * DAY - (T - 150 * DAY) % DAY
+    before = day_counts(tao, old_day)
+
+    again = snapshot_ingest(quotes=quotes(tao, days=200), source="csv")
+
+    raw_left = Snapshot.objects.filter(token=tao).count()
+    assert again.stored == 0
+    assert again.compacted == len(first) - raw_left
+    assert day_counts(tao, old_day) == before == [2] * 24
+    assert snapshots_compact(now=NOW).raw_folded == 0
+
+
+def test_history_folded_into_days_is_final_too(btc):
+    snapshot_ingest(quotes=quotes(btc, days=800, step=2 * HOUR), source="csv")
+    snapshots_compact(now=NOW)
+    old_day = T - 790 * DAY - (T - 790 * DAY) % DAY
+    assert SnapshotCompact.objects.filter(
+        interval="1d", bucket=datetime.fromtimestamp(old_day, UTC)
+    )
+
+    again = snapshot_ingest(quotes=quotes(btc, days=800, step=2 * HOUR), source="csv")
+
+    assert again.stored == 0 and again.compacted > 0
+
+
+def test_an_old_hour_that_was_never_compacted_still_takes_quotes(tao):
+    gap = T - 150 * DAY - (T - 150 * DAY) % HOUR
+    snapshot_ingest(quotes=quotes(tao, days=200, skip_hour=gap), source="csv")
+    snapshots_compact(now=NOW)
+
+    late = snapshot_ingest(
+        quotes=QuoteColumns(np.array([tao.id]), np.array([gap + 60]), np.array([5.0]),
+                            np.array([np.nan]), np.array([np.nan])),
+        source="csv",
+    )  # fmt: skip
+
+    assert (late.stored, late.compacted) == (1, 0)
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_import_summary_says_how_many_rows_fell_in_compacted_hours(tao, tmp_path, rows):
+    snapshot_ingest(quotes=quotes(tao, days=200), source="csv")
+    snapshots_compact(now=NOW)
+    old = [datetime.fromtimestamp(T - 150 * DAY + 60 * i, UTC) for i in range(rows)]
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "symbol,timestamp,price_usd,market_cap_usd,volume_24h_usd\n"
+        + "".join(f"TAO,{at:%Y-%m-%dT%H:%M:%SZ},1,,\n" for at in old)
+    )
+    out = io.StringIO()
+
+    call_command("import_prices", str(path), stdout=out)
+
+    noun = "1 row falls" if rows == 1 else f"{rows} rows fall"
+    assert f"{rows} rows read, 0 stored" in out.getvalue()
+    assert f"{noun} in hours already compacted by retention" in out.getvalue()
