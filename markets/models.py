@@ -130,6 +130,8 @@ class Snapshot(models.Model):
         indexes = [
             # "First time the highest price was reached" is one index probe per token.
             models.Index(fields=["token", "-price_usd", "ts"], name="snapshot_token_price_ts"),
+            # The demo clock (newest demo quote) in one probe; other sources add no entry.
+            models.Index(fields=["-ts"], condition=Q(source="demo"), name="snapshot_demo_ts"),
         ]
 
     def __str__(self) -> str:

@@ -145,7 +145,7 @@ def _header_check(header: list[str] | None) -> None:
 def _plain_body(text: str) -> bytes | None:
     """The rows of a file without quoting whose every row has exactly five cells, as UTF-8
     (header checked and removed, CRLF as LF, no final newline); None for any other file."""
-    if '"' in text:
+    if '"' in text or "\ufeff" in text:  # Arrow would drop a byte-order mark on line 2
         return None
     if "\r" in text:
         if "\r" in text.replace("\r\n", ""):
@@ -401,7 +401,7 @@ def _amounts_arrow(column: pa.Array, *, required: bool, limit: float) -> np.ndar
         numbers = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), column), pa.float64())
     except pa.ArrowInvalid:
         return None
-    values = numbers.to_numpy(zero_copy_only=False)
+    values = numbers.to_numpy(zero_copy_only=False).copy()  # writable, as on the other path
     blank = empty.to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore"):
         bad = (~blank & ~np.isfinite(values)) | (values < 0) | (values > limit)

@@ -33,7 +33,7 @@ def price_hourly_refresh(*, token_ids: Iterable[int], since: int, until: int) ->
             f"INSERT INTO {HOURLY_TABLE} (token_id, hour, close_usd)"
             " SELECT token_id, hour, price_usd FROM ("
             f"  SELECT token_id, {hour} AS hour, price_usd, ROW_NUMBER() OVER ("
-            f"   PARTITION BY token_id, {hour} ORDER BY ts DESC, source) AS rn"
+            f"   PARTITION BY token_id, {hour} ORDER BY ts DESC, source DESC) AS rn"
             f"  FROM {TABLE} WHERE token_id IN ({marks}) AND ts >= %s AND ts < %s"
             " ) last_of_hour WHERE rn = 1"
             " ON CONFLICT (token_id, hour) DO UPDATE SET close_usd = excluded.close_usd",

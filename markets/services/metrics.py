@@ -169,7 +169,10 @@ _SNAPSHOTS_PACKED = _PACKED.format(t="s.ts", p="s.price_usd", a="s")
 _FOLDED_PACKED = _PACKED.format(t="c.close_at", p="c.close_usd", a="c")
 # Rows are packed in time order, and at one instant in source order (the last source's quote
 # is the one the series keeps as latest, as the buckets and compaction do): a sorted subquery,
-# which the (token, ts, source) index delivers without a sort.
+# which the (token, ts, source) index delivers without a sort. PostgreSQL feeds an aggregate
+# in its subquery's order (documented as usual, not guaranteed; string_agg(… ORDER BY) would
+# sort every window on PostgreSQL 15). _series_split checks the time order and re-sorts if
+# it were ever broken.
 _ROWS = "SELECT ts, price_usd, market_cap_usd, volume_24h_usd"
 _ROWS_ORDER = "ORDER BY ts, source"
 _PACKED_ROW = np.dtype([("ts", ">i8"), ("p", ">f8"), ("cap", ">f8"), ("vol", ">f8")])

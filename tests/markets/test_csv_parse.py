@@ -205,3 +205,16 @@ def test_a_huge_bad_cell_is_quoted_shortened_in_the_message():
     assert excinfo.value.line == 3
     assert excinfo.value.reason.startswith("price_usd '9999")
     assert len(excinfo.value.reason) < 120
+
+
+def test_a_byte_order_mark_inside_the_file_is_refused_as_the_rules_refuse_it():
+    with pytest.raises(CsvImportError) as excinfo:
+        csv_parse(f"{HEADER}\n\ufeff{GOOD}\n")
+    assert excinfo.value.line == 2
+    assert "is not a token symbol" in excinfo.value.reason
+
+
+def test_parsed_columns_are_writable_on_the_fast_path_too():
+    parsed = csv_parse(f"{HEADER}\n{GOOD}\n")
+    for column in (parsed.price, parsed.cap, parsed.volume, parsed.ts):
+        column[0] = column[0]  # would raise on a read-only view

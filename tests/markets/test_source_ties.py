@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 import pytest
 
 from markets.charts import price_chart
-from markets.models import TokenMetrics
+from markets.models import PriceHourly, TokenMetrics
 from markets.providers.base import Quote
 from markets.selectors import snapshot_buckets
+from markets.services.hourly import price_hourly_refresh
 from markets.services.ingest import snapshot_ingest
 from markets.services.metrics import metrics_recompute
 from markets.services.replay import metrics_at
@@ -24,6 +25,7 @@ def tied(tao):
     snapshot_ingest(quotes=demo, source="demo")
     # Stored after "demo", so heap order alone would make it the last row of that second.
     snapshot_ingest(quotes=[Quote(tao.id, END, 100.0, 5e8, 1e5)], source="aaa")
+    price_hourly_refresh(token_ids=[tao.id], since=END - 48 * HOUR, until=END)
     metrics_recompute(token_ids=[tao.id])
     return tao
 
@@ -51,3 +53,9 @@ def test_the_hourly_bucket_closes_on_the_same_quote(tied):
     buckets = list(snapshot_buckets(token=tied, since=at, until=at, interval="1h"))
 
     assert (buckets[-1]["close"], buckets[-1]["count"]) == (160.0, 2)
+
+
+def test_the_hourly_close_is_the_same_quote(tied):
+    hour = datetime.fromtimestamp(END, UTC)
+
+    assert PriceHourly.objects.get(token=tied, hour=hour).close_usd == 160.0
