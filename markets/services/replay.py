@@ -104,12 +104,7 @@ def metrics_at(
     return Replay(
         at=at,
         tokens={tid: token_metrics_build(tid, values, now) for tid, values in tokens.items()},
-        # A list none of whose members had data by then has no metrics, as such a token.
-        lists={
-            lid: list_metrics_build(lid, values, now)
-            for lid, values in lists.items()
-            if values["as_of"] is not None
-        },
+        lists={lid: list_metrics_build(lid, values, now) for lid, values in lists.items()},
     )
 
 
