@@ -108,6 +108,14 @@ def test_a_time_before_any_data_says_there_is_no_data_then(client, seeded):
     assert "No data at that time." in squash(response.content.decode())
 
 
+@pytest.mark.parametrize("path", ["/", "/lists/", "/lists/ai/"])
+def test_list_pages_before_any_data_render_without_figures(client, seeded, path):
+    response = client.get(path, {"at": "2020-01-01T00:00Z"})
+
+    assert response.status_code == 200
+    assert "(replay)" in squash(response.content.decode())
+
+
 def test_a_time_in_the_future_is_now_not_a_replay(client, seeded):
     response = client.get("/?at=2030-01-01T00:00Z")
 
