@@ -213,18 +213,20 @@ def _sector_caps(lists: list[TokenList], start: datetime, end: datetime) -> dict
         .values_list("token_id", "close_at", "market_cap_usd")
     )
     rows = (
-        Snapshot.objects.filter(
-            token_id__in=token_ids, ts__gte=start, ts__lte=end, market_cap_usd__isnull=False
-        )
-        .order_by("ts")
+        Snapshot.objects.filter(token_id__in=token_ids, ts__gte=start, ts__lte=end)
+        .order_by("ts", "source")  # at one instant the last source's quote, as everywhere
         .values_list("token_id", "ts", "market_cap_usd")
     )
     caps: dict[int, dict[int, float]] = {}
     for token_id, ts, cap in chain(folded, rows):
-        caps.setdefault(token_id, {})[_epoch(ts) // HOUR * HOUR] = cap  # last of the hour wins
+        hours, hour = caps.setdefault(token_id, {}), _epoch(ts) // HOUR * HOUR
+        if cap is None:  # the hour's last snapshot has no cap: no cap that hour, as once folded
+            hours.pop(hour, None)
+        else:
+            hours[hour] = cap  # the last of the hour wins
     out = {}
     for list_id, ids in members.items():
-        present = [caps[pk] for pk in ids if pk in caps]
+        present = [caps[pk] for pk in ids if caps.get(pk)]
         if not present:
             continue
         hours = sorted(set.intersection(*(set(c) for c in present)))

@@ -272,6 +272,12 @@ def _series_split(cols: dict[str, np.ndarray]) -> dict[int, Series]:
     if not _in_key_order(cols["token_id"], cols["t"]):  # the packed read usually is
         order = np.lexsort((cols["t"], cols["token_id"]))
         cols = {k: v[order] for k, v in cols.items()}
+    # One quote per instant: where sources share a second, the last one (rows of an instant
+    # come in source order), so highs, lows and drawdowns read what the price reads.
+    shared = (cols["token_id"][1:] == cols["token_id"][:-1]) & (cols["t"][1:] == cols["t"][:-1])
+    if shared.any():
+        keep = np.r_[~shared, True]
+        cols = {k: v[keep] for k, v in cols.items()}
     bounds = np.flatnonzero(np.diff(cols["token_id"])) + 1
     starts, ends = np.r_[0, bounds], np.r_[bounds, len(cols["t"])]
     out = {}

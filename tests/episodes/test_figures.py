@@ -135,3 +135,26 @@ def test_the_sector_cap_reads_the_compacted_hours_once_retention_folded_the_snap
     after = sector()
     assert after.series == before.series
     assert after.move.change == pytest.approx(1.85 / 2.2 - 1)
+
+
+def test_an_hour_whose_last_snapshot_has_no_cap_counts_alike_before_and_after_folding(story):
+    from markets.models import Token
+    from markets.providers.base import Quote
+    from markets.services.ingest import snapshot_ingest
+
+    tao, near = Token.objects.get(symbol="TAO"), Token.objects.get(symbol="NEAR")
+    more = [Quote(near.pk, int(at(h).timestamp()), 1.9, 1.9e9, 1e6) for h in (30, 40)]
+    late = int((at(24) + timedelta(minutes=30)).timestamp())
+    more.append(Quote(tao.pk, late, 201.0, None, 1e6))  # hour 24's last TAO quote: no cap
+    snapshot_ingest(quotes=more, source="test")
+
+    def series():
+        figures = episode_figures(episode=story)
+        return next(s for s in figures.sectors if s.token_list.slug == "ai").series
+
+    before = series()
+    snapshots_compact(now=END + timedelta(days=1), raw_days=0)
+
+    assert series() == before
+    hours = [point[0] for point in before]
+    assert len(hours) == 3 and at(24).timestamp() not in hours

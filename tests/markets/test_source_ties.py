@@ -59,3 +59,18 @@ def test_the_hourly_close_is_the_same_quote(tied):
     hour = datetime.fromtimestamp(END, UTC)
 
     assert PriceHourly.objects.get(token=tied, hour=hour).close_usd == 160.0
+
+
+def test_highs_lows_and_drawdowns_read_one_quote_per_instant(tao):
+    # An hour ago "aaa" said 200 and "zzz" 100 for the same second; now "zzz" says 100.
+    snapshot_ingest(quotes=[Quote(tao.id, END - HOUR, 200.0, 1e9, 1e6)], source="aaa")
+    snapshot_ingest(
+        quotes=[Quote(tao.id, END - HOUR, 100.0, 1e9, 1e6), Quote(tao.id, END, 100.0, 1e9, 1e6)],
+        source="zzz",
+    )
+    metrics_recompute(token_ids=[tao.id])
+    metrics = TokenMetrics.objects.get(token=tao)
+
+    assert metrics.change_1h == 0.0
+    assert (metrics.high_7d_usd, metrics.drawdown_7d, metrics.max_drawdown_30d) == (100.0, 0, 0)
+    assert metrics.ath_usd == 200.0  # the ATH is the highest stored quote of any source
