@@ -195,7 +195,8 @@ def forward_filled(values: np.ndarray) -> np.ndarray:
 
 def cap_series_compute(members: list[Series], *, end: int, span: int = HISTORY_SECONDS) -> list:
     """Hourly total market cap: each member's last known cap at each hour, summed; the last
-    point is at ``end`` itself, so the chart ends on the figure the sector card shows."""
+    point is at ``end`` itself, so the chart ends at the card's time (on its figure unless a
+    member's latest snapshot has no cap: the series carries its previous one forward)."""
     last_hour = end - end % HOUR
     grid = np.arange(last_hour - span, last_hour + 1, HOUR, dtype=np.int64)
     if end != last_hour:
