@@ -326,8 +326,11 @@ def ath_load(token_ids: list[int], *, until: int | None = None) -> dict[int, tup
         reported, reported_at = candidates[4], candidates[5]
         if reported is not None and until is not None:
             reported = None if reported_at is None or reported_at.timestamp() > until else reported
-        if reported is not None and (pk not in out or reported > out[pk][0]):
-            out[pk] = (reported, int(reported_at.timestamp()))
+        if reported is not None:
+            reported_ath = (reported, int(reported_at.timestamp()))
+            # Higher wins; at an equal price the earlier date, when it was first reached.
+            if pk not in out or (-reported_ath[0], reported_ath[1]) < (-out[pk][0], out[pk][1]):
+                out[pk] = reported_ath
     return out
 
 

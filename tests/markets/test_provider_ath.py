@@ -88,3 +88,11 @@ def test_a_newer_reported_ath_replaces_the_older_one(tao):
     refresh_with(body)
     assert Token.objects.values_list("provider_ath_usd", flat=True).get(pk=tao.pk) == 900.0
     assert TokenMetrics.objects.get(token=tao).ath_usd == 900.0
+
+
+def test_a_stored_price_equal_to_the_reported_ath_keeps_the_earlier_date(tao):
+    snapshot_ingest(quotes=[Quote(tao.id, int(at("2025-12-01T00:00:00Z").timestamp()), 757.6)],
+                    source="csv")  # fmt: skip
+    refresh_with(GOOD)
+    m = TokenMetrics.objects.get(token=tao)
+    assert (m.ath_usd, m.ath_at) == (757.6, at("2024-03-07T18:45:36Z"))  # first reached then
