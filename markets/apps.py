@@ -8,6 +8,7 @@ class MarketsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.slots import annotator_register, slot_register
+        from markets import checks  # noqa: F401  (registers the system checks)
         from markets.badges import tokens_annotate
 
         slot_register("head", "markets/_head.html")
