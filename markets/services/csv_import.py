@@ -30,17 +30,26 @@ class ImportResult:
 
     @property
     def superseded_note(self) -> str:
-        if not self.superseded:
-            return ""
-        rows = "1 row" if self.superseded == 1 else f"{self.superseded} rows"
-        return f"{rows} shared a timestamp with a later row: the later one was kept"
+        return _rows_note(
+            self.superseded, "shared a timestamp with a later row: the later one was kept"
+        )
 
     @property
     def compacted_note(self) -> str:
-        if not self.compacted:
-            return ""
-        rows = "1 row falls" if self.compacted == 1 else f"{self.compacted} rows fall"
-        return f"{rows} in hours already compacted by retention: not stored (that history is final)"
+        return _rows_note(
+            self.compacted,
+            "in hours already compacted by retention: not stored (that history is final)",
+            verb=("falls", "fall"),
+        )
+
+
+def _rows_note(count: int, rest: str, *, verb: tuple[str, str] = ("", "")) -> str:
+    """'1 row falls …' / '3 rows fall …', or nothing for no row."""
+    if not count:
+        return ""
+    subject = "1 row" if count == 1 else f"{count} rows"
+    word = verb[0] if count == 1 else verb[1]
+    return " ".join(part for part in (subject, word, rest) if part)
 
 
 def _superseded_count(symbol_codes: np.ndarray, ts: np.ndarray) -> int:

@@ -175,43 +175,41 @@ def test_offsets_of_ten_hours_and_more_are_applied_exactly(stamp, epoch):
     assert csv_parse("\n".join([HEADER, *rows]) + "\n").ts.tolist() == [epoch] * 3
 
 
-def test_a_quoted_row_spanning_lines_is_named_by_the_line_it_starts_on():
-    text = f'{HEADER}\n{GOOD}\n"TAO\n",2026-02-06T11:00:00Z,x,,\n{GOOD}\n'
+def refusal(text: str) -> tuple[int, str]:
+    """(line, reason) of the CsvImportError the text raises."""
     with pytest.raises(CsvImportError) as excinfo:
         csv_parse(text)
-    assert excinfo.value.line == 3
-    assert "price_usd 'x'" in excinfo.value.reason
+    return excinfo.value.line, excinfo.value.reason
+
+
+def test_a_quoted_row_spanning_lines_is_named_by_the_line_it_starts_on():
+    line, reason = refusal(f'{HEADER}\n{GOOD}\n"TAO\n",2026-02-06T11:00:00Z,x,,\n{GOOD}\n')
+    assert line == 3
+    assert "price_usd 'x'" in reason
 
 
 def test_an_unclosed_quote_is_named_by_the_line_it_opens_on():
-    text = f'{HEADER}\n{GOOD}\n"TAO,2026-02-06T11:00:00Z,1,,\n{GOOD}\n{GOOD}\n'
-    with pytest.raises(CsvImportError) as excinfo:
-        csv_parse(text)
-    assert excinfo.value.line == 3
+    line, _ = refusal(f'{HEADER}\n{GOOD}\n"TAO,2026-02-06T11:00:00Z,1,,\n{GOOD}\n{GOOD}\n')
+    assert line == 3
 
 
 def test_a_cell_too_long_for_the_csv_module_is_a_line_error_not_a_crash():
-    text = f'{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,"{"1" * 200_000}",,\n'
-    with pytest.raises(CsvImportError) as excinfo:
-        csv_parse(text)
-    assert excinfo.value.line == 3
-    assert "cannot be read as CSV" in excinfo.value.reason
+    line, reason = refusal(f'{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,"{"1" * 200_000}",,\n')
+    assert line == 3
+    assert "cannot be read as CSV" in reason
 
 
 def test_a_huge_bad_cell_is_quoted_shortened_in_the_message():
-    text = f"{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,{'9' * 50_000},,\n"
-    with pytest.raises(CsvImportError) as excinfo:
-        csv_parse(text)
-    assert excinfo.value.line == 3
-    assert excinfo.value.reason.startswith("price_usd '9999")
-    assert len(excinfo.value.reason) < 120
+    line, reason = refusal(f"{HEADER}\n{GOOD}\nTAO,2026-02-06T11:00:00Z,{'9' * 50_000},,\n")
+    assert line == 3
+    assert reason.startswith("price_usd '9999")
+    assert len(reason) < 120
 
 
 def test_a_byte_order_mark_inside_the_file_is_refused_as_the_rules_refuse_it():
-    with pytest.raises(CsvImportError) as excinfo:
-        csv_parse(f"{HEADER}\n\ufeff{GOOD}\n")
-    assert excinfo.value.line == 2
-    assert "is not a token symbol" in excinfo.value.reason
+    line, reason = refusal(f"{HEADER}\n\ufeff{GOOD}\n")
+    assert line == 2
+    assert "is not a token symbol" in reason
 
 
 def test_parsed_columns_are_writable_on_the_fast_path_too():
