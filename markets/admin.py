@@ -12,8 +12,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.templatetags.formatting import pct, usd
 from markets import tasks
@@ -120,33 +120,61 @@ class TokenAdmin(admin.ModelAdmin):
         metrics = self._metrics(obj)
         return _utc(None if metrics is None else metrics.as_of)
 
-    def _update(self, request, queryset, verb: str, **values) -> None:
+    def _update(self, request, queryset, done, **values) -> None:
+        """Apply ``values`` to the selected tokens; ``done`` is the plural-aware message."""
         ids = list(queryset.values_list("pk", flat=True))
         count = queryset.update(**values)
         if "is_active" in values:
             metrics_recompute(token_ids=ids)  # list totals follow who is active
         self.message_user(
             request,
-            ngettext("%(count)d token %(verb)s.", "%(count)d tokens %(verb)s.", count)
-            % {"count": count, "verb": verb},
+            done % {"count": count},
             messages.SUCCESS,
         )
 
     @admin.action(description=_("Activate selected tokens"), permissions=["change"])
     def activate(self, request, queryset):
-        self._update(request, queryset, "activated", is_active=True)
+        self._update(
+            request,
+            queryset,
+            ngettext_lazy("%(count)d token activated.", "%(count)d tokens activated.", "count"),
+            is_active=True,
+        )
 
     @admin.action(description=_("Deactivate selected tokens"), permissions=["change"])
     def deactivate(self, request, queryset):
-        self._update(request, queryset, "deactivated", is_active=False)
+        self._update(
+            request,
+            queryset,
+            ngettext_lazy("%(count)d token deactivated.", "%(count)d tokens deactivated.", "count"),
+            is_active=False,
+        )
 
     @admin.action(description=_("Mark selected tokens as benchmark"), permissions=["change"])
     def mark_benchmark(self, request, queryset):
-        self._update(request, queryset, "marked as benchmark", is_benchmark=True)
+        self._update(
+            request,
+            queryset,
+            ngettext_lazy(
+                "%(count)d token marked as benchmark.",
+                "%(count)d tokens marked as benchmark.",
+                "count",
+            ),
+            is_benchmark=True,
+        )
 
     @admin.action(description=_("Unmark selected tokens as benchmark"), permissions=["change"])
     def unmark_benchmark(self, request, queryset):
-        self._update(request, queryset, "no longer benchmark", is_benchmark=False)
+        self._update(
+            request,
+            queryset,
+            ngettext_lazy(
+                "%(count)d token is no longer a benchmark.",
+                "%(count)d tokens are no longer benchmarks.",
+                "count",
+            ),
+            is_benchmark=False,
+        )
 
     @admin.action(description=_("Refresh prices now (all active tokens)"), permissions=["change"])
     def refresh_prices_now(self, request, queryset):
@@ -156,19 +184,24 @@ class TokenAdmin(admin.ModelAdmin):
             logger.exception("Could not queue refresh_prices")
             self.message_user(
                 request,
-                f"Could not queue the refresh: the task broker is unavailable ({exc}).",
+                gettext("Could not queue the refresh: the task broker is unavailable (%(error)s).")
+                % {"error": exc},
                 messages.ERROR,
             )
             return
-        message = f"Refresh queued (task id {result.id})."
+        message = gettext("Refresh queued (task id %(id)s).") % {"id": result.id}
         if isinstance(result, EagerResult):
             # Eager mode ran the task inline: the outcome is already known.
             if result.successful():
-                message = f"Refresh queued (task id {result.id}) and ran: {result.result}."
+                message = gettext("Refresh queued (task id %(id)s) and ran: %(result)s.") % {
+                    "id": result.id,
+                    "result": result.result,
+                }
             else:
                 self.message_user(
                     request,
-                    f"Refresh queued (task id {result.id}) but failed: {result.result!r}.",
+                    gettext("Refresh queued (task id %(id)s) but failed: %(error)r.")
+                    % {"id": result.id, "error": result.result},
                     messages.ERROR,
                 )
                 return
@@ -194,14 +227,18 @@ class TokenAdmin(admin.ModelAdmin):
         if queued:
             self.message_user(
                 request,
-                f"Backfill of {BACKFILL_DAYS} days queued for {', '.join(queued)}.",
+                gettext("Backfill of %(days)d days queued for %(symbols)s.")
+                % {"days": BACKFILL_DAYS, "symbols": ", ".join(queued)},
                 messages.SUCCESS,
             )
         if failed:
             self.message_user(
                 request,
-                f"Could not queue the backfill of {', '.join(failed)}: "
-                f"the task broker is unavailable ({error}).",
+                gettext(
+                    "Could not queue the backfill of %(symbols)s: the task broker is"
+                    " unavailable (%(error)s)."
+                )
+                % {"symbols": ", ".join(failed), "error": error},
                 messages.ERROR,
             )
 
@@ -289,7 +326,9 @@ class TokenListAdmin(admin.ModelAdmin):
         # The annotated queryset is only used to pick the target; updates go to plain managers.
         selected = list(queryset.values_list("pk", "name")[:2])
         if len(selected) != 1:
-            self.message_user(request, "Select exactly one list to feature.", messages.ERROR)
+            self.message_user(
+                request, gettext("Select exactly one list to feature."), messages.ERROR
+            )
             return
         pk, name = selected[0]
         try:
@@ -299,11 +338,15 @@ class TokenListAdmin(admin.ModelAdmin):
         except IntegrityError:
             self.message_user(
                 request,
-                "Another list was featured at the same moment; please try again.",
+                gettext("Another list was featured at the same moment; please try again."),
                 messages.ERROR,
             )
             return
-        self.message_user(request, f"“{name}” is now the featured list.", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("“%(name)s” is now the featured list.") % {"name": name},
+            messages.SUCCESS,
+        )
 
 
 # --- Data browsers --------------------------------------------------------------------------
