@@ -105,7 +105,9 @@ class SnapshotCursorPagination(StrictPageSizeMixin, CursorPagination):
                 position = parse_datetime(cursor.position)
                 if position is None or position.tzinfo is None:
                     raise ValueError(cursor.position)
-                position.astimezone(UTC)
+                # PostgreSQL takes offsets up to 15:59 only, Python up to 23:59: the same
+                # instant in UTC goes into the query instead.
+                cursor = cursor._replace(position=position.astimezone(UTC).isoformat())
             except (ValueError, OverflowError):
                 raise invalid from None
         return cursor

@@ -4,6 +4,7 @@ import base64
 import csv
 import io
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -230,6 +231,24 @@ def test_a_forged_cursor_position_is_a_400_not_a_crash(api_client, tao_history):
         response = get(api_client, cursor=cursor)
         assert response.status_code == 400, position
         assert list(response.json()["errors"]) == ["cursor"]
+
+
+@pytest.mark.parametrize("offset", ["-20:00", "+23:59", "+16:00"])
+def test_a_cursor_position_with_an_offset_postgresql_refuses_still_pages(
+    api_client, tao_history, offset
+):
+    # 12:30 UTC written with an offset Python accepts and PostgreSQL does not.
+    position = datetime.fromtimestamp(T + 1800, UTC).astimezone(
+        datetime.strptime(offset, "%z").tzinfo
+    )
+    query = urlencode({"p": position.isoformat()})  # as DRF encodes its own cursors
+    cursor = base64.b64encode(query.encode()).decode()
+
+    response = get(api_client, cursor=cursor)
+
+    assert response.status_code == 200
+    times = [row["ts"] for row in response.json()["results"]]
+    assert times and all(ts > "2026-02-06T12:30:00Z" for ts in times), times
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
