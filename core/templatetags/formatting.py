@@ -10,6 +10,7 @@ render as an em dash.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from django import template
 from django.core.signals import setting_changed
@@ -65,12 +66,22 @@ def _formats_forget(**kwargs) -> None:
 setting_changed.connect(_formats_forget)
 
 
+# Wide enough for any float's digits: rounding must never raise or lose the integer part.
+_ROUNDING = Context(prec=400, rounding=ROUND_HALF_UP)
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """|value| rounded half away from zero at ``decimals`` places, from its shortest repr
+    (264.8575 -> 264.86, as a person and the API's decimal strings round it)."""
+    return Decimal(repr(abs(value))).quantize(Decimal(1).scaleb(-decimals), context=_ROUNDING)
+
+
 def _grouped(value: float, decimals: int, formats: dict | None = None) -> str:
-    """Absolute value with the active language's separators and grouping (as Django's
-    number_format with force_grouping)."""
+    """Absolute value rounded half-up to ``decimals`` places, with the active language's
+    separators and grouping (Django's number_format alone cuts the extra digits off)."""
     formats = formats or _language_formats()
     return number_format(
-        abs(value),
+        _half_up(value, decimals),
         formats["decimal"],
         decimals,
         formats["grouping"],
@@ -109,15 +120,23 @@ def usd(value, mode: str = "") -> str:
     amount = _number(value)
     if amount is None:
         return MISSING
-    sign = MINUS if amount < 0 else ""
     formats = _language_formats()
     if mode == "compact":
-        for threshold, unit in formats["units"]:
+        units = formats["units"]
+        for index, (threshold, unit) in enumerate(units):
             if abs(amount) >= threshold:
+                if index and _half_up(amount / threshold, 2) >= 1000:  # $999.999M: $1.00B
+                    threshold, unit = units[index - 1]
                 scaled = _grouped(amount / threshold, 2, formats)
-                return sign + formats["compact"] % {"amount": scaled, "unit": unit}
-    amount_text = _grouped(amount, _price_decimals(amount), formats)
-    return sign + formats["money"] % {"amount": amount_text}
+                return _minus(amount, 2) + formats["compact"] % {"amount": scaled, "unit": unit}
+    decimals = _price_decimals(amount)
+    amount_text = _grouped(amount, decimals, formats)
+    return _minus(amount, decimals) + formats["money"] % {"amount": amount_text}
+
+
+def _minus(amount: float, decimals: int) -> str:
+    """A minus sign for a negative amount that does not round to zero."""
+    return MINUS if amount < 0 and _half_up(amount, decimals) else ""
 
 
 @register.filter

@@ -54,6 +54,35 @@ def test_compact_usd_shortens_big_amounts(value, english, french):
 
 
 @pytest.mark.parametrize(
+    ("value", "english"),
+    [
+        (264.8575, "$264.86"),
+        (1.999, "$2.00"),
+        (1929.375, "$1,929.38"),
+        (882.845, "$882.85"),
+        (0.123456789, "$0.1235"),
+        (-0.0000001, "$0.000000"),
+        (-1.005, f"{MINUS}$1.01"),
+    ],
+)
+def test_usd_rounds_half_up_instead_of_cutting_digits_off(value, english):
+    assert in_("en", usd, value) == english
+
+
+@pytest.mark.parametrize(
+    ("value", "english"),
+    [
+        (1_335_250_000, "$1.34B"),
+        (999_999_999, "$1.00B"),
+        (995_000_000, "$995.00M"),
+        (-1_335_250_000, f"{MINUS}$1.34B"),
+    ],
+)
+def test_compact_usd_rounds_and_moves_up_a_unit_when_rounding_reaches_a_thousand(value, english):
+    assert in_("en", usd, value, "compact") == english
+
+
+@pytest.mark.parametrize(
     ("value", "english", "french"),
     [
         (-0.2341, f"{MINUS}23.41{NBSP}%", f"{MINUS}23,41{NBSP}%"),
@@ -140,12 +169,13 @@ def test_the_filters_work_in_templates(language):
 def test_the_separators_kept_per_language_give_what_djangos_number_format_gives(lang):
     from django.utils.formats import number_format
 
-    from core.templatetags.formatting import _grouped
+    from core.templatetags.formatting import _grouped, _half_up
 
     values = [0, 0.004321, 0.5, 1.005, 999.999, 1234.5, 63_450.123, 1.57e9, 2.5e13, 1e-9]
     for value in values:
         for decimals in (2, 4, 6):
-            expected = in_(lang, number_format, value, decimals, True, True)
+            rounded = _half_up(value, decimals)  # Django's own would cut the digits off
+            expected = in_(lang, number_format, rounded, decimals, True, True)
             # Switch languages in between: each keeps its own separators.
             in_("fr" if lang == "en" else "en", _grouped, value, decimals)
             assert in_(lang, _grouped, value, decimals) == expected
