@@ -22,6 +22,10 @@ INSTANT_HELP = (
 )
 
 
+class InstantOutOfRange(ValueError):
+    """A well-formed time that has no UTC equivalent (9999-12-31T23:00-05:00)."""
+
+
 def instant_parse(value: str, *, end_of_day: bool = False) -> datetime:
     """An aware UTC datetime from an ISO 8601 date or date-time; a date means its first (or,
     with ``end_of_day``, its last) microsecond. Raises ValueError."""
@@ -38,11 +42,14 @@ def instant_parse(value: str, *, end_of_day: bool = False) -> datetime:
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise ValueError(f"out of range: {value}") from None
+        raise InstantOutOfRange(value) from None
 
 
 class InstantField(serializers.Field):
-    default_error_messages = {"invalid": "Not an ISO 8601 date or date-time: {value!r}."}
+    default_error_messages = {
+        "invalid": "Not an ISO 8601 date or date-time: {value!r}.",
+        "out_of_range": "Out of range once converted to UTC: {value!r}.",
+    }
 
     def __init__(self, *, end_of_day: bool = False, **kwargs):
         self.end_of_day = end_of_day
@@ -51,6 +58,8 @@ class InstantField(serializers.Field):
     def to_internal_value(self, data):
         try:
             return instant_parse(str(data), end_of_day=self.end_of_day)
+        except InstantOutOfRange:
+            self.fail("out_of_range", value=str(data)[:100])
         except ValueError:
             self.fail("invalid", value=str(data)[:100])
 
@@ -81,7 +90,11 @@ class SnapshotParams(QueryParams):
             except OverflowError:
                 since = datetime.min.replace(tzinfo=UTC)
         if since > until:
-            raise serializers.ValidationError({"since": ["Must not be after until."]})
+            message = "Must not be after until."
+            if attrs.get("until") is None:
+                latest = until.isoformat().replace("+00:00", "Z")
+                message = f"Must not be after until (by default the latest data, {latest})."
+            raise serializers.ValidationError({"since": [message]})
         return {**attrs, "since": since, "until": until}
 
 

@@ -219,6 +219,28 @@ def test_a_bad_parameter_is_a_json_400_naming_it(api_client, tao_history, params
     assert list(response.json()["errors"]) == [name]
 
 
+def test_a_time_with_no_utc_equivalent_is_called_out_of_range_not_malformed(
+    api_client, tao_history
+):
+    response = api_client.get(URL, {"until": "9999-12-31T23:00:00-05:00"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "until": ["Out of range once converted to UTC: '9999-12-31T23:00:00-05:00'."]
+    }
+
+
+def test_a_since_after_the_default_until_names_the_time_it_is_compared_with(
+    api_client, tao_history
+):
+    with time_machine.travel(datetime(2026, 2, 10, 12, 30, tzinfo=UTC), tick=False):
+        response = api_client.get(URL, {"since": "2030-01-01"})
+
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["since"]
+    assert "by default the latest data" in message and "Z)" in message
+
+
 def test_a_bad_parameter_with_csv_requested_is_still_a_json_400(api_client, tao_history):
     response = api_client.get(URL, {"format": "csv", "interval": "5m"})
     assert response.status_code == 400
