@@ -16,3 +16,18 @@ def document_unsupported_media_type(result: dict, generator, request, public) ->
             if isinstance(operation, dict) and "requestBody" in operation:
                 operation.setdefault("responses", {}).setdefault("415", UNSUPPORTED_MEDIA_TYPE)
     return result
+
+
+NOT_ACCEPTABLE = {
+    "description": "The Accept header names no media type the operation can answer in.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def document_not_acceptable(result: dict, generator, request, public) -> dict:
+    """Every operation may answer 406 (DRF's content negotiation, before the view runs)."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("406", NOT_ACCEPTABLE)
+    return result

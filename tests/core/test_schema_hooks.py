@@ -1,4 +1,4 @@
-"""The schema documents the 415 that any operation taking a body can answer."""
+"""The schema documents the 415 and 406 that operations can answer, and they do."""
 
 import pytest
 
@@ -26,4 +26,27 @@ def test_a_body_of_another_media_type_gets_the_documented_415(api_client):
     )
 
     assert response.status_code == 415
+    assert set(response.json()) >= {"detail"}
+
+
+def test_every_operation_documents_406(openapi):
+    operations = [
+        (path, method, operation)
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+
+    assert operations
+    for path, method, operation in operations:
+        assert operation["responses"]["406"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }, (path, method)
+
+
+@pytest.mark.django_db
+def test_an_accept_header_no_renderer_serves_gets_the_documented_406(api_client):
+    response = api_client.get("/api/v1/tokens/", HTTP_ACCEPT="application/xml")
+
+    assert response.status_code == 406
     assert set(response.json()) >= {"detail"}
