@@ -15,6 +15,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,23 @@ class LotForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean_quantity(self) -> str:
+        return _decimal_comma(self.cleaned_data["quantity"])
+
+    def clean_cost_basis_usd(self) -> str:
+        return _decimal_comma(self.cleaned_data["cost_basis_usd"])
+
+
+_COMMA_DECIMAL = re.compile(r"\s*[+-]?[0-9]*,[0-9]+\s*")
+
+
+def _decimal_comma(text: str) -> str:
+    """ "1,5" is 1.5 where the page's language writes decimals with a comma (French): the
+    services read a point. Elsewhere a comma stays (and "1,500" stays refused, not 1.5)."""
+    if get_format("DECIMAL_SEPARATOR") == "," and _COMMA_DECIMAL.fullmatch(text):
+        return text.replace(",", ".")
+    return text
 
 
 class ImportForm(forms.Form):

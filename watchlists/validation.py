@@ -3,6 +3,7 @@ or raises ValueError with a message meant for people (the caller names the field
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -52,11 +53,20 @@ def symbol_clean(value: object) -> str:
     return symbol
 
 
+# What people and programs write: ASCII digits, one optional point, an optional exponent.
+# Python's Decimal also takes "1_000" and non-ASCII digits ("١٢"), which nobody means here.
+_NUMBER = re.compile(
+    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|nan|inf|infinity)", re.IGNORECASE
+)  # NaN and infinities parse, to be refused as not finite
+
+
 def _decimal(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("Enter a number.")
     if isinstance(value, float):
         value = repr(value)
+    if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+        raise ValueError(f"{value[:40]!r} is not a number.")
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):

@@ -147,3 +147,38 @@ def test_removing_a_lot_of_another_token_or_a_missing_lot_is_a_404(alice_client,
 def test_a_token_not_in_the_list_has_no_item_page(alice_client, bags, near):
     assert alice_client.get(item_url(bags, "NEAR")).status_code == 404
     assert alice_client.get(item_url(bags, "tao")).status_code == 200
+
+
+def test_a_french_page_takes_a_decimal_comma(alice_client, bags):
+    response = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": "1,5", "cost_basis_usd": "80,25"}, headers=FRENCH
+    )
+
+    assert response.status_code == 302
+    lot = Lot.objects.order_by("id").last()
+    assert (lot.quantity, lot.cost_basis_usd) == (Decimal("1.5"), Decimal("80.25"))
+
+
+def test_an_english_page_refuses_a_comma_rather_than_guess_what_it_means(alice_client, bags):
+    before = snapshot()
+
+    response = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": "1,500", "cost_basis_usd": "80"}
+    )
+
+    assert "is not a number" in squash(
+        find(response.content, tag="ul", id="id_quantity_error").text
+    )
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("quantity", ["1_000", "\u0663", "\uff11\uff12"])
+def test_digits_other_than_ascii_and_underscores_are_refused(alice_client, bags, quantity):
+    before = snapshot()
+
+    response = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": quantity, "cost_basis_usd": "80"}
+    )
+
+    assert find(response.content, tag="ul", id="id_quantity_error") is not None
+    assert snapshot() == before
