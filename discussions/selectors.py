@@ -33,6 +33,14 @@ def list_for_discussion(*, slug: str) -> TokenList:
     return token_list
 
 
+def _on_public_target() -> Q:
+    """Comments and polls are public only while their token is active or their list published
+    (elsewhere such a token or list is a 404, for staff too: they have the admin)."""
+    return (Q(token__isnull=True) | Q(token__is_active=True)) & (
+        Q(token_list__isnull=True) | Q(token_list__is_public=True)
+    )
+
+
 def comment_get(*, pk) -> Comment:
     """A comment by id (any state) with what its pages need; a bad id is a 404."""
     try:
@@ -43,9 +51,7 @@ def comment_get(*, pk) -> Comment:
     if 0 < number < 2**63:
         comment = (
             Comment.objects.select_related("author", "token", "token_list")
-            .filter(pk=number)
-            .filter(Q(token__isnull=True) | Q(token__is_active=True))
-            .filter(Q(token_list__isnull=True) | Q(token_list__is_public=True))
+            .filter(_on_public_target(), pk=number)
             .first()
         )
     if comment is None:
@@ -179,8 +185,11 @@ def token_sentiment(*, token: Token, user=None, days: int = 30) -> Sentiment:
 
 
 def polls_list() -> QuerySet[Poll]:
-    return Poll.objects.select_related("token", "token_list").prefetch_related(
-        Prefetch("options", queryset=_options_counted())
+    """Polls on an active token or a published list (the others are a 404, like their comments)."""
+    return (
+        Poll.objects.filter(_on_public_target())
+        .select_related("token", "token_list")
+        .prefetch_related(Prefetch("options", queryset=_options_counted()))
     )
 
 
@@ -189,6 +198,7 @@ def _options_counted():
 
 
 def poll_get(*, pk) -> Poll:
+    """A poll on an active token or a published list, for its page, its API and its votes."""
     try:
         number = int(pk)
     except (TypeError, ValueError):
