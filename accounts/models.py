@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """The project's user; kept custom from the first migration so it can grow safely.
 
-    People sign in with their email address (django-allauth); ``username`` is filled in by
-    allauth and only used by the admin and ``POST /api/v1/auth/token/``.
+    People sign in with their email address (django-allauth); ``username`` is a pseudonymous
+    handle filled in at sign-up (``accounts.adapter``), shown to others when there is no
+    display name, and used by the admin and ``POST /api/v1/auth/token/``.
     """
 
     display_name = models.CharField(

@@ -1,6 +1,10 @@
-"""Every write on accounts: profile, API token, account deletion."""
+"""Every write on accounts: profile, API token, account deletion, pseudonymous usernames."""
 
 from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,3 +74,58 @@ def account_delete(*, user: User) -> None:
     """
     with transaction.atomic():
         user.delete()
+
+
+# --- Usernames --------------------------------------------------------------------------------
+
+HANDLE_PREFIX = "member-"
+HANDLE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # lowercase base32
+HANDLE_LENGTH = 8  # 32**8: about 10**12 handles
+
+
+def username_pseudonym_generate(*, users=None) -> str:
+    """A fresh ``member-xxxxxxxx`` username, unused (in any case), derived from nothing.
+
+    ``users`` is the user model's manager (the historical one in a migration).
+    """
+    users = User.objects if users is None else users
+    for _attempt in range(20):
+        handle = HANDLE_PREFIX + "".join(
+            secrets.choice(HANDLE_ALPHABET) for _position in range(HANDLE_LENGTH)
+        )
+        if not users.filter(username__iexact=handle).exists():
+            return handle
+    raise RuntimeError("No unused username after 20 draws.")  # pragma: no cover
+
+
+def _email_username_base(email: str) -> str:
+    """The base django-allauth's ``generate_unique_username`` makes of an email address: its
+    local part, ASCII-folded, lowercased, keeping word characters, spaces (as ``_``) and
+    ``@+.-``."""
+    text = unicodedata.normalize("NFKD", email).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s@+.-]", "", text).lower().split("@")[0].strip()
+    return re.sub(r"\s+", "_", text)
+
+
+def username_derived_from_email(*, username: str, email: str) -> bool:
+    """Whether ``username`` starts with what allauth derives from ``email`` (its local part)."""
+    base = _email_username_base(email or "")
+    return bool(base) and username.lower().startswith(base)
+
+
+def usernames_pseudonymize(*, users=None) -> int:
+    """Give every non-staff account whose username shows its email's local part a pseudonym.
+
+    Staff and superusers keep theirs (they sign in to the admin with it). Returns how many
+    usernames changed. ``users`` is the user model's manager (the historical one in a
+    migration).
+    """
+    users = User.objects if users is None else users
+    changed = 0
+    accounts = users.filter(is_staff=False, is_superuser=False).exclude(email="")
+    for user in accounts.only("pk", "username", "email").order_by("pk").iterator():
+        if username_derived_from_email(username=user.username, email=user.email):
+            user.username = username_pseudonym_generate(users=users)
+            user.save(update_fields=["username"])
+            changed += 1
+    return changed

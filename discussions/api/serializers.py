@@ -54,7 +54,10 @@ class ReplySerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="pk", read_only=True)
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
-    author = serializers.SerializerMethodField(help_text="Username; null for a deleted user.")
+    author = serializers.SerializerMethodField(
+        help_text="The author's display name, else their generated handle (never their email "
+        "address); null for a deleted user."
+    )
     state = serializers.ChoiceField(choices=Comment.State.values, read_only=True)
     body = serializers.SerializerMethodField(help_text="Markdown source (empty when not shown).")
     body_html = serializers.SerializerMethodField(help_text="Sanitised HTML of the body.")
@@ -69,7 +72,7 @@ class ReplySerializer(serializers.Serializer):
         return comment.state != Comment.State.DELETED and bool(user and user.is_staff)
 
     def get_author(self, comment) -> str | None:
-        return comment.author.username if comment.author_id else None
+        return comment.author.public_name if comment.author_id else None
 
     def get_body(self, comment) -> str:
         return comment.body if self._shown(comment) else ""
