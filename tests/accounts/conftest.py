@@ -1,23 +1,18 @@
-"""Shared set-up of the account tests: a clean cache and a signed-up user."""
+"""Shared set-up of the account tests: a signed-up user.
+
+Rate limits and throttles count in the cache: each test has a key prefix of its own
+(tests/conftest.py), never a flush, which would wipe the counts of a test running at the
+same time in the other pytest-xdist process on the same Redis."""
 
 from __future__ import annotations
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 
 from accounts.models import User
 
 PASSWORD = "violet-otter-harbour-42"
 EMAIL = "alice@example.com"
-
-
-@pytest.fixture(autouse=True)
-def clean_cache():
-    """allauth's rate limits and DRF's throttles count in the cache (Redis in CI)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
