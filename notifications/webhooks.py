@@ -2,10 +2,14 @@
 
 A URL must be HTTPS and must not lead inside the network (loopback, private, link-local —
 which includes the cloud metadata address 169.254.169.254 —, shared, reserved, multicast).
-It is checked when saved (literal addresses and local names) and again at send time, after
-resolving the name, since DNS can change between the two. ``WEBHOOK_ALLOW_PRIVATE = True``
-(development and tests with a local HTTP server only) lifts both the address check and the
-HTTPS requirement.
+Its host must be a DNS name or an IP address written plainly (four decimal numbers, or
+IPv6 in brackets): ``2130706433``, ``0x7f000001`` or ``127.1`` are refused. It is checked
+when saved (literal addresses and local names) and again at send time, after resolving the
+name, since DNS can change between the two. The name is resolved once at send time and the
+connection goes to the address that was checked (Host header, SNI and certificate check keep
+the name), so a name answering differently a second time (DNS rebinding) gains nothing.
+``WEBHOOK_ALLOW_PRIVATE = True`` (development and tests with a local HTTP server only) lifts
+both the address check and the HTTPS requirement.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -32,6 +37,8 @@ MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
+DNS_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+")
 
 
 class WebhookRefused(ValueError):
@@ -50,43 +57,96 @@ def address_refuse(address: str) -> None:
         raise WebhookRefused(_("This address is inside a private network (%(ip)s).") % {"ip": ip})
 
 
-def webhook_url_check(url: str, *, resolve: bool = False) -> str:
-    """The URL if deliveries may go there, else WebhookRefused. ``resolve``: also check every
-    address the name resolves to now (at send time)."""
+def _numeric_refused() -> WebhookRefused:
+    return WebhookRefused(
+        _("Write an IP address as four decimal numbers separated by dots, like 203.0.113.7.")
+    )
+
+
+def _numeric(host: str) -> bool:
+    """Whether resolvers and browsers would read ``host`` as an IPv4 address in some form
+    (``2130706433``, ``0x7f000001``, ``127.1``, ``0177.0.0.1``): its last label is a number."""
+    return bool(NUMERIC_LABEL.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]))
+
+
+def _host_refuse(host: str) -> None:
+    """Refuse a host (as httpx sends it: lowercase, IDNA-encoded, IPv6 without brackets) that
+    is a refused address, an address in another notation, or not a valid DNS name."""
     try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
-        raise WebhookRefused(_("Enter a valid URL.")) from None
-    if not host or parts.username or parts.password:
-        raise WebhookRefused(_("Enter a valid URL without credentials."))
-    if _allow_private():
-        if parts.scheme not in ("https", "http"):
-            raise WebhookRefused(_("Webhook URLs must use HTTPS."))
-        return url
-    if parts.scheme != "https":
-        raise WebhookRefused(_("Webhook URLs must use HTTPS."))
-    lowered = host.lower().rstrip(".")
-    if lowered == "localhost" or lowered.endswith(LOCAL_NAMES):
-        raise WebhookRefused(_("This address is inside a private network (%(ip)s).") % {"ip": host})
+        pass
+    else:
+        if not _allow_private():
+            address_refuse(host)
+        return
+    if _numeric(host):
+        raise _numeric_refused()
+    name = host[:-1] if host.endswith(".") else host
+    if len(name) > 253 or not all(DNS_LABEL.fullmatch(label) for label in name.split(".")):
+        raise WebhookRefused(_("Enter a valid host name (letters, digits, hyphens, dots)."))
+
+
+def _url_parse(url: str) -> httpx.URL:
+    """The URL as httpx will send it (the parser that checks is the one that connects)."""
     try:
-        address_refuse(host)
-    except ValueError as exc:
-        if isinstance(exc, WebhookRefused):
-            raise
-        if resolve:  # a name, not an address
-            for address in _resolve(host, parts.port or 443):
-                address_refuse(address)
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            host = ""
+        if _numeric(host):  # e.g. 0177.0.0.1, which httpx itself refuses
+            raise _numeric_refused() from None
+        raise WebhookRefused(_("Enter a valid URL.")) from None
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise WebhookRefused(_("Enter a valid URL."))
+    return parsed
+
+
+def webhook_url_check(url: str) -> str:
+    """The URL if deliveries may go there, else WebhookRefused (the address a name resolves
+    to is checked at send time, by ``webhook_url_resolve``)."""
+    _url_check(url)
     return url
+
+
+def _url_check(url: str) -> httpx.URL:
+    parsed = _url_parse(url)
+    host = parsed.raw_host.decode("ascii")
+    if not host or parsed.userinfo:
+        raise WebhookRefused(_("Enter a valid URL without credentials."))
+    if parsed.scheme != "https" and not (_allow_private() and parsed.scheme == "http"):
+        raise WebhookRefused(_("Webhook URLs must use HTTPS."))
+    lowered = host.rstrip(".")
+    if not _allow_private() and (lowered == "localhost" or lowered.endswith(LOCAL_NAMES)):
+        raise WebhookRefused(_("This address is inside a private network (%(ip)s).") % {"ip": host})
+    _host_refuse(host)
+    return parsed
+
+
+def webhook_url_resolve(url: str) -> tuple[httpx.URL, list[str]]:
+    """Send time: the URL and the addresses its host resolves to now, all checked, in the
+    resolver's order of preference. Connect to these, never to the name again: a second
+    resolution could answer an internal address (DNS rebinding)."""
+    parsed = _url_check(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    addresses = _resolve(parsed.raw_host.decode("ascii"), port)
+    if not _allow_private():
+        for address in addresses:
+            address_refuse(address)
+    return parsed, addresses
 
 
 def _resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError:
+    except (OSError, UnicodeError):
         raise WebhookRefused(_("The webhook host name does not resolve.")) from None
-    return sorted({info[4][0] for info in infos})
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses:
+        raise WebhookRefused(_("The webhook host name does not resolve."))
+    return addresses
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -133,18 +193,34 @@ def webhook_attempt(*, delivery_id: int) -> Attempt:
 
 def _send(delivery: WebhookDelivery, body: bytes, secret: str) -> tuple[str, str, int | None]:
     try:
-        webhook_url_check(delivery.url, resolve=True)
+        url, addresses = webhook_url_resolve(delivery.url)
     except WebhookRefused as exc:
         return "refused", str(exc), None
+    host = url.raw_host.decode("ascii")
     headers = {
+        "Host": url.netloc.decode("ascii"),
         "Content-Type": "application/json",
         "User-Agent": "aicrash-webhooks/1",
         SIGNATURE_HEADER: signature(secret, body),
         "X-Aicrash-Delivery": str(delivery.pk),
     }
+    # The request goes to a checked address; the name stays in the Host header and in TLS
+    # (SNI, and the certificate is verified against it). No redirects: a hop is not checked.
+    extensions = {"sni_hostname": host}
     try:
         with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
-            response = client.post(delivery.url, content=body, headers=headers)
+            for index, address in enumerate(addresses):
+                try:
+                    response = client.post(
+                        url.copy_with(host=address),
+                        content=body,
+                        headers=headers,
+                        extensions=extensions,
+                    )
+                    break
+                except httpx.ConnectError:
+                    if index == len(addresses) - 1:
+                        raise
     except httpx.HTTPError as exc:
         return "retrying", f"{type(exc).__name__}: {exc}", None
     code = response.status_code

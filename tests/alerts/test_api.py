@@ -57,6 +57,11 @@ def test_the_firings_of_an_alert(api_client, alice, market, btc):
         ({**BTC_60K, "expires_at": "2001-01-01T00:00:00Z"}, "expires_at"),
         ({**BTC_60K, "webhook_url": "http://example.org/x"}, "webhook_url"),
         ({**BTC_60K, "webhook_url": "https://10.0.0.1/x"}, "webhook_url"),
+        ({**BTC_60K, "webhook_url": "https://2130706433/x"}, "webhook_url"),
+        ({**BTC_60K, "webhook_url": "https://0x7f000001/x"}, "webhook_url"),
+        ({**BTC_60K, "webhook_url": "https://127.1/x"}, "webhook_url"),
+        ({**BTC_60K, "webhook_url": "https://0177.0.0.1/x"}, "webhook_url"),
+        ({**BTC_60K, "webhook_url": "https://exa mple.org/x"}, "webhook_url"),
         ({**BTC_60K, "target": "list", "list_slug": "nope"}, "list_slug"),
         ({**BTC_60K, "target": "watchlist", "watchlist_id": 999}, "watchlist_id"),
         ({**BTC_60K, "condition": "sideways"}, "condition"),
@@ -69,6 +74,15 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api_client, alice
     assert response.status_code == 400, response.json()
     assert field in response.json()["errors"]
     assert not AlertRule.objects.exists()
+
+
+def test_a_numeric_webhook_host_is_refused_in_french_for_a_french_client(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    api_client.credentials(HTTP_ACCEPT_LANGUAGE="fr")
+    body = {**BTC_60K, "webhook_url": "https://0x7f000001/x"}
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert response.status_code == 400
+    assert "quatre nombres décimaux" in str(response.json()["errors"]["webhook_url"])
 
 
 def test_an_unknown_field_in_a_patch_is_a_400(api_client, alice, rule):

@@ -73,6 +73,9 @@ def test_creating_an_alert_from_the_form_saves_it(client, alice, btc):
         ({"webhook_url": "http://example.org/hook"}, "must use HTTPS"),
         ({"webhook_url": "https://127.0.0.1/hook"}, "inside a private network"),
         ({"webhook_url": "https://169.254.169.254/latest"}, "inside a private network"),
+        ({"webhook_url": "https://2130706433/hook"}, "four decimal numbers"),
+        ({"webhook_url": "https://127.1/hook"}, "four decimal numbers"),
+        ({"webhook_url": "https://exa mple.org/hook"}, "Enter a valid host name"),
         ({"target": "list", "list_slug": "nope"}, "Select a valid choice"),
     ],
 )
@@ -167,3 +170,12 @@ def test_the_alerts_page_costs_the_same_queries_for_5_and_50_rules(client, alice
             assert client.get("/alerts/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_numeric_default_webhook_url_is_refused_with_a_message(client, alice):
+    from notifications.models import WebhookSettings
+
+    client.force_login(alice)
+    response = client.post("/alerts/webhook/", {"default_url": "https://0x7f000001/"}, follow=True)
+    assert "four decimal numbers" in response.content.decode()
+    assert WebhookSettings.objects.get(user=alice).default_url == ""

@@ -1,20 +1,30 @@
-"""Webhook deliveries against a local HTTP server: signature, retries, address refusal."""
+"""Webhook deliveries against a local HTTP server: signature, retries, address refusal;
+against a stubbed resolver and respx: the connection goes to the address that was checked."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import respx
 
 from alerts.services import alert_create
 from notifications.models import WebhookDelivery
 from notifications.services import webhook_deliveries_create, webhook_settings_get
 from notifications.tasks import deliver_webhook
-from notifications.webhooks import MAX_ATTEMPTS, WebhookRefused, webhook_attempt, webhook_url_check
+from notifications.webhooks import (
+    MAX_ATTEMPTS,
+    WebhookRefused,
+    webhook_attempt,
+    webhook_url_check,
+    webhook_url_resolve,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +159,16 @@ def test_a_private_address_is_refused_at_send_time_even_if_it_was_saved(
         "http://example.org/hook",
         "ftp://example.org/hook",
         "https://user:pw@example.org/hook",
+        "https://2130706433/hook",
+        "https://0x7f000001/hook",
+        "https://127.1/hook",
+        "https://0177.0.0.1/hook",
+        "https://169.254.169.254./latest",
+        "https://exa mple.org/hook",
+        "https://hooks..example.org/hook",
+        "https://-hooks.example.org/hook",
+        "https://hooks_1.example.org/hook",
+        "https://example.org:99999/hook",
     ],
 )
 def test_urls_inside_the_network_or_not_https_are_refused(url):
@@ -156,10 +176,108 @@ def test_urls_inside_the_network_or_not_https_are_refused(url):
         webhook_url_check(url)
 
 
-def test_a_name_resolving_to_a_private_address_is_refused_at_send_time(monkeypatch):
-    import socket
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://2130706433/hook", "four decimal numbers"),
+        ("https://0177.0.0.1/hook", "four decimal numbers"),
+        ("https://exa mple.org/hook", "valid host name"),
+    ],
+)
+def test_numeric_and_malformed_hosts_are_refused_with_a_message_saying_why(url, message):
+    with pytest.raises(WebhookRefused, match=message):
+        webhook_url_check(url)
 
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.5", 443))])
+
+def resolver(monkeypatch, *answers):
+    """Stub the resolver: an address answers itself, as the real one does; a name answers the
+    next answer (an address or a list of them) at each lookup, the last one forever. Returns
+    the hosts looked up."""
+    calls, names = [], []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        calls.append(host)
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            names.append(host)
+            answer = answers[min(len(names), len(answers)) - 1]
+            addresses = [answer] if isinstance(answer, str) else answer
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in addresses
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return calls
+
+
+def test_a_name_resolving_to_a_private_address_is_refused_at_send_time(monkeypatch):
+    resolver(monkeypatch, "10.0.0.5")
     assert webhook_url_check("https://hooks.example.org/x") == "https://hooks.example.org/x"
     with pytest.raises(WebhookRefused, match="private network"):
-        webhook_url_check("https://hooks.example.org/x", resolve=True)
+        webhook_url_resolve("https://hooks.example.org/x")
+
+
+def refused_connections(monkeypatch) -> list[str]:
+    """Stub the socket connection, resolving like the real one, refusing; returns the
+    addresses it was asked to reach."""
+    connected = []
+
+    def create_connection(address, *args, **kwargs):
+        host, port = address
+        connected.append(socket.getaddrinfo(host, port)[0][4][0])
+        raise ConnectionRefusedError("stub: no network in tests")
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return connected
+
+
+def test_a_name_rebinding_to_loopback_after_the_check_is_never_connected_to(alice, monkeypatch):
+    """The real httpx/httpcore stack down to the socket: only resolver and socket are stubbed."""
+    lookups = resolver(monkeypatch, "93.184.216.34", "127.0.0.1")
+    connected = refused_connections(monkeypatch)
+    (pk,) = webhook_deliveries_create(
+        deliveries=[(alice.pk, "https://rebind.example.org/hook", {"a": 1})]
+    )
+    assert webhook_attempt(delivery_id=pk).status == "retrying"
+    assert connected == ["93.184.216.34"]
+    assert lookups == ["rebind.example.org", "93.184.216.34"]  # the name once; then the address
+    assert "ConnectError" in WebhookDelivery.objects.get(pk=pk).last_error
+
+
+def test_each_checked_address_is_tried_in_turn_and_never_the_name_again(alice, monkeypatch):
+    resolver(monkeypatch, ["2606:4700:4700::1111", "93.184.216.34"], "127.0.0.1")
+    connected = refused_connections(monkeypatch)
+    (pk,) = webhook_deliveries_create(deliveries=[(alice.pk, "https://two.example.org/", {})])
+    assert webhook_attempt(delivery_id=pk).status == "retrying"
+    assert connected == ["2606:4700:4700::1111", "93.184.216.34"]
+
+
+def test_a_delivery_goes_to_the_checked_address_with_the_name_in_host_and_tls(alice, monkeypatch):
+    lookups = resolver(monkeypatch, "93.184.216.34", "127.0.0.1")
+    (pk,) = webhook_deliveries_create(
+        deliveries=[(alice.pk, "https://hooks.müller.example:8443/hook?k=v", {"a": 1})]
+    )
+    with respx.mock() as router:
+        route = router.post("https://93.184.216.34:8443/hook?k=v").respond(204)
+        assert webhook_attempt(delivery_id=pk).status == "delivered"
+    (call,) = route.calls
+    assert lookups == ["hooks.xn--mller-kva.example"]
+    assert call.request.headers["Host"] == "hooks.xn--mller-kva.example:8443"
+    assert call.request.extensions["sni_hostname"] == "hooks.xn--mller-kva.example"
+    secret = webhook_settings_get(user=alice).secret
+    digest = hmac.new(secret.encode(), call.request.content, hashlib.sha256).hexdigest()
+    assert call.request.headers["X-Aicrash-Signature"] == f"sha256={digest}"
+    assert WebhookDelivery.objects.get(pk=pk).response_status == 204
+
+
+def test_a_redirect_is_not_followed(alice, monkeypatch):
+    resolver(monkeypatch, "93.184.216.34")
+    (pk,) = webhook_deliveries_create(deliveries=[(alice.pk, "https://hooks.example.org/", {})])
+    with respx.mock() as router:
+        router.post("https://93.184.216.34/").respond(
+            307, headers={"Location": "https://10.0.0.1/"}
+        )
+        assert webhook_attempt(delivery_id=pk).status == "failed"
+    assert WebhookDelivery.objects.get(pk=pk).last_error == "HTTP 307"
