@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 
 import numpy as np
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.cache import fragment_cached
 from episodes.models import Episode, Event, Level, MarketFact
@@ -26,6 +26,7 @@ from markets.models import (
     Token,
     TokenList,
 )
+from markets.selectors import token_list_public
 from markets.services.metrics import BTC_SYMBOL
 from markets.services.replay import lists_attach, metrics_at, tokens_attach
 
@@ -81,18 +82,21 @@ class EpisodeFigures:
 
 
 # --- Episodes -------------------------------------------------------------------------------
+# Everything here is public: an episode shows only its public lists (markets' rule,
+# ``token_list_public``) and their active tokens; an event only the public lists and active
+# tokens it concerns, and no event concerning only private lists or inactive tokens shows.
 
 
 def episode_listing(*, include_unpublished: bool = False) -> QuerySet[Episode]:
-    """Episodes newest first, with their lists (two queries)."""
+    """Episodes newest first, with their public lists (two queries)."""
     episodes = Episode.objects.prefetch_related(
-        Prefetch("lists", queryset=TokenList.objects.order_by("slug"))
+        Prefetch("lists", queryset=token_list_public().order_by("slug"))
     )
     return episodes if include_unpublished else episodes.filter(is_published=True)
 
 
 def episode_get(*, slug: str, include_unpublished: bool = False) -> Episode:
-    """One episode with its lists; Episode.DoesNotExist when unknown or not published."""
+    """One episode with its public lists; Episode.DoesNotExist when unknown or not published."""
     return episode_listing(include_unpublished=include_unpublished).get(slug=slug)
 
 
@@ -100,10 +104,23 @@ def episode_latest() -> Episode | None:
     return Episode.objects.filter(is_published=True).order_by("-end").first()
 
 
+def _event_public() -> Q:
+    """An event concerning a public list or an active token, or nothing in particular (one
+    concerning only private lists or inactive tokens is nobody's business but staff's)."""
+    lists = Event.lists.through.objects.filter(event=OuterRef("pk"))
+    tokens = Event.tokens.through.objects.filter(event=OuterRef("pk"))
+    return (
+        Exists(lists.filter(tokenlist__in=token_list_public()))
+        | Exists(tokens.filter(token__is_active=True))
+        | (~Exists(lists) & ~Exists(tokens))
+    )
+
+
 def _events() -> QuerySet[Event]:
-    return Event.objects.prefetch_related(
-        Prefetch("tokens", queryset=Token.objects.order_by("symbol")),
-        Prefetch("lists", queryset=TokenList.objects.order_by("slug")),
+    """Public events with the active tokens and public lists they concern (three queries)."""
+    return Event.objects.filter(_event_public()).prefetch_related(
+        Prefetch("tokens", queryset=Token.objects.filter(is_active=True).order_by("symbol")),
+        Prefetch("lists", queryset=token_list_public().order_by("slug")),
     )
 
 
@@ -113,17 +130,20 @@ def episode_timeline(*, episode: Episode) -> QuerySet[Event]:
 
 
 def event_listing(*, symbol: str | None = None, list_slug: str | None = None) -> QuerySet[Event]:
-    """Events in time order, optionally only those about a token or a list (directly, or
-    through a list the token belongs to / a token of the list)."""
+    """Public events in time order, optionally only those about an active token or a public
+    list (directly, or through a public list the token belongs to / an active token of the
+    list); a private list or an inactive token matches nothing."""
     events = _events()
     if symbol:
-        symbol = symbol.upper()
+        token = Q(symbol=symbol.upper(), is_active=True)
         events = events.filter(
-            Q(tokens__symbol=symbol) | Q(lists__memberships__token__symbol=symbol)
+            Q(tokens__in=Token.objects.filter(token))
+            | Q(lists__in=token_list_public(), lists__members__in=Token.objects.filter(token))
         )
     if list_slug:
+        public = token_list_public().filter(slug=list_slug)
         events = events.filter(
-            Q(lists__slug=list_slug) | Q(tokens__memberships__token_list__slug=list_slug)
+            Q(lists__in=public) | Q(tokens__is_active=True, tokens__lists__in=public)
         )
     if symbol or list_slug:  # the joins repeat rows; ids first keeps prefetching simple
         events = _events().filter(pk__in=events.values("pk"))
@@ -243,11 +263,15 @@ def _multiple(change: float, btc_change: float | None) -> float | None:
 
 
 def episode_figures(*, episode: Episode) -> EpisodeFigures:
-    """The key figures of the episode's window, from stored data (seven queries)."""
+    """The key figures of the episode's window, from stored data (seven queries): of its
+    public lists and their active members only, for everyone (staff included)."""
     lists = list(
-        episode.lists.prefetch_related(
-            Prefetch("members", queryset=Token.objects.order_by("symbol"))
-        ).order_by("slug")
+        token_list_public()
+        .filter(episodes=episode)
+        .prefetch_related(
+            Prefetch("members", queryset=Token.objects.filter(is_active=True).order_by("symbol"))
+        )
+        .order_by("slug")
     )
     members = {t.pk: t for tl in lists for t in tl.members.all()}
     btc = Token.objects.filter(symbol=BTC_SYMBOL).first()
@@ -305,25 +329,27 @@ def episode_figures(*, episode: Episode) -> EpisodeFigures:
 
 
 def _events_about(kind: str, obj) -> Q | None:
+    """Through public lists and active tokens only (the chart's own subject is public)."""
+    public = token_list_public()
     if kind == "token":
-        return Q(tokens=obj) | Q(lists__memberships__token=obj)
+        return Q(tokens=obj) | Q(lists__in=public, lists__memberships__token=obj)
     if kind == "list":
-        return Q(lists=obj) | Q(tokens__memberships__token_list=obj)
+        return Q(lists=obj) | Q(tokens__is_active=True, tokens__memberships__token_list=obj)
     if kind == "watchlist":  # the watchlist's tokens, directly or through their lists
         return Q(tokens__watchlist_items__watchlist=obj) | Q(
-            lists__memberships__token__watchlist_items__watchlist=obj
+            lists__in=public, lists__memberships__token__watchlist_items__watchlist=obj
         )
     return None
 
 
 def chart_annotations_provide(*, kind: str, obj, start: datetime, end: datetime) -> dict:
-    """Events about the chart's subject in [start, end] as markers (one query); on a token's
-    price chart, its levels as bands (one more)."""
+    """Public events about the chart's subject in [start, end] as markers (one query); on a
+    token's price chart, its levels as bands (one more)."""
     about = _events_about(kind, obj)
     if about is None or obj is None:
         return {}
     matching = Event.objects.filter(about, at__gte=start, at__lte=end).values("pk")
-    events = Event.objects.filter(pk__in=matching).order_by("at", "id")
+    events = Event.objects.filter(_event_public(), pk__in=matching).order_by("at", "id")
     markers = [
         {"id": f"event-{event.pk}", "time": _epoch(event.at), "title": event.display_title,
          "url": event.url}
@@ -351,7 +377,7 @@ class ReplayBoard:
 def episode_board_at(*, episode: Episode, at: datetime) -> ReplayBoard:
     """Every figure comes from ``markets.services.replay.metrics_at`` (the metrics code run
     over the history up to ``at``): a fixed number of queries, cached per hour."""
-    token_list = next(iter(episode.lists.all()), None)  # prefetched by episode_get
+    token_list = next(iter(episode.lists.all()), None)  # public ones, prefetched by episode_get
     members = Q(symbol=BTC_SYMBOL)
     if token_list is not None:
         members |= Q(memberships__token_list=token_list, is_active=True)

@@ -152,10 +152,15 @@ def token_get(*, symbol: str) -> Token:
     return tokens.get(symbol=symbol.upper())
 
 
+def token_list_public() -> QuerySet[TokenList]:
+    """The lists anyone may see: the public-list rule of every public read (other apps too)."""
+    return TokenList.objects.filter(is_public=True)
+
+
 def token_list_public_listing() -> QuerySet[TokenList]:
     """Public lists with their metrics and a ``members_total`` count, in one query."""
     return (
-        TokenList.objects.filter(is_public=True)
+        token_list_public()
         .select_related("metrics")
         .annotate(members_total=Count("memberships"))
         .order_by("name", "pk")
@@ -174,9 +179,7 @@ def token_list_public_get(*, slug: str) -> TokenList:
         .order_by("position", "id"),
     )
     return (
-        TokenList.objects.select_related("metrics")
-        .prefetch_related(memberships)
-        .get(slug=slug, is_public=True)
+        token_list_public().select_related("metrics").prefetch_related(memberships).get(slug=slug)
     )
 
 

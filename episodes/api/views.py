@@ -14,7 +14,8 @@ from core.api.views import JsonApiView
 from episodes import selectors
 from episodes.api.serializers import EpisodeDetailSerializer, EpisodeSerializer, EventSerializer
 from episodes.models import Episode
-from markets.models import Token, TokenList
+from markets.models import Token
+from markets.selectors import token_list_public
 
 EPISODE_SLUG = OpenApiParameter(
     "slug", SLUG_SCHEMA, OpenApiParameter.PATH, description="Slug of a published episode.",
@@ -22,14 +23,14 @@ EPISODE_SLUG = OpenApiParameter(
 )  # fmt: skip
 EVENT_PARAMS = [
     OpenApiParameter(
-        "token", OpenApiTypes.STR, description="Only events about this token (symbol, any "
-        "case), directly or through a list it belongs to.",
+        "token", OpenApiTypes.STR, description="Only events about this active token (symbol, "
+        "any case), directly or through a public list it belongs to.",
         examples=[OpenApiExample("Bittensor", value="TAO")],
     ),
     OpenApiParameter(
         "list", {**SLUG_SCHEMA, "maxLength": 50},
-        description="Only events about this list (slug), directly or "
-        "through one of its members.", examples=[OpenApiExample("AI tokens", value="ai")],
+        description="Only events about this public list (slug), directly or through one "
+        "of its active members.", examples=[OpenApiExample("AI tokens", value="ai")],
     ),
 ]  # fmt: skip
 
@@ -38,13 +39,14 @@ class EventParams(QueryParams):
     token = serializers.CharField(required=False, max_length=20)
     list = serializers.SlugField(required=False, max_length=50)
 
-    def validate_token(self, value):
-        if "\x00" in value or not Token.objects.filter(symbol=value.upper()).exists():
+    def validate_token(self, value):  # an inactive token is shown nowhere: as unknown
+        active = Token.objects.filter(symbol=value.upper(), is_active=True)
+        if "\x00" in value or not active.exists():
             raise serializers.ValidationError(f"No token {value!r}.")
         return value.upper()
 
-    def validate_list(self, value):
-        if not TokenList.objects.filter(slug=value, is_public=True).exists():
+    def validate_list(self, value):  # a private list answers like an unknown one
+        if not token_list_public().filter(slug=value).exists():
             raise serializers.ValidationError(f"No public list {value!r}.")
         return value
 
@@ -100,8 +102,9 @@ class EpisodeDetailView(ReadApiView, generics.RetrieveAPIView):
     responses={200: EventSerializer(many=True), **error_responses(400, 401, 404, 429)},
 )
 class EventListView(ReadApiView, generics.ListAPIView):
-    """Events (title and description in English and French, optional link, the tokens and
-    lists concerned), optionally only those about a token and/or a list."""
+    """Events (title and description in English and French, optional link, the active tokens
+    and public lists concerned), optionally only those about a token and/or a list. An event
+    concerning only private lists or inactive tokens is left out."""
 
     serializer_class = EventSerializer
 

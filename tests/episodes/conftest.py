@@ -61,3 +61,16 @@ def story(db):
     )  # fmt: skip
     episode.lists.set([ai, equities])
     return episode
+
+
+@pytest.fixture
+def secret(story):
+    """An unpublished list (its slug sorts before the story's lists) holding TAO and ZQX, a
+    token of no other list; the story's episode covers it too."""
+    zqx = TokenFactory(symbol="ZQX", name="Zequex")
+    store(zqx, {24: 10, 48: 5})
+    draft = TokenListFactory(slug="a-secret-draft", name="Secret draft", is_public=False)
+    MembershipFactory(token_list=draft, token=Token.objects.get(symbol="TAO"), position=0)
+    MembershipFactory(token_list=draft, token=zqx, position=1)
+    story.lists.add(draft)
+    return draft

@@ -79,6 +79,64 @@ def test_an_unknown_token_or_list_is_a_400_naming_it(api_client, story, query, f
     assert field in response.json()["errors"]
 
 
+def test_an_unpublished_list_never_shows_in_the_events_nor_makes_one_public(api_client, secret):
+    event(29, "Market news")  # about nothing in particular: for everyone
+    event(30, "Draft news", lists=["a-secret-draft"])
+    event(31, "Sector news", lists=["ai", "a-secret-draft"])
+    response = api_client.get("/api/v1/events/")
+    body = response.json()["results"]
+    assert [(e["title"], e["lists"]) for e in body] == [
+        ("Market news", []),
+        ("Sector news", ["ai"]),
+    ]
+    assert "secret" not in response.content.decode()
+
+
+def test_event_filters_never_reach_through_an_unpublished_list(api_client, secret):
+    event(30, "Draft news", lists=["a-secret-draft"])
+    event(31, "Equities and draft", lists=["ai-equities", "a-secret-draft"])
+    event(32, "TAO news", tokens=["TAO"], lists=["a-secret-draft"])
+
+    def titles(query: str) -> list[str]:
+        return [e["title"] for e in api_client.get(f"/api/v1/events/{query}").json()["results"]]
+
+    assert titles("?token=TAO") == ["TAO news"]  # not through the draft it belongs to
+    assert titles("?token=ZQX") == []
+    assert titles("?list=ai-equities") == ["Equities and draft"]
+    unpublished = api_client.get("/api/v1/events/?list=a-secret-draft")
+    unknown = api_client.get("/api/v1/events/?list=no-such-list")
+    assert unpublished.status_code == unknown.status_code == 400
+    assert unpublished.json()["errors"]["list"] == ["No public list 'a-secret-draft'."]
+    assert unknown.json()["errors"]["list"] == ["No public list 'no-such-list'."]
+
+
+def test_an_inactive_token_counts_as_no_token_in_the_events(api_client, story):
+    Token.objects.filter(symbol="NEAR").update(is_active=False)
+    event(30, "NEAR news", tokens=["NEAR"])
+    event(31, "NEAR and TAO", tokens=["NEAR", "TAO"])
+    body = api_client.get("/api/v1/events/").json()["results"]
+    assert [(e["title"], e["tokens"]) for e in body] == [("NEAR and TAO", ["TAO"])]
+    response = api_client.get("/api/v1/events/?token=NEAR")
+    assert response.status_code == 400
+    assert response.json()["errors"]["token"] == ["No token 'NEAR'."]
+
+
+def test_an_episode_shows_only_its_public_lists_and_their_active_members(api_client, secret):
+    Token.objects.filter(symbol="NEAR").update(is_active=False)
+    event(30, "Draft news", lists=["a-secret-draft"])
+    event(31, "Sector news", lists=["ai", "a-secret-draft"])
+    listing = api_client.get("/api/v1/episodes/")
+    assert listing.json()["results"][0]["lists"] == ["ai", "ai-equities"]
+    response = api_client.get("/api/v1/episodes/feb-test/")
+    body = response.json()
+    assert body["lists"] == ["ai", "ai-equities"]
+    assert [t["symbol"] for t in body["figures"]["tokens"]] == ["TAO"]  # not ZQX, nor NEAR
+    assert [s["slug"] for s in body["figures"]["sectors"]] == ["ai", "ai-equities"]
+    assert [(e["title"], e["lists"]) for e in body["events"]] == [("Sector news", ["ai"])]
+    assert "secret" not in listing.content.decode() + response.content.decode()
+    assert "ZQX" not in response.content.decode()
+
+
 def _queries(api_client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert api_client.get(url).status_code == 200

@@ -94,6 +94,33 @@ def test_the_marker_title_is_in_the_page_language(story):
     assert titles(found) == ["Le Bitcoin perd 18 %"]
 
 
+def test_no_marker_reaches_a_chart_through_an_unpublished_list(client, secret, alice):
+    from watchlists import services
+
+    tao, msft = Token.objects.get(symbol="TAO"), Token.objects.get(symbol="MSFT")
+    event(30, "Draft news", lists=[secret])
+    event(31, "Draft and MSFT", tokens=[msft], lists=[secret])
+    event(32, "Sector news", lists=[TokenList.objects.get(slug="ai")])
+    payload = client.get("/tokens/TAO/chart.json?range=7d").json()
+    assert titles(payload["annotations"]) == ["Sector news"]
+    watchlist = services.watchlist_create(owner=alice, name="Mine")
+    services.watchlist_add_token(watchlist=watchlist, symbol="TAO", lots=[])
+    found = chart_annotations_provide(kind="watchlist", obj=watchlist, start=START, end=END)
+    assert titles(found) == ["Sector news"]
+    found = chart_annotations_provide(kind="token", obj=tao, start=START, end=END)
+    assert titles(found) == ["Sector news"]
+
+
+def test_no_marker_reaches_a_chart_through_an_inactive_token(story):
+    near = Token.objects.get(symbol="NEAR")
+    near.is_active = False
+    near.save(update_fields=["is_active"])
+    event(30, "NEAR news", tokens=[near])
+    event(31, "NEAR and MSFT", tokens=[near, Token.objects.get(symbol="MSFT")])
+    ai = TokenList.objects.get(slug="ai")
+    assert titles(chart_annotations_provide(kind="list", obj=ai, start=START, end=END)) == []
+
+
 def _events(count: int) -> None:
     ai = TokenList.objects.get(slug="ai")
     tao = Token.objects.get(symbol="TAO")

@@ -3,6 +3,8 @@ French, the htmx timeline, flat query counts, and the links from the dashboard."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -55,6 +57,26 @@ def test_an_unpublished_episode_is_for_staff_only(client, story, staff):
     client.force_login(staff)
     assert client.get("/episodes/feb-test/").status_code == 200
     assert "The test crash" in client.get("/episodes/").content.decode()
+
+
+def _chart(html: str, element_id: str) -> dict:
+    return json.loads(html.split(f'id="{element_id}" type="application/json">')[1].split("<")[0])
+
+
+def test_the_episode_pages_show_only_public_lists_and_their_active_members(client, secret):
+    Token.objects.filter(symbol="NEAR").update(is_active=False)
+    Event.objects.create(at=at(30), title="Draft news").lists.set([secret])
+    Event.objects.create(at=at(31), title="Sector news").lists.set(
+        [secret, TokenList.objects.get(slug="ai")]
+    )
+    html = client.get("/episodes/feb-test/").content.decode()
+    assert "Sector news" in html
+    for private in ("Draft news", "Secret draft", "a-secret-draft", "ZQX", "NEAR"):
+        assert private not in html
+    sector = _chart(html, "episode-sector-data")
+    assert [m["title"] for m in sector["annotations"]["markers"]] == ["Sector news"]
+    assert 'data-figure="sector-ai"' in html and "Total market cap: AI tokens" in html
+    assert "Secret draft" not in client.get("/episodes/").content.decode()
 
 
 def test_an_unknown_episode_is_a_404(client, db):
