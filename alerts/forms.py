@@ -14,6 +14,7 @@ from markets.models import TokenList
 from watchlists.models import Watchlist
 
 UNIT_FREE = {Condition.VOLUME_SPIKE, Condition.LIST_MEMBERS_DOWN_20}
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def value_to_form(condition: str, value: float) -> float:
@@ -49,10 +50,13 @@ class AlertForm(forms.Form):
     cooldown_hours = forms.FloatField(
         label=_("Cooldown (hours)"), initial=6, min_value=0, max_value=365 * 24
     )
+    # A datetime-local input reads and sends only ISO 8601 (2027-01-01T00:00), whatever the
+    # page's language: a localized value (01/01/2027 00:00:00 in French) shows as empty.
     expires_at = forms.DateTimeField(
         label=_("Expires (UTC, optional)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=[DATETIME_LOCAL, f"{DATETIME_LOCAL}:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
     webhook_url = forms.CharField(
         label=_("Webhook URL (HTTPS, optional)"), required=False, max_length=500

@@ -179,3 +179,22 @@ def test_a_numeric_default_webhook_url_is_refused_with_a_message(client, alice):
     response = client.post("/alerts/webhook/", {"default_url": "https://0x7f000001/"}, follow=True)
     assert "four decimal numbers" in response.content.decode()
     assert WebhookSettings.objects.get(user=alice).default_url == ""
+
+
+def test_editing_an_alert_in_french_shows_and_keeps_its_expiry(client, alice, btc):
+    from datetime import UTC, datetime
+
+    from django.conf import settings
+
+    expiry = datetime(2099, 1, 1, 0, 0, tzinfo=UTC)
+    rule = alert_create(
+        owner=alice, condition="crossing_down", value=60_000, symbol="BTC", expires_at=expiry
+    )
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(f"/alerts/{rule.pk}/edit/").content.decode()
+    assert 'type="datetime-local"' in page and 'value="2099-01-01T00:00"' in page
+    response = client.post(f"/alerts/{rule.pk}/edit/", form(expires_at="2099-01-01T00:00"))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.expires_at == expiry
