@@ -118,6 +118,14 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
     "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
 )
 SITE_NAME = env.str("SITE_NAME", default="aicrash")  # how emails and pages name the site
+# Where the site is reached, for links in mail sent outside a request (alert digests).
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else environ.Env.NOTSET
+).rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise environ.ImproperlyConfigured(
+        f"SITE_URL must be an absolute URL such as https://aicrash.example.org, not {SITE_URL!r}."
+    )
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"

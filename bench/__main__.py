@@ -50,6 +50,7 @@ def django_setup(url: str) -> None:
     # Production-like: no query logging (DEBUG), no per-refresh INFO lines.
     os.environ.setdefault("DJANGO_DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
     from django.core.management import call_command

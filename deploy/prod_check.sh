@@ -23,7 +23,7 @@ trap stop EXIT
 
 export DJANGO_DEBUG=0
 export SECRET_KEY="prod-check-$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
-export ALLOWED_HOSTS=127.0.0.1,localhost
+export ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL="http://127.0.0.1:$PORT"
 export DATABASE_URL="$PG/$DB" CELERY_BROKER_URL="$REDIS" REDIS_CACHE_URL="$REDIS"
 export AICRASH_VAR_DIR="$VAR" SECURE_SSL_REDIRECT=0 DB_CONN_MAX_AGE=60
 export EMAIL_URL=consolemail:// PRICE_PROVIDER=demo LOG_LEVEL=WARNING

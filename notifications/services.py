@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -103,19 +104,29 @@ def digests_send(*, notification_ids: Iterable[int]) -> int:
     return get_connection().send_messages(messages) or 0
 
 
+def site_link(path: str) -> str:
+    """An absolute link to ``path`` on this site (``SITE_URL``), for mail read outside it."""
+    if not path or "://" in path:
+        return path
+    return f"{settings.SITE_URL}/{path.lstrip('/')}"
+
+
 def _digest_message(user, notifications: list[Notification]) -> EmailMultiAlternatives:
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    settings_url = site_link(reverse("accounts:profile") + "#profile")
     with translation.override(user_language(user)):
         count = len(notifications)
         if count == 1:
             subject = notifications[0].title
         else:
             subject = _("%(count)d alerts triggered") % {"count": count}
-        context = {"notifications": notifications, "site": site, "user": user}
+        items = [{"title": n.title, "url": site_link(n.url)} for n in notifications]
+        context = {"items": items, "settings_url": settings_url, "user": user}
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    message = EmailMultiAlternatives(f"{prefix}{subject}", text, to=[user.email])
+    # Where the recipient turns these emails off (RFC 2369); mail clients show it as a link.
+    headers = {"List-Unsubscribe": f"<{settings_url}>"}
+    message = EmailMultiAlternatives(f"{prefix}{subject}", text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 

@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "a-real-secret-key-for-the-test-0123456789-abcdefghijklmnopqrstuvwxyz"
+SITE_URL = "https://aicrash.example.org"
 PROBE = """
 import json, django
 django.setup()
@@ -22,6 +23,7 @@ print(json.dumps({
     "language_cookie": [s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE],
     "redirect_exempt": s.SECURE_REDIRECT_EXEMPT,
     "admin_url": s.ADMIN_URL,
+    "site_url": s.SITE_URL,
 }))
 """
 
@@ -30,7 +32,8 @@ def _env(**extra) -> dict:
     # Not the test run's own switches (the browser tests allow async-unsafe calls).
     skipped = ("SECURE_", "NUM_PROXIES", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if not k.startswith(skipped)}
-    return {**env, "DJANGO_DEBUG": "0", "SECRET_KEY": SECRET, **extra}
+    env = {**env, "DJANGO_DEBUG": "0", "SECRET_KEY": SECRET, "SITE_URL": SITE_URL, **extra}
+    return {k: v for k, v in env.items() if v is not None}
 
 
 def _settings(**extra) -> dict:
@@ -107,3 +110,23 @@ def test_the_broker_check_is_remembered_for_a_few_seconds():
     memo(check)
 
     assert len(calls) == 1
+
+
+def test_production_refuses_to_start_without_site_url():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(SITE_URL=None),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0 and "SITE_URL" in result.stderr
+
+
+def test_site_url_is_read_without_its_trailing_slash():
+    assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
+
+
+def test_site_url_defaults_to_the_development_server_in_development():
+    assert _settings(DJANGO_DEBUG="1", SITE_URL=None)["site_url"] == "http://127.0.0.1:8000"

@@ -47,3 +47,44 @@ def test_many_firings_of_one_run_make_one_email_per_user(
     french = by_recipient["bob@example.org"]
     assert "alertes" in french.subject
     assert "59" in french.body and "/tokens/BTC/" in french.body
+
+
+SITE = "https://aicrash.example.org"
+SETTINGS_URL = f"{SITE}/accounts/profile/#profile"
+
+
+def one_digest(market, token, owner, capture, monkeypatch):
+    """The digest mail of one firing of ``owner``'s rule on ``token``."""
+    market.tick({token: 62_000})
+    rules(owner, 1)
+    queued = []
+    monkeypatch.setattr(send_digests, "delay", lambda ids: queued.append(ids))
+    with capture(execute=True):
+        market.tick({token: 59_000})
+    assert digests_send(notification_ids=queued[0]) == 1
+    return mail.outbox[0]
+
+
+def test_the_digest_links_are_absolute_and_lead_to_the_setting_that_stops_it(
+    market, btc, alice, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    settings.SITE_URL = SITE
+    message = one_digest(market, btc, alice, django_capture_on_commit_callbacks, monkeypatch)
+    html = message.alternatives[0][0]
+    assert f"{SITE}/tokens/BTC/" in message.body and SETTINGS_URL in message.body
+    assert f'href="{SITE}/tokens/BTC/"' in html and f'href="{SETTINGS_URL}"' in html
+    assert 'href="/' not in html
+    assert "Email me when my alerts trigger" in message.body
+    assert message.message()["List-Unsubscribe"] == f"<{SETTINGS_URL}>"
+
+
+def test_the_french_digest_says_how_to_stop_it_in_french(
+    market, btc, bob, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    settings.SITE_URL = SITE
+    bob.preferred_language = "fr"
+    bob.save(update_fields=["preferred_language"])
+    message = one_digest(market, btc, bob, django_capture_on_commit_callbacks, monkeypatch)
+    assert "décochez « M'envoyer un e-mail" in message.body and SETTINGS_URL in message.body
+    html = message.alternatives[0][0]
+    assert f'<a href="{SETTINGS_URL}">les réglages de votre compte</a>' in html
