@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alerts import selectors, services
 from alerts.forms import AlertForm, WebhookSettingsForm, initial_from_fields, initial_from_rule
@@ -16,6 +17,8 @@ from alerts.services import PRESETS
 from alerts.words import rule_words
 from notifications.selectors import webhook_deliveries_for_user
 from notifications.services import webhook_settings_get, webhook_settings_update
+
+GET_OR_POST = ["GET", "HEAD", "POST"]
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -37,7 +40,9 @@ def _describe(rule) -> str:
     return rule_words(condition=rule.condition, subject=subject, level=rule.value)
 
 
+@never_cache
 @login_required
+@require_safe
 def index(request):
     rules = list(selectors.alert_list_for_user(user=request.user))
     for rule in rules:
@@ -64,7 +69,9 @@ def _initial(request) -> dict:
     return {}
 
 
+@never_cache
 @login_required
+@require_http_methods(GET_OR_POST)
 def new(request):
     if request.method == "POST":
         form = AlertForm(request.POST, user=request.user)
@@ -83,7 +90,9 @@ def new(request):
     return render(request, "alerts/form.html", {"form": form, "rule": None}, status=status)
 
 
+@never_cache
 @login_required
+@require_http_methods(GET_OR_POST)
 def edit(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
@@ -103,7 +112,9 @@ def edit(request, pk: str):
     return render(request, "alerts/form.html", {"form": form, "rule": rule}, status=status)
 
 
+@never_cache
 @login_required
+@require_safe
 def detail(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
     rule.words = _describe(rule)

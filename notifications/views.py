@@ -8,7 +8,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from notifications import selectors, services
 
@@ -25,6 +26,8 @@ def _render(request, template: str, partial: str, context: dict):
 BELL = "nav-bell"
 
 
+@never_cache
+@require_safe
 def inbox(request):
     if request.headers.get("HX-Target") == BELL:
         return _bell(request)

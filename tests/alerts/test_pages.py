@@ -198,3 +198,30 @@ def test_editing_an_alert_in_french_shows_and_keeps_its_expiry(client, alice, bt
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.expires_at == expiry
+
+
+PAGES = ["/alerts/", "/alerts/new/", "/alerts/{pk}/", "/alerts/{pk}/edit/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_alerts_pages_are_never_cached(client, alice, rule, path):
+    client.force_login(alice)
+    response = client.get(path.format(pk=rule.pk))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        *[(path, method) for path in PAGES for method in ("put", "patch", "delete")],
+        ("/alerts/", "post"),
+        ("/alerts/{pk}/", "post"),
+    ],
+)
+def test_the_alerts_pages_refuse_other_http_methods(client, alice, rule, path, method):
+    client.force_login(alice)
+    response = getattr(client, method)(path.format(pk=rule.pk), form(value="58000"))
+    assert response.status_code == 405
+    rule.refresh_from_db()
+    assert rule.value == 60_000

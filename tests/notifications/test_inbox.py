@@ -78,3 +78,16 @@ def test_another_users_notification_cannot_be_marked_read(client, alice, who, re
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert client.get("/notifications/").status_code == 302
     assert client.get("/notifications/", headers=BELL).status_code == 286  # htmx: stop polling
+
+
+def test_the_inbox_is_never_cached(client, alice):
+    notify(alice)
+    client.force_login(alice)
+    response = client.get("/notifications/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_inbox_refuses_other_http_methods(client, alice, method):
+    client.force_login(alice)
+    assert getattr(client, method)("/notifications/").status_code == 405
