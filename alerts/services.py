@@ -211,8 +211,9 @@ def _baseline_columns(rule: AlertRule) -> None:
     rule.baseline_as_of = datetime.fromtimestamp(base[1], tz=UTC) if base else None
 
 
-def alert_create(*, owner, **fields) -> AlertRule:
-    """A new rule (at most MAX_RULES_PER_USER per user, counted under a lock on the owner)."""
+def alert_create(*, owner, is_active: bool = True, **fields) -> AlertRule:
+    """A new rule (at most MAX_RULES_PER_USER per user, counted under a lock on the owner);
+    created paused with ``is_active=False``."""
     cleaned = _clean(owner=owner, fields=fields)
     with transaction.atomic():
         get_user_model().objects.select_for_update().only("pk").get(pk=owner.pk)
@@ -221,7 +222,9 @@ def alert_create(*, owner, **fields) -> AlertRule:
                 _("You have %(n)d alerts, the most allowed: delete one first.")
                 % {"n": MAX_RULES_PER_USER}
             )
-        rule = AlertRule(owner=owner, created_at=timezone.now(), **cleaned)
+        rule = AlertRule(
+            owner=owner, created_at=timezone.now(), is_active=bool(is_active), **cleaned
+        )
         rule.baseline = baseline_take(
             condition=rule.condition,
             token=rule.token,

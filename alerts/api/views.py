@@ -56,7 +56,6 @@ class AlertListView(OwnerApiView):
     )
     def post(self, request):
         data = validated(AlertInputSerializer(data=request.data))
-        data.pop("is_active", None)
         with service_errors():
             rule = services.alert_create(owner=request.user, **data)
         return self.rule_response(rule, status.HTTP_201_CREATED)

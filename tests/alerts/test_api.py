@@ -37,6 +37,14 @@ def test_create_read_update_and_delete_an_alert(api_client, alice, btc):
     assert not AlertRule.objects.exists()
 
 
+def test_an_alert_created_with_is_active_false_is_paused(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    created = api_client.post("/api/v1/alerts/", {**BTC_60K, "is_active": False}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["is_active"] is False
+    assert AlertRule.objects.get(owner=alice).is_active is False
+
+
 def test_the_firings_of_an_alert(api_client, alice, market, btc):
     market.tick({btc: 61_000})
     rule = alert_create(owner=alice, **{**BTC_60K, "symbol": "BTC"})
