@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Condition, Frequency, Target
-from alerts.services import PRICE_CONDITIONS
+from alerts.services import PRICE_CONDITIONS, SUBJECT_FIELDS
 from markets.models import TokenList
 from watchlists.models import Watchlist
 
@@ -77,13 +77,16 @@ class AlertForm(forms.Form):
         expires_at = data.get("expires_at")
         if expires_at is not None and expires_at.tzinfo is None:
             expires_at = expires_at.replace(tzinfo=UTC)
+        # The page shows every subject field; the target says which one counts.
+        subject = SUBJECT_FIELDS.get(data["target"])
         return {
             "condition": data["condition"],
             "value": value_from_form(data["condition"], data["value"]),
             "target": data["target"],
-            "symbol": data.get("symbol") or None,
-            "watchlist_id": data.get("watchlist_id"),
-            "list_slug": data.get("list_slug") or None,
+            **{
+                name: (data.get(name) or None) if name == subject else None
+                for name in SUBJECT_FIELDS.values()
+            },
             "frequency": data["frequency"],
             "cooldown_seconds": round(data["cooldown_hours"] * 3600),
             "expires_at": expires_at,

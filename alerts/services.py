@@ -82,6 +82,8 @@ def _error(field: str, message: str) -> ValidationError:
 
 def value_check(condition: str, value) -> float:
     """The level/threshold if it makes sense for the condition, else ValidationError."""
+    if isinstance(value, bool):
+        raise _error("value", _("Enter a number."))
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -105,10 +107,21 @@ def value_check(condition: str, value) -> float:
     return number
 
 
+# The field naming the subject of each target. Symbols match in any case, as everywhere;
+# list slugs exactly, as in the markets pages and API (/lists/<slug>/, ?list=).
+SUBJECT_FIELDS = {
+    Target.TOKEN: "symbol",
+    Target.WATCHLIST: "watchlist_id",
+    Target.LIST: "list_slug",
+}
+
+
 def _target_resolve(*, owner, target: str, fields: Mapping) -> dict:
     if target == Target.TOKEN:
         symbol = str(fields.get("symbol") or "").strip().upper()
-        token = Token.objects.filter(symbol=symbol, is_active=True).first() if symbol else None
+        if not symbol:
+            raise _error("symbol", _("Enter a token symbol."))
+        token = Token.objects.filter(symbol=symbol, is_active=True).first()
         if token is None:
             raise _error("symbol", _("Unknown token symbol '%(s)s'.") % {"s": symbol})
         return {"token": token, "watchlist": None, "token_list": None}
@@ -123,12 +136,27 @@ def _target_resolve(*, owner, target: str, fields: Mapping) -> dict:
             raise _error("watchlist_id", _("Choose one of your watchlists."))
         return {"token": None, "watchlist": watchlist, "token_list": None}
     if target == Target.LIST:
-        slug = str(fields.get("list_slug") or "").strip().lower()
-        token_list = TokenList.objects.filter(slug=slug, is_public=True).first() if slug else None
+        slug = str(fields.get("list_slug") or "").strip()
+        if not slug:
+            raise _error("list_slug", _("Choose a curated list."))
+        token_list = TokenList.objects.filter(slug=slug, is_public=True).first()
         if token_list is None:
             raise _error("list_slug", _("Unknown list '%(s)s'.") % {"s": slug})
         return {"token": None, "watchlist": None, "token_list": token_list}
     raise _error("target", _("Choose a target: token, watchlist or list."))
+
+
+def _other_subjects_refuse(*, target: str, fields: Mapping) -> None:
+    """A subject given for another target than the rule's is refused, not ignored (a PATCH
+    of ``symbol`` on a list alert would otherwise change nothing and say it worked)."""
+    messages = {
+        "symbol": _("A token symbol is only for target token."),
+        "watchlist_id": _("A watchlist is only for target watchlist."),
+        "list_slug": _("A curated list is only for target list."),
+    }
+    for name, message in messages.items():
+        if name != SUBJECT_FIELDS.get(target) and fields.get(name) not in (None, ""):
+            raise _error(name, message)
 
 
 def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
@@ -147,6 +175,7 @@ def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
         "value": value_check(condition, merged.get("value")),
     }
     cleaned.update(_target_resolve(owner=owner, target=target, fields=merged))
+    _other_subjects_refuse(target=target, fields=fields)
     frequency = merged.get("frequency") or Frequency.ONCE
     if frequency not in Frequency.values:
         raise _error("frequency", _("Choose once, per_refresh or rearm."))

@@ -4,6 +4,8 @@
   as ``is_publik`` would otherwise look like a success).
 - A text field (``type: string`` in the schema) refuses a JSON number, boolean, list or
   object with a 400 naming it; DRF alone would store ``123`` as ``"123"``.
+- A number field refuses a JSON boolean with a 400 naming it; DRF's FloatField alone would
+  store ``true`` as ``1.0``.
 """
 
 from __future__ import annotations
@@ -14,21 +16,25 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
+NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 
 
 def body_type_errors(serializer, data) -> dict[str, list[str]]:
-    """Unknown fields and non-strings given to text fields, by field name."""
+    """Unknown fields, non-strings given to text fields and booleans given to number fields,
+    by field name."""
     if not isinstance(data, Mapping):
         return {}
     errors = {
         str(name): [str(_("Unknown field."))] for name in data if name not in serializer.fields
     }
     for name, field in serializer.fields.items():
-        if field.read_only or name not in data or not isinstance(field, TEXT_FIELDS):
+        if field.read_only or name not in data:
             continue
         value = data[name]  # a QueryDict (form body) gives its last value, always a string
-        if value is not None and not isinstance(value, str):
+        if isinstance(field, TEXT_FIELDS) and value is not None and not isinstance(value, str):
             errors[name] = [str(_("Not a valid string."))]
+        elif isinstance(field, NUMBER_FIELDS) and isinstance(value, bool):
+            errors[name] = [str(field.error_messages["invalid"])]
     return dict(sorted(errors.items()))
 
 
@@ -62,4 +68,4 @@ class StrictFieldsMixin:
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     """A field not listed here is a 400 naming it, as is a number, list or object given for a
-    text field."""
+    text field, or a boolean for a number field."""

@@ -74,6 +74,8 @@ def test_the_firings_of_an_alert(api_client, alice, market, btc):
         ({**BTC_60K, "target": "watchlist", "watchlist_id": 999}, "watchlist_id"),
         ({**BTC_60K, "condition": "sideways"}, "condition"),
         ({**BTC_60K, "cooldown_seconds": -1}, "cooldown_seconds"),
+        ({**BTC_60K, "value": True}, "value"),
+        ({**BTC_60K, "condition": "volume_spike", "value": True}, "value"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api_client, alice, btc, body, field):
@@ -91,6 +93,66 @@ def test_a_numeric_webhook_host_is_refused_in_french_for_a_french_client(api_cli
     response = api_client.post("/api/v1/alerts/", body, format="json")
     assert response.status_code == 400
     assert "quatre nombres décimaux" in str(response.json()["errors"]["webhook_url"])
+
+
+@pytest.fixture
+def ai(db):
+    from tests.factories import TokenListFactory
+
+    return TokenListFactory(slug="ai", name="AI", is_public=True)
+
+
+def test_a_boolean_value_is_a_400_naming_it_not_a_level_of_1(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    body = {**BTC_60K, "condition": "volume_spike", "value": True}
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"value": ["A valid number is required."]}
+
+
+def test_an_alert_without_a_symbol_asks_for_one(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    body = {k: v for k, v in BTC_60K.items() if k != "symbol"}
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"symbol": ["Enter a token symbol."]}
+
+
+def test_a_symbol_patched_on_a_list_alert_is_a_400_naming_it(api_client, alice, btc, ai):
+    rule = alert_create(
+        owner=alice, condition="drawdown_7d_below", value=-0.2, target="list", list_slug="ai"
+    )
+    api_client.force_authenticate(alice)
+    url = f"/api/v1/alerts/{rule.pk}/"
+    response = api_client.patch(url, {"symbol": "BTC"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"symbol": ["A token symbol is only for target token."]}
+    rule.refresh_from_db()
+    assert (rule.target, rule.token_list, rule.token) == ("list", ai, None)
+    switched = api_client.patch(url, {"target": "token", "symbol": "BTC"}, format="json")
+    assert switched.status_code == 200, switched.json()
+    assert (switched.json()["symbol"], switched.json()["list_slug"]) == ("BTC", None)
+
+
+def test_a_symbol_sent_with_a_list_target_is_a_400_naming_it(api_client, alice, btc, ai):
+    api_client.force_authenticate(alice)
+    body = {**BTC_60K, "condition": "drawdown_7d_below", "value": -0.2}
+    response = api_client.post(
+        "/api/v1/alerts/", {**body, "target": "list", "list_slug": "ai"}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["symbol"]
+    assert not AlertRule.objects.exists()
+
+
+def test_list_slugs_match_exactly_as_everywhere_else(api_client, alice, ai):
+    api_client.force_authenticate(alice)
+    body = {"condition": "list_cap_change_24h_below", "value": -0.1, "target": "list"}
+    upper = api_client.post("/api/v1/alerts/", {**body, "list_slug": "AI"}, format="json")
+    assert upper.status_code == 400
+    assert upper.json()["errors"] == {"list_slug": ["Unknown list 'AI'."]}
+    assert api_client.get("/api/v1/tokens/", {"list": "AI"}).status_code == 400
+    exact = api_client.post("/api/v1/alerts/", {**body, "list_slug": "ai"}, format="json")
+    assert exact.status_code == 201 and exact.json()["list_slug"] == "ai"
 
 
 def test_an_unknown_field_in_a_patch_is_a_400(api_client, alice, rule):

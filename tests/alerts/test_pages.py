@@ -66,6 +66,7 @@ def test_creating_an_alert_from_the_form_saves_it(client, alice, btc):
     ("fields", "message"),
     [
         ({"symbol": "XYZ"}, "Unknown token symbol"),
+        ({"symbol": ""}, "Enter a token symbol."),
         ({"value": "-5"}, "A price level must be more than 0"),
         ({"condition": "change_24h_below", "value": "-150"}, "above -100 %"),
         ({"condition": "volume_spike", "value": "0.5"}, "A spike factor"),
@@ -225,3 +226,14 @@ def test_the_alerts_pages_refuse_other_http_methods(client, alice, rule, path, m
     assert response.status_code == 405
     rule.refresh_from_db()
     assert rule.value == 60_000
+
+
+def test_the_form_watches_the_chosen_target_whatever_the_other_fields_hold(client, alice, btc):
+    from tests.factories import TokenListFactory
+
+    ai = TokenListFactory(slug="ai", is_public=True)
+    client.force_login(alice)
+    fields = form(target="list", list_slug="ai", condition="drawdown_7d_below", value="-20")
+    assert client.post("/alerts/new/", fields).status_code == 302
+    rule = AlertRule.objects.get(owner=alice)
+    assert (rule.target, rule.token_list, rule.token) == ("list", ai, None)
