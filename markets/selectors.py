@@ -143,13 +143,13 @@ def token_listing(
 
 
 def token_get(*, symbol: str) -> Token:
-    """One token by symbol (any case) with its metrics and public lists; 2 queries.
+    """One active token by symbol (any case) with its metrics and public lists; 2 queries.
 
-    Raises Token.DoesNotExist.
+    Raises Token.DoesNotExist, for an inactive token too (its page is a 404 as well).
     """
     public_lists = Prefetch("lists", queryset=TokenList.objects.filter(is_public=True))
     tokens = Token.objects.select_related("metrics").prefetch_related(public_lists)
-    return tokens.get(symbol=symbol.upper())
+    return tokens.get(symbol=symbol.upper(), is_active=True)
 
 
 def token_list_public() -> QuerySet[TokenList]:

@@ -62,6 +62,14 @@ def test_inactive_tokens_are_not_listed(api_client, ai_list):
     assert symbols(api_client.get(URL)) == ["ICP", "NEAR", "TAO"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/tokens/OLD/", "/api/v1/tokens/OLD/snapshots/"])
+def test_an_inactive_token_is_a_404_like_its_page(api_client, client, ai_list, path):
+    TokenFactory(symbol="OLD", is_active=False)
+
+    assert api_client.get(path).status_code == 404
+    assert client.get("/tokens/OLD/").status_code == 404
+
+
 def test_ordering_by_change_7d_ascending_puts_the_deepest_fall_first_and_nulls_last(
     api_client, four_tokens
 ):
