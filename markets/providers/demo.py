@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from markets.clock import demo_clock
+from markets.demo_episode import DEMO_SOURCE
 from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
 
 from .base import ProviderResult, TokenRef, quote_check_logged
@@ -24,10 +25,16 @@ def _rng(symbol: str, ts: int) -> np.random.Generator:
     return np.random.default_rng([zlib.crc32(symbol.encode()), ts])
 
 
+def _demo_quotes():
+    """The walk's own quotes: rows of other sources (an import dated years ahead) neither
+    stall a token nor set the price it continues from."""
+    return Snapshot.objects.filter(source=DEMO_SOURCE)
+
+
 def _newest_hours() -> tuple[dict[int, int], set[int]]:
-    """Active crypto token id -> epoch of its newest snapshot (one index probe per token),
+    """Active crypto token id -> epoch of its newest demo quote (one index probe per token),
     and the ids of active equities (they close daily on weekdays: not this hourly walk)."""
-    newest = Snapshot.objects.filter(token=OuterRef("pk")).order_by("-ts").values("ts")[:1]
+    newest = _demo_quotes().filter(token=OuterRef("pk")).order_by("-ts").values("ts")[:1]
     rows = Token.objects.filter(is_active=True).annotate(newest=Subquery(newest))
     hours, equities = {}, set()
     for pk, asset_class, ts in rows.values_list("pk", "asset_class", "newest"):
@@ -39,14 +46,14 @@ def _newest_hours() -> tuple[dict[int, int], set[int]]:
 
 
 def _latest_rows(newest: dict[int, int], ids: list[int]) -> dict[int, tuple]:
-    """token id -> (epoch, price, cap, volume) of its newest snapshot, for these tokens."""
+    """token id -> (epoch, price, cap, volume) of its newest demo quote, for these tokens."""
     wanted = Q(pk__in=[])
     for token_id in ids:
         if token_id in newest:
             wanted |= Q(token_id=token_id, ts=datetime.fromtimestamp(newest[token_id], UTC))
     rows = (
-        Snapshot.objects.filter(wanted)
-        .order_by("token_id", "source")  # the last source of an instant wins, as everywhere
+        _demo_quotes()
+        .filter(wanted)
         .values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
     )
     return {pk: (int(ts.timestamp()), p, c, v) for pk, ts, p, c, v in rows}
@@ -70,7 +77,7 @@ def _advanced_just_now() -> bool:
 
 class DemoProvider:
     """The demo market clock: each refresh moves every token ONE DEMO HOUR past the latest
-    stored hour (the episode ends on 6 February 2026), whatever the wall clock says.
+    demo hour (the episode ends on 6 February 2026), whatever the wall clock says.
 
     A step depends only on (symbol, demo hour), so a repeated quote is the same quote. A
     refresh that follows an advancing one by less than half a refresh interval (a retry, a
@@ -84,8 +91,8 @@ class DemoProvider:
         newest, equities = _newest_hours()
         latest = _latest_rows(newest, [t.id for t in tokens])
         result = ProviderResult()
-        # The demo's own clock: rows of other sources running ahead (an import) neither
-        # move it nor count as tokens to catch up.
+        # The demo's own clock and each token's own newest demo quote: rows of other sources
+        # running ahead (an import) neither move the clock nor hold a token where they are.
         demo_at = demo_clock()
         clock = int(demo_at.timestamp()) if demo_at else max(newest.values(), default=None)
         behind = clock is not None and any(ts < clock for ts in newest.values())

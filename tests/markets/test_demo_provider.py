@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -122,6 +122,22 @@ def test_it_reports_tokens_without_metrics_as_errors_without_crashing(tao_quoted
     assert run.quotes_stored == 1
     assert "NEAR: no demo history to continue" in run.error
     assert not Snapshot.objects.filter(token=near).exists()
+
+
+def test_an_import_dated_far_ahead_does_not_stall_a_tokens_walk(tao_quoted, btc):
+    snapshot_ingest(quotes=[Quote(btc.pk, int(LAST.timestamp()), 63_450.0)], source="demo")
+    snapshot_ingest(quotes=[Quote(tao_quoted.pk, epoch("2099-01-01T00:00Z"), 999.0)], source="csv")
+    metrics_recompute(token_ids=[tao_quoted.pk, btc.pk])
+
+    for n in range(3):
+        with time_machine.travel(datetime(2026, 11, 30, 9 + n, tzinfo=UTC), tick=False):
+            run = prices_refresh(provider=DemoProvider())
+        assert run.quotes_stored == 2
+
+    demo = Snapshot.objects.filter(source="demo", ts__gt=LAST)
+    tao_walk = list(demo.filter(token=tao_quoted).order_by("ts").values_list("ts", "price_usd"))
+    assert [ts for ts, _ in tao_walk] == [LAST + timedelta(hours=n) for n in (1, 2, 3)]
+    assert 164 * 0.9 < tao_walk[0][1] < 164 * 1.1  # from its demo price, not the import's
 
 
 def test_fetch_history_returns_hourly_quotes_ending_at_the_last_known_price(tao_quoted):
