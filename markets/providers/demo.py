@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from markets.clock import demo_clock
 from markets.demo_episode import DEMO_SOURCE
-from markets.models import RefreshRun, Snapshot, Token, TokenMetrics
+from markets.models import RefreshRun, Snapshot, SnapshotCompact, Token, TokenMetrics
 
 from .base import ProviderResult, TokenRef, quote_check_logged
 
@@ -57,6 +57,20 @@ def _latest_rows(newest: dict[int, int], ids: list[int]) -> dict[int, tuple]:
         .values_list("token_id", "ts", "price_usd", "market_cap_usd", "volume_24h_usd")
     )
     return {pk: (int(ts.timestamp()), p, c, v) for pk, ts, p, c, v in rows}
+
+
+def _oldest_point(token_id: int) -> tuple[int, float] | None:
+    """(epoch, price) of the token's oldest stored price when it has demo quotes: its oldest
+    demo quote, or the open of its oldest compacted hour or day (retention folds the oldest
+    raw rows first); None without demo quotes."""
+    first = _demo_quotes().filter(token_id=token_id).order_by("ts").values_list("ts", "price_usd")
+    first = first.first()
+    if first is None:
+        return None
+    folded = SnapshotCompact.objects.filter(token_id=token_id).order_by("bucket", "open_at")
+    folded = folded.values_list("open_at", "open_usd").first()
+    at, price = min(first, folded or first)
+    return int(at.timestamp()), price
 
 
 def _advanced_just_now() -> bool:
@@ -121,13 +135,28 @@ class DemoProvider:
         return result
 
     def fetch_history(self, token: TokenRef, *, start: int, end: int) -> ProviderResult:
-        """Hourly points of a walk ending at the token's last known price (or 1 $)."""
-        last = TokenMetrics.objects.filter(token_id=token.id).values_list("price_usd", flat=True)
-        end_price = last.first() or 1.0
-        hours = np.arange(end - end % 3600, start - 1, -3600, dtype=np.int64)
-        steps = _rng(token.symbol, int(hours[-1])).normal(0, HOURLY_VOLATILITY, len(hours))
-        prices = end_price * np.exp(np.concatenate([[0.0], np.cumsum(steps[1:])]))
+        """Hourly points of a walk over the hours of [start, end] before the token's history.
+
+        Stored demo quotes (the reconstructed episode, the walk since) are never replaced: a
+        token that has some gets only the hours before its oldest stored price, walking back
+        from it, so backfilling a tracked token changes none of its history. A token without
+        demo quotes gets a walk ending at ``end`` on its last known price (or 1 $).
+        """
+        oldest = _oldest_point(token.id)
+        if oldest is None:
+            last = TokenMetrics.objects.filter(token_id=token.id).values_list("price_usd")
+            top, first_step = end, 0  # the end hour is the anchor itself
+            anchor = (last.first() or (1.0,))[0]
+        else:
+            (at, anchor), first_step = oldest, 1  # the hour before it is one step away
+            top = min(end, at - 1)
+        hours = np.arange(top - top % HOUR, start - 1, -HOUR, dtype=np.int64)
         result = ProviderResult()
+        if not len(hours):
+            return result
+        steps = _rng(token.symbol, int(hours[-1])).normal(0, HOURLY_VOLATILITY, len(hours))
+        steps[0] *= first_step
+        prices = anchor * np.exp(np.cumsum(steps))
         for ts, price in zip(hours.tolist(), prices.tolist(), strict=True):
             quote_check_logged(
                 source=self.name, symbol=token.symbol, result=result, token_id=token.id, ts=ts,
