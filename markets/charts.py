@@ -269,7 +269,7 @@ _SPARKLINE_SQL = """
 SELECT token_id, price_usd FROM (
     SELECT s.token_id, s.ts, s.price_usd, ROW_NUMBER() OVER (
         PARTITION BY s.token_id, FLOOR(DATE_PART('epoch', s.ts))::bigint / %s
-        ORDER BY s.ts DESC, s.source ASC
+        ORDER BY s.ts DESC, s.source DESC
     ) AS bucket_rank
     FROM {snapshot} s
     JOIN (VALUES {windows}) AS w (token_id, since, until)

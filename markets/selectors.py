@@ -12,8 +12,10 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     QuerySet,
     Value,
@@ -201,10 +203,11 @@ def snapshot_buckets(
     ``last_market_cap_usd``/``last_volume_24h_usd`` (those of the bucket's last snapshot) and
     ``count``, ordered by bucket; a lazy read, each evaluation one query (SnapshotBuckets).
 
-    Raw snapshots count when inside the range. Where retention folded them into
-    SnapshotCompact rows, those rows take their place, each counting whole when it overlaps
-    the range: an hourly row is one hour (a day's hours fold into its day); a daily row is
-    one day, and at interval 1h it is one bucket at the start of its day.
+    Raw snapshots count when inside the range, one per instant: where sources quote the same
+    second, the one whose source sorts last (every figure and the count). Where retention
+    folded them into SnapshotCompact rows, those rows take their place, each counting whole
+    when it overlaps the range: an hourly row is one hour (a day's hours fold into its day);
+    a daily row is one day, and at interval 1h it is one bucket at the start of its day.
     """
     return SnapshotBuckets(token_id=token.pk, since=since, until=until, interval=interval)
 
@@ -278,8 +281,12 @@ class SnapshotBuckets:
         def bucket(field: str) -> Trunc:
             return Trunc(field, kind, output_field=DateTimeField(), tzinfo=UTC)
 
+        # One quote per instant, the one whose source sorts last, as every reader keeps.
+        later_source = Snapshot.objects.filter(
+            token_id=self.token_id, ts=OuterRef("ts"), source__gt=OuterRef("source")
+        )
         raw = Snapshot.objects.filter(
-            token_id=self.token_id, ts__gte=self.since, ts__lte=self.until
+            ~Exists(later_source), token_id=self.token_id, ts__gte=self.since, ts__lte=self.until
         ).annotate(
             piece_bucket=bucket("ts"), piece_at=F("ts"), piece_source=F("source"),
             piece_open=F("price_usd"), piece_high=F("price_usd"), piece_low=F("price_usd"),

@@ -109,11 +109,17 @@ def _raw_rows(queryset) -> dict[str, np.ndarray]:
         )
     )
     cols = list(zip(*data, strict=True)) if data else [[] for _ in range(5)]
-    t, p = _epoch(cols[1]), np.array(cols[2], dtype=np.float64)
+    token, t = np.array(cols[0], dtype=np.int64), _epoch(cols[1])
+    p = np.array(cols[2], dtype=np.float64)
+    # One row per instant, the quote of the source that sorts last (as the buckets read raw
+    # snapshots); its high stays the highest quote of any source: all-time highs read it.
+    last = np.r_[(token[1:] != token[:-1]) | (t[1:] != t[:-1]), True][: len(t)]
+    high = np.maximum.reduceat(p, np.flatnonzero(np.r_[True, last[:-1]])) if len(t) else p
+    t, p = t[last], p[last]
     return {
-        "token": np.array(cols[0], dtype=np.int64), "open_usd": p, "open_at": t,
-        "high_usd": p, "high_at": t, "low_usd": p, "close_usd": p, "close_at": t,
-        "market_cap_usd": _nan(cols[3]), "volume_24h_usd": _nan(cols[4]),
+        "token": token[last], "open_usd": p, "open_at": t,
+        "high_usd": high, "high_at": t, "low_usd": p, "close_usd": p, "close_at": t,
+        "market_cap_usd": _nan(cols[3])[last], "volume_24h_usd": _nan(cols[4])[last],
         "count": np.ones(len(t), dtype=np.int64),
     }  # fmt: skip
 
@@ -159,8 +165,8 @@ def _fold_pass(old: Q, source, reader, width: int, interval: str, token_ids: lis
     )
     folded = _fold(columns_concat(rows, _compact_rows(existing)), width)
     written = _write(folded, interval)
-    source.filter(old).delete()
-    return len(rows["token"]), written
+    deleted, _ = source.filter(old).delete()  # raw rows: every source's, not one per instant
+    return deleted, written
 
 
 def _raw_cutoffs(now: int, days: int) -> dict[int, int]:

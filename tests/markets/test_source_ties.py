@@ -1,18 +1,19 @@
 """Two sources quoting one token at the same second: every reader keeps the same quote, the
 one of the source last in name order (as compaction and the buckets always did)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from markets.charts import price_chart
-from markets.models import PriceHourly, TokenMetrics
+from markets.charts import price_chart, sparklines
+from markets.models import PriceHourly, SnapshotCompact, TokenMetrics
 from markets.providers.base import Quote
 from markets.selectors import snapshot_buckets
 from markets.services.hourly import price_hourly_refresh
 from markets.services.ingest import snapshot_ingest
 from markets.services.metrics import metrics_recompute
 from markets.services.replay import metrics_at
+from markets.services.retention import snapshots_compact
 
 HOUR = 3_600
 END = 1_770_364_800  # 2026-02-06 08:00 UTC
@@ -52,7 +53,7 @@ def test_the_hourly_bucket_closes_on_the_same_quote(tied):
     at = datetime.fromtimestamp(END, UTC)
     buckets = list(snapshot_buckets(token=tied, since=at, until=at, interval="1h"))
 
-    assert (buckets[-1]["close"], buckets[-1]["count"]) == (160.0, 2)
+    assert (buckets[-1]["close"], buckets[-1]["count"]) == (160.0, 1)
 
 
 def test_the_hourly_close_is_the_same_quote(tied):
@@ -74,3 +75,46 @@ def test_highs_lows_and_drawdowns_read_one_quote_per_instant(tao):
     assert metrics.change_1h == 0.0
     assert (metrics.high_7d_usd, metrics.drawdown_7d, metrics.max_drawdown_30d) == (100.0, 0, 0)
     assert metrics.ath_usd == 200.0  # the ATH is the highest stored quote of any source
+
+
+@pytest.fixture
+def one_instant_two_sources(tao):
+    """An hour holding one instant quoted by "aaa" (50 $) and "zzz" (198 $), a day after
+    a quote of 100 $."""
+    snapshot_ingest(quotes=[Quote(tao.id, END - 24 * HOUR, 100.0, 1e9, 1e6)], source="zzz")
+    snapshot_ingest(quotes=[Quote(tao.id, END, 50.0, 5e8, 5e5)], source="aaa")
+    snapshot_ingest(quotes=[Quote(tao.id, END, 198.0, 2e9, 2e6)], source="zzz")
+    return tao
+
+
+def test_the_sparkline_ends_on_the_quote_of_the_last_source(one_instant_two_sources):
+    tao = one_instant_two_sources
+
+    assert sparklines(token_ids=[tao.id]) == {tao.id: [100.0, 198.0]}
+
+
+def test_an_hourly_bucket_counts_one_quote_per_instant_the_last_sources(one_instant_two_sources):
+    at = datetime.fromtimestamp(END, UTC)
+
+    [bucket] = snapshot_buckets(token=one_instant_two_sources, since=at, until=at, interval="1h")
+
+    assert bucket == bucket | {
+        "open": 198.0, "high": 198.0, "low": 198.0, "close": 198.0,
+        "last_market_cap_usd": 2e9, "last_volume_24h_usd": 2e6, "count": 1,
+    }  # fmt: skip
+
+
+def test_compaction_folds_one_quote_per_instant_but_keeps_the_highest_for_the_ath(tao):
+    snapshot_ingest(quotes=[Quote(tao.id, END, 50.0, 5e8, 5e5)], source="zzz")
+    snapshot_ingest(quotes=[Quote(tao.id, END, 198.0, 2e9, 2e6)], source="aaa")
+    snapshot_ingest(quotes=[Quote(tao.id, END + 2 * HOUR, 60.0)], source="zzz")  # stays raw
+    at = datetime.fromtimestamp(END, UTC)
+    before = list(snapshot_buckets(token=tao, since=at, until=at, interval="1h"))
+
+    assert snapshots_compact(now=at + timedelta(hours=2), raw_days=0).raw_folded == 2
+    [row] = SnapshotCompact.objects.filter(token=tao)
+
+    assert (row.open_usd, row.low_usd, row.close_usd, row.count) == (50.0, 50.0, 50.0, 1)
+    assert row.high_usd == 198.0  # the ATH is the highest stored quote of any source
+    after = list(snapshot_buckets(token=tao, since=at, until=at, interval="1h"))
+    assert [{**b, "high": None} for b in after] == [{**b, "high": None} for b in before]
