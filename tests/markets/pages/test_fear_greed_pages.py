@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from markets.fear_greed_chart import fear_greed_panel_build
 from markets.models import FearGreedDaily
 from tests.markets.pages.conftest import build_list
-from tests.markets.pages.html import MINUS, find, row_symbols, squash
+from tests.markets.pages.html import MINUS, find, parse, row_symbols, squash
 
 
 def test_the_dashboard_shows_the_latest_value_its_class_and_the_crash_low(client, seeded):
@@ -60,6 +60,20 @@ def test_the_gauge_is_in_french_for_a_french_reader(client, seeded):
     assert "Indice Fear & Greed" in text
     assert "Peur extrême" in text and "Reconstitution de démonstration." in text
     assert "Derniers 90 jours : plus bas de 8 (Peur extrême) le 4 février 2026." in text
+
+
+def test_the_french_gauge_draws_with_numbers_a_browser_can_read(client, seeded):
+    content = client.get("/", headers={"Accept-Language": "fr"}).content.decode()
+    start = content.index('id="fear-greed-card"')
+    card = parse(content[start : content.index("</section>", start)])
+    numeric = ("x1", "x2", "y1", "y2", "cx", "cy", "r", "data-value")
+
+    values = [tag.attrs[key] for tag in card for key in numeric if key in tag.attrs]
+
+    assert len(values) > 10
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in values), values
+    needle = find(content, tag="line", class_="fear-greed__needle")
+    assert float(needle.attrs["x2"]) == pytest.approx(100 - 66 * 0.94088, abs=0.01)
 
 
 def test_the_gauge_is_only_on_the_dashboard(client, seeded):
