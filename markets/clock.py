@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import DateTimeField, Expression, Max, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from markets.demo_episode import DEMO_SOURCE, EPISODE_END
@@ -39,6 +40,17 @@ def market_now() -> datetime:
         return timezone.now()
     latest = demo_clock() or TokenMetrics.objects.aggregate(latest=Max("as_of"))["latest"]
     return latest or EPISODE_END
+
+
+def market_now_expression() -> Expression:
+    """market_now() as an SQL expression, for a read that filters by it in its own query."""
+    if not demo_mode():
+        return Value(timezone.now(), DateTimeField())
+    demo = Snapshot.objects.filter(source=DEMO_SOURCE).order_by("-ts").values("ts")[:1]
+    data = TokenMetrics.objects.filter(as_of__isnull=False).order_by("-as_of").values("as_of")
+    return Coalesce(
+        Subquery(demo), Subquery(data[:1]), Value(EPISODE_END), output_field=DateTimeField()
+    )
 
 
 def data_freshness(*, as_of: datetime | None, updated_at: datetime | None = None) -> dict:

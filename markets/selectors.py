@@ -20,10 +20,11 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Trunc
+from django.db.models.functions import Trunc, TruncDate
 from django.utils.dateparse import parse_datetime
 
 from markets.clock import market_now as market_now  # re-exported: "now" for market data
+from markets.clock import market_now_expression
 from markets.models import (
     FearGreedDaily,
     ListMetrics,
@@ -361,11 +362,14 @@ class SnapshotBuckets:
 
 
 def fear_greed_recent(*, days: int = 90, at: datetime | None = None) -> list[FearGreedDaily]:
-    """The latest ``days`` daily Fear & Greed values up to ``at``'s UTC day (default: all),
-    oldest first: one query."""
-    rows = FearGreedDaily.objects.order_by("-day")
-    if at is not None:
-        rows = rows.filter(day__lte=at.astimezone(UTC).date())
+    """The latest ``days`` daily Fear & Greed values up to ``at``'s UTC day (default: the
+    market's now, so a row dated ahead, say 9999, is not "the latest"), oldest first: one
+    query (the demo clock is a subquery of it)."""
+    if at is None:
+        up_to = TruncDate(market_now_expression(), tzinfo=UTC)
+    else:
+        up_to = at.astimezone(UTC).date()
+    rows = FearGreedDaily.objects.filter(day__lte=up_to).order_by("-day")
     return list(reversed(rows[:days]))
 
 

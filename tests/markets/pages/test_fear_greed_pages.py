@@ -53,6 +53,24 @@ def test_a_replayed_dashboard_shows_the_value_of_that_day(client, seeded):
     assert "11/100" not in text  # 6 February, after the replayed hour
 
 
+def test_a_value_dated_ahead_of_the_demo_clock_is_not_the_gauges(client, seeded):
+    FearGreedDaily.objects.create(day=date(9999, 12, 31), value=95, classification="Extreme Greed")
+
+    text = squash(find(client.get("/").content, id="fear-greed-card").text)
+
+    assert "11/100 Extreme fear" in text and "on Feb. 6, 2026" in text
+    assert "95/100" not in text
+
+
+def test_a_live_gauge_shows_the_latest_value_up_to_today(client, seeded, settings):
+    settings.PRICE_PROVIDER = "coingecko"  # now is the wall clock: 6 February 2026
+    FearGreedDaily.objects.create(day=date(2026, 2, 7), value=95, classification="Extreme Greed")
+
+    text = squash(find(client.get("/").content, id="fear-greed-card").text)
+
+    assert "11/100" in text and "95/100" not in text
+
+
 def test_the_gauge_is_in_french_for_a_french_reader(client, seeded):
     card = find(client.get("/", headers={"Accept-Language": "fr"}).content, id="fear-greed-card")
     text = squash(card.text)
