@@ -28,7 +28,6 @@ from markets.services.metrics import list_members_load, list_metrics_build, metr
 from markets.services.metrics_store import token_metrics_build
 
 REPLAY_CACHE_SECONDS = 3_600
-AT_FORMAT = "%Y-%m-%dT%H:%MZ"
 
 
 class BadAt(ValueError):
@@ -60,8 +59,9 @@ def replay_at_parse(value: str | None, *, now: datetime | None = None) -> dateti
 
 
 def at_param(at: datetime) -> str:
-    """The canonical ``at`` query value of an hour: 2026-02-05T14:00Z."""
-    return at.astimezone(UTC).strftime(AT_FORMAT)
+    """The canonical ``at`` query value of an hour: 2026-02-05T14:00Z (a 4-digit year, 0999
+    too: strftime's %Y does not pad it on Linux and the parser refuses 999)."""
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="minutes") + "Z"
 
 
 @dataclass

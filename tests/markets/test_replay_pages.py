@@ -56,6 +56,23 @@ def test_a_replayed_page_does_not_poll_and_its_market_links_keep_the_hour(client
     assert all("at=2026-02-05T14:00Z" in e.attrs["href"] for e in sort_links)
 
 
+def test_a_replay_before_the_year_1000_links_and_charts_that_same_hour(client, seeded):
+    response = client.get("/tokens/TAO/?at=0999-01-01T00:00Z")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "at=999-" not in html
+    chart = find(response.content, id="price-chart")
+    assert chart.attrs["data-at"] == "0999-01-01T00:00Z"
+    assert client.get(f"{chart.attrs['data-url']}?at={chart.attrs['data-at']}").status_code == 200
+    links = [
+        e.attrs["href"]
+        for e in find_all(response.content, tag="a")
+        if "at=" in e.attrs.get("href", "")
+    ]
+    assert links and all("at=0999-01-01T00:00Z" in link for link in links)
+
+
 def test_the_live_dashboard_still_polls_and_shows_the_replay_control(client, seeded):
     content = client.get("/").content
 

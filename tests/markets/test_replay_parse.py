@@ -51,6 +51,13 @@ def test_the_canonical_value_is_short_and_in_utc():
     assert at_param(datetime(2026, 2, 5, 14, tzinfo=UTC)) == "2026-02-05T14:00Z"
 
 
+def test_the_canonical_value_of_a_year_before_1000_has_four_digits_and_parses_back():
+    at = datetime(999, 1, 1, tzinfo=UTC)
+
+    assert at_param(at) == "0999-01-01T00:00Z"
+    assert replay_at_parse(at_param(at), now=NOW) == at
+
+
 def test_the_dashboards_window_is_the_14_days_up_to_the_latest_hour():
     start, end = replay_window(end=datetime(2026, 2, 6, 12, 5, tzinfo=UTC))
     assert (start, end) == (
