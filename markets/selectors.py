@@ -283,9 +283,11 @@ class SnapshotBuckets:
             return Trunc(field, kind, output_field=DateTimeField(), tzinfo=UTC)
 
         # One quote per instant, the one whose source sorts last, as every reader keeps.
+        # The range bounds the subquery too: else PostgreSQL hashes the token's whole history.
         later_source = Snapshot.objects.filter(
-            token_id=self.token_id, ts=OuterRef("ts"), source__gt=OuterRef("source")
-        )
+            token_id=self.token_id, ts__gte=self.since, ts__lte=self.until,
+            ts=OuterRef("ts"), source__gt=OuterRef("source"),
+        )  # fmt: skip
         raw = Snapshot.objects.filter(
             ~Exists(later_source), token_id=self.token_id, ts__gte=self.since, ts__lte=self.until
         ).annotate(
