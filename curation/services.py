@@ -17,6 +17,7 @@ from curation.models import CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
 from markets.providers.catalogue import CatalogueEntry
 from markets.services.metrics import metrics_recompute
+from markets.symbols import SYMBOL_RULE, symbol_is_valid
 
 Action = CurationChange.Action
 MAX_MEMBERS = 500
@@ -187,6 +188,14 @@ def _token_for(entry: CatalogueEntry) -> tuple[Token, bool]:
     existing = Token.objects.filter(coingecko_id=entry.coingecko_id).first()
     if existing is not None:
         return existing, False
+    if not symbol_is_valid(entry.symbol):
+        message = _(
+            "The provider's symbol “%(symbol)s” cannot be a token symbol here. %(rule)s Create "
+            "the token in the admin under another symbol, with the CoinGecko id %(id)s, then "
+            "add it."
+        )
+        params = {"symbol": entry.symbol[:40], "rule": SYMBOL_RULE, "id": entry.coingecko_id}
+        raise ValidationError({"symbol": message % params})
     if Token.objects.filter(symbol=entry.symbol).exists():
         raise ValidationError({"symbol": _(
             "Another token already uses the symbol %(symbol)s: edit it in the admin first."

@@ -206,7 +206,7 @@ def catalogue_add(request, slug: str):
     token_list = _list_target(slug)
     entry = CatalogueEntry(
         coingecko_id=request.POST.get("coingecko_id", "").strip()[:100],
-        symbol=request.POST.get("symbol", "").strip().upper()[:20],
+        symbol=request.POST.get("symbol", "").strip().upper(),  # the service checks it
         name=request.POST.get("name", "").strip()[:100],
     )
     try:
@@ -218,7 +218,7 @@ def catalogue_add(request, slug: str):
                                                 entry=entry)  # fmt: skip
     except ValidationError as exc:
         return _list_answer(request, slug, errors=_errors(exc))
-    notice = _("%(symbol)s added; its history is being fetched.") % {"symbol": entry.symbol}
+    notice = _("%(symbol)s added; its history is being fetched.") % {"symbol": job.token.symbol}
     if request.htmx:
         context = {"token_list": _list_or_404(slug), "notice": notice, "job": job}
         return render(request, "curation/index.html#list", context)

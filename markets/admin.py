@@ -66,8 +66,20 @@ class ReadOnlyAdminMixin:
 # --- Tokens ---------------------------------------------------------------------------------
 
 
+class TokenForm(forms.ModelForm):
+    class Meta:
+        model = Token
+        fields = ("symbol", "name", "name_fr", "coingecko_id", "asset_class", "stooq_symbol",
+                  "is_active", "is_benchmark", "provider_ath_usd", "provider_ath_at")  # fmt: skip
+
+    def clean_symbol(self):
+        """Typed in any case; the model's validator then applies the rule (markets.symbols)."""
+        return (self.cleaned_data.get("symbol") or "").strip().upper()
+
+
 @admin.register(Token)
 class TokenAdmin(admin.ModelAdmin):
+    form = TokenForm
     list_display = (
         "symbol",
         "name",

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 
 from core.language import localized_property
+from markets.symbols import SYMBOL_DB_REGEX, SYMBOL_MAX_LENGTH, SYMBOL_RULE, symbol_validate
 
 
 class Token(models.Model):
@@ -12,7 +13,12 @@ class Token(models.Model):
         CRYPTO = "crypto", "Crypto"
         EQUITY = "equity", "Equity"  # trades on weekdays only
 
-    symbol = models.CharField(max_length=20, unique=True, help_text="Upper case, e.g. TAO")
+    symbol = models.CharField(
+        max_length=SYMBOL_MAX_LENGTH,
+        unique=True,
+        validators=[symbol_validate],
+        help_text="Upper case letters, digits, dots or hyphens, e.g. TAO",
+    )
     name = models.CharField(max_length=100)
     name_fr = models.CharField(max_length=100, blank=True, default="", help_text="French name")
     coingecko_id = models.CharField(
@@ -36,6 +42,13 @@ class Token(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(symbol=Upper("symbol")) & ~Q(symbol=""), name="token_symbol_upper"
+            ),
+            # What /tokens/<symbol>/ can route: a symbol outside it would break every page
+            # that links to the token.
+            models.CheckConstraint(
+                condition=Q(symbol__regex=SYMBOL_DB_REGEX),
+                name="token_symbol_routable",
+                violation_error_message=SYMBOL_RULE,
             ),
             models.UniqueConstraint(
                 fields=["coingecko_id"],

@@ -1,12 +1,14 @@
 from django.urls import path, register_converter
 
 from markets import views
+from markets.symbols import SYMBOL_URL_PATTERN
 
 
 class SymbolConverter:
-    """A token symbol as stored (any case in the URL); anything else is simply a 404."""
+    """A token symbol as stored (any case in the URL); anything else is simply a 404.
+    Token.symbol is constrained to this pattern, so every token has its URL."""
 
-    regex = r"[A-Za-z0-9][A-Za-z0-9.\-]{0,19}"
+    regex = SYMBOL_URL_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

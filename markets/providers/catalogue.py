@@ -16,13 +16,14 @@ from typing import Any
 from django.core.cache import cache
 
 from markets.providers.base import ProviderError
+from markets.symbols import symbol_is_valid
 
 logger = logging.getLogger(__name__)
 
 MAX_RESULTS = 20
 QUERY_MAX_LENGTH = 50
 CACHE_SECONDS = 3600
-_SYMBOL = re.compile(r"^[A-Za-z0-9.\-]{1,20}$")
+SYMBOL_SHOWN_MAX_LENGTH = 50  # a longer "symbol" is not one: the coin is skipped
 _COIN_ID = re.compile(r"^[a-z0-9][a-z0-9\-._]{0,99}$")
 
 
@@ -32,6 +33,12 @@ class CatalogueEntry:
     symbol: str  # upper case
     name: str
     market_cap_rank: int | None = None
+
+    @property
+    def symbol_usable(self) -> bool:
+        """Whether the symbol can be a Token.symbol here (markets.symbols); a coin whose
+        symbol cannot is listed, with the reason, but cannot be added."""
+        return symbol_is_valid(self.symbol)
 
 
 def entries_from_coingecko(payload: Any) -> list[CatalogueEntry]:
@@ -46,16 +53,24 @@ def entries_from_coingecko(payload: Any) -> list[CatalogueEntry]:
         coin_id, symbol, name = coin.get("id"), coin.get("symbol"), coin.get("name")
         if not (isinstance(coin_id, str) and _COIN_ID.match(coin_id)):
             continue
-        if not (isinstance(symbol, str) and _SYMBOL.match(symbol)):
+        if not _symbol_shown(symbol):
             continue
         if not (isinstance(name, str) and 0 < len(name.strip()) <= 100):
             continue
         rank = coin.get("market_cap_rank")
         rank = rank if isinstance(rank, int) and not isinstance(rank, bool) and rank > 0 else None
-        entries.append(CatalogueEntry(coin_id, symbol.upper(), name.strip(), rank))
+        entries.append(CatalogueEntry(coin_id, symbol.strip().upper(), name.strip(), rank))
         if len(entries) == MAX_RESULTS:
             break
     return entries
+
+
+def _symbol_shown(symbol: object) -> bool:
+    """A symbol worth showing, even if it cannot be stored (``USD₮0``): printable, short."""
+    if not isinstance(symbol, str):
+        return False
+    symbol = symbol.strip()
+    return 0 < len(symbol) <= SYMBOL_SHOWN_MAX_LENGTH and symbol.isprintable()
 
 
 def catalogue_search(*, provider, query: str) -> list[CatalogueEntry]:

@@ -23,9 +23,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH
+from markets.symbols import symbol_is_valid
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
-SYMBOL_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,19}$")
 ZONE_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)  # RFC 3339 allows "z"
 
 
@@ -108,7 +108,7 @@ def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | Non
         raise CsvImportError(line, f"expected {len(HEADER)} columns, found {len(cells)}")
     symbol = cells[0].strip().upper()
     try:
-        if not SYMBOL_RE.match(symbol):
+        if not symbol_is_valid(symbol):
             raise ValueError(f"symbol {_shown(cells[0])} is not a token symbol")
         return (
             symbol, timestamp_parse(cells[1]),
@@ -367,7 +367,7 @@ def csv_parse_arrow(body: bytes) -> ParsedCsv | None:
 def _symbols_arrow(column: pa.Array) -> list[str] | None:
     encoded = column.dictionary_encode()
     normal = [raw.strip().upper() for raw in encoded.dictionary.to_pylist()]
-    if not all(SYMBOL_RE.match(symbol) for symbol in normal):
+    if not all(symbol_is_valid(symbol) for symbol in normal):
         return None
     return np.array(normal, dtype=object)[encoded.indices.to_numpy()].tolist()
 
@@ -424,7 +424,7 @@ def _csv_parse(text: str) -> ParsedCsv:
     sym_col, ts_col, price_col, cap_col, vol_col = columns
     normal = {raw: raw.strip().upper() for raw in set(sym_col)}
     symbols = [normal[raw] for raw in sym_col]
-    bad_symbols = {raw for raw, sym in normal.items() if not SYMBOL_RE.match(sym)}
+    bad_symbols = {raw for raw, sym in normal.items() if not symbol_is_valid(sym)}
     bad = np.fromiter((s in bad_symbols for s in sym_col), bool, len(sym_col)) if bad_symbols \
         else np.zeros(len(sym_col), dtype=bool)  # fmt: skip
     epoch, unsettled = _timestamps(ts_col)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from curation.models import CurationChange, TokenAddJob
 from markets.models import TokenList, TokenListMembership
+from markets.providers.catalogue import CatalogueEntry
 from tests.curation.conftest import order
 from tests.factories import TokenFactory
 
@@ -141,3 +142,41 @@ def test_the_page_speaks_french_to_french_staff(client, staff, ai):
     client.force_login(staff)
     html = client.get("/curate/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Gérer les listes de tokens" in html and "Nouvelle liste" in html
+
+
+@pytest.mark.parametrize("symbol", ["B@D", "A/B", "..", "USD₮0"])
+def test_a_coin_whose_symbol_no_url_can_route_is_refused_and_the_list_still_shows(
+    client, staff, ai, symbol
+):
+    client.force_login(staff)
+    ai.is_public = True
+    ai.save()
+    response = client.post("/curate/lists/ai/catalogue/add/", {
+        "coingecko_id": "bad-coin", "symbol": symbol, "name": "Bad coin"}, follow=True
+    )  # fmt: skip
+    assert "cannot be a token symbol here" in response.content.decode()
+    assert order(ai) == ["TAO", "NEAR", "ICP"] and not TokenAddJob.objects.exists()
+    assert client.get("/lists/ai/").status_code == 200
+
+
+def test_the_catalogue_explains_why_a_coin_cannot_be_added(client, staff, ai, monkeypatch):
+    entries = [CatalogueEntry("usdt0", "USD₮0", "USDT0"),
+               CatalogueEntry("tether", "USDT", "Tether")]  # fmt: skip
+    monkeypatch.setattr("curation.views.catalogue_search", lambda **_kw: entries)
+    client.force_login(staff)
+    html = client.get("/curate/lists/ai/catalogue/", {"q": "usd"}, **HX).content.decode()
+    assert "“USD₮0” cannot be a token symbol here" in html
+    assert 'value="tether"' in html and 'value="usdt0"' not in html
+
+
+def test_a_tracked_coin_is_added_and_named_by_its_own_symbol_not_the_providers(
+    client, staff, ai, monkeypatch
+):
+    monkeypatch.setattr("curation.tasks.token_add_backfill.delay", lambda _pk: None)
+    TokenFactory(symbol="USDT0", coingecko_id="usdt0")
+    client.force_login(staff)
+    response = client.post("/curate/lists/ai/catalogue/add/", {
+        "coingecko_id": "usdt0", "symbol": "USD₮0", "name": "USDT0"}, follow=True
+    )  # fmt: skip
+    assert "USDT0 added; its history is being fetched." in response.content.decode()
+    assert order(ai)[-1] == "USDT0"

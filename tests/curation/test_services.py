@@ -119,3 +119,13 @@ def test_a_symbol_taken_by_another_coin_is_refused_and_nothing_is_created(staff,
         )
     assert not Token.objects.filter(coingecko_id="tao-inu").exists()
     assert not TokenAddJob.objects.exists()
+
+
+@pytest.mark.parametrize("symbol", ["USD₮0", "A/B", "..", "X" * 21])
+def test_a_provider_symbol_that_cannot_be_a_token_symbol_is_refused_clearly(staff, ai, symbol):
+    with pytest.raises(ValidationError, match="cannot be a token symbol here"):
+        services.token_add_from_catalogue(
+            actor=staff, token_list=ai, entry=CatalogueEntry("odd-coin", symbol, "Odd coin")
+        )
+    assert not Token.objects.filter(coingecko_id="odd-coin").exists()
+    assert not TokenAddJob.objects.exists() and order(ai) == ["TAO", "NEAR", "ICP"]

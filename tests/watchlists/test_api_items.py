@@ -1,7 +1,9 @@
 """/api/v1/watchlists/<id>/items/ and …/items/<SYMBOL>/ for the list's owner."""
 
+import contextlib
+
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -207,3 +209,14 @@ def test_the_items_page_takes_the_same_queries_for_5_or_50_items(frozen, api, al
         assert len(response.json()["results"]) == size
         counts.append(len(queries))
     assert counts[0] == counts[1] == 4  # the watchlist, items+tokens+metrics, lots, closes
+
+
+@pytest.mark.parametrize("symbol", ["A/B", "A B", "USD₮0"])
+def test_a_symbol_no_url_can_route_is_a_400_and_adds_nothing(api, alice_list, symbol):
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        TokenFactory(symbol=symbol)  # the database refuses it: no such token can exist
+    response = api.post(items_url(alice_list), {"symbol": symbol}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"symbol": [f"Unknown token symbol {symbol!r}."]}
+    assert not WatchlistItem.objects.exists()
+    assert api.get(items_url(alice_list)).status_code == 200

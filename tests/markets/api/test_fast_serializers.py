@@ -59,8 +59,8 @@ def test_a_member_keeps_its_position_and_a_detail_its_extra_fields(ai_list, cont
     assert {"lists", "snapshots_url"} <= set(detail)
 
 
-def test_a_symbol_needing_quotes_gets_the_url_django_would_reverse(context):
-    token = TokenFactory(symbol="A&B+Ü")
+def test_a_symbol_with_dots_and_hyphens_gets_the_url_django_would_reverse(context):
+    token = TokenFactory(symbol="USD.E-2")  # nothing needing quotes can be stored any more
     fast = TokenSerializer(token, context=context).data
     assert fast["url"] == _drf(TokenSerializer(context=context), token)["url"]
 
