@@ -9,13 +9,14 @@ from celery.result import EagerResult
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.formatting import pct, usd
+from curation.services import list_feature
 from markets import tasks
 from markets.models import (
     FearGreedDaily,
@@ -315,6 +316,22 @@ class TokenListForm(forms.ModelForm):
                 )
         return is_featured
 
+    def clean(self):
+        """The dashboard shows the featured list: it cannot be unpublished (as in /curate/)."""
+        cleaned = super().clean()
+        if cleaned.get("is_featured") and cleaned.get("is_public") is False:
+            self.add_error(
+                "is_public",
+                forms.ValidationError(
+                    _(
+                        "The featured list is the dashboard's: it must stay public. Feature "
+                        "another list (or untick “Is featured”) before unpublishing this one."
+                    ),
+                    code="featured_public",
+                ),
+            )
+        return cleaned
+
 
 @admin.register(TokenList)
 class TokenListAdmin(admin.ModelAdmin):
@@ -343,10 +360,8 @@ class TokenListAdmin(admin.ModelAdmin):
             )
             return
         pk, name = selected[0]
-        try:
-            with transaction.atomic():
-                TokenList.objects.filter(is_featured=True).exclude(pk=pk).update(is_featured=False)
-                TokenList.objects.filter(pk=pk).update(is_featured=True)
+        try:  # as /curate/ does it: the list is published, the change recorded
+            list_feature(actor=request.user, token_list=TokenList.objects.get(pk=pk))
         except IntegrityError:
             self.message_user(
                 request,

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 
 from core.language import localized_property
 from markets.symbols import SYMBOL_DB_REGEX, SYMBOL_MAX_LENGTH, SYMBOL_RULE, symbol_validate
@@ -87,7 +88,13 @@ class TokenList(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["is_featured"], condition=Q(is_featured=True), name="one_featured_list"
-            )
+            ),
+            # The dashboard shows the featured list: unpublished, it would show nothing.
+            models.CheckConstraint(
+                condition=Q(is_featured=False) | Q(is_public=True),
+                name="featured_list_public",
+                violation_error_message=_("The featured list must be public."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,9 +41,10 @@ def _lists_upsert(tokens: dict[str, Token]) -> None:
     for slug, (name, description, featured) in LISTS.items():
         if featured:
             TokenList.objects.filter(is_featured=True).exclude(slug=slug).update(is_featured=False)
-        token_list, _ = TokenList.objects.update_or_create(
-            slug=slug, defaults={"name": name, "description": description, "is_featured": featured}
-        )
+        defaults = {"name": name, "description": description, "is_featured": featured}
+        if featured:  # the dashboard's list is public (featured_list_public)
+            defaults["is_public"] = True
+        token_list, _ = TokenList.objects.update_or_create(slug=slug, defaults=defaults)
         members = [spec.symbol for spec in TOKENS if slug in spec.lists]
         for position, symbol in enumerate(members):
             TokenListMembership.objects.update_or_create(

@@ -4,11 +4,12 @@ from unittest import mock
 import pytest
 from celery.result import EagerResult
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
+from curation.models import CurationChange
 from markets.models import (
     RefreshRun,
     Snapshot,
@@ -374,6 +375,43 @@ def test_feature_action_needs_exactly_one_selected_list(admin_client):
 
     assert ("error", "Select exactly one list to feature.") in messages_of(response)
     assert list(TokenList.objects.filter(is_featured=True)) == [old]
+
+
+def test_feature_action_publishes_an_unpublished_list_as_curate_does(admin_client, client):
+    old = TokenListFactory(slug="ai", name="AI", is_featured=True)
+    hidden = TokenListFactory(slug="defi", name="DeFi", is_public=False)
+
+    response = run_action(admin_client, LIST_CHANGELIST, "feature_list", [hidden])
+
+    assert ("success", "“DeFi” is now the featured list.") in messages_of(response)
+    hidden.refresh_from_db()
+    old.refresh_from_db()
+    assert (hidden.is_featured, hidden.is_public, old.is_featured) == (True, True, False)
+    assert CurationChange.objects.get().action == CurationChange.Action.LIST_FEATURED
+    assert "No token list is featured" not in client.get("/").content.decode()
+    assert client.get("/lists/defi/").status_code == 200
+
+
+def test_the_featured_list_cannot_be_unpublished_in_its_form(admin_client, client):
+    featured = TokenListFactory(slug="ai", name="AI", is_featured=True)
+    url = reverse("admin:markets_tokenlist_change", args=[featured.pk])
+    data = list_form_data(featured, [], initial=0)
+    del data["is_public"]  # unticked
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "must stay public" in errors["is_public"][0]
+    featured.refresh_from_db()
+    assert featured.is_public and featured.is_featured
+    assert client.get("/lists/ai/").status_code == 200
+
+
+def test_the_database_refuses_a_featured_list_that_is_not_public():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TokenList.objects.create(slug="ai", name="AI", is_featured=True, is_public=False)
+    assert not TokenList.objects.exists()
 
 
 # --- Data browsers --------------------------------------------------------------------------

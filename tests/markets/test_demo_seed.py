@@ -77,3 +77,10 @@ def test_seeding_is_deterministic_and_replaces_the_previous_episode(seeded):
     demo_seed(end=datetime(2026, 3, 1, tzinfo=UTC))
     assert crypto.count() == crypto_before
     assert TokenMetrics.objects.get(token__symbol="TAO").as_of == datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_seeding_features_the_ai_list_published_even_if_staff_had_unpublished_it(db):
+    TokenList.objects.create(slug="ai", name="AI tokens", is_public=False)
+    demo_seed(end=END)
+    ai = TokenList.objects.get(slug="ai")
+    assert (ai.is_featured, ai.is_public) == (True, True)

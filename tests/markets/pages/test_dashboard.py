@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from markets.models import TokenList, TokenMetrics
@@ -253,9 +253,11 @@ def test_a_featured_list_without_prices_yet_shows_empty_cards(client, empty):
     assert row_symbols(response.content) == ["TAO"]
 
 
-def test_a_featured_list_that_is_not_public_is_not_on_the_dashboard(client, seeded):
-    TokenList.objects.filter(slug="ai").update(is_public=False)
-    assert row_symbols(client.get("/").content) == []
+def test_the_featured_list_cannot_be_unpublished_so_the_dashboard_keeps_it(client, seeded):
+    before = row_symbols(client.get("/").content)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TokenList.objects.filter(slug="ai").update(is_public=False)
+    assert row_symbols(client.get("/").content) == before != []
 
 
 @pytest.mark.parametrize("htmx", [False, True])
