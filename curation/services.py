@@ -57,9 +57,10 @@ def _list_fields(data: dict) -> dict:
 
 
 def _metrics_follow(token_list: TokenList) -> None:
-    """List metrics depend on who is in the list: recompute them once the change commits."""
-    ids = list(token_list.memberships.values_list("token_id", flat=True))
-    transaction.on_commit(lambda: metrics_recompute(token_ids=ids), robust=True)
+    """List metrics depend on who is in the list: recompute them once the change commits
+    (by the list's id: a list just emptied has no member left to find it by)."""
+    list_id = token_list.pk
+    transaction.on_commit(lambda: metrics_recompute(token_ids=[], list_ids=[list_id]), robust=True)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from celery.result import EagerResult
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
@@ -345,6 +345,14 @@ class TokenListAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(members_total=Count("memberships"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):  # members added or removed
+            list_id = form.instance.pk
+            transaction.on_commit(
+                lambda: metrics_recompute(token_ids=[], list_ids=[list_id]), robust=True
+            )
 
     @admin.display(description=_("Members"), ordering="members_total")
     def members_count(self, obj: TokenList) -> int:

@@ -29,6 +29,7 @@ from markets.models import (
     Snapshot,
     SnapshotCompact,
     Token,
+    TokenList,
     TokenListMembership,
     TokenMetrics,
 )
@@ -346,10 +347,28 @@ def list_members_load(list_ids) -> dict[int, list[int]]:
     return members
 
 
-def _affected_lists(token_ids: list[int]) -> dict[int, list[int]]:
-    """list id -> ordered active member ids, for every list containing one of the tokens."""
-    list_ids = TokenListMembership.objects.filter(token_id__in=token_ids).values("token_list_id")
-    return list_members_load(list_ids)
+def _affected_lists(token_ids: list[int], list_ids: Iterable[int] = ()) -> dict[int, list[int]]:
+    """list id -> ordered active member ids, for every list containing one of the tokens and
+    every existing list of ``list_ids``. A list left without active members maps to [] (its
+    metrics are reset to the empty state): it must not keep the totals of its former members.
+    """
+    held = TokenListMembership.objects.filter(token_id__in=token_ids).values("token_list_id")
+    rows = (
+        TokenListMembership.objects.filter(token_list_id__in=held)
+        .order_by("token_list_id", "position", "id")
+        .values_list("token_list_id", "token_id", "token__is_active")
+    )
+    lists: dict[int, list[int]] = {}
+    for list_id, token_id, active in rows:
+        members = lists.setdefault(list_id, [])
+        if active:  # inactive tokens are no longer refreshed: their figures must not count
+            members.append(token_id)
+    named = set(list_ids) - lists.keys()
+    if named:
+        existing = list(TokenList.objects.filter(pk__in=named).values_list("pk", flat=True))
+        loaded = list_members_load(existing)
+        lists.update({list_id: loaded.get(list_id, []) for list_id in existing})
+    return lists
 
 
 def list_metrics_build(list_id: int, values: dict, now: datetime) -> ListMetrics:
@@ -396,8 +415,11 @@ def metrics_compute(
     return computed, _lists_compute(lists, computed, series)
 
 
-def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
-    """Recompute the metrics of these tokens (default: all active ones) and of their lists.
+def metrics_recompute(
+    *, token_ids: Iterable[int] | None = None, list_ids: Iterable[int] = ()
+) -> int:
+    """Recompute the metrics of these tokens (default: all active ones) and of their lists,
+    and of the lists ``list_ids`` (after a change of members: an emptied list is reset).
 
     Members of the affected lists are recomputed too, so list totals stay consistent.
     Returns the number of token metric rows written.
@@ -406,7 +428,7 @@ def metrics_recompute(*, token_ids: Iterable[int] | None = None) -> int:
         ids = list(Token.objects.filter(is_active=True).values_list("pk", flat=True))
     else:
         ids = list(set(token_ids))
-    lists = _affected_lists(ids)
+    lists = _affected_lists(ids, list_ids)
     ids = sorted(set(ids).union(*lists.values()))
     computed, list_values = metrics_compute(token_ids=ids, lists=lists)
     now = timezone.now()

@@ -7,8 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from curation.models import CurationChange, TokenAddJob
-from markets.models import TokenList, TokenListMembership
+from markets.models import ListMetrics, TokenList, TokenListMembership
+from markets.providers.base import Quote
 from markets.providers.catalogue import CatalogueEntry
+from markets.services.ingest import snapshot_ingest
+from markets.services.metrics import metrics_recompute
 from tests.curation.conftest import order
 from tests.factories import TokenFactory
 
@@ -180,3 +183,27 @@ def test_a_tracked_coin_is_added_and_named_by_its_own_symbol_not_the_providers(
     )  # fmt: skip
     assert "USDT0 added; its history is being fetched." in response.content.decode()
     assert order(ai)[-1] == "USDT0"
+
+
+@pytest.fixture
+def solo(db, tao):
+    """A public list whose only member, TAO, has a price and a market cap (metrics stored)."""
+    token_list = TokenList.objects.create(slug="solo", name="Solo", is_public=True)
+    TokenListMembership.objects.create(token_list=token_list, token=tao, position=0)
+    snapshot_ingest(quotes=[Quote(tao.pk, 1_770_379_200, 10.0, 100.0)], source="test")
+    metrics_recompute(token_ids=[tao.pk])
+    assert ListMetrics.objects.get(token_list=token_list).members_count == 1
+    return token_list
+
+
+def test_removing_the_last_member_resets_the_lists_metrics(
+    client, staff, solo, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/curate/lists/solo/members/remove/", {"symbol": "TAO"})
+    metrics = ListMetrics.objects.get(token_list=solo)
+    assert (metrics.members_count, metrics.total_market_cap_usd, metrics.as_of) == (0, None, None)
+    assert metrics.cap_series == []
+    body = client.get("/api/v1/lists/solo/").json()
+    assert body["members_count"] == body["metrics"]["members_count"] == 0

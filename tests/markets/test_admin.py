@@ -11,6 +11,7 @@ from kombu.exceptions import OperationalError
 
 from curation.models import CurationChange
 from markets.models import (
+    ListMetrics,
     RefreshRun,
     Snapshot,
     Token,
@@ -18,6 +19,9 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
+from markets.providers.base import Quote
+from markets.services.ingest import snapshot_ingest
+from markets.services.metrics import metrics_recompute
 from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
 
 pytestmark = pytest.mark.django_db
@@ -375,6 +379,45 @@ def test_feature_action_needs_exactly_one_selected_list(admin_client):
 
     assert ("error", "Select exactly one list to feature.") in messages_of(response)
     assert list(TokenList.objects.filter(is_featured=True)) == [old]
+
+
+def test_adding_a_member_in_the_list_form_recomputes_the_lists_metrics(
+    admin_client, tao, btc, django_capture_on_commit_callbacks
+):
+    ai = TokenListFactory(slug="ai", is_public=True)
+    MembershipFactory(token_list=ai, token=tao, position=0)
+    at = 1_770_379_200
+    snapshot_ingest(
+        quotes=[Quote(tao.pk, at, 10.0, 100.0), Quote(btc.pk, at, 60_000.0, 1_000.0)], source="t"
+    )
+    metrics_recompute()
+    first = ai.memberships.get()
+    members = [{"id": first.pk, "token": tao.pk, "position": 0}, {"token": btc.pk, "position": 1}]
+    url = reverse("admin:markets_tokenlist_change", args=[ai.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, list_form_data(ai, members, initial=1))
+
+    assert response.status_code == 302
+    metrics = ListMetrics.objects.get(token_list=ai)
+    assert (metrics.members_count, metrics.total_market_cap_usd) == (2, 1_100.0)
+
+
+def test_removing_every_member_in_the_list_form_resets_the_lists_metrics(
+    admin_client, tao, django_capture_on_commit_callbacks
+):
+    ai = TokenListFactory(slug="ai", is_public=True)
+    member = MembershipFactory(token_list=ai, token=tao, position=0)
+    snapshot_ingest(quotes=[Quote(tao.pk, 1_770_379_200, 10.0, 100.0)], source="t")
+    metrics_recompute()
+    members = [{"id": member.pk, "token": tao.pk, "position": 0, "delete": True}]
+    url = reverse("admin:markets_tokenlist_change", args=[ai.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, list_form_data(ai, members, initial=1))
+
+    metrics = ListMetrics.objects.get(token_list=ai)
+    assert (metrics.members_count, metrics.total_market_cap_usd) == (0, None)
 
 
 def test_feature_action_publishes_an_unpublished_list_as_curate_does(admin_client, client):

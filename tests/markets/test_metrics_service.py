@@ -208,3 +208,27 @@ def test_windows_read_in_several_chunks_equal_the_windows_read_at_once(db, monke
     assert len(at_once["t"]) == sum(5 + n for n in range(7))
     for name, column in at_once.items():
         assert np.array_equal(column, chunked[name], equal_nan=True), name
+
+
+def test_a_list_whose_last_active_member_is_deactivated_is_reset_not_left_stale(tao):
+    solo = TokenListFactory(slug="solo")
+    MembershipFactory(token_list=solo, token=tao)
+    store(tao, [(0, 164, 1.64e9)])
+    metrics_recompute(token_ids=[tao.id])
+    tao.is_active = False
+    tao.save()
+    metrics_recompute(token_ids=[tao.id])
+    metrics = ListMetrics.objects.get(token_list=solo)
+    assert (metrics.members_count, metrics.total_market_cap_usd, metrics.as_of) == (0, None, None)
+
+
+def test_a_list_named_by_id_is_recomputed_even_with_no_member_left(tao):
+    solo = TokenListFactory(slug="solo")
+    member = MembershipFactory(token_list=solo, token=tao)
+    store(tao, [(0, 164, 1.64e9)])
+    metrics_recompute(token_ids=[tao.id])
+    member.delete()
+    metrics_recompute(token_ids=[], list_ids=[solo.pk, 999_999])  # a gone list is skipped
+    metrics = ListMetrics.objects.get(token_list=solo)
+    assert (metrics.members_count, metrics.total_market_cap_usd) == (0, None)
+    assert metrics.cap_series == []
