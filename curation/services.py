@@ -69,9 +69,14 @@ def list_create(*, actor, slug: str, data: dict, is_public: bool = False) -> Tok
     slug = slugify(str(slug or fields["name"]))[:50]
     if not slug:
         raise ValidationError({"slug": _("Enter a short name made of letters, digits or -.")})
+    taken = ValidationError({"slug": _("A list with this short name already exists.")})
     if TokenList.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("A list with this short name already exists.")})
-    token_list = TokenList.objects.create(slug=slug, is_public=is_public, **fields)
+        raise taken
+    try:
+        with transaction.atomic():
+            token_list = TokenList.objects.create(slug=slug, is_public=is_public, **fields)
+    except IntegrityError:  # the same slug created meanwhile, by another request
+        raise taken from None
     _record(actor, Action.LIST_CREATED, token_list=token_list, detail=token_list.name)
     return token_list
 

@@ -207,3 +207,16 @@ def test_removing_the_last_member_resets_the_lists_metrics(
     assert metrics.cap_series == []
     body = client.get("/api/v1/lists/solo/").json()
     assert body["members_count"] == body["metrics"]["members_count"] == 0
+
+
+def test_a_slug_created_meanwhile_by_another_request_is_the_usual_form_error(
+    client, staff, ai, monkeypatch
+):
+    # The other request inserted "ai" after this one checked: the check finds nothing.
+    monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda _qs: False)
+    client.force_login(staff)
+    response = client.post("/curate/lists/new/", {"slug": "ai", "name": "Again"}, follow=True)
+    assert response.status_code == 200
+    assert "A list with this short name already exists." in response.content.decode()
+    assert list(TokenList.objects.values_list("name", flat=True)) == ["AI tokens"]
+    assert not CurationChange.objects.exists()
