@@ -6,10 +6,9 @@ import logging
 from datetime import UTC
 
 from celery.result import EagerResult
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.templatetags.formatting import pct, usd
 from curation.services import list_feature
 from markets import tasks
+from markets.admin_forms import MembershipFormSet, TokenForm, TokenListForm
 from markets.models import (
     FearGreedDaily,
     ListMetrics,
@@ -64,22 +64,42 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class DerivedDataDeleteMixin:
+    """Deleting a token or a list deletes what was fetched or computed for it (snapshots,
+    metrics). Their admins are read-only (nobody deletes them one by one), which must not
+    refuse the deletion of the token or list itself. Protected objects (a token still in
+    someone's watchlist) still refuse it, and the confirmation page names them."""
+
+    derived_models = (Snapshot, TokenMetrics, ListMetrics)
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        skipped = {str(model._meta.verbose_name) for model in self.derived_models}
+        # A protected object is never deleted here: lacking the right to delete it is not the
+        # reason to give (the page lists the protected objects instead).
+        skipped |= {
+            str(rel.related_model._meta.verbose_name)
+            for rel in self.model._meta.related_objects
+            if protected and rel.on_delete is models.PROTECT
+        }
+        perms_needed = {name for name in perms_needed if str(name) not in skipped}
+        return to_delete, counts, perms_needed, protected
+
+
+def _lists_follow(list_ids: list[int]) -> None:
+    """Recompute these lists' metrics once the change commits (members added, removed or
+    deleted with their token)."""
+    if list_ids:
+        transaction.on_commit(
+            lambda: metrics_recompute(token_ids=[], list_ids=list_ids), robust=True
+        )
+
+
 # --- Tokens ---------------------------------------------------------------------------------
 
 
-class TokenForm(forms.ModelForm):
-    class Meta:
-        model = Token
-        fields = ("symbol", "name", "name_fr", "coingecko_id", "asset_class", "stooq_symbol",
-                  "is_active", "is_benchmark", "provider_ath_usd", "provider_ath_at")  # fmt: skip
-
-    def clean_symbol(self):
-        """Typed in any case; the model's validator then applies the rule (markets.symbols)."""
-        return (self.cleaned_data.get("symbol") or "").strip().upper()
-
-
 @admin.register(Token)
-class TokenAdmin(admin.ModelAdmin):
+class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     form = TokenForm
     list_display = (
         "symbol",
@@ -98,6 +118,21 @@ class TokenAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data:
             metrics_recompute(token_ids=[obj.pk])  # list totals follow who is active
+
+    @staticmethod
+    def _lists_of(tokens) -> list[int]:
+        memberships = TokenListMembership.objects.filter(token__in=tokens)
+        return sorted(set(memberships.values_list("token_list_id", flat=True)))
+
+    def delete_model(self, request, obj):
+        list_ids = self._lists_of([obj])
+        super().delete_model(request, obj)
+        _lists_follow(list_ids)  # the lists lost a member
+
+    def delete_queryset(self, request, queryset):
+        list_ids = self._lists_of(queryset)
+        super().delete_queryset(request, queryset)
+        _lists_follow(list_ids)
 
     list_filter = ("is_active", "is_benchmark", "asset_class")
     list_select_related = ("metrics",)
@@ -259,25 +294,6 @@ class TokenAdmin(admin.ModelAdmin):
 # --- Lists ----------------------------------------------------------------------------------
 
 
-class MembershipFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        """Two members at one position would make the order arbitrary."""
-        super().clean()
-        seen: dict[int, str] = {}
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if not data or data.get("DELETE") or data.get("position") is None:
-                continue
-            token = data.get("token")
-            if data["position"] in seen:
-                raise forms.ValidationError(
-                    _("%(a)s and %(b)s have the same position %(position)d: give each member "
-                      "its own position."),
-                    params={"a": seen[data["position"]], "b": token, "position": data["position"]},
-                )  # fmt: skip
-            seen[data["position"]] = str(token)
-
-
 class TokenListMembershipInline(admin.TabularInline):
     model = TokenListMembership
     formset = MembershipFormSet
@@ -292,49 +308,8 @@ class TokenListMembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("token")
 
 
-class TokenListForm(forms.ModelForm):
-    class Meta:
-        model = TokenList
-        fields = ("name", "name_fr", "slug", "description", "description_fr", "is_featured",
-                  "is_public")  # fmt: skip
-
-    def clean_is_featured(self):
-        is_featured = self.cleaned_data.get("is_featured")
-        if is_featured:
-            others = TokenList.objects.filter(is_featured=True)
-            if self.instance.pk is not None:
-                others = others.exclude(pk=self.instance.pk)
-            current = others.first()
-            if current is not None:
-                raise forms.ValidationError(
-                    _(
-                        "“%(name)s” is already the featured list. Only one list can be "
-                        "featured: unfeature it first, or use the “Feature this list” action."
-                    ),
-                    code="featured_taken",
-                    params={"name": current.name},
-                )
-        return is_featured
-
-    def clean(self):
-        """The dashboard shows the featured list: it cannot be unpublished (as in /curate/)."""
-        cleaned = super().clean()
-        if cleaned.get("is_featured") and cleaned.get("is_public") is False:
-            self.add_error(
-                "is_public",
-                forms.ValidationError(
-                    _(
-                        "The featured list is the dashboard's: it must stay public. Feature "
-                        "another list (or untick “Is featured”) before unpublishing this one."
-                    ),
-                    code="featured_public",
-                ),
-            )
-        return cleaned
-
-
 @admin.register(TokenList)
-class TokenListAdmin(admin.ModelAdmin):
+class TokenListAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     form = TokenListForm
     inlines = (TokenListMembershipInline,)
     list_display = ("name", "slug", "is_featured", "is_public", "members_count")
@@ -349,10 +324,7 @@ class TokenListAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):  # members added or removed
-            list_id = form.instance.pk
-            transaction.on_commit(
-                lambda: metrics_recompute(token_ids=[], list_ids=[list_id]), robust=True
-            )
+            _lists_follow([form.instance.pk])
 
     @admin.display(description=_("Members"), ordering="members_total")
     def members_count(self, obj: TokenList) -> int:

@@ -457,6 +457,74 @@ def test_the_database_refuses_a_featured_list_that_is_not_public():
     assert not TokenList.objects.exists()
 
 
+@pytest.fixture
+def priced_list(tao, btc):
+    """A public list of TAO and BTC, both with snapshots, token and list metrics."""
+    ai = TokenListFactory(slug="ai", is_public=True)
+    MembershipFactory(token_list=ai, token=tao, position=0)
+    MembershipFactory(token_list=ai, token=btc, position=1)
+    at = 1_770_379_200
+    snapshot_ingest(
+        quotes=[Quote(tao.pk, at, 10.0, 100.0), Quote(btc.pk, at, 60_000.0, 1_000.0)], source="t"
+    )
+    metrics_recompute()
+    assert ListMetrics.objects.get(token_list=ai).members_count == 2
+    return ai
+
+
+def test_a_token_with_history_and_metrics_can_be_deleted_and_its_lists_follow(
+    admin_client, priced_list, tao, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:markets_token_delete", args=[tao.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and not page.context["perms_lacking"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Token.objects.filter(symbol="TAO").exists()
+    assert not Snapshot.objects.filter(token_id=tao.pk).exists()
+    assert not TokenMetrics.objects.filter(token_id=tao.pk).exists()
+    metrics = ListMetrics.objects.get(token_list=priced_list)
+    assert (metrics.members_count, metrics.total_market_cap_usd) == (1, 1_000.0)
+
+
+def test_tokens_with_metrics_can_be_deleted_with_the_delete_action(
+    admin_client, priced_list, tao, btc, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        data = {"action": "delete_selected", "_selected_action": [tao.pk, btc.pk], "post": "yes"}
+        admin_client.post(TOKEN_CHANGELIST, data)
+    assert not Token.objects.exists() and not Snapshot.objects.exists()
+    metrics = ListMetrics.objects.get(token_list=priced_list)
+    assert (metrics.members_count, metrics.total_market_cap_usd) == (0, None)
+
+
+def test_a_list_with_metrics_can_be_deleted(admin_client, priced_list):
+    url = reverse("admin:markets_tokenlist_delete", args=[priced_list.pk])
+    assert not admin_client.get(url).context["perms_lacking"]
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not TokenList.objects.exists() and not ListMetrics.objects.exists()
+    assert Token.objects.count() == 2  # the members stay
+
+
+def test_a_token_in_a_watchlist_is_not_deleted_and_the_page_says_why(admin_client, tao, alice):
+    from watchlists import services as watchlists
+
+    watchlists.watchlist_add_token(
+        watchlist=watchlists.watchlist_create(owner=alice, name="Bags"), symbol="TAO"
+    )
+    url = reverse("admin:markets_token_delete", args=[tao.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        page.content.decode()
+    )
+    admin_client.post(url, {"post": "yes"})
+    assert Token.objects.filter(pk=tao.pk).exists()
+
+
 # --- Data browsers --------------------------------------------------------------------------
 
 
