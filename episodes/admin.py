@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from episodes.models import Episode, Event, Level, MarketFact
 
@@ -29,9 +30,9 @@ class EpisodeAdmin(admin.ModelAdmin):
     filter_horizontal = ["lists"]
     fieldsets = [
         (None, {"fields": ["slug", "is_published", ("start", "end"), "lists"]}),
-        ("English", {"fields": ["title", "summary"]}),
-        ("French", {"fields": ["title_fr", "summary_fr"]}),
-        ("Demo", {"fields": ["is_demo"], "classes": ["collapse"]}),
+        (_("English"), {"fields": ["title", "summary"]}),
+        (_("French"), {"fields": ["title_fr", "summary_fr"]}),
+        (_("Demo"), {"fields": ["is_demo"], "classes": ["collapse"]}),
     ]
     inlines = [MarketFactInline]
 
@@ -47,9 +48,9 @@ class EventAdmin(admin.ModelAdmin):
     filter_horizontal = ["lists"]
     fieldsets = [
         (None, {"fields": ["at", "url", "tokens", "lists"]}),
-        ("English", {"fields": ["title", "description"]}),
-        ("French", {"fields": ["title_fr", "description_fr"]}),
-        ("Demo", {"fields": ["is_demo"], "classes": ["collapse"]}),
+        (_("English"), {"fields": ["title", "description"]}),
+        (_("French"), {"fields": ["title_fr", "description_fr"]}),
+        (_("Demo"), {"fields": ["is_demo"], "classes": ["collapse"]}),
     ]
 
 
@@ -70,7 +71,7 @@ class MarketFactAdmin(admin.ModelAdmin):
     list_select_related = ["episode"]
     fieldsets = [
         (None, {"fields": ["at", ("value", "unit"), "episode", "source", "source_url"]}),
-        ("English", {"fields": ["wording"]}),
-        ("French", {"fields": ["wording_fr"]}),
-        ("Demo", {"fields": ["is_demo"], "classes": ["collapse"]}),
+        (_("English"), {"fields": ["wording"]}),
+        (_("French"), {"fields": ["wording_fr"]}),
+        (_("Demo"), {"fields": ["is_demo"], "classes": ["collapse"]}),
     ]

@@ -8,27 +8,50 @@ and leave with them.
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.language import localized_property
 from markets.models import Token, TokenList
 
 
 class Episode(models.Model):
-    slug = models.SlugField(max_length=50, unique=True)
-    title = models.CharField(max_length=200)
-    title_fr = models.CharField(max_length=200, blank=True, default="", help_text="French title")
-    start = models.DateTimeField(help_text="Start of the window the figures cover (UTC)")
-    end = models.DateTimeField(help_text="End of the window (UTC), after the start")
-    summary = models.TextField(blank=True, default="")
-    summary_fr = models.TextField(blank=True, default="", help_text="French summary")
-    lists = models.ManyToManyField(
-        TokenList, blank=True, related_name="episodes", help_text="Lists whose tokens it covers"
+    slug = models.SlugField(max_length=50, unique=True, verbose_name=_("slug"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    title_fr = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("French title"),
+        verbose_name=_("title (French)"),
     )
-    is_published = models.BooleanField(default=False, help_text="Shown to everyone when set")
-    is_demo = models.BooleanField(default=False, help_text="Seeded with the demo data")
-    created_at = models.DateTimeField(auto_now_add=True)
+    start = models.DateTimeField(
+        help_text=_("Start of the window the figures cover (UTC)"), verbose_name=_("start")
+    )
+    end = models.DateTimeField(
+        help_text=_("End of the window (UTC), after the start"), verbose_name=_("end")
+    )
+    summary = models.TextField(blank=True, default="", verbose_name=_("summary"))
+    summary_fr = models.TextField(
+        blank=True, default="", help_text=_("French summary"), verbose_name=_("summary (French)")
+    )
+    lists = models.ManyToManyField(
+        TokenList,
+        blank=True,
+        related_name="episodes",
+        help_text=_("Lists whose tokens it covers"),
+        verbose_name=_("lists"),
+    )
+    is_published = models.BooleanField(
+        default=False, help_text=_("Shown to everyone when set"), verbose_name=_("published")
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Seeded with the demo data"), verbose_name=_("demo")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("episode")
+        verbose_name_plural = _("episodes")
         ordering = ["-start"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="episode_end_after_start"),
@@ -46,17 +69,38 @@ class Episode(models.Model):
 class Event(models.Model):
     """Something that happened at a time, drawn as a marker on the charts it concerns."""
 
-    at = models.DateTimeField()
-    title = models.CharField(max_length=200)
-    title_fr = models.CharField(max_length=200, blank=True, default="", help_text="French title")
-    description = models.TextField(blank=True, default="")
-    description_fr = models.TextField(blank=True, default="", help_text="French description")
-    url = models.URLField(blank=True, default="", help_text="Optional link to read more")
-    tokens = models.ManyToManyField(Token, blank=True, related_name="events")
-    lists = models.ManyToManyField(TokenList, blank=True, related_name="events")
-    is_demo = models.BooleanField(default=False, help_text="Seeded with the demo data")
+    at = models.DateTimeField(verbose_name=_("at"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    title_fr = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("French title"),
+        verbose_name=_("title (French)"),
+    )
+    description = models.TextField(blank=True, default="", verbose_name=_("description"))
+    description_fr = models.TextField(
+        blank=True,
+        default="",
+        help_text=_("French description"),
+        verbose_name=_("description (French)"),
+    )
+    url = models.URLField(
+        blank=True, default="", help_text=_("Optional link to read more"), verbose_name=_("link")
+    )
+    tokens = models.ManyToManyField(
+        Token, blank=True, related_name="events", verbose_name=_("tokens")
+    )
+    lists = models.ManyToManyField(
+        TokenList, blank=True, related_name="events", verbose_name=_("lists")
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Seeded with the demo data"), verbose_name=_("demo")
+    )
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["at"], name="event_at")]
         constraints = [models.CheckConstraint(condition=~Q(title=""), name="event_title_set")]
@@ -72,14 +116,28 @@ class Event(models.Model):
 class Level(models.Model):
     """A price band of a token (support, resistance), drawn shaded on its price chart."""
 
-    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="levels")
-    low = models.FloatField(help_text="Bottom of the band, USD")
-    high = models.FloatField(help_text="Top of the band, USD (above the bottom)")
-    label = models.CharField(max_length=100)
-    label_fr = models.CharField(max_length=100, blank=True, default="", help_text="French label")
-    is_demo = models.BooleanField(default=False, help_text="Seeded with the demo data")
+    token = models.ForeignKey(
+        Token, on_delete=models.CASCADE, related_name="levels", verbose_name=_("token")
+    )
+    low = models.FloatField(help_text=_("Bottom of the band, USD"), verbose_name=_("low"))
+    high = models.FloatField(
+        help_text=_("Top of the band, USD (above the bottom)"), verbose_name=_("high")
+    )
+    label = models.CharField(max_length=100, verbose_name=_("label"))
+    label_fr = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("French label"),
+        verbose_name=_("label (French)"),
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Seeded with the demo data"), verbose_name=_("demo")
+    )
 
     class Meta:
+        verbose_name = _("price level")
+        verbose_name_plural = _("price levels")
         ordering = ["token", "low"]
         constraints = [
             models.CheckConstraint(
@@ -97,25 +155,48 @@ class MarketFact(models.Model):
     """A dated figure no free API gives (liquidations, capex), with where it comes from."""
 
     class Unit(models.TextChoices):
-        USD = "usd", "US dollars"
-        RATIO = "ratio", "Ratio (a fraction: -0.08 is -8 %)"
-        NUMBER = "number", "Number"
+        USD = "usd", _("US dollars")
+        RATIO = "ratio", _("Ratio (a fraction: -0.08 is -8 %)")
+        NUMBER = "number", _("Number")
 
-    at = models.DateTimeField(help_text="When the figure applies (UTC)")
-    value = models.FloatField()
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.USD)
-    wording = models.CharField(max_length=300, help_text="What the figure is, in English")
-    wording_fr = models.CharField(max_length=300, blank=True, default="", help_text="In French")
+    at = models.DateTimeField(help_text=_("When the figure applies (UTC)"), verbose_name=_("at"))
+    value = models.FloatField(verbose_name=_("value"))
+    unit = models.CharField(
+        max_length=10, choices=Unit.choices, default=Unit.USD, verbose_name=_("unit")
+    )
+    wording = models.CharField(
+        max_length=300, help_text=_("What the figure is, in English"), verbose_name=_("wording")
+    )
+    wording_fr = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("In French"),
+        verbose_name=_("wording (French)"),
+    )
     source = models.CharField(
-        max_length=200, blank=True, default="", help_text="Who reports it (when no link)"
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Who reports it (when no link)"),
+        verbose_name=_("source"),
     )
-    source_url = models.URLField(blank=True, default="")
+    source_url = models.URLField(blank=True, default="", verbose_name=_("source link"))
     episode = models.ForeignKey(
-        Episode, null=True, blank=True, on_delete=models.SET_NULL, related_name="facts"
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facts",
+        verbose_name=_("episode"),
     )
-    is_demo = models.BooleanField(default=False, help_text="Seeded with the demo data")
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Seeded with the demo data"), verbose_name=_("demo")
+    )
 
     class Meta:
+        verbose_name = _("market fact")
+        verbose_name_plural = _("market facts")
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -34,3 +34,21 @@ def test_staff_add_an_event_with_its_tokens(client, story, staff):
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Event.objects.get().title_fr == "Krach"
+
+
+@pytest.mark.parametrize(
+    ("model", "french"),
+    [
+        ("episode", ["Ajout de épisode", "Anglais", "Français", "Début de la fenêtre"]),
+        ("event", ["événement", "Lien facultatif pour en savoir plus", "Jetons"]),
+        ("level", ["niveau de prix", "Bas de la bande, en USD", "Libellé"]),
+        ("marketfact", ["fait de marché", "Dollars US", "Qui le rapporte"]),
+    ],
+)
+def test_the_add_pages_speak_french_to_a_french_curator(admin_client, settings, model, french):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    html = admin_client.get(f"/admin/episodes/{model}/add/").content.decode()
+
+    for text in french:
+        assert text in html, text
