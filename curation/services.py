@@ -16,7 +16,7 @@ from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from curation.models import CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
 from markets.providers.catalogue import CatalogueEntry
-from markets.services.metrics import metrics_recompute
+from markets.services.metrics import list_metrics_follow
 from markets.symbols import SYMBOL_RULE, symbol_is_valid
 
 Action = CurationChange.Action
@@ -57,10 +57,8 @@ def _list_fields(data: dict) -> dict:
 
 
 def _metrics_follow(token_list: TokenList) -> None:
-    """List metrics depend on who is in the list: recompute them once the change commits
-    (by the list's id: a list just emptied has no member left to find it by)."""
-    list_id = token_list.pk
-    transaction.on_commit(lambda: metrics_recompute(token_ids=[], list_ids=[list_id]), robust=True)
+    """List metrics depend on who is in the list: recompute them once the change commits."""
+    list_metrics_follow(list_ids=[token_list.pk])
 
 
 @transaction.atomic

@@ -6,29 +6,26 @@ import logging
 from datetime import UTC
 
 from celery.result import EagerResult
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, models, transaction
-from django.db.models import Count
+from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.formatting import pct, usd
-from curation.services import list_feature
 from markets import tasks
-from markets.admin_forms import MembershipFormSet, TokenForm, TokenListForm
 from markets.models import (
     FearGreedDaily,
     ListMetrics,
     RefreshRun,
     Snapshot,
     Token,
-    TokenList,
     TokenListMembership,
     TokenMetrics,
 )
-from markets.services.metrics import metrics_recompute
+from markets.services.metrics import list_metrics_follow, metrics_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -86,16 +83,18 @@ class DerivedDataDeleteMixin:
         return to_delete, counts, perms_needed, protected
 
 
-def _lists_follow(list_ids: list[int]) -> None:
-    """Recompute these lists' metrics once the change commits (members added, removed or
-    deleted with their token)."""
-    if list_ids:
-        transaction.on_commit(
-            lambda: metrics_recompute(token_ids=[], list_ids=list_ids), robust=True
-        )
-
-
 # --- Tokens ---------------------------------------------------------------------------------
+
+
+class TokenForm(forms.ModelForm):
+    class Meta:
+        model = Token
+        fields = ("symbol", "name", "name_fr", "coingecko_id", "asset_class", "stooq_symbol",
+                  "is_active", "is_benchmark", "provider_ath_usd", "provider_ath_at")  # fmt: skip
+
+    def clean_symbol(self):
+        """Typed in any case; the model's validator then applies the rule (markets.symbols)."""
+        return (self.cleaned_data.get("symbol") or "").strip().upper()
 
 
 @admin.register(Token)
@@ -127,12 +126,12 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         list_ids = self._lists_of([obj])
         super().delete_model(request, obj)
-        _lists_follow(list_ids)  # the lists lost a member
+        list_metrics_follow(list_ids=list_ids)  # the lists lost a member
 
     def delete_queryset(self, request, queryset):
         list_ids = self._lists_of(queryset)
         super().delete_queryset(request, queryset)
-        _lists_follow(list_ids)
+        list_metrics_follow(list_ids=list_ids)
 
     list_filter = ("is_active", "is_benchmark", "asset_class")
     list_select_related = ("metrics",)
@@ -289,71 +288,6 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
                 % {"symbols": ", ".join(failed), "error": error},
                 messages.ERROR,
             )
-
-
-# --- Lists ----------------------------------------------------------------------------------
-
-
-class TokenListMembershipInline(admin.TabularInline):
-    model = TokenListMembership
-    formset = MembershipFormSet
-    fields = ("token", "position")
-    autocomplete_fields = ("token",)
-    ordering = ("position", "id")
-    extra = 1
-    verbose_name = _("member")
-    verbose_name_plural = _("members (in order; staff can also reorder them at /curate/)")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("token")
-
-
-@admin.register(TokenList)
-class TokenListAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
-    form = TokenListForm
-    inlines = (TokenListMembershipInline,)
-    list_display = ("name", "slug", "is_featured", "is_public", "members_count")
-    list_filter = ("is_featured", "is_public")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    actions = ("feature_list",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(members_total=Count("memberships"))
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets):  # members added or removed
-            _lists_follow([form.instance.pk])
-
-    @admin.display(description=_("Members"), ordering="members_total")
-    def members_count(self, obj: TokenList) -> int:
-        return obj.members_total
-
-    @admin.action(description=_("Feature this list"), permissions=["change"])
-    def feature_list(self, request, queryset):
-        # The annotated queryset is only used to pick the target; updates go to plain managers.
-        selected = list(queryset.values_list("pk", "name")[:2])
-        if len(selected) != 1:
-            self.message_user(
-                request, gettext("Select exactly one list to feature."), messages.ERROR
-            )
-            return
-        pk, name = selected[0]
-        try:  # as /curate/ does it: the list is published, the change recorded
-            list_feature(actor=request.user, token_list=TokenList.objects.get(pk=pk))
-        except IntegrityError:
-            self.message_user(
-                request,
-                gettext("Another list was featured at the same moment; please try again."),
-                messages.ERROR,
-            )
-            return
-        self.message_user(
-            request,
-            gettext("“%(name)s” is now the featured list.") % {"name": name},
-            messages.SUCCESS,
-        )
 
 
 # --- Data browsers --------------------------------------------------------------------------

@@ -456,6 +456,14 @@ def metrics_recompute(
     return len(computed)
 
 
+def list_metrics_follow(*, list_ids: Iterable[int]) -> None:
+    """Recompute these lists' metrics once the current transaction commits (after their
+    members changed: by id, since a list just emptied has no member left to find it by)."""
+    ids = sorted(set(list_ids))
+    if ids:
+        transaction.on_commit(lambda: metrics_recompute(token_ids=[], list_ids=ids), robust=True)
+
+
 def _lists_compute(
     lists: dict[int, list[int]], computed: dict[int, dict], series: dict[int, Series]
 ) -> dict[int, dict]:

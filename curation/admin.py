@@ -1,0 +1,138 @@
+"""The admin of curated lists (markets' TokenList and its members): it writes through the
+curation services where /curate/ has one, so both behave alike."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import IntegrityError
+from django.db.models import Count
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from curation.services import list_feature
+from markets.admin import DerivedDataDeleteMixin
+from markets.models import TokenList, TokenListMembership
+from markets.services.metrics import list_metrics_follow
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Two members at one position would make the order arbitrary."""
+        super().clean()
+        seen: dict[int, str] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or data.get("position") is None:
+                continue
+            token = data.get("token")
+            if data["position"] in seen:
+                raise forms.ValidationError(
+                    _("%(a)s and %(b)s have the same position %(position)d: give each member "
+                      "its own position."),
+                    params={"a": seen[data["position"]], "b": token, "position": data["position"]},
+                )  # fmt: skip
+            seen[data["position"]] = str(token)
+
+
+class TokenListForm(forms.ModelForm):
+    class Meta:
+        model = TokenList
+        fields = ("name", "name_fr", "slug", "description", "description_fr", "is_featured",
+                  "is_public")  # fmt: skip
+
+    def clean_is_featured(self):
+        is_featured = self.cleaned_data.get("is_featured")
+        if is_featured:
+            others = TokenList.objects.filter(is_featured=True)
+            if self.instance.pk is not None:
+                others = others.exclude(pk=self.instance.pk)
+            current = others.first()
+            if current is not None:
+                raise forms.ValidationError(
+                    _(
+                        "“%(name)s” is already the featured list. Only one list can be "
+                        "featured: unfeature it first, or use the “Feature this list” action."
+                    ),
+                    code="featured_taken",
+                    params={"name": current.name},
+                )
+        return is_featured
+
+    def clean(self):
+        """The dashboard shows the featured list: it cannot be unpublished (as in /curate/)."""
+        cleaned = super().clean()
+        if cleaned.get("is_featured") and cleaned.get("is_public") is False:
+            self.add_error(
+                "is_public",
+                forms.ValidationError(
+                    _(
+                        "The featured list is the dashboard's: it must stay public. Feature "
+                        "another list (or untick “Is featured”) before unpublishing this one."
+                    ),
+                    code="featured_public",
+                ),
+            )
+        return cleaned
+
+
+class TokenListMembershipInline(admin.TabularInline):
+    model = TokenListMembership
+    formset = MembershipFormSet
+    fields = ("token", "position")
+    autocomplete_fields = ("token",)
+    ordering = ("position", "id")
+    extra = 1
+    verbose_name = _("member")
+    verbose_name_plural = _("members (in order; staff can also reorder them at /curate/)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("token")
+
+
+@admin.register(TokenList)
+class TokenListAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
+    form = TokenListForm
+    inlines = (TokenListMembershipInline,)
+    list_display = ("name", "slug", "is_featured", "is_public", "members_count")
+    list_filter = ("is_featured", "is_public")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ("feature_list",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(members_total=Count("memberships"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):  # members added or removed
+            list_metrics_follow(list_ids=[form.instance.pk])
+
+    @admin.display(description=_("Members"), ordering="members_total")
+    def members_count(self, obj: TokenList) -> int:
+        return obj.members_total
+
+    @admin.action(description=_("Feature this list"), permissions=["change"])
+    def feature_list(self, request, queryset):
+        # The annotated queryset is only used to pick the target; updates go to plain managers.
+        selected = list(queryset.values_list("pk", "name")[:2])
+        if len(selected) != 1:
+            self.message_user(
+                request, gettext("Select exactly one list to feature."), messages.ERROR
+            )
+            return
+        pk, name = selected[0]
+        try:  # as /curate/ does it: the list is published, the change recorded
+            list_feature(actor=request.user, token_list=TokenList.objects.get(pk=pk))
+        except IntegrityError:
+            self.message_user(
+                request,
+                gettext("Another list was featured at the same moment; please try again."),
+                messages.ERROR,
+            )
+            return
+        self.message_user(
+            request,
+            gettext("“%(name)s” is now the featured list.") % {"name": name},
+            messages.SUCCESS,
+        )
