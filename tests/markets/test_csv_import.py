@@ -282,6 +282,13 @@ def test_it_rejects_an_empty_source(tao, write_csv):
     assert_import_fails(write_csv(GOOD_ROW), "--source", args=("--source", " "))
 
 
+@pytest.mark.parametrize("source", ["kai\x1bko", "line\nbreak", " kaiko", "demo"])
+def test_it_rejects_a_source_with_control_characters_spaces_around_or_the_demos(
+    tao, write_csv, source
+):
+    assert_import_fails(write_csv(GOOD_ROW), "--source", args=("--source", source))
+
+
 @pytest.mark.parametrize(
     "timestamp", ["1989-12-31T23:59:59Z", "2150-02-06T12:00:00Z"], ids=["before 1990", "after 2100"]
 )

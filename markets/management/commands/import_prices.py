@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from markets.demo_episode import DEMO_SOURCE
 from markets.services.csv_import import CsvImportError, prices_import_csv
 from markets.services.locks import LeaseBusy
 
@@ -20,8 +21,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, source: str, create_tokens: bool, **options):
-        if not source.strip() or len(source) > 32:
-            raise CommandError("--source must be 1 to 32 characters")
+        if not source.strip() or len(source) > 32 or not source.isprintable():
+            raise CommandError("--source must be 1 to 32 printable characters")
+        if source != source.strip():
+            raise CommandError("--source must not start or end with spaces")
+        if source == DEMO_SOURCE:  # its newest quote is the demo clock
+            raise CommandError(f"--source {DEMO_SOURCE!r} is the demo provider's own")
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
