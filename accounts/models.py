@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +33,27 @@ class User(AbstractUser):
         default=True,
         help_text=_("Send me alert notifications by email."),
     )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Nobody signs as someone else: one display name per person, whatever its case.
+            models.UniqueConstraint(
+                Lower("display_name"),
+                condition=~Q(display_name=""),
+                name="user_display_name_unique_ci",
+                violation_error_message=_("This name is already used by another member."),
+            ),
+        ]
+
+    def clean(self) -> None:
+        """The admin's checks: the profile's rules on the display name, and no username
+        another member shows as their display name."""
+        from accounts.services import display_name_clean, username_taken_as_display_name
+
+        super().clean()
+        self.display_name = display_name_clean(user=self, display_name=self.display_name)
+        if self.username and username_taken_as_display_name(user=self):
+            raise ValidationError({"username": _("This name is already used by another member.")})
 
     @property
     def public_name(self) -> str:

@@ -8,7 +8,9 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -26,22 +28,72 @@ def profile_update(
     email_notifications: bool,
 ) -> User:
     """Save the profile fields a user edits themselves; raise ValidationError on bad input."""
-    display_name = display_name.strip()
-    try:
-        text_characters_refuse(display_name)  # nothing invisible can disguise a name
-    except ValueError as error:
-        raise ValidationError({"display_name": str(error)}) from None
-    if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
-        raise ValidationError(
-            {"display_name": _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX_LENGTH}}
-        )
+    display_name = display_name_clean(user=user, display_name=display_name)
     if preferred_language and preferred_language not in dict(settings.LANGUAGES):
         raise ValidationError({"preferred_language": _("Unknown language.")})
     user.display_name = display_name
     user.preferred_language = preferred_language
     user.email_notifications = email_notifications
-    user.save(update_fields=["display_name", "preferred_language", "email_notifications"])
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["display_name", "preferred_language", "email_notifications"])
+    except IntegrityError:  # someone took the same name a moment ago
+        raise ValidationError({"display_name": _name_taken()}) from None
     return user
+
+
+# --- Display names ----------------------------------------------------------------------------
+
+
+def _name_taken() -> str:
+    return _("This name is already used by another member.")
+
+
+def display_name_clean(*, user: User, display_name: str) -> str:
+    """The display name as stored (spaces collapsed), or a ValidationError on ``display_name``.
+
+    A display name must not pass for someone else: it is unique whatever its case, takes
+    no other member's username, does not start with ``member-`` (the generated handles), and
+    has no invisible or direction-changing character.
+    """
+    display_name = " ".join(display_name.split())
+    if not display_name:
+        return ""
+    try:
+        text_characters_refuse(display_name)  # nothing invisible can disguise a name
+    except ValueError as error:
+        raise ValidationError({"display_name": str(error)}) from None
+    if any(unicodedata.category(character) == "Cf" for character in display_name):
+        # Other format characters (soft hyphen, word joiner, tags…) are invisible too.
+        raise ValidationError(
+            {"display_name": _("Invisible or direction-changing characters are not allowed.")}
+        )
+    if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {"display_name": _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX_LENGTH}}
+        )
+    if display_name.lower().startswith(HANDLE_PREFIX):
+        raise ValidationError(
+            {
+                "display_name": _(
+                    "A display name cannot start with “%(prefix)s”: the site keeps it for the "
+                    "names it makes up. Leave the field empty to be shown by your handle."
+                )
+                % {"prefix": HANDLE_PREFIX}
+            }
+        )
+    others = User.objects.exclude(pk=user.pk) if user.pk else User.objects.all()
+    if others.filter(
+        Q(display_name__iexact=display_name) | Q(username__iexact=display_name)
+    ).exists():
+        raise ValidationError({"display_name": _name_taken()})
+    return display_name
+
+
+def username_taken_as_display_name(*, user: User) -> bool:
+    """Whether another member shows ``user``'s username as their display name."""
+    others = User.objects.exclude(pk=user.pk) if user.pk else User.objects.all()
+    return others.filter(display_name__iexact=user.username).exists()
 
 
 def api_token_get_or_create(*, user: User) -> Token:
@@ -129,3 +181,34 @@ def usernames_pseudonymize(*, users=None) -> int:
             user.save(update_fields=["username"])
             changed += 1
     return changed
+
+
+def display_names_deduplicate(*, users=None) -> int:
+    """Clear the display names that would pass for someone else (migration ``accounts.0004``).
+
+    Cleared: a name starting with ``member-``, a name equal to another account's username,
+    and among accounts sharing a name whatever its case, every one but the oldest (lowest
+    id) account. Their owners are shown by their handle until they choose another name.
+    Returns how many names were cleared. ``users`` is the user model's manager (the
+    historical one in a migration).
+    """
+    users = User.objects if users is None else users
+    username_clash = (
+        users.annotate(key=Lower("username")).filter(key=OuterRef("key")).exclude(pk=OuterRef("pk"))
+    )
+    named = (
+        users.exclude(display_name="")
+        .annotate(key=Lower("display_name"), clash=Exists(username_clash))
+        .order_by("pk")
+        .values_list("pk", "key", "clash")
+    )
+    cleared: list[int] = []
+    kept: set[str] = set()
+    for pk, key, clash in named.iterator():
+        if key.startswith(HANDLE_PREFIX) or clash or key in kept:
+            cleared.append(pk)
+        else:
+            kept.add(key)
+    for start in range(0, len(cleared), 1000):
+        users.filter(pk__in=cleared[start : start + 1000]).update(display_name="")
+    return len(cleared)

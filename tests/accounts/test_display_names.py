@@ -1,0 +1,137 @@
+"""A display name cannot pass for another member: unique whatever its case, not another
+member's username, not a generated ``member-`` handle, nothing invisible."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from accounts.services import profile_update
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = reverse("accounts:profile")
+migration = importlib.import_module("accounts.migrations.0004_display_names_unique")
+
+
+def _user(username: str, **fields) -> User:
+    return User.objects.create_user(
+        username=username, email=f"{username}@example.org", password="x", **fields
+    )
+
+
+def _rename(user: User, display_name: str) -> User:
+    return profile_update(
+        user=user, display_name=display_name, preferred_language="", email_notifications=True
+    )
+
+
+def _refusal(user: User, display_name: str) -> str:
+    with pytest.raises(ValidationError) as error:
+        _rename(user, display_name)
+    [message] = error.value.message_dict["display_name"]
+    return message
+
+
+@pytest.mark.parametrize("taken", ["Dora the analyst", "DORA THE ANALYST", " dora  the  analyst "])
+def test_it_refuses_a_display_name_another_member_has_in_any_case(taken):
+    dora = _user("dora", display_name="Dora the analyst")
+    bob = _user("bob")
+
+    assert _refusal(bob, taken) == "This name is already used by another member."
+    bob.refresh_from_db()
+    assert bob.display_name == ""
+    assert _rename(dora, taken).display_name == taken.strip().replace("  ", " ")  # hers
+
+
+@pytest.mark.parametrize("name", ["alice", "Alice", "ALICE"])
+def test_it_refuses_another_members_username_as_display_name(name):
+    _user("alice")
+    bob = _user("bob")
+
+    assert _refusal(bob, name) == "This name is already used by another member."
+
+
+@pytest.mark.parametrize("name", ["member-abcdefgh", "Member-x", "MEMBER-"])
+def test_it_refuses_the_prefix_of_generated_handles(name):
+    bob = _user("bob")
+
+    assert _refusal(bob, name).startswith("A display name cannot start with “member-”")
+
+
+@pytest.mark.parametrize("character", ["\u00ad", "\u2060", "\u061c", "\U000e0041"])
+def test_it_refuses_every_invisible_format_character(character):
+    bob = _user("bob")
+
+    assert "not allowed" in _refusal(bob, f"ecila{character}")
+
+
+def test_the_profile_page_says_the_name_is_taken_in_french(client):
+    _user("alice")
+    bob = _user("bob")
+    client.force_login(bob)
+
+    data = {"display_name": "Alice", "preferred_language": "fr"}
+    with translation.override("fr"):
+        response = client.post(PROFILE, data, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["display_name"]
+    assert errors == ["Ce nom est déjà utilisé par un autre membre."]
+    bob.refresh_from_db()
+    assert bob.display_name == ""
+
+
+def test_the_database_refuses_a_duplicate_whatever_its_case():
+    _user("dora", display_name="Dora")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _user("bob", display_name="dORA")
+    _user("carol")
+    _user("erin")  # empty display names do not clash
+
+
+def test_the_admin_refuses_another_members_name(client):
+    _user("alice")
+    bob = _user("bob")
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(root)
+    url = reverse("admin:accounts_user_change", args=[bob.pk])
+    data = {
+        "username": "bob", "email": "bob@example.org", "display_name": "ALICE",
+        "date_joined_0": "2024-01-01", "date_joined_1": "00:00:00", "is_active": "on",
+    }  # fmt: skip
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["display_name"] == [
+        "This name is already used by another member."
+    ]
+    bob.refresh_from_db()
+    assert bob.display_name == ""
+
+
+def test_the_migration_clears_names_that_pass_for_someone_else_keeping_the_oldest():
+    with connection.cursor() as cursor:  # data from before the constraint (rolled back after)
+        cursor.execute("DROP INDEX user_display_name_unique_ci")
+    first = _user("first", display_name="Dora")
+    second = _user("second", display_name="DORA")
+    third = _user("third", display_name="dora")
+    alice = _user("alice")
+    impostor = _user("bob", display_name="Alice")
+    handle = _user("carol", display_name="member-abcdefgh")
+    other = _user("erin", display_name="Erin E.")
+
+    migration.deduplicate(apps, None)
+
+    names = dict(User.objects.values_list("pk", "display_name"))
+    assert names[first.pk] == "Dora"
+    assert names[second.pk] == names[third.pk] == names[impostor.pk] == names[handle.pk] == ""
+    assert (names[alice.pk], names[other.pk]) == ("", "Erin E.")
