@@ -37,11 +37,9 @@ def reply_notify(sender, comment, parent, **kwargs) -> None:
             "name": user_display(comment.author) if comment.author else _("deleted user"),
             "target": getattr(target, "symbol", None) or target.display_name,
         }
-    url = (
-        reverse("discussions:token-thread", args=[comment.token.symbol])
-        if comment.token
-        else reverse("discussions:list-thread", args=[comment.token_list.slug])
-    )
+    # The parent's own page shows it with all its replies: a page of the thread may not,
+    # once newer comments push the parent to a later page.
+    url = reverse("discussions:comment-detail", args=[parent.pk])
     notification_create(
         user=author, kind="reply", title=title, body=Truncator(comment.body).chars(200),
         url=f"{url}#comment-{comment.pk}",

@@ -22,7 +22,7 @@ def test_a_reply_notifies_the_author_of_the_comment_once(
     assert notice.kind == "reply"
     assert notice.title == "bob replied to your comment on TAO"
     assert notice.body == "Not so sure"
-    assert notice.url == f"/tokens/TAO/comments/#comment-{reply.pk}"
+    assert notice.url == f"/comments/{top.pk}/#comment-{reply.pk}"
     assert not Notification.objects.filter(user=bob).exists()
 
 
@@ -44,3 +44,20 @@ def test_the_notice_speaks_the_authors_language(
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_create(author=bob, body="Non", token=tao, parent=top)
     assert Notification.objects.get(user=alice).title == "bob a répondu à votre commentaire sur TAO"
+
+
+def test_the_link_opens_a_page_with_the_reply_however_many_comments_follow(
+    client, alice, bob, tao, no_rate_limits, django_capture_on_commit_callbacks
+):
+    top = comment(alice, "ICP will bounce")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.comment_create(author=bob, body="Not so sure", token=tao, parent=top)
+    for number in range(20):
+        comment(bob, f"newer comment {number}")
+
+    path, anchor = Notification.objects.get(user=alice).url.split("#")
+    client.force_login(alice)
+    html = client.get(path).content.decode()
+
+    assert f'id="{anchor}"' in html and anchor == f"comment-{reply.pk}"
+    assert "Not so sure" in html and "ICP will bounce" in html
