@@ -36,8 +36,13 @@ def name_clean(value: object) -> str:
 
 
 def note_clean(value: object) -> str:
-    """A note: tabs and new lines are fine, other control characters are not."""
-    note = str(value if value is not None else "").strip()
+    """A note: tabs and new lines are fine, other control characters are not.
+
+    New lines are stored as LF and count one character each, as the textarea's maxlength
+    counts them (a browser posts them as CR LF).
+    """
+    note = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
+    note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise ValueError(f"At most {NOTE_MAX_LENGTH} characters (it has {len(note)}).")
     text_characters_refuse(note, allowed=NOTE_LAYOUT_CHARACTERS)

@@ -29,9 +29,14 @@ class CommentRateLimited(Exception):
 
 
 def body_clean(body: str) -> str:
-    """The Markdown source as stored, or a ValidationError on ``body``."""
+    """The Markdown source as stored, or a ValidationError on ``body``.
+
+    New lines are stored as LF and count one character each, as the textarea's maxlength
+    counts them (a browser posts them as CR LF).
+    """
     if not isinstance(body, str) or not body.strip():
         raise ValidationError({"body": [_("Write something first.")]})
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     maximum = limit("COMMENT_MAX_LENGTH")
     if len(body) > maximum:
         raise ValidationError(
@@ -46,7 +51,7 @@ def body_clean(body: str) -> str:
         text_characters_refuse(body, allowed=LAYOUT_CHARACTERS)
     except ValueError as exc:
         raise ValidationError({"body": [str(exc)]}) from None
-    return body.replace("\r\n", "\n").strip()
+    return body
 
 
 def stance_clean(stance: str | None) -> str:

@@ -51,6 +51,15 @@ def test_bad_bodies_are_refused_and_nothing_is_stored(alice, tao, body, message)
     assert not Comment.objects.exists()
 
 
+def test_new_lines_count_one_character_each_and_are_stored_as_lf(alice, tao, settings):
+    settings.COMMENT_MAX_LENGTH = 10
+    posted = services.comment_create(author=alice, body="a\r\nb\rc\r\nd\r\ne", token=tao)
+    assert posted.body == "a\nb\nc\nd\ne"
+    with pytest.raises(ValidationError) as caught:
+        services.comment_create(author=alice, body="abcdef\r\nghij", token=tao)
+    assert caught.value.message_dict == {"body": ["At most 10 characters (this has 11)."]}
+
+
 def test_the_length_limit_comes_from_the_settings(alice, tao, settings):
     settings.COMMENT_MAX_LENGTH = 10
     services.comment_create(author=alice, body="x" * 10, token=tao)

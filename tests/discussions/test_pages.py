@@ -56,6 +56,20 @@ def test_a_plain_form_posts_and_redirects_to_the_comment(client, alice, tao):
     assert posted.author == alice and posted.stance == "bullish"
 
 
+def test_without_javascript_a_comment_the_textarea_allows_is_accepted_with_its_new_lines(
+    client, alice, tao
+):
+    # maxlength counts a new line as one character; the browser posts it as CR LF.
+    typed = "\n".join(["y" * 97] * 51) + "zzz"  # 51 x 97 + 50 new lines + 3 = 5000
+    assert len(typed) == 5000
+    client.force_login(alice)
+
+    response = client.post("/tokens/TAO/comments/", {"body": typed.replace("\n", "\r\n")})
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == typed  # stored with LF
+
+
 def test_an_htmx_post_returns_the_thread_fragment(client, alice, tao):
     client.force_login(alice)
     response = client.post("/tokens/TAO/comments/", {"body": "via htmx"}, **HX)

@@ -458,8 +458,8 @@ def test_a_name_or_note_with_a_nul_or_another_control_character_is_refused(
 
 def test_a_note_keeps_tabs_and_new_lines_but_a_name_may_not_have_them(alice, alice_list, tao):
     item = services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
-    services.item_note_set(item=item, note="buy\r\n\tsell")
-    assert WatchlistItem.objects.get().note == "buy\r\n\tsell"
+    services.item_note_set(item=item, note="buy\r\n\tsell\rhold")
+    assert WatchlistItem.objects.get().note == "buy\n\tsell\nhold"  # new lines stored as LF
     assert errors_of(services.watchlist_create, owner=alice, name="two\nlines") == {
         "name": ["Control characters are not allowed (U+000A)."]
     }

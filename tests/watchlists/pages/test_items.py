@@ -295,6 +295,19 @@ def test_an_over_long_note_is_refused_next_to_the_field(alice_client, abc, heade
     assert snapshot() == before
 
 
+def test_without_javascript_a_note_the_textarea_allows_is_saved_with_its_new_lines(
+    alice_client, abc
+):
+    # maxlength counts a new line as one character; the browser posts it as CR LF.
+    typed = "\n".join(["n" * 9] * 50)  # 450 + 49 new lines = 499
+    response = alice_client.post(
+        f"/watchlists/{abc.pk}/items/AAA/note/", {"note": typed.replace("\n", "\r\n") + "!"}
+    )
+
+    assert response.status_code == 302
+    assert WatchlistItem.objects.get(token__symbol="AAA").note == typed + "!"
+
+
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_a_note_with_a_nul_is_refused_next_to_the_field(alice_client, abc, headers):
     before = snapshot()
