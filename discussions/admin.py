@@ -39,9 +39,15 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ["pk", "author", "token", "token_list", "state", "stance", "created_at"]
     list_filter = ["state", "stance"]
     search_fields = ["body", "author__username"]
-    raw_id_fields = ["author", "parent", "token", "token_list"]
-    # The state changes through the actions, which record who did it.
-    readonly_fields = ["state", "body_html", "created_at", "edited_at"]
+    # Nothing is edited here: the state changes through the actions, which record who did
+    # it; the text is the author's, rendered to body_html by the service (an edit here left
+    # the old HTML); moving a comment (its parent, token or list) could make it its own
+    # parent, a reply to a reply or a reply in another discussion, and lose it from its
+    # thread.
+    readonly_fields = [
+        "token", "token_list", "parent", "author", "body", "body_html", "stance", "state",
+        "created_at", "edited_at",
+    ]  # fmt: skip
     inlines = [ReportInline]
     actions = [
         _moderate(services.comment_hide, "Hide (removed by a moderator)"),

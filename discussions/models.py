@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.language import localized
@@ -52,6 +52,7 @@ class Comment(models.Model):
                 | Q(token__isnull=True, token_list__isnull=False),
             ),
             models.CheckConstraint(name="comment_body_not_empty", condition=~Q(body="")),
+            models.CheckConstraint(name="comment_not_own_parent", condition=~Q(parent=F("pk"))),
         ]
         indexes = [
             models.Index(fields=["token", "parent", "created_at"]),

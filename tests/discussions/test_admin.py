@@ -1,7 +1,16 @@
 """Staff moderate from the admin too, through the services (so every action is recorded)."""
 
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, connection, transaction
+
+from discussions import services
 from discussions.models import Comment, ModerationAction
 from tests.discussions.conftest import comment
+
+migration = importlib.import_module("discussions.migrations.0002_comment_not_own_parent")
 
 
 def test_an_admin_action_hides_comments_and_records_it(client, alice, staff, tao):
@@ -22,3 +31,65 @@ def test_the_admin_lists_comments_and_the_moderation_log(client, alice, staff, t
     client.force_login(staff)
     assert client.get("/admin/discussions/comment/").status_code == 200
     assert client.get("/admin/discussions/moderationaction/").status_code == 200
+
+
+def _change_data(**fields) -> dict:
+    management = {
+        "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0",
+        "reports-MIN_NUM_FORMS": "0", "reports-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    return {**management, **fields}
+
+
+def test_the_admin_cannot_change_a_comments_text_place_or_author(
+    client, alice, bob, staff, tao, near
+):
+    top = comment(alice, "*first*")
+    reply = services.comment_create(author=bob, body="second", token=tao, parent=top)
+    client.force_login(staff)
+    url = f"/admin/discussions/comment/{reply.pk}/change/"
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url,
+        _change_data(
+            body="rewritten", parent=reply.pk, token=near.pk, token_list="", author=alice.pk,
+            stance="bullish",
+        ),
+    )  # fmt: skip
+
+    for field in ("body", "parent", "token", "token_list", "author", "stance"):
+        assert f'name="{field}"' not in page, field
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert (reply.body, reply.body_html) == ("second", "<p>second</p>\n")
+    assert (reply.parent_id, reply.token_id, reply.author_id) == (top.pk, tao.pk, bob.pk)
+    assert reply.stance == "" and reply.edited_at is None
+
+
+def test_the_database_refuses_a_comment_that_is_its_own_parent(alice, tao):
+    posted = comment(alice, "x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Comment.objects.filter(pk=posted.pk).update(parent=posted.pk)
+
+
+def test_the_migration_puts_comments_moved_out_of_their_thread_back_on_top(
+    alice, bob, tao, near, no_rate_limits
+):
+    with connection.cursor() as cursor:  # data from before the constraint (rolled back after)
+        cursor.execute("ALTER TABLE discussions_comment DROP CONSTRAINT comment_not_own_parent")
+    top = comment(alice, "top")
+    kept = services.comment_create(author=bob, body="a reply", token=tao, parent=top)
+    own, first, second, moved, nested = (comment(bob, name) for name in "abcde")
+    Comment.objects.filter(pk=own.pk).update(parent=own.pk)
+    Comment.objects.filter(pk=first.pk).update(parent=second.pk)
+    Comment.objects.filter(pk=second.pk).update(parent=first.pk)
+    Comment.objects.filter(pk=moved.pk).update(parent=top.pk, token=near.pk)
+    Comment.objects.filter(pk=nested.pk).update(parent=kept.pk)
+
+    migration.detached_replies_restore(apps, None)
+
+    parents = dict(Comment.objects.values_list("pk", "parent_id"))
+    assert parents[kept.pk] == top.pk
+    assert all(parents[c.pk] is None for c in (top, own, first, second, moved, nested))
+    assert Comment.objects.get(pk=moved.pk).token == near
