@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from discussions import services
 from discussions.models import (
@@ -50,9 +51,9 @@ class CommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     inlines = [ReportInline]
     actions = [
-        _moderate(services.comment_hide, "Hide (removed by a moderator)"),
-        _moderate(services.comment_restore, "Restore"),
-        _moderate(services.reports_dismiss, "Dismiss reports"),
+        _moderate(services.comment_hide, _("Hide (removed by a moderator)")),
+        _moderate(services.comment_restore, _("Restore")),
+        _moderate(services.reports_dismiss, _("Dismiss reports")),
     ]
 
     def has_add_permission(self, request):

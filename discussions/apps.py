@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DiscussionsConfig(AppConfig):
     name = "discussions"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Discussions"
+    verbose_name = _("Discussions")
 
     def ready(self) -> None:
         from core.slots import annotator_register, slot_register

@@ -24,27 +24,36 @@ class Comment(models.Model):
         DELETED = "deleted", _("Deleted")
 
     token = models.ForeignKey(
-        Token, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
-    )
+        Token, null=True, blank=True, on_delete=models.CASCADE, related_name="comments",
+        verbose_name=_("token"),
+    )  # fmt: skip
     token_list = models.ForeignKey(
-        TokenList, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
-    )
+        TokenList, null=True, blank=True, on_delete=models.CASCADE, related_name="comments",
+        verbose_name=_("list"),
+    )  # fmt: skip
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
-    )
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies",
+        verbose_name=_("replies to"),
+    )  # fmt: skip
     # Comments outlive their author's account: shown as "deleted user".
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="comments",
+        related_name="comments", verbose_name=_("author"),
     )  # fmt: skip
-    body = models.TextField(help_text="Markdown source")
-    body_html = models.TextField(help_text="Sanitised HTML, rendered once on save")
-    stance = models.CharField(max_length=8, choices=Stance.choices, blank=True, default="")
-    state = models.CharField(max_length=8, choices=State.choices, default=State.VISIBLE)
-    created_at = models.DateTimeField()
-    edited_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(_("text"), help_text=_("Markdown source"))
+    body_html = models.TextField(
+        _("text as HTML"), help_text=_("Sanitised HTML, rendered once on save")
+    )
+    stance = models.CharField(
+        _("stance"), max_length=8, choices=Stance.choices, blank=True, default=""
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.VISIBLE)
+    created_at = models.DateTimeField(_("posted at"))
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         constraints = [
             models.CheckConstraint(
                 name="comment_one_target",
@@ -80,17 +89,21 @@ class Report(models.Model):
         SCAM = "scam", _("Scam link")
         OTHER = "other", _("Other")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment")
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="comment_reports",
+        related_name="comment_reports", verbose_name=_("reported by"),
     )  # fmt: skip
-    reason = models.CharField(max_length=8, choices=Reason.choices)
-    text = models.CharField(max_length=500, blank=True, default="")
-    created_at = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=8, choices=Reason.choices)
+    text = models.CharField(_("details"), max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(_("reported at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_user")
         ]
@@ -101,16 +114,20 @@ class Report(models.Model):
 
 class Mute(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_mutes"
-    )
-    until = models.DateTimeField()
-    reason = models.CharField(max_length=500)
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_mutes",
+        verbose_name=_("user"),
+    )  # fmt: skip
+    until = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=500)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField()
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("mute")
+        verbose_name_plural = _("mutes")
         indexes = [models.Index(fields=["user", "until"])]
 
     def __str__(self) -> str:
@@ -127,20 +144,24 @@ class ModerationAction(models.Model):
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text="Empty: done by the site (report threshold)",
+        related_name="+", verbose_name=_("moderator"),
+        help_text=_("Empty: done by the site (report threshold)"),
     )  # fmt: skip
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
-    )
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions",
+        verbose_name=_("comment"),
+    )  # fmt: skip
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text="The user acted upon (mute)",
+        related_name="+", verbose_name=_("user"), help_text=_("The user acted upon (mute)"),
     )  # fmt: skip
-    reason = models.CharField(max_length=500, blank=True, default="")
-    created_at = models.DateTimeField()
+    reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(_("done at"))
 
     class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -148,15 +169,20 @@ class ModerationAction(models.Model):
 
 
 class SentimentVote(models.Model):
-    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="sentiment_votes")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sentiment_votes"
+    token = models.ForeignKey(
+        Token, on_delete=models.CASCADE, related_name="sentiment_votes", verbose_name=_("token")
     )
-    day = models.DateField(help_text="UTC day of the vote")
-    stance = models.CharField(max_length=8, choices=Stance.choices)
-    updated_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sentiment_votes",
+        verbose_name=_("user"),
+    )  # fmt: skip
+    day = models.DateField(_("day"), help_text=_("UTC day of the vote"))
+    stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices)
+    updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
+        verbose_name = _("sentiment vote")
+        verbose_name_plural = _("sentiment votes")
         constraints = [
             models.UniqueConstraint(fields=["token", "user", "day"], name="sentiment_once_a_day")
         ]
@@ -167,19 +193,23 @@ class SentimentVote(models.Model):
 
 
 class Poll(models.Model):
-    question_en = models.CharField(max_length=200)
-    question_fr = models.CharField(max_length=200)
+    question_en = models.CharField(_("question (English)"), max_length=200)
+    question_fr = models.CharField(_("question (French)"), max_length=200)
     token = models.ForeignKey(
-        Token, null=True, blank=True, on_delete=models.CASCADE, related_name="polls"
-    )
+        Token, null=True, blank=True, on_delete=models.CASCADE, related_name="polls",
+        verbose_name=_("token"),
+    )  # fmt: skip
     token_list = models.ForeignKey(
-        TokenList, null=True, blank=True, on_delete=models.CASCADE, related_name="polls"
-    )
-    is_open = models.BooleanField(default=True)
-    closes_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+        TokenList, null=True, blank=True, on_delete=models.CASCADE, related_name="polls",
+        verbose_name=_("list"),
+    )  # fmt: skip
+    is_open = models.BooleanField(_("open"), default=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -201,12 +231,16 @@ class Poll(models.Model):
 
 
 class PollOption(models.Model):
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
-    label_en = models.CharField(max_length=200)
-    label_fr = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, related_name="options", verbose_name=_("poll")
+    )
+    label_en = models.CharField(_("option (English)"), max_length=200)
+    label_fr = models.CharField(_("option (French)"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("poll option")
+        verbose_name_plural = _("poll options")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -218,14 +252,21 @@ class PollOption(models.Model):
 
 
 class PollVote(models.Model):
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
-    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes"
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, related_name="votes", verbose_name=_("poll")
     )
-    updated_at = models.DateTimeField()
+    option = models.ForeignKey(
+        PollOption, on_delete=models.CASCADE, related_name="votes", verbose_name=_("option")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes",
+        verbose_name=_("user"),
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
+        verbose_name = _("poll vote")
+        verbose_name_plural = _("poll votes")
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="poll_vote_once")]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Staff moderate from the admin too, through the services (so every action is recorded)."""
 
 import importlib
+import re
 
 import pytest
 from django.apps import apps
@@ -93,3 +94,21 @@ def test_the_migration_puts_comments_moved_out_of_their_thread_back_on_top(
     assert parents[kept.pk] == top.pk
     assert all(parents[c.pk] is None for c in (top, own, first, second, moved, nested))
     assert Comment.objects.get(pk=moved.pk).token == near
+
+
+def test_the_french_admin_moderates_comments_in_french(client, alice, staff, tao):
+    comment(alice, "x")
+    client.force_login(staff)
+
+    html = client.get("/admin/discussions/comment/", headers={"Accept-Language": "fr"})
+    html = html.content.decode()
+
+    for action in ("Masquer (retiré par un modérateur)", "Rétablir", "Classer les signalements"):
+        assert f">{action}</option>" in html, action
+    assert "Hide (removed by a moderator)" not in html
+    headers = dict(re.findall(r'column-(\w+)">\s*<div class="text"><a [^>]*>([^<]+)</a>', html))
+    assert {
+        "author": "Auteur",
+        "state": "État",
+        "created_at": "Publié le",
+    }.items() <= headers.items()
