@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from discussions import services
 from discussions.models import (
+    MIN_POLL_OPTIONS,
     Comment,
     ModerationAction,
     Mute,
@@ -75,9 +77,26 @@ class MuteAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "by"]
 
 
+class PollOptionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """A poll needs at least two options: without them nobody can vote (and with none it
+        still showed on the dashboard)."""
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(kept) < MIN_POLL_OPTIONS:
+            raise ValidationError(
+                _("A poll needs at least %(n)d options.") % {"n": MIN_POLL_OPTIONS}
+            )
+
+
 class PollOptionInline(admin.TabularInline):
     model = PollOption
-    extra = 1
+    formset = PollOptionFormSet
+    extra = MIN_POLL_OPTIONS
 
 
 @admin.register(Poll)

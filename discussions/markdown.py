@@ -4,7 +4,8 @@ markdown-it-py (CommonMark, raw HTML off) renders emphasis, links, inline and bl
 quotes and lists; headings, rules and images are switched off. nh3 then keeps only the tags
 that subset produces, links only to http(s) and mailto, each with ``rel="nofollow ugc
 noopener"``. ``$TAO``-style cashtags become links to the token page when the token exists
-(one query per rendering, whatever the number of cashtags).
+(one query per rendering, whatever the number of cashtags). Lists or quotes nested so deeply
+that markdown-it would drop their content are refused (``markdown_too_deep``).
 """
 
 from __future__ import annotations
@@ -87,6 +88,23 @@ def _text(content: str) -> MdToken:
     token = MdToken("text", "", 0)
     token.content = content
     return token
+
+
+# Blocks whose content the block parser tokenizes one level deeper: past maxNesting levels it
+# drops that content without a word (inline markup past the limit stays as text).
+_CONTAINERS = frozenset(
+    ["blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"]
+)
+
+
+def markdown_too_deep(source: str) -> bool:
+    """Whether lists or quotes nest so deeply that rendering would lose part of the text
+    (about 9 levels of lists, 19 of quotes: markdown-it's ``maxNesting``)."""
+    deepest = _md.options["maxNesting"] - 1
+    return any(
+        token.nesting == 1 and token.type in _CONTAINERS and token.level >= deepest
+        for token in _md.parse(source)
+    )
 
 
 def markdown_render(source: str) -> str:

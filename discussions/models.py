@@ -230,6 +230,9 @@ class Poll(models.Model):
         return self.is_open and (self.closes_at is None or self.closes_at > now)
 
 
+MIN_POLL_OPTIONS = 2  # fewer and nobody can choose (checked by the admin's option formset)
+
+
 class PollOption(models.Model):
     poll = models.ForeignKey(
         Poll, on_delete=models.CASCADE, related_name="options", verbose_name=_("poll")

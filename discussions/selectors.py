@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from discussions.conf import limit
-from discussions.models import Comment, ModerationAction, Poll, PollOption, PollVote, SentimentVote
+from discussions.models import (
+    MIN_POLL_OPTIONS,
+    Comment,
+    ModerationAction,
+    Poll,
+    PollOption,
+    PollVote,
+    SentimentVote,
+)
 from markets.models import ListMetrics, Token, TokenList
 
 ORDERS = {"newest": ("-created_at", "-pk"), "oldest": ("created_at", "pk")}
@@ -210,11 +218,15 @@ def poll_get(*, pk) -> Poll:
 
 
 def poll_open_for_list(*, token_list: TokenList) -> Poll | None:
+    """The list's open poll with options enough to vote on (an older poll saved with fewer
+    is left out)."""
     now = timezone.now()
     return (
         polls_list()
         .filter(token_list=token_list, is_open=True)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .alias(n_options=Count("options"))
+        .filter(n_options__gte=MIN_POLL_OPTIONS)
         .first()
     )
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.cache import data_version_bump
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from discussions.conf import limit
-from discussions.markdown import markdown_render
+from discussions.markdown import markdown_render, markdown_too_deep
 from discussions.models import Comment, Mute, Stance
 from discussions.signals import reply_posted
 from markets.models import Token, TokenList
@@ -51,6 +51,10 @@ def body_clean(body: str) -> str:
         text_characters_refuse(body, allowed=LAYOUT_CHARACTERS)
     except ValueError as exc:
         raise ValidationError({"body": [str(exc)]}) from None
+    if markdown_too_deep(body):  # nothing the author typed may vanish from the page
+        raise ValidationError(
+            {"body": [_("Lists or quotes are nested too deeply to be shown: use fewer levels.")]}
+        )
     return body
 
 

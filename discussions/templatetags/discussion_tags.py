@@ -38,12 +38,14 @@ def list_poll(context, token_list):
 
 def poll_context(request, poll, **extra) -> dict:
     total, results = selectors.poll_results(poll)
+    now = timezone.now()
     return {
         "poll": poll,
         "total": total,
         "results": results,
         "my_option": selectors.poll_my_vote(poll=poll, user=request.user),
-        "accepts_votes": poll.accepts_votes(timezone.now()),
+        "accepts_votes": poll.accepts_votes(now),
+        "closing_passed": poll.closes_at is not None and poll.closes_at <= now,
         "user": request.user,
         "request": request,
         **extra,

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
 from discussions import services
-from discussions.models import Comment, ModerationAction
+from discussions.models import Comment, ModerationAction, Poll, PollOption
 from tests.discussions.conftest import comment
 
 migration = importlib.import_module("discussions.migrations.0002_comment_not_own_parent")
@@ -112,3 +112,42 @@ def test_the_french_admin_moderates_comments_in_french(client, alice, staff, tao
         "state": "État",
         "created_at": "Publié le",
     }.items() <= headers.items()
+
+
+def _poll_data(token_list, *labels) -> dict:
+    """The add form as a browser posts it: the inline's two extra rows, blank unless given."""
+    rows = max(len(labels), 2)
+    data = {
+        "question_en": "Doomed?", "question_fr": "Condamnés ?", "token_list": token_list.pk,
+        "token": "", "is_open": "on", "closes_at_0": "", "closes_at_1": "",
+        "options-TOTAL_FORMS": str(rows), "options-INITIAL_FORMS": "0",
+        "options-MIN_NUM_FORMS": "0", "options-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    for index in range(rows):
+        label = labels[index] if index < len(labels) else ""
+        data |= {f"options-{index}-label_en": label, f"options-{index}-label_fr": label,
+                 f"options-{index}-position": "0"}  # fmt: skip
+    return data
+
+
+def test_the_admin_saves_a_poll_only_with_two_options_or_more(client, staff, ai_list):
+    client.force_login(staff)
+
+    for labels in [(), ("Only one",)]:
+        response = client.post("/admin/discussions/poll/add/", _poll_data(ai_list, *labels))
+        assert response.status_code == 200
+        assert "A poll needs at least 2 options." in response.content.decode()
+        assert not Poll.objects.exists()
+    response = client.post("/admin/discussions/poll/add/", _poll_data(ai_list, "Yes", "No"))
+
+    assert response.status_code == 302
+    poll = Poll.objects.get()
+    assert [option.label_en for option in poll.options.all()] == ["Yes", "No"]
+    assert f'id="poll-{poll.pk}"' in client.get("/").content.decode()
+
+
+def test_the_dashboard_leaves_out_a_poll_saved_earlier_without_options(client, ai_list):
+    poll = Poll.objects.create(question_en="Empty?", question_fr="Vide ?", token_list=ai_list)
+    PollOption.objects.create(poll=poll, label_en="Alone", label_fr="Seule")
+
+    assert f'id="poll-{poll.pk}"' not in client.get("/").content.decode()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from discussions import services
 from discussions.markdown import markdown_render
+from discussions.models import Comment
 
 
 def test_it_renders_emphasis_links_code_quotes_and_lists(db):
@@ -47,3 +50,27 @@ def test_cashtags_of_known_tokens_link_to_the_token_page_in_one_query(
 def test_text_without_cashtags_runs_no_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         markdown_render("no tokens here, 5 $ only")
+
+
+def _nested_list(levels: int) -> str:
+    return "".join("  " * level + f"- item {level}\n" for level in range(levels))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [_nested_list(60), _nested_list(10), "".join(">" * n + f" q{n}\n" for n in range(1, 40))],
+    ids=["60-level list", "10-level list", "39-level quote"],
+)
+def test_a_comment_nested_deeper_than_can_be_shown_is_refused_not_cut(alice, tao, source):
+    with pytest.raises(ValidationError) as caught:
+        services.comment_create(author=alice, body=source, token=tao)
+
+    assert caught.value.message_dict == {
+        "body": ["Lists or quotes are nested too deeply to be shown: use fewer levels."]
+    }
+    assert not Comment.objects.exists()
+    # As deep as can be shown: every item is there.
+    posted = services.comment_create(author=alice, body=_nested_list(9), token=tao)
+    assert all(f"item {level}" in posted.body_html for level in range(9))
+    quotes = "".join(">" * n + f" q{n}\n" for n in range(1, 19))
+    assert "q18" in services.comment_create(author=alice, body=quotes, token=tao).body_html

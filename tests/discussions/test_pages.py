@@ -310,3 +310,23 @@ def test_the_poll_page_shows_the_votes_by_day_beside_the_sector_cap(client, alic
     services.poll_vote(poll=poll, user=alice, option_id=poll.options.first().pk)
     html = client.get(f"/polls/{poll.pk}/").content.decode()
     assert "Sector cap at the day" in html and "$1.57B" in html
+
+
+@time_machine.travel("2026-02-20 15:00Z", tick=False)
+def test_a_poll_says_closed_on_a_past_date_and_closes_on_a_future_one(client, alice, ai_list):
+    from discussions.services.polls import scenario_poll_seed
+
+    poll = scenario_poll_seed(token_list=ai_list)
+    client.force_login(alice)  # a page made for her, not the anonymous visitors' cached one
+    for closes_in, is_open, wording, wrong in [
+        (timedelta(days=-3), True, "closed on Feb. 17, 2026", "closes on"),
+        (timedelta(days=-3), False, "closed on Feb. 17, 2026", "closes on"),
+        (timedelta(days=3), True, "closes on Feb. 23, 2026", "closed on"),
+    ]:
+        poll.closes_at = timezone.now() + closes_in
+        poll.is_open = is_open
+        poll.save(update_fields=["closes_at", "is_open"])
+
+        html = client.get(f"/polls/{poll.pk}/").content.decode()
+
+        assert wording in html and wrong not in html, wording
