@@ -3,15 +3,38 @@
 Figures that stored prices give (falls, worst day, Fear & Greed low) are computed by
 ``episodes/selectors.py``; ``MarketFact`` holds the ones no free API gives (liquidations,
 capex announcements), each with its source. Rows seeded with the demo data carry ``is_demo``
-and leave with them.
+and leave with them. Every date is one of the price data's (1990 to 2099, UTC): the form and
+a check constraint refuse others.
 """
 
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.language import localized_property
 from markets.models import Token, TokenList
+from markets.providers.base import MAX_EPOCH, MIN_EPOCH
+
+# The price data's range (imports and providers refuse quotes outside it): nothing to chart
+# before or after, and a date near year 1 or 9999 overflowed the date arithmetic (a 24 h
+# reference, the replay's hour steps, the admin's date drill-down) into a 500.
+EARLIEST = datetime.fromtimestamp(MIN_EPOCH, UTC)  # 1990-01-01
+LATEST = datetime.fromtimestamp(MAX_EPOCH, UTC)  # 2100-01-01, excluded
+DATE_RULE = _("Give a date from 1990 to 2099 (UTC).")
+
+
+def date_validate(value: datetime) -> None:
+    """Refuse a date outside the price data's range, 1990 to 2099 (UTC)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not EARLIEST <= aware < LATEST:
+        raise ValidationError(DATE_RULE, code="date_out_of_range")
+
+
+def _in_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": EARLIEST, f"{field}__lt": LATEST})
 
 
 class Episode(models.Model):
@@ -25,10 +48,14 @@ class Episode(models.Model):
         verbose_name=_("title (French)"),
     )
     start = models.DateTimeField(
-        help_text=_("Start of the window the figures cover (UTC)"), verbose_name=_("start")
+        help_text=_("Start of the window the figures cover (UTC)"),
+        validators=[date_validate],
+        verbose_name=_("start"),
     )
     end = models.DateTimeField(
-        help_text=_("End of the window (UTC), after the start"), verbose_name=_("end")
+        help_text=_("End of the window (UTC), after the start"),
+        validators=[date_validate],
+        verbose_name=_("end"),
     )
     summary = models.TextField(blank=True, default="", verbose_name=_("summary"))
     summary_fr = models.TextField(
@@ -56,6 +83,11 @@ class Episode(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="episode_end_after_start"),
             models.CheckConstraint(condition=~Q(title=""), name="episode_title_set"),
+            models.CheckConstraint(
+                condition=_in_range("start") & _in_range("end"),
+                name="episode_dates_in_range",
+                violation_error_message=DATE_RULE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,7 +101,7 @@ class Episode(models.Model):
 class Event(models.Model):
     """Something that happened at a time, drawn as a marker on the charts it concerns."""
 
-    at = models.DateTimeField(verbose_name=_("at"))
+    at = models.DateTimeField(validators=[date_validate], verbose_name=_("at"))
     title = models.CharField(max_length=200, verbose_name=_("title"))
     title_fr = models.CharField(
         max_length=200,
@@ -103,7 +135,14 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["at"], name="event_at")]
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="event_title_set")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="event_title_set"),
+            models.CheckConstraint(
+                condition=_in_range("at"),
+                name="event_at_in_range",
+                violation_error_message=DATE_RULE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.title}"
@@ -159,7 +198,11 @@ class MarketFact(models.Model):
         RATIO = "ratio", _("Ratio (a fraction: -0.08 is -8 %)")
         NUMBER = "number", _("Number")
 
-    at = models.DateTimeField(help_text=_("When the figure applies (UTC)"), verbose_name=_("at"))
+    at = models.DateTimeField(
+        help_text=_("When the figure applies (UTC)"),
+        validators=[date_validate],
+        verbose_name=_("at"),
+    )
     value = models.FloatField(verbose_name=_("value"))
     unit = models.CharField(
         max_length=10, choices=Unit.choices, default=Unit.USD, verbose_name=_("unit")
@@ -206,6 +249,11 @@ class MarketFact(models.Model):
                 condition=Q(unit__in=["usd", "ratio", "number"]), name="market_fact_unit_valid"
             ),
             models.CheckConstraint(condition=~Q(wording=""), name="market_fact_wording_set"),
+            models.CheckConstraint(
+                condition=_in_range("at"),
+                name="market_fact_at_in_range",
+                violation_error_message=DATE_RULE,
+            ),
         ]
 
     def __str__(self) -> str:

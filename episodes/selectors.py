@@ -276,10 +276,7 @@ def episode_figures(*, episode: Episode) -> EpisodeFigures:
     members = {t.pk: t for tl in lists for t in tl.members.all()}
     btc = Token.objects.filter(symbol=BTC_SYMBOL).first()
     ids = [*members, *([btc.pk] if btc else [])]
-    try:  # references for BTC's 24 h changes
-        since = episode.start - timedelta(hours=DAY_HOURS)
-    except OverflowError:  # a start in the first day of year 1
-        since = datetime.min.replace(tzinfo=UTC)
+    since = episode.start - timedelta(hours=DAY_HOURS)  # references for BTC's 24 h changes
     closes = _hourly_closes(ids, since, episode.end)
     start = _epoch(episode.start)
 
