@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EpisodesConfig(AppConfig):
     name = "episodes"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Episodes"
+    verbose_name = _("Episodes")
 
     def ready(self) -> None:
         from core.charts import chart_annotations_register

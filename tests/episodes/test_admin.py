@@ -52,3 +52,12 @@ def test_the_add_pages_speak_french_to_a_french_curator(admin_client, settings, 
 
     for text in french:
         assert text in html, text
+
+
+def test_the_admin_names_the_episodes_section_in_french(admin_client, settings):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    html = admin_client.get("/admin/episodes/").content.decode()
+
+    assert "Administration de Épisodes" in html
+    assert ">Episodes<" not in html
