@@ -115,10 +115,14 @@ def test_the_dashboard_links_to_the_latest_published_episode(client, story):
 
 
 def test_the_episode_page_shows_the_lists_poll_and_discussion(client, story):
-    from discussions.models import Poll
+    from discussions.models import Poll, PollOption
 
     ai = TokenList.objects.get(slug="ai")
-    Poll.objects.create(token_list=ai, question_en="Doomed or a purge?", question_fr="Purge ?")
+    poll = Poll.objects.create(
+        token_list=ai, question_en="Doomed or a purge?", question_fr="Purge ?"
+    )
+    for position, (en, fr) in enumerate([("Doomed", "Condamné"), ("A purge", "Une purge")]):
+        PollOption.objects.create(poll=poll, label_en=en, label_fr=fr, position=position)
     html = client.get("/episodes/feb-test/").content.decode()
     assert "Doomed or a purge?" in html
     assert 'id="thread-list"' in html
