@@ -17,15 +17,6 @@ def _floor(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _step(current: datetime, delta: timedelta, bound: datetime) -> datetime:
-    """An hour before or after, never past the window's bound (nor the calendar's)."""
-    try:
-        moved = current + delta
-    except OverflowError:
-        return bound
-    return max(moved, bound) if delta < timedelta(0) else min(moved, bound)
-
-
 def _href(url: str, at: datetime) -> str:
     return f"{url}?{urlencode({'at': at_param(at)}, safe=':')}"
 
@@ -46,6 +37,6 @@ def replay_steps(start: datetime, end: datetime, current: datetime | None, url: 
         "current_epoch": int(current.timestamp()),
         "hours": hours,
         "index": int((current - start) / HOUR),
-        "prev_url": _href(url, _step(current, -HOUR, start)),
-        "next_url": _href(url, _step(current, HOUR, end)),
+        "prev_url": _href(url, max(current - HOUR, start)),
+        "next_url": _href(url, min(current + HOUR, end)),
     }
