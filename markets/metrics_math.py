@@ -29,10 +29,14 @@ class Series:
     p: np.ndarray  # float64 prices
     cap: np.ndarray  # float64, NaN = unknown
     vol: np.ndarray  # float64, NaN = unknown
+    # The last cap known at each quote's day up to it, where the series skips quotes (day
+    # summaries): forward-filling it gives what forward-filling every quote's cap gives.
+    cap_ff: np.ndarray | None = None
 
     def until(self, end: int) -> Series:
         stop = int(np.searchsorted(self.t, end, side="right"))
-        return Series(self.t[:stop], self.p[:stop], self.cap[:stop], self.vol[:stop])
+        cap_ff = None if self.cap_ff is None else self.cap_ff[:stop]
+        return Series(self.t[:stop], self.p[:stop], self.cap[:stop], self.vol[:stop], cap_ff)
 
 
 def columns_concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -206,7 +210,7 @@ def cap_series_compute(members: list[Series], *, end: int, span: int = HISTORY_S
     for member in members:
         if len(member.t) == 0:
             continue
-        caps = forward_filled(member.cap)
+        caps = forward_filled(member.cap if member.cap_ff is None else member.cap_ff)
         idx = np.searchsorted(member.t, grid, side="right") - 1
         values = np.where(idx >= 0, caps[np.maximum(idx, 0)], np.nan)
         known = ~np.isnan(values)

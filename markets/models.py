@@ -190,6 +190,24 @@ class PriceDayCloses(models.Model):
         return f"{self.token_id} {self.day}"
 
 
+class SnapshotDaySummary(models.Model):
+    """The few snapshots of one past UTC day that the live metrics need (PostgreSQL only):
+    each hour's last quote, the day's highest and lowest and the two ends of its deepest
+    fall, packed like the metrics read (``markets/services/day_summary.py``). The metrics
+    read these for the inner days of a 90-day window instead of every snapshot; a trigger
+    on the snapshot table deletes the summary of any day whose snapshots change."""
+
+    pk = models.CompositePrimaryKey("token_id", "day")
+    token = models.ForeignKey(
+        Token, on_delete=models.CASCADE, related_name="day_summaries", db_index=False
+    )
+    day = models.DateField()
+    points = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.day}"
+
+
 class TokenMetrics(models.Model):
     """Materialised metrics of one token as of its latest snapshot (fractions, not percents)."""
 

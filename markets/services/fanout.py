@@ -102,7 +102,7 @@ def refresh_fanout_finish(*, run_id: int, owner: str | None, outcomes: list[dict
                     sum(o["quotes"] for o in outcomes), run.quotes_stored, run.quotes_rejected,
                     token_ids, min(s for s, _ in spans), max(e for _, e in spans),
                 )  # fmt: skip
-                derived_refresh(ingested=ingested)
+                derived_refresh(ingested=ingested, summarise=True)
         errors = [e for o in outcomes for e in o["errors"]]
         status = run_status(errors=errors, got_quotes=any(o["quotes"] for o in outcomes))
         return run_finish(run, status=status, error="; ".join(errors))

@@ -33,6 +33,8 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
+from markets.services.day_summary import POINT as DAY_POINT
+from markets.services.day_summary import day_summaries_build, windows_packed_sql
 from markets.services.hourly import price_hourly_refresh
 from markets.services.hourly_bulk import price_closes_from_batch
 from markets.services.ingest import IngestResult
@@ -49,12 +51,19 @@ def _epoch_to_dt(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-def _load_columns(token_ids: list[int], until: int | None = None) -> dict[str, np.ndarray]:
+def _load_columns(
+    token_ids: list[int], until: int | None = None, full: list[int] = ()
+) -> dict[str, np.ndarray]:
     """Each token's snapshots over the 90 days before its own latest one, as columns.
 
     With ``until`` (epoch seconds) the history ends there: "latest" is the latest snapshot
-    at or before it, and nothing later is read (the replay of a past hour).
+    at or before it, and nothing later is read (the replay of a past hour). Without it, on
+    PostgreSQL, inner days with a day summary are read from it, except for ``full`` tokens.
     """
+    if connection.vendor == "postgresql" and until is None:
+        return _packed_columns(
+            windows_packed_sql(full=list(full)), [sorted(token_ids)], dtype=DAY_POINT
+        )
     if connection.vendor == "postgresql":
         raw = _load_columns_postgresql(token_ids, until)
     else:
@@ -177,32 +186,31 @@ _FOLDED_PACKED = _PACKED.format(t="c.close_at", p="c.close_usd", a="c")
 _ROWS = "SELECT ts, price_usd, market_cap_usd, volume_24h_usd"
 _ROWS_ORDER = "ORDER BY ts, source"
 _PACKED_ROW = np.dtype([("ts", ">i8"), ("p", ">f8"), ("cap", ">f8"), ("vol", ">f8")])
-_PACKED_COLUMNS = ("token_id", "t", "p", "cap", "vol")
 _PACKED_FETCH = 250  # tokens a chunk: 17 MB for 90 days of hourly quotes, 200 MB at 5 minutes
 
 
-def _packed_chunk(rows: list[tuple[int, bytes]]) -> dict[str, np.ndarray]:
+def _packed_chunk(rows: list[tuple[int, bytes]], dtype: np.dtype) -> dict[str, np.ndarray]:
     rows = [(token_id, packed) for token_id, packed in rows if packed]
-    data = np.frombuffer(b"".join(packed for _, packed in rows), _PACKED_ROW)
-    counts = [len(packed) // _PACKED_ROW.itemsize for _, packed in rows]
+    data = np.frombuffer(b"".join(packed for _, packed in rows), dtype)
+    counts = [len(packed) // dtype.itemsize for _, packed in rows]
     return {
         "token_id": np.repeat(np.array([t for t, _ in rows], np.int64), counts),
         "t": timestamps_from_pg(data["ts"]),
-        **{name: data[name].astype(np.float64) for name in ("p", "cap", "vol")},
+        **{name: data[name].astype(np.float64) for name in dtype.names[1:]},
     }
 
 
-def _packed_columns(sql: str, params: list) -> dict[str, np.ndarray]:
+def _packed_columns(sql: str, params: list, dtype: np.dtype = _PACKED_ROW) -> dict[str, np.ndarray]:
     """Run a SELECT of (token id, packed rows) into numpy columns, decoded a few hundred
     tokens at a time: Python never holds a copy of every token's bytes beside the columns."""
     chunks = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params or None)
         while rows := cursor.fetchmany(_PACKED_FETCH):
-            chunks.append(_packed_chunk(rows))
+            chunks.append(_packed_chunk(rows, dtype))
     if len(chunks) <= 1:
-        return chunks[0] if chunks else _packed_chunk([])
-    return {name: np.concatenate([c[name] for c in chunks]) for name in _PACKED_COLUMNS}
+        return chunks[0] if chunks else _packed_chunk([], dtype)
+    return {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}
 
 
 def _load_columns_postgresql(token_ids: list[int], until: int | None) -> dict[str, np.ndarray]:
@@ -285,14 +293,17 @@ def _series_split(cols: dict[str, np.ndarray]) -> dict[int, Series]:
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         out[int(cols["token_id"][start])] = Series(
             cols["t"][start:end], cols["p"][start:end], cols["cap"][start:end],
-            cols["vol"][start:end],
+            cols["vol"][start:end], cols["cap_ff"][start:end] if "cap_ff" in cols else None,
         )  # fmt: skip
     return out
 
 
-def series_load(token_ids: list[int], *, until: int | None = None) -> dict[int, Series]:
-    """token id -> its recent Series (90 days before its own latest snapshot), sorted."""
-    return _series_split(_load_columns(token_ids, until))
+def series_load(
+    token_ids: list[int], *, until: int | None = None, full: list[int] = ()
+) -> dict[int, Series]:
+    """token id -> its recent Series (90 days before its own latest snapshot), sorted; see
+    _load_columns for ``full``."""
+    return _series_split(_load_columns(token_ids, until, full))
 
 
 def ath_load(token_ids: list[int], *, until: int | None = None) -> dict[int, tuple[float, int]]:
@@ -379,8 +390,9 @@ def list_metrics_build(list_id: int, values: dict, now: datetime) -> ListMetrics
     return ListMetrics(token_list_id=list_id, computed_at=now, **fields)
 
 
-def derived_refresh(*, ingested: IngestResult) -> int:
-    """Everything derived from snapshots, after new quotes: hourly closes, then metrics."""
+def derived_refresh(*, ingested: IngestResult, summarise: bool = False) -> int:
+    """Everything derived from snapshots, after new quotes: hourly closes, then metrics;
+    with ``summarise`` (the periodic refresh) the day summaries the metrics read first."""
     if not ingested.token_ids:
         return 0
     if ingested.fresh_batch is not None:  # PostgreSQL, new history: closes from the batch
@@ -389,6 +401,9 @@ def derived_refresh(*, ingested: IngestResult) -> int:
         price_hourly_refresh(
             token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max
         )
+    if summarise:
+        btc = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True)
+        day_summaries_build(token_ids=sorted(ingested.token_ids), exclude=list(btc))
     return metrics_recompute(token_ids=ingested.token_ids)
 
 
@@ -404,7 +419,7 @@ def metrics_compute(
     """
     btc_id = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True).first()
     extra = [btc_id] if btc_id and btc_id not in token_ids else []
-    series = series_load(token_ids + extra, until=until)
+    series = series_load(token_ids + extra, until=until, full=[btc_id] if btc_id else [])
     aths = ath_load(token_ids, until=until)
     btc = btc_series_for(series, token_ids, btc_id) if btc_id else None
     computed = {

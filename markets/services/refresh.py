@@ -128,7 +128,7 @@ def _refresh_locked(run: RefreshRun, provider: PriceProvider, *, recompute: bool
         run.quotes_stored = ingested.stored
         run.quotes_rejected = result.rejected + ingested.rejected
         if recompute:
-            derived_refresh(ingested=ingested)
+            derived_refresh(ingested=ingested, summarise=True)
     status = run_finish_from(run, result)
     logger.info(
         "refresh %s: %s, %d stored, %d rejected in %.2fs",
