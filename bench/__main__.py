@@ -21,9 +21,10 @@ BENCHMARKS = (
     "load",
     "server_time",
     "scale",
+    "day_summary",
 )
-# Run only when named: builds 10 M snapshot rows (minutes, a few GB).
-OPT_IN = ("scale",)
+# Run only when named: they build millions of snapshot rows (minutes, up to a few GB).
+OPT_IN = ("scale", "day_summary")
 
 
 def database_prepare(url: str) -> None:

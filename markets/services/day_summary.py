@@ -33,7 +33,7 @@ from markets.metrics_math import DAY, HISTORY_SECONDS, HOUR, forward_filled
 from markets.models import Snapshot, SnapshotDaySummary
 
 LOCK_KEY = 7_120_260_201  # also in migration markets.0013
-BUILD_MAX_DAYS = 20_000  # token-days a call summarises: a first build spreads over refreshes
+BUILD_MAX_DAYS = 5_000  # token-days a call summarises: a first build spreads over refreshes
 TABLE = Snapshot._meta.db_table
 SUMMARY_TABLE = SnapshotDaySummary._meta.db_table
 RAW_ROW = np.dtype([("ts", ">i8"), ("p", ">f8"), ("cap", ">f8"), ("vol", ">f8")])

@@ -169,3 +169,9 @@ def test_the_periodic_refresh_builds_the_summaries(market):
     derived_refresh(ingested=ingested, summarise=True)
     assert SnapshotDaySummary.objects.exists()
     assert not SnapshotDaySummary.objects.filter(token_id=market[0]).exists()
+
+
+def test_connections_do_not_jit_compile_the_metrics_read(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
