@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import User
@@ -50,8 +51,9 @@ def test_the_token_endpoint_has_its_own_rate_limit(api_client, alice, settings):
     from rest_framework.throttling import SimpleRateThrottle
 
     SimpleRateThrottle.THROTTLE_RATES = {**rates, "auth_token": "2/min"}
-    try:
-        statuses = [_token(api_client, EMAIL, PASSWORD).status_code for _ in range(3)]
+    try:  # frozen mid-minute: a slow machine must not carry the third call into a new window
+        with time_machine.travel("2026-02-06T12:00:30Z", tick=False):
+            statuses = [_token(api_client, EMAIL, PASSWORD).status_code for _ in range(3)]
     finally:
         SimpleRateThrottle.THROTTLE_RATES = rates
 
