@@ -192,6 +192,27 @@ def test_confirming_deletes_the_list_with_its_items_and_lots(alice_client, alice
     assert not WatchlistItem.objects.exists() and not Lot.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("headers", "warning"),
+    [
+        ({}, "It is your only watchlist: you will have none left until you create one"),
+        (FRENCH, "seule liste de suivi : vous n\u2019en aurez plus aucune"),
+    ],
+    ids=["english", "french"],
+)
+def test_deleting_the_only_list_warns_that_none_is_left_which_is_what_happens(
+    alice_client, alice, alice_list, headers, warning
+):
+    page = squash(alice_client.get(f"/watchlists/{alice_list.pk}/delete/", headers=headers).text)
+
+    response = alice_client.post(f"/watchlists/{alice_list.pk}/delete/", follow=True)
+
+    assert warning in page
+    assert "My watchlist" not in page  # no empty list takes its place (nor did it ever)
+    assert listed(response.content) == []
+    assert not Watchlist.objects.filter(owner=alice).exists()
+
+
 # --- Order ----------------------------------------------------------------------------------
 
 
