@@ -208,7 +208,7 @@ def add(request):
     if token is None:
         raise Http404(_("Unknown token."))
     if not Watchlist.objects.filter(owner=request.user).exists():
-        services.watchlist_default_ensure(user=request.user)
+        _first_list_ensure(request)
     return render(request, "watchlists/add.html", {"token": token, "metrics": token_metrics(token)})
 
 
@@ -247,4 +247,9 @@ def _add_target(request) -> Watchlist:
     pk = request.POST.get("watchlist", "")
     if pk:
         return watchlist_for(request, pk)
-    return services.watchlist_default_ensure(user=request.user)
+    return _first_list_ensure(request)
+
+
+def _first_list_ensure(request) -> Watchlist:
+    """The user's first list, made (named in the visitor's language) if they have none."""
+    return services.watchlist_default_ensure(user=request.user, name=_("My watchlist"))

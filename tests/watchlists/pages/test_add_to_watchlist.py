@@ -136,6 +136,16 @@ def test_adding_without_a_list_uses_the_first_one_creating_it_if_needed(alice_cl
     assert items(alice) == [("My watchlist", "TAO")]
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_first_list_made_for_a_french_reader_has_a_french_name(
+    alice_client, alice, tao, method
+):
+    getattr(alice_client, method)(ADD, {"symbol": "TAO"}, headers=FRENCH)
+
+    names = Watchlist.objects.filter(owner=alice).values_list("name", flat=True)
+    assert list(names) == ["Ma liste de suivi"]
+
+
 def test_adding_with_htmx_answers_with_a_confirmation_in_place_of_the_form(
     alice_client, alice, alice_list, tao
 ):
