@@ -15,7 +15,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -139,9 +139,17 @@ def csv_error_message(error: PositionsCsvError) -> str:
 _SYMBOL = r"(?P<symbol>\S+)"
 SERVICE_MESSAGES = [
     (r"Enter a name\.", _("Enter a name.")),
-    # Control characters (validation.py); the NUL one is Django's own message, translated by
-    # Django. "Control characters are not allowed (U+…)." needs the project's catalogue first.
+    # Characters nobody types (core/text.py); the NUL one is Django's own message, translated
+    # by Django.
     (r"Null characters are not allowed\.", _("Null characters are not allowed.")),
+    (
+        r"Control characters are not allowed \((?P<code>U\+[0-9A-F]+)\)\.",
+        _("Control characters are not allowed (%(code)s)."),
+    ),
+    (
+        r"Invisible or direction-changing characters are not allowed \((?P<code>U\+[0-9A-F]+)\)\.",
+        _("Invisible or direction-changing characters are not allowed (%(code)s)."),
+    ),
     (
         r"At most (?P<limit>\d+) characters \(it has (?P<count>\d+)\)\.",
         _("At most %(limit)s characters (it has %(count)s)."),
@@ -239,5 +247,19 @@ def service_message(message: str) -> str:
     for pattern, text in _COMPILED:
         match = pattern.fullmatch(message)
         if match:
-            return str(text) % match.groupdict() if match.groupdict() else str(text)
+            values = match.groupdict()
+            if "limit" in values:
+                values["limit"] = _grouped(values["limit"])
+            return str(text) % values if values else str(text)
     return message
+
+
+_GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+
+
+def _grouped(value: str) -> str:
+    """A limit the services wrote with English thousands separators ("1,000,000,000") as the
+    active language writes it ("1 000 000 000" in French); any other limit as it is."""
+    if not _GROUPED_NUMBER.fullmatch(value):
+        return value
+    return number_format(int(value.replace(",", "")), force_grouping=True)

@@ -5,6 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from tests.markets.pages.html import find, squash
+from tests.watchlists.pages.conftest import FRENCH
 from watchlists import services
 from watchlists.csv_io import PositionsCsvError, csv_parse
 from watchlists.forms import (
@@ -16,6 +18,7 @@ from watchlists.forms import (
 )
 
 APOS = "\u2019"  # the typographic apostrophe of the French catalogue
+NBSP = "\xa0"  # French thousands separator
 # Real messages, produced by the services below, and their French.
 CASES = {
     "create empty": ("Enter a name.", "Saisissez un nom."),
@@ -30,6 +33,19 @@ CASES = {
     "lot future": (
         "The purchase date is in the future.",
         f"La date d{APOS}achat est dans le futur.",
+    ),
+    "lot too big": (
+        "The quantity must be at most 1,000,000,000,000.",
+        f"La quantité doit être au plus de 1{NBSP}000{NBSP}000{NBSP}000{NBSP}000.",
+    ),
+    "name control": (
+        "Control characters are not allowed (U+001B).",
+        "Les caractères de contrôle ne sont pas autorisés (U+001B).",
+    ),
+    "note invisible": (
+        "Invisible or direction-changing characters are not allowed (U+202E).",
+        f"Les caractères invisibles ou qui changent le sens d{APOS}écriture ne sont pas "
+        "autorisés (U+202E).",
     ),
 }
 
@@ -46,6 +62,11 @@ def produce(case: str, alice, alice_list) -> str:
                                              cost_basis_usd="1"),
         "lot future": lambda: services.lot_add(item=alice_list.items.get(), quantity="1",
                                                cost_basis_usd="1", purchased_at="2999-01-01"),
+        "lot too big": lambda: services.lot_add(item=alice_list.items.get(), quantity="1e13",
+                                                cost_basis_usd="1"),
+        "name control": lambda: services.watchlist_create(owner=alice, name="AI\x1bbags"),
+        "note invisible": lambda: services.item_note_set(item=alice_list.items.get(),
+                                                         note="a\u202eb"),
     }  # fmt: skip
     with pytest.raises(ValidationError) as caught:
         calls[case]()
@@ -101,3 +122,16 @@ def test_every_message_the_pages_know_has_its_french_translation():
         french = [str(text) for _, text in SERVICE_MESSAGES]
 
     assert [en for en, fr in zip(english, french, strict=True) if en == fr] == []
+
+
+def test_a_french_reader_sees_a_refused_character_in_a_note_explained_in_french(
+    alice_client, alice_list, tao
+):
+    services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+
+    response = alice_client.post(
+        f"/watchlists/{alice_list.pk}/items/TAO/note/", {"note": "bell\x07"}, headers=FRENCH
+    )
+
+    errors = find(response.content, tag="ul", id="id_note_error")
+    assert squash(errors.text) == "Les caractères de contrôle ne sont pas autorisés (U+0007)."
