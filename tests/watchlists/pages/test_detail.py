@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
+from markets.models import Token
 from tests.factories import TokenFactory
 from tests.markets.pages.html import MINUS, descendants, find, find_all, squash
 from tests.watchlists.conftest import at, lot, prices
@@ -237,3 +238,27 @@ def test_in_a_browser_the_chart_draws_and_a_token_found_as_you_type_is_added(
     expect(result).to_contain_text("in this list")
     assert page.evaluate("window.__sameDocument") is True  # no page load: htmx swapped
     assert list(watchlist.items.values_list("token__symbol", flat=True)) == ["TAO", "NEAR"]
+
+
+def test_a_token_staff_deactivated_keeps_its_row_but_no_link_to_its_page_which_is_a_404(
+    alice_client, bags
+):
+    Token.objects.filter(symbol="TAO").update(is_active=False)  # its item stays in the list
+    services.watchlist_share_set(watchlist=bags, is_public=True, show_amounts=True)
+    bags.refresh_from_db()
+    pages = {
+        "list": alice_client.get(url(bags)),
+        "shared": alice_client.get(f"/watchlists/shared/{bags.share_token}/"),
+        "item": alice_client.get(url(bags) + "items/TAO/"),
+        "list in French": alice_client.get(url(bags), headers=FRENCH),
+    }
+
+    assert alice_client.get("/tokens/TAO/").status_code == 404
+    for name, response in pages.items():
+        links = [a.attrs.get("href") for a in find_all(response.content, tag="a")]
+        assert "/tokens/TAO/" not in links, name
+        assert "/tokens/BTC/" in links or name == "item", name  # active tokens keep theirs
+    assert "TAO Bittensor no longer tracked" in row(pages["list"].content, "TAO")
+    assert "no longer tracked" in row(pages["shared"].content, "TAO")
+    assert "This token is no longer tracked" in squash(pages["item"].text)
+    assert "plus suivi" in row(pages["list in French"].content, "TAO")
