@@ -4,10 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tests.markets.pages.html import find, find_all, squash
 from tests.watchlists.pages.conftest import FRENCH, HTMX, snapshot
 from watchlists.models import Lot
+from watchlists.templatetags.watchlist_tags import qty
 
 
 def item_url(watchlist, symbol="TAO") -> str:
@@ -157,6 +159,45 @@ def test_a_french_page_takes_a_decimal_comma(alice_client, bags):
     assert response.status_code == 302
     lot = Lot.objects.order_by("id").last()
     assert (lot.quantity, lot.cost_basis_usd) == (Decimal("1.5"), Decimal("80.25"))
+
+
+@pytest.mark.parametrize(
+    ("quantity", "expected"),
+    [
+        ("1 000,5", "1000.5"),
+        ("1\u00a0000,5", "1000.5"),  # as the French pages show quantities
+        ("1\u202f000\u202f000", "1000000"),
+        (" 12 345,678 ", "12345.678"),
+    ],
+)
+def test_a_french_page_takes_thousands_grouped_by_spaces_as_it_shows_them(
+    alice_client, bags, quantity, expected
+):
+    with translation.override("fr"):
+        shown = qty(Decimal(expected))
+
+    response = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": quantity, "cost_basis_usd": "2"}, headers=FRENCH
+    )
+    again = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": shown, "cost_basis_usd": "2"}, headers=FRENCH
+    )
+
+    assert (response.status_code, again.status_code) == (302, 302)
+    lots = Lot.objects.order_by("-id")[:2]
+    assert [lot.quantity for lot in lots] == [Decimal(expected)] * 2
+
+
+@pytest.mark.parametrize("quantity", ["1 00,5", "1 0000", "1,000,5", "1 000.5"])
+def test_a_french_page_refuses_spaces_that_do_not_group_thousands(alice_client, bags, quantity):
+    before = snapshot()
+
+    response = alice_client.post(
+        f"{item_url(bags)}lots/", {"quantity": quantity, "cost_basis_usd": "2"}, headers=FRENCH
+    )
+
+    assert find(response.content, tag="ul", id="id_quantity_error") is not None
+    assert snapshot() == before
 
 
 def test_an_english_page_refuses_a_comma_rather_than_guess_what_it_means(alice_client, bags):
