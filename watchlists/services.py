@@ -136,9 +136,12 @@ def watchlist_rename(*, watchlist: Watchlist, name: str) -> Watchlist:
 
 @transaction.atomic
 def watchlist_delete(*, watchlist: Watchlist) -> None:
-    """Deletes the list with its items and lots (nothing to do if it is gone already)."""
+    """Deletes the list with its items and lots (nothing to do if it is gone already); the
+    owner's other lists close the gap, so their positions stay 0, 1, 2 … as moves count."""
+    _owner_lock(watchlist.owner_id)
     list(Watchlist.objects.select_for_update().filter(pk=watchlist.pk).values_list("pk"))
     watchlist.delete()
+    _renumber(list(Watchlist.objects.filter(owner_id=watchlist.owner_id)), Watchlist)
 
 
 @transaction.atomic
@@ -205,6 +208,8 @@ def watchlist_update(
     position: int = UNSET,
 ) -> Watchlist:
     """Several changes at once (an API PATCH): all of them, or none when one is refused."""
+    if position is not UNSET:  # the owner's lock first, as watchlist_move and _delete take it
+        _owner_lock(watchlist.owner_id)
     if name is not UNSET:
         watchlist_rename(watchlist=watchlist, name=name)
     if is_public is not UNSET or show_amounts is not UNSET:
@@ -297,12 +302,13 @@ def watchlist_add_token(
 
 @transaction.atomic
 def watchlist_remove_token(*, watchlist: Watchlist, symbol: str) -> None:
-    """Remove a token (and its lots) from the list."""
+    """Remove a token (and its lots) from the list; the other items close the gap."""
     token = _token_get(symbol)
     _watchlist_lock(watchlist)
     deleted, _ = WatchlistItem.objects.filter(watchlist=watchlist, token=token).delete()
     if not deleted:
         raise ValidationError({"symbol": [f"{token.symbol} is not in this watchlist."]})
+    _renumber(list(WatchlistItem.objects.filter(watchlist=watchlist)), WatchlistItem)
 
 
 @transaction.atomic

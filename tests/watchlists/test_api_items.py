@@ -220,3 +220,18 @@ def test_a_symbol_no_url_can_route_is_a_400_and_adds_nothing(api, alice_list, sy
     assert response.json()["errors"] == {"symbol": [f"Unknown token symbol {symbol!r}."]}
     assert not WatchlistItem.objects.exists()
     assert api.get(items_url(alice_list)).status_code == 200
+
+
+def test_after_a_token_is_removed_the_positions_read_are_the_places_a_patch_moves_to(
+    alice_list, tao, btc, near, client_for
+):
+    for symbol in ("TAO", "BTC", "NEAR"):
+        services.watchlist_add_token(watchlist=alice_list, symbol=symbol)
+    api = client_for(alice_list.owner)
+    assert api.delete(item_url(alice_list, "TAO")).status_code == 204
+
+    listed = api.get(f"/api/v1/watchlists/{alice_list.pk}/items/").json()["results"]
+    assert [(i["symbol"], i["position"]) for i in listed] == [("BTC", 0), ("NEAR", 1)]
+    api.patch(item_url(alice_list, "NEAR"), {"position": listed[0]["position"]}, format="json")
+    listed = api.get(f"/api/v1/watchlists/{alice_list.pk}/items/").json()["results"]
+    assert [(i["symbol"], i["position"]) for i in listed] == [("NEAR", 0), ("BTC", 1)]

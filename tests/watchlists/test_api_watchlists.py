@@ -169,3 +169,18 @@ def test_deleting_a_watchlist_answers_204_and_then_404(api, alice_list):
 
 def test_an_id_too_large_for_the_database_is_a_404(api):
     assert api.get(f"{LIST_URL}{10**30}/").status_code == 404
+
+
+def test_after_a_delete_the_positions_read_are_the_places_a_patch_moves_to(alice, client_for):
+    _, second, _, fourth = (
+        services.watchlist_create(owner=alice, name=name) for name in ("A", "B", "C", "D")
+    )
+    api = client_for(alice)
+    assert api.delete(f"/api/v1/watchlists/{second.pk}/").status_code == 204
+
+    listed = api.get("/api/v1/watchlists/").json()["results"]
+    assert [(w["name"], w["position"]) for w in listed] == [("A", 0), ("C", 1), ("D", 2)]
+    # Put D where C reads it is: D takes C's place.
+    api.patch(f"/api/v1/watchlists/{fourth.pk}/", {"position": listed[1]["position"]}, "json")
+    listed = api.get("/api/v1/watchlists/").json()["results"]
+    assert [(w["name"], w["position"]) for w in listed] == [("A", 0), ("D", 1), ("C", 2)]
