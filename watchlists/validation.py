@@ -4,7 +4,7 @@ or raises ValueError with a message meant for people (the caller names the field
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
@@ -21,6 +21,7 @@ MAX_WATCHLISTS_PER_USER = 50
 MAX_ITEMS_PER_WATCHLIST = 500
 MAX_LOTS_PER_ITEM = 1000
 EARLIEST_PURCHASE = date(2009, 1, 1)  # before any token here existed
+LATEST_UTC_OFFSET = timedelta(hours=14)  # where a new day begins first (Kiribati)
 SYMBOL_MAX_LENGTH = 20
 NOTE_LAYOUT_CHARACTERS = LAYOUT_CHARACTERS
 
@@ -114,7 +115,10 @@ def cost_basis_clean(value: object) -> Decimal:
 
 
 def purchase_date_clean(value: object, *, today: date | None = None) -> date | None:
-    """An ISO date (or a date) from 2009-01-01 to today (UTC); empty means unknown."""
+    """An ISO date (or a date) from 2009-01-01 to today; empty means unknown. "Today" is the
+    date where it is latest (UTC+14): people give the date of their own time zone, and just
+    after midnight in Paris that date is still tomorrow in UTC. (A lot never counts before
+    its token's latest price, whatever its date: selectors.lot_start.)"""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
@@ -125,7 +129,7 @@ def purchase_date_clean(value: object, *, today: date | None = None) -> date | N
             value = date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"{text[:40]!r} is not a date (YYYY-MM-DD).") from None
-    today = today or datetime.now(UTC).date()
+    today = today or (datetime.now(UTC) + LATEST_UTC_OFFSET).date()
     if value > today:
         raise ValueError("The purchase date is in the future.")
     if value < EARLIEST_PURCHASE:

@@ -2,10 +2,11 @@
 
 import re
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import close_old_connections, connection
 from django.http import Http404
@@ -246,7 +247,7 @@ COST_TOO_HIGH = "The cost per unit must be at most 1,000,000,000."
         (lot("1", "1000000001"), "cost_basis_usd", COST_TOO_HIGH),
         (lot("1", "2", "2026-13-01"), "purchased_at", "'2026-13-01' is not a date (YYYY-MM-DD)."),
         (lot("1", "2", "2008-12-31"), "purchased_at", "The purchase date is before 2009-01-01."),
-        (lot("1", "2", "2026-02-07"), "purchased_at", "The purchase date is in the future."),
+        (lot("1", "2", "2026-02-08"), "purchased_at", "The purchase date is in the future."),
     ],
 )  # fmt: skip
 def test_a_bad_lot_is_refused_by_field_and_the_token_is_not_added(
@@ -507,3 +508,22 @@ def test_changing_a_list_or_item_deleted_meanwhile_raises_does_not_exist(
         change(item)
 
     assert not WatchlistItem.objects.exists() and not Lot.objects.exists()
+
+
+def test_a_lot_bought_just_after_midnight_in_paris_is_not_in_the_future(alice_list, tao):
+    prices(tao, [(at("2026-02-06T23:00"), 99.0)])
+    item = services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+
+    with time_machine.travel(datetime(2026, 2, 6, 23, 30, tzinfo=UTC), tick=False):
+        lot_today = services.lot_add(
+            item=item, quantity="2", cost_basis_usd="98", purchased_at="2026-02-07"
+        )  # 00:30 on 7 February in Paris, 23:30 on the 6th in UTC
+        errors = errors_of(
+            services.lot_add, item=item, quantity="1", cost_basis_usd="1", purchased_at="2026-02-08"
+        )
+        valued = watchlist_items_with_valuation(watchlist=alice_list)
+
+    assert lot_today.purchased_at == date(2026, 2, 7)
+    assert errors == {"purchased_at": ["The purchase date is in the future."]}
+    assert valued.totals.value_usd == 198.0  # it counts from the latest price
+    assert len(valued.series) == 1
