@@ -262,3 +262,18 @@ def test_a_token_staff_deactivated_keeps_its_row_but_no_link_to_its_page_which_i
     assert "no longer tracked" in row(pages["shared"].content, "TAO")
     assert "This token is no longer tracked" in squash(pages["item"].text)
     assert "plus suivi" in row(pages["list in French"].content, "TAO")
+
+
+@needs_browser
+def test_in_a_browser_a_note_keeps_its_lines(signed_in_page, live_server, alice, tao):
+    watchlist = services.watchlist_create(owner=alice, name="Notes")
+    services.watchlist_add_token(
+        watchlist=watchlist, symbol="TAO", note="Buy under 150\nSell over 300"
+    )
+    services.watchlist_share_set(watchlist=watchlist, is_public=True, show_amounts=True)
+    signed_in_page.set_viewport_size({"width": 390, "height": 844})
+
+    for path in (f"/watchlists/{watchlist.pk}/", f"/watchlists/shared/{watchlist.share_token}/"):
+        signed_in_page.goto(live_server.url + path)
+        note = signed_in_page.locator("tr[data-symbol=TAO] .wl-note")
+        assert note.inner_text() == "Buy under 150\nSell over 300", path
