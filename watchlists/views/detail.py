@@ -225,11 +225,12 @@ def search(request, pk):
 
 
 def _share_settings(action: str, watchlist: Watchlist, show_amounts: bool) -> dict | None:
-    """The arguments of watchlist_share_set for a sharing action; None for an unknown one."""
+    """The arguments of watchlist_share_set for a sharing action; None for an unknown one.
+    Every button of the form posts its "show amounts" box: what it shows is what is saved."""
     return {
         "public": {"is_public": True, "show_amounts": show_amounts},
         "amounts": {"is_public": watchlist.is_public, "show_amounts": show_amounts},
-        "rotate": {"is_public": True, "rotate": True},
+        "rotate": {"is_public": True, "rotate": True, "show_amounts": show_amounts},
         "private": {"is_public": False},
     }.get(action)
 

@@ -154,11 +154,21 @@ def test_a_new_link_replaces_the_old_one(client, alice_client, bags):
     share(alice_client, bags, "public", show_amounts=True)
     old = shared_url(bags)
 
-    share(alice_client, bags, "rotate")
+    share(alice_client, bags, "rotate", show_amounts=True)
 
     assert client.get(old).status_code == 404
     assert client.get(shared_url(bags)).status_code == 200
-    assert Watchlist.objects.get(pk=bags.pk).show_amounts  # unchanged
+    assert Watchlist.objects.get(pk=bags.pk).show_amounts  # still ticked
+
+
+def test_a_new_link_made_with_show_amounts_unticked_hides_the_amounts(client, alice_client, bags):
+    share(alice_client, bags, "public", show_amounts=True)
+
+    share(alice_client, bags, "rotate")  # the box unticked, then "Make a new link"
+
+    page = client.get(shared_url(bags)).content.decode()
+    assert not Watchlist.objects.get(pk=bags.pk).show_amounts
+    assert [amount for amount in AMOUNTS + NOTES if amount in page] == []
 
 
 @pytest.mark.parametrize("token", ["x" * 32, "short", "a" * 65, "..%2F..", "bad token!!!!!!!!!!!"])
