@@ -45,5 +45,6 @@ urlpatterns = [
 ]
 
 # JSON on /api/, a page that needs neither database nor static manifest elsewhere (core/errors).
+handler400 = "core.errors.bad_request"
 handler404 = "core.errors.page_not_found"
 handler500 = "core.errors.server_error"

@@ -12,9 +12,12 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -59,6 +62,23 @@ def database_unavailable(request, exc: BaseException) -> HttpResponse:
         response = error_page(request, status=503, title=_("Service unavailable"), message=message)
     response["Retry-After"] = "30"
     return response
+
+
+def bad_request(request, exception=None):
+    """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that says the limit; other
+    refused requests a 400; JSON on the API, a standalone page elsewhere."""
+    if isinstance(exception, RequestDataTooBig):
+        status, title = 413, _("Request too large")
+        limit = number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True)
+        message = _("The request body is too large: at most %(limit)s bytes are accepted.") % {
+            "limit": limit
+        }
+    else:
+        status, title = 400, _("Bad request")
+        message = _("The request could not be understood.")
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=status)
+    return error_page(request, status=status, title=title, message=message)
 
 
 def page_not_found(request, exception=None):

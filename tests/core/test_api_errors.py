@@ -56,3 +56,35 @@ def test_a_server_error_on_a_page_is_a_page(client):
 
     assert response.status_code == 500
     assert "Server error" in response.content.decode()
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413_on_the_api(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = '{"username": "' + "x" * 2_000 + '", "password": "y"}'
+
+    response = api_client.post("/api/v1/auth/token/", data=body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "The request body is too large: at most 1,000 bytes are accepted."
+    }
+
+
+def test_a_form_over_the_upload_limit_is_a_413_page(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+
+    response = client.post("/accounts/login/", {"login": "x" * 2_000, "password": "y"})
+
+    assert response.status_code == 413
+    assert "text/html" in response["Content-Type"]
+    assert b"too large" in response.content
+
+
+def test_the_413_page_says_the_limit_in_french_to_a_french_reader(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+
+    response = client.post("/accounts/login/", {"login": "x" * 2_000}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 413
+    assert "1\u00a0000 octets au plus" in response.content.decode()
