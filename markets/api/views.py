@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -52,8 +54,10 @@ from markets.services.replay import (
     tokens_attach,
     tokens_by,
 )
+from markets.symbols import SYMBOL_URL_PATTERN
 
 READ_ERRORS = error_responses(401, 404, 429)
+SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
 
 
 def _lookup_key(value: str) -> str:
@@ -64,6 +68,11 @@ def _lookup_key(value: str) -> str:
 
 
 def _token_or_404(symbol: str) -> Token:
+    # Only what the page URLs route (ASCII, any case): str.upper() also turns a dotless i
+    # (U+0131) into "I" and a long s (U+017F) into "S", which would answer for a token under
+    # a URL it does not have.
+    if not SYMBOL_URL_RE.fullmatch(symbol):
+        raise NotFound(f"No token with symbol {symbol[:40]!r}.")
     try:
         return selectors.token_get(symbol=_lookup_key(symbol))
     except Token.DoesNotExist:

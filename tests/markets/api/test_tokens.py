@@ -202,6 +202,18 @@ def test_an_unknown_symbol_is_a_json_404(api_client, ai_list, symbol):
     assert set(response.json()) == {"detail"}
 
 
+@pytest.mark.parametrize("path", ["/api/v1/tokens/{}/", "/api/v1/tokens/{}/snapshots/"])
+@pytest.mark.parametrize("symbol", ["\u0131cp", "\u017fol"])  # dotless i, long s
+def test_a_symbol_that_only_upper_cases_to_a_token_is_a_404_as_on_its_page(
+    api_client, ai_list, path, symbol
+):
+    # "\u0131cp".upper() == "ICP": the token page (ASCII URLs only) is a 404, the API was a 200.
+    TokenFactory(symbol="SOL")
+    response = api_client.get(path.format(symbol))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_a_token_detail_reads_in_two_queries(api_client, ai_list, django_assert_num_queries):
     with django_assert_num_queries(2):
         api_client.get(reverse("api:token-detail", kwargs={"symbol": "TAO"}))
