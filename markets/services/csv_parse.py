@@ -27,6 +27,9 @@ from markets.symbols import symbol_is_valid
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
 ZONE_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)  # RFC 3339 allows "z"
+# What an ISO 8601 time is written with. datetime.fromisoformat() takes any character between
+# the date and the time ("2026-02-06x09:00:00Z", a NUL, a tab): the rules do not.
+TIMESTAMP_CHARS_RE = re.compile(r"[0-9TtWZz:.,+\- ]+")
 
 
 class CsvImportError(Exception):
@@ -62,6 +65,8 @@ def _shown(raw: str) -> str:
 
 def timestamp_parse(raw: str) -> int:
     text = raw.strip()
+    if not TIMESTAMP_CHARS_RE.fullmatch(text):
+        raise ValueError(f"timestamp {_shown(raw)} is not ISO 8601")
     if not ZONE_RE.search(text):
         raise ValueError(
             f"timestamp {_shown(raw)} needs a time zone (Z or an offset such as +01:00)"
@@ -103,10 +108,17 @@ def amount_parse(raw: str, name: str, *, required: bool, limit: float) -> float 
     return value
 
 
+def symbol_normal(raw: str) -> str:
+    """A symbol cell as stored: trimmed, upper case. Only ASCII is upper-cased: str.upper()
+    also makes "SOL" of a long s (U+017F) and "ICP" of a dotless i (U+0131)."""
+    text = raw.strip()
+    return text.upper() if text.isascii() else text
+
+
 def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | None, float | None]:
     if len(cells) != len(HEADER):
         raise CsvImportError(line, f"expected {len(HEADER)} columns, found {len(cells)}")
-    symbol = cells[0].strip().upper()
+    symbol = symbol_normal(cells[0])
     try:
         if not symbol_is_valid(symbol):
             raise ValueError(f"symbol {_shown(cells[0])} is not a token symbol")
@@ -366,7 +378,7 @@ def csv_parse_arrow(body: bytes) -> ParsedCsv | None:
 
 def _symbols_arrow(column: pa.Array) -> list[str] | None:
     encoded = column.dictionary_encode()
-    normal = [raw.strip().upper() for raw in encoded.dictionary.to_pylist()]
+    normal = [symbol_normal(raw) for raw in encoded.dictionary.to_pylist()]
     if not all(symbol_is_valid(symbol) for symbol in normal):
         return None
     return np.array(normal, dtype=object)[encoded.indices.to_numpy()].tolist()
@@ -422,7 +434,7 @@ def _csv_parse(text: str) -> ParsedCsv:
         return parsed
     lines, columns = _blank_rows_drop(*_columns_plain(body)) if body else _columns_csv(text)
     sym_col, ts_col, price_col, cap_col, vol_col = columns
-    normal = {raw: raw.strip().upper() for raw in set(sym_col)}
+    normal = {raw: symbol_normal(raw) for raw in set(sym_col)}
     symbols = [normal[raw] for raw in sym_col]
     bad_symbols = {raw for raw, sym in normal.items() if not symbol_is_valid(sym)}
     bad = np.fromiter((s in bad_symbols for s in sym_col), bool, len(sym_col)) if bad_symbols \

@@ -216,3 +216,24 @@ def test_parsed_columns_are_writable_on_the_fast_path_too():
     parsed = csv_parse(f"{HEADER}\n{GOOD}\n")
     for column in (parsed.price, parsed.cap, parsed.volume, parsed.ts):
         column[0] = column[0]  # would raise on a read-only view
+
+
+@pytest.mark.parametrize("symbol", ["\u017fol", "\u0131cp", "\ufb01l"])  # long s, dotless i, fi
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_symbol_that_is_only_ascii_once_upper_cased_is_refused(symbol, quoted):
+    # str.upper() made "SOL", "ICP" and "FIL" of these: the prices went to another token.
+    cell = f'"{symbol}"' if quoted else symbol
+    line, reason = refusal(f"{HEADER}\n{GOOD}\n{cell},2026-02-06T11:00:00Z,1,,\n")
+    assert (line, reason) == (3, f"symbol {symbol!r} is not a token symbol")
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["2026-02-06x10:00:00Z", "2026-02-06\u00e910:00:00Z", "2026-02-06T10:00:00\x00Z",
+     "2026-02-06T10:00:00\t+01:00", "2026-02-06\x0010:00:00Z"],
+)  # fmt: skip
+def test_a_timestamp_with_a_character_iso_8601_does_not_have_is_refused(timestamp):
+    # datetime.fromisoformat() took any character between the date and the time.
+    line, reason = refusal(f"{HEADER}\n{GOOD}\nTAO,{timestamp},1,,\n")
+    assert line == 3
+    assert reason == f"timestamp {timestamp!r} is not ISO 8601"
