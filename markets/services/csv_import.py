@@ -8,13 +8,13 @@ import numpy as np
 from django.db import transaction
 
 from markets.models import RefreshRun, Token
-from markets.services.csv_parse import HEADER, CsvImportError, csv_parse
+from markets.services.csv_parse import HEADER, CsvImportError, csv_decode, csv_parse
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.locks import market_data_lease
 from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
 
-__all__ = ["HEADER", "CsvImportError", "ImportResult", "prices_import_csv"]
+__all__ = ["HEADER", "CsvImportError", "ImportResult", "csv_decode", "prices_import_csv"]
 
 
 @dataclass(frozen=True)

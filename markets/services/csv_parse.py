@@ -132,6 +132,28 @@ def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | Non
         raise CsvImportError(line, str(exc)) from None
 
 
+def csv_decode(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without a byte-order mark), or UTF-16 when it
+    starts with its byte-order mark (Excel's "Unicode" exports). CsvImportError names the
+    line of the first byte that is not UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CsvImportError(1, "the file starts as UTF-16 but is not UTF-16 text") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        reason = (
+            f"byte 0x{data[exc.start]:02X} (character {column}) is not UTF-8; "
+            "save the file as UTF-8"
+        )
+        raise CsvImportError(line, reason) from None
+
+
 # --- Splitting the file into columns -------------------------------------------------------
 
 

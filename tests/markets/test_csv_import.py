@@ -259,10 +259,28 @@ def test_it_rejects_a_path_it_cannot_read(tao, tmp_path):
     assert_import_fails(path, "cannot read", str(path))
 
 
-def test_it_rejects_a_file_that_is_not_utf8(tao, tmp_path):
+def test_a_file_that_is_not_utf8_is_refused_at_the_line_of_its_first_foreign_byte(tao, tmp_path):
+    # It said "cannot read …: 'utf-8' codec can't decode byte 0xe9 in position 113", which
+    # a user cannot find in a file of a million rows.
     path = tmp_path / "latin1.csv"
     path.write_bytes(f"{HEADER}\n{GOOD_ROW}\n".encode() + b"TAO,\xe9t\xe9,1,,\n")
-    assert_import_fails(path, "cannot read")
+    assert_import_fails(
+        path, "line 3: byte 0xE9 (character 5) is not UTF-8; save the file as UTF-8"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_a_utf16_file_with_its_byte_order_mark_is_imported(tao, tmp_path, encoding):
+    # Excel and Windows tools save "Unicode" text as UTF-16 with a byte-order mark.
+    path = tmp_path / "excel-unicode.csv"
+    text = f"{HEADER}\r\n{GOOD_ROW}\r\n"
+    data = text.encode(encoding)
+    path.write_bytes(data if encoding == "utf-16" else "\ufeff".encode(encoding) + data)
+
+    output = run_import(path)
+
+    assert "1 rows read, 1 stored" in output
+    assert Snapshot.objects.get().price_usd == 170.5
 
 
 def test_it_stores_nothing_when_a_bad_row_follows_many_good_rows(tao, write_csv):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from markets.demo_episode import DEMO_SOURCE
-from markets.services.csv_import import CsvImportError, prices_import_csv
+from markets.services.csv_import import CsvImportError, csv_decode, prices_import_csv
 from markets.services.locks import LeaseBusy
 
 
@@ -28,10 +28,12 @@ class Command(BaseCommand):
         if source == DEMO_SOURCE:  # its newest quote is the demo clock
             raise CommandError(f"--source {DEMO_SOURCE!r} is the demo provider's own")
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = file.read_bytes()
+        except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc}") from None
         try:
+            text = csv_decode(data)
+            del data
             result = prices_import_csv(text=text, source=source, create_tokens=create_tokens)
         except CsvImportError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
