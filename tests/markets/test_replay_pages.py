@@ -158,7 +158,7 @@ def test_the_replay_banner_is_in_french_for_french_visitors(client, seeded):
     response = client.get("/tokens/TAO/?at=2026-02-05T14:00Z")
 
     text = squash(response.content.decode())
-    assert "Au 5 Fév 2026 14:00 UTC (rejeu)" in text
+    assert "Au 5 fév. 2026 14:00 UTC (rejeu)" in text
     assert "Revenir à maintenant" in text
 
 
