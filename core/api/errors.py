@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.http import parse_header_parameters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.exceptions import NotAcceptable, NotFound, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
+from rest_framework.utils.mediatypes import media_type_matches
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -66,7 +68,47 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
         if not format_suffix and name and request.query_params.get(name) == "":
             known = ", ".join(renderer.format for renderer in renderers)
             raise ValidationError({name: [f"May not be empty; use one of: {known}."]})
-        return super().select_renderer(request, renderers, format_suffix)
+        if format_suffix or (name and request.query_params.get(name)):
+            return super().select_renderer(request, renderers, format_suffix)
+        # DRF ignores quality values: "text/csv, application/json;q=0.5" got JSON (the first
+        # renderer), and "application/json;q=0" too. Each renderer takes the q of the most
+        # specific range naming it (RFC 9110 12.5.1); the highest q above 0 wins, then the
+        # more specific range, then the view's renderer order.
+        accepts = self._accept_ranges(request)
+        best = None
+        for index, renderer in enumerate(renderers):
+            matches = [a for a in accepts if media_type_matches(renderer.media_type, a[0])]
+            if not matches:
+                continue
+            media_type, quality, precedence = max(matches, key=lambda a: (a[2], a[1]))
+            rank = (quality, precedence, -index)
+            if quality > 0 and (best is None or rank > best[0]):
+                accepted = renderer.media_type if precedence < 2 else media_type
+                best = (rank, renderer, accepted)
+        if best is None:
+            raise NotAcceptable(available_renderers=renderers)
+        return best[1], best[2]
+
+    def _accept_ranges(self, request) -> list[tuple[str, float, int]]:
+        """(media type without q, q, precedence 0 for */* to 3 with parameters) of each
+        range of the Accept header (no header means */*)."""
+        ranges = []
+        for token in self.get_accept_list(request):
+            try:
+                full_type, params = parse_header_parameters(token)
+            except ValueError:
+                continue
+            try:
+                quality = min(max(float(params.pop("q", "1")), 0.0), 1.0)
+            except ValueError:
+                quality = 1.0
+            main, _, sub = full_type.partition("/")
+            if not main or not sub:
+                continue
+            precedence = 0 if main == "*" else 1 if sub == "*" else 3 if params else 2
+            media_type = "; ".join([full_type, *(f"{k}={v}" for k, v in params.items())])
+            ranges.append((media_type, quality, precedence))
+        return ranges
 
     def filter_renderers(self, renderers, format):
         try:

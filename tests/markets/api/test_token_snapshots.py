@@ -283,6 +283,34 @@ def test_an_unknown_symbol_is_a_json_404(api_client, db, fmt):
     assert "NOPE" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        ("text/csv, application/json;q=0.5", "text/csv"),
+        ("application/json;q=0.5, text/csv", "text/csv"),
+        ("application/json;q=0, text/csv", "text/csv"),
+        ("text/csv;q=0.2, application/json;q=0.9", "application/json"),
+        ("application/json;q=0, */*;q=0.1", "text/csv"),
+        ("text/csv;q=0.5, */*;q=0.5", "text/csv"),
+        ("*/*", "application/json"),
+    ],
+)
+def test_the_accept_headers_quality_values_choose_json_or_csv(
+    api_client, tao_history, accept, served
+):
+    # DRF ignored q: every one of these got JSON, even one refusing JSON with q=0.
+    response = api_client.get(URL, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == served
+
+
+@pytest.mark.parametrize("accept", ["application/json;q=0", "text/csv;q=0, application/json;q=0"])
+def test_an_accept_header_refusing_every_served_type_is_a_406(api_client, tao_history, accept):
+    response = api_client.get(URL, HTTP_ACCEPT=accept)
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+
+
 def test_an_options_request_asking_for_csv_gets_json_metadata(api_client, tao_history):
     response = api_client.options(URL + "?format=csv")
     assert response.status_code == 200
