@@ -172,7 +172,8 @@ class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
     responses={200: TokenDetailSerializer, **error_responses(400, 401, 404, 429)},
 )
 class TokenDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPIView):
-    """A token (active or not) with its `metrics` and the public lists it belongs to."""
+    """An active token with its `metrics` and the public lists it belongs to; a token staff
+    deactivated is a 404, like its page."""
 
     cached_params = ("format", "at")
     serializer_class = TokenDetailSerializer

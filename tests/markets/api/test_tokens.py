@@ -214,6 +214,16 @@ def test_a_symbol_that_only_upper_cases_to_a_token_is_a_404_as_on_its_page(
     assert response["Content-Type"] == "application/json"
 
 
+def test_a_deactivated_token_is_a_404_and_the_schema_says_so(api_client, ai_list, openapi):
+    # The operation's description said "A token (active or not)", the route answered 404.
+    ai_list.members.filter(symbol="TAO").update(is_active=False)
+    response = api_client.get(reverse("api:token-detail", kwargs={"symbol": "TAO"}))
+    assert response.status_code == 404
+    description = openapi["paths"]["/api/v1/tokens/{symbol}/"]["get"]["description"]
+    assert "active or not" not in description
+    assert "deactivated is a 404" in description
+
+
 def test_a_token_detail_reads_in_two_queries(api_client, ai_list, django_assert_num_queries):
     with django_assert_num_queries(2):
         api_client.get(reverse("api:token-detail", kwargs={"symbol": "TAO"}))
