@@ -112,6 +112,34 @@ def test_it_computes_the_metrics_of_the_tokens_it_touched(tao, btc, write_csv):
     assert not TokenMetrics.objects.filter(token=btc).exists()
 
 
+def test_importing_btc_history_updates_every_tokens_beta_and_correlation(tao, btc, write_csv):
+    days = [datetime(2026, 1, 20, 23, tzinfo=UTC) + timedelta(days=d) for d in range(16)]
+    tao_prices = [100 * (1 + 0.03 * ((d * 7) % 5 - 2)) for d in range(16)]
+    btc_prices = [60000 * (1 + 0.02 * ((d * 3) % 4 - 1.5)) for d in range(16)]
+    rows = [f"TAO,{day.isoformat()},{price},," for day, price in zip(days, tao_prices, strict=True)]
+    rows += [
+        f"BTC,{day.isoformat()},{price},," for day, price in zip(days, btc_prices, strict=True)
+    ]
+    run_import(write_csv(*rows))
+    before = TokenMetrics.objects.get(token=tao).beta_btc_30d
+    assert before is not None
+
+    # A correction of BTC's closes only: TAO is not in the file, its beta changes all the same.
+    run_import(
+        write_csv(*(f"BTC,{day.isoformat()},{60000 + 500 * i},," for i, day in enumerate(days))),
+        "--source", "zz-corrected",  # sorts after "csv": its quotes win
+    )  # fmt: skip
+
+    imported = TokenMetrics.objects.get(token=tao)
+    call_command("compute_metrics", stdout=io.StringIO())
+    recomputed = TokenMetrics.objects.get(token=tao)
+    assert recomputed.beta_btc_30d != pytest.approx(before)
+    assert (imported.beta_btc_30d, imported.corr_btc_30d) == (
+        recomputed.beta_btc_30d,
+        recomputed.corr_btc_30d,
+    )
+
+
 def test_it_stores_nothing_new_when_the_same_file_is_imported_again(tao, write_csv):
     path = write_csv(GOOD_ROW, "TAO,2026-02-06T12:00:00Z,164,,")
     run_import(path)
