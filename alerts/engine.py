@@ -27,6 +27,7 @@ from alerts.engine_inputs import (
 )
 from alerts.models import CROSSINGS, LIST_CONDITIONS, AlertFiring, AlertRule, AlertState, PriceSeen
 from alerts.words import firing_text, firing_texts
+from core.language import localized
 from notifications.services import (
     NotificationDraft,
     notifications_bulk_create,
@@ -83,6 +84,7 @@ class _Candidate:
     value: float
     name: str
     url: str
+    name_fr: str = ""  # a curated list's French name, for French owners
 
 
 def _held_back(rule: tuple, state: tuple | None, now: datetime) -> bool:
@@ -149,11 +151,12 @@ def _decide(inputs: Inputs, now: datetime) -> tuple[list[_Candidate], list[Alert
             if _held_back(rule, state, now):
                 continue
             if is_list:
-                name, url = row[2], f"/lists/{row[1]}/"
+                name, url, name_fr = row[2], f"/lists/{row[1]}/", row[7]
             else:
-                name, url = row[1], f"/tokens/{row[1]}/"
+                name, url, name_fr = row[1], f"/tokens/{row[1]}/", ""
             shown = row[column] if condition == "volume_spike" else value
-            fire.append(_Candidate(rule, subject, row[3] if is_list else row[2], shown, name, url))
+            version = row[3] if is_list else row[2]
+            fire.append(_Candidate(rule, subject, version, shown, name, url, name_fr))
             if rule[8] == "once":
                 break  # a once-rule ends at its first firing
     return fire, rearm
@@ -171,7 +174,7 @@ def _texts(candidates: list[_Candidate]) -> dict[int, str]:
                 c = candidates[index]
                 texts[index] = firing_text(
                     condition=c.rule[2],
-                    subject=c.name,
+                    subject=localized(c.name, c.name_fr),
                     level=c.rule[3],
                     value=c.value,
                     patterns=patterns,

@@ -279,6 +279,7 @@ def inputs_load(now: datetime) -> Inputs:
                 "cap_change_24h",
                 "cap_change_7d",
                 "members_down_20_from_ath",
+                "token_list__name_fr",  # the firing names the list in its owner's language
             )
         }
     seen = {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Condition, Frequency, Target
 from alerts.services import PRICE_CONDITIONS, SUBJECT_FIELDS
+from core.language import localized
 from markets.models import TokenList
 from watchlists.models import Watchlist
 
@@ -69,7 +70,12 @@ class AlertForm(forms.Form):
         ]
         self.fields["list_slug"].choices = [
             ("", "—"),
-            *list(TokenList.objects.filter(is_public=True).values_list("slug", "name")),
+            *[
+                (slug, localized(name, name_fr))  # the reader's language
+                for slug, name, name_fr in TokenList.objects.filter(is_public=True).values_list(
+                    "slug", "name", "name_fr"
+                )
+            ],
         ]
 
     def service_fields(self) -> dict:

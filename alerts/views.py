@@ -36,7 +36,7 @@ def _describe(rule) -> str:
     elif rule.watchlist_id:
         subject = rule.watchlist.name
     else:
-        subject = rule.token_list.name
+        subject = rule.token_list.display_name  # the reader's language
     return rule_words(condition=rule.condition, subject=subject, level=rule.value)
 
 

@@ -237,3 +237,22 @@ def test_the_form_watches_the_chosen_target_whatever_the_other_fields_hold(clien
     assert client.post("/alerts/new/", fields).status_code == 302
     rule = AlertRule.objects.get(owner=alice)
     assert (rule.target, rule.token_list, rule.token) == ("list", ai, None)
+
+
+def test_french_pages_name_a_curated_list_in_french(client, alice, btc):
+    from django.conf import settings
+
+    from tests.factories import TokenListFactory
+
+    TokenListFactory(slug="ai", name="AI tokens", name_fr="Jetons IA", is_public=True)
+    rule = alert_create(
+        owner=alice, condition="list_members_down_20", value=2, target="list", list_slug="ai"
+    )
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    for path in ("/alerts/", f"/alerts/{rule.pk}/"):
+        page = client.get(path).content.decode()
+        assert "Jetons IA :" in page or "Jetons IA:" in page, path
+        assert "AI tokens" not in page, path
+    form_page = client.get("/alerts/new/").content.decode()
+    assert '<option value="ai">Jetons IA</option>' in form_page

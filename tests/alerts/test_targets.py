@@ -144,3 +144,19 @@ def test_two_workers_evaluating_the_same_metrics_notify_once(market, btc, alice,
     assert sorted((r.fired, r.duplicates) for r in results) == [(0, 1), (1, 0)]
     assert subjects_fired(rule) == [btc.pk]
     assert Notification.objects.filter(user=alice).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_list_alert_names_the_list_in_the_owners_language(market, tao, bob):
+    bob.preferred_language = "fr"
+    bob.save(update_fields=["preferred_language"])
+    ai = TokenListFactory(slug="ai", name="AI tokens", name_fr="Jetons IA")
+    TokenListMembership.objects.create(token_list=ai, token=tao, position=0)
+    market.tick({tao: 200}, hours=0)
+    alert_create(
+        owner=bob, condition="list_members_down_20", value=1, target="list", list_slug="ai"
+    )
+    market.tick({tao: 150}, hours=24)
+    title = Notification.objects.get(user=bob).title
+    assert title.startswith("Jetons IA")
+    assert AlertFiring.objects.get(rule__owner=bob).text == title
