@@ -91,3 +91,18 @@ def test_the_inbox_is_never_cached(client, alice):
 def test_the_inbox_refuses_other_http_methods(client, alice, method):
     client.force_login(alice)
     assert getattr(client, method)("/notifications/").status_code == 405
+
+
+def test_marking_a_notification_read_on_page_2_returns_to_page_2(client, alice):
+    import re
+
+    notify(alice, 25)
+    client.force_login(alice)
+    page = client.get("/notifications/?page=2").content.decode()
+    form = re.search(r'<form method="post" action="(/notifications/\d+/read/)".*?</form>', page)
+    assert form, page
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
+    fields = {name: value.replace("&amp;", "&") for name, value in fields.items()}
+    response = client.post(form.group(1), fields)
+    assert response.status_code == 302
+    assert response["Location"] == "/notifications/?page=2"
