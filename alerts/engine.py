@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from alerts.engine_inputs import (
@@ -182,15 +182,35 @@ def _texts(candidates: list[_Candidate]) -> dict[int, str]:
     return texts
 
 
+# Any 64-bit number the other advisory locks of the database do not use.
+EVALUATION_LOCK_KEY = 0x616C65727473  # "alerts"
+
+
+def _evaluation_lock() -> None:
+    """Evaluations run one at a time, each reading what the previous one wrote (states,
+    ended once-rules, last prices). Two evaluations of different metrics versions (two
+    refreshes, an import) that overlapped both fired: a once-rule twice, a cooldown
+    ignored. PostgreSQL: a transaction-level advisory lock; SQLite's write transactions
+    (BEGIN IMMEDIATE, see the settings) already serialise."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVALUATION_LOCK_KEY])
+
+
 def alerts_evaluate(*, now: datetime | None = None) -> EvaluationResult:
     """Evaluate every live rule once against the current metrics (see the module doc)."""
-    now = now or timezone.now()
+    with transaction.atomic():
+        _evaluation_lock()
+        return _evaluate(now or timezone.now())  # the time the lock was granted
+
+
+def _evaluate(now: datetime) -> EvaluationResult:
     inputs = inputs_load(now)
     result = EvaluationResult(rules=rules_live(now).count())
     candidates, rearm = _decide(inputs, now)
     run = uuid.uuid4()
     texts = _texts(candidates)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside alerts_evaluate's transaction
         if candidates:
             AlertFiring.objects.bulk_create(
                 [

@@ -128,6 +128,8 @@ def test_two_workers_evaluating_the_same_metrics_notify_once(market, btc, alice,
         return decisions
 
     monkeypatch.setattr(engine, "_decide", decide_together)
+    # Evaluations take turns (a lock); without it, the unique firing still notifies once.
+    monkeypatch.setattr(engine, "_evaluation_lock", lambda: None)
     results = []
 
     def worker():
@@ -160,3 +162,43 @@ def test_a_list_alert_names_the_list_in_the_owners_language(market, tao, bob):
     title = Notification.objects.get(user=bob).title
     assert title.startswith("Jetons IA")
     assert AlertFiring.objects.get(rule__owner=bob).text == title
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
+@pytest.mark.django_db(transaction=True)
+def test_a_once_alert_fires_once_when_evaluations_of_two_refreshes_overlap(
+    market, btc, alice, monkeypatch
+):
+    market.tick({btc: 61_000})
+    rule = alert_create(owner=alice, condition="less_than", value=60_000, symbol="BTC")
+    market.tick({btc: 59_000}, evaluate=False)
+    loaded, release = threading.Event(), threading.Event()
+    load = engine.inputs_load
+
+    def first_waits_after_reading(now):
+        inputs = load(now)
+        if threading.current_thread().name == "first":
+            loaded.set()
+            release.wait(20)  # the next refresh's evaluation runs meanwhile
+        return inputs
+
+    monkeypatch.setattr(engine, "inputs_load", first_waits_after_reading)
+
+    def worker():
+        try:
+            alerts_evaluate()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=worker, name="first")
+    first.start()
+    assert loaded.wait(20)
+    market.tick({btc: 58_000}, evaluate=False)  # the next refresh's metrics
+    second = threading.Thread(target=worker, name="second")
+    second.start()
+    second.join(2)
+    release.set()
+    first.join()
+    second.join()
+    assert AlertFiring.objects.filter(rule=rule).count() == 1
+    assert Notification.objects.filter(user=alice).count() == 1
