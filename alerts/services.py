@@ -174,7 +174,15 @@ def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
         "target": target,
         "value": value_check(condition, merged.get("value")),
     }
-    cleaned.update(_target_resolve(owner=owner, target=target, fields=merged))
+    subject_given = any(
+        fields.get(name) not in (None, "") for name in ("target", *SUBJECT_FIELDS.values())
+    )
+    if rule is not None and not subject_given:
+        # The subject is not being changed: keep it as it is, even if staff have since
+        # deactivated the token or unpublished the list (pausing must still work).
+        cleaned.update(token=rule.token, watchlist=rule.watchlist, token_list=rule.token_list)
+    else:
+        cleaned.update(_target_resolve(owner=owner, target=target, fields=merged))
     _other_subjects_refuse(target=target, fields=fields)
     frequency = merged.get("frequency") or Frequency.ONCE
     if frequency not in Frequency.values:

@@ -222,3 +222,22 @@ def test_the_alert_list_costs_the_same_queries_for_5_and_50(api_client, alice, b
             assert api_client.get("/api/v1/alerts/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_an_alert_on_a_token_staff_deactivated_can_still_be_paused_and_changed(
+    api_client, alice, btc, rule
+):
+    btc.is_active = False
+    btc.save(update_fields=["is_active"])
+    api_client.force_authenticate(alice)
+    url = f"/api/v1/alerts/{rule.pk}/"
+    paused = api_client.patch(url, {"is_active": False}, format="json")
+    assert paused.status_code == 200, paused.json()
+    assert paused.json()["is_active"] is False
+    changed = api_client.patch(url, {"cooldown_seconds": 60}, format="json")
+    assert changed.status_code == 200, changed.json()
+    rule.refresh_from_db()
+    assert (rule.is_active, rule.cooldown_seconds, rule.token) == (False, 60, btc)
+    # Naming the subject again still needs a token one can watch.
+    again = api_client.patch(url, {"symbol": "BTC"}, format="json")
+    assert again.status_code == 400 and "symbol" in again.json()["errors"]
