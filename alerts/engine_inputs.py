@@ -89,9 +89,11 @@ def epoch_seconds(moment: datetime) -> int:
 
 
 def rules_live(now: datetime):
-    return AlertRule.objects.filter(is_active=True, ended_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
+    """Active, not ended, not expired rules of active accounts (a deactivated account is
+    neither notified nor its webhook called, as it gets no digest)."""
+    return AlertRule.objects.filter(
+        is_active=True, ended_at__isnull=True, owner__is_active=True
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
 def _in_database() -> Q:

@@ -240,3 +240,34 @@ def test_the_notification_speaks_the_owners_language(market, btc, bob):
     market.tick({btc: 59_850})
     title = Notification.objects.get(user=bob).title
     assert title == "BTC a franchi à la baisse 60\u00a0000,00\u00a0$ à 59\u00a0850,00\u00a0$"
+
+
+def test_the_alerts_of_a_deactivated_account_neither_fire_nor_call_its_webhook(
+    market, btc, tao, alice, settings
+):
+    from notifications.models import WebhookDelivery
+    from notifications.services import webhook_settings_update
+    from watchlists.services import watchlist_add_token, watchlist_create
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    webhook_settings_update(user=alice, default_url="https://hooks.example.org/in")
+    watchlist = watchlist_create(owner=alice, name="Mine")
+    watchlist_add_token(watchlist=watchlist, symbol="TAO")
+    market.tick({btc: 58_000, tao: 200})
+    on_btc = alert_create(  # evaluated by the database
+        owner=alice, condition="less_than", value=60_000, symbol="BTC", frequency="per_refresh"
+    )
+    on_watchlist = alert_create(  # evaluated in memory
+        owner=alice,
+        condition="less_than",
+        value=190,
+        target="watchlist",
+        watchlist_id=watchlist.pk,
+        frequency="per_refresh",
+    )
+    alice.is_active = False  # staff deactivated the account
+    alice.save(update_fields=["is_active"])
+    market.tick({btc: 57_000, tao: 150})
+    assert fired(on_btc) == [] and fired(on_watchlist) == []
+    assert not Notification.objects.filter(user=alice).exists()
+    assert not WebhookDelivery.objects.filter(user=alice).exists()
