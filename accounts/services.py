@@ -42,6 +42,18 @@ def profile_update(
     return user
 
 
+def preferred_language_remember(*, user: User, language: str) -> None:
+    """Keep the language someone signed up in as their preferred language, unless they
+    have one: mail and notifications cannot follow a browser, and were written in English
+    to people who had only ever used the site in French. The profile shows and changes it.
+    """
+    language = (language or "").split("-")[0].lower()
+    if user.preferred_language or language not in dict(settings.LANGUAGES):
+        return
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+
+
 # --- Display names ----------------------------------------------------------------------------
 
 

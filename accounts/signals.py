@@ -4,7 +4,7 @@ from allauth.account.signals import user_logged_in, user_signed_up
 from django.dispatch import receiver
 from django.utils import translation
 
-from accounts.services import api_token_get_or_create
+from accounts.services import api_token_get_or_create, preferred_language_remember
 from core.language import language_cookie_set
 
 
@@ -12,6 +12,12 @@ from core.language import language_cookie_set
 def api_token_on_signup(sender, request, user, **kwargs) -> None:
     """Every account gets its API token when it is made (pages only read it)."""
     api_token_get_or_create(user=user)
+
+
+@receiver(user_signed_up, dispatch_uid="accounts.preferred_language_on_signup")
+def preferred_language_on_signup(sender, request, user, **kwargs) -> None:
+    """The language of the sign-up page becomes the account's (mail is written in it)."""
+    preferred_language_remember(user=user, language=getattr(request, "LANGUAGE_CODE", ""))
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.preferred_language_on_login")

@@ -109,3 +109,29 @@ def test_a_wrong_password_does_not_sign_in(client):
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not is_signed_in(client)
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="optional")
+def test_someone_who_signs_up_in_french_gets_their_alerts_written_in_french(client):
+    from notifications.services import user_language
+
+    client.post(
+        reverse("account_signup"),
+        {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD},
+        headers={"Accept-Language": "fr-FR,fr;q=0.9"},
+    )
+
+    user = User.objects.get(email=EMAIL)
+    assert user.preferred_language == "fr"  # shown, and changeable, on the profile
+    assert user_language(user) == "fr"  # what notifications and digests are written in
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="optional")
+def test_someone_who_signs_up_in_english_keeps_english(client):
+    client.post(
+        reverse("account_signup"),
+        {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD},
+        headers={"Accept-Language": "en-GB,en;q=0.9"},
+    )
+
+    assert User.objects.get(email=EMAIL).preferred_language == "en"
