@@ -200,7 +200,10 @@ def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
     if expires_at is not None:
         if not isinstance(expires_at, datetime) or timezone.is_naive(expires_at):
             raise _error("expires_at", _("Enter a date and time with a time zone."))
-        if expires_at <= timezone.now():
+        # An expiry given now must be ahead; one kept from before may have passed (an
+        # expired alert can still be paused or changed without naming its expiry).
+        given = rule is None or "expires_at" in fields
+        if given and expires_at <= timezone.now():
             raise _error("expires_at", _("The expiry date is in the past."))
     cleaned["expires_at"] = expires_at
     cleaned["webhook_url"] = webhook_url_clean(merged.get("webhook_url") or "")

@@ -241,3 +241,24 @@ def test_an_alert_on_a_token_staff_deactivated_can_still_be_paused_and_changed(
     # Naming the subject again still needs a token one can watch.
     again = api_client.patch(url, {"symbol": "BTC"}, format="json")
     assert again.status_code == 400 and "symbol" in again.json()["errors"]
+
+
+def test_an_expired_alert_can_still_be_paused_or_changed_without_naming_its_expiry(
+    api_client, alice, rule
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    expired = timezone.now() - timedelta(days=1)
+    AlertRule.objects.filter(pk=rule.pk).update(expires_at=expired)
+    api_client.force_authenticate(alice)
+    url = f"/api/v1/alerts/{rule.pk}/"
+    paused = api_client.patch(url, {"is_active": False}, format="json")
+    assert paused.status_code == 200, paused.json()
+    assert paused.json()["is_expired"] is True
+    rule.refresh_from_db()
+    assert (rule.is_active, rule.expires_at) == (False, expired)
+    # Giving a past expiry is still refused.
+    refused = api_client.patch(url, {"expires_at": expired.isoformat()}, format="json")
+    assert refused.status_code == 400 and "expires_at" in refused.json()["errors"]
