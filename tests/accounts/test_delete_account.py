@@ -72,3 +72,15 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_page_says_comments_stay_signed_deleted_user_in_english_and_french(alice_client):
+    from django.conf import settings
+
+    html = alice_client.get(DELETE).content.decode()
+    assert "Your comments stay in their discussions, signed “deleted user”." in html
+    alice_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = alice_client.get(DELETE).content.decode()
+    assert "Vos commentaires restent dans leurs discussions, signés « utilisateur supprimé »." in (
+        html.replace("\u00a0", " ")
+    )
