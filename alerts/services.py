@@ -298,6 +298,10 @@ def alert_update(*, rule: AlertRule, **fields) -> AlertRule:
             rule.created_at = timezone.now()
             rule.ended_at = None
             rule.states.all().delete()
+        elif rule.ended_at is not None and rule.frequency != Frequency.ONCE:
+            # Only a once-rule ends: made per-refresh or re-arm, it is live again (it said
+            # "Alert saved" and stayed ended).
+            rule.ended_at = None
         if is_active is not None:
             rule.is_active = bool(is_active)
         rule.save()

@@ -271,3 +271,19 @@ def test_the_alerts_of_a_deactivated_account_neither_fire_nor_call_its_webhook(
     assert fired(on_btc) == [] and fired(on_watchlist) == []
     assert not Notification.objects.filter(user=alice).exists()
     assert not WebhookDelivery.objects.filter(user=alice).exists()
+
+
+def test_an_ended_once_alert_changed_to_fire_per_refresh_is_live_again(market, btc, alice):
+    from alerts.services import alert_update
+
+    market.tick({btc: 58_000})
+    rule = alert_create(
+        owner=alice, condition="less_than", value=60_000, symbol="BTC", frequency="once"
+    )
+    market.tick({btc: 57_000})
+    rule.refresh_from_db()
+    assert rule.ended_at is not None
+    rule = alert_update(rule=rule, frequency="per_refresh", cooldown_seconds=0)
+    assert rule.ended_at is None
+    market.tick({btc: 56_000})
+    assert fired(rule) == [57_000, 56_000]
