@@ -155,4 +155,8 @@ def webhook_settings(request):
                 messages.error(request, message)
         else:
             messages.success(request, _("Webhook settings saved."))
+    else:  # e.g. over 500 characters (no browser sends it; a script may): say so
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
     return redirect("alerts:index")

@@ -256,3 +256,16 @@ def test_french_pages_name_a_curated_list_in_french(client, alice, btc):
         assert "AI tokens" not in page, path
     form_page = client.get("/alerts/new/").content.decode()
     assert '<option value="ai">Jetons IA</option>' in form_page
+
+
+def test_a_too_long_default_webhook_url_is_refused_with_a_message(client, alice):
+    from notifications.models import WebhookSettings
+
+    webhook = WebhookSettings.objects.create(user=alice, default_url="https://hooks.example.org/")
+    client.force_login(alice)
+    url = "https://hooks.example.org/" + "a" * 500
+    response = client.post("/alerts/webhook/", {"default_url": url, "new_secret": "1"}, follow=True)
+    page = response.content.decode()
+    assert "Webhook settings saved." not in page
+    assert "at most 500 characters" in page
+    assert WebhookSettings.objects.get(user=alice).secret == webhook.secret  # nothing saved
