@@ -114,7 +114,9 @@ def webhook_url_check(url: str) -> str:
 def _url_check(url: str) -> httpx.URL:
     parsed = _url_parse(url)
     host = parsed.raw_host.decode("ascii")
-    if not host or parsed.userinfo:
+    if not host:  # javascript:…, https:///hook, a host without https://
+        raise WebhookRefused(_("Enter a valid URL."))
+    if parsed.userinfo:
         raise WebhookRefused(_("Enter a valid URL without credentials."))
     if parsed.scheme != "https" and not (_allow_private() and parsed.scheme == "http"):
         raise WebhookRefused(_("Webhook URLs must use HTTPS."))

@@ -281,3 +281,11 @@ def test_a_redirect_is_not_followed(alice, monkeypatch):
         )
         assert webhook_attempt(delivery_id=pk).status == "failed"
     assert WebhookDelivery.objects.get(pk=pk).last_error == "HTTP 307"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https:///hook", "hooks.example.org/in"])
+def test_a_url_without_a_host_is_refused_as_not_a_url_not_for_credentials(url):
+    with pytest.raises(WebhookRefused) as refused:
+        webhook_url_check(url)
+    assert "credentials" not in str(refused.value)
+    assert "URL" in str(refused.value)
