@@ -11,7 +11,7 @@ from markets.models import RefreshRun, Token
 from markets.services.csv_parse import HEADER, CsvImportError, csv_decode, csv_parse
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.locks import market_data_lease
-from markets.services.metrics import BTC_SYMBOL, derived_refresh, metrics_recompute
+from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
 
 __all__ = ["HEADER", "CsvImportError", "ImportResult", "csv_decode", "prices_import_csv"]
@@ -87,10 +87,6 @@ def prices_import_csv(
         result = snapshot_ingest(quotes=columns, source=source)  # the last row of a key wins
         if result.stored:  # nothing new or changed: closes and metrics are already right
             derived_refresh(ingested=result)
-            if known.get(BTC_SYMBOL) in result.token_ids:
-                # Every token's beta and correlation read BTC's daily closes: they changed
-                # too, not only the metrics of the tokens in the file.
-                metrics_recompute()
         run_record_finished(
             provider=source, kind=RefreshRun.Kind.IMPORT, tokens=len(symbols),
             stored=result.stored,

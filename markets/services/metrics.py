@@ -401,10 +401,14 @@ def derived_refresh(*, ingested: IngestResult, summarise: bool = False) -> int:
         price_hourly_refresh(
             token_ids=ingested.token_ids, since=ingested.ts_min, until=ingested.ts_max
         )
+    btc = list(Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True))
     if summarise:
-        btc = Token.objects.filter(symbol=BTC_SYMBOL).values_list("pk", flat=True)
-        day_summaries_build(token_ids=sorted(ingested.token_ids), exclude=list(btc))
-    return metrics_recompute(token_ids=ingested.token_ids)
+        day_summaries_build(token_ids=sorted(ingested.token_ids), exclude=btc)
+    # Every token's beta and correlation read BTC's closes: new BTC quotes (a backfill, an
+    # import) change them all, not only the figures of the tokens just stored.
+    return metrics_recompute(
+        token_ids=None if set(btc) & ingested.token_ids else ingested.token_ids
+    )
 
 
 def metrics_compute(

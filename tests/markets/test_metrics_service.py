@@ -11,7 +11,7 @@ from markets.metrics_math import DAY, HOUR
 from markets.models import ListMetrics, Snapshot, TokenMetrics
 from markets.providers.base import Quote
 from markets.services.ingest import snapshot_ingest
-from markets.services.metrics import _series_split, metrics_recompute
+from markets.services.metrics import _series_split, derived_refresh, metrics_recompute
 from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
 
 T = 1_770_379_200  # 2026-02-06T12:00:00Z
@@ -232,3 +232,24 @@ def test_a_list_named_by_id_is_recomputed_even_with_no_member_left(tao):
     metrics = ListMetrics.objects.get(token_list=solo)
     assert (metrics.members_count, metrics.total_market_cap_usd) == (0, None)
     assert metrics.cap_series == []
+
+
+def test_new_btc_quotes_alone_update_every_tokens_beta(tao, btc):
+    """A BTC backfill or import stores only BTC, yet every beta reads BTC's closes."""
+    days = range(20, -1, -1)
+    store(tao, [(d * DAY, 100 * (1 + 0.03 * ((d * 7) % 5 - 2)), None) for d in days])
+    store(btc, [(d * DAY, 60000 * (1 + 0.02 * ((d * 3) % 4 - 1.5)), None) for d in days])
+    metrics_recompute()
+    before = TokenMetrics.objects.get(token=tao).beta_btc_30d
+
+    corrected = snapshot_ingest(
+        quotes=[Quote(btc.id, T - d * DAY, 60000 + 500 * d, None, 1e6) for d in days],
+        source="zz-corrected",
+    )
+    derived_refresh(ingested=corrected)
+
+    assert corrected.token_ids == {btc.id}
+    after = TokenMetrics.objects.get(token=tao).beta_btc_30d
+    assert after != pytest.approx(before)
+    metrics_recompute()
+    assert TokenMetrics.objects.get(token=tao).beta_btc_30d == after
