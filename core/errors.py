@@ -81,6 +81,20 @@ def bad_request(request, exception=None):
     return error_page(request, status=status, title=title, message=message)
 
 
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: a form sent from a page that went stale (signed in or out in
+    another tab, a session that expired) gets a 403 that says what to do, in the reader's
+    language; Django's own page is English, unstyled and inline-styled (which the CSP
+    blocks). JSON on the API."""
+    message = _(
+        "This form has expired, for example because you signed in or out in another tab. "
+        "Go back, reload the page and send it again."
+    )
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=403)
+    return error_page(request, status=403, title=_("Form expired"), message=message)
+
+
 def page_not_found(request, exception=None):
     """handler404: JSON on the API, the site's 404 page elsewhere."""
     if is_api(request):

@@ -88,3 +88,20 @@ def test_the_413_page_says_the_limit_in_french_to_a_french_reader(client, settin
 
     assert response.status_code == 413
     assert "1\u00a0000 octets au plus" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Form expired"), ("fr", "Formulaire expiré")]
+)
+def test_a_form_sent_without_its_csrf_token_gets_the_sites_403_page(language, title):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
+
+    response = client.post("/accounts/login/", {"login": "alice", "password": "x"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert title in page
+    assert "style=" not in page  # the CSP refuses inline styles
