@@ -73,10 +73,15 @@ TOKENS = [
                0: 0.42}, beta=1.3),
 ]  # fmt: skip
 
+# slug -> (name, description, French name, French description, featured)
 LISTS = {
-    "ai": ("AI tokens", "Decentralised-AI tokens hit by the February 2026 correction.", True),
-    "benchmarks": ("Benchmarks", "Bitcoin and Ethereum, to compare the AI sector with.", False),
-}
+    "ai": ("AI tokens", "Decentralised-AI tokens hit by the February 2026 correction.",
+           "Jetons IA", "Les jetons de l\u2019IA décentralisée frappés par la correction de"
+           " février 2026.", True),
+    "benchmarks": ("Benchmarks", "Bitcoin and Ethereum, to compare the AI sector with.",
+                   "Références", "Bitcoin et Ethereum, pour comparer le secteur de l\u2019IA.",
+                   False),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,11 @@ def _tokens_upsert() -> dict[str, Token]:
 
 
 def _lists_upsert(tokens: dict[str, Token]) -> None:
-    for slug, (name, description, featured) in LISTS.items():
+    for slug, (name, description, name_fr, description_fr, featured) in LISTS.items():
         if featured:
             TokenList.objects.filter(is_featured=True).exclude(slug=slug).update(is_featured=False)
-        defaults = {"name": name, "description": description, "is_featured": featured}
+        defaults = {"name": name, "description": description, "name_fr": name_fr,
+                    "description_fr": description_fr, "is_featured": featured}  # fmt: skip
         if featured:  # the dashboard's list is public (featured_list_public)
             defaults["is_public"] = True
         token_list, _ = TokenList.objects.update_or_create(slug=slug, defaults=defaults)
