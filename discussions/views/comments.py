@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.cache import anonymous_cached
@@ -67,10 +69,18 @@ def _target_page(comment) -> str:
     return f"/lists/{comment.token_list.slug}/"
 
 
+def _comment_page(comment) -> str:
+    """The comment's own page, which shows it (and its replies) whatever page of the thread
+    it has moved to: where a plain form goes back after acting on an existing comment."""
+    return f"/comments/{comment.parent_id or comment.pk}/#comment-{comment.pk}"
+
+
 def _comment_response(request, comment, outcome, **extra):
-    """htmx: the top-level comment again (with the message); plain: back to its page."""
+    """htmx: the top-level comment again (with the message); plain: back to its own page."""
     if outcome and not is_htmx(request):
-        return redirect(f"{_target_page(comment)}#comment-{comment.pk}")
+        if extra.get("reported"):
+            messages.success(request, _("Thank you: the moderators will look at it."))
+        return redirect(_comment_page(comment))
     context = comment_context(
         request, comment=comment, error=outcome.error, error_for=comment.pk,
         thread_url=thread_url(token=comment.token, token_list=comment.token_list), **extra,
@@ -101,7 +111,7 @@ def comment_reply(request, pk: str):
             token_list=parent.token_list, parent=parent,
         )  # fmt: skip
     if outcome and not is_htmx(request):
-        return redirect(f"{_target_page(parent)}#comment-{reply.pk}")
+        return redirect(_comment_page(reply))
     return _comment_response(
         request, parent, outcome, reply_body=request.POST.get("body", "") if not outcome else ""
     )

@@ -56,6 +56,34 @@ def test_a_plain_form_posts_and_redirects_to_the_comment(client, alice, tao):
     assert posted.author == alice and posted.stance == "bullish"
 
 
+@pytest.mark.usefixtures("no_rate_limits")
+def test_without_javascript_acting_on_an_older_comment_lands_on_its_own_page_where_it_shows(
+    client, alice, bob, tao
+):
+    oldest = comment(alice, "the oldest")
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        for n in range(20):  # the thread's first page is full: the oldest is on page 2
+            comment(alice, f"newer {n}")
+    client.force_login(bob)
+
+    response = client.post(f"/comments/{oldest.pk}/reply/", {"body": "late reply"})
+    reply = Comment.objects.get(parent=oldest)
+    assert response["Location"] == f"/comments/{oldest.pk}/#comment-{reply.pk}"
+    html = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{reply.pk}"' in html and "late reply" in html
+    assert "late reply" not in client.get("/tokens/TAO/").content.decode()
+
+    edited = client.post(f"/comments/{reply.pk}/edit/", {"body": "late reply, edited"})
+    assert edited["Location"] == f"/comments/{oldest.pk}/#comment-{reply.pk}"
+
+    reported = client.post(f"/comments/{oldest.pk}/report/", {"reason": "spam"}, follow=True)
+    assert reported.redirect_chain == [(f"/comments/{oldest.pk}/#comment-{oldest.pk}", 302)]
+    assert "Thank you: the moderators will look at it." in reported.content.decode()
+
+    deleted = client.post(f"/comments/{reply.pk}/delete/")
+    assert deleted["Location"] == f"/comments/{oldest.pk}/#comment-{reply.pk}"
+
+
 def test_without_javascript_a_comment_the_textarea_allows_is_accepted_with_its_new_lines(
     client, alice, tao
 ):
