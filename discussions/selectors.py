@@ -49,19 +49,20 @@ def _on_public_target() -> Q:
     )
 
 
-def comment_get(*, pk) -> Comment:
-    """A comment by id (any state) with what its pages need; a bad id is a 404."""
+def comment_get(*, pk, any_target: bool = False) -> Comment:
+    """A comment by id (any state) with what its pages need; a bad id is a 404. Only on a
+    public token or list, unless ``any_target`` (the moderators' queue, which lists reported
+    comments wherever they are)."""
     try:
         number = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
     comment = None
     if 0 < number < 2**63:
-        comment = (
-            Comment.objects.select_related("author", "token", "token_list")
-            .filter(_on_public_target(), pk=number)
-            .first()
-        )
+        comments = Comment.objects.select_related("author", "token", "token_list")
+        if not any_target:
+            comments = comments.filter(_on_public_target())
+        comment = comments.filter(pk=number).first()
     if comment is None:
         raise Http404(_("No such comment."))
     return comment

@@ -38,7 +38,7 @@ def moderation_queue(request):
 @require_POST
 def moderation_act(request, pk: str):
     _staff_or_404(request)
-    comment = selectors.comment_get(pk=pk)
+    comment = selectors.comment_get(pk=pk, any_target=True)  # the queue lists them all
     action = ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         messages.error(request, _("Unknown moderation action."))

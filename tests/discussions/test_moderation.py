@@ -150,6 +150,34 @@ def test_staff_see_reported_comments_and_hide_them_from_the_queue(client, alice,
     assert "Removed by a moderator." in page and "buy my" not in page
 
 
+@pytest.mark.parametrize("where", ["inactive token", "unpublished list"])
+def test_staff_act_from_the_queue_on_a_reported_comment_whose_token_or_list_went_private(
+    client, alice, bob, staff, tao, ai_list, where
+):
+    target = {"token": tao} if where == "inactive token" else {"token_list": ai_list}
+    posted = comment(alice, "a scam link", **target)
+    services.comment_report(comment=posted, reporter=bob, reason="scam")
+    if where == "inactive token":
+        tao.is_active = False
+        tao.save()
+    else:
+        ai_list.is_featured = ai_list.is_public = False
+        ai_list.save()
+    client.force_login(staff)
+    assert f"/moderation/comments/{posted.pk}/" in client.get("/moderation/").content.decode()
+
+    response = client.post(
+        f"/moderation/comments/{posted.pk}/", {"action": "hide", "reason": "scam"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert f"Done: comment {posted.pk}." in response.content.decode()
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.HIDDEN and not posted.reports.filter(
+        resolved_at__isnull=True
+    )
+
+
 def test_staff_mute_a_user_from_the_queue(client, alice, staff):
     client.force_login(staff)
     client.post("/moderation/mute/", {"username": "alice", "days": "3", "reason": "spam"})
