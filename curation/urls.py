@@ -5,7 +5,8 @@ from curation import views
 app_name = "curation"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("lists/new/", views.list_new, name="list-new"),
+    # Not lists/new/: that is the edit address of a list whose slug is "new".
+    path("lists/", views.list_new, name="list-new"),
     path("lists/<slug:slug>/", views.list_edit, name="list-edit"),
     path("lists/<slug:slug>/feature/", views.list_feature, name="list-feature"),
     path("lists/<slug:slug>/members/", views.member_add, name="member-add"),

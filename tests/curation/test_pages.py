@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 PAGES = ["/curate/", "/curate/lists/ai/catalogue/?q=tao", "/curate/jobs/{job}/"]
 POSTS = [
-    ("/curate/lists/new/", {"name": "New"}),
+    ("/curate/lists/", {"name": "New"}),
     ("/curate/lists/ai/", {"name": "Renamed"}),
     ("/curate/lists/ai/feature/", {}),
     ("/curate/lists/ai/members/", {"symbol": "TAO"}),
@@ -215,8 +215,23 @@ def test_a_slug_created_meanwhile_by_another_request_is_the_usual_form_error(
     # The other request inserted "ai" after this one checked: the check finds nothing.
     monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda _qs: False)
     client.force_login(staff)
-    response = client.post("/curate/lists/new/", {"slug": "ai", "name": "Again"}, follow=True)
+    response = client.post("/curate/lists/", {"slug": "ai", "name": "Again"}, follow=True)
     assert response.status_code == 200
     assert "A list with this short name already exists." in response.content.decode()
     assert list(TokenList.objects.values_list("name", flat=True)) == ["AI tokens"]
     assert not CurationChange.objects.exists()
+
+
+def test_a_list_whose_short_name_is_new_is_created_and_then_edited_like_any_other(client, staff):
+    client.force_login(staff)
+    client.post("/curate/lists/", {"name": "New", "slug": "new"})
+    new = TokenList.objects.get()
+    assert new.slug == "new"
+    html = client.get("/curate/").content.decode()
+    assert 'action="/curate/lists/new/"' in html  # the list's edit form
+
+    response = client.post("/curate/lists/new/", {"name": "New listings", "description": "d"},
+                           **HX)  # fmt: skip
+
+    assert response.status_code == 200 and "Saved." in response.content.decode()
+    assert list(TokenList.objects.values_list("slug", "name")) == [("new", "New listings")]
