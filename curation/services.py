@@ -1,7 +1,8 @@
 """Every curation write: lists, their members and order, tokens from the catalogue.
 
-Each service runs in one transaction, records a CurationChange (who, when, what) and
-recomputes the metrics of the lists it changed, so the pages show the new membership at once.
+Each service runs in one transaction, records a CurationChange (who, when, what), recomputes
+the metrics of the lists it changed and makes cached pages stale, so the pages show the new
+membership, order, names and publication at once.
 Errors are ValidationError with a message for people; nothing is half-written.
 """
 
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.cache import data_version_bump
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from curation.models import CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
@@ -25,9 +27,12 @@ BACKFILL_DAYS = 90
 
 
 def _record(actor, action: str, *, token_list=None, token=None, detail: str = "") -> None:
+    """Record the change; once it commits, cached pages (anonymous copies, and the list rows
+    every visitor shares) go stale: a reorder, a rename or a publication shows at once."""
     CurationChange.objects.create(
         actor=actor, action=action, token_list=token_list, token=token, detail=detail[:300]
     )
+    transaction.on_commit(data_version_bump, robust=True)
 
 
 def text_clean(

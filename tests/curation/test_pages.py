@@ -235,3 +235,29 @@ def test_a_list_whose_short_name_is_new_is_created_and_then_edited_like_any_othe
 
     assert response.status_code == 200 and "Saved." in response.content.decode()
     assert list(TokenList.objects.values_list("slug", "name")) == [("new", "New listings")]
+
+
+def test_a_change_on_the_curation_page_shows_at_once_on_cached_list_pages(
+    client, staff, ai, settings, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 3600  # anonymous copies last until the data change
+    ai.is_public = True
+    ai.save()
+
+    def rows() -> list[str]:
+        html = client.get("/lists/ai/").content.decode()
+        return re.findall(r'<tr[^>]*data-symbol="([A-Z]+)"', html)
+
+    assert rows() == ["TAO", "NEAR", "ICP"]
+    curator = Client()
+    curator.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        curator.post("/curate/lists/ai/members/order/", {"order": "ICP,TAO,NEAR"}, **HX)
+    assert rows() == ["ICP", "TAO", "NEAR"]
+    with django_capture_on_commit_callbacks(execute=True):
+        curator.post("/curate/lists/ai/", {"name": "AI tokens"}, **HX)  # unpublished
+    assert client.get("/lists/ai/").status_code == 404
