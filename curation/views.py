@@ -26,6 +26,9 @@ from markets.providers.catalogue import CatalogueEntry, catalogue_search
 
 
 def staff_only(view: Callable) -> Callable:
+    """A 404 for everyone but staff, whatever the method (put it first: a 405 would tell
+    others the address exists)."""
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not (request.user.is_authenticated and request.user.is_staff):
@@ -66,8 +69,8 @@ def _list_answer(request, slug: str, *, errors: list[str] = (), notice: str = ""
     return redirect(f"{reverse('curation:index')}#list-{slug}")
 
 
-@require_safe
 @staff_only
+@require_safe
 def index(request):
     context = {
         "lists": selectors.curated_lists(),
@@ -84,8 +87,8 @@ def _list_data(request) -> dict:
                                                  "description_fr")}  # fmt: skip
 
 
-@require_POST
 @staff_only
+@require_POST
 def list_new(request):
     try:
         token_list = services.list_create(
@@ -99,8 +102,8 @@ def list_new(request):
     return redirect(f"{reverse('curation:index')}#list-{token_list.slug}")
 
 
-@require_POST
 @staff_only
+@require_POST
 def list_edit(request, slug: str):
     token_list = _list_target(slug)
     try:
@@ -111,8 +114,8 @@ def list_edit(request, slug: str):
     return _list_answer(request, slug, notice=_("Saved."))
 
 
-@require_POST
 @staff_only
+@require_POST
 def list_feature(request, slug: str):
     services.list_feature(actor=request.user, token_list=_list_target(slug))
     messages.success(request, _("This list is now on the dashboard."))
@@ -136,20 +139,20 @@ def _member_change(request, slug: str, change, notice: str):
     return _list_answer(request, slug, notice=notice % {"symbol": token.symbol})
 
 
-@require_POST
 @staff_only
+@require_POST
 def member_add(request, slug: str):
     return _member_change(request, slug, services.member_add, _("%(symbol)s added."))
 
 
-@require_POST
 @staff_only
+@require_POST
 def member_remove(request, slug: str):
     return _member_change(request, slug, services.member_remove, _("%(symbol)s removed."))
 
 
-@require_POST
 @staff_only
+@require_POST
 def member_move(request, slug: str):
     token_list = _list_target(slug)
     offset = -1 if request.POST.get("direction") == "up" else 1
@@ -161,8 +164,8 @@ def member_move(request, slug: str):
     return _list_answer(request, slug)
 
 
-@require_POST
 @staff_only
+@require_POST
 def members_order(request, slug: str):
     """The order after a drag and drop: ``order`` is the symbols, comma-separated."""
     token_list = _list_target(slug)
@@ -174,8 +177,8 @@ def members_order(request, slug: str):
     return _list_answer(request, slug, notice=_("New order saved."))
 
 
-@require_safe
 @staff_only
+@require_safe
 def catalogue(request, slug: str):
     """Search the price provider's catalogue (partial for htmx, the page's section otherwise)."""
     token_list = _list_target(slug)
@@ -200,8 +203,8 @@ def catalogue(request, slug: str):
     return render(request, template, context)
 
 
-@require_POST
 @staff_only
+@require_POST
 def catalogue_add(request, slug: str):
     token_list = _list_target(slug)
     entry = CatalogueEntry(
@@ -226,8 +229,8 @@ def catalogue_add(request, slug: str):
     return redirect(f"{reverse('curation:job', args=[job.pk])}")
 
 
-@require_safe
 @staff_only
+@require_safe
 def job(request, pk: str):
     """A backfill's progress: htmx polls the partial until the job has finished."""
     try:
@@ -241,8 +244,8 @@ def job(request, pk: str):
     return response
 
 
-@require_POST
 @staff_only
+@require_POST
 def job_retry(request, pk: str):
     try:
         found = services.job_retry(actor=request.user, job=selectors.job_get(pk=pk))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
@@ -19,14 +21,22 @@ ACTIONS = {
 }
 
 
-def _staff_or_404(request) -> None:
-    if not (request.user.is_authenticated and request.user.is_staff):
-        raise Http404
+def staff_only(view):
+    """A 404 for everyone but staff, whatever the method (checked before it: a 405 would
+    tell others the address exists)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
+@staff_only
 @require_safe
 def moderation_queue(request):
-    _staff_or_404(request)
     context = {
         "queue": list(selectors.moderation_queue()),
         "hidden": list(selectors.moderation_hidden()),
@@ -35,9 +45,9 @@ def moderation_queue(request):
     return render(request, "discussions/moderation.html", context)
 
 
+@staff_only
 @require_POST
 def moderation_act(request, pk: str):
-    _staff_or_404(request)
     comment = selectors.comment_get(pk=pk, any_target=True)  # the queue lists them all
     action = ACTIONS.get(request.POST.get("action", ""))
     if action is None:
@@ -52,9 +62,9 @@ def moderation_act(request, pk: str):
     return redirect("discussions:moderation")
 
 
+@staff_only
 @require_POST
 def moderation_mute(request):
-    _staff_or_404(request)
     user = get_user_model().objects.filter(username=request.POST.get("username", "")).first()
     days = request.POST.get("days", "")
     with service_outcome() as outcome:

@@ -50,6 +50,18 @@ def test_nobody_but_staff_sees_or_changes_anything(client, request, who, ai, job
     assert order(ai) == ["TAO", "NEAR", "ICP"] and not CurationChange.objects.exists()
 
 
+@pytest.mark.parametrize("who", ["anonymous", "alice"])
+def test_the_post_only_addresses_are_a_404_too_not_a_405_that_tells_they_exist(
+    client, request, who, ai, job
+):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    for url, _data in POSTS:
+        assert client.get(url.format(job=job.pk)).status_code == 404, url
+    for url in PAGES:
+        assert client.put(url.format(job=job.pk)).status_code == 404, url
+
+
 def test_staff_see_every_list_with_its_members_and_both_names(client, staff, ai):
     TokenList.objects.create(slug="hidden", name="Hidden", is_public=False)
     client.force_login(staff)

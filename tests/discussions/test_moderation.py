@@ -133,6 +133,20 @@ def test_the_queue_is_a_404_to_everyone_but_staff(client, alice, tao):
     assert client.post("/moderation/mute/", {"username": "alice"}).status_code == 404
 
 
+def test_the_queue_s_post_only_addresses_are_a_404_to_everyone_but_staff_not_a_405(
+    client, alice, staff, tao
+):
+    posted = comment(alice, "x")
+    for who in (None, alice):
+        if who:
+            client.force_login(who)
+        assert client.get(f"/moderation/comments/{posted.pk}/").status_code == 404
+        assert client.get("/moderation/mute/").status_code == 404
+        assert client.put("/moderation/").status_code == 404
+    client.force_login(staff)
+    assert client.get("/moderation/mute/").status_code == 405
+
+
 def test_staff_see_reported_comments_and_hide_them_from_the_queue(client, alice, bob, staff, tao):
     posted = comment(alice, "buy my *coin*")
     services.comment_report(comment=posted, reporter=bob, reason="scam", text="phishing")
