@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from discussions import selectors
+from discussions.conf import limit
 from discussions.context import thread_context
 from discussions.models import Comment
 from discussions.services.comments import edit_window_open
@@ -50,6 +51,12 @@ def poll_context(request, poll, **extra) -> dict:
         "request": request,
         **extra,
     }
+
+
+@register.simple_tag
+def comment_max_length() -> int:
+    """The textareas' maxlength: COMMENT_MAX_LENGTH, which the server checks."""
+    return limit("COMMENT_MAX_LENGTH")
 
 
 @register.filter

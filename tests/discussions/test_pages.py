@@ -98,6 +98,18 @@ def test_without_javascript_a_comment_the_textarea_allows_is_accepted_with_its_n
     assert Comment.objects.get().body == typed  # stored with LF
 
 
+def test_the_textareas_let_people_type_as_much_as_the_configured_limit_allows(
+    client, alice, tao, settings
+):
+    settings.COMMENT_MAX_LENGTH = 8000
+    comment(alice, "mine: its edit and reply forms show")
+    client.force_login(alice)
+    for path in ("/tokens/TAO/", "/tokens/TAO/comments/"):
+        html = client.get(path).content.decode()
+        limits = re.findall(r'<textarea[^>]*name="body"[^>]*maxlength="(\d+)"', html)
+        assert limits == ["8000"] * 3, path  # new comment, edit, reply
+
+
 def test_an_htmx_post_returns_the_thread_fragment(client, alice, tao):
     client.force_login(alice)
     response = client.post("/tokens/TAO/comments/", {"body": "via htmx"}, **HX)
