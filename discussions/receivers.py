@@ -7,12 +7,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import user_display
+from discussions.services.notices import REPLY_NOTICE, reply_notice_url, reply_preview
 from discussions.services.polls import SCENARIO_LIST, scenario_poll_seed
 from discussions.signals import reply_posted
 from markets.models import TokenList
@@ -37,10 +36,7 @@ def reply_notify(sender, comment, parent, **kwargs) -> None:
             "name": user_display(comment.author) if comment.author else _("deleted user"),
             "target": getattr(target, "symbol", None) or target.display_name,
         }
-    # The parent's own page shows it with all its replies: a page of the thread may not,
-    # once newer comments push the parent to a later page.
-    url = reverse("discussions:comment-detail", args=[parent.pk])
     notification_create(
-        user=author, kind="reply", title=title, body=Truncator(comment.body).chars(200),
-        url=f"{url}#comment-{comment.pk}",
+        user=author, kind=REPLY_NOTICE, title=title, body=reply_preview(comment),
+        url=reply_notice_url(comment),
     )  # fmt: skip

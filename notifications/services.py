@@ -69,6 +69,12 @@ def notifications_bulk_create(*, drafts: Sequence[NotificationDraft]) -> list[No
     return Notification.objects.bulk_create(rows, batch_size=2000)
 
 
+def notifications_body_set(*, kind: str, url: str, body: str) -> int:
+    """Rewrite the body of the notifications of this kind about ``url`` (the app that made
+    them says its text changed or went: a reply edited, deleted or hidden). Returns how many."""
+    return Notification.objects.filter(kind=kind[:32], url=url[:URL_MAX_LENGTH]).update(body=body)
+
+
 def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()

@@ -15,6 +15,7 @@ from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from discussions.conf import limit
 from discussions.markdown import markdown_render, markdown_too_deep
 from discussions.models import Comment, Mute, Stance
+from discussions.services.notices import reply_notice_follow
 from discussions.signals import reply_posted
 from markets.models import Token, TokenList
 
@@ -176,6 +177,7 @@ def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None
             locked.stance = new_stance
             fields.append("stance")
         locked.save(update_fields=fields)
+        reply_notice_follow(comment=locked)
         _after_commit(data_version_bump)
     return locked
 
@@ -189,5 +191,6 @@ def comment_delete(*, comment: Comment, user) -> Comment:
         locked.body_html = ""
         locked.stance = ""
         locked.save(update_fields=["state", "body", "body_html", "stance"])
+        reply_notice_follow(comment=locked)
         _after_commit(data_version_bump)
     return locked

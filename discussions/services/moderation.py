@@ -13,6 +13,7 @@ from core.cache import data_version_bump
 from core.text import text_characters_refuse
 from discussions.conf import limit
 from discussions.models import Comment, ModerationAction, Mute, Report
+from discussions.services.notices import reply_notice_follow
 
 State = Comment.State
 Action = ModerationAction.Action
@@ -66,6 +67,7 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
         if locked.state == State.VISIBLE and open_reports >= limit("COMMENT_REPORT_THRESHOLD"):
             locked.state = State.PENDING
             locked.save(update_fields=["state"])
+            reply_notice_follow(comment=locked)
             _record(moderator=None, action=Action.AUTO_HIDE, comment=locked, now=now,
                     reason=_("%(n)d reports") % {"n": open_reports})  # fmt: skip
             transaction.on_commit(data_version_bump)
@@ -86,6 +88,7 @@ def _moderate(*, comment: Comment, moderator, reason: str, action: str, state: s
         if state is not None and locked.state != state:
             locked.state = state
             locked.save(update_fields=["state"])
+            reply_notice_follow(comment=locked)
         _record(moderator=moderator, action=action, comment=locked, reason=reason, now=now)
         transaction.on_commit(data_version_bump)
     return locked

@@ -61,3 +61,23 @@ def test_the_link_opens_a_page_with_the_reply_however_many_comments_follow(
 
     assert f'id="{anchor}"' in html and anchor == f"comment-{reply.pk}"
     assert "Not so sure" in html and "ICP will bounce" in html
+
+
+def test_the_notice_previews_the_reply_only_while_others_can_read_it(
+    alice, bob, staff, tao, django_capture_on_commit_callbacks
+):
+    top = comment(alice, "TAO will bounce")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.comment_create(author=bob, body="You are an idiot", token=tao, parent=top)
+
+    def preview() -> str:
+        return Notification.objects.get(user=alice).body
+
+    services.comment_hide(comment=reply, moderator=staff, reason="abuse")
+    assert preview() == ""  # the moderator's removal holds in the inbox too
+    services.comment_restore(comment=reply, moderator=staff, reason="on second thoughts")
+    assert preview() == "You are an idiot"
+    services.comment_edit(comment=reply, user=bob, body="Not so sure")
+    assert preview() == "Not so sure"
+    services.comment_delete(comment=reply, user=bob)
+    assert preview() == ""
