@@ -149,3 +149,20 @@ def test_the_figures_are_built_once_per_data_version(client, story, staff, setti
     with CaptureQueriesContext(connection) as queries:
         client.get("/episodes/feb-test/")
     assert len(queries) > cached  # new data: the figures are read again
+
+
+def test_the_summary_event_and_list_descriptions_keep_their_lines_escaped(client, story):
+    episode = Episode.objects.get(slug="feb-test")
+    episode.summary = "First paragraph.\n\nSecond <b>paragraph</b>."
+    episode.save()
+    Event.objects.create(at=at(40), title="Sell-off", description="Line one\nline two")
+    ai = TokenList.objects.get(slug="ai")
+    ai.description = "AI tokens.\nCurated weekly."
+    ai.save()
+
+    page = client.get("/episodes/feb-test/").content.decode()
+    assert "First paragraph.<br><br>Second &lt;b&gt;paragraph&lt;/b&gt;." in page
+    assert "Line one<br>line two" in page
+    assert "First paragraph.<br><br>Second" in client.get("/episodes/").content.decode()
+    for path in ("/lists/ai/", "/lists/"):
+        assert "AI tokens.<br>Curated weekly." in client.get(path).content.decode(), path
