@@ -87,9 +87,20 @@ def thread_comments(*, token: Token | None = None, token_list: TokenList | None 
 
 
 def thread_page(*, token=None, token_list=None, order: str = DEFAULT_ORDER, page=1) -> Page:
+    """A page of the thread; ``page.visible_count`` is the number of comments people can
+    read, replies included (the number the comment badges show), counted with the pages in
+    one query."""
     comments = thread_comments(token=token, token_list=token_list, order=order)
+    target = {"token": token} if token is not None else {"token_list": token_list}
+    totals = Comment.objects.filter(**target).aggregate(
+        threads=Count("pk", filter=Q(parent__isnull=True)),
+        visible=Count("pk", filter=Q(state=Comment.State.VISIBLE)),
+    )
     paginator = Paginator(comments, limit("COMMENTS_PER_PAGE"))
-    return paginator.get_page(page)
+    paginator.count = totals["threads"]  # a cached property: no second count
+    result = paginator.get_page(page)
+    result.visible_count = totals["visible"]
+    return result
 
 
 def comment_with_replies(*, comment: Comment) -> Comment:

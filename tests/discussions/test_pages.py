@@ -262,6 +262,20 @@ def test_the_thread_page_reads_in_the_same_number_of_queries_for_5_and_50(
     assert response.content.decode().count('class="comment comment--reply"') == n
 
 
+def test_the_thread_heading_counts_the_comments_people_read_as_the_badge_does(
+    client, alice, bob, tao
+):
+    top = comment(alice, "first")
+    for body in ("a reply", "another reply"):
+        services.comment_create(author=bob, body=body, token=tao, parent=top)
+    services.comment_delete(comment=comment(alice, "second thoughts"), user=alice)
+
+    for path in ("/tokens/TAO/", "/tokens/TAO/comments/"):
+        html = client.get(path).content.decode()
+        assert "Discussion of TAO (3 comments)" in html, path  # replies count, the deleted not
+    assert 'title="3 comments"' in client.get("/tokens/TAO/").content.decode()
+
+
 def test_the_sentiment_vote_changes_the_split_in_place(client, alice, bob, tao):
     services.sentiment_vote(token=tao, user=bob, stance="bullish")
     client.force_login(alice)
