@@ -72,14 +72,18 @@ def user_muted_until(*, user, now: datetime | None = None) -> datetime | None:
     return mute.until if mute else None
 
 
-def _author_check(author, now: datetime) -> None:
-    """Refuse muted users and users over a rate limit (called under a lock on the author)."""
-    until = user_muted_until(user=author, now=now)
+def _mute_check(user, now: datetime) -> None:
+    until = user_muted_until(user=user, now=now)
     if until is not None:
         raise PermissionDenied(
             _("You are muted by the moderators until %(until)s UTC.")
             % {"until": until.strftime("%Y-%m-%d %H:%M")}
         )
+
+
+def _author_check(author, now: datetime) -> None:
+    """Refuse muted users and users over a rate limit (called under a lock on the author)."""
+    _mute_check(author, now)
     windows = (
         (timedelta(minutes=1), limit("COMMENT_RATE_PER_MINUTE"),
          _("You can post at most %(n)d comments a minute. Try again in a moment.")),
@@ -156,12 +160,14 @@ def _own_live_comment(comment: Comment, user) -> Comment:
 
 
 def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None) -> Comment:
-    """The author changes the text (and stance) within the edit window; marked edited."""
+    """The author changes the text (and stance) within the edit window; marked edited. A muted
+    author cannot (else the comments posted just before the mute could still be rewritten)."""
     body = body_clean(body)
     new_stance = None if stance is None else stance_clean(stance)
     now = timezone.now()
     with transaction.atomic():
         locked = _own_live_comment(comment, user)
+        _mute_check(user, now)
         if locked.state != Comment.State.VISIBLE:
             raise ValidationError({"body": [_("A hidden comment cannot be edited.")]})
         if not edit_window_open(locked, now):

@@ -189,6 +189,22 @@ def test_a_muted_user_is_refused_until_the_mute_ends(alice, staff, tao, frozen):
     assert Mute.objects.count() == 1
 
 
+def test_a_muted_user_cannot_rewrite_what_they_posted_just_before_but_can_delete_it(
+    alice, staff, tao, frozen
+):
+    posted = comment(alice, "harmless at first")
+    frozen.shift(timedelta(minutes=2))  # still inside the edit window
+    services.user_mute(user=alice, moderator=staff, days=2, reason="spam")
+
+    with pytest.raises(PermissionDenied) as caught:
+        services.comment_edit(comment=posted, user=alice, body="buy my scam coin")
+
+    assert "muted by the moderators until" in str(caught.value)
+    posted.refresh_from_db()
+    assert posted.body == "harmless at first" and posted.edited_at is None
+    services.comment_delete(comment=posted, user=alice)
+
+
 def test_deleting_an_account_keeps_its_comments_as_a_deleted_users(alice, bob, tao):
     top = comment(alice, "I stay")
     services.comment_create(author=bob, body="reply", token=tao, parent=top)
