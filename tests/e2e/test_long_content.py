@@ -1,7 +1,8 @@
 """Long content does not make a page scroll sideways: an 80-character watchlist name without
 a space (also in the alert form's dropdown and on the public share page), a long email
 address and display name, a long word in a comment and so in the reply's notification, and
-staff's long list, token and episode names. At 390 and 1280 px, in English and French."""
+staff's long list, token and episode names and poll question and options. At 390 and 1280 px,
+in English and French."""
 
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.test import Client
 from playwright.sync_api import Browser, expect
 
 from alerts.services import alert_create
+from discussions.models import Poll
 from discussions.services.comments import comment_create
 from discussions.services.moderation import comment_report
 from episodes.models import Episode
@@ -50,6 +52,11 @@ def staff_long_names() -> str:
     TokenListMembership.objects.create(token_list=long, token=token)
     Episode.objects.filter(slug="feb-2026").update(
         title="TheGreatAICrashOfFebruary" * 7, title_fr="LeGrandKrachDeLIAEnFévrier" * 7
+    )
+    poll = Poll.objects.get(token_list__slug="ai")  # on the dashboard, the list and its page
+    Poll.objects.filter(pk=poll.pk).update(question_en="Doomed" * 33, question_fr="Condamnés" * 22)
+    poll.options.filter(pk=poll.options.first().pk).update(
+        label_en="CapitulationThenRebound" * 8, label_fr="CapitulationPuisRebond" * 9
     )
     metrics_recompute()
     return token.symbol
@@ -142,6 +149,7 @@ def public_pages(content: Content) -> list[str]:
         "/", "/lists/", "/lists/long/", f"/tokens/{content.symbol}/", "/tokens/TAO/comments/",
         "/lists/long/comments/", f"/comments/{content.comment.pk}/", "/episodes/",
         "/episodes/feb-2026/", content.share_url,
+        f"/polls/{Poll.objects.get(token_list__slug='ai').pk}/",
     ]  # fmt: skip
 
 
