@@ -48,6 +48,8 @@ def test_the_episode_page_speaks_french(client, story):
     html = client.get("/episodes/feb-test/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Le krach de test" in html and "Ce qui s\u2019est passé." in html
     assert "Chiffres clés" in html
+    when = html.split('class="replay-board__when">')[1].split("</p>")[0]
+    assert "3 fév. 2026" in when and "Fév" not in when  # as on token pages
 
 
 def test_an_unpublished_episode_is_for_staff_only(client, story, staff):
