@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from curation.models import CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
+from markets.symbols import symbol_lookup_key
 
 CHANGES_PER_PAGE = 20
 
@@ -41,5 +42,5 @@ def job_get(*, pk: object) -> TokenAddJob:
 
 
 def token_by_symbol(*, symbol: str) -> Token:
-    symbol = str(symbol).strip().upper()[:20]
+    symbol = symbol_lookup_key(symbol)[:20]
     return Token.objects.get(symbol=symbol)

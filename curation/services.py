@@ -19,7 +19,7 @@ from curation.models import CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
 from markets.providers.catalogue import CatalogueEntry
 from markets.services.metrics import list_metrics_follow
-from markets.symbols import SYMBOL_RULE, symbol_is_valid
+from markets.symbols import SYMBOL_RULE, symbol_is_valid, symbol_lookup_key
 
 Action = CurationChange.Action
 MAX_MEMBERS = 500
@@ -166,7 +166,7 @@ def members_reorder(*, actor, token_list: TokenList, symbols: list[str]) -> None
     """Put the members in this order: ``symbols`` must name each member exactly once."""
     members = _locked_members(token_list)
     by_symbol = {m.token.symbol: m for m in members}
-    wanted = [str(s).strip().upper() for s in symbols]
+    wanted = [symbol_lookup_key(s) for s in symbols]
     if sorted(wanted) != sorted(by_symbol) or len(set(wanted)) != len(wanted):
         raise ValidationError({"order": _("The order must name every member once; reload the "
                                           "page, the list changed meanwhile.")})  # fmt: skip
@@ -180,7 +180,7 @@ def member_move(*, actor, token_list: TokenList, symbol: str, offset: int) -> No
     """Move one member up (-1) or down (+1): the keyboard alternative to dragging."""
     with transaction.atomic():
         order = [m.token.symbol for m in _locked_members(token_list)]
-        symbol = str(symbol).strip().upper()
+        symbol = symbol_lookup_key(symbol)
         if symbol not in order:
             raise ValidationError({"symbol": _("%(symbol)s is not in this list.")
                                    % {"symbol": symbol}})  # fmt: skip

@@ -23,6 +23,7 @@ from markets.models import Token, TokenList
 from markets.providers import provider_get
 from markets.providers.base import ProviderError
 from markets.providers.catalogue import CatalogueEntry, catalogue_search
+from markets.symbols import symbol_lookup_key
 
 
 def staff_only(view: Callable) -> Callable:
@@ -209,7 +210,7 @@ def catalogue_add(request, slug: str):
     token_list = _list_target(slug)
     entry = CatalogueEntry(
         coingecko_id=request.POST.get("coingecko_id", "").strip()[:100],
-        symbol=request.POST.get("symbol", "").strip().upper(),  # the service checks it
+        symbol=symbol_lookup_key(request.POST.get("symbol", "")),  # the service checks it
         name=request.POST.get("name", "").strip()[:100],
     )
     try:

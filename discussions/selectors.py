@@ -22,13 +22,14 @@ from discussions.models import (
     SentimentVote,
 )
 from markets.models import ListMetrics, Token, TokenList
+from markets.symbols import symbol_lookup_key
 
 ORDERS = {"newest": ("-created_at", "-pk"), "oldest": ("created_at", "pk")}
 DEFAULT_ORDER = "newest"
 
 
 def token_for_discussion(*, symbol: str) -> Token:
-    token = Token.objects.filter(symbol=symbol.upper(), is_active=True).first()
+    token = Token.objects.filter(symbol=symbol_lookup_key(symbol), is_active=True).first()
     if token is None:
         raise Http404(_("Unknown token."))
     return token

@@ -29,6 +29,7 @@ from markets.models import (
 from markets.selectors import token_list_public
 from markets.services.metrics import BTC_SYMBOL
 from markets.services.replay import lists_attach, metrics_at, tokens_attach
+from markets.symbols import symbol_lookup_key
 
 HOUR = 3600
 DAY_HOURS = 24
@@ -135,7 +136,7 @@ def event_listing(*, symbol: str | None = None, list_slug: str | None = None) ->
     list); a private list or an inactive token matches nothing."""
     events = _events()
     if symbol:
-        token = Q(symbol=symbol.upper(), is_active=True)
+        token = Q(symbol=symbol_lookup_key(symbol), is_active=True)
         events = events.filter(
             Q(tokens__in=Token.objects.filter(token))
             | Q(lists__in=token_list_public(), lists__members__in=Token.objects.filter(token))

@@ -39,3 +39,11 @@ def symbol_validate(value: object) -> None:
             code="invalid_symbol",
             params={"symbol": str(value)[:40], "rule": SYMBOL_RULE},
         )
+
+
+def symbol_lookup_key(value: object) -> str:
+    """What a typed symbol is looked up as: trimmed, upper-cased only when ASCII. Python's
+    str.upper() turns a dotless i or a long s into I or S (dotless "icp" -> "ICP"), so a look-alike
+    would reach a token whose page, routed by SYMBOL_URL_PATTERN, is a 404."""
+    text = str(value if value is not None else "").strip()
+    return text.upper() if text.isascii() else text

@@ -16,6 +16,7 @@ from episodes.api.serializers import EpisodeDetailSerializer, EpisodeSerializer,
 from episodes.models import Episode
 from markets.models import Token
 from markets.selectors import token_list_public
+from markets.symbols import symbol_lookup_key
 
 EPISODE_SLUG = OpenApiParameter(
     "slug", SLUG_SCHEMA, OpenApiParameter.PATH, description="Slug of a published episode.",
@@ -40,10 +41,10 @@ class EventParams(QueryParams):
     list = serializers.SlugField(required=False, max_length=50)
 
     def validate_token(self, value):  # an inactive token is shown nowhere: as unknown
-        active = Token.objects.filter(symbol=value.upper(), is_active=True)
+        active = Token.objects.filter(symbol=symbol_lookup_key(value), is_active=True)
         if "\x00" in value or not active.exists():
             raise serializers.ValidationError(f"No token {value!r}.")
-        return value.upper()
+        return symbol_lookup_key(value)
 
     def validate_list(self, value):  # a private list answers like an unknown one
         if not token_list_public().filter(slug=value).exists():

@@ -20,6 +20,7 @@ from markets.services.ingest import snapshot_ingest
 from markets.services.locks import market_data_lease
 from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_failed_on_error, run_finish_from, token_refs
+from markets.symbols import symbol_lookup_key
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _equity_upsert(spec: EquitySpec) -> Token:
 def _equities(symbols: list[str] | None = None):
     tokens = Token.objects.filter(is_active=True, asset_class=Token.AssetClass.EQUITY)
     tokens = tokens.exclude(stooq_symbol="").order_by("symbol")
-    return tokens.filter(symbol__in=[s.upper() for s in symbols]) if symbols else tokens
+    return tokens.filter(symbol__in=[symbol_lookup_key(s) for s in symbols]) if symbols else tokens
 
 
 def equities_refresh(*, provider: StooqProvider | None = None) -> RefreshRun:

@@ -17,6 +17,7 @@ from markets.providers.base import PriceProvider, ProviderError, TokenRef, Trans
 from markets.services.ingest import provider_aths_store, snapshot_ingest
 from markets.services.locks import MARKET_DATA_LOCK, lock_held, market_data_lease
 from markets.services.metrics import derived_refresh
+from markets.symbols import symbol_lookup_key
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = N
     """Fetch ``days`` of history for one token, store it and recompute its metrics."""
     if days < 1 or days > 3650:
         raise ValueError("days must be between 1 and 3650")
-    token = Token.objects.get(symbol=symbol.upper())
+    token = Token.objects.get(symbol=symbol_lookup_key(symbol))
     if token.asset_class != CRYPTO:
         raise ValueError(f"{token.symbol} is an equity: use backfill_equities")
     with provider_used(provider) as used, market_data_lease(purpose=f"backfill {symbol}"):

@@ -71,8 +71,10 @@ def test_events_filter_by_token_and_list_directly_or_through_membership(api_clie
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("?token=NOPE", "token"), ("?list=nope", "list"), ("?list=a%20b", "list")]
-)
+    ("query", "field"),
+    [("?token=NOPE", "token"), ("?list=nope", "list"), ("?list=a%20b", "list"),
+     ("?token=m%C5%BFft", "token")],  # a long s: str.upper() makes it MSFT
+)  # fmt: skip
 def test_an_unknown_token_or_list_is_a_400_naming_it(api_client, story, query, field):
     response = api_client.get(f"/api/v1/events/{query}")
     assert response.status_code == 400

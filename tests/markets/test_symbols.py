@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from markets.models import Token
 from markets.providers.catalogue import entries_from_coingecko
-from markets.symbols import symbol_is_valid
+from markets.symbols import symbol_is_valid, symbol_lookup_key
 
 UNROUTABLE = ["A/B", "A B", "..", "USD₮0", "B@D", "-X", "tao", "ABC\n", "X" * 21]
 ROUTABLE = ["TAO", "BTC", "RENDER", "1INCH", "USD.E", "A-B", "X" * 20]
@@ -61,3 +61,14 @@ def test_a_coin_whose_symbol_cannot_be_stored_is_listed_but_marked_unusable():
     assert [(e.symbol, e.symbol_usable) for e in entries] == [
         ("USD₮0", False), ("..", False), ("TAO", True),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["\u0131cp", "\u017fol", " \u0131cp "])
+def test_a_look_alike_symbol_is_not_upper_cased_into_a_real_one(typed):
+    assert symbol_lookup_key(typed) == typed.strip()
+    assert symbol_lookup_key(typed) not in {"ICP", "SOL"}
+
+
+def test_an_ascii_symbol_is_trimmed_and_upper_cased():
+    assert symbol_lookup_key(" tao ") == "TAO"
+    assert symbol_lookup_key(None) == ""

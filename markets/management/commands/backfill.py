@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from markets.models import Token
 from markets.providers.base import ProviderError
 from markets.services.refresh import token_backfill
+from markets.symbols import symbol_lookup_key
 
 
 class Command(BaseCommand):
@@ -18,9 +19,9 @@ class Command(BaseCommand):
         try:
             run = token_backfill(symbol=symbol, days=days)
         except Token.DoesNotExist:
-            raise CommandError(f"unknown symbol {symbol.upper()}") from None
+            raise CommandError(f"unknown symbol {symbol_lookup_key(symbol)}") from None
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         except ProviderError as exc:
-            raise CommandError(f"backfill of {symbol.upper()} failed: {exc}") from None
+            raise CommandError(f"backfill of {symbol_lookup_key(symbol)} failed: {exc}") from None
         self.stdout.write(f"Backfill {run.status}: {run.quotes_stored} snapshots stored.")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from markets.models import Token
 from markets.services.metrics import metrics_recompute
+from markets.symbols import symbol_lookup_key
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, symbols: list[str], **options):
         ids = None
         if symbols:
-            wanted = {s.upper() for s in symbols}
+            wanted = {symbol_lookup_key(s) for s in symbols}
             found = dict(Token.objects.filter(symbol__in=wanted).values_list("symbol", "pk"))
             if unknown := sorted(wanted - found.keys()):
                 raise CommandError(f"unknown symbol(s): {', '.join(unknown)}")
