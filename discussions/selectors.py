@@ -206,9 +206,12 @@ def token_sentiment(*, token: Token, user=None, days: int = 30) -> Sentiment:
 
 
 def polls_list() -> QuerySet[Poll]:
-    """Polls on an active token or a published list (the others are a 404, like their comments)."""
+    """Polls on an active token or a published list (the others are a 404, like their
+    comments) with options enough to vote on (an older poll saved with fewer is left out)."""
     return (
         Poll.objects.filter(_on_public_target())
+        .alias(n_options=Count("options", distinct=True))
+        .filter(n_options__gte=MIN_POLL_OPTIONS)
         .select_related("token", "token_list")
         .prefetch_related(Prefetch("options", queryset=_options_counted()))
     )
@@ -231,15 +234,12 @@ def poll_get(*, pk) -> Poll:
 
 
 def poll_open_for_list(*, token_list: TokenList) -> Poll | None:
-    """The list's open poll with options enough to vote on (an older poll saved with fewer
-    is left out)."""
+    """The list's open poll (polls_list: with options enough to vote on)."""
     now = timezone.now()
     return (
         polls_list()
         .filter(token_list=token_list, is_open=True)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
-        .alias(n_options=Count("options"))
-        .filter(n_options__gte=MIN_POLL_OPTIONS)
         .first()
     )
 

@@ -13,9 +13,10 @@ HX = {"HTTP_HX_REQUEST": "true"}
 VIEWERS = ["anonymous", "alice", "staff"]
 
 
-def _token_poll(token: Token) -> Poll:
+def _token_poll(token: Token, options: int = 2) -> Poll:
     poll = Poll.objects.create(token=token, question_en="Up?", question_fr="Hausse ?")
-    PollOption.objects.create(poll=poll, label_en="Yes", label_fr="Oui", position=0)
+    for position, (en, fr) in enumerate([("Yes", "Oui"), ("No", "Non")][:options]):
+        PollOption.objects.create(poll=poll, label_en=en, label_fr=fr, position=position)
     return poll
 
 
@@ -89,3 +90,19 @@ def test_it_refuses_sentiment_votes_on_an_inactive_token(client, api_client, tao
     page_vote = client.post("/tokens/TAO/sentiment/", {"stance": "bullish"}, **HX)
     assert (api_vote.status_code, page_vote.status_code) == (404, 404)
     assert not SentimentVote.objects.exists()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_poll_saved_with_a_single_option_is_shown_nowhere(client, api_client, tao, viewer,
+                                                            request):  # fmt: skip
+    """Saved before the admin asked for two options: nobody could choose, so it is a 404."""
+    lonely = _token_poll(tao, options=1)
+    _sign_in(client, api_client, viewer, request)
+    assert api_client.get("/api/v1/polls/").json()["results"] == []
+    assert api_client.get(f"/api/v1/polls/{lonely.pk}/").status_code == 404
+    assert client.get(f"/polls/{lonely.pk}/").status_code == 404
+    vote = api_client.post(
+        f"/api/v1/polls/{lonely.pk}/vote/", {"option": lonely.options.get().pk}, format="json"
+    )
+    assert vote.status_code in ((401, 403) if viewer == "anonymous" else (404,))
+    assert not PollVote.objects.exists()
