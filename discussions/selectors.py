@@ -210,11 +210,16 @@ def polls_list() -> QuerySet[Poll]:
     comments) with options enough to vote on (an older poll saved with fewer is left out)."""
     return (
         Poll.objects.filter(_on_public_target())
-        .alias(n_options=Count("options", distinct=True))
-        .filter(n_options__gte=MIN_POLL_OPTIONS)
+        .filter(pk__in=_polls_with_options_enough())
         .select_related("token", "token_list")
         .prefetch_related(Prefetch("options", queryset=_options_counted()))
     )
+
+
+def _polls_with_options_enough():
+    # A subquery, not an annotation: a GROUP BY would drop the model's default ordering.
+    counted = PollOption.objects.values("poll").annotate(n=Count("pk"))
+    return counted.filter(n__gte=MIN_POLL_OPTIONS).values("poll")
 
 
 def _options_counted():
