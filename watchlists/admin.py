@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from watchlists.models import Lot, Watchlist, WatchlistItem
 
@@ -49,7 +50,7 @@ class WatchlistAdmin(ViewOnlyMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(items_total=Count("items"))
 
-    @admin.display(description="items", ordering="items_total")
+    @admin.display(description=_("tokens"), ordering="items_total")
     def items_count(self, watchlist: Watchlist) -> int:
         return watchlist.items_total
 

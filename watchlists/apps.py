@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WatchlistsConfig(AppConfig):
     name = "watchlists"
-    verbose_name = "Watchlists"
+    verbose_name = _("Watchlists")

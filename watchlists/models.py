@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from markets.models import Token
 
@@ -28,26 +29,35 @@ class Watchlist(models.Model):
     # No index of its own: watchlist_owner_position (owner, position) starts with the owner.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watchlists",
-        db_index=False,
+        db_index=False, verbose_name=_("owner"),
     )  # fmt: skip
-    name = models.CharField(max_length=NAME_MAX_LENGTH)
-    position = models.PositiveIntegerField(default=0, help_text="Order among the owner's lists")
-    is_public = models.BooleanField(default=False, help_text="Readable by anyone with its link")
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order among the owner's lists")
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Readable by anyone with its link")
+    )
     share_token = models.CharField(
+        _("share token"),
         max_length=64,
         unique=True,
         null=True,
         blank=True,
         editable=False,
-        help_text="Secret part of the share link; cleared when the list is made private",
+        help_text=_("Secret part of the share link; cleared when the list is made private"),
     )
     show_amounts = models.BooleanField(
-        default=False, help_text="Visitors of the share link also see quantities and values"
+        _("amounts shown"),
+        default=False,
+        help_text=_("Visitors of the share link also see quantities and values"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("watchlist")
+        verbose_name_plural = _("watchlists")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(Lower("name"), "owner", name="watchlist_name_unique_per_owner"),
@@ -71,14 +81,22 @@ class Watchlist(models.Model):
 
 
 class WatchlistItem(models.Model):
-    watchlist = models.ForeignKey(Watchlist, on_delete=models.CASCADE, related_name="items")
+    watchlist = models.ForeignKey(
+        Watchlist, on_delete=models.CASCADE, related_name="items", verbose_name=_("watchlist")
+    )
     # PROTECT: deleting a token must not silently drop the positions people hold in it.
-    token = models.ForeignKey(Token, on_delete=models.PROTECT, related_name="watchlist_items")
-    position = models.PositiveIntegerField(default=0, help_text="Order within the watchlist")
-    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True, default="")
-    added_at = models.DateTimeField(auto_now_add=True)
+    token = models.ForeignKey(
+        Token, on_delete=models.PROTECT, related_name="watchlist_items", verbose_name=_("token")
+    )
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order within the watchlist")
+    )
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True, default="")
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("watched token")
+        verbose_name_plural = _("watched tokens")
         ordering = ["position", "id"]
         constraints = [
             # Its index (watchlist, token) also serves "the items of a list".
@@ -96,17 +114,27 @@ class WatchlistItem(models.Model):
 class Lot(models.Model):
     """One purchase in a position: quantity at a cost per unit, optionally dated."""
 
-    item = models.ForeignKey(WatchlistItem, on_delete=models.CASCADE, related_name="lots")
-    quantity = models.DecimalField(max_digits=31, decimal_places=QUANTITY_DECIMAL_PLACES)
+    item = models.ForeignKey(
+        WatchlistItem, on_delete=models.CASCADE, related_name="lots",
+        verbose_name=_("watched token"),
+    )  # fmt: skip
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=31, decimal_places=QUANTITY_DECIMAL_PLACES
+    )
     cost_basis_usd = models.DecimalField(
-        max_digits=22, decimal_places=COST_DECIMAL_PLACES, help_text="Cost per unit in USD"
+        _("cost per unit (USD)"), max_digits=22, decimal_places=COST_DECIMAL_PLACES
     )
     purchased_at = models.DateField(
-        null=True, blank=True, help_text="Purchase date (UTC); unknown: when the lot was added"
+        _("purchase date"),
+        null=True,
+        blank=True,
+        help_text=_("In UTC; unknown: when the lot was added"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="lot_quantity_positive"),
