@@ -20,9 +20,10 @@ from watchlists.views.common import GET_OR_POST, owner_page, vanished_as_404, wa
 @require_safe
 def export_csv(request, pk):
     watchlist = watchlist_for(request, pk)
-    response = HttpResponse(
-        selectors.positions_export_csv(watchlist=watchlist), content_type="text/csv; charset=utf-8"
-    )
+    # A byte-order mark first: without it Excel reads the file in the system's code page and
+    # garbles accented notes (import skips it).
+    text = "\ufeff" + selectors.positions_export_csv(watchlist=watchlist)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     filename = f"{slugify(watchlist.name) or 'watchlist'}.csv"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

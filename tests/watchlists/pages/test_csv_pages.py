@@ -23,13 +23,25 @@ def test_export_downloads_the_lists_positions_as_a_csv_attachment(alice_client, 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="ai-bags.csv"'
-    assert response.content.decode().splitlines() == [
+    assert response.content.decode("utf-8-sig").splitlines() == [
         HEADER.strip(),
         "TAO,2,95,2026-02-04,my secret plan",
         "TAO,1,130,2026-02-05,my secret plan",
         "BTC,,,,benchmark",
         "ICP,1,10,,",
     ]
+
+
+def test_the_export_starts_with_a_byte_order_mark_so_excel_reads_accented_notes_as_utf8(
+    alice_client, bags
+):
+    services.item_update(item=bags.items.get(token__symbol="ICP"), note="Acheté à 10 €")
+
+    content = alice_client.get(f"/watchlists/{bags.pk}/export.csv").content
+
+    assert content.startswith(b"\xef\xbb\xbf" + HEADER.encode())
+    assert content.count(b"\xef\xbb\xbf") == 1
+    assert "ICP,1,10,,Acheté à 10 €" in content.decode("utf-8-sig").splitlines()
 
 
 def test_the_list_page_links_to_export_and_import(alice_client, bags):
