@@ -226,15 +226,17 @@ def watchlist_update(
 # --- Items -----------------------------------------------------------------------------------
 
 
-def _token_get(symbol: str, *, active: bool = False) -> Token:
-    """The token of this symbol; with ``active``, only one still tracked (a deactivated token
-    cannot be added, though the items that have it stay)."""
+def _token_get(symbol: str) -> Token:
+    """The token of this symbol, deactivated or not (the items that have one stay)."""
     symbol = _check("symbol", validation.symbol_clean, symbol)
-    tokens = Token.objects.filter(is_active=True) if active else Token.objects.all()
     try:
-        return tokens.get(symbol=symbol)
+        return Token.objects.get(symbol=symbol)
     except Token.DoesNotExist:
-        raise ValidationError({"symbol": [f"Unknown token symbol {symbol!r}."]}) from None
+        raise _unknown_symbol(symbol) from None
+
+
+def _unknown_symbol(symbol: str) -> ValidationError:
+    return ValidationError({"symbol": [f"Unknown token symbol {symbol!r}."]})
 
 
 def _lot_clean(lot: Mapping, prefix: str = "") -> dict:
@@ -281,14 +283,19 @@ def watchlist_add_token(
     *, watchlist: Watchlist, symbol: str, note: str = "", lots: Iterable[Mapping] = ()
 ) -> WatchlistItem:
     """Add a token (symbol in any case) at the end of the list, with an optional note and lots
-    (mappings with quantity, cost_basis_usd and optional purchased_at). Only an active token."""
-    token = _token_get(symbol, active=True)
+    (mappings with quantity, cost_basis_usd and optional purchased_at). Only an active token:
+    a deactivated one is unknown, unless the list has it (then it is said to be there)."""
+    token = _token_get(symbol)
+    items = WatchlistItem.objects.filter(watchlist=watchlist)
+    if not token.is_active and not items.filter(token=token).exists():
+        raise _unknown_symbol(token.symbol)
     note = _check("note", validation.note_clean, note)
     lots = _lots_clean(lots)
     _watchlist_lock(watchlist)
-    items = WatchlistItem.objects.filter(watchlist=watchlist)
     if items.filter(token=token).exists():
         raise ValidationError({"symbol": [f"{token.symbol} is already in this watchlist."]})
+    if not token.is_active:  # its item was removed meanwhile
+        raise _unknown_symbol(token.symbol)
     if items.count() >= MAX_ITEMS_PER_WATCHLIST:
         message = f"This watchlist already has {MAX_ITEMS_PER_WATCHLIST} tokens, the most allowed."
         raise ValidationError({NON_FIELD_ERRORS: [message]})

@@ -474,8 +474,10 @@ def test_a_deactivated_token_cannot_be_added_but_its_items_stay_valued_and_remov
     Token.objects.filter(pk__in=[tao.pk, btc.pk]).update(is_active=False)
 
     errors = errors_of(services.watchlist_add_token, watchlist=alice_list, symbol="btc")
+    again = errors_of(services.watchlist_add_token, watchlist=alice_list, symbol="tao")
 
     assert errors == {"symbol": ["Unknown token symbol 'BTC'."]}
+    assert again == {"symbol": ["TAO is already in this watchlist."]}  # not "unknown"
     item = alice_list.items.get()
     services.lot_add(item=item, quantity="1", cost_basis_usd="90")
     valued = watchlist_items_with_valuation(watchlist=alice_list)

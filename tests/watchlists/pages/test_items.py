@@ -2,6 +2,7 @@
 
 import pytest
 
+from markets.models import Token
 from tests.factories import TokenFactory
 from tests.markets.pages.html import find, find_all, squash
 from tests.watchlists.pages.conftest import FRENCH, HTMX, snapshot
@@ -164,16 +165,20 @@ def test_adding_with_htmx_refreshes_the_add_panel_and_the_items_out_of_band(
         ("NOPE", "Unknown token symbol 'NOPE'."),
         ("TAO", "TAO is already in this watchlist."),
         ("OLD", "Unknown token symbol 'OLD'."),
+        ("gone", "GONE is already in this watchlist."),
         ("T\x00AO", "Null characters are not allowed."),
     ],
-    ids=["empty", "unknown", "already there", "deactivated", "with a NUL"],
+    ids=["empty", "unknown", "already there", "deactivated", "deactivated there", "with a NUL"],
 )
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_a_bad_symbol_is_explained_in_the_add_panel_and_nothing_is_added(
     alice_client, alice_list, tao, symbol, message, headers
 ):
     TokenFactory(symbol="OLD", is_active=False)
+    gone = TokenFactory(symbol="GONE")
     services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+    services.watchlist_add_token(watchlist=alice_list, symbol="GONE")
+    Token.objects.filter(pk=gone.pk).update(is_active=False)
     before = snapshot()
 
     response = alice_client.post(
@@ -195,6 +200,20 @@ def test_an_unknown_symbol_is_explained_in_french(alice_client, alice_list):
 
     errors = squash(find(response.content, tag="ul", id="add-token-errors").text)
     assert errors == "Symbole de token inconnu 'NOPE'."
+
+
+def test_adding_again_a_deactivated_token_of_the_list_says_in_french_it_is_already_there(
+    alice_client, alice_list, tao
+):
+    services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+    Token.objects.filter(pk=tao.pk).update(is_active=False)
+
+    response = alice_client.post(
+        f"/watchlists/{alice_list.pk}/items/", {"symbol": "tao"}, headers=FRENCH
+    )
+
+    errors = squash(find(response.content, tag="ul", id="add-token-errors").text)
+    assert errors == "TAO est déjà dans cette liste de suivi."
 
 
 # --- Remove and reorder ---------------------------------------------------------------------
