@@ -12,6 +12,7 @@ it is).
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -77,6 +78,8 @@ class LotForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # New at each blank form: sent twice, the form adds its lot once (services.lot_add).
+    form_key = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
     def clean_quantity(self) -> str:
         return _decimal_comma(self.cleaned_data["quantity"])

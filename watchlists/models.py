@@ -131,12 +131,16 @@ class Lot(models.Model):
         help_text=_("In UTC; unknown: when the lot was added"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The one-time key of the page form that added it: sending that form again (a double
+    # click without JavaScript, a reload) finds this lot instead of adding a second one.
+    form_key = models.UUIDField(_("form key"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("lot")
         verbose_name_plural = _("lots")
         ordering = ["id"]
         constraints = [
+            models.UniqueConstraint(fields=["item", "form_key"], name="lot_form_key_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="lot_quantity_positive"),
             models.CheckConstraint(
                 condition=Q(quantity__lte=MAX_QUANTITY), name="lot_quantity_not_absurd"

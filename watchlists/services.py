@@ -12,6 +12,7 @@ DoesNotExist), which the pages and the API answer with a 404.
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -357,13 +358,17 @@ def lot_add(
     quantity: Decimal | str,
     cost_basis_usd: Decimal | str,
     purchased_at: date | str | None = None,
+    form_key: uuid.UUID | None = None,
 ) -> Lot:
-    """Add a lot to the item's position (several lots per item are fine)."""
+    """Add a lot to the item's position (several lots per item are fine). With the
+    ``form_key`` of a page form, a form sent again returns the lot it added the first time."""
     lot = _lot_clean(
         {"quantity": quantity, "cost_basis_usd": cost_basis_usd, "purchased_at": purchased_at}
     )
-    _item_lock(item)
-    return _lots_create(item, [lot], existing=item.lots.count())[0]
+    _item_lock(item)  # a second sending waits here, then finds the first one's lot
+    if form_key is not None and (sent := item.lots.filter(form_key=form_key).first()):
+        return sent
+    return _lots_create(item, [{**lot, "form_key": form_key}], existing=item.lots.count())[0]
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 import re
 import threading
+import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -285,6 +286,20 @@ def test_an_item_takes_several_lots_and_one_can_be_removed(alice_list, tao, btc)
     assert list(item.lots.values_list("quantity", flat=True)) == [Decimal("2")]
 
 
+def test_a_lot_sent_again_with_its_form_key_is_the_same_lot_and_not_a_second_one(alice_list, tao):
+    item = services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+    key, other = uuid.uuid4(), uuid.uuid4()
+
+    first = services.lot_add(item=item, quantity="1", cost_basis_usd="99", form_key=key)
+    again = services.lot_add(item=item, quantity="1", cost_basis_usd="99", form_key=key)
+    new = services.lot_add(item=item, quantity="1", cost_basis_usd="99", form_key=other)
+    unkeyed = [services.lot_add(item=item, quantity="1", cost_basis_usd="99") for _ in range(2)]
+
+    assert again.pk == first.pk and new.pk != first.pk
+    assert item.lots.count() == 4  # two keyed, and the two without a key (API, import)
+    assert len({lot.pk for lot in unkeyed}) == 2
+
+
 def test_an_item_refuses_more_than_the_lot_limit(alice_list, tao, monkeypatch):
     monkeypatch.setattr(services, "MAX_LOTS_PER_ITEM", 2)
     item = services.watchlist_add_token(watchlist=alice_list, symbol="TAO", lots=[lot(1, 1)] * 2)
@@ -430,6 +445,21 @@ def test_two_concurrent_creations_of_one_name_save_one_list(alice):
     )
     assert sum(isinstance(o, Watchlist) for o in outcomes) == 1
     assert names(alice) == ["Same"]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_lot_form_sent_twice_at_once_adds_one_lot(alice, tao):
+    watchlist = services.watchlist_create(owner=alice, name="Bags")
+    item = services.watchlist_add_token(watchlist=watchlist, symbol="TAO")
+    key = uuid.uuid4()
+    outcomes = run_together(
+        *(lambda: services.lot_add(item=item, quantity="1", cost_basis_usd="99", form_key=key)
+          for _ in range(3))
+    )  # fmt: skip
+    assert all(isinstance(o, Lot) for o in outcomes), outcomes
+    assert len({o.pk for o in outcomes}) == 1
+    assert item.lots.count() == 1
 
 
 # --- Control characters, deactivated tokens, rows deleted meanwhile ------------------------------

@@ -155,6 +155,7 @@ def _lot_save(item: WatchlistItem, data: dict) -> None:
         quantity=data["quantity"],
         cost_basis_usd=data["cost_basis_usd"],
         purchased_at=data["purchased_at"] or None,
+        form_key=data["form_key"],
     )
 
 

@@ -55,6 +55,22 @@ def test_adding_a_lot_without_javascript_comes_back_to_the_item_page(alice_clien
     )
 
 
+def test_the_lot_form_sent_twice_without_javascript_adds_one_lot(alice_client, bags):
+    page = alice_client.get(item_url(bags)).content
+    key = find(page, tag="input", name="form_key").attrs["value"]
+    posted = {"quantity": "0.5", "cost_basis_usd": "80", "form_key": key}
+    before = Lot.objects.count()
+
+    first = alice_client.post(f"{item_url(bags)}lots/", posted)
+    second = alice_client.post(f"{item_url(bags)}lots/", posted, follow=True)
+
+    assert first.status_code == 302 and second.redirect_chain == [(item_url(bags), 302)]
+    assert Lot.objects.count() == before + 1
+    assert len(lots(second.content)) == 3
+    fresh = find(second.content, tag="input", name="form_key").attrs["value"]
+    assert fresh != key  # the next lot is a new one
+
+
 def test_adding_a_lot_with_htmx_returns_the_refreshed_position(alice_client, bags):
     response = alice_client.post(
         f"{item_url(bags)}lots/", {"quantity": "1", "cost_basis_usd": "99"}, headers=HTMX
