@@ -25,6 +25,7 @@ from alerts.models import (
     Target,
 )
 from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
+from markets.symbols import symbol_is_valid
 from notifications.services import webhook_url_clean
 from watchlists.models import Watchlist, WatchlistItem
 
@@ -116,12 +117,24 @@ SUBJECT_FIELDS = {
 }
 
 
+def symbol_typed(value: object) -> str:
+    """A typed symbol as symbols are stored: trimmed, upper-cased if ASCII (any case matches, as
+    in the URLs). Python's upper() turns look-alikes into ASCII (dotless i into I, long s into S)
+    whose token pages are 404s; those stay as typed, to be refused as unknown."""
+    text = str(value if value is not None else "").strip()
+    return text.upper() if text.isascii() else text
+
+
 def _target_resolve(*, owner, target: str, fields: Mapping) -> dict:
     if target == Target.TOKEN:
-        symbol = str(fields.get("symbol") or "").strip().upper()
+        symbol = symbol_typed(fields.get("symbol") or "")
         if not symbol:
             raise _error("symbol", _("Enter a token symbol."))
-        token = Token.objects.filter(symbol=symbol, is_active=True).first()
+        token = (
+            Token.objects.filter(symbol=symbol, is_active=True).first()
+            if symbol_is_valid(symbol)
+            else None
+        )
         if token is None:
             raise _error("symbol", _("Unknown token symbol '%(s)s'.") % {"s": symbol})
         return {"token": token, "watchlist": None, "token_list": None}

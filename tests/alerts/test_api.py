@@ -262,3 +262,18 @@ def test_an_expired_alert_can_still_be_paused_or_changed_without_naming_its_expi
     # Giving a past expiry is still refused.
     refused = api_client.patch(url, {"expires_at": expired.isoformat()}, format="json")
     assert refused.status_code == 400 and "expires_at" in refused.json()["errors"]
+
+
+@pytest.mark.parametrize("typed", ["\u0131cp", "\u017fol"])  # dotless i, long s
+def test_a_non_ascii_look_alike_of_a_symbol_is_unknown_as_its_token_page_is(
+    api_client, alice, typed
+):
+    from tests.factories import TokenFactory
+
+    TokenFactory(symbol="ICP"), TokenFactory(symbol="SOL")
+    api_client.force_authenticate(alice)
+    assert api_client.get(f"/tokens/{typed}/").status_code == 404
+    response = api_client.post("/api/v1/alerts/", {**BTC_60K, "symbol": typed}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"symbol": [f"Unknown token symbol '{typed}'."]}
+    assert not AlertRule.objects.exists()

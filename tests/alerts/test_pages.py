@@ -269,3 +269,15 @@ def test_a_too_long_default_webhook_url_is_refused_with_a_message(client, alice)
     assert "Webhook settings saved." not in page
     assert "at most 500 characters" in page
     assert WebhookSettings.objects.get(user=alice).secret == webhook.secret  # nothing saved
+
+
+def test_the_form_refuses_a_non_ascii_look_alike_of_a_symbol_and_does_not_prefill_it(client, alice):
+    from tests.factories import TokenFactory
+
+    TokenFactory(symbol="SOL")
+    client.force_login(alice)
+    response = client.post("/alerts/new/", form(symbol="\u017fol"))
+    assert response.status_code == 400 and "Unknown token symbol" in response.content.decode()
+    assert not AlertRule.objects.exists()
+    assert 'value="SOL"' not in client.get("/alerts/new/", {"token": "\u017fol"}).content.decode()
+    assert 'value="SOL"' in client.get("/alerts/new/", {"token": "sol"}).content.decode()
