@@ -7,6 +7,11 @@ from rest_framework import serializers
 
 from alerts.models import AlertFiring, AlertRule, Condition, Frequency, Target
 from core.api.serializers import StrictSerializer
+from markets.models import TokenList
+from markets.symbols import SYMBOL_MAX_LENGTH
+
+# As long as a stored symbol or slug can be: a longer one is a short 400, not repeated in full.
+LIST_SLUG_MAX_LENGTH = TokenList._meta.get_field("slug").max_length
 
 
 class AlertInputSerializer(StrictSerializer):
@@ -16,11 +21,17 @@ class AlertInputSerializer(StrictSerializer):
         "(> -1); spike factor (>= 1); number of members (>= 1)."
     )
     target = serializers.ChoiceField(choices=Target.choices, default=Target.TOKEN)
-    symbol = serializers.CharField(required=False, help_text="For target=token.")
+    symbol = serializers.CharField(
+        required=False, max_length=SYMBOL_MAX_LENGTH, help_text="For target=token."
+    )
     watchlist_id = serializers.IntegerField(
         required=False, min_value=1, help_text="One of your watchlists, for target=watchlist."
     )
-    list_slug = serializers.SlugField(required=False, help_text="A curated list, for target=list.")
+    list_slug = serializers.SlugField(
+        required=False,
+        max_length=LIST_SLUG_MAX_LENGTH,
+        help_text="A curated list, for target=list.",
+    )
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.ONCE)
     cooldown_seconds = serializers.IntegerField(
         default=6 * 3600, min_value=0, max_value=365 * 86400, help_text="Default 6 hours."

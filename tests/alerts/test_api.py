@@ -277,3 +277,24 @@ def test_a_non_ascii_look_alike_of_a_symbol_is_unknown_as_its_token_page_is(
     assert response.status_code == 400
     assert response.json()["errors"] == {"symbol": [f"Unknown token symbol '{typed}'."]}
     assert not AlertRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "limit"),
+    [("symbol", "A" * 100_000, 20), ("list_slug", "a" * 100_000, 50)],
+)
+def test_a_huge_symbol_or_list_slug_is_a_short_400_not_repeated_in_full(
+    api_client, alice, ai, field, typed, limit
+):
+    api_client.force_authenticate(alice)
+    body = {**BTC_60K, field: typed}
+    if field == "list_slug":
+        body = {**body, "condition": "list_cap_change_24h_below", "value": -0.1, "target": "list"}
+        del body["symbol"]
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        field: [f"Ensure this field has no more than {limit} characters."]
+    }
+    assert len(response.content) < 500
+    assert not AlertRule.objects.exists()
