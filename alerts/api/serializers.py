@@ -3,6 +3,8 @@ messages as the pages). Thresholds are fractions (-0.10 = -10 %); price levels U
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alerts.models import AlertFiring, AlertRule, Condition, Frequency, Target
@@ -12,6 +14,20 @@ from markets.symbols import SYMBOL_MAX_LENGTH
 
 # As long as a stored symbol or slug can be: a longer one is a short 400, not repeated in full.
 LIST_SLUG_MAX_LENGTH = TokenList._meta.get_field("slug").max_length
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """A date-time with Z or an offset. One without is a 400, as the markets' ``at=``: DRF
+    alone would read it in the server's time zone, which the client cannot know."""
+
+    default_error_messages = {
+        "naive": _("Give a time zone: end the time with Z or an offset such as +01:00.")
+    }
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)
 
 
 class AlertInputSerializer(StrictSerializer):
@@ -36,7 +52,11 @@ class AlertInputSerializer(StrictSerializer):
     cooldown_seconds = serializers.IntegerField(
         default=6 * 3600, min_value=0, max_value=365 * 86400, help_text="Default 6 hours."
     )
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = OffsetDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="ISO 8601 with Z or an offset (2027-01-01T00:00:00Z); without one: a 400.",
+    )
     webhook_url = serializers.CharField(
         required=False, allow_blank=True, help_text="HTTPS; empty: your default webhook."
     )

@@ -298,3 +298,30 @@ def test_a_huge_symbol_or_list_slug_is_a_short_400_not_repeated_in_full(
     }
     assert len(response.content) < 500
     assert not AlertRule.objects.exists()
+
+
+def test_an_expiry_without_a_time_zone_is_a_400_as_the_markets_at_parameter(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    naive = {**BTC_60K, "expires_at": "2030-01-01T00:00:00"}
+    response = api_client.post("/api/v1/alerts/", naive, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "expires_at": ["Give a time zone: end the time with Z or an offset such as +01:00."]
+    }
+    assert api_client.get("/api/v1/tokens/", {"at": "2030-01-01T00:00:00"}).status_code == 400
+    assert not AlertRule.objects.exists()
+    paris = {**BTC_60K, "expires_at": "2030-01-01T00:00:00+01:00"}
+    created = api_client.post("/api/v1/alerts/", paris, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["expires_at"] == "2029-12-31T23:00:00Z"
+    url = f"/api/v1/alerts/{created.json()['id']}/"
+    patched = api_client.patch(url, {"expires_at": "2031-01-01T00:00"}, format="json")
+    assert patched.status_code == 400 and list(patched.json()["errors"]) == ["expires_at"]
+
+
+def test_an_expiry_without_a_time_zone_is_refused_in_french_too(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    naive = {**BTC_60K, "expires_at": "2030-01-01T00:00:00"}
+    response = api_client.post("/api/v1/alerts/", naive, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert response.json()["errors"]["expires_at"][0].startswith("Précisez le fuseau horaire")
