@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from alerts.models import Condition, Frequency, Target
 from alerts.services import PRICE_CONDITIONS, SUBJECT_FIELDS
 from core.language import localized
+from core.numbers import decimal_comma_read
 from markets.models import TokenList
 from watchlists.models import Watchlist
 
@@ -30,9 +31,20 @@ def value_from_form(condition: str, value: float) -> float:
     return value / 100
 
 
+class DecimalCommaFloatField(forms.FloatField):
+    """A number as the page's language writes it: "0,5" and "1 000,5" on French pages, as the
+    watchlists' lot form (a browser without the number input, or one that lets text through,
+    posts what was typed)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = decimal_comma_read(value)
+        return super().to_python(value)
+
+
 class AlertForm(forms.Form):
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
-    value = forms.FloatField(
+    value = DecimalCommaFloatField(
         label=_("Level or threshold"),
         help_text=_(
             "Price levels in US dollars; changes and drawdowns in percent (e.g. -10); "
@@ -48,7 +60,7 @@ class AlertForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("Frequency"), choices=Frequency.choices, initial=Frequency.ONCE
     )
-    cooldown_hours = forms.FloatField(
+    cooldown_hours = DecimalCommaFloatField(
         label=_("Cooldown (hours)"), initial=6, min_value=0, max_value=365 * 24
     )
     # A datetime-local input reads and sends only ISO 8601 (2027-01-01T00:00), whatever the

@@ -16,10 +16,11 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import decimal_comma_read
 from watchlists.csv_io import PositionsCsvError
 from watchlists.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
 
@@ -82,29 +83,10 @@ class LotForm(forms.Form):
     form_key = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
     def clean_quantity(self) -> str:
-        return _decimal_comma(self.cleaned_data["quantity"])
+        return decimal_comma_read(self.cleaned_data["quantity"])
 
     def clean_cost_basis_usd(self) -> str:
-        return _decimal_comma(self.cleaned_data["cost_basis_usd"])
-
-
-_COMMA_DECIMAL = re.compile(r"\s*[+-]?[0-9]*,[0-9]+\s*")
-# Thousands grouped by spaces as French writes them, and as the pages show quantities
-# ("1 000,5": space, no-break space or narrow no-break space), with an optional decimal part.
-_SPACE_GROUPED = re.compile(r"\s*[+-]?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:,[0-9]+)?\s*")
-
-
-def _decimal_comma(text: str) -> str:
-    """ "1,5" is 1.5 and "1 000,5" is 1000.5 where the page's language writes decimals with
-    a comma and groups thousands with spaces (French): the services read a point and no
-    grouping. Elsewhere a comma stays (and "1,500" stays refused, not 1.5)."""
-    if get_format("DECIMAL_SEPARATOR") != ",":
-        return text
-    if _SPACE_GROUPED.fullmatch(text):
-        text = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    if _COMMA_DECIMAL.fullmatch(text):
-        return text.replace(",", ".")
-    return text
+        return decimal_comma_read(self.cleaned_data["cost_basis_usd"])
 
 
 class ImportForm(forms.Form):

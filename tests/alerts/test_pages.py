@@ -281,3 +281,24 @@ def test_the_form_refuses_a_non_ascii_look_alike_of_a_symbol_and_does_not_prefil
     assert not AlertRule.objects.exists()
     assert 'value="SOL"' not in client.get("/alerts/new/", {"token": "\u017fol"}).content.decode()
     assert 'value="SOL"' in client.get("/alerts/new/", {"token": "sol"}).content.decode()
+
+
+def test_a_french_page_takes_a_decimal_comma_in_the_level_and_the_cooldown(client, alice, btc):
+    from django.conf import settings
+
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    fields = form(condition="change_24h_below", value="-10,5", cooldown_hours="1,5")
+    response = client.post("/alerts/new/", fields)
+    assert response.status_code == 302, response.content.decode()
+    rule = AlertRule.objects.get(owner=alice)
+    assert (rule.value, rule.cooldown_seconds) == (pytest.approx(-0.105), 5400)
+    big = client.post("/alerts/new/", form(value="60 000,5"))
+    assert big.status_code == 302
+    assert AlertRule.objects.filter(value=60_000.5).exists()
+
+
+def test_an_english_page_still_refuses_a_comma_in_a_level(client, alice, btc):
+    client.force_login(alice)
+    response = client.post("/alerts/new/", form(value="60,000"))
+    assert response.status_code == 400 and not AlertRule.objects.exists()
