@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from notifications.models import Notification, WebhookDelivery
@@ -32,6 +32,15 @@ def notification_get_for_user(*, user, pk) -> Notification:
 
 def notifications_unread_count(*, user) -> int:
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def notifications_unread_summary(*, user) -> tuple[int, int | None]:
+    """The number of unread notifications and the id of the newest, in one query: the inbox's
+    "mark all read" marks only those up to it, not ones that arrived after it was shown."""
+    row = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).aggregate(
+        count=Count("id"), newest=Max("id")
+    )
+    return row["count"], row["newest"]
 
 
 def webhook_deliveries_for_user(*, user, limit: int = 20) -> list[WebhookDelivery]:

@@ -82,10 +82,13 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def notifications_mark_all_read(*, user, up_to_id: int | None = None) -> int:
+    """Marks the user's unread notifications read; with ``up_to_id``, only those up to it (the
+    newest a page showed), so one that arrived after stays unread."""
+    unread = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+    if up_to_id is not None:
+        unread = unread.filter(id__lte=up_to_id)
+    return unread.update(read_at=timezone.now())
 
 
 # --- Email digests -----------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -36,8 +37,13 @@ def inbox(request):
     page = Paginator(selectors.notification_list_for_user(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    unread = selectors.notifications_unread_count(user=request.user)
-    context = {"page": page, "notifications": page.object_list, "unread_count": unread}
+    unread, newest_unread_id = selectors.notifications_unread_summary(user=request.user)
+    context = {
+        "page": page,
+        "notifications": page.object_list,
+        "unread_count": unread,
+        "newest_unread_id": newest_unread_id,
+    }
     return _render(request, "notifications/inbox.html", "inbox", context)
 
 
@@ -67,5 +73,12 @@ def mark_read(request, pk: str):
 @login_required
 @require_POST
 def mark_all_read(request):
-    services.notifications_mark_all_read(user=request.user)
+    """Marks read what the page showed as unread: ``up_to`` is the newest unread id it counted
+    (without it, as from an older page, all unread)."""
+    up_to = request.POST.get("up_to")
+    if up_to is not None and not (up_to.isascii() and up_to.isdigit() and len(up_to) < 19):
+        return HttpResponseBadRequest(_("Not a notification id."))
+    services.notifications_mark_all_read(
+        user=request.user, up_to_id=int(up_to) if up_to is not None else None
+    )
     return redirect("notifications:inbox")

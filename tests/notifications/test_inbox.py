@@ -106,3 +106,27 @@ def test_marking_a_notification_read_on_page_2_returns_to_page_2(client, alice):
     response = client.post(form.group(1), fields)
     assert response.status_code == 302
     assert response["Location"] == "/notifications/?page=2"
+
+
+def test_mark_all_read_leaves_unread_what_arrived_after_the_page_was_shown(client, alice):
+    import re
+
+    notify(alice, 2)
+    client.force_login(alice)
+    page = client.get("/notifications/").content.decode()
+    form = re.search(r'action="/notifications/read-all/".*?</form>', page, re.DOTALL).group(0)
+    up_to = re.search(r'name="up_to" value="(\d+)"', form).group(1)
+    (late,) = notify(alice)  # arrives while the page is open
+    response = client.post("/notifications/read-all/", {"up_to": up_to})
+    assert response.status_code == 302
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert list(unread) == [late]
+    assert 'data-unread="1"' in client.get("/notifications/", headers=BELL).content.decode()
+
+
+def test_mark_all_read_with_a_bad_up_to_is_a_400_marking_nothing(client, alice):
+    notify(alice, 2)
+    client.force_login(alice)
+    for bad in ("abc", "-1", "9" * 30):
+        assert client.post("/notifications/read-all/", {"up_to": bad}).status_code == 400
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
