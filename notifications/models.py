@@ -30,6 +30,8 @@ class Notification(models.Model):
     url = models.CharField(max_length=URL_MAX_LENGTH, blank=True, default="")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    # When its email digest went out: a retried or repeated digest task skips it.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -96,21 +96,43 @@ def notifications_mark_all_read(*, user, up_to_id: int | None = None) -> int:
 
 def digests_send(*, notification_ids: Iterable[int]) -> int:
     """One email per opted-in user for these notifications (one evaluation run), in the
-    user's language. Returns the number of emails sent."""
-    by_user: dict[int, list[Notification]] = defaultdict(list)
-    for notification in Notification.objects.filter(pk__in=list(notification_ids)).order_by(
-        "created_at", "id"
-    ):
-        by_user[notification.user_id].append(notification)
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=by_user, email_notifications=True, is_active=True)
-        .exclude(email="")
-    )
-    messages = [_digest_message(user, by_user[user.pk]) for user in users]
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    user's language. Returns the number of emails sent.
+
+    Each notification is marked as emailed once its digest is sent, and the marks are kept
+    when a later one fails (the error is raised after): a retry of the task, or the same task
+    delivered twice, sends only the digests not sent yet. The rows are locked meanwhile
+    (skipped by a concurrent run), so two workers do not send the same digest."""
+    error: OSError | None = None
+    sent: list[int] = []
+    with transaction.atomic():
+        by_user: dict[int, list[Notification]] = defaultdict(list)
+        pending = (
+            Notification.objects.filter(pk__in=list(notification_ids), emailed_at__isnull=True)
+            .select_for_update(skip_locked=True)
+            .order_by("created_at", "id")
+        )
+        for notification in pending:
+            by_user[notification.user_id].append(notification)
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=by_user, email_notifications=True, is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+        )
+        messages = [(user, _digest_message(user, by_user[user.pk])) for user in users]
+        if messages:
+            try:
+                with get_connection() as connection:
+                    for user, message in messages:
+                        if connection.send_messages([message]):
+                            sent.append(user.pk)
+            except OSError as exc:  # smtplib's errors too; what was sent stays marked
+                error = exc
+            emailed = [n.pk for user_id in sent for n in by_user[user_id]]
+            Notification.objects.filter(pk__in=emailed).update(emailed_at=timezone.now())
+    if error is not None:
+        raise error
+    return len(sent)
 
 
 def site_link(path: str) -> str:

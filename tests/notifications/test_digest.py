@@ -88,3 +88,35 @@ def test_the_french_digest_says_how_to_stop_it_in_french(
     assert "décochez « M'envoyer un e-mail" in message.body and SETTINGS_URL in message.body
     html = message.alternatives[0][0]
     assert f'<a href="{SETTINGS_URL}">les réglages de votre compte</a>' in html
+
+
+def test_a_retry_after_a_mail_server_error_sends_only_the_digests_not_yet_sent(
+    alice, bob, charlie, monkeypatch
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from notifications.services import notification_create
+
+    ids = [
+        notification_create(user=user, kind="alert", title=f"BTC for {user.username}").pk
+        for user in (alice, bob, charlie)
+    ]
+    real_send = EmailBackend.send_messages
+
+    def send_then_fail(self, messages):  # the server drops the connection at the 2nd digest
+        for message in messages:
+            if len(mail.outbox) == 1:
+                raise ConnectionResetError("connection reset by peer")
+            real_send(self, [message])
+        return len(messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_then_fail)
+    with pytest.raises(OSError):
+        digests_send(notification_ids=ids)
+    assert len(mail.outbox) == 1
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    assert send_digests.apply(args=[ids]).get() == 2  # the retry of the task
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == ["alice@example.org", "bob@example.org", "charlie@example.org"]
+    assert digests_send(notification_ids=ids) == 0  # a third delivery of the task sends nothing
+    assert len(mail.outbox) == 3
