@@ -25,7 +25,7 @@ from alerts.models import (
     Target,
 )
 from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
-from markets.symbols import symbol_is_valid
+from markets.symbols import symbol_is_valid, symbol_lookup_key
 from notifications.services import webhook_url_clean
 from watchlists.models import Watchlist, WatchlistItem
 
@@ -118,11 +118,8 @@ SUBJECT_FIELDS = {
 
 
 def symbol_typed(value: object) -> str:
-    """A typed symbol as symbols are stored: trimmed, upper-cased if ASCII (any case matches, as
-    in the URLs). Python's upper() turns look-alikes into ASCII (dotless i into I, long s into S)
-    whose token pages are 404s; those stay as typed, to be refused as unknown."""
-    text = str(value if value is not None else "").strip()
-    return text.upper() if text.isascii() else text
+    """A typed symbol as symbols are stored (markets.symbols.symbol_lookup_key)."""
+    return symbol_lookup_key(value)
 
 
 def _target_resolve(*, owner, target: str, fields: Mapping) -> dict:

@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from markets.models import PriceDayCloses
+from markets.symbols import symbol_lookup_key
 from watchlists import valuation, valuation_batch
 from watchlists.csv_io import csv_write
 from watchlists.models import Lot, Watchlist, WatchlistItem
@@ -380,7 +381,7 @@ def watchlist_value_series(*, watchlist: Watchlist) -> ValueSeries:
 
 def watchlist_item_get(*, watchlist: Watchlist, symbol: str) -> WatchlistItem:
     """The item of this token (symbol in any case) with token, metrics and lots; Http404."""
-    symbol = str(symbol).strip().upper()
+    symbol = symbol_lookup_key(symbol)
     if not symbol or len(symbol) > 20 or "\x00" in symbol:
         raise Http404("No such token in this watchlist.")
     try:

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
 from markets.models import Token
+from markets.symbols import symbol_lookup_key
 from watchlists import validation
 from watchlists.csv_io import PositionsCsvError, csv_parse
 from watchlists.models import Lot, Watchlist, WatchlistItem
@@ -324,7 +325,7 @@ def item_reorder(*, watchlist: Watchlist, symbols: Sequence[str]) -> None:
     """Put the items in this order; the symbols (any case) must be exactly the list's."""
     _watchlist_lock(watchlist)
     items = {i.token.symbol: i for i in watchlist.items.select_related("token")}
-    wanted = [str(symbol).strip().upper() for symbol in symbols]
+    wanted = [symbol_lookup_key(symbol) for symbol in symbols]
     if sorted(wanted) != sorted(items):
         raise ValidationError({"symbols": ["Give each token of the watchlist exactly once."]})
     _renumber([items[symbol] for symbol in wanted], WatchlistItem)

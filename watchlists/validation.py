@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
+from markets.symbols import symbol_lookup_key
 from watchlists.models import (
     COST_DECIMAL_PLACES,
     MAX_COST_BASIS_USD,
@@ -51,7 +52,7 @@ def note_clean(value: object) -> str:
 
 
 def symbol_clean(value: object) -> str:
-    symbol = str(value if value is not None else "").strip().upper()
+    symbol = symbol_lookup_key(value)
     if not symbol:
         raise ValueError("Enter a token symbol.")
     if len(symbol) > SYMBOL_MAX_LENGTH or "\x00" in symbol:

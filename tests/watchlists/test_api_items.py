@@ -235,3 +235,13 @@ def test_after_a_token_is_removed_the_positions_read_are_the_places_a_patch_move
     api.patch(item_url(alice_list, "NEAR"), {"position": listed[0]["position"]}, format="json")
     listed = api.get(f"/api/v1/watchlists/{alice_list.pk}/items/").json()["results"]
     assert [(i["symbol"], i["position"]) for i in listed] == [("NEAR", 0), ("BTC", 1)]
+
+
+@pytest.mark.parametrize("typed", ["\u017fol", "\u0131cp"])  # a long s, a dotless i
+def test_a_look_alike_of_a_symbol_is_unknown_as_its_token_page_is(api, alice_list, typed):
+    TokenFactory(symbol="SOL")
+    TokenFactory(symbol="ICP")
+    response = api.post(items_url(alice_list), {"symbol": typed}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"symbol": [f"Unknown token symbol {typed!r}."]}
+    assert not WatchlistItem.objects.exists()

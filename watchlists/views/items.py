@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from markets.models import Token
+from markets.symbols import symbol_lookup_key
 from watchlists import selectors, services, validation
 from watchlists.forms import ItemAddForm, LotForm, NoteForm, form_errors_apply
 from watchlists.models import Lot, Watchlist, WatchlistItem
@@ -219,7 +220,7 @@ def _add(request):
     if not form.is_valid():
         context = {"token": None, "metrics": None}
         return _add_failed(request, watchlist, form, context)
-    symbol = form.cleaned_data["symbol"].strip().upper()[:20]
+    symbol = symbol_lookup_key(form.cleaned_data["symbol"])[:20]
     token = Token.objects.select_related("metrics").filter(symbol=symbol, is_active=True).first()
     context = {"token": token, "metrics": token_metrics(token) if token else None}
     try:
