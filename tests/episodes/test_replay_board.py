@@ -77,7 +77,7 @@ def test_a_token_without_prices_yet_says_so(client, story):
 def test_the_board_speaks_french(client, story):
     client.cookies["django_language"] = "fr"
     html = client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Le marché, heure par heure" in html and "Au 3 Fév 2026 00:00 UTC" in html
+    assert "Le marché, heure par heure" in html and "Au 3 fév. 2026 00:00 UTC" in html
 
 
 def test_the_board_costs_the_same_queries_at_any_hour(client, story, django_assert_max_num_queries):
