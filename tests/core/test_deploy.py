@@ -28,3 +28,26 @@ def test_the_env_example_can_be_sourced_by_sh_as_the_readme_does():
         "0",
         "1",
     ]
+
+
+def _required_in_example() -> list[str]:
+    text = ENV_EXAMPLE.read_text()
+    block = text.split("# Required in production:", 1)[1].split("# Optional:", 1)[0]
+    return [
+        line.split("=", 1)[0] for line in block.splitlines() if line and not line.startswith("#")
+    ]
+
+
+def test_the_readme_names_every_variable_the_env_example_requires():
+    readme = (ROOT / "README.md").read_text()
+    paragraph = readme.split("Variables that must be set", 1)[1].split("After each upgrade", 1)[0]
+
+    assert [name for name in _required_in_example() if f"`{name}" not in paragraph] == []
+
+
+def test_the_nginx_example_serves_static_files_from_the_env_example_var_dir():
+    (var_dir,) = _sourced("AICRASH_VAR_DIR")
+    nginx = (ROOT / "deploy" / "nginx.conf.example").read_text()
+
+    assert "AICRASH_VAR_DIR" in _required_in_example()
+    assert f"alias {var_dir}/staticfiles/;" in nginx
