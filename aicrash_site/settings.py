@@ -204,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Cache (the refresh lock lives here) ----------------------------------------------------
 REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="")
-if not REDIS_CACHE_URL and CELERY_BROKER_URL.startswith("redis://"):
+if not REDIS_CACHE_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     REDIS_CACHE_URL = CELERY_BROKER_URL
 CACHES = {
     "default": (

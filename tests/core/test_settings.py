@@ -24,6 +24,7 @@ print(json.dumps({
     "redirect_exempt": s.SECURE_REDIRECT_EXEMPT,
     "admin_url": s.ADMIN_URL,
     "site_url": s.SITE_URL,
+    "cache": [s.CACHES["default"]["BACKEND"], s.CACHES["default"].get("LOCATION")],
 }))
 """
 
@@ -130,3 +131,12 @@ def test_site_url_is_read_without_its_trailing_slash():
 
 def test_site_url_defaults_to_the_development_server_in_development():
     assert _settings(DJANGO_DEBUG="1", SITE_URL=None)["site_url"] == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    "broker", ["redis://127.0.0.1:6379/0", "rediss://redis.example.org:6380/0"]
+)
+def test_the_cache_defaults_to_the_redis_broker_over_tls_too(broker):
+    cache = _settings(CELERY_BROKER_URL=broker, REDIS_CACHE_URL=None)["cache"]
+
+    assert cache == ["core.cache_backend.ResilientRedisCache", broker]
