@@ -244,6 +244,8 @@ REFRESH_LOCK_SECONDS = env.int("REFRESH_LOCK_SECONDS", default=15 * 60)
 
 # --- Pages -----------------------------------------------------------------------------------
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)  # htmx refresh of live partials
+# How often the navigation's bell asks for the unread count (htmx).
+NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=30)
 # Anonymous pages and API payloads are cached until the market data change (core/cache.py)
 # and at most this long (the bound that matters with a per-process local-memory cache); 0: off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)

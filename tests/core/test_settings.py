@@ -24,6 +24,7 @@ print(json.dumps({
     "redirect_exempt": s.SECURE_REDIRECT_EXEMPT,
     "admin_url": s.ADMIN_URL,
     "site_url": s.SITE_URL,
+    "notifications_poll": getattr(s, "NOTIFICATIONS_POLL_SECONDS", None),
     "cache": [s.CACHES["default"]["BACKEND"], s.CACHES["default"].get("LOCATION")],
 }))
 """
@@ -140,3 +141,8 @@ def test_the_cache_defaults_to_the_redis_broker_over_tls_too(broker):
     cache = _settings(CELERY_BROKER_URL=broker, REDIS_CACHE_URL=None)["cache"]
 
     assert cache == ["core.cache_backend.ResilientRedisCache", broker]
+
+
+def test_the_bell_poll_interval_named_in_the_readme_comes_from_the_environment():
+    assert _settings()["notifications_poll"] == 30
+    assert _settings(NOTIFICATIONS_POLL_SECONDS="120")["notifications_poll"] == 120
