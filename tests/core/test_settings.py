@@ -146,3 +146,31 @@ def test_the_cache_defaults_to_the_redis_broker_over_tls_too(broker):
 def test_the_bell_poll_interval_named_in_the_readme_comes_from_the_environment():
     assert _settings()["notifications_poll"] == 30
     assert _settings(NOTIFICATIONS_POLL_SECONDS="120")["notifications_poll"] == 120
+
+
+def _environment_variables_read_by_settings() -> set[str]:
+    import re
+
+    source = (ROOT / "aicrash_site" / "settings.py").read_text()
+    return set(re.findall(r'(?:env|Env\(\))\.\w+\(\s*"([A-Z0-9_]+)"', source))
+
+
+def _named_in(readme: str, name: str) -> bool:
+    """Named whole, or as the README's table abbreviates: `COINGECKO_MAX_RETRIES` as `_MAX_RETRIES`
+    on the row that names another `COINGECKO_...` variable."""
+    if f"`{name}`" in readme:
+        return True
+    parts = name.split("_")
+    for i in range(1, len(parts)):
+        prefix, suffix = "_".join(parts[:i]), "_".join(parts[i:])
+        if any(f"`_{suffix}`" in line and f"`{prefix}_" in line for line in readme.splitlines()):
+            return True
+    return False
+
+
+def test_every_environment_variable_settings_read_is_named_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    names = _environment_variables_read_by_settings()
+
+    assert len(names) > 40
+    assert sorted(name for name in names if not _named_in(readme, name)) == []
