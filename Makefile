@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aicrash_bench
 
-.PHONY: install run test lint format bench worker clean prod-check
+.PHONY: install run test lint format bench clean prod-check
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
