@@ -161,7 +161,8 @@ def _own_live_comment(comment: Comment, user) -> Comment:
 
 def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None) -> Comment:
     """The author changes the text (and stance) within the edit window; marked edited. A muted
-    author cannot (else the comments posted just before the mute could still be rewritten)."""
+    author cannot (else the comments posted just before the mute could still be rewritten).
+    Saving the same text and stance again changes nothing: not marked edited, no page bump."""
     body = body_clean(body)
     new_stance = None if stance is None else stance_clean(stance)
     now = timezone.now()
@@ -175,14 +176,18 @@ def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None
             raise ValidationError(
                 {"body": [_("Comments can be edited for %(n)d minutes only.") % {"n": minutes}]}
             )
-        locked.body = body
-        locked.body_html = markdown_render(body)
-        locked.edited_at = now
-        fields = ["body", "body_html", "edited_at"]
-        if new_stance is not None:
+        fields = []
+        if body != locked.body:  # the same text saved again is no edit: nothing to render
+            locked.body = body
+            locked.body_html = markdown_render(body)
+            fields += ["body", "body_html"]
+        if new_stance is not None and new_stance != locked.stance:
             locked.stance = new_stance
             fields.append("stance")
-        locked.save(update_fields=fields)
+        if not fields:
+            return locked
+        locked.edited_at = now
+        locked.save(update_fields=[*fields, "edited_at"])
         reply_notice_follow(comment=locked)
         _after_commit(data_version_bump)
     return locked

@@ -222,3 +222,48 @@ def test_a_comment_bumps_the_data_version_once_committed(
     with django_capture_on_commit_callbacks(execute=True):
         comment(alice, "news")
     assert data_version() > before
+
+
+def test_saving_an_edit_with_the_same_text_changes_nothing_and_is_not_marked_edited(
+    alice, tao, frozen, django_capture_on_commit_callbacks, monkeypatch
+):
+    from core.cache import data_version
+    from discussions.services import comments as comment_services
+
+    posted = comment(alice, "*same*")
+    stored_html = posted.body_html
+    frozen.shift(timedelta(minutes=5))
+    before = data_version()
+    rendered = []
+    monkeypatch.setattr(
+        comment_services, "markdown_render", lambda body: rendered.append(body) or body
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unchanged = services.comment_edit(comment=posted, user=alice, body="  *same*\r\n")
+        same_stance = services.comment_edit(comment=posted, user=alice, body="*same*", stance="")
+
+    posted.refresh_from_db()
+    assert posted.edited_at is None and unchanged.edited_at is None
+    assert same_stance.edited_at is None and posted.body_html == stored_html
+    assert rendered == [] and data_version() == before
+
+
+def test_changing_only_the_stance_is_an_edit_without_rendering_the_text_again(
+    alice, tao, frozen, monkeypatch
+):
+    from discussions.services import comments as comment_services
+
+    posted = comment(alice, "*same*")
+    frozen.shift(timedelta(minutes=5))
+    rendered = []
+    monkeypatch.setattr(
+        comment_services, "markdown_render", lambda body: rendered.append(body) or body
+    )
+
+    edited = services.comment_edit(comment=posted, user=alice, body="*same*", stance="bearish")
+
+    posted.refresh_from_db()
+    assert posted.stance == "bearish" and posted.edited_at == NOW + timedelta(minutes=5)
+    assert posted.body_html == "<p><em>same</em></p>\n" and rendered == []
+    assert edited.stance == "bearish"
