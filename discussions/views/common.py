@@ -9,7 +9,10 @@ from discussions.services import CommentRateLimited
 
 
 def is_htmx(request) -> bool:
-    return bool(getattr(request, "htmx", False))
+    """An htmx request wanting a partial; a history restore (an address the thread pushed,
+    missing from htmx's cache) gets the whole page, which htmx swaps into the body."""
+    htmx = getattr(request, "htmx", False)
+    return bool(htmx) and not htmx.history_restore_request
 
 
 class Outcome:

@@ -233,6 +233,32 @@ def test_pages_and_orders_of_the_thread(client, alice, tao, settings, no_rate_li
     assert 'hx-get="/tokens/TAO/comments/?order=oldest&amp;page=1"' in oldest
 
 
+def test_switching_the_order_puts_the_thread_pages_address_in_the_address_bar(
+    client, alice, tao, ai_list
+):
+    comment(alice, "first")
+    for page in ("/tokens/TAO/", "/tokens/TAO/comments/", "/lists/ai-tokens/"):
+        html = client.get(page).content.decode()
+        links = re.findall(r'<a class="btn btn--seg" (href="[^"]*/comments/\?order=[^>]*)>', html)
+        assert len(links) == 2, page
+        for link in links:
+            href = re.search(r'href="([^"]+)"', link)[1]
+            assert re.search(r'hx-get="([^"]+)"', link)[1] == href
+            assert re.search(r'hx-push-url="([^"]+)"', link)[1] == href, page
+    # the pushed address, reloaded, is the thread's page in that order
+    reloaded = client.get("/tokens/TAO/comments/?order=oldest").content.decode()
+    assert "<html" in reloaded and 'aria-current="true">Oldest first' in reloaded
+
+
+def test_an_htmx_history_restore_of_a_pushed_thread_address_gets_the_whole_page(client, alice, tao):
+    comment(alice, "first")
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    restored = client.get("/tokens/TAO/comments/?order=oldest", headers=headers)
+    assert "<html" in restored.content.decode() and "first" in restored.content.decode()
+    partial = client.get("/tokens/TAO/comments/?order=oldest", headers={"HX-Request": "true"})
+    assert "<html" not in partial.content.decode()
+
+
 def test_a_new_comment_reaches_anonymous_visitors_of_the_cached_token_page(
     client, alice, tao, django_capture_on_commit_callbacks
 ):
