@@ -81,6 +81,13 @@ class Comment(models.Model):
     def is_shown(self) -> bool:
         return self.state == self.State.VISIBLE
 
+    @property
+    def on_public_target(self) -> bool:
+        """On an active token or a published list: its page exists (else a 404, staff too)."""
+        if self.token_id:
+            return self.token.is_active
+        return self.token_list.is_public
+
 
 class Report(models.Model):
     class Reason(models.TextChoices):

@@ -147,7 +147,9 @@ def moderation_hidden(*, count: int = 50) -> QuerySet[Comment]:
 
 
 def moderation_log(*, count: int = 50) -> QuerySet[ModerationAction]:
-    return ModerationAction.objects.select_related("moderator", "comment", "user")[:count]
+    return ModerationAction.objects.select_related(
+        "moderator", "comment__token", "comment__token_list", "user"
+    )[:count]
 
 
 # --- Sentiment --------------------------------------------------------------------------------

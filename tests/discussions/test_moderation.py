@@ -192,6 +192,50 @@ def test_staff_act_from_the_queue_on_a_reported_comment_whose_token_or_list_went
     )
 
 
+@pytest.mark.parametrize("where", ["inactive token", "unpublished list"])
+def test_the_queue_links_a_comment_on_a_private_token_or_list_to_a_page_staff_can_open(
+    client, alice, bob, staff, tao, near, ai_list, where
+):
+    target = {"token": tao} if where == "inactive token" else {"token_list": ai_list}
+    private = comment(alice, "a scam link", **target)
+    public = comment(alice, "spam on NEAR", token=near)
+    for posted in (private, public):
+        services.comment_report(comment=posted, reporter=bob, reason="scam")
+    services.comment_hide(comment=private, moderator=staff, reason="scam")
+    if where == "inactive token":
+        tao.is_active = False
+        tao.save()
+    else:
+        ai_list.is_featured = ai_list.is_public = False
+        ai_list.save()
+    client.force_login(staff)
+
+    html = client.get("/moderation/").content.decode()
+
+    admin_page = f"/admin/discussions/comment/{private.pk}/change/"
+    assert f'href="/comments/{private.pk}/"' not in html  # a 404, staff included
+    assert html.count(f'href="{admin_page}"') == 2  # the removed comment and the log
+    assert client.get(admin_page).status_code == 200
+    assert f'href="/comments/{public.pk}/"' in html
+    assert client.get(f"/comments/{public.pk}/").status_code == 200
+
+
+def test_a_moderator_without_access_to_comments_in_the_admin_gets_no_dead_link(
+    client, alice, bob, tao
+):
+    moderator = _user("moderator", is_staff=True)
+    posted = comment(alice, "a scam link")
+    services.comment_report(comment=posted, reporter=bob, reason="scam")
+    tao.is_active = False
+    tao.save()
+    client.force_login(moderator)
+
+    html = client.get("/moderation/").content.decode()
+
+    assert f"#{posted.pk}" in html and f'href="/comments/{posted.pk}/"' not in html
+    assert "/admin/discussions/comment/" not in html
+
+
 def test_staff_mute_a_user_from_the_queue(client, alice, staff):
     client.force_login(staff)
     client.post("/moderation/mute/", {"username": "alice", "days": "3", "reason": "spam"})
@@ -207,6 +251,8 @@ def test_the_queue_page_reads_in_a_fixed_number_of_queries(
 ):
     for n in range(20):
         services.comment_report(comment=comment(alice, f"x{n}"), reporter=bob, reason="spam")
+    for posted in Comment.objects.all()[:10]:  # removed ones and the log list them too
+        services.comment_hide(comment=posted, moderator=staff, reason="spam")
     client.force_login(staff)
     with django_assert_max_num_queries(12):
         assert client.get("/moderation/").status_code == 200
