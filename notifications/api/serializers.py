@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.serializers import StrictSerializer
 from notifications.models import Notification
 
 
@@ -12,3 +13,13 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+
+
+class MarkAllReadSerializer(StrictSerializer):
+    up_to = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Id of the newest notification you listed: only those up to it are marked "
+        "read, so one that arrived since stays unread. Without it, all your unread ones.",
+    )

@@ -6,10 +6,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from core.api import views as core_views
-from core.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS
+from core.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, validated
 from core.api.serializers import body_refuse
 from notifications import selectors, services
-from notifications.api.serializers import MarkedSerializer, NotificationSerializer
+from notifications.api.serializers import (
+    MarkAllReadSerializer,
+    MarkedSerializer,
+    NotificationSerializer,
+)
 
 ID_PARAM = OpenApiParameter(
     "id",
@@ -51,10 +55,11 @@ class NotificationReadView(OwnerApiView):
 @extend_schema(tags=["notifications"], parameters=[RETRY_AFTER])
 class NotificationReadAllView(OwnerApiView):
     @extend_schema(
-        summary="Mark all your notifications read",
-        request=None,
+        summary="Mark all your notifications read (optionally up to one id)",
+        request=MarkAllReadSerializer,
         responses={200: MarkedSerializer, **WRITE_ERRORS},
     )
     def post(self, request):
-        body_refuse(request)
-        return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+        data = validated(MarkAllReadSerializer(data=request.data))
+        marked = services.notifications_mark_all_read(user=request.user, up_to_id=data.get("up_to"))
+        return Response({"marked": marked})

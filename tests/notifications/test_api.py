@@ -1,0 +1,59 @@
+"""The notifications API: mark-all-read up to what the client listed."""
+
+from __future__ import annotations
+
+import pytest
+
+from notifications.models import Notification
+from notifications.services import notification_create
+
+pytestmark = pytest.mark.django_db
+READ_ALL = "/api/v1/notifications/read-all/"
+
+
+def notify(user, n: int = 1) -> list[Notification]:
+    return [
+        notification_create(user=user, kind="alert", title=f"n{i}", url="/tokens/BTC/")
+        for i in range(n)
+    ]
+
+
+def test_mark_all_read_up_to_the_newest_listed_leaves_a_later_notification_unread(
+    api_client, alice
+):
+    notify(alice, 2)
+    api_client.force_authenticate(alice)
+    newest = api_client.get("/api/v1/notifications/").json()["results"][0]["id"]
+    (late,) = notify(alice)  # arrives after the client listed
+
+    response = api_client.post(READ_ALL, {"up_to": newest}, format="json")
+
+    assert response.status_code == 200 and response.json() == {"marked": 2}
+    assert list(Notification.objects.filter(read_at__isnull=True)) == [late]
+    assert api_client.post(READ_ALL).json() == {"marked": 1}  # without it: everything
+
+
+@pytest.mark.parametrize("bad", ["abc", 1.5, True, None, [1], 0, -1, "9" * 30, 2**63])
+def test_mark_all_read_with_a_bad_up_to_is_a_400_naming_it_and_marks_nothing(
+    api_client, alice, bad
+):
+    notify(alice, 2)
+    api_client.force_authenticate(alice)
+
+    response = api_client.post(READ_ALL, {"up_to": bad}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["up_to"]
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+
+
+def test_the_schema_documents_the_optional_up_to_of_mark_all_read(openapi):
+    operation = openapi["paths"][READ_ALL]["post"]
+    body = operation["requestBody"]
+    assert not body.get("required")
+    schema = body["content"]["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    up_to = schema["properties"]["up_to"]
+    assert up_to["type"] == "integer" and up_to["minimum"] == 1
+    assert "up_to" not in schema.get("required", []) and up_to["description"]
