@@ -97,11 +97,20 @@ def _sign(rounded: float) -> str:
     return MINUS if rounded < 0 else ""
 
 
+# An amount that six places round to zero ("$0.000000": a tiny lot's cost, a micro-cap's
+# price) shows two significant digits instead, up to this many places (a lot's cost has 30).
+_MOST_DECIMALS = 32
+
+
 def _price_decimals(amount: float) -> int:
     amount = abs(amount)
     if amount >= 1 or amount == 0:
         return 2
-    return 4 if amount >= 0.01 else 6
+    if amount >= 0.01:
+        return 4
+    if amount >= 0.0000005:
+        return 6
+    return min(1 - math.floor(math.log10(amount)), _MOST_DECIMALS)
 
 
 def _compact_units():

@@ -56,7 +56,8 @@ def signed_usd(value) -> str:
     """Dollars with their sign: "+$12.00", "-$3.50" (with a real minus sign), "$0.00"."""
     text = usd(value)
     try:
-        positive = value is not None and round(float(value), 2) > 0
+        positive = value is not None and float(value) > 0
     except (TypeError, ValueError):
         positive = False
-    return f"+{text}" if positive else text
+    shown = any(digit in text for digit in "123456789")  # "+$0.000012", never "+$0.00"
+    return f"+{text}" if positive and shown else text

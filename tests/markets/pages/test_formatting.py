@@ -54,6 +54,26 @@ def test_compact_usd_shortens_big_amounts(value, english, french):
 
 
 @pytest.mark.parametrize(
+    ("value", "english", "french"),
+    [
+        (0.0000001, "$0.00000010", f"0,00000010{NBSP}$"),
+        (0.00000004567, "$0.000000046", f"0,000000046{NBSP}$"),
+        (0.00000049, "$0.00000049", f"0,00000049{NBSP}$"),
+        (0.0000005, "$0.000001", f"0,000001{NBSP}$"),  # shown at 6 places as before
+        (1e-30, "$0.0000000000000000000000000000010", None),
+        (0.0000012, "$0.000001", f"0,000001{NBSP}$"),
+        (0.0123, "$0.0123", f"0,0123{NBSP}$"),
+    ],
+)
+def test_usd_shows_two_significant_digits_of_an_amount_too_small_for_six_places(
+    value, english, french
+):
+    assert in_("en", usd, value) == english
+    if french:
+        assert in_("fr", usd, value) == french
+
+
+@pytest.mark.parametrize(
     ("value", "english"),
     [
         (264.8575, "$264.86"),
@@ -61,7 +81,8 @@ def test_compact_usd_shortens_big_amounts(value, english, french):
         (1929.375, "$1,929.38"),
         (882.845, "$882.85"),
         (0.123456789, "$0.1235"),
-        (-0.0000001, "$0.000000"),
+        (-0.00000051, f"{MINUS}$0.000001"),
+        (-0.0000001, f"{MINUS}$0.00000010"),  # never "$0.000000", nor a negative zero
         (-1.005, f"{MINUS}$1.01"),
     ],
 )

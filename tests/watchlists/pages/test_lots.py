@@ -37,6 +37,18 @@ def test_a_lot_without_a_date_says_when_it_was_added(alice_client, bags):
     assert icp == ["not given (added Feb. 6, 2026) 1 $10.00 $10.00 Remove the lot of 1"]
 
 
+def test_a_tiny_lots_cost_shows_its_significant_digits_in_english_and_french(alice_client, bags):
+    item = bags.items.get(token__symbol="TAO")
+    Lot.objects.create(item=item, quantity=Decimal("0.000001"), cost_basis_usd=Decimal("0.05"))
+
+    english = lots(alice_client.get(item_url(bags)).content)
+    with translation.override("fr"):
+        french = lots(alice_client.get(item_url(bags), headers=FRENCH).content)
+
+    assert any("$0.0500 $0.000000050" in row for row in english), english
+    assert any("0,0500 $ 0,000000050 $" in row for row in french), french
+
+
 def test_adding_a_lot_without_javascript_comes_back_to_the_item_page(alice_client, bags):
     response = alice_client.post(
         f"{item_url(bags)}lots/",
@@ -239,3 +251,21 @@ def test_digits_other_than_ascii_and_underscores_are_refused(alice_client, bags,
 
     assert find(response.content, tag="ul", id="id_quantity_error") is not None
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("12"), "+$12.00"),
+        (Decimal("0.004"), "+$0.004000"),
+        (Decimal("0.00000005"), "+$0.000000050"),
+        (Decimal("-0.00000005"), "\u2212$0.000000050"),
+        (Decimal("0"), "$0.00"),
+        (Decimal("1e-40"), "$0.00000000000000000000000000000000"),
+    ],
+)
+def test_a_gain_gets_its_plus_sign_whenever_its_digits_show(value, shown):
+    from watchlists.templatetags.watchlist_tags import signed_usd
+
+    with translation.override("en"):
+        assert signed_usd(value) == shown
