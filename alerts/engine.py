@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
@@ -165,7 +166,8 @@ def _decide(inputs: Inputs, now: datetime) -> tuple[list[_Candidate], list[Alert
 def _texts(candidates: list[_Candidate]) -> dict[int, str]:
     by_language: dict[str, list[int]] = defaultdict(list)
     for index, candidate in enumerate(candidates):
-        by_language[candidate.rule[13] or "en"].append(index)
+        # No preference: the site's default, as digests and reply notices (user_language).
+        by_language[candidate.rule[13] or settings.LANGUAGE_CODE].append(index)
     texts: dict[int, str] = {}
     for language, indexes in by_language.items():
         with translation.override(language):

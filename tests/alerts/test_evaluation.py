@@ -242,6 +242,16 @@ def test_the_notification_speaks_the_owners_language(market, btc, bob):
     assert title == "BTC a franchi à la baisse 60\u00a0000,00\u00a0$ à 59\u00a0850,00\u00a0$"
 
 
+def test_without_a_preference_the_notification_speaks_the_sites_default_language(
+    market, btc, bob, settings
+):
+    settings.LANGUAGE_CODE = "fr"  # a French site; bob chose no language
+    market.tick({btc: 62_000})
+    crossing_down(bob)
+    market.tick({btc: 59_850})
+    assert Notification.objects.get(user=bob).title.startswith("BTC a franchi à la baisse")
+
+
 def test_the_alerts_of_a_deactivated_account_neither_fire_nor_call_its_webhook(
     market, btc, tao, alice, settings
 ):
