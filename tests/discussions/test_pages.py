@@ -250,6 +250,20 @@ def test_switching_the_order_puts_the_thread_pages_address_in_the_address_bar(
     assert "<html" in reloaded and 'aria-current="true">Oldest first' in reloaded
 
 
+def test_turning_a_thread_page_puts_its_address_in_the_address_bar(
+    client, alice, tao, settings, no_rate_limits
+):
+    settings.COMMENTS_PER_PAGE = 1
+    for n in range(3):
+        comment(alice, f"number-{n}")
+    html = client.get("/tokens/TAO/comments/?order=newest&page=2").content.decode()
+    links = re.findall(r'<a (href="[^"]*page=[^>]*) rel="(?:prev|next)"', html)
+    assert len(links) == 2
+    for link in links:
+        href = re.search(r'href="([^"]+)"', link)[1]
+        assert re.search(r'hx-push-url="([^"]+)"', link)[1] == href
+
+
 def test_an_htmx_history_restore_of_a_pushed_thread_address_gets_the_whole_page(client, alice, tao):
     comment(alice, "first")
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
