@@ -117,14 +117,9 @@ SUBJECT_FIELDS = {
 }
 
 
-def symbol_typed(value: object) -> str:
-    """A typed symbol as symbols are stored (markets.symbols.symbol_lookup_key)."""
-    return symbol_lookup_key(value)
-
-
 def _target_resolve(*, owner, target: str, fields: Mapping) -> dict:
     if target == Target.TOKEN:
-        symbol = symbol_typed(fields.get("symbol") or "")
+        symbol = symbol_lookup_key(fields.get("symbol"))
         if not symbol:
             raise _error("symbol", _("Enter a token symbol."))
         token = (

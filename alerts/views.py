@@ -15,7 +15,7 @@ from alerts import selectors, services
 from alerts.forms import AlertForm, WebhookSettingsForm, initial_from_fields, initial_from_rule
 from alerts.services import PRESETS
 from alerts.words import rule_words
-from markets.symbols import symbol_is_valid
+from markets.symbols import symbol_is_valid, symbol_lookup_key
 from notifications.selectors import webhook_deliveries_for_user
 from notifications.services import webhook_settings_get, webhook_settings_update
 
@@ -64,7 +64,7 @@ def _initial(request) -> dict:
     preset = request.GET.get("preset")
     if preset in PRESETS:
         return initial_from_fields(services.preset_fields(preset))
-    symbol = services.symbol_typed(request.GET.get("token", ""))
+    symbol = symbol_lookup_key(request.GET.get("token", ""))
     if symbol_is_valid(symbol):
         return {"target": "token", "symbol": symbol, "condition": "crossing_down"}
     return {}

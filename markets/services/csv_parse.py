@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH
-from markets.symbols import symbol_is_valid
+from markets.symbols import symbol_is_valid, symbol_lookup_key
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
 ZONE_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)  # RFC 3339 allows "z"
@@ -108,17 +108,10 @@ def amount_parse(raw: str, name: str, *, required: bool, limit: float) -> float 
     return value
 
 
-def symbol_normal(raw: str) -> str:
-    """A symbol cell as stored: trimmed, upper case. Only ASCII is upper-cased: str.upper()
-    also makes "SOL" of a long s (U+017F) and "ICP" of a dotless i (U+0131)."""
-    text = raw.strip()
-    return text.upper() if text.isascii() else text
-
-
 def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | None, float | None]:
     if len(cells) != len(HEADER):
         raise CsvImportError(line, f"expected {len(HEADER)} columns, found {len(cells)}")
-    symbol = symbol_normal(cells[0])
+    symbol = symbol_lookup_key(cells[0])
     try:
         if not symbol_is_valid(symbol):
             raise ValueError(f"symbol {_shown(cells[0])} is not a token symbol")
@@ -400,7 +393,7 @@ def csv_parse_arrow(body: bytes) -> ParsedCsv | None:
 
 def _symbols_arrow(column: pa.Array) -> list[str] | None:
     encoded = column.dictionary_encode()
-    normal = [symbol_normal(raw) for raw in encoded.dictionary.to_pylist()]
+    normal = [symbol_lookup_key(raw) for raw in encoded.dictionary.to_pylist()]
     if not all(symbol_is_valid(symbol) for symbol in normal):
         return None
     return np.array(normal, dtype=object)[encoded.indices.to_numpy()].tolist()
@@ -456,7 +449,7 @@ def _csv_parse(text: str) -> ParsedCsv:
         return parsed
     lines, columns = _blank_rows_drop(*_columns_plain(body)) if body else _columns_csv(text)
     sym_col, ts_col, price_col, cap_col, vol_col = columns
-    normal = {raw: symbol_normal(raw) for raw in set(sym_col)}
+    normal = {raw: symbol_lookup_key(raw) for raw in set(sym_col)}
     symbols = [normal[raw] for raw in sym_col]
     bad_symbols = {raw for raw, sym in normal.items() if not symbol_is_valid(sym)}
     bad = np.fromiter((s in bad_symbols for s in sym_col), bool, len(sym_col)) if bad_symbols \
