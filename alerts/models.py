@@ -98,6 +98,8 @@ class AlertRule(models.Model):
     last_fired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="alertrule_owner_recent"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.deletion import deletion_cascades
 from watchlists import selectors, services
 from watchlists.forms import WatchlistNameForm, form_errors_apply
 from watchlists.models import Lot, Watchlist, WatchlistItem
@@ -100,6 +101,8 @@ def delete(request, pk):
         "items_count": WatchlistItem.objects.filter(watchlist=watchlist).count(),
         "lots_count": Lot.objects.filter(item__watchlist=watchlist).count(),
         "is_last": not Watchlist.objects.filter(owner=request.user).exclude(pk=pk).exists(),
+        # What other apps attach to the list (alert rules) goes with it too.
+        "cascades": deletion_cascades(obj=watchlist, skip=(WatchlistItem,)),
     }
     return render(request, "watchlists/delete.html", context)
 

@@ -180,6 +180,41 @@ def test_deleting_asks_for_confirmation_before_anything_goes(alice_client, alice
     assert Watchlist.objects.filter(pk=alice_list.pk).exists()
 
 
+@pytest.mark.parametrize(
+    ("headers", "sentence"),
+    [
+        ({}, "This also deletes: 2 alert rules."),
+        (FRENCH, "Ceci supprime aussi : 2 règles d\u2019alerte."),
+    ],
+    ids=["english", "french"],
+)
+def test_the_confirmation_names_the_alert_rules_that_go_with_the_list(
+    alice_client, alice, alice_list, bob, headers, sentence
+):
+    from alerts.models import AlertRule
+    from alerts.services import alert_create
+
+    def rule_on(watchlist, owner):
+        fields = {"condition": "less_than", "value": 1, "target": "watchlist"}
+        return alert_create(owner=owner, watchlist_id=watchlist.pk, **fields)
+
+    rule_on(alice_list, alice)
+    rule_on(alice_list, alice)
+    rule_on(services.watchlist_create(owner=bob, name="Bob's"), bob)  # not alice's, stays
+
+    page = squash(alice_client.get(f"/watchlists/{alice_list.pk}/delete/", headers=headers).text)
+    alice_client.post(f"/watchlists/{alice_list.pk}/delete/")
+
+    assert sentence in page
+    assert list(AlertRule.objects.values_list("owner__username", flat=True)) == [bob.username]
+
+
+def test_the_confirmation_names_no_alert_rules_when_there_are_none(alice_client, alice_list):
+    page = squash(alice_client.get(f"/watchlists/{alice_list.pk}/delete/").text)
+
+    assert "This also deletes" not in page
+
+
 def test_confirming_deletes_the_list_with_its_items_and_lots(alice_client, alice, alice_list, tao):
     services.watchlist_create(owner=alice, name="Kept")
     services.watchlist_add_token(watchlist=alice_list, symbol="TAO", lots=[lot(1, 1)])
