@@ -6,10 +6,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import numpy as np
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -38,6 +39,7 @@ from watchlists.views.common import (
 )
 
 SEARCH_LIMIT = 10
+ITEMS_PER_PAGE = 50  # rows of a list's table; its totals and chart count every item
 SHARE_MESSAGES = {
     "public": gettext_lazy("The list is public: anyone with the link can see it."),
     "amounts": gettext_lazy("Sharing settings saved."),
@@ -108,14 +110,29 @@ def _share_context(request, watchlist: Watchlist) -> dict:
     return {"share_url": url}
 
 
+def items_page(request, items: list) -> Page:
+    """The page of a list's rows to show: ``?page=``, or, for an htmx action posted from
+    the page (a move, a removal), the page of the address the user is on."""
+    number = request.GET.get("page")
+    if number is None and request.htmx and request.htmx.current_url:
+        number = parse_qs(urlsplit(request.htmx.current_url).query).get("page", [None])[0]
+    return Paginator(items, ITEMS_PER_PAGE).get_page(number)
+
+
+def page_url(path: str, page: Page) -> str:
+    """The address of this page of rows (what the live bar polls)."""
+    return path if page.number == 1 else f"{path}?page={page.number}"
+
+
 # Stands for a symbol in URLs reversed once per page; matches the symbol converter.
 _STAND_IN = "STANDIN0SYMBOL"
 
 
-def _item_rows(watchlist: Watchlist, items) -> list[tuple]:
-    """Each item with its four links. Reversed once per page with a stand-in symbol, then
-    filled in quoted as ``reverse`` quotes (forty reverses cost ~1.5 ms a page). A token
-    staff deactivated has no page (a 404): its link is None."""
+def _item_rows(watchlist: Watchlist, page: Page) -> list[tuple]:
+    """Each item of the page with its four links and its place in the whole list (what the
+    move buttons post). Reversed once per page with a stand-in symbol, then filled in quoted
+    as ``reverse`` quotes (forty reverses cost ~1.5 ms a page). A token staff deactivated
+    has no page (a 404): its link is None."""
     patterns = {
         "token": reverse("markets:token-detail", args=[_STAND_IN]),
         "move": reverse("watchlists:item-move", args=[watchlist.pk, _STAND_IN]),
@@ -123,23 +140,26 @@ def _item_rows(watchlist: Watchlist, items) -> list[tuple]:
         "remove": reverse("watchlists:item-remove", args=[watchlist.pk, _STAND_IN]),
     }
     rows = []
-    for item in items:
+    last = page.paginator.count - 1
+    for index, item in enumerate(page.object_list, start=page.start_index() - 1):
         symbol = quote(item.token.symbol, safe=RFC3986_SUBDELIMS + "/~:@")
         urls = {name: url.replace(_STAND_IN, symbol) for name, url in patterns.items()}
         if not item.token.is_active:
             urls["token"] = None
-        rows.append((item, urls))
+        rows.append((item, urls, {"index": index, "first": index == 0, "last": index == last}))
     return rows
 
 
 def detail_context(request, watchlist: Watchlist, **extra) -> dict:
     valuation = selectors.watchlist_items_with_valuation(watchlist=watchlist)
+    page = items_page(request, valuation.items)
     context = {
         "watchlist": watchlist,
         "valuation": valuation,
-        "item_rows": _item_rows(watchlist, valuation.items),
+        "page": page,
+        "item_rows": _item_rows(watchlist, page),
         "freshness": freshness(valuation),
-        "live_url": reverse("watchlists:detail", args=[watchlist.pk]),
+        "live_url": page_url(reverse("watchlists:detail", args=[watchlist.pk]), page),
         "add_form": ItemAddForm(),
         **_share_context(request, watchlist),
     }
@@ -264,12 +284,14 @@ def shared(request, share_token):
     when the owner shows them. 404 for an unknown or revoked link."""
     valuation = selectors.watchlist_shared_valuation(share_token=share_token)
     watchlist = valuation.watchlist
+    page = items_page(request, valuation.items)
     context = {
         "watchlist": watchlist,
         "valuation": valuation,
+        "page": page,
         "show_amounts": watchlist.show_amounts,
         "freshness": freshness(valuation),
-        "live_url": request.path,
+        "live_url": page_url(request.path, page),
     }
     if not is_partial(request):
         context["chart"] = value_chart(valuation.series)
