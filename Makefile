@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aicrash_bench
 
-.PHONY: install run test lint format bench clean prod-check
+.PHONY: install install-prod run test lint format bench clean prod-check
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,6 +17,12 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 install: $(STAMP) $(NODE_STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+# A server's install: the app's own packages, without the test and lint tools of `dev`.
+install-prod: $(NODE_STAMP)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e .
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 run: install
