@@ -175,7 +175,17 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery -------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+
+
+def _rediss_verified(url: str) -> str:
+    """A ``rediss://`` URL checks the server's certificate unless it says otherwise: Celery
+    refuses one that does not say (``ssl_cert_reqs``), redis-py reads the same parameter."""
+    if url.startswith("rediss://") and "ssl_cert_reqs=" not in url:
+        return url + ("&" if "?" in url else "?") + "ssl_cert_reqs=required"
+    return url
+
+
+CELERY_BROKER_URL = _rediss_verified(env.str("CELERY_BROKER_URL", default="filesystem://"))
 CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
 CELERY_PROCESSED_DIR = VAR_DIR / "celery" / "processed"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -354,7 +364,7 @@ RAW_RETENTION_DAYS = env.int("RAW_RETENTION_DAYS", default=100)
 HOURLY_RETENTION_DAYS = env.int("HOURLY_RETENTION_DAYS", default=730)
 # A refresh fans out one task per provider batch, then a chord runs the metrics task: chords
 # need a result backend although every other task ignores its result.
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
+CELERY_RESULT_BACKEND = _rediss_verified(env.str("CELERY_RESULT_BACKEND", default="")) or (
     CELERY_BROKER_URL
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
     else f"file://{VAR_DIR / 'celery' / 'results'}"

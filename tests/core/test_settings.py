@@ -26,6 +26,7 @@ print(json.dumps({
     "site_url": s.SITE_URL,
     "notifications_poll": getattr(s, "NOTIFICATIONS_POLL_SECONDS", None),
     "cache": [s.CACHES["default"]["BACKEND"], s.CACHES["default"].get("LOCATION")],
+    "celery": [s.CELERY_BROKER_URL, s.CELERY_RESULT_BACKEND],
 }))
 """
 
@@ -134,13 +135,43 @@ def test_site_url_defaults_to_the_development_server_in_development():
     assert _settings(DJANGO_DEBUG="1", SITE_URL=None)["site_url"] == "http://127.0.0.1:8000"
 
 
+TLS = "rediss://redis.example.org:6380/0"
+
+
 @pytest.mark.parametrize(
-    "broker", ["redis://127.0.0.1:6379/0", "rediss://redis.example.org:6380/0"]
+    ("broker", "used"),
+    [
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+        (TLS, f"{TLS}?ssl_cert_reqs=required"),
+    ],
 )
-def test_the_cache_defaults_to_the_redis_broker_over_tls_too(broker):
+def test_the_cache_defaults_to_the_redis_broker_over_tls_too(broker, used):
     cache = _settings(CELERY_BROKER_URL=broker, REDIS_CACHE_URL=None)["cache"]
 
-    assert cache == ["core.cache_backend.ResilientRedisCache", broker]
+    assert cache == ["core.cache_backend.ResilientRedisCache", used]
+
+
+def test_a_tls_broker_checks_the_certificate_unless_its_url_says_otherwise():
+    assert _settings(CELERY_BROKER_URL=TLS)["celery"] == [f"{TLS}?ssl_cert_reqs=required"] * 2
+    relaxed = f"{TLS}?ssl_cert_reqs=none"
+    assert _settings(CELERY_BROKER_URL=relaxed)["celery"] == [relaxed, relaxed]
+    backend = f"{TLS}?socket_timeout=5"
+    assert _settings(CELERY_BROKER_URL=TLS, CELERY_RESULT_BACKEND=backend)["celery"][1] == (
+        f"{backend}&ssl_cert_reqs=required"
+    )
+
+
+def test_celery_starts_on_a_tls_broker_named_without_its_certificate_rule():
+    """Celery raises "A rediss:// URL must have parameter ssl_cert_reqs" without the default."""
+    probe = "import django; django.setup(); from aicrash_site.celery import app as a"
+    probe += "; print(type(a.backend).__name__)"
+    env = {**_env(CELERY_BROKER_URL=TLS), "DJANGO_SETTINGS_MODULE": "aicrash_site.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert result.stdout.strip() == "RedisBackend", result.stderr[-500:]
 
 
 def test_the_bell_poll_interval_named_in_the_readme_comes_from_the_environment():
