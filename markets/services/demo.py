@@ -7,9 +7,10 @@ from datetime import datetime
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Count, Q
 
 from markets.demo_episode import EPISODE_END, LISTS, TOKENS, episode_epochs, episode_generate
-from markets.models import RefreshRun, Token, TokenList, TokenListMembership
+from markets.models import RefreshRun, Snapshot, Token, TokenList, TokenListMembership
 from markets.services.demo_context import demo_context_seed
 from markets.services.demo_removal import DEMO_SOURCE, demo_rows_delete
 from markets.services.ingest import QuoteColumns, snapshot_ingest
@@ -20,7 +21,11 @@ from markets.signals import demo_seeded
 
 @dataclass(frozen=True)
 class SeedResult:
+    """What the demo holds once seeded: its coins, the equities of its context, and every
+    demo snapshot of both (what ``demo_remove`` then counts)."""
+
     tokens: int
+    equities: int
     snapshots: int
     end: datetime
 
@@ -80,4 +85,10 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
             stored=result.stored,
         )  # fmt: skip
     demo_seeded.send(sender=SeedResult, end=end)  # apps above seed their part of the story
-    return SeedResult(tokens=len(tokens), snapshots=result.stored, end=end)
+    crypto = Q(token__asset_class=Token.AssetClass.CRYPTO)
+    held = Snapshot.objects.filter(source=DEMO_SOURCE).aggregate(
+        snapshots=Count("pk"),
+        tokens=Count("token", filter=crypto, distinct=True),
+        equities=Count("token", filter=~crypto, distinct=True),
+    )
+    return SeedResult(**held, end=end)

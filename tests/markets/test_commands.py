@@ -69,7 +69,10 @@ def test_seed_demo_loads_the_episode_and_says_it_is_a_reconstruction():
     output = run("seed_demo", "--end", "2026-02-06T12:00:00Z")
 
     snapshots = len(TOKENS) * (HOURS + 1)
-    assert f"{len(TOKENS)} tokens, {snapshots} snapshots" in output
+    equities = Token.objects.filter(asset_class="equity")
+    every = Snapshot.objects.filter(source="demo").count()  # what demo_remove counts
+    assert f"{len(TOKENS)} tokens and {equities.count()} equities, {every} snapshots" in output
+    assert equities.count() == 6 and every > snapshots
     assert "ending 2026-02-06T12:00:00+00:00" in output
     assert "a reconstruction, not market data" in output
     assert Snapshot.objects.filter(token__asset_class="crypto").count() == snapshots  # + equities

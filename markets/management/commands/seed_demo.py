@@ -34,7 +34,8 @@ class Command(BaseCommand):
         result = demo_seed(end=end_at)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data: {result.tokens} tokens, {result.snapshots} snapshots ending "
+                f"Demo data: {result.tokens} tokens and {result.equities} equities,"
+                f" {result.snapshots} snapshots ending "
                 f"{result.end.isoformat()} (a reconstruction, not market data)."
             )
         )
