@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -142,6 +143,39 @@ def site_link(path: str) -> str:
     return f"{settings.SITE_URL}/{path.lstrip('/')}"
 
 
+UNSUBSCRIBE_SALT = "notifications.digests.unsubscribe"
+
+
+def digests_unsubscribe_path(*, user) -> str:
+    """The signed, unguessable address that turns this user's alert emails off, without
+    signing in (it is named in each digest; the signature is the only credential)."""
+    token = signing.dumps({"user": user.pk, "email": user.email}, salt=UNSUBSCRIBE_SALT)
+    return reverse("notifications:unsubscribe", args=[token])
+
+
+def digests_unsubscribe_user(*, token: str):
+    """The user a link of ``digests_unsubscribe_path`` names, or None for a forged link or
+    one made for an address the account no longer has."""
+    try:
+        claim = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(claim, dict):
+        return None
+    user = get_user_model().objects.filter(pk=claim.get("user")).first()
+    if user is None or user.email != claim.get("email"):
+        return None
+    return user
+
+
+def digests_stop(*, user) -> None:
+    """No more alert emails for this user (what "Email me when my alerts trigger" unticked
+    does); doing it twice changes nothing."""
+    if user.email_notifications:
+        user.email_notifications = False
+        user.save(update_fields=["email_notifications"])
+
+
 def _digest_message(user, notifications: list[Notification]) -> EmailMultiAlternatives:
     settings_url = site_link(reverse("accounts:profile") + "#profile")
     with translation.override(user_language(user)):
@@ -155,8 +189,11 @@ def _digest_message(user, notifications: list[Notification]) -> EmailMultiAltern
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    # Where the recipient turns these emails off (RFC 2369); mail clients show it as a link.
-    headers = {"List-Unsubscribe": f"<{settings_url}>"}
+    # Mail clients offer an "Unsubscribe" button that posts to the link (RFC 2369, 8058).
+    headers = {
+        "List-Unsubscribe": f"<{site_link(digests_unsubscribe_path(user=user))}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
     message = EmailMultiAlternatives(f"{prefix}{subject}", text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message

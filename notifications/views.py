@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from notifications import selectors, services
 
@@ -82,3 +83,21 @@ def mark_all_read(request):
         user=request.user, up_to_id=int(up_to) if up_to is not None else None
     )
     return redirect("notifications:inbox")
+
+
+@csrf_exempt  # mail clients post the one-click request without a session; the token is signed
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token: str):
+    """The link of each digest: GET asks (mail scanners open links), POST turns the alert
+    emails off — from the page's button or a mail client's one-click request (RFC 8058)."""
+    user = services.digests_unsubscribe_user(token=token)
+    if user is None:
+        raise Http404(_("This unsubscribe link is not valid any more."))
+    if request.method == "POST":
+        services.digests_stop(user=user)
+    context = {"email": user.email, "done": request.method == "POST"}
+    response = render(request, "notifications/unsubscribe.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

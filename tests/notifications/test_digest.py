@@ -75,7 +75,9 @@ def test_the_digest_links_are_absolute_and_lead_to_the_setting_that_stops_it(
     assert f'href="{SITE}/tokens/BTC/"' in html and f'href="{SETTINGS_URL}"' in html
     assert 'href="/' not in html
     assert "Email me when my alerts trigger" in message.body
-    assert message.message()["List-Unsubscribe"] == f"<{SETTINGS_URL}>"
+    header = message.message()["List-Unsubscribe"]
+    assert header.startswith(f"<{SITE}/notifications/unsubscribe/") and header.endswith("/>")
+    assert message.message()["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_the_french_digest_says_how_to_stop_it_in_french(
