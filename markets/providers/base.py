@@ -112,10 +112,14 @@ def quote_check(
     return Quote(token_id, epoch, price_f, cap_f, volume_f), None
 
 
-def ath_check(price: object, at: int | None) -> tuple[float, int] | None:
-    """A provider-reported all-time high, or None when it is missing or not believable."""
+def ath_check(price: object, at: int | None, *, quoted_at: int | None) -> tuple[float, int] | None:
+    """A provider-reported all-time high, or None when it is missing or not believable: one
+    dated after the provider's own quote (``quoted_at``, None when it has none) has not
+    happened yet."""
     quote, _ = quote_check(token_id=0, ts=at, price=price)
-    return None if quote is None else (quote.price_usd, quote.ts)
+    if quote is None or quoted_at is None or quote.ts > quoted_at:
+        return None
+    return quote.price_usd, quote.ts
 
 
 def quote_check_logged(*, source: str, symbol: str, result: ProviderResult, **values) -> None:

@@ -118,7 +118,8 @@ class CoinGeckoProvider:
         if not isinstance(row_id, str) or row_id not in by_id:
             logger.info("coingecko: ignoring unrequested or malformed row: %.100r", row)
             return None
-        ath = ath_check(row.get("ath"), _iso_to_epoch(row.get("ath_date")))
+        quoted_at = _iso_to_epoch(row.get("last_updated"))
+        ath = ath_check(row.get("ath"), _iso_to_epoch(row.get("ath_date")), quoted_at=quoted_at)
         for token in by_id[row_id]:
             if ath is not None:
                 result.aths[token.id] = ath
@@ -127,7 +128,7 @@ class CoinGeckoProvider:
                 symbol=token.symbol,
                 result=result,
                 token_id=token.id,
-                ts=_iso_to_epoch(row.get("last_updated")),
+                ts=quoted_at,
                 price=row.get("current_price"),
                 cap=row.get("market_cap"),
                 volume=row.get("total_volume"),

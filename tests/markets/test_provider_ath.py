@@ -96,3 +96,27 @@ def test_a_stored_price_equal_to_the_reported_ath_keeps_the_earlier_date(tao):
     refresh_with(GOOD)
     m = TokenMetrics.objects.get(token=tao)
     assert (m.ath_usd, m.ath_at) == (757.6, at("2024-03-07T18:45:36Z"))  # first reached then
+
+
+@pytest.mark.parametrize("ath_date", ["2031-01-01T00:00:00.000Z", "2026-02-06T10:15:28.000Z"])
+def test_it_rejects_a_reported_ath_dated_after_the_quote(tao, ath_date):
+    """An all-time high CoinGecko dates after its own quote (last_updated 10:15:27) has not
+    happened yet: it is not kept, and a reported ATH stored earlier stays."""
+    refresh_with(GOOD)
+    body = copy.deepcopy(GOOD)
+    row = next(row for row in body if row["id"] == "bittensor")
+    row.update(ath=900.0, ath_date=ath_date, last_updated="2026-02-06T10:15:27.911Z")
+    refresh_with(body)
+    tao.refresh_from_db()
+    assert (tao.provider_ath_usd, tao.provider_ath_at) == (757.6, at("2024-03-07T18:45:36Z"))
+    m = TokenMetrics.objects.get(token=tao)
+    assert (m.ath_usd, m.ath_at) == (757.6, at("2024-03-07T18:45:36Z"))
+
+
+def test_it_keeps_a_reported_ath_reached_at_the_quote_itself(tao):
+    body = copy.deepcopy(GOOD)
+    row = next(row for row in body if row["id"] == "bittensor")
+    row.update(ath=164.27, ath_date="2026-02-06T10:15:27.999Z")
+    refresh_with(body)
+    tao.refresh_from_db()
+    assert (tao.provider_ath_usd, tao.provider_ath_at) == (164.27, at("2026-02-06T10:15:27Z"))
