@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from core.api import views as core_views
-from core.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, validated
+from core.api.errors import (
+    READ_ERRORS,
+    RETRY_AFTER,
+    WRITE_ERRORS,
+    ErrorSerializer,
+    validated,
+)
 from core.api.serializers import body_refuse
 from notifications import selectors, services
 from notifications.api.serializers import (
@@ -43,7 +49,15 @@ class NotificationReadView(OwnerApiView):
     @extend_schema(
         summary="Mark one notification read",
         request=None,
-        responses={200: NotificationSerializer, **WRITE_ERRORS},
+        responses={
+            200: NotificationSerializer,
+            **WRITE_ERRORS,
+            # No body is expected, but one sent is read (to refuse it): another media type
+            # than JSON is DRF's 415, which the schema hook documents only with a body.
+            415: OpenApiResponse(
+                ErrorSerializer, description="A body whose Content-Type is not JSON."
+            ),
+        },
     )
     def post(self, request, id: str):
         body_refuse(request)

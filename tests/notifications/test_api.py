@@ -57,3 +57,23 @@ def test_the_schema_documents_the_optional_up_to_of_mark_all_read(openapi):
     up_to = schema["properties"]["up_to"]
     assert up_to["type"] == "integer" and up_to["minimum"] == 1
     assert "up_to" not in schema.get("required", []) and up_to["description"]
+
+
+def test_marking_one_read_with_a_body_of_another_media_type_is_the_documented_415(
+    api_client, alice, openapi
+):
+    (notification,) = notify(alice)
+    api_client.force_authenticate(alice)
+    path = "/api/v1/notifications/{id}/read/"
+
+    response = api_client.generic(
+        "POST", path.format(id=notification.pk), "read", content_type="text/plain"
+    )
+
+    assert response.status_code == 415
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    documented = openapi["paths"][path]["post"]["responses"]
+    assert documented["415"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
