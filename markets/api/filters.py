@@ -168,8 +168,8 @@ AT_PARAM = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=False,
     description="Replay: the metrics as they were at this hour, computed by the same code over "
-    "the history up to it. ISO 8601 date-time with Z or an offset (a time without one is a "
-    "400), floored to the hour; a time in the future means now (no replay). Before any data "
-    "the metrics are null.",
+    "the history up to it. ISO 8601 date-time with Z or an offset (a time without one, or an "
+    "empty value, is a 400), floored to the hour; a time in the future means now (no "
+    "replay). Before any data the metrics are null.",
     examples=[OpenApiExample("During the crash", value="2026-02-05T14:00Z")],
 )

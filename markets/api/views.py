@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -84,9 +85,13 @@ class ReadView(ApiErrorsMixin, generics.GenericAPIView):
     filter_backends: list = []
 
     def replay_at(self):
-        """The replayed hour of ``?at=`` (None: now); a bad value is a 400 naming ``at``."""
+        """The replayed hour of ``?at=`` (None: now); a bad value is a 400 naming ``at``, an
+        empty one too (the schema says date-time: only leaving it out means now)."""
+        value = self.request.query_params.get("at")
+        if value == "":
+            raise ValidationError({"at": [_("May not be empty; leave it out for the present.")]})
         try:
-            return replay_at_parse(self.request.query_params.get("at"))
+            return replay_at_parse(value)
         except BadAt as exc:
             raise ValidationError({"at": [str(exc)]}) from None
 

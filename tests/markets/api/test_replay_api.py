@@ -81,7 +81,7 @@ def test_a_time_in_the_future_is_now(api_client, history):
 
 
 @pytest.mark.parametrize(
-    "value", ["yesterday", "2026-02-05T12:00", "2026-02-30T00:00Z", "0001-01-01T00:00+05:00"]
+    "value", ["yesterday", "2026-02-05T12:00", "2026-02-30T00:00Z", "0001-01-01T00:00+05:00", ""]
 )
 @pytest.mark.parametrize(
     "path", ["/api/v1/tokens/", "/api/v1/tokens/TAO/", "/api/v1/lists/", "/api/v1/lists/ai/"]
