@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
@@ -69,3 +70,17 @@ class StrictFieldsMixin:
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     """A field not listed here is a 400 naming it, as is a number, list or object given for a
     text field, or a boolean for a number field."""
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """In the OpenAPI schema, a strict serializer's request body has
+    ``additionalProperties: false``: an unknown field is a 400, not an ignored extra."""
+
+    target_class = StrictFieldsMixin
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema

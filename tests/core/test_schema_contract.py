@@ -144,3 +144,24 @@ def test_a_request_field_is_nullable_only_where_the_server_takes_null(
     for path, body in writes:
         response = api_client.post(path, body, format="json")
         assert response.status_code == 201, (path, response.json())
+
+
+def test_every_request_body_schema_says_an_unknown_field_is_refused(openapi):
+    """Every write refuses a field it does not know (tests/core/test_strict_writes.py); the
+    schema says so with additionalProperties: false, so clients and fuzzers do not take
+    extra fields for valid."""
+    schemas = openapi["components"]["schemas"]
+    referenced = set()
+    for item in openapi["paths"].values():
+        for operation in item.values():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                referenced.add(content["schema"]["$ref"].rsplit("/", 1)[1])
+    referenced.add("LotInputRequest")  # nested in the item writes
+
+    assert len(referenced) >= 14
+    lenient = [
+        name
+        for name in sorted(referenced)
+        if schemas[name].get("additionalProperties") is not False
+    ]
+    assert lenient == []
