@@ -150,12 +150,14 @@ def edit_window_open(comment: Comment, now: datetime | None = None) -> bool:
     return now - comment.created_at <= timedelta(minutes=limit("COMMENT_EDIT_MINUTES"))
 
 
-def _own_live_comment(comment: Comment, user) -> Comment:
+def _own_live_comment(comment: Comment, user, *, field: str) -> Comment:
+    """The comment locked, if ``user`` wrote it and has not deleted it; ``field`` names what
+    the refusal is about (the body for an edit, the comment itself for a delete)."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id is None or comment.author_id != user.pk:
         raise PermissionDenied(_("Only its author can change this comment."))
     if comment.state == Comment.State.DELETED:
-        raise ValidationError({"body": [_("This comment was deleted.")]})
+        raise ValidationError({field: [_("This comment was deleted.")]})
     return comment
 
 
@@ -167,7 +169,7 @@ def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None
     new_stance = None if stance is None else stance_clean(stance)
     now = timezone.now()
     with transaction.atomic():
-        locked = _own_live_comment(comment, user)
+        locked = _own_live_comment(comment, user, field="body")
         _mute_check(user, now)
         if locked.state != Comment.State.VISIBLE:
             raise ValidationError({"body": [_("A hidden comment cannot be edited.")]})
@@ -196,7 +198,7 @@ def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None
 def comment_delete(*, comment: Comment, user) -> Comment:
     """The author deletes a comment: its place in the thread stays ("comment deleted")."""
     with transaction.atomic():
-        locked = _own_live_comment(comment, user)
+        locked = _own_live_comment(comment, user, field="comment")
         locked.state = Comment.State.DELETED
         locked.body = "-"  # the text goes; the row keeps the thread's shape
         locked.body_html = ""

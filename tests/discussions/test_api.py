@@ -126,6 +126,23 @@ def test_only_the_author_edits_within_the_window_or_deletes(api_client, alice, b
     assert shown["state"] == "deleted" and shown["body"] == "" and shown["body_html"] == ""
 
 
+def test_deleting_a_deleted_comment_again_is_a_400_naming_the_comment_not_a_body_field(
+    api_client, alice, tao
+):
+    """A DELETE has no body: its error names the comment, as a report of a gone one does."""
+    url = f"/api/v1/comments/{comment(alice, 'mine').pk}/"
+    api_client.force_authenticate(alice)
+    assert api_client.delete(url).status_code == 204
+
+    response = api_client.delete(url)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"comment": ["This comment was deleted."]}
+    edit = api_client.patch(url, {"body": "back"}, format="json")
+    assert edit.status_code == 400
+    assert edit.json()["errors"] == {"body": ["This comment was deleted."]}
+
+
 def test_reports_once_and_staff_hide_and_restore(api_client, alice, bob, staff, tao):
     posted = comment(alice, "scam")
     api_client.force_authenticate(bob)
