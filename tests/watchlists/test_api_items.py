@@ -184,6 +184,23 @@ def test_deleting_an_item_answers_204_and_removes_its_lots(api, held):
     assert not Lot.objects.exists()
 
 
+def test_an_item_removed_by_a_concurrent_request_is_a_404_not_a_400(api, held, monkeypatch):
+    """Two DELETEs at once: both find the item; the one that removes it second answers 404
+    like a DELETE that came after, not a 400 naming a symbol it never sent in a body."""
+    remove = services.watchlist_remove_token
+
+    def after_the_other_request(*, watchlist, symbol):
+        remove(watchlist=watchlist, symbol=symbol)  # the concurrent request got there first
+        remove(watchlist=watchlist, symbol=symbol)
+
+    monkeypatch.setattr(services, "watchlist_remove_token", after_the_other_request)
+
+    response = api.delete(item_url(held, "TAO"))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "TAO is not in this watchlist."}
+
+
 def test_a_symbol_no_database_could_take_is_a_404(api, alice_list):
     assert api.get(item_url(alice_list, "X" * 200)).status_code == 404
     assert api.get(items_url(alice_list) + "TA%00O/").status_code == 404

@@ -4,6 +4,7 @@ a 404, exactly like a missing one. Reads go through the selectors, writes throug
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -202,5 +203,9 @@ class ItemDetailView(OwnerApiView):
     def delete(self, request, id: str, symbol: str):
         item = self.get_item(self.get_watchlist())
         with service_errors():
-            services.watchlist_remove_token(watchlist=item.watchlist, symbol=item.token.symbol)
+            try:
+                services.watchlist_remove_token(watchlist=item.watchlist, symbol=item.token.symbol)
+            except DjangoValidationError:
+                self.get_item(item.watchlist)  # removed meanwhile by another request: its 404
+                raise
         return Response(status=status.HTTP_204_NO_CONTENT)
