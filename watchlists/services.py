@@ -346,6 +346,9 @@ def item_move(*, item: WatchlistItem, position: int) -> WatchlistItem:
 @transaction.atomic
 def item_note_set(*, item: WatchlistItem, note: str) -> WatchlistItem:
     note = _check("note", validation.note_clean, note)
+    # The list's lock first, as every other change takes it: writing the item's row before it
+    # (then the lots' lock in item_update) deadlocked with a concurrent removal of the item.
+    _watchlist_lock(item.watchlist)
     if not WatchlistItem.objects.filter(pk=item.pk).update(note=note):
         raise WatchlistItem.DoesNotExist(f"No item {item.pk}: removed meanwhile.")
     item.note = note

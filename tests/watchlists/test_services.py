@@ -2,6 +2,7 @@
 
 import re
 import threading
+import time
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -460,6 +461,37 @@ def test_a_lot_form_sent_twice_at_once_adds_one_lot(alice, tao):
     assert all(isinstance(o, Lot) for o in outcomes), outcomes
     assert len({o.pk for o in outcomes}) == 1
     assert item.lots.count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_item_update_and_the_removal_of_that_item_at_once_do_not_deadlock(
+    alice, tao, monkeypatch
+):
+    """The update wrote the note, then locked the list for the lots, while the removal locks
+    the list, then deletes the item: each waited for the other's lock, PostgreSQL killed one
+    (an API PATCH answered 503). Both take the list's lock first now: one waits its turn."""
+    watchlist = services.watchlist_create(owner=alice, name="Bags")
+    item = services.watchlist_add_token(watchlist=watchlist, symbol="TAO")
+    note_written = threading.Event()
+    item_lock = services._item_lock
+
+    def item_lock_after_the_removal_started(item):
+        note_written.set()
+        time.sleep(0.3)  # the removal takes (or waits for) the list's lock meanwhile
+        item_lock(item)
+
+    monkeypatch.setattr(services, "_item_lock", item_lock_after_the_removal_started)
+
+    def remove():
+        note_written.wait(5)
+        return services.watchlist_remove_token(watchlist=watchlist, symbol="TAO")
+
+    update = lambda: services.item_update(item=item, note="Long", lots=[lot("1", "90")])  # noqa: E731
+    outcomes = run_together(update, remove)
+
+    assert isinstance(outcomes[0], WatchlistItem) and outcomes[1] is None, outcomes
+    assert not WatchlistItem.objects.exists() and not Lot.objects.exists()
 
 
 # --- Control characters, deactivated tokens, rows deleted meanwhile ------------------------------
