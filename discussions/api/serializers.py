@@ -48,6 +48,15 @@ class PollVoteSerializer(StrictSerializer):
 
 # --- Outputs -----------------------------------------------------------------------------
 
+TARGET_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": ["token", "list"]},
+        "key": {"type": "string", "description": "Token symbol or list slug."},
+    },
+    "required": ["kind", "key"],
+}
+
 
 class ReplySerializer(serializers.Serializer):
     """Hidden and deleted comments keep their place without their text."""
@@ -85,15 +94,7 @@ class CommentSerializer(ReplySerializer):
     target = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
 
-    @extend_schema_field(
-        {
-            "type": "object",
-            "properties": {
-                "kind": {"type": "string", "enum": ["token", "list"]},
-                "key": {"type": "string", "description": "Token symbol or list slug."},
-            },
-        }
-    )
+    @extend_schema_field(TARGET_SCHEMA)
     def get_target(self, comment) -> dict:
         if comment.token_id:
             return {"kind": "token", "key": comment.token.symbol}
@@ -143,8 +144,7 @@ class PollSerializer(serializers.Serializer):
     votes = serializers.SerializerMethodField()
     options = serializers.SerializerMethodField()
 
-    @extend_schema_field({"type": "object", "properties": {"kind": {"type": "string"},
-                                                           "key": {"type": "string"}}})  # fmt: skip
+    @extend_schema_field(TARGET_SCHEMA)
     def get_target(self, poll) -> dict:
         if poll.token_id:
             return {"kind": "token", "key": poll.token.symbol}
@@ -162,10 +162,20 @@ class PollSerializer(serializers.Serializer):
         return PollOptionSerializer(poll.options.all(), many=True, context={"totals": totals}).data
 
 
+class PollDaySerializer(serializers.Serializer):
+    day = serializers.DateField(help_text="UTC day of the votes' last change.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Votes by option id."
+    )
+    market_cap_usd = serializers.FloatField(
+        allow_null=True,
+        help_text="The list's total cap at the end of that day; null if unknown (or a token's "
+        "poll).",
+    )
+
+
 class PollDetailSerializer(PollSerializer):
     my_vote = serializers.IntegerField(allow_null=True, help_text="Your option id, if any.")
-    daily = serializers.ListField(
-        child=serializers.DictField(),
-        help_text='Votes by UTC day of their last change: [{"day", "counts": {option id: n}, '
-        '"market_cap_usd": the list\'s total cap at the end of that day (null if unknown)}].',
+    daily = PollDaySerializer(
+        many=True, help_text="Votes by UTC day of their last change, oldest first."
     )

@@ -243,3 +243,40 @@ def test_each_moderation_route_has_its_own_summary_in_the_schema(openapi):
     assert schema["/api/v1/comments/{id}/hide/"]["post"]["summary"] == "Hide a comment (staff)"
     restore = schema["/api/v1/comments/{id}/restore/"]["post"]["summary"]
     assert restore == "Restore a comment (staff)"
+
+
+def _component(openapi, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_the_schema_describes_a_polls_target_and_daily_votes_field_by_field(openapi):
+    """The daily votes were a list of free-form objects and a poll's target had neither its
+    kinds nor its required keys: clients had only the prose to go by."""
+    schemas = openapi["components"]["schemas"]
+    for name in ("Poll", "PollDetail", "Comment"):
+        target = _component(openapi, schemas[name]["properties"]["target"])
+        assert target["properties"]["kind"]["enum"] == ["token", "list"], name
+        assert sorted(target["required"]) == ["key", "kind"], name
+    day = _component(openapi, schemas["PollDetail"]["properties"]["daily"]["items"])
+    assert sorted(day["required"]) == ["counts", "day", "market_cap_usd"]
+    assert (day["properties"]["day"]["type"], day["properties"]["day"]["format"]) == (
+        "string",
+        "date",
+    )
+    assert day["properties"]["counts"]["additionalProperties"]["type"] == "integer"
+    assert day["properties"]["market_cap_usd"]["nullable"] is True
+
+
+def test_a_polls_daily_votes_read_as_the_schema_says(api_client, alice, ai_list):
+    poll = scenario_poll_seed(token_list=ai_list)
+    option = poll.options.first()
+    api_client.force_authenticate(alice)
+
+    data = post(api_client, f"/api/v1/polls/{poll.pk}/vote/", {"option": option.pk}).json()
+
+    assert data["target"] == {"kind": "list", "key": ai_list.slug}
+    (day,) = data["daily"]
+    assert set(day) == {"day", "counts", "market_cap_usd"}
+    assert day["counts"] == {str(option.pk): 1} and day["day"] == str(timezone.now().date())
