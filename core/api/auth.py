@@ -14,9 +14,11 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.settings import api_settings
 
 from core.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
+from core.api.parsers import JSONParser
 from core.api.serializers import StrictFieldsMixin
 from core.api.throttles import AuthTokenThrottle
 
@@ -95,6 +97,9 @@ class AuthTokenView(ApiErrorsMixin, ObtainAuthToken):
     """Returns the user's API token (created on first call). Wrong credentials are a 400."""
 
     serializer_class = EmailOrUsernameAuthTokenSerializer
+    # ObtainAuthToken names its own parsers: the same ones, with the JSON parser refusing deep
+    # nesting (a 400, not a 500).
+    parser_classes = (FormParser, MultiPartParser, JSONParser)
     # Credentials come in the body; a stale Authorization header must not get in the way.
     authentication_classes: list = []
     # DRF leaves this view unthrottled; password guessing should not be.

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rest_framework import generics
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
 from core.api.errors import ApiErrorsMixin
 from core.api.pagination import ApiPageNumberPagination
+from core.api.parsers import JSONParser
 
 
 class JsonApiView(ApiErrorsMixin, generics.GenericAPIView):

@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -33,6 +33,7 @@ from core.api.errors import (
     validated,
 )
 from core.api.params import SLUG_PARAM, SYMBOL_PARAM, QueryParams
+from core.api.parsers import JSONParser
 from core.api.views import JsonApiView
 from discussions import selectors, services
 from discussions.api.serializers import (

@@ -36,6 +36,26 @@ def test_a_malformed_json_body_is_a_json_400(api_client):
     assert list(response.json()["errors"]) == ["body"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/auth/token/", "/api/v1/watchlists/", "/api/v1/tokens/TAO/comments/"]
+)
+@pytest.mark.parametrize(
+    "body", ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000]
+)
+def test_a_json_body_nested_too_deeply_is_a_json_400_naming_the_body(
+    api_client, alice, tao, path, body
+):
+    """Python's JSON decoder raises RecursionError, not ValueError, on deep nesting: DRF let it
+    through and the API answered 500."""
+    api_client.force_authenticate(alice)
+
+    response = api_client.post(path, data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["body"]
+    assert response.json()["detail"] == "JSON parse error - nested too deeply."
+
+
 def test_a_server_error_on_the_api_is_json(client, caplog):
     client.raise_request_exception = False
     with mock.patch.object(
