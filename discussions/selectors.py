@@ -50,14 +50,20 @@ def _on_public_target() -> Q:
     )
 
 
+def _id_number(pk) -> int:
+    """An id from a URL: ASCII digits only, as for watchlists, alerts and notifications
+    (int() also takes "٣", "+3", " 3" or "0_3": one object under several URLs); else 404."""
+    text = str(pk)
+    if isinstance(pk, bool) or not (text.isascii() and text.isdigit() and len(text) < 19):
+        raise Http404
+    return int(text)
+
+
 def comment_get(*, pk, any_target: bool = False) -> Comment:
     """A comment by id (any state) with what its pages need; a bad id is a 404. Only on a
     public token or list, unless ``any_target`` (the moderators' queue, which lists reported
     comments wherever they are)."""
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    number = _id_number(pk)
     comment = None
     if 0 < number < 2**63:
         comments = Comment.objects.select_related("author", "token", "token_list")
@@ -230,10 +236,7 @@ def _options_counted():
 
 def poll_get(*, pk) -> Poll:
     """A poll on an active token or a published list, for its page, its API and its votes."""
-    try:
-        number = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    number = _id_number(pk)
     poll = polls_list().filter(pk=number).first() if 0 < number < 2**63 else None
     if poll is None:
         raise Http404(_("No such poll."))

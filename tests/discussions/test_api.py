@@ -280,3 +280,26 @@ def test_a_polls_daily_votes_read_as_the_schema_says(api_client, alice, ai_list)
     (day,) = data["daily"]
     assert set(day) == {"day", "counts", "market_cap_usd"}
     assert day["counts"] == {str(option.pk): 1} and day["day"] == str(timezone.now().date())
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda n: str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),  # Arabic-Indic
+        lambda n: f"+{n}",
+        lambda n: f" {n}",
+        lambda n: f"0_{n}",
+    ],
+)
+def test_a_look_alike_of_a_comment_or_poll_id_is_a_404_like_other_ids(
+    api_client, alice, ai_list, spelling
+):
+    """int() took these for the id, so one comment or poll answered under several URLs (API
+    and pages); watchlist, alert and notification ids take ASCII digits only."""
+    posted = comment(alice, "mine")
+    poll = scenario_poll_seed(token_list=ai_list)
+
+    assert api_client.get(f"/api/v1/comments/{spelling(posted.pk)}/").status_code == 404
+    assert api_client.get(f"/api/v1/polls/{spelling(poll.pk)}/").status_code == 404
+    assert api_client.get(f"/api/v1/comments/{posted.pk}/").status_code == 200
+    assert api_client.get(f"/api/v1/polls/{poll.pk}/").status_code == 200
