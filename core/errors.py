@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import defaults
+from rest_framework.settings import api_settings
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,10 @@ def bad_request(request, exception=None):
         status, title = 400, _("Bad request")
         message = _("The request could not be understood.")
     if is_api(request):
-        return JsonResponse({"detail": message}, status=status)
+        body = {"detail": message}
+        if status == 400:  # every API 400 has errors (core/api/errors.py): here the request
+            body["errors"] = {api_settings.NON_FIELD_ERRORS_KEY: [message]}
+        return JsonResponse(body, status=status)
     return error_page(request, status=status, title=title, message=message)
 
 

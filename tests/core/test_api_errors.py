@@ -56,6 +56,27 @@ def test_a_json_body_nested_too_deeply_is_a_json_400_naming_the_body(
     assert response.json()["detail"] == "JSON parse error - nested too deeply."
 
 
+@pytest.mark.parametrize("where", ["query", "form"])
+def test_too_many_fields_is_a_json_400_in_the_documented_shape(api_client, alice, tao, where):
+    """Django refuses over DATA_UPLOAD_MAX_NUMBER_FIELDS (handler400): the answer had only
+    ``detail``, where every documented 400 has ``errors`` too."""
+    api_client.force_authenticate(alice)
+    fields = "&".join(f"x{n}=1" for n in range(1500))
+    if where == "query":
+        response = api_client.get(f"/api/v1/tokens/?{fields}")
+    else:
+        response = api_client.post(
+            "/api/v1/tokens/TAO/comments/", fields, content_type="application/x-www-form-urlencoded"
+        )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body == {
+        "detail": "The request could not be understood.",
+        "errors": {"non_field_errors": ["The request could not be understood."]},
+    }
+
+
 def test_a_server_error_on_the_api_is_json(client, caplog):
     client.raise_request_exception = False
     with mock.patch.object(
