@@ -308,6 +308,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # the default, kept
         "core.api.schema_hooks.document_unsupported_media_type",
+        "core.api.schema_hooks.document_request_too_large",
         "core.api.schema_hooks.document_not_acceptable",
     ],
 }

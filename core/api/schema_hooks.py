@@ -18,6 +18,23 @@ def document_unsupported_media_type(result: dict, generator, request, public) ->
     return result
 
 
+REQUEST_TOO_LARGE = {
+    "description": "The request body is over the size the server accepts (the message says it).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def document_request_too_large(result: dict, generator, request, public) -> dict:
+    """Every operation reading a body (those documenting 415) may answer 413: Django refuses
+    a body over DATA_UPLOAD_MAX_MEMORY_SIZE (core/errors.py). After the 415 hook."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+            if "415" in responses:
+                responses.setdefault("413", REQUEST_TOO_LARGE)
+    return result
+
+
 NOT_ACCEPTABLE = {
     "description": "The Accept header names no media type the operation can answer in.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

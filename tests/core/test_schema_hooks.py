@@ -50,3 +50,21 @@ def test_an_accept_header_no_renderer_serves_gets_the_documented_406(api_client)
 
     assert response.status_code == 406
     assert set(response.json()) >= {"detail"}
+
+
+def test_every_operation_reading_a_body_documents_413(openapi):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a JSON 413 (core/errors.py) wherever a body
+    is read: where the operation documents 415."""
+    reading = [
+        (path, method, operation)
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "415" in operation.get("responses", {})
+    ]
+
+    assert len(reading) >= 16
+    for path, method, operation in reading:
+        response = operation["responses"]["413"]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }, (path, method)
