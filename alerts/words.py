@@ -71,6 +71,16 @@ def firing_text(
 
 
 def rule_words(*, condition: str, subject: str, level: float) -> str:
-    """ "BTC: price crossing down $60,000.00"."""
-    label = Condition(condition).label
-    return f"{subject}: {label} {amount_format(condition, level)}"
+    """ "BTC: price crossing down $60,000.00"; a volume spike puts its factor in the label's
+    place ("TAO: 24 h volume above 3x its 30-day average")."""
+    level_text = amount_format(condition, level)
+    if condition == Condition.VOLUME_SPIKE:
+        return _("%(subject)s: 24 h volume above %(level)sx its 30-day average") % {
+            "subject": subject,
+            "level": level_text,
+        }
+    return _("%(subject)s: %(condition)s %(level)s") % {
+        "subject": subject,
+        "condition": Condition(condition).label,
+        "level": level_text,
+    }
