@@ -64,3 +64,23 @@ def test_the_btc_preset_fires_on_a_refresh_and_the_bell_shows_it_without_reload(
     expect(page.locator(".nav-bell__count")).to_have_text("1", timeout=15_000)
     page.click("#nav-bell")
     expect(page.locator(".nt-item")).to_contain_text("BTC crossed down $60,000.00 at $59,850.00")
+
+
+def test_the_alert_form_controls_look_like_the_account_forms(
+    page: Page, live_server, transactional_db
+):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("ines", "ines@example.org", "pw-12345678")
+    sign_in(page, live_server, user)
+    look = """(sel) => { const s = getComputedStyle(document.querySelector(sel));
+                         return [s.paddingLeft, s.borderRadius, s.fontSize]; }"""
+
+    page.goto(f"{live_server.url}/accounts/profile/")
+    account = page.evaluate(look, "#id_display_name")
+    page.goto(f"{live_server.url}/alerts/new/")
+
+    assert page.evaluate(look, "#id_value") == account
+    assert page.evaluate(look, "#id_condition") == account
+    page.goto(f"{live_server.url}/alerts/")
+    assert page.evaluate(look, "#id_default_url") == account
