@@ -302,3 +302,13 @@ def test_an_english_page_still_refuses_a_comma_in_a_level(client, alice, btc):
     client.force_login(alice)
     response = client.post("/alerts/new/", form(value="60,000"))
     assert response.status_code == 400 and not AlertRule.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/alerts/", "/alerts/{pk}/"])
+def test_it_says_nothing_has_fired_in_a_sentence_not_a_numbered_list(client, alice, rule, path):
+    client.force_login(alice)
+
+    page = client.get(path.format(pk=rule.pk)).content.decode()
+
+    assert '<p class="card__empty">Nothing has fired yet.</p>' in page
+    assert '<ol class="al-firings">' not in page
