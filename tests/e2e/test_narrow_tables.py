@@ -45,3 +45,23 @@ def test_a_desktop_shows_every_column_and_no_toggle(browser: Browser, live_serve
            ).to_be_visible()  # fmt: skip
     expect(page.get_by_role("button", name="All columns")).to_be_hidden()
     context.close()
+
+
+def test_a_phone_gives_the_metric_names_room_beside_a_date(browser: Browser, live_server, demo):
+    """A date and time value wraps between the two, so the name column is not squeezed
+    into one syllable per line ('Capitalisa-tion')."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/tokens/TAO/")
+    widths = page.evaluate(
+        "(() => { const r = document.querySelector('tr[data-metric=market_cap_usd]');"
+        " return [r.querySelector('th').offsetWidth, r.querySelector('td.num').offsetWidth]; })()"
+    )
+    name, value = widths
+    assert name >= 0.4 * (name + value), widths  # it was 90 px beside 242
+    assert page.evaluate(
+        "(() => { const w = document.querySelector('#token-metrics .table-wrap');"
+        " return w.scrollWidth <= w.clientWidth; })()"
+    )
+    context.close()
