@@ -30,3 +30,16 @@ def test_without_a_range_the_chart_shows_30_days_and_the_address_gets_none(
     expect(chart).to_have_attribute("data-points", re.compile(r"^[1-9]\d*$"))
     assert int(chart.get_attribute("data-points")) > 7 * 24
     assert page.url == f"{live_server.url}/tokens/TAO/"
+
+
+def test_value_axis_labels_stay_distinct_on_a_narrow_range(page: Page, live_server, demo):
+    """Four ticks a cent apart read '$2.11K' four times in compact notation; the axis then
+    shows the amounts with their cents. A wide range keeps the compact labels."""
+    page.goto(f"{live_server.url}/tokens/TAO/")
+    ticks = "(prices) => window.aicrashCharts.moneyTicks(prices)"
+
+    narrow = page.evaluate(ticks, [2111.86, 2111.87, 2111.88, 2111.89])
+    wide = page.evaluate(ticks, [1e9, 1.5e9, 2e9])
+
+    assert narrow == ["$2,111.86", "$2,111.87", "$2,111.88", "$2,111.89"]
+    assert wide == ["$1B", "$1.5B", "$2B"]

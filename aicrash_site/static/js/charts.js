@@ -61,6 +61,36 @@
     maximumFractionDigits: 2,
   });
 
+  // Axis labels of a value in compact notation ($2.11K) with as many decimals as it takes to
+  // tell the ticks apart; a narrow range (a flat watchlist: $2,111.86 … $2,111.89) falls back
+  // to whole amounts with their cents rather than four identical "$2.11K".
+  function moneyTicks(prices) {
+    const distinct = (labels) => new Set(labels).size === labels.length;
+    for (let digits = 2; digits <= 3; digits++) {
+      const format = new Intl.NumberFormat(lang, {
+        style: "currency",
+        currency: "USD",
+        currencyDisplay: "narrowSymbol",
+        notation: "compact",
+        maximumFractionDigits: digits,
+      });
+      const labels = prices.map((v) => format.format(v));
+      if (distinct(labels)) return labels;
+    }
+    for (let digits = 0; digits <= 6; digits++) {
+      const format = new Intl.NumberFormat(lang, {
+        style: "currency",
+        currency: "USD",
+        currencyDisplay: "narrowSymbol",
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+      const labels = prices.map((v) => format.format(v));
+      if (distinct(labels)) return labels;
+    }
+    return prices.map(money);
+  }
+
   const percent = new Intl.NumberFormat(lang, {
     style: "percent",
     minimumFractionDigits: 1,
@@ -258,6 +288,7 @@
       const format = {
         type: "custom",
         formatter: (v) => compactMoney.format(v),
+        tickmarksFormatter: moneyTicks,
         minMove: options.minMove,
       };
       valueSeries = chart.addSeries(
@@ -464,6 +495,7 @@
   window.aicrashCharts = {
     readJson: readJson,
     drawValueWithDrawdown: drawValueWithDrawdown,
+    moneyTicks: moneyTicks,
   };
 
   function start() {
