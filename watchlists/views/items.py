@@ -198,8 +198,9 @@ def lot_remove(request, pk, symbol, lot_id):
 @require_http_methods(GET_OR_POST)
 def add(request):
     """GET ?symbol=: choose the list to add a token to. POST symbol (and watchlist, the first
-    list by default): add it. The market pages post here from watchlists/_add_to_watchlist.html
-    with htmx, which gets back a fragment to put in place of that form."""
+    list by default, made by the POST if the user has none): add it. The market pages post here
+    from watchlists/_add_to_watchlist.html with htmx, which gets back a fragment to put in place
+    of that form. Viewing changes nothing (another site could make a browser GET this)."""
     if request.method == "POST":
         return _add(request)
     try:
@@ -209,8 +210,6 @@ def add(request):
     token = Token.objects.select_related("metrics").filter(symbol=symbol, is_active=True).first()
     if token is None:
         raise Http404(_("Unknown token."))
-    if not Watchlist.objects.filter(owner=request.user).exists():
-        _first_list_ensure(request)
     return render(request, "watchlists/add.html", {"token": token, "metrics": token_metrics(token)})
 
 

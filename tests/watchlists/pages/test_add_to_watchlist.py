@@ -100,15 +100,30 @@ def test_anonymous_rows_run_no_query(tao):
 # --- /watchlists/add/ -----------------------------------------------------------------------
 
 
-def test_the_add_page_lets_a_new_user_choose_a_list_creating_their_first(alice_client, alice, tao):
+def test_the_add_page_lets_a_new_user_add_the_token_to_a_first_list_made_by_the_post(
+    alice_client, alice, tao
+):
     response = alice_client.get(ADD, {"symbol": "tao"})
 
     assert response.status_code == 200
     assert "Bittensor" in squash(find(response.content, tag="h1").text)
     assert find(response.content, tag="form", class_="wl-add")
-    assert list(Watchlist.objects.filter(owner=alice).values_list("name", flat=True)) == [
-        "My watchlist"
-    ]
+    assert not find_all(response.content, tag="input", name="watchlist")
+    assert not Watchlist.objects.filter(owner=alice).exists()
+
+    alice_client.post(ADD, {"symbol": "TAO"})
+
+    assert items(alice) == [("My watchlist", "TAO")]
+
+
+def test_it_rejects_creating_a_list_when_the_add_page_is_only_viewed(alice_client, alice, tao):
+    """A GET changes nothing: an image or a link on another site pointing at the add page
+    must not make a watchlist in the visitor's account."""
+    for symbol in ("TAO", "tao"):
+        assert alice_client.get(ADD, {"symbol": symbol}).status_code == 200
+        assert alice_client.head(ADD, {"symbol": symbol}).status_code == 200
+
+    assert not Watchlist.objects.filter(owner=alice).exists()
 
 
 @pytest.mark.parametrize("symbol", ["", "NOPE", "OLD", "\x00", "TAO\x00"])
@@ -136,11 +151,8 @@ def test_adding_without_a_list_uses_the_first_one_creating_it_if_needed(alice_cl
     assert items(alice) == [("My watchlist", "TAO")]
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_the_first_list_made_for_a_french_reader_has_a_french_name(
-    alice_client, alice, tao, method
-):
-    getattr(alice_client, method)(ADD, {"symbol": "TAO"}, headers=FRENCH)
+def test_the_first_list_made_for_a_french_reader_has_a_french_name(alice_client, alice, tao):
+    alice_client.post(ADD, {"symbol": "TAO"}, headers=FRENCH)
 
     names = Watchlist.objects.filter(owner=alice).values_list("name", flat=True)
     assert list(names) == ["Ma liste de suivi"]
