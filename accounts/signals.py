@@ -1,10 +1,21 @@
-"""Follow the user's preferred language from the moment they sign in."""
+"""Follow the user's preferred language from the moment they sign in; give every account its
+API token, and a new one when its password changes."""
 
-from allauth.account.signals import user_logged_in, user_signed_up
+from allauth.account.signals import (
+    password_changed,
+    password_reset,
+    password_set,
+    user_logged_in,
+    user_signed_up,
+)
 from django.dispatch import receiver
 from django.utils import translation
 
-from accounts.services import api_token_get_or_create, preferred_language_remember
+from accounts.services import (
+    api_token_get_or_create,
+    api_token_replace_existing,
+    preferred_language_remember,
+)
 from core.language import language_cookie_set
 
 
@@ -12,6 +23,15 @@ from core.language import language_cookie_set
 def api_token_on_signup(sender, request, user, **kwargs) -> None:
     """Every account gets its API token when it is made (pages only read it)."""
     api_token_get_or_create(user=user)
+
+
+@receiver(password_changed, dispatch_uid="accounts.api_token_on_password_changed")
+@receiver(password_reset, dispatch_uid="accounts.api_token_on_password_reset")
+@receiver(password_set, dispatch_uid="accounts.api_token_on_password_set")
+def api_token_on_new_password(sender, request, user, **kwargs) -> None:
+    """A new password (changed, reset from the emailed link, or set) replaces the API token:
+    one taken by whoever knew the old password stops working."""
+    api_token_replace_existing(user=user)
 
 
 @receiver(user_signed_up, dispatch_uid="accounts.preferred_language_on_signup")

@@ -101,3 +101,57 @@ def test_an_anonymous_visitor_cannot_regenerate_a_token(client, alice):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert not Token.objects.exists()
+
+
+# --- A new password ends the old token ------------------------------------------------------
+
+NEW_PASSWORD = "amber-heron-lantern-97"
+
+
+def test_it_rejects_the_old_token_after_a_password_change(alice_client, alice, api_client):
+    """Whoever learnt the password and took a token with it keeps no access once the owner
+    changes the password (as Django ends the other sessions)."""
+    from tests.accounts.conftest import PASSWORD
+
+    old = Token.objects.create(user=alice).key
+
+    response = alice_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert api_get(api_client, old).status_code == 401
+    new = Token.objects.get(user=alice).key
+    assert new != old
+    assert api_get(api_client, new).status_code == 200
+    assert new in alice_client.get(PROFILE).content.decode()
+
+
+def test_it_rejects_the_old_token_after_a_password_reset(client, alice, api_client, mailoutbox):
+    import re
+
+    old = Token.objects.create(user=alice).key
+    client.post(reverse("account_reset_password"), {"email": alice.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mailoutbox[0].body)
+    form = client.get(link.group(1), follow=True)
+
+    response = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else link.group(1),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert api_get(api_client, old).status_code == 401
+    assert Token.objects.get(user=alice).key != old
+
+
+def test_a_password_change_makes_no_token_for_someone_without_one(alice_client, alice):
+    from tests.accounts.conftest import PASSWORD
+
+    alice_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert not Token.objects.filter(user=alice).exists()
