@@ -1,9 +1,11 @@
 from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.login_lockout import account_login, lockout_key, login_failure_record, login_locked
 
 
 class ProfileForm(forms.Form):
@@ -64,3 +66,26 @@ class AccountDeleteForm(forms.Form):
                 code="password_incorrect",
             )
         return password
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in form under the sign-in page's lockout (core.login_lockout): its
+    failures count against the account and the client address like the page's, and a locked
+    account is refused here too, right password or not. Without it the admin's form was a
+    way to guess staff passwords without limit."""
+
+    def clean(self):
+        login = self.cleaned_data.get("username") or ""
+        _username, email = account_login(login)
+        key = lockout_key(self.request, login=login, email=email)
+        if login_locked(self.request, key=key):
+            # allauth's own words (and translation), as on the sign-in page.
+            raise forms.ValidationError(
+                _("Too many failed login attempts. Try again later."),
+                code="too_many_login_attempts",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            login_failure_record(self.request, key=key)
+            raise

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.forms import AdminLoginForm
 from markets import views as market_views
 
 
@@ -17,6 +18,8 @@ def favicon(_request) -> HttpResponsePermanentRedirect:
 admin.site.site_header = _("aicrash administration")
 admin.site.site_title = _("aicrash admin")
 admin.site.index_title = _("Data, users and runs")
+# The sign-in page's lockout after failed attempts applies to the admin's form too.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

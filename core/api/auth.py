@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
-from allauth.core import ratelimit
-from django.contrib.auth import authenticate, get_user_model
-from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.auth import authenticate
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -21,24 +19,9 @@ from core.api.errors import RETRY_AFTER, ApiErrorsMixin, error_responses
 from core.api.parsers import JSONParser
 from core.api.serializers import StrictFieldsMixin
 from core.api.throttles import AuthTokenThrottle
+from core.login_lockout import account_login, lockout_key, login_failure_record, login_locked
 
 LOCKOUT_SECONDS = 300  # allauth's ACCOUNT_LOGIN_ATTEMPTS_TIMEOUT default
-
-
-def _account_login(login: str) -> tuple[str, str | None]:
-    """(username to authenticate, email of the account or None) for a username or email."""
-    users = get_user_model().objects
-    field = "email__iexact" if "@" in login else "username"
-    row = users.filter(**{field: login}).values_list("username", "email").first()
-    if row is None:
-        return login, (login if "@" in login else None)
-    return row[0], (row[1] or None)
-
-
-def _lockout_key(request, login: str, email: str | None) -> str:
-    # The key allauth's sign-in form counts failures under (site domain and the login it
-    # was given, the email here): both entry points lock the same account.
-    return f"{get_current_site(request).domain}:{(email or login).lower()}"
 
 
 class EmailOrUsernameAuthTokenSerializer(StrictFieldsMixin, AuthTokenSerializer):
@@ -52,16 +35,16 @@ class EmailOrUsernameAuthTokenSerializer(StrictFieldsMixin, AuthTokenSerializer)
     def validate(self, attrs):
         request = self.context["request"]
         request = getattr(request, "_request", request)
-        username, email = _account_login(attrs["username"])
-        key = _lockout_key(request, attrs["username"], email)
-        if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
+        username, email = account_login(attrs["username"])
+        key = lockout_key(request, login=attrs["username"], email=email)
+        if login_locked(request, key=key):
             raise Throttled(
                 wait=LOCKOUT_SECONDS,
                 detail=gettext("Too many failed sign-in attempts. Try again later."),
             )
         user = authenticate(request, username=username, password=attrs["password"])
         if user is None:
-            ratelimit.consume(request, action="login_failed", key=key)
+            login_failure_record(request, key=key)
             raise serializers.ValidationError(
                 _("Unable to log in with provided credentials."), code="authorization"
             )

@@ -1,0 +1,39 @@
+"""The per-account lockout after failed sign-ins, shared by every way in.
+
+allauth counts the failures of its sign-in form under ``login_failed`` (5 in 5 minutes per
+account, 10 a minute per client address) with the key ``<site domain>:<login>``, the login
+being the email people sign in with. The API token endpoint and the admin's sign-in form
+count theirs under the same key, so failures anywhere lock the account everywhere; while it
+is locked even the right password is refused.
+"""
+
+from __future__ import annotations
+
+from allauth.core import ratelimit
+from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
+
+
+def account_login(login: str) -> tuple[str, str | None]:
+    """(username to authenticate, email of the account or None) for a username or email."""
+    users = get_user_model().objects
+    field = "email__iexact" if "@" in login else "username"
+    row = users.filter(**{field: login}).values_list("username", "email").first()
+    if row is None:
+        return login, (login if "@" in login else None)
+    return row[0], (row[1] or None)
+
+
+def lockout_key(request, *, login: str, email: str | None) -> str:
+    """The key allauth's sign-in form counts failures under: the site's domain and the
+    account's email (``account_login``'s, what that form is given), else the login as typed."""
+    return f"{get_current_site(request).domain}:{(email or login).lower()}"
+
+
+def login_locked(request, *, key: str) -> bool:
+    """Whether one more failure would go over the limits: refuse before checking a password."""
+    return not ratelimit.consume(request, action="login_failed", key=key, dry_run=True)
+
+
+def login_failure_record(request, *, key: str) -> None:
+    ratelimit.consume(request, action="login_failed", key=key)
