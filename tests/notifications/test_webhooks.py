@@ -212,6 +212,39 @@ def resolver(monkeypatch, *answers):
     return calls
 
 
+EMBEDDED_PRIVATE_IPV4 = [
+    "64:ff9b::a00:5",  # NAT64 (RFC 6052): 10.0.0.5 through the network's translator
+    "64:ff9b::a9fe:a9fe",  # NAT64: the cloud metadata address 169.254.169.254
+    "2002:a00:5::1",  # 6to4: 10.0.0.5
+    "2002:7f00:1::1",  # 6to4: 127.0.0.1
+    "::a00:5",  # IPv4-compatible (deprecated): 10.0.0.5
+    "::127.0.0.1",
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE_IPV4)
+def test_it_rejects_an_ipv6_address_that_carries_a_private_ipv4_address(address):
+    """Python counts these IPv6 forms as global, but a NAT64 gateway or a 6to4 relay takes
+    them to the IPv4 address inside: a way into the private network."""
+    with pytest.raises(WebhookRefused, match="private network"):
+        webhook_url_check(f"https://[{address}]/hook")
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE_IPV4)
+def test_it_rejects_a_name_resolving_to_an_ipv6_address_carrying_a_private_one(
+    monkeypatch, address
+):
+    resolver(monkeypatch, address)
+    with pytest.raises(WebhookRefused, match="private network"):
+        webhook_url_resolve("https://hooks.example.org/x")
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1", "2606:4700::1"])
+def test_an_ipv6_address_carrying_a_public_ipv4_address_is_still_allowed(monkeypatch, address):
+    resolver(monkeypatch, address)
+    assert webhook_url_resolve("https://hooks.example.org/x")[1] == [address]
+
+
 def test_a_name_resolving_to_a_private_address_is_refused_at_send_time(monkeypatch):
     resolver(monkeypatch, "10.0.0.5")
     assert webhook_url_check("https://hooks.example.org/x") == "https://hooks.example.org/x"
