@@ -155,3 +155,28 @@ def test_a_password_change_makes_no_token_for_someone_without_one(alice_client, 
     )
 
     assert not Token.objects.filter(user=alice).exists()
+
+
+def test_it_rejects_the_old_token_after_staff_set_a_new_password_in_the_admin(
+    client, alice, api_client
+):
+    """Staff helping someone whose password leaked set a new one in the admin: the token
+    taken with the old one must stop working there too."""
+    from accounts.models import User
+
+    boss = User.objects.create_user(
+        username="boss", email="boss@example.com", password="x", is_staff=True, is_superuser=True
+    )
+    client.force_login(boss)
+    old = Token.objects.create(user=alice).key
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+    assert api_get(api_client, old).status_code == 401
+    assert Token.objects.get(user=alice).key != old
