@@ -185,7 +185,9 @@ def _rediss_verified(url: str) -> str:
     return url
 
 
-CELERY_BROKER_URL = _rediss_verified(env.str("CELERY_BROKER_URL", default="filesystem://localhost/"))
+CELERY_BROKER_URL = _rediss_verified(
+    env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
+)
 CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
 CELERY_PROCESSED_DIR = VAR_DIR / "celery" / "processed"
 if CELERY_BROKER_URL.startswith("filesystem://"):
