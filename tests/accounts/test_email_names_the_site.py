@@ -54,7 +54,9 @@ def test_the_email_change_confirmation_names_no_member_handle(client):
     user = User.objects.create_user(username="member-abcd1234", email="u@example.org",
                                     password="x-12345-y")  # fmt: skip
     client.force_login(user)
-    client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
+    # Changing addresses asks for the password again (tests/accounts/test_reauthentication.py)
+    asked = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
+    client.post(asked["Location"], {"password": "x-12345-y"})
     [message] = mail.outbox
     assert message.to == ["new@example.org"]
     assert "member-abcd1234" not in message.body
