@@ -1,16 +1,12 @@
 """Follow the user's preferred language from the moment they sign in; give every account its
 API token, and a new one when its password changes."""
 
-from allauth.account.signals import (
-    password_changed,
-    password_reset,
-    password_set,
-    user_logged_in,
-    user_signed_up,
-)
+from allauth.account.signals import user_logged_in, user_signed_up
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
+from accounts.models import User
 from accounts.services import (
     api_token_get_or_create,
     api_token_replace_existing,
@@ -25,13 +21,14 @@ def api_token_on_signup(sender, request, user, **kwargs) -> None:
     api_token_get_or_create(user=user)
 
 
-@receiver(password_changed, dispatch_uid="accounts.api_token_on_password_changed")
-@receiver(password_reset, dispatch_uid="accounts.api_token_on_password_reset")
-@receiver(password_set, dispatch_uid="accounts.api_token_on_password_set")
-def api_token_on_new_password(sender, request, user, **kwargs) -> None:
-    """A new password (changed, reset from the emailed link, or set) replaces the API token:
-    one taken by whoever knew the old password stops working."""
-    api_token_replace_existing(user=user)
+@receiver(post_save, sender=User, dispatch_uid="accounts.api_token_on_new_password")
+def api_token_on_new_password(sender, instance: User, created: bool, **kwargs) -> None:
+    """A new password replaces the API token: one taken by whoever knew the old password
+    stops working. Any way the password is set counts (changed or reset by its owner, set
+    by staff in the admin, ``manage.py changepassword``): Django keeps the new raw password
+    in ``_password`` from ``set_password`` until the save after it (AbstractBaseUser.save)."""
+    if not created and instance._password is not None:
+        api_token_replace_existing(user=instance)
 
 
 @receiver(user_signed_up, dispatch_uid="accounts.preferred_language_on_signup")

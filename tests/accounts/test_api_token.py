@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -180,3 +182,26 @@ def test_it_rejects_the_old_token_after_staff_set_a_new_password_in_the_admin(
     assert alice.check_password(NEW_PASSWORD)
     assert api_get(api_client, old).status_code == 401
     assert Token.objects.get(user=alice).key != old
+
+
+def test_it_rejects_the_old_token_after_changepassword_on_the_server(
+    alice, api_client, monkeypatch
+):
+    from django.core.management import call_command
+
+    old = Token.objects.create(user=alice).key
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": NEW_PASSWORD)
+
+    call_command("changepassword", alice.username, stdout=io.StringIO())
+
+    assert api_get(api_client, old).status_code == 401
+    assert Token.objects.get(user=alice).key != old
+
+
+def test_saving_the_user_for_anything_else_keeps_the_token(alice, api_client):
+    old = Token.objects.create(user=alice).key
+    alice.check_password("not it")  # may rehash, which is no new password either
+    alice.display_name = "Alice"
+    alice.save(update_fields=["display_name"])
+
+    assert api_get(api_client, old).status_code == 200
