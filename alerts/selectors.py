@@ -6,13 +6,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from alerts.models import AlertFiring, AlertRule
+from core.ids import id_from_url
 
 
 def _pk(value) -> int:
-    text = str(value)
-    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) < 19):
-        raise Http404("No such alert.")
-    return int(text)
+    return id_from_url(value, missing="No such alert.")
 
 
 def alert_list_for_user(*, user) -> QuerySet[AlertRule]:

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ids import id_from_url
 from discussions.conf import limit
 from discussions.models import (
     MIN_POLL_OPTIONS,
@@ -51,12 +52,7 @@ def _on_public_target() -> Q:
 
 
 def _id_number(pk) -> int:
-    """An id from a URL: ASCII digits only, as for watchlists, alerts and notifications
-    (int() also takes "٣", "+3", " 3" or "0_3": one object under several URLs); else 404."""
-    text = str(pk)
-    if isinstance(pk, bool) or not (text.isascii() and text.isdigit() and len(text) < 19):
-        raise Http404
-    return int(text)
+    return id_from_url(pk)
 
 
 def comment_get(*, pk, any_target: bool = False) -> Comment:

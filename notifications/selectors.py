@@ -5,14 +5,12 @@ from __future__ import annotations
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
+from core.ids import id_from_url
 from notifications.models import Notification, WebhookDelivery
 
 
 def _pk(value) -> int:
-    text = str(value)
-    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) < 19):
-        raise Http404("No such notification.")
-    return int(text)
+    return id_from_url(value, missing="No such notification.")
 
 
 def notification_list_for_user(*, user) -> QuerySet[Notification]:

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
+from core.ids import id_from_url
 from markets.models import PriceDayCloses
 from markets.symbols import symbol_lookup_key
 from watchlists import valuation, valuation_batch
@@ -31,13 +32,7 @@ _SHARE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def _pk(value) -> int:
-    text = str(value)
-    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) < 20):
-        raise Http404("No such watchlist.")
-    pk = int(text)
-    if not 0 < pk < 2**63:
-        raise Http404("No such watchlist.")
-    return pk
+    return id_from_url(value, missing="No such watchlist.")
 
 
 def watchlist_get_for_user(*, user, pk: int | str) -> Watchlist:
