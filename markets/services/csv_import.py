@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 
-from markets.models import RefreshRun, Token
+from markets.models import RefreshRun, Snapshot, Token
 from markets.services.csv_parse import HEADER, CsvImportError, csv_decode, csv_parse
 from markets.services.ingest import QuoteColumns, snapshot_ingest
 from markets.services.locks import market_data_lease
@@ -15,6 +15,12 @@ from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
 
 __all__ = ["HEADER", "CsvImportError", "ImportResult", "csv_decode", "prices_import_csv"]
+
+# From this many stored rows, an import refreshes PostgreSQL's statistics of the snapshot table
+# itself: autovacuum waits for 10 % of the table to change, and until then the history of a new
+# token looks like about one row to the planner (the snapshots API's buckets of that token
+# then ran as a nested loop over the whole range, quadratic in its rows).
+ANALYZE_MIN_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,9 @@ def prices_import_csv(
         ids = np.array([known[s] for s in symbols], dtype=np.int64)[codes]
         columns = QuoteColumns(ids, parsed.ts, parsed.price, parsed.cap, parsed.volume)
         result = snapshot_ingest(quotes=columns, source=source)  # the last row of a key wins
+        if result.stored >= ANALYZE_MIN_ROWS and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # before the closes and metrics read them
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Snapshot._meta.db_table)}")
         if result.stored:  # nothing new or changed: closes and metrics are already right
             derived_refresh(ingested=result)
         run_record_finished(

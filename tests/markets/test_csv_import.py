@@ -399,3 +399,37 @@ def test_it_waits_for_a_running_refresh_then_gives_up_storing_nothing(tao, write
         assert_import_fails(write_csv(GOOD_ROW), "a refresh, backfill or import is running")
     run_import(write_csv(GOOD_ROW))  # the lease is free again
     assert Snapshot.objects.count() == 1
+
+
+def _estimated_rows(token_id: int) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN SELECT * FROM markets_snapshot WHERE token_id = %s", [token_id])
+        plan = cursor.fetchone()[0]
+    return int(plan.split("rows=")[1].split()[0])
+
+
+def test_it_refreshes_the_planner_statistics_after_a_big_import(write_csv):
+    """A big history for a new token must not leave PostgreSQL believing the token has about
+    one snapshot: with that estimate the snapshots API's 1h / 1d buckets of the token were
+    planned as a nested loop over the whole range (30,000 rows: over a minute; more: hours)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    other = Token.objects.create(symbol="OLD", name="Old")
+    start = at("2024-01-01T00:00:00Z")
+    Snapshot.objects.bulk_create(
+        Snapshot(token=other, ts=start + timedelta(minutes=i), source="csv", price_usd=1.0)
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE markets_snapshot")  # what autovacuum knew before the import
+    rows = [
+        f"NEW,{(start + timedelta(minutes=i)).strftime('%Y-%m-%dT%H:%M:%SZ')},{1 + i % 7},,"
+        for i in range(10_000)
+    ]
+    run_import(write_csv(*rows), "--create-tokens")
+    new = Token.objects.get(symbol="NEW")
+    assert _estimated_rows(new.pk) > 5_000
