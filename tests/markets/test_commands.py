@@ -242,3 +242,28 @@ def test_backfill_refuses_a_number_of_days_out_of_range(settings, tao, days):
         run("backfill", "TAO", "--days", days)
     assert not Snapshot.objects.exists()
     assert not RefreshRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "message"),
+    [
+        ("backfill", ["TAO", "--days", "2"], "backfill TAO: a refresh, backfill or import is "
+         "running; try again later; nothing was stored"),
+        ("compact_snapshots", [], "compaction: a refresh, backfill or import is running; try "
+         "again later; nothing was folded"),
+    ],
+)  # fmt: skip
+def test_it_rejects_a_run_during_a_refresh_with_a_message_not_a_traceback(
+    settings, tao, command, args, message
+):
+    """Like import_prices: the lease is busy, the command says so (a CommandError, exit 1)."""
+    from markets.services.locks import MARKET_DATA_LOCK, lock_held
+
+    settings.PRICE_PROVIDER = "demo"
+    settings.MARKET_DATA_LEASE_WAIT_SECONDS = 0.2
+    with lock_held(name=MARKET_DATA_LOCK, ttl_seconds=60) as acquired:
+        assert acquired
+        with pytest.raises(CommandError) as caught:
+            run(command, *args)
+    assert str(caught.value) == message
+    assert not Snapshot.objects.exists()

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from markets.models import Token
 from markets.providers.base import ProviderError
+from markets.services.locks import LeaseBusy
 from markets.services.refresh import token_backfill
 from markets.symbols import symbol_lookup_key
 
@@ -24,4 +25,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         except ProviderError as exc:
             raise CommandError(f"backfill of {symbol_lookup_key(symbol)} failed: {exc}") from None
+        except LeaseBusy as exc:
+            raise CommandError(f"{exc}; nothing was stored") from None
         self.stdout.write(f"Backfill {run.status}: {run.quotes_stored} snapshots stored.")

@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from markets.services.locks import LeaseBusy
 from markets.services.retention import snapshots_compact
 
 
@@ -10,7 +11,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = snapshots_compact()
+        try:
+            result = snapshots_compact()
+        except LeaseBusy as exc:
+            raise CommandError(f"{exc}; nothing was folded") from None
         self.stdout.write(
             f"{result.raw_folded} snapshots folded into {result.hourly_rows} hourly rows, "
             f"{result.hourly_folded} hourly rows into {result.daily_rows} daily rows."
