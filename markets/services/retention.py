@@ -153,17 +153,30 @@ def _write(folded: dict[str, np.ndarray], interval: str) -> int:
     return len(rows)
 
 
-def _fold_pass(old: Q, source, reader, width: int, interval: str, token_ids: list[int]) -> tuple:
+def _bucket_keys(token: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    """One int64 per (token, bucket of ``width`` seconds holding ``at``)."""
+    return (token << 32) | (at // width)
+
+
+def _fold_pass(old: Q, source, reader, width: int, interval: str) -> tuple:
     """Fold the rows of ``source`` matching ``old`` into ``interval`` rows (merging any that
     exist for the same buckets), then delete them. Returns (rows folded, rows written)."""
     rows = reader(source.filter(old))
     if not len(rows["token"]):
         return 0, 0
-    buckets = np.unique(rows["open_at"] - rows["open_at"] % width)
-    existing = SnapshotCompact.objects.filter(
-        token_id__in=token_ids, interval=interval, bucket__in=[_dt(b) for b in buckets]
-    )
-    folded = _fold(columns_concat(rows, _compact_rows(existing)), width)
+    starts = rows["open_at"] - rows["open_at"] % width
+    existing = _compact_rows(
+        SnapshotCompact.objects.filter(
+            token_id__in=np.unique(rows["token"]).tolist(), interval=interval,
+            bucket__in=[_dt(b) for b in np.unique(starts)],
+        )
+    )  # fmt: skip
+    # Only the rows of the (token, bucket) pairs being folded: another token's row for the
+    # same hour is neither written again nor counted.
+    wanted = np.isin(_bucket_keys(existing["token"], existing["open_at"], width),
+                     _bucket_keys(rows["token"], rows["open_at"], width))  # fmt: skip
+    existing = {name: column[wanted] for name, column in existing.items()}
+    folded = _fold(columns_concat(rows, existing), width)
     written = _write(folded, interval)
     deleted, _ = source.filter(old).delete()  # raw rows: every source's, not one per instant
     return deleted, written
@@ -206,12 +219,12 @@ def snapshots_compact(
                 for token_id, cutoff in cutoffs.items():
                     old |= Q(token_id=token_id, ts__lt=_dt(cutoff))
                 folded, written = _fold_pass(
-                    old, Snapshot.objects.all(), _raw_rows, HOUR, "1h", ids
+                    old, Snapshot.objects.all(), _raw_rows, HOUR, "1h"
                 ) if cutoffs else (0, 0)  # fmt: skip
                 edge = stamp - hourly_days * DAY
                 old_hours = Q(token_id__in=ids, interval="1h", bucket__lt=_dt(edge - edge % DAY))
                 h_folded, d_written = _fold_pass(
-                    old_hours, SnapshotCompact.objects.all(), _compact_rows, DAY, "1d", ids
+                    old_hours, SnapshotCompact.objects.all(), _compact_rows, DAY, "1d"
                 )
             for i, value in enumerate((folded, written, h_folded, d_written)):
                 totals[i] += value

@@ -177,3 +177,21 @@ def test_the_chart_keeps_the_last_compacted_close_of_each_bucket_without_a_raw_o
     assert chart["start"] == datetime.fromtimestamp(start, UTC).isoformat().replace("+00:00", "Z")
     assert chart["price"] == [[start + 400, 2.0], [start + 1_500, 3.0], [T - 500, 10.0],
                               [T, 11.0]]  # fmt: skip
+
+
+def test_it_rewrites_only_the_hours_it_folds_not_other_tokens_rows(db):
+    """A token folding hours that another token folded earlier: the summary counts that
+    token's hourly rows alone, and the other token's rows are not written again."""
+    first, second = TokenFactory(symbol="AAA"), TokenFactory(symbol="BBB")
+    old = T - 200 * DAY
+    for token in (first, second):
+        history(token, days=2, end=old, step=HOUR)
+    history(first, days=1, end=T, step=HOUR)  # AAA's old hours fold now, BBB's are its latest
+    snapshots_compact(now=NOW)
+    kept = dict(SnapshotCompact.objects.filter(token=first).values_list("bucket", "id"))
+    assert len(kept) == 2 * 24 + 1
+    history(second, days=1, end=T, step=HOUR)  # now BBB's same old hours fold too
+    result = snapshots_compact(now=NOW)
+    assert result.raw_folded == 2 * 24 + 1
+    assert result.hourly_rows == 2 * 24 + 1  # BBB's, not AAA's as well
+    assert dict(SnapshotCompact.objects.filter(token=first).values_list("bucket", "id")) == kept
