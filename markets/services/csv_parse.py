@@ -212,6 +212,12 @@ def _columns_csv(text: str) -> tuple[np.ndarray, list[list[str]]]:
             numbered.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:  # e.g. a cell longer than the csv module's limit
+        if "new-line character seen in unquoted field" in str(exc):  # a line end of "\r"
+            raise CsvImportError(
+                start,
+                "lines end with a lone carriage return (CR); save the file with LF or CRLF "
+                "line ends",
+            ) from None
         raise CsvImportError(start, f"the row cannot be read as CSV ({exc})") from None
     numbered = [(n, cells) for n, cells in numbered if "".join(cells).strip()]
     if not numbered:

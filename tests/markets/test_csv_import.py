@@ -433,3 +433,12 @@ def test_it_refreshes_the_planner_statistics_after_a_big_import(write_csv):
     run_import(write_csv(*rows), "--create-tokens")
     new = Token.objects.get(symbol="NEW")
     assert _estimated_rows(new.pk) > 5_000
+
+
+def test_it_rejects_a_file_with_carriage_return_line_ends_naming_them(tao, tmp_path):
+    """Old Mac exports end lines with a lone CR: the message says so in plain words, not
+    the csv module's 'do you need to open the file in universal-newline mode?'."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(f"{HEADER}\r{GOOD_ROW}\r".encode())
+    message = assert_import_fails(path, "line 1: lines end with a lone carriage return (CR)")
+    assert "universal-newline" not in message
