@@ -64,10 +64,16 @@ class AlertInputSerializer(StrictSerializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    symbol = serializers.CharField(source="token.symbol", allow_null=True, default=None)
-    list_slug = serializers.SlugField(source="token_list.slug", allow_null=True, default=None)
-    watchlist_id = serializers.IntegerField(allow_null=True)
-    is_expired = serializers.BooleanField()
+    # Declared fields are not covered by Meta.read_only_fields: read-only here too, so that
+    # the schema lists them as required (every answer has them, null for another target).
+    symbol = serializers.CharField(
+        source="token.symbol", allow_null=True, default=None, read_only=True
+    )
+    list_slug = serializers.SlugField(
+        source="token_list.slug", allow_null=True, default=None, read_only=True
+    )
+    watchlist_id = serializers.IntegerField(allow_null=True, read_only=True)
+    is_expired = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = AlertRule
@@ -90,6 +96,12 @@ class AlertSerializer(serializers.ModelSerializer):
             "last_fired_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "created_at": {
+                "help_text": "When the rule was made, or last re-armed: a change of its "
+                "condition, level or target starts it again from the current values."
+            }
+        }
 
 
 class FiringSerializer(serializers.ModelSerializer):

@@ -325,3 +325,15 @@ def test_an_expiry_without_a_time_zone_is_refused_in_french_too(api_client, alic
     response = api_client.post("/api/v1/alerts/", naive, format="json", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400
     assert response.json()["errors"]["expires_at"][0].startswith("Précisez le fuseau horaire")
+
+
+def test_the_alert_schema_requires_every_field_an_alert_always_has(openapi, api_client, rule):
+    """symbol and list_slug (null when the target is another kind) are in every answer, but
+    the schema left them out of required; created_at moves when a change re-arms the rule."""
+    schema = openapi["components"]["schemas"]["Alert"]
+    api_client.force_authenticate(rule.owner)
+
+    body = api_client.get(f"/api/v1/alerts/{rule.pk}/").json()
+
+    assert sorted(schema["required"]) == sorted(body) == sorted(schema["properties"])
+    assert "condition, level or target" in schema["properties"]["created_at"]["description"]
