@@ -76,6 +76,12 @@ class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
     max_page_size = 200
     django_paginator_class = FirstPagePaginator
 
+    def get_paginated_response_schema(self, schema):
+        """DRF's, with next and previous required: every page has them (null at the ends)."""
+        schema = super().get_paginated_response_schema(schema)
+        schema["required"] = ["count", "next", "previous", "results"]
+        return schema
+
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param, "1")
         if value in self.last_page_strings:

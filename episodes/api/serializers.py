@@ -49,6 +49,7 @@ class MarketFactSerializer(serializers.ModelSerializer):
     class Meta:
         model = MarketFact
         fields = ["at", "value", "unit", "wording", "wording_fr", "source", "source_url"]
+        read_only_fields = fields  # a blank-able field is still in every answer: required
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -72,6 +73,7 @@ class EventSerializer(serializers.ModelSerializer):
         model = Event
         fields = ["id", "at", "title", "title_fr", "description", "description_fr", "url",
                   "tokens", "lists"]  # fmt: skip
+        read_only_fields = fields
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
@@ -80,6 +82,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Episode
         fields = ["slug", "title", "title_fr", "start", "end", "summary", "summary_fr", "lists"]
+        read_only_fields = fields
 
 
 class EpisodeDetailSerializer(EpisodeSerializer):
@@ -88,6 +91,7 @@ class EpisodeDetailSerializer(EpisodeSerializer):
 
     class Meta(EpisodeSerializer.Meta):
         fields = [*EpisodeSerializer.Meta.fields, "figures", "events"]
+        read_only_fields = fields
 
     @extend_schema_field(FiguresSerializer)
     def get_figures(self, episode):

@@ -165,3 +165,16 @@ def test_every_request_body_schema_says_an_unknown_field_is_refused(openapi):
         if schemas[name].get("additionalProperties") is not False
     ]
     assert lenient == []
+
+
+def test_every_response_schema_requires_every_field_since_every_answer_has_it(openapi):
+    """The API always answers every field (null where nothing applies); a field left out of
+    required (a blank-able model field, a page's next and previous) told clients they might
+    go without it."""
+    optional = {
+        name: sorted(set(schema["properties"]) - set(schema.get("required", [])))
+        for name, schema in openapi["components"]["schemas"].items()
+        if not name.endswith("Request") and "properties" in schema
+    }
+
+    assert {name: fields for name, fields in optional.items() if fields} == {}
