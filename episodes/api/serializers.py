@@ -49,7 +49,10 @@ class MarketFactSerializer(serializers.ModelSerializer):
     class Meta:
         model = MarketFact
         fields = ["at", "value", "unit", "wording", "wording_fr", "source", "source_url"]
-        read_only_fields = fields  # a blank-able field is still in every answer: required
+        # A blank-able field is still in every answer: required in the schema (read_only
+        # would say so too, but would drop the empty alternative of a URL field's schema).
+        extra_kwargs = {name: {"required": True} for name in ("unit", "wording_fr", "source",
+                                                              "source_url")}  # fmt: skip
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -73,7 +76,8 @@ class EventSerializer(serializers.ModelSerializer):
         model = Event
         fields = ["id", "at", "title", "title_fr", "description", "description_fr", "url",
                   "tokens", "lists"]  # fmt: skip
-        read_only_fields = fields
+        extra_kwargs = {name: {"required": True} for name in ("title_fr", "description",
+                                                              "description_fr", "url")}  # fmt: skip
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
@@ -82,7 +86,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Episode
         fields = ["slug", "title", "title_fr", "start", "end", "summary", "summary_fr", "lists"]
-        read_only_fields = fields
+        extra_kwargs = {name: {"required": True} for name in ("title_fr", "summary", "summary_fr")}
 
 
 class EpisodeDetailSerializer(EpisodeSerializer):
@@ -91,7 +95,6 @@ class EpisodeDetailSerializer(EpisodeSerializer):
 
     class Meta(EpisodeSerializer.Meta):
         fields = [*EpisodeSerializer.Meta.fields, "figures", "events"]
-        read_only_fields = fields
 
     @extend_schema_field(FiguresSerializer)
     def get_figures(self, episode):

@@ -178,3 +178,7 @@ def test_every_response_schema_requires_every_field_since_every_answer_has_it(op
     }
 
     assert {name: fields for name, fields in optional.items() if fields} == {}
+    # Required, and still what an empty optional link is: "" (not a URI).
+    schemas = openapi["components"]["schemas"]
+    for name, field in (("Event", "url"), ("MarketFact", "source_url")):
+        assert {"type": "string", "maxLength": 0} in schemas[name]["properties"][field]["oneOf"]
