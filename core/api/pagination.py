@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 
 
 def _positive_int(value: str, *, name: str, maximum: int | None = None) -> int:
@@ -105,6 +105,10 @@ class SnapshotCursorPagination(StrictPageSizeMixin, CursorPagination):
             cursor = super().decode_cursor(request)
         except NotFound:
             raise invalid from None
+        if cursor == Cursor(offset=0, reverse=False, position=None):
+            # Decodes to nothing ("", "!!!"): DRF would serve the first page, and a client
+            # holding a corrupted cursor would silently start over. No link carries it.
+            raise invalid
         if cursor is not None and cursor.position is not None:
             # The position goes into a query: it must be a time the database can take.
             try:
