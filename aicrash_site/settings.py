@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.errors.DatabaseUnavailableMiddleware",  # the database down: a 503, not a 500
+    "core.errors.MethodNotAllowedPageMiddleware",  # a form-only address visited: a page
 ]
 
 ROOT_URLCONF = "aicrash_site.urls"

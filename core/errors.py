@@ -130,3 +130,30 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable(request, exception)
         return None
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page address that only takes forms (``require_POST``), visited with GET: a page that
+    says so instead of the browser's blank 405. Sign-in after a form sent with an expired
+    session leads there (``?next=`` is the form's address). The API keeps its JSON 405."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.method not in ("GET", "HEAD")
+            or is_api(request)
+            or response.streaming
+            or response.content
+        ):
+            return response
+        message = _(
+            "This address only receives forms sent from a page. If you were asked to sign in "
+            "while sending one, go back, reload the page and send it again."
+        )
+        page = error_page(request, status=405, title=_("Nothing to show here"), message=message)
+        page["Allow"] = response["Allow"]
+        return page
