@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from episodes.models import Episode, Event, MarketFact
 from markets.models import Token, TokenList
-from tests.episodes.conftest import at
+from tests.episodes.conftest import START, at
 from tests.markets.pages.html import MINUS
 
 
@@ -168,3 +168,15 @@ def test_the_summary_event_and_list_descriptions_keep_their_lines_escaped(client
     assert "First paragraph.<br><br>Second" in client.get("/episodes/").content.decode()
     for path in ("/lists/ai/", "/lists/"):
         assert "AI tokens.<br>Curated weekly." in client.get(path).content.decode(), path
+
+
+def test_the_fear_and_greed_low_card_names_its_band_in_french(client, story):
+    from markets.models import FearGreedDaily
+
+    FearGreedDaily.objects.create(day=START.date(), value=8, classification="Extreme Fear")
+    client.cookies["django_language"] = "fr"
+
+    html = client.get("/episodes/feb-test/").content.decode()
+
+    card = html.split('data-figure="fear-greed-low"')[1].split("</section>")[0]
+    assert "Peur extrême" in card and "Extreme Fear" not in card
