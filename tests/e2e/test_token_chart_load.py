@@ -43,3 +43,16 @@ def test_value_axis_labels_stay_distinct_on_a_narrow_range(page: Page, live_serv
 
     assert narrow == ["$2,111.86", "$2,111.87", "$2,111.88", "$2,111.89"]
     assert wide == ["$1B", "$1.5B", "$2B"]
+
+
+def test_fall_axis_labels_stay_distinct_on_a_flat_fall(page: Page, live_server, demo):
+    """A flat fall from the peak (0 %) put '+0.1 %' three times and '0.0 %' four times on
+    the axis; more decimals tell the ticks apart."""
+    page.goto(f"{live_server.url}/tokens/TAO/")
+    ticks = "(values) => window.aicrashCharts.percentTicks(values)"
+
+    flat = page.evaluate(ticks, [0.0008, 0.0006, 0.0004, 0.0002, 0, -0.0002])
+    wide = page.evaluate(ticks, [-0.1, -0.2, -0.3])
+
+    assert flat == ["+0.08%", "+0.06%", "+0.04%", "+0.02%", "0.00%", "-0.02%"]
+    assert wide == ["-10.0%", "-20.0%", "-30.0%"]

@@ -98,6 +98,22 @@
     signDisplay: "exceptZero",
   });
 
+  // Axis labels of a fraction as a percentage with one decimal, or more when one is not
+  // enough to tell the ticks apart (a flat fall from the peak: +0.1 %, +0.1 %, 0.0 % …).
+  function percentTicks(values) {
+    for (let digits = 1; digits <= 3; digits++) {
+      const format = new Intl.NumberFormat(lang, {
+        style: "percent",
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+        signDisplay: "exceptZero",
+      });
+      const labels = values.map((v) => format.format(v));
+      if (new Set(labels).size === labels.length) return labels;
+    }
+    return values.map((v) => percent.format(v));
+  }
+
   // --- Charts ---------------------------------------------------------------------------
 
   function chartOptions(c, extra) {
@@ -154,7 +170,12 @@
       bottomFillColor1: c.lossFillLight,
       bottomFillColor2: c.lossFill,
       lineWidth: 2,
-      priceFormat: { type: "custom", formatter: (v) => percent.format(v), minMove: 0.0001 },
+      priceFormat: {
+        type: "custom",
+        formatter: (v) => percent.format(v),
+        tickmarksFormatter: percentTicks,
+        minMove: 0.0001,
+      },
     };
   }
 
@@ -496,6 +517,7 @@
     readJson: readJson,
     drawValueWithDrawdown: drawValueWithDrawdown,
     moneyTicks: moneyTicks,
+    percentTicks: percentTicks,
   };
 
   function start() {
