@@ -119,3 +119,13 @@ def test_signed_in_account_pages_link_to_each_other(client, alice, name):
     assert f'href="{reverse("accounts:profile")}"' in html
     assert f'href="{reverse("account_email")}"' in html
     assert 'aria-current="page"' in html.split('class="account-nav"')[1].split("</nav>")[0]
+
+
+@pytest.mark.parametrize(("headers", "label"), [(ENGLISH, "Sign in"), (FRENCH, "Connexion")])
+def test_the_password_reset_done_page_leads_on_to_sign_in(client, headers, label):
+    response = client.get(reverse("account_reset_password_from_key_done"), headers=headers)
+
+    html = response.content.decode()
+    main = html.split('<main id="main"')[1].split("</main>")[0]
+    login = reverse("account_login")
+    assert re.search(rf'<a href="{login}" class="btn">\s*{label}\s*</a>', main)
