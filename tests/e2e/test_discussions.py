@@ -90,3 +90,24 @@ def test_two_users_discuss_tao_a_moderator_hides_a_comment_and_a_vote_moves_the_
     expect(first.locator("#sentiment [data-share=bearish]")).to_have_text("100 %")
     expect(first.locator("#sentiment")).to_contain_text("1 voter")
     assert first.evaluate("window.stillTheSamePage") is True  # no reload
+
+
+def test_the_moderation_reason_field_looks_like_the_other_fields(
+    browser: Browser, live_server, transactional_db
+):
+    from discussions.services.comments import comment_create
+    from discussions.services.moderation import comment_report
+
+    tao = TokenFactory(symbol="TAO", name="Bittensor")
+    users = get_user_model().objects
+    alice = users.create_user("alice", "alice@example.org", "pw")
+    mod = users.create_user("mod", "mod@example.org", "pw", is_staff=True)
+    comment = comment_create(author=alice, body="Buy my course", token=tao)
+    comment_report(comment=comment, reporter=mod, reason="spam")
+    page = signed_in(browser, live_server, mod, 390)
+    look = """(sel) => { const s = getComputedStyle(document.querySelector(sel));
+                         return [s.paddingLeft, s.borderRadius, s.fontSize]; }"""
+
+    page.goto(f"{live_server.url}/moderation/")
+
+    assert page.evaluate(look, f"#reason-{comment.pk}") == page.evaluate(look, "#mute-reason")
