@@ -273,3 +273,21 @@ def test_a_change_on_the_curation_page_shows_at_once_on_cached_list_pages(
     with django_capture_on_commit_callbacks(execute=True):
         curator.post("/curate/lists/ai/", {"name": "AI tokens"}, **HX)  # unpublished
     assert client.get("/lists/ai/").status_code == 404
+
+
+def test_the_catalogue_page_posts_its_picks_as_plain_forms_with_its_stylesheet(
+    client, staff, ai, settings
+):
+    """On the catalogue's own page (no-JS fallback, or opened directly) the picks' htmx
+    target, the curate page's list, does not exist: htmx refused to send ('targetError')
+    and the button did nothing. The page turns htmx off for them and loads curation.css."""
+    settings.PRICE_PROVIDER = "demo"
+    client.force_login(staff)
+
+    page = client.get("/curate/lists/ai/catalogue/", {"q": "render"}).content.decode()
+    partial = client.get("/curate/lists/ai/catalogue/", {"q": "render"}, **HX).content.decode()
+
+    results = page.split('<div class="cur-results"')[0].rsplit("<", 1)[1]
+    assert "hx-disable" in results
+    assert "curation/curation.css" in page
+    assert "hx-disable" not in partial and 'hx-post="/curate/lists/ai/catalogue/add/"' in partial
