@@ -158,3 +158,13 @@ def test_every_get_operation_conforms_to_the_schema_and_never_fails(case, seeded
             response_schema_conformance,
         ]
     )
+
+
+def test_the_swagger_ui_page_declares_its_language(client):
+    """Swagger UI and the schema's texts are English, on a French page too: screen readers
+    and translators need <html lang>, which drf-spectacular's page leaves out."""
+    for language in ("en", "fr"):
+        html = client.get("/api/docs/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+        assert '<html lang="en">' in html
+        assert "<title>" in html and "swagger-ui-bundle.js" in html
