@@ -65,3 +65,19 @@ def test_a_phone_gives_the_metric_names_room_beside_a_date(browser: Browser, liv
         " return w.scrollWidth <= w.clientWidth; })()"
     )
     context.close()
+
+
+def test_a_phone_without_javascript_gets_every_column_in_a_scrolling_table(
+    browser: Browser, live_server, demo
+):
+    """'All columns' needs JavaScript: without it the button did nothing and the hidden
+    columns were out of reach. Then every column shows, the table scrolls in its box."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    row = page.locator("#members-table tbody tr[data-symbol=TAO]")
+
+    expect(row.locator("td.col-extra").first).to_be_visible()
+    expect(page.locator(".columns-toggle")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()

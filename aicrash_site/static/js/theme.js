@@ -2,6 +2,8 @@
 // the default). Loaded in <head> without defer so the page is painted in the right theme.
 (function () {
   "use strict";
+  // Scripts run: CSS may hide what a script can show again (the "All columns" toggle).
+  document.documentElement.dataset.js = "";
   const KEY = "aicrash-theme";
   const CHOICES = ["auto", "dark", "light"];
   const system = window.matchMedia("(prefers-color-scheme: dark)");
