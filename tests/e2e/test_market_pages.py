@@ -113,3 +113,27 @@ def demo_end_epoch() -> float:
     from tests.e2e.conftest import DEMO_END
 
     return DEMO_END.timestamp()
+
+
+def test_back_after_sorting_reloads_the_page_with_its_chart_and_no_csp_violation(
+    page: Page, live_server, demo
+):
+    """htmx put its saved copy of the page back on Back: the chart's inline styles broke
+    the CSP (32 violations) and the market-cap chart came back blank over the poll."""
+    page.add_init_script(
+        "window.__csp = 0; document.addEventListener('securitypolicyviolation',"
+        " () => { window.__csp += 1; });"
+    )
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#cap-chart")).to_have_attribute("data-points", re.compile(r"^[1-9]"))
+    page.locator("#members th a[href*='sort=change_7d']").first.click()
+    expect(page).to_have_url(re.compile(r"sort=change_7d"))
+
+    page.go_back()
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")
+
+    assert page.evaluate("window.__csp") == 0
+    assert (
+        page.evaluate("document.querySelectorAll('#cap-chart .tv-lightweight-charts').length") == 1
+    )
