@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from alerts.models import AlertFiring, AlertRule
 from core.ids import id_from_url
 
 
 def _pk(value) -> int:
-    return id_from_url(value, missing="No such alert.")
+    return id_from_url(value, missing=_("No such alert."))
 
 
 def alert_list_for_user(*, user) -> QuerySet[AlertRule]:
@@ -25,11 +26,11 @@ def alert_get_for_user(*, user, pk) -> AlertRule:
     """The user's own rule; Http404 for anyone else's (staff too) or a missing one."""
     pk = _pk(pk)
     if not getattr(user, "is_authenticated", False):
-        raise Http404("No such alert.")
+        raise Http404(_("No such alert."))
     try:
         return alert_list_for_user(user=user).get(pk=pk)
     except AlertRule.DoesNotExist:
-        raise Http404(f"No alert {pk}.") from None
+        raise Http404(_("No alert %(id)s.") % {"id": pk}) from None
 
 
 def firings_for_rule(*, rule: AlertRule) -> QuerySet[AlertFiring]:

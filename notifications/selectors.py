@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.ids import id_from_url
 from notifications.models import Notification, WebhookDelivery
 
 
 def _pk(value) -> int:
-    return id_from_url(value, missing="No such notification.")
+    return id_from_url(value, missing=_("No such notification."))
 
 
 def notification_list_for_user(*, user) -> QuerySet[Notification]:
@@ -21,11 +22,11 @@ def notification_get_for_user(*, user, pk) -> Notification:
     """The user's own notification; Http404 for anyone else's (staff too)."""
     pk = _pk(pk)
     if not getattr(user, "is_authenticated", False):
-        raise Http404("No such notification.")
+        raise Http404(_("No such notification."))
     try:
         return Notification.objects.get(pk=pk, user_id=user.pk)
     except Notification.DoesNotExist:
-        raise Http404(f"No notification {pk}.") from None
+        raise Http404(_("No notification %(id)s.") % {"id": pk}) from None
 
 
 def notifications_unread_count(*, user) -> int:

@@ -18,6 +18,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.ids import id_from_url
 from markets.models import PriceDayCloses
@@ -32,18 +33,18 @@ _SHARE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def _pk(value) -> int:
-    return id_from_url(value, missing="No such watchlist.")
+    return id_from_url(value, missing=_("No such watchlist."))
 
 
 def watchlist_get_for_user(*, user, pk: int | str) -> Watchlist:
     """The user's own watchlist ``pk``; Http404 for anyone else's (staff too) or a missing one."""
     pk = _pk(pk)
     if not getattr(user, "is_authenticated", False):
-        raise Http404("No such watchlist.")
+        raise Http404(_("No such watchlist."))
     try:
         return Watchlist.objects.get(pk=pk, owner_id=user.pk)
     except Watchlist.DoesNotExist:
-        raise Http404(f"No watchlist {pk}.") from None
+        raise Http404(_("No watchlist %(id)s.") % {"id": pk}) from None
 
 
 def watchlist_list_for_user(*, user) -> QuerySet[Watchlist]:
@@ -64,11 +65,11 @@ def watchlist_get_shared(*, share_token: str) -> SharedWatchlist:
     """The public watchlist behind a share link, and whether visitors must not see amounts
     (quantities, costs, values); Http404 for an unknown, revoked or malformed token."""
     if not isinstance(share_token, str) or not _SHARE_TOKEN_RE.match(share_token):
-        raise Http404("No such shared watchlist.")
+        raise Http404(_("No such shared watchlist."))
     try:
         watchlist = Watchlist.objects.get(share_token=share_token, is_public=True)
     except Watchlist.DoesNotExist:
-        raise Http404("No such shared watchlist.") from None
+        raise Http404(_("No such shared watchlist.")) from None
     return SharedWatchlist(watchlist, hide_amounts=not watchlist.show_amounts)
 
 
@@ -378,11 +379,11 @@ def watchlist_item_get(*, watchlist: Watchlist, symbol: str) -> WatchlistItem:
     """The item of this token (symbol in any case) with token, metrics and lots; Http404."""
     symbol = symbol_lookup_key(symbol)
     if not symbol or len(symbol) > 20 or "\x00" in symbol:
-        raise Http404("No such token in this watchlist.")
+        raise Http404(_("No such token in this watchlist."))
     try:
         item = _items_query(watchlist).get(token__symbol=symbol)
     except WatchlistItem.DoesNotExist:
-        raise Http404(f"{symbol} is not in this watchlist.") from None
+        raise Http404(_("%(symbol)s is not in this watchlist.") % {"symbol": symbol}) from None
     item.watchlist = watchlist
     return item
 

@@ -197,7 +197,7 @@ def service_errors() -> Iterator[None]:
         errors = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         raise ValidationError(errors_flatten(errors)) from None
     except ObjectDoesNotExist:
-        raise NotFound("Not found.") from None
+        raise NotFound() from None
 
 
 WRITE_ERRORS = {

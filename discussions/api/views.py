@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -81,7 +82,7 @@ def _comment_or_404(pk) -> Comment:
     try:
         return selectors.comment_get(pk=pk)
     except Http404:
-        raise NotFound("No such comment.") from None
+        raise NotFound(_("No such comment.")) from None
 
 
 class DiscussionApiView(JsonApiView):
@@ -120,7 +121,7 @@ class ThreadView(DiscussionApiView):
         if data.get("parent"):
             parent = Comment.objects.filter(pk=data["parent"]).first()
             if parent is None:
-                raise NotFound("No such comment to reply to.")
+                raise NotFound(_("No such comment to reply to."))
         with discussion_errors():
             comment = services.comment_create(
                 author=request.user, body=data["body"], stance=data["stance"], parent=parent,
@@ -154,7 +155,7 @@ class TokenThreadView(ThreadView):
         try:
             return {"token": selectors.token_for_discussion(symbol=self.kwargs["symbol"])}
         except Http404:
-            raise NotFound("Unknown token symbol.") from None
+            raise NotFound(_("Unknown token symbol.")) from None
 
 
 @extend_schema_view(**THREAD_DOCS)
@@ -164,7 +165,7 @@ class ListThreadView(ThreadView):
         try:
             return {"token_list": selectors.list_for_discussion(slug=self.kwargs["slug"])}
         except Http404:
-            raise NotFound("No public list with this slug.") from None
+            raise NotFound(_("No public list with this slug.")) from None
 
 
 @extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
@@ -221,7 +222,7 @@ class ModerationView(DiscussionApiView):
 
     def post(self, request, id: str):
         if not request.user.is_staff:
-            raise PermissionDenied("Only moderators can do this.")
+            raise PermissionDenied(_("Only moderators can do this."))
         comment = _comment_or_404(id)
         data = validated(ModerationSerializer(data=request.data))
         with discussion_errors():
@@ -262,7 +263,7 @@ class SentimentView(DiscussionApiView):
         try:
             return selectors.token_for_discussion(symbol=self.kwargs["symbol"])
         except Http404:
-            raise NotFound("Unknown token symbol.") from None
+            raise NotFound(_("Unknown token symbol.")) from None
 
     @extend_schema(
         summary="Today's bullish/bearish split and the last 30 days",
@@ -288,7 +289,7 @@ def _poll_or_404(pk):
     try:
         return selectors.poll_get(pk=pk)
     except Http404:
-        raise NotFound("No such poll.") from None
+        raise NotFound(_("No such poll.")) from None
 
 
 @extend_schema(tags=["discussions"], parameters=[RETRY_AFTER])

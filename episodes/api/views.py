@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -43,12 +44,12 @@ class EventParams(QueryParams):
     def validate_token(self, value):  # an inactive token is shown nowhere: as unknown
         active = Token.objects.filter(symbol=symbol_lookup_key(value), is_active=True)
         if "\x00" in value or not active.exists():
-            raise serializers.ValidationError(f"No token {value!r}.")
+            raise serializers.ValidationError(_("No token %(symbol)s.") % {"symbol": repr(value)})
         return symbol_lookup_key(value)
 
     def validate_list(self, value):  # a private list answers like an unknown one
         if not token_list_public().filter(slug=value).exists():
-            raise serializers.ValidationError(f"No public list {value!r}.")
+            raise serializers.ValidationError(_("No public list %(slug)s.") % {"slug": repr(value)})
         return value
 
 
@@ -93,7 +94,9 @@ class EpisodeDetailView(ReadApiView, generics.RetrieveAPIView):
                 raise Episode.DoesNotExist
             return selectors.episode_get(slug=slug)
         except Episode.DoesNotExist:
-            raise NotFound(f"No published episode {slug[:50]!r}.") from None
+            raise NotFound(
+                _("No published episode %(slug)s.") % {"slug": repr(slug[:50])}
+            ) from None
 
 
 @extend_schema(

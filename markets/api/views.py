@@ -64,7 +64,7 @@ SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
 def _lookup_key(value: str) -> str:
     """A path value fit for a lookup: anything a database could choke on is simply unknown."""
     if "\x00" in value or len(value) > 100:
-        raise NotFound("Not found.")
+        raise NotFound()
     return value
 
 
@@ -73,11 +73,11 @@ def _token_or_404(symbol: str) -> Token:
     # (U+0131) into "I" and a long s (U+017F) into "S", which would answer for a token under
     # a URL it does not have.
     if not SYMBOL_URL_RE.fullmatch(symbol):
-        raise NotFound(f"No token with symbol {symbol[:40]!r}.")
+        raise NotFound(_("No token with symbol %(symbol)s.") % {"symbol": repr(symbol[:40])})
     try:
         return selectors.token_get(symbol=_lookup_key(symbol))
     except Token.DoesNotExist:
-        raise NotFound(f"No token with symbol {symbol!r}.") from None
+        raise NotFound(_("No token with symbol %(symbol)s.") % {"symbol": repr(symbol)}) from None
 
 
 class ReadView(ApiErrorsMixin, generics.GenericAPIView):
@@ -159,7 +159,9 @@ class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
                 asset_class=params.validated_data.get("asset_class"),
             )
         except TokenList.DoesNotExist:
-            raise ValidationError({"list": [f"No public list {slug!r}."]}) from None
+            raise ValidationError(
+                {"list": [_("No public list %(slug)s.") % {"slug": repr(slug)}]}
+            ) from None
         if at is None:
             return tokens
         # Replay: every token's metrics at that hour, then the ordering applied to them.
@@ -289,7 +291,7 @@ class CuratedListDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPI
         try:
             token_list = selectors.token_list_public_get(slug=_lookup_key(slug))
         except TokenList.DoesNotExist:
-            raise NotFound(f"No public list {slug!r}.") from None
+            raise NotFound(_("No public list %(slug)s.") % {"slug": repr(slug)}) from None
         self.check_object_permissions(self.request, token_list)
         if at is not None:
             replay = metrics_at(at=at, list_ids=[token_list.pk])

@@ -80,7 +80,7 @@ def vanished_as_404() -> Iterator[None]:
     try:
         yield
     except ObjectDoesNotExist:
-        raise Http404("Deleted by another request meanwhile.") from None
+        raise Http404(_("Deleted by another request meanwhile.")) from None
 
 
 def position_posted(request) -> int | None:

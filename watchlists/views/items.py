@@ -82,7 +82,7 @@ def item_remove(request, pk, symbol):
         with vanished_as_404():
             services.watchlist_remove_token(watchlist=item.watchlist, symbol=item.token.symbol)
     except ValidationError:  # "not in this watchlist": another request removed it meanwhile
-        raise Http404("Removed by another request meanwhile.") from None
+        raise Http404(_("Removed by another request meanwhile.")) from None
     if not is_partial(request):
         message = _("%(symbol)s removed from this watchlist.") % {"symbol": item.token.symbol}
         messages.success(request, message)

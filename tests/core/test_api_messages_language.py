@@ -1,0 +1,37 @@
+"""The API's own "not found" messages speak the client's language, as DRF's do."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+
+
+@pytest.mark.parametrize(
+    ("path", "english", "french"),
+    [
+        ("/api/v1/tokens/NOPE/", "No token with symbol 'NOPE'.", "Aucun token de symbole 'NOPE'."),
+        ("/api/v1/lists/nope/", "No public list 'nope'.", "Aucune liste publique 'nope'."),
+        ("/api/v1/watchlists/999/", "No watchlist 999.", "Aucune liste de suivi 999."),
+        ("/api/v1/alerts/999/", "No alert 999.", "Aucune alerte 999."),
+        ("/api/v1/watchlists/abc/", "No such watchlist.", "Liste de suivi introuvable."),
+    ],
+)
+def test_a_missing_object_is_named_in_the_clients_language(
+    api_client, alice, path, english, french
+):
+    api_client.force_authenticate(alice)
+
+    in_english = api_client.get(path)
+    in_french = api_client.get(path, **FR)
+
+    assert in_english.status_code == in_french.status_code == 404
+    assert in_english.json()["detail"] == english
+    assert in_french.json()["detail"] == french
+
+
+def test_an_unknown_list_filter_is_refused_in_the_clients_language(api_client):
+    response = api_client.get("/api/v1/tokens/?list=nope", **FR)
+
+    assert response.status_code == 400
+    assert "Aucune liste publique 'nope'." in str(response.json())
