@@ -162,6 +162,15 @@ def pct(value, mode: str = "") -> str:
 
 
 @register.filter
+def fall(value) -> str:
+    """A fall (drawdown) as ``pct`` for cells coloured as losses; a missing one is a grey
+    dash rather than a red one."""
+    if _number(value) is None:
+        return format_html('<span class="fall--none">{}</span>', MISSING)
+    return pct(value)
+
+
+@register.filter
 def num(value, decimals: int = 2) -> str:
     """A plain signed number in the active language: 1.6234 -> "1.62" / "1,62"."""
     number = _number(value)

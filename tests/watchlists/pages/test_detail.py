@@ -55,6 +55,15 @@ def test_a_watched_token_without_lots_shows_dashes_for_the_position(alice_client
     assert cells[4:9] == ["—"] * 5  # quantity, value, cost, P&L, P&L %
 
 
+def test_a_missing_fall_is_a_grey_dash_not_a_red_one(alice_client, bags):
+    btc = find(alice_client.get(url(bags)).content, tag="tr", data_symbol="BTC")
+    from_peak = [cell for cell in btc.children if cell.tag == "td"][9]
+
+    assert "dd" in from_peak.attrs["class"].split()  # the column is coloured as losses
+    dashes = [e for e in descendants(from_peak) if e.attrs.get("class") == "fall--none"]
+    assert [squash(e.text) for e in dashes] == ["—"]
+
+
 def test_the_totals_row_and_cards_add_up_the_positions(alice_client, bags):
     response = alice_client.get(url(bags))
 
