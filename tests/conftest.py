@@ -6,6 +6,13 @@ from rest_framework.test import APIClient
 from tests.factories import TokenFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Tests sign users in by the thousand: hash their passwords cheaply (Django's own advice;
+    production keeps PBKDF2 with its million iterations, about 0.4 s a hash here)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tao(db):
     return TokenFactory(symbol="TAO", name="Bittensor", coingecko_id="bittensor")

@@ -32,12 +32,6 @@ def compiled_catalogues():
             call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users are made by the hundred here (the ownership matrix): hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client_as():
     """client_as(user): a test client signed in as the user (None: anonymous)."""
