@@ -36,13 +36,22 @@ class ValidationErrorSerializer(ErrorSerializer):
     )
 
 
+# Messages quote what was sent ('"xxx…" is not a valid choice.'): 8,000 characters in came
+# back whole. Past these lengths a name or message is cut, with an ellipsis.
+NAME_MAX, MESSAGE_MAX = 100, 300
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def _flatten(errors) -> dict[str, list[str]]:
     if not isinstance(errors, dict):
         errors = {"non_field_errors": errors}
     flat = {}
     for name, messages in errors.items():
         messages = messages if isinstance(messages, list) else [messages]
-        flat[str(name)] = [str(message) for message in messages]
+        flat[_cut(str(name), NAME_MAX)] = [_cut(str(m), MESSAGE_MAX) for m in messages]
     return flat
 
 

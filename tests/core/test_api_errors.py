@@ -146,3 +146,23 @@ def test_a_form_sent_without_its_csrf_token_gets_the_sites_403_page(language, ti
     assert f'<html lang="{language}">' in page
     assert title in page
     assert "style=" not in page  # the CSP refuses inline styles
+
+
+@pytest.mark.django_db
+def test_a_long_bad_value_is_not_echoed_back_whole(api_client):
+    response = api_client.get("/api/v1/tokens/", {"ordering": "x" * 8_000})
+
+    assert response.status_code == 400
+    message = response.json()["errors"]["ordering"][0]
+    assert len(message) == 300 and message.endswith("\u2026")
+    assert len(response.content) < 1_000
+
+
+@pytest.mark.django_db
+def test_a_long_unknown_field_name_is_cut_too(api_client, alice):
+    api_client.force_authenticate(alice)
+
+    response = api_client.post("/api/v1/watchlists/", {"name": "A", "y" * 5_000: 1}, format="json")
+
+    assert response.status_code == 400
+    assert max(len(name) for name in response.json()["errors"]) == 100
