@@ -388,7 +388,8 @@ CELERY_RESULT_EXPIRES = 3600
 # Token ids per provider request (CoinGecko /coins/markets answers up to 250) and per task.
 REFRESH_BATCH_SIZE = env.int("REFRESH_BATCH_SIZE", default=250)
 REFRESH_BATCH_RETRY_SECONDS = env.float("REFRESH_BATCH_RETRY_SECONDS", default=30.0)
+COMPACT_INTERVAL_SECONDS = env.int("COMPACT_INTERVAL_SECONDS", default=24 * 3600)
 CELERY_BEAT_SCHEDULE["compact-snapshots"] = {
     "task": "markets.tasks.compact_snapshots",
-    "schedule": float(env.int("COMPACT_INTERVAL_SECONDS", default=24 * 3600)),
+    "schedule": float(COMPACT_INTERVAL_SECONDS),
 }

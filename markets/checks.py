@@ -33,3 +33,20 @@ def retention_check(app_configs, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register()
+def interval_check(app_configs, **kwargs) -> list[Error]:
+    """A periodic task every 0 s (or less) would make beat send it without pause."""
+    errors = []
+    for name in ("REFRESH_INTERVAL_SECONDS", "COMPACT_INTERVAL_SECONDS"):
+        value = getattr(settings, name)
+        if value < 1:
+            errors.append(
+                Error(
+                    f"{name} is {value}: a periodic task needs at least 1 second between runs.",
+                    hint="Leave it unset for the default.",
+                    id="markets.E003",
+                )
+            )
+    return errors

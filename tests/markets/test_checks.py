@@ -1,6 +1,6 @@
 """Retention settings that would make metrics read compacted hours are refused at startup."""
 
-from markets.checks import retention_check
+from markets.checks import interval_check, retention_check
 
 
 def _ids(settings, raw: int, hourly: int) -> list[str]:
@@ -20,3 +20,14 @@ def test_raw_retention_within_the_longest_metric_window_is_an_error(settings):
 def test_hourly_retention_below_raw_retention_is_an_error(settings):
     assert _ids(settings, 100, 99) == ["markets.E002"]
     assert _ids(settings, 91, 91) == []
+
+
+def test_a_periodic_task_every_0_seconds_is_an_error(settings):
+    settings.REFRESH_INTERVAL_SECONDS, settings.COMPACT_INTERVAL_SECONDS = 300, 86_400
+    assert interval_check(None) == []
+
+    settings.REFRESH_INTERVAL_SECONDS, settings.COMPACT_INTERVAL_SECONDS = 0, -5
+
+    errors = interval_check(None)
+    assert [e.id for e in errors] == ["markets.E003", "markets.E003"]
+    assert "COMPACT_INTERVAL_SECONDS is -5" in errors[1].msg
