@@ -128,12 +128,9 @@ def api_token_replace_existing(*, user: User) -> Token | None:
     """After a new password: a user who has an API token gets a new one, so a token taken
     with the old password stops working (as Django ends the other sessions). A user without
     one still has none."""
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        if not Token.objects.filter(user=user).exists():
-            return None
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+    if not Token.objects.filter(user=user).exists():
+        return None
+    return api_token_regenerate(user=user)
 
 
 def account_delete(*, user: User) -> None:
