@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from markets.models import JobLock
+
+logger = logging.getLogger(__name__)
 
 
 def lock_acquire(*, name: str, ttl_seconds: int) -> str | None:
@@ -30,6 +34,12 @@ def lock_acquire(*, name: str, ttl_seconds: int) -> str | None:
     except IntegrityError:
         return None
     return owner
+
+
+def lock_renew(*, name: str, owner: str, ttl_seconds: int) -> bool:
+    """Push the lease's expiry ``ttl_seconds`` ahead; False when the owner no longer holds it."""
+    until = timezone.now() + timedelta(seconds=ttl_seconds)
+    return bool(JobLock.objects.filter(name=name, owner=owner).update(locked_until=until))
 
 
 def lock_release(*, name: str, owner: str) -> None:
@@ -70,7 +80,41 @@ def market_data_lease(*, purpose: str, wait_seconds: float | None = None) -> Ite
         if time.monotonic() >= deadline:
             raise LeaseBusy(f"{purpose}: a refresh, backfill or import is running; try again later")
         time.sleep(LEASE_POLL_SECONDS)
+    keeper = _LeaseKeeper(name=MARKET_DATA_LOCK, owner=owner,
+                          ttl_seconds=settings.REFRESH_LOCK_SECONDS)  # fmt: skip
+    keeper.start()
     try:
         yield owner
     finally:
+        keeper.stop()
         lock_release(name=MARKET_DATA_LOCK, owner=owner)
+
+
+class _LeaseKeeper(threading.Thread):
+    """Renews a lease every third of its TTL while its holder works: an import or compaction
+    may outlive the TTL, and a refresh must not take the lease over meanwhile. The thread
+    dies with its process, so a crashed holder's lease still expires."""
+
+    def __init__(self, *, name: str, owner: str, ttl_seconds: int) -> None:
+        super().__init__(name=f"lease-keeper-{name}", daemon=True)
+        self.lease, self.owner, self.ttl_seconds = name, owner, ttl_seconds
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._stopped.wait(self.ttl_seconds / 3):
+                try:
+                    kept = lock_renew(name=self.lease, owner=self.owner,
+                                      ttl_seconds=self.ttl_seconds)  # fmt: skip
+                except DatabaseError:  # e.g. SQLite locked by the holder's own transaction
+                    logger.warning("could not renew the %s lease", self.lease, exc_info=True)
+                    continue
+                if not kept:
+                    logger.warning("the %s lease was taken over", self.lease)
+                    return
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()

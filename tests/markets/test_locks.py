@@ -1,7 +1,16 @@
+import time
+
+import pytest
 import time_machine
 
 from markets.models import JobLock
-from markets.services.locks import lock_acquire, lock_held, lock_release
+from markets.services.locks import (
+    MARKET_DATA_LOCK,
+    lock_acquire,
+    lock_held,
+    lock_release,
+    market_data_lease,
+)
 
 
 def test_a_held_lock_cannot_be_taken_twice(db):
@@ -34,3 +43,25 @@ def test_the_context_manager_releases_even_on_error(db):
     except RuntimeError:
         pass
     assert not JobLock.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_holder_keeps_the_market_data_lease_past_its_ttl(settings):
+    """An import or compaction that outlives the lease's TTL keeps it: a refresh started
+    meanwhile must not take it over and write under the import's feet."""
+    settings.REFRESH_LOCK_SECONDS = 1
+    with market_data_lease(purpose="import") as owner:
+        time.sleep(2.5)  # well past the 1 s TTL
+        assert lock_acquire(name=MARKET_DATA_LOCK, ttl_seconds=1) is None
+        assert JobLock.objects.get(name=MARKET_DATA_LOCK).owner == owner
+    assert not JobLock.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lease_taken_over_is_not_renewed_by_its_former_holder(settings):
+    settings.REFRESH_LOCK_SECONDS = 1
+    with market_data_lease(purpose="import"):
+        JobLock.objects.filter(name=MARKET_DATA_LOCK).update(owner="refresh")
+        time.sleep(1.2)  # the keeper's renewals (every TTL / 3) find no row of theirs
+        assert JobLock.objects.get(name=MARKET_DATA_LOCK).owner == "refresh"
+    assert JobLock.objects.get(name=MARKET_DATA_LOCK).owner == "refresh"  # not released
