@@ -320,6 +320,10 @@ class SnapshotCompact(models.Model):
     open/close are the first/last price of the bucket (at open_at/close_at), high the highest
     and high_at when it was first reached (so all-time highs stay exact), market cap and
     volume those of the bucket's last snapshot, count how many snapshots it folds.
+
+    Where two sources quote the same second, the bucket keeps one quote per instant (the
+    source that sorts last) but the all-time high reads every quote: bar_high_usd is then
+    the bucket's own high, below high_usd; null when the two are the same.
     """
 
     class Interval(models.TextChoices):
@@ -335,6 +339,7 @@ class SnapshotCompact(models.Model):
     open_at = models.DateTimeField()
     high_usd = models.FloatField()
     high_at = models.DateTimeField()
+    bar_high_usd = models.FloatField(null=True, blank=True)
     low_usd = models.FloatField()
     close_usd = models.FloatField()
     close_at = models.DateTimeField()
@@ -350,6 +355,14 @@ class SnapshotCompact(models.Model):
             models.CheckConstraint(
                 condition=Q(low_usd__gt=0) & Q(high_usd__gte=models.F("low_usd")),
                 name="snapshot_compact_prices",
+            ),
+            models.CheckConstraint(
+                condition=Q(bar_high_usd__isnull=True)
+                | (
+                    Q(bar_high_usd__gte=models.F("low_usd"))
+                    & Q(bar_high_usd__lt=models.F("high_usd"))
+                ),
+                name="snapshot_compact_bar_high",
             ),
         ]
         indexes = [

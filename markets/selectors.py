@@ -19,7 +19,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import RowNumber, Trunc, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, Trunc, TruncDate
 from django.utils.dateparse import parse_datetime
 
 from markets.clock import market_now as market_now  # re-exported: "now" for market data
@@ -307,7 +307,8 @@ class SnapshotBuckets:
         ).annotate(
             piece_bucket=bucket("bucket"), piece_at=F("open_at"),
             piece_source=Value("", CharField()), piece_open=F("open_usd"),
-            piece_high=F("high_usd"), piece_low=F("low_usd"), piece_close=F("close_usd"),
+            piece_high=Coalesce("bar_high_usd", "high_usd"), piece_low=F("low_usd"),
+            piece_close=F("close_usd"),
             piece_cap=F("market_cap_usd"), piece_volume=F("volume_24h_usd"),
             piece_count=F("count"), piece_rank=Value(1, IntegerField()),
         )  # fmt: skip

@@ -31,8 +31,8 @@ BTC_SYMBOL = "BTC"  # as markets.services.metrics (which imports this module's n
 
 HOUR, DAY = 3_600, 86_400
 TOKENS_PER_PASS = 200
-FIELDS = ("open_usd", "open_at", "high_usd", "high_at", "low_usd", "close_usd", "close_at",
-          "market_cap_usd", "volume_24h_usd", "count")  # fmt: skip
+FIELDS = ("open_usd", "open_at", "high_usd", "high_at", "bar_high_usd", "low_usd", "close_usd",
+          "close_at", "market_cap_usd", "volume_24h_usd", "count")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ def _fold(rows: dict[str, np.ndarray], width: int) -> dict[str, np.ndarray]:
         "open_at": rows["open_at"][starts],
         "high_usd": high,
         "high_at": np.minimum.reduceat(high_at, starts),
+        "bar_high_usd": np.maximum.reduceat(rows["bar_high_usd"], starts),
         "low_usd": np.minimum.reduceat(rows["low_usd"], starts),
         "close_usd": rows["close_usd"][closing],
         "close_at": rows["close_at"][closing],
@@ -90,15 +91,21 @@ def _fold(rows: dict[str, np.ndarray], width: int) -> dict[str, np.ndarray]:
 
 def _compact_rows(queryset) -> dict[str, np.ndarray]:
     data = list(queryset.values_list("token_id", *FIELDS))
-    cols = list(zip(*data, strict=True)) if data else [[] for _ in range(len(FIELDS) + 1)]
+    cols = dict(zip(("token", *FIELDS), zip(*data, strict=True) if data else [[]] * 12,
+                    strict=True))  # fmt: skip
+    high = np.array(cols["high_usd"], dtype=np.float64)
     return {
-        "token": np.array(cols[0], dtype=np.int64),
-        "open_usd": np.array(cols[1], dtype=np.float64), "open_at": _epoch(cols[2]),
-        "high_usd": np.array(cols[3], dtype=np.float64), "high_at": _epoch(cols[4]),
-        "low_usd": np.array(cols[5], dtype=np.float64),
-        "close_usd": np.array(cols[6], dtype=np.float64), "close_at": _epoch(cols[7]),
-        "market_cap_usd": _nan(cols[8]), "volume_24h_usd": _nan(cols[9]),
-        "count": np.array(cols[10], dtype=np.int64),
+        "token": np.array(cols["token"], dtype=np.int64),
+        "open_usd": np.array(cols["open_usd"], dtype=np.float64),
+        "open_at": _epoch(cols["open_at"]),
+        "high_usd": high, "high_at": _epoch(cols["high_at"]),
+        "bar_high_usd": np.where(np.isnan(bar := _nan(cols["bar_high_usd"])), high, bar),
+        "low_usd": np.array(cols["low_usd"], dtype=np.float64),
+        "close_usd": np.array(cols["close_usd"], dtype=np.float64),
+        "close_at": _epoch(cols["close_at"]),
+        "market_cap_usd": _nan(cols["market_cap_usd"]),
+        "volume_24h_usd": _nan(cols["volume_24h_usd"]),
+        "count": np.array(cols["count"], dtype=np.int64),
     }  # fmt: skip
 
 
@@ -112,13 +119,15 @@ def _raw_rows(queryset) -> dict[str, np.ndarray]:
     token, t = np.array(cols[0], dtype=np.int64), _epoch(cols[1])
     p = np.array(cols[2], dtype=np.float64)
     # One row per instant, the quote of the source that sorts last (as the buckets read raw
-    # snapshots); its high stays the highest quote of any source: all-time highs read it.
+    # snapshots, so it is the bar's high); its high stays the highest quote of any source:
+    # all-time highs read it.
     last = np.r_[(token[1:] != token[:-1]) | (t[1:] != t[:-1]), True][: len(t)]
     high = np.maximum.reduceat(p, np.flatnonzero(np.r_[True, last[:-1]])) if len(t) else p
     t, p = t[last], p[last]
     return {
         "token": token[last], "open_usd": p, "open_at": t,
-        "high_usd": high, "high_at": t, "low_usd": p, "close_usd": p, "close_at": t,
+        "high_usd": high, "high_at": t, "bar_high_usd": p,
+        "low_usd": p, "close_usd": p, "close_at": t,
         "market_cap_usd": _nan(cols[3])[last], "volume_24h_usd": _nan(cols[4])[last],
         "count": np.ones(len(t), dtype=np.int64),
     }  # fmt: skip
@@ -127,6 +136,9 @@ def _raw_rows(queryset) -> dict[str, np.ndarray]:
 def _write(folded: dict[str, np.ndarray], interval: str) -> int:
     def amount(value: float) -> float | None:
         return None if np.isnan(value) else float(value)
+
+    def bar_high(bar: float, high: float) -> float | None:
+        return None if bar == high else float(bar)
 
     rows = [
         SnapshotCompact(
@@ -137,6 +149,7 @@ def _write(folded: dict[str, np.ndarray], interval: str) -> int:
             open_at=_dt(folded["open_at"][i]),
             high_usd=float(folded["high_usd"][i]),
             high_at=_dt(folded["high_at"][i]),
+            bar_high_usd=bar_high(folded["bar_high_usd"][i], folded["high_usd"][i]),
             low_usd=float(folded["low_usd"][i]),
             close_usd=float(folded["close_usd"][i]),
             close_at=_dt(folded["close_at"][i]),

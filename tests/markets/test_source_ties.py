@@ -16,6 +16,7 @@ from markets.services.replay import metrics_at
 from markets.services.retention import snapshots_compact
 
 HOUR = 3_600
+DAY = 86_400
 END = 1_770_364_800  # 2026-02-06 08:00 UTC
 
 
@@ -117,4 +118,24 @@ def test_compaction_folds_one_quote_per_instant_but_keeps_the_highest_for_the_at
     assert (row.open_usd, row.low_usd, row.close_usd, row.count) == (50.0, 50.0, 50.0, 1)
     assert row.high_usd == 198.0  # the ATH is the highest stored quote of any source
     after = list(snapshot_buckets(token=tao, since=at, until=at, interval="1h"))
-    assert [{**b, "high": None} for b in after] == [{**b, "high": None} for b in before]
+    assert after == before  # the bucket's high stays that of the quote kept: 50, not 198
+
+
+def test_a_daily_fold_keeps_both_the_buckets_high_and_the_ath(tao):
+    snapshot_ingest(quotes=[Quote(tao.id, END, 50.0, 5e8, 5e5)], source="zzz")
+    snapshot_ingest(quotes=[Quote(tao.id, END, 198.0, 2e9, 2e6)], source="aaa")
+    snapshot_ingest(quotes=[Quote(tao.id, END + HOUR, 70.0)], source="zzz")
+    snapshot_ingest(quotes=[Quote(tao.id, END + 3 * DAY, 60.0)], source="zzz")  # stays raw
+    at = datetime.fromtimestamp(END, UTC)
+    day = (at.replace(hour=0), at.replace(hour=23))
+    before = list(snapshot_buckets(token=tao, since=day[0], until=day[1], interval="1d"))
+
+    snapshots_compact(now=at + timedelta(days=3), raw_days=0, hourly_days=1)
+    [row] = SnapshotCompact.objects.filter(token=tao)
+
+    assert (row.interval, row.high_usd, row.count) == ("1d", 198.0, 2)
+    after = list(snapshot_buckets(token=tao, since=day[0], until=day[1], interval="1d"))
+    assert after == before
+    assert after[0]["high"] == 70.0
+    metrics_recompute(token_ids=[tao.id])
+    assert TokenMetrics.objects.get(token=tao).ath_usd == 198.0
