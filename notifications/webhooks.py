@@ -224,24 +224,27 @@ def _send(delivery: WebhookDelivery, body: bytes, secret: str) -> tuple[str, str
     }
     # The request goes to a checked address; the name stays in the Host header and in TLS
     # (SNI, and the certificate is verified against it). No redirects: a hop is not checked.
+    # Only the status counts: the answer's body is never read (an endpoint sending one
+    # without end, a byte at a time, would hold the worker or fill its memory).
     extensions = {"sni_hostname": host}
     try:
         with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
             for index, address in enumerate(addresses):
                 try:
-                    response = client.post(
+                    with client.stream(
+                        "POST",
                         url.copy_with(host=address),
                         content=body,
                         headers=headers,
                         extensions=extensions,
-                    )
+                    ) as response:
+                        code = response.status_code
                     break
                 except httpx.ConnectError:
                     if index == len(addresses) - 1:
                         raise
     except httpx.HTTPError as exc:
         return "retrying", f"{type(exc).__name__}: {exc}", None
-    code = response.status_code
     if 200 <= code < 300:
         return "delivered", "", code
     if code == 429 or code >= 500:

@@ -9,7 +9,8 @@ import ipaddress
 import json
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 
 import pytest
 import respx
@@ -322,3 +323,50 @@ def test_a_url_without_a_host_is_refused_as_not_a_url_not_for_credentials(url):
         webhook_url_check(url)
     assert "credentials" not in str(refused.value)
     assert "URL" in str(refused.value)
+
+
+class DrippingReceiver:
+    """A local endpoint that answers 200 at once, then sends its body a byte at a time, with
+    a pause between bytes shorter than the read timeout (a malicious or broken endpoint)."""
+
+    def __init__(self, seconds: float):
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(200)
+                self.send_header("Content-Length", str(10**9))
+                self.end_headers()
+                for _ in range(int(seconds / 0.05)):
+                    try:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the client hung up: the point of the test
+                    time.sleep(0.05)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_it_does_not_wait_for_the_body_of_an_endpoint_that_never_finishes_it(alice, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    receiver = DrippingReceiver(seconds=4)
+    try:
+        (pk,) = webhook_deliveries_create(deliveries=[(alice.pk, receiver.url, {"a": 1})])
+        started = time.monotonic()
+        attempt = webhook_attempt(delivery_id=pk)
+        elapsed = time.monotonic() - started
+    finally:
+        receiver.close()
+    assert attempt.status == "delivered"
+    assert elapsed < 2, f"the worker waited {elapsed:.1f} s for a body nobody reads"
+    assert WebhookDelivery.objects.get(pk=pk).response_status == 200
