@@ -12,7 +12,10 @@ def send_digests(notification_ids: list[int]) -> int:
     return digests_send(notification_ids=notification_ids)
 
 
-@shared_task(bind=True, max_retries=None)
+# Reads time out after 10 s each, but an endpoint sending its answer a byte every few seconds
+# would hold a worker for hours: the soft limit ends the attempt (retried later), the hard
+# one the worker process if even that does not return.
+@shared_task(bind=True, max_retries=None, soft_time_limit=60, time_limit=90)
 def deliver_webhook(self, delivery_id: int) -> str:
     """One attempt; transient failures come back with backoff until MAX_ATTEMPTS."""
     from notifications.webhooks import webhook_attempt

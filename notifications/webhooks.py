@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -245,6 +246,8 @@ def _send(delivery: WebhookDelivery, body: bytes, secret: str) -> tuple[str, str
                         raise
     except httpx.HTTPError as exc:
         return "retrying", f"{type(exc).__name__}: {exc}", None
+    except SoftTimeLimitExceeded:  # the task's limit (notifications/tasks.py): too slow
+        return "retrying", _("The endpoint took longer than the time limit to answer."), None
     if 200 <= code < 300:
         return "delivered", "", code
     if code == 429 or code >= 500:

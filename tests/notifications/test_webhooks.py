@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 
 import pytest
 import respx
+from celery.exceptions import SoftTimeLimitExceeded
 
 from alerts.services import alert_create
 from notifications.models import WebhookDelivery
@@ -370,3 +371,21 @@ def test_it_does_not_wait_for_the_body_of_an_endpoint_that_never_finishes_it(ali
     assert attempt.status == "delivered"
     assert elapsed < 2, f"the worker waited {elapsed:.1f} s for a body nobody reads"
     assert WebhookDelivery.objects.get(pk=pk).response_status == 200
+
+
+def test_the_delivery_task_has_a_time_limit_for_endpoints_that_answer_too_slowly():
+    # Each read waits at most 10 s, but an endpoint sending its status line and headers a
+    # byte every few seconds would hold a worker for hours without a limit on the whole task.
+    assert 0 < deliver_webhook.soft_time_limit < deliver_webhook.time_limit <= 120
+
+
+def test_an_attempt_cut_by_the_time_limit_is_retried_later(alice, monkeypatch):
+    resolver(monkeypatch, "93.184.216.34")
+    (pk,) = webhook_deliveries_create(deliveries=[(alice.pk, "https://hooks.example.org/", {})])
+    with respx.mock() as router:
+        router.post("https://93.184.216.34/").mock(side_effect=SoftTimeLimitExceeded())
+        attempt = webhook_attempt(delivery_id=pk)
+    assert (attempt.status, attempt.retry_in) == ("retrying", 30)
+    delivery = WebhookDelivery.objects.get(pk=pk)
+    assert (delivery.status, delivery.attempts) == ("retrying", 1)
+    assert "time limit" in delivery.last_error
