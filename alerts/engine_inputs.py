@@ -90,10 +90,14 @@ def epoch_seconds(moment: datetime) -> int:
 
 def rules_live(now: datetime):
     """Active, not ended, not expired rules of active accounts (a deactivated account is
-    neither notified nor its webhook called, as it gets no digest)."""
-    return AlertRule.objects.filter(
-        is_active=True, ended_at__isnull=True, owner__is_active=True
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    neither notified nor its webhook called, as it gets no digest). Rules on a curated list
+    staff have unpublished wait until it is published again: such a list is a 404 for its
+    users everywhere else, so its members and figures must not reach them by alert."""
+    return (
+        AlertRule.objects.filter(is_active=True, ended_at__isnull=True, owner__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exclude(target="list", token_list__is_public=False)
+    )
 
 
 def _in_database() -> Q:

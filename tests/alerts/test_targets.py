@@ -202,3 +202,36 @@ def test_a_once_alert_fires_once_when_evaluations_of_two_refreshes_overlap(
     second.join()
     assert AlertFiring.objects.filter(rule=rule).count() == 1
     assert Notification.objects.filter(user=alice).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_list_alert_stays_silent_while_staff_have_unpublished_the_list(market, btc, tao, alice):
+    # An unpublished list is a 404 everywhere for its users (page, API, comments): its
+    # members and figures must not reach them through an alert made while it was public.
+    ai = TokenListFactory(slug="ai", name="AI tokens")
+    TokenListMembership.objects.create(token_list=ai, token=tao, position=0)
+    market.tick({tao: 200}, hours=0)
+    down = alert_create(
+        owner=alice, condition="list_members_down_20", value=1, target="list", list_slug="ai"
+    )
+    members = alert_create(
+        owner=alice,
+        condition="drawdown_7d_below",
+        value=-0.20,
+        target="list",
+        list_slug="ai",
+        frequency="rearm",
+    )
+    ai.is_public = False
+    ai.save(update_fields=["is_public"])
+    draft_member = TokenFactory(symbol="SECRET")
+    TokenListMembership.objects.create(token_list=ai, token=draft_member, position=1)
+    market.tick({tao: 150, draft_member: 5.0}, hours=24)
+    market.tick({tao: 140, draft_member: 2.0}, hours=1)
+    assert subjects_fired(down) == [] and subjects_fired(members) == []
+    assert not Notification.objects.filter(user=alice).exists()
+
+    ai.is_public = True  # published again: the alerts work again
+    ai.save(update_fields=["is_public"])
+    market.tick({tao: 130, draft_member: 1.0}, hours=1)
+    assert subjects_fired(down) == [ai.pk]
