@@ -135,3 +135,27 @@ def test_someone_who_signs_up_in_english_keeps_english(client):
     )
 
     assert User.objects.get(email=EMAIL).preferred_language == "en"
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="mandatory")
+def test_signing_up_with_a_taken_address_hashes_a_password_like_a_new_account(client, monkeypatch):
+    # With mandatory verification both answers are the same page ("check your email"), so
+    # nothing but the time tells them apart: a new account hashes its password (PBKDF2,
+    # about 0.4 s in production), a taken address returned at once without hashing anything.
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    hashed = []
+    encode = MD5PasswordHasher.encode
+    monkeypatch.setattr(
+        MD5PasswordHasher, "encode", lambda self, *a, **k: hashed.append(1) or encode(self, *a, **k)
+    )
+    assert sign_up(client)["Location"] == reverse("account_email_verification_sent")
+    new_account = len(hashed)
+    assert new_account >= 1
+
+    for _attempt in range(2):  # the second time allauth sends no mail: still hashed
+        hashed.clear()
+        response = sign_up(Client())
+        assert response["Location"] == reverse("account_email_verification_sent")
+        assert len(hashed) == new_account
+    assert User.objects.filter(email=EMAIL).count() == 1
