@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
+from django.utils.translation import ngettext
 
 from markets.models import RefreshRun, Snapshot, Token
 from markets.services.csv_parse import HEADER, CsvImportError, csv_decode, csv_parse
@@ -36,26 +37,27 @@ class ImportResult:
 
     @property
     def superseded_note(self) -> str:
-        return _rows_note(
-            self.superseded, "shared a timestamp with a later row: the later one was kept"
-        )
+        """'1 row shared a timestamp …' / '3 rows shared …' (translated), or nothing."""
+        if not self.superseded:
+            return ""
+        return ngettext(
+            "%(count)d row shared a timestamp with a later row: the later one was kept",
+            "%(count)d rows shared a timestamp with a later row: the later one was kept",
+            self.superseded,
+        ) % {"count": self.superseded}
 
     @property
     def compacted_note(self) -> str:
-        return _rows_note(
+        """'1 row falls in hours already compacted …' / '3 rows fall …' (translated)."""
+        if not self.compacted:
+            return ""
+        return ngettext(
+            "%(count)d row falls in hours already compacted by retention: not stored "
+            "(that history is final)",
+            "%(count)d rows fall in hours already compacted by retention: not stored "
+            "(that history is final)",
             self.compacted,
-            "in hours already compacted by retention: not stored (that history is final)",
-            verb=("falls", "fall"),
-        )
-
-
-def _rows_note(count: int, rest: str, *, verb: tuple[str, str] = ("", "")) -> str:
-    """'1 row falls …' / '3 rows fall …', or nothing for no row."""
-    if not count:
-        return ""
-    subject = "1 row" if count == 1 else f"{count} rows"
-    word = verb[0] if count == 1 else verb[1]
-    return " ".join(part for part in (subject, word, rest) if part)
+        ) % {"count": self.compacted}
 
 
 def _superseded_count(symbol_codes: np.ndarray, ts: np.ndarray) -> int:

@@ -181,7 +181,7 @@ def test_it_creates_unknown_tokens_upper_cased_with_create_tokens(tao, write_csv
 
     output = run_import(path, "--create-tokens")
 
-    assert "created tokens NEAR" in output
+    assert "created token NEAR" in output
     near = Token.objects.get(symbol="NEAR")
     assert near.is_active
     assert list(near.snapshots.values_list("price_usd", flat=True)) == [1.12]
@@ -204,7 +204,7 @@ def test_it_accepts_a_byte_order_mark_at_the_start_of_the_file(tao, tmp_path):
 
     output = run_import(path)
 
-    assert "1 rows read, 1 stored" in output
+    assert "1 row read, 1 stored" in output
     assert Snapshot.objects.get().price_usd == 170.5
 
 
@@ -307,7 +307,7 @@ def test_a_utf16_file_with_its_byte_order_mark_is_imported(tao, tmp_path, encodi
 
     output = run_import(path)
 
-    assert "1 rows read, 1 stored" in output
+    assert "1 row read, 1 stored" in output
     assert Snapshot.objects.get().price_usd == 170.5
 
 
@@ -442,3 +442,37 @@ def test_it_rejects_a_file_with_carriage_return_line_ends_naming_them(tao, tmp_p
     path.write_bytes(f"{HEADER}\r{GOOD_ROW}\r".encode())
     message = assert_import_fails(path, "line 1: lines end with a lone carriage return (CR)")
     assert "universal-newline" not in message
+
+
+# --- The summary's plurals, in English and French -----------------------------------------
+
+
+def test_the_summary_of_a_one_row_file_says_one_row_read(tao, write_csv):
+    # It said "1 rows read, 1 stored or changed".
+    output = run_import(write_csv(GOOD_ROW))
+
+    assert "1 row read, 1 stored or changed." in output
+    assert "rows read" not in output
+
+
+def test_the_summary_names_one_created_token_in_the_singular(write_csv):
+    output = run_import(write_csv(GOOD_ROW), "--create-tokens")
+
+    assert "1 row read, 1 stored or changed, created token TAO." in output
+
+
+def test_the_summary_is_in_french_with_french_plurals(tao, write_csv):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        one = run_import(write_csv(GOOD_ROW, name="one.csv"))
+        two = run_import(
+            write_csv(GOOD_ROW, GOOD_ROW, "TAO,2026-02-06T11:00:00Z,171,,", name="two.csv")
+        )
+
+    assert "1 ligne lue, 1 enregistrée ou modifiée." in one
+    assert "3 lignes lues, 1 enregistrée ou modifiée." in two
+    assert (
+        "1 ligne partageait un horodatage avec une ligne suivante : la suivante a été gardée."
+        in two
+    )

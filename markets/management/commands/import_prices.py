@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from markets.demo_episode import DEMO_SOURCE
 from markets.services.csv_import import CsvImportError, csv_decode, prices_import_csv
@@ -39,14 +40,18 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
         except LeaseBusy as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
-        created = (
-            f", created tokens {', '.join(result.tokens_created)}" if result.tokens_created else ""
+        rows_read = ngettext("%(count)d row read", "%(count)d rows read", result.rows)
+        stored = ngettext(
+            "%(count)d stored or changed", "%(count)d stored or changed", result.stored
         )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{result.rows} rows read, {result.stored} stored or changed{created}."
-            )
-        )
+        summary = f"{rows_read % {'count': result.rows}}, {stored % {'count': result.stored}}"
+        if result.tokens_created:
+            summary += ngettext(
+                ", created token %(symbols)s",
+                ", created tokens %(symbols)s",
+                len(result.tokens_created),
+            ) % {"symbols": ", ".join(result.tokens_created)}
+        self.stdout.write(self.style.SUCCESS(f"{summary}."))
         if result.superseded:
             self.stdout.write(f"{result.superseded_note}.")
         if result.compacted:
