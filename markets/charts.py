@@ -16,7 +16,6 @@ from django.db.models import (
     BigIntegerField,
     F,
     Func,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -151,9 +150,9 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     (its latest by ``until`` in a replay: nothing after that hour is read).
 
     At most MAX_POINTS points: the last price of each bucket of width span / MAX_POINTS.
-    Two queries (history bounds, then the bucketed prices) whatever the history size; two
-    more where the range reaches back into compacted rows (their oldest close, then their
-    bucketed closes), also independent of the history size.
+    Two queries (history bounds, then the bucketed prices) whatever the history size; one
+    more where the range reaches back into compacted rows (their bucketed closes), also
+    independent of the history size.
     Raises UnknownRange for a key that is not in RANGES.
     """
     if range_key not in RANGES:
@@ -172,8 +171,11 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
             # tokens holding most compacted rows, PostgreSQL ran EXISTS as a sequential scan.
             # It also ends a replayed chart older than the raw snapshots.
             folded=Subquery(folded_until.order_by("-close_at").values("close_at")[:1]),
+            # When the history begins: the first quote of its oldest folded hour or day (that
+            # row's open), so a range starts where it did before compaction.
+            folded_first=Subquery(folded_until.order_by("close_at").values("open_at")[:1]),
         )
-        .values("first", "last", "folded")
+        .values("first", "last", "folded", "folded_first")
         .get()
     )
     payload = {"symbol": token.symbol, "range": range_key, "start": None, "end": None}
@@ -191,8 +193,10 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
         )
         if span is not None:
             older = older.filter(close_at__gte=_dt(end - span))
-        oldest = older.aggregate(oldest=Min("close_at"))["oldest"]
-        first = first if oldest is None else min(first, int(oldest.timestamp()))
+        # The range starts where it did before compaction: at the history's first quote, or
+        # at end - span (not at the first folded close inside the range, up to an hour or a
+        # day later, or later still where the range begins without quotes).
+        first = min(first, int(bounds["folded_first"].timestamp()))
     start = first if span is None else max(first, end - span)
     width = bucket_width(end - start)
     rows = []

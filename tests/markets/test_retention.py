@@ -195,3 +195,45 @@ def test_it_rewrites_only_the_hours_it_folds_not_other_tokens_rows(db):
     assert result.raw_folded == 2 * 24 + 1
     assert result.hourly_rows == 2 * 24 + 1  # BBB's, not AAA's as well
     assert dict(SnapshotCompact.objects.filter(token=first).values_list("bucket", "id")) == kept
+
+
+def test_every_chart_range_starts_at_the_same_time_after_compaction(db):
+    # The start was the first compacted close inside the range: the all-time chart of a token
+    # quoted every 30 minutes started 30 minutes later once its first hour was folded.
+    from markets.charts import RANGES, price_chart
+
+    tao = TokenFactory(symbol="TAO")
+    history(tao, days=400, step=30 * 60, seed=2)
+    before = {key: price_chart(token=tao, range_key=key) for key in RANGES}
+    snapshots_compact(now=NOW, raw_days=3, hourly_days=200)
+    after = {key: price_chart(token=tao, range_key=key) for key in RANGES}
+
+    assert SnapshotCompact.objects.filter(token=tao, interval="1d").exists()
+    for key in RANGES:
+        assert (after[key]["start"], after[key]["end"]) == (
+            before[key]["start"], before[key]["end"]
+        ), key  # fmt: skip
+
+
+def test_a_range_beginning_on_a_day_without_quotes_starts_at_the_same_time_after_compaction(db):
+    # Weekday closes at 21:00 up to a Monday: its year begins on a Sunday evening, and the
+    # chart started at Monday's close once the days were folded.
+    from markets.charts import price_chart
+
+    equity = TokenFactory(symbol="EQA")
+    monday = int(datetime(2026, 2, 2, 21, tzinfo=UTC).timestamp())
+    ts = np.arange(monday - 600 * DAY, monday + 1, DAY, dtype=np.int64)
+    ts = ts[[datetime.fromtimestamp(t, UTC).weekday() < 5 for t in ts]]
+    price = np.linspace(10.0, 20.0, len(ts))
+    snapshot_ingest(
+        quotes=QuoteColumns(np.full(len(ts), equity.id, np.int64), ts, price, price, price),
+        source="stooq",
+    )
+    before = price_chart(token=equity, range_key="1y")
+    snapshots_compact(now=NOW, raw_days=100, hourly_days=200)
+    after = price_chart(token=equity, range_key="1y")
+
+    assert before["start"] == "2025-02-02T21:00:00Z"  # a Sunday: no quote
+    assert SnapshotCompact.objects.filter(token=equity, interval="1d").exists()
+    assert (after["start"], after["end"]) == (before["start"], before["end"])
+    assert after["price"] == before["price"]
