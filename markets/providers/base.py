@@ -13,6 +13,10 @@ logger = logging.getLogger(__name__)
 # Values beyond these are data errors, not prices (BTC would be 100 trillion dollars a coin).
 MAX_PRICE_USD = 1e9
 MAX_CAP_OR_VOLUME_USD = 1e14
+# A price, cap or volume above zero but below this is a data error too: 1e-320 (a subnormal)
+# was stored, and dividing by it (a change, a turnover) gave inf, which JSON cannot carry.
+# From here every ratio of two stored amounts stays finite (at most 1e14 / 1e-18).
+MIN_AMOUNT_USD = 1e-18
 MIN_EPOCH = 631_152_000  # 1990-01-01: equity histories start before Bitcoin
 MAX_EPOCH = 4_102_444_800  # 2100-01-01
 
@@ -78,6 +82,8 @@ def _optional_amount(value: object) -> tuple[float | None, str | None]:
         return None, f"not a finite number: {value!r}"
     if number < 0:
         return None, f"negative: {value!r}"
+    if 0 < number < MIN_AMOUNT_USD:
+        return None, f"absurdly small: {value!r}"
     if number > MAX_CAP_OR_VOLUME_USD:
         return None, f"absurdly large: {value!r}"
     return number, None
@@ -103,6 +109,8 @@ def quote_check(
         return None, f"price must be a positive number: {price!r}"
     if price_f > MAX_PRICE_USD:
         return None, f"price absurdly large: {price!r}"
+    if price_f < MIN_AMOUNT_USD:
+        return None, f"price absurdly small: {price!r}"
     cap_f, cap_error = _optional_amount(cap)
     if cap_error:
         return None, f"market cap {cap_error}"

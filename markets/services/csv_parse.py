@@ -22,7 +22,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from markets.providers.base import MAX_CAP_OR_VOLUME_USD, MAX_EPOCH, MAX_PRICE_USD, MIN_EPOCH
+from markets.providers.base import (
+    MAX_CAP_OR_VOLUME_USD,
+    MAX_EPOCH,
+    MAX_PRICE_USD,
+    MIN_AMOUNT_USD,
+    MIN_EPOCH,
+)
 from markets.symbols import symbol_is_valid, symbol_lookup_key
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
@@ -105,6 +111,8 @@ def amount_parse(raw: str, name: str, *, required: bool, limit: float) -> float 
         )
     if value > limit:
         raise ValueError(f"{name} {_shown(raw)} is absurdly large")
+    if 0 < value < MIN_AMOUNT_USD:
+        raise ValueError(f"{name} {_shown(raw)} is absurdly small")
     return value
 
 
@@ -264,6 +272,7 @@ def _amounts(column: list[str], *, required: bool, limit: float) -> tuple[np.nda
         unparsed = unparsed | np.array([("_" in c) or not c.isascii() for c in column])
     with np.errstate(invalid="ignore"):
         bad = unparsed | (~empty & ~np.isfinite(values)) | (values < 0) | (values > limit)
+        bad |= (values > 0) & (values < MIN_AMOUNT_USD)
         if required:
             bad |= empty | (values == 0)
     return values, bad
@@ -438,6 +447,7 @@ def _amounts_arrow(column: pa.Array, *, required: bool, limit: float) -> np.ndar
     blank = empty.to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore"):
         bad = (~blank & ~np.isfinite(values)) | (values < 0) | (values > limit)
+        bad |= (values > 0) & (values < MIN_AMOUNT_USD)
         if required:
             bad |= values == 0
     return None if bad.any() else values

@@ -18,6 +18,7 @@ from markets.providers.base import (
     MAX_CAP_OR_VOLUME_USD,
     MAX_EPOCH,
     MAX_PRICE_USD,
+    MIN_AMOUNT_USD,
     MIN_EPOCH,
     Quote,
 )
@@ -84,10 +85,11 @@ class IngestResult:
 def quotes_valid_mask(columns: QuoteColumns) -> np.ndarray:
     """Rows that may be stored: finite positive price, sane optional amounts, sane time."""
     price, cap, vol = columns.price_usd, columns.market_cap_usd, columns.volume_24h_usd
-    ok = np.isfinite(price) & (price > 0) & (price <= MAX_PRICE_USD)
+    ok = np.isfinite(price) & (price >= MIN_AMOUNT_USD) & (price <= MAX_PRICE_USD)
     for amounts in (cap, vol):
         known = ~np.isnan(amounts)
-        ok &= ~known | (np.isfinite(amounts) & (amounts >= 0) & (amounts <= MAX_CAP_OR_VOLUME_USD))
+        sane = (amounts == 0) | (amounts >= MIN_AMOUNT_USD)
+        ok &= ~known | (np.isfinite(amounts) & sane & (amounts <= MAX_CAP_OR_VOLUME_USD))
     ok &= (columns.ts >= MIN_EPOCH) & (columns.ts < MAX_EPOCH)
     return ok
 

@@ -476,3 +476,28 @@ def test_the_summary_is_in_french_with_french_plurals(tao, write_csv):
         "1 ligne partageait un horodatage avec une ligne suivante : la suivante a été gardée."
         in two
     )
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("TAO,2026-02-06T12:00:00Z,1e-320,,", "price_usd '1e-320' is absurdly small"),
+        ("TAO,2026-02-06T12:00:00Z,1e-300,,", "price_usd '1e-300' is absurdly small"),
+        ("TAO,2026-02-06T12:00:00Z,164,1e-300,", "market_cap_usd '1e-300' is absurdly small"),
+        ("TAO,2026-02-06T12:00:00Z,164,,5e-324", "volume_24h_usd '5e-324' is absurdly small"),
+    ],
+    ids=["subnormal price", "tiny price", "tiny cap", "tiny volume"],
+)
+def test_it_rejects_an_absurdly_small_amount_that_would_make_a_ratio_infinite(
+    tao, write_csv, row, fragment
+):
+    # A price of 1e-320 was stored: the next quote's change_1h became inf, and the token's
+    # API answer a 500 ("Out of range float values are not JSON compliant").
+    assert_import_fails(write_csv(GOOD_ROW, row), "line 3", fragment)
+
+
+def test_a_very_small_but_believable_price_is_imported(tao, write_csv):
+    output = run_import(write_csv("TAO,2026-02-06T12:00:00Z,1e-12,0,1e-9"))
+
+    assert "1 row read, 1 stored" in output
+    assert Snapshot.objects.get().price_usd == 1e-12

@@ -50,7 +50,7 @@ def test_another_source_is_another_row(tao):
     ("price", "cap", "volume"),
     [(-1.0, None, None), (0.0, None, None), (math.nan, None, None), (math.inf, None, None),
      (1e12, None, None), (10.0, -5.0, None), (10.0, None, -1.0), (10.0, 1e20,
-     None)],
+     None), (1e-320, None, None), (10.0, 1e-300, None), (10.0, None, 5e-324)],
 )  # fmt: skip
 def test_it_rejects_invalid_values_and_keeps_the_good_rows(tao, price, cap, volume):
     bad = Quote(tao.id, T0 + 99 * 3600, price, cap, volume)
@@ -85,3 +85,15 @@ def test_the_query_count_does_not_grow_with_the_batch(tao, btc):
         return len(ctx.captured_queries)
 
     assert count(5) == count(2_000)
+
+
+@pytest.mark.parametrize(
+    ("price", "cap"), [(1e-320, None), (10.0, 1e-300)], ids=["tiny price", "tiny cap"]
+)
+def test_a_provider_row_with_an_absurdly_small_amount_is_refused(price, cap):
+    from markets.providers.base import quote_check
+
+    quote, error = quote_check(token_id=1, ts=T0, price=price, cap=cap)
+
+    assert quote is None
+    assert "absurdly small" in error
