@@ -32,10 +32,19 @@ METRIC_TEXT = {
         gettext_lazy("30d"),
         gettext_lazy("Price change against the price 30 days earlier."),
     ),
-    "ath_usd": (gettext_lazy("All-time high"), gettext_lazy("Highest stored price.")),
+    "ath_usd": (
+        gettext_lazy("All-time high"),
+        gettext_lazy(
+            "Highest stored price, or the all-time high the price provider reports when "
+            "that is higher."
+        ),
+    ),
     "ath_at": (
         gettext_lazy("All-time high on"),
-        gettext_lazy("When the highest stored price was first reached."),
+        gettext_lazy(
+            "When the all-time high was first reached (the provider's date when its high "
+            "is higher)."
+        ),
     ),
     "drawdown_from_ath": (
         gettext_lazy("From ATH"),

@@ -8,7 +8,7 @@ import time_machine
 from markets.models import Token
 from markets.selectors import TOKEN_METRIC_FIELDS
 from tests.markets.pages.conftest import END
-from tests.markets.pages.html import MINUS, find, find_all, squash
+from tests.markets.pages.html import MINUS, descendants, find, find_all, squash
 
 
 def test_the_token_page_shows_the_tokens_header_stats(client, seeded):
@@ -202,3 +202,21 @@ def test_a_token_without_prices_yet_has_a_friendly_page(client, empty):
     assert "No metrics yet for this token" in text
     assert "No prices stored yet." in text
     assert client.get("/tokens/NEW/chart.json").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", ("provider", "higher")), ("fr", ("fournisseur", "plus élevé"))],
+)
+def test_the_ath_definitions_say_the_high_may_be_the_providers(client, seeded, language, words):
+    # They said "Highest stored price." while the page showed a provider's ATH from years
+    # before the first stored price.
+    response = client.get("/tokens/TAO/", headers={"Accept-Language": language})
+
+    rows = {}
+    for th in find_all(response.content, tag="th", scope="row"):
+        inner = {child.tag: child for child in descendants(th)}
+        if "code" in inner and "abbr" in inner:
+            rows[squash(inner["code"].text)] = inner["abbr"].attrs["title"]
+    for field in ("ath_usd", "ath_at"):
+        assert all(word in rows[field] for word in words), rows[field]
