@@ -237,3 +237,34 @@ def test_a_range_beginning_on_a_day_without_quotes_starts_at_the_same_time_after
     assert SnapshotCompact.objects.filter(token=equity, interval="1d").exists()
     assert (after["start"], after["end"]) == (before["start"], before["end"])
     assert after["price"] == before["price"]
+
+
+def test_the_command_counts_one_snapshot_and_one_row_in_the_singular(db, settings):
+    # It said "1 snapshots folded into 1 hourly rows".
+    import io
+
+    from django.utils import translation
+
+    token = TokenFactory(symbol="TAO")
+    Snapshot.objects.create(token=token, ts=NOW, source="test", price_usd=1.0)
+    Snapshot.objects.create(
+        token=token, ts=datetime.fromtimestamp(T - 200 * DAY, UTC), source="test", price_usd=2.0
+    )
+    settings.RAW_RETENTION_DAYS, settings.HOURLY_RETENTION_DAYS = 100, 730
+    out = io.StringIO()
+
+    with translation.override("fr"):
+        call_command("compact_snapshots", stdout=out)
+    call_command("compact_snapshots", stdout=out)
+
+    french, english = out.getvalue().splitlines()
+    assert french == "1 relevé regroupé en 1 ligne horaire, 0 ligne horaire en 0 ligne journalière."
+    assert english == "0 snapshots folded into 0 hourly rows, 0 hourly rows into 0 daily rows."
+    out = io.StringIO()
+    Snapshot.objects.create(
+        token=token, ts=datetime.fromtimestamp(T - 300 * DAY, UTC), source="test", price_usd=3.0
+    )
+    call_command("compact_snapshots", stdout=out)
+    assert (
+        out.getvalue() == "1 snapshot folded into 1 hourly row, 0 hourly rows into 0 daily rows.\n"
+    )

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from markets.services.locks import LeaseBusy
 from markets.services.retention import snapshots_compact
@@ -15,7 +16,14 @@ class Command(BaseCommand):
             result = snapshots_compact()
         except LeaseBusy as exc:
             raise CommandError(f"{exc}; nothing was folded") from None
-        self.stdout.write(
-            f"{result.raw_folded} snapshots folded into {result.hourly_rows} hourly rows, "
-            f"{result.hourly_folded} hourly rows into {result.daily_rows} daily rows."
+        parts = (
+            ngettext("%(count)d snapshot folded", "%(count)d snapshots folded", result.raw_folded)
+            % {"count": result.raw_folded},
+            ngettext("into %(count)d hourly row", "into %(count)d hourly rows", result.hourly_rows)
+            % {"count": result.hourly_rows},
+            ngettext("%(count)d hourly row", "%(count)d hourly rows", result.hourly_folded)
+            % {"count": result.hourly_folded},
+            ngettext("into %(count)d daily row", "into %(count)d daily rows", result.daily_rows)
+            % {"count": result.daily_rows},
         )
+        self.stdout.write("{} {}, {} {}.".format(*parts))
