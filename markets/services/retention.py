@@ -213,6 +213,23 @@ def _raw_cutoffs(now: int, days: int) -> dict[int, int]:
     return cutoffs
 
 
+def _old_hours(ids: list[int], cutoffs: dict[int, int], edge: int) -> Q:
+    """The hourly rows of ``ids`` that fold into days: those of the days wholly before
+    ``edge`` and wholly before the token's raw cutoff. A token whose raw snapshots start at
+    noon of a day older than the edge (one that stopped updating two years ago, or BTC kept
+    raw for it) keeps that day's morning hourly: a daily row there would sit beside that
+    day's raw snapshots, and ingest would take their quotes for compacted history."""
+    day_edge = edge - edge % DAY
+    by_limit: dict[int, list[int]] = {}
+    for token_id in ids:
+        cutoff = cutoffs.get(token_id, day_edge)
+        by_limit.setdefault(min(day_edge, cutoff - cutoff % DAY), []).append(token_id)
+    old = Q(pk__in=[])
+    for limit, token_ids in by_limit.items():
+        old |= Q(token_id__in=token_ids, interval="1h", bucket__lt=_dt(limit))
+    return old
+
+
 def snapshots_compact(
     *, now: datetime | None = None, raw_days: int | None = None, hourly_days: int | None = None
 ) -> CompactResult:
@@ -234,8 +251,7 @@ def snapshots_compact(
                 folded, written = _fold_pass(
                     old, Snapshot.objects.all(), _raw_rows, HOUR, "1h"
                 ) if cutoffs else (0, 0)  # fmt: skip
-                edge = stamp - hourly_days * DAY
-                old_hours = Q(token_id__in=ids, interval="1h", bucket__lt=_dt(edge - edge % DAY))
+                old_hours = _old_hours(ids, cutoffs, stamp - hourly_days * DAY)
                 h_folded, d_written = _fold_pass(
                     old_hours, SnapshotCompact.objects.all(), _compact_rows, DAY, "1d"
                 )

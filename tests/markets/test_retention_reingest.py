@@ -93,3 +93,28 @@ def test_the_import_summary_says_how_many_rows_fell_in_compacted_hours(tao, tmp_
     read = "1 row read" if rows == 1 else f"{rows} rows read"
     assert f"{read}, 0 stored" in out.getvalue()
     assert f"{noun} in hours already compacted by retention" in out.getvalue()
+
+
+def test_a_day_keeping_raw_snapshots_is_not_folded_into_a_daily_row(tao):
+    # A token that stopped 700 days ago: its raw snapshots fold up to 100 days before its
+    # own last one (12:00 that day), its hours up to 730 days before now. The day of that
+    # 12:00 got a daily row from its first twelve hours while its afternoon stayed raw:
+    # a re-import then called those raw rows "already compacted: not stored", and refused
+    # a correction of one of them.
+    end = T - 700 * DAY - (T - 700 * DAY) % DAY + 12 * HOUR
+    ts = np.arange(end - 200 * DAY, end + 1, HOUR, dtype=np.int64)
+    price = 100 + np.sin(ts / 5e4)
+    columns = QuoteColumns(np.full(len(ts), tao.id, np.int64), ts, price, price, price)
+    snapshot_ingest(quotes=columns, source="csv")
+    snapshots_compact(now=NOW)
+    raw_first = int(Snapshot.objects.filter(token=tao).order_by("ts").first().ts.timestamp())
+    assert raw_first % DAY == 12 * HOUR  # the raw snapshots start at noon
+
+    assert not SnapshotCompact.objects.filter(
+        token=tao, interval="1d", bucket=datetime.fromtimestamp(raw_first - raw_first % DAY, UTC)
+    ).exists()
+    again = snapshot_ingest(quotes=columns, source="csv")
+    assert (again.stored, again.compacted) == (0, int((ts < raw_first).sum()))
+    fix = QuoteColumns(np.array([tao.id]), np.array([raw_first + HOUR]), np.array([7.0]),
+                       np.array([np.nan]), np.array([np.nan]))  # fmt: skip
+    assert snapshot_ingest(quotes=fix, source="csv").stored == 1
