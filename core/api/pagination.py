@@ -82,6 +82,22 @@ class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
         schema["required"] = ["count", "next", "previous", "results"]
         return schema
 
+    def get_schema_operation_parameters(self, view):
+        """``page`` is a number from 1 or ``last`` (what get_page_number accepts)."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {
+                    "oneOf": [
+                        {"type": "integer", "minimum": 1},
+                        {"type": "string", "enum": list(self.last_page_strings)},
+                    ]
+                }
+                parameter["description"] = (
+                    "A page number from 1, or 'last' for the last page; past the end is a 404."
+                )
+        return parameters
+
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param, "1")
         if value in self.last_page_strings:

@@ -182,3 +182,17 @@ def test_every_response_schema_requires_every_field_since_every_answer_has_it(op
     schemas = openapi["components"]["schemas"]
     for name, field in (("Event", "url"), ("MarketFact", "source_url")):
         assert {"type": "string", "maxLength": 0} in schemas[name]["properties"][field]["oneOf"]
+
+
+def test_every_page_parameter_documents_last_which_the_server_accepts(openapi, api_client):
+    """?page=last answers the last page: a client reading the schema must be told it may send
+    it, not that page is only an integer."""
+    pages = [(path, p) for path, _, p in _parameters(openapi) if p["name"] == "page"]
+    assert len(pages) >= 10
+    for path, parameter in pages:
+        variants = parameter["schema"].get("oneOf", [])
+        assert {"type": "integer", "minimum": 1} in variants, path
+        assert {"type": "string", "enum": ["last"]} in variants, path
+        assert "last" in parameter["description"], path
+
+    assert api_client.get("/api/v1/lists/", {"page": "last"}).status_code == 200
