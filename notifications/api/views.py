@@ -41,7 +41,9 @@ class NotificationListView(OwnerApiView):
     )
     def get(self, request):
         page = self.paginate_queryset(selectors.notification_list_for_user(user=request.user))
-        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            NotificationSerializer(page, many=True, context={"request": request}).data
+        )
 
 
 @extend_schema(tags=["notifications"], parameters=[ID_PARAM, RETRY_AFTER])
@@ -63,7 +65,7 @@ class NotificationReadView(OwnerApiView):
         body_refuse(request)
         notification = selectors.notification_get_for_user(user=request.user, pk=id)
         services.notification_mark_read(notification=notification)
-        return Response(NotificationSerializer(notification).data)
+        return Response(NotificationSerializer(notification, context={"request": request}).data)
 
 
 @extend_schema(tags=["notifications"], parameters=[RETRY_AFTER])

@@ -77,3 +77,26 @@ def test_marking_one_read_with_a_body_of_another_media_type_is_the_documented_41
     assert documented["415"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+def test_a_notification_url_is_absolute_in_the_api_so_a_client_can_follow_it(api_client, alice):
+    """The inbox page links /tokens/BTC/ relative to itself; an API client has no page to
+    resolve that against, so the API gives the same path on the host it was asked on."""
+    (notification,) = notify(alice)
+    notification_create(user=alice, kind="alert", title="no link")
+    api_client.force_authenticate(alice)
+
+    listed = api_client.get("/api/v1/notifications/", HTTP_HOST="localhost:8000")
+    read = api_client.post(f"/api/v1/notifications/{notification.pk}/read/")
+
+    urls = [n["url"] for n in listed.json()["results"]]
+    assert urls == ["", "http://localhost:8000/tokens/BTC/"]
+    assert read.json()["url"] == "http://testserver/tokens/BTC/"
+    notification.refresh_from_db()
+    assert notification.url == "/tokens/BTC/"  # stored (and shown on the page) as it was
+
+
+def test_the_schema_says_a_notification_url_is_a_uri_or_empty(openapi):
+    url = openapi["components"]["schemas"]["Notification"]["properties"]["url"]
+    assert {"type": "string", "format": "uri"} in url["oneOf"]
+    assert {"type": "string", "maxLength": 0} in url["oneOf"]
