@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -76,7 +77,8 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
         name = self.settings.URL_FORMAT_OVERRIDE
         if not format_suffix and name and request.query_params.get(name) == "":
             known = ", ".join(renderer.format for renderer in renderers)
-            raise ValidationError({name: [f"May not be empty; use one of: {known}."]})
+            message = _("May not be empty; use one of: %(known)s.") % {"known": known}
+            raise ValidationError({name: [message]})
         if format_suffix or (name and request.query_params.get(name)):
             return super().select_renderer(request, renderers, format_suffix)
         # DRF ignores quality values: "text/csv, application/json;q=0.5" got JSON (the first
@@ -124,7 +126,10 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
             return super().filter_renderers(renderers, format)
         except Http404:
             known = ", ".join(renderer.format for renderer in renderers)
-            message = f"Unknown format {format!r}; use one of: {known}."
+            message = _("Unknown format %(format)r; use one of: %(known)s.") % {
+                "format": format,
+                "known": known,
+            }
             raise ValidationError({"format": [message]}) from None
 
 

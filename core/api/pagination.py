@@ -8,19 +8,23 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 
 
-def _positive_int(value: str, *, name: str, maximum: int | None = None) -> int:
+def _positive_int(
+    value: str, *, name: str, maximum: int | None = None, message: str | None = None
+) -> int:
     if not (value.isascii() and value.isdigit()):
         number = 0
     else:  # absurdly long numbers are simply large (int() refuses over 4300 digits)
         number = int(value) if len(value) <= 18 else 10**18
     if number < 1:
-        raise ValidationError({name: ["A positive integer is required."]})
+        raise ValidationError({name: [message or _("A positive integer is required.")]})
     if maximum is not None and number > maximum:
-        raise ValidationError({name: [f"Ensure this value is less than or equal to {maximum}."]})
+        message = _("Ensure this value is less than or equal to %(maximum)s.")
+        raise ValidationError({name: [message % {"maximum": maximum}]})
     return number
 
 
@@ -102,7 +106,9 @@ class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
         value = request.query_params.get(self.page_query_param, "1")
         if value in self.last_page_strings:
             return paginator.num_pages
-        number = _positive_int(value, name=self.page_query_param)
+        number = _positive_int(
+            value, name=self.page_query_param, message=_("A page number from 1, or 'last'.")
+        )
         paginator.first_page_wanted = number == 1
         return number
 
@@ -116,7 +122,7 @@ class SnapshotCursorPagination(StrictPageSizeMixin, CursorPagination):
     template = None
 
     def decode_cursor(self, request):
-        invalid = ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        invalid = ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})
         try:
             cursor = super().decode_cursor(request)
         except NotFound:

@@ -35,3 +35,45 @@ def test_an_unknown_list_filter_is_refused_in_the_clients_language(api_client):
 
     assert response.status_code == 400
     assert "Aucune liste publique 'nope'." in str(response.json())
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "french"),
+    [
+        ("/api/v1/tokens/?page=0", "page", "Un numéro de page à partir de 1, ou « last »."),
+        ("/api/v1/tokens/?page_size=0", "page_size", "Un entier positif est requis."),
+        (
+            "/api/v1/tokens/?page_size=500",
+            "page_size",
+            "Assurez-vous que cette valeur est inférieure ou égale à 200.",
+        ),
+        ("/api/v1/tokens/TAO/snapshots/?cursor=zz", "cursor", "Curseur invalide."),
+        (
+            "/api/v1/tokens/TAO/snapshots/?format=",
+            "format",
+            "Ne peut pas être vide ; utilisez l\u2019un de : json, csv.",
+        ),
+        (
+            "/api/v1/tokens/TAO/snapshots/?format=xml",
+            "format",
+            "Format inconnu 'xml' ; utilisez l\u2019un de : json, csv.",
+        ),
+    ],
+)
+def test_a_bad_page_cursor_or_format_is_refused_in_the_clients_language(
+    api_client, query, name, french
+):
+    from tests.factories import TokenFactory
+
+    TokenFactory(symbol="TAO")
+
+    response = api_client.get(query, **FR)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {name: [french]}
+
+
+def test_a_bad_page_says_last_is_accepted_too_in_english(api_client, db):
+    response = api_client.get("/api/v1/tokens/?page=x")
+
+    assert response.json()["errors"] == {"page": ["A page number from 1, or 'last'."]}
