@@ -8,7 +8,7 @@ body field) names, each with its messages, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
@@ -203,13 +203,17 @@ def validated(serializer) -> dict:
 
 
 @contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's ValidationError is a 400; a row that vanished meanwhile is a 404."""
+def service_errors(*, translate: Callable[[str], str] | None = None) -> Iterator[None]:
+    """A service's ValidationError is a 400; a row that vanished meanwhile is a 404.
+    ``translate`` puts a service's (English) message in the active language, as the app's
+    pages do."""
     try:
         yield
     except DjangoValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise ValidationError(errors_flatten(errors)) from None
+        errors = errors_flatten(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        if translate is not None:
+            errors = {name: [translate(m) for m in messages] for name, messages in errors.items()}
+        raise ValidationError(errors) from None
     except ObjectDoesNotExist:
         raise NotFound() from None
 

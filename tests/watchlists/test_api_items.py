@@ -262,3 +262,42 @@ def test_a_look_alike_of_a_symbol_is_unknown_as_its_token_page_is(api, alice_lis
     assert response.status_code == 400
     assert response.json()["errors"] == {"symbol": [f"Unknown token symbol {typed!r}."]}
     assert not WatchlistItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "french"),
+    [
+        ({"symbol": "TAO"}, "symbol", "TAO est déjà dans cette liste de suivi."),
+        ({"symbol": "ZZZ"}, "symbol", "Symbole de token inconnu 'ZZZ'."),
+        (
+            {"symbol": "BTC", "lots": [{"quantity": "0", "cost_basis_usd": "1"}]},
+            "lots[0].quantity",
+            "La quantité doit être supérieure à 0.",
+        ),
+    ],
+)
+def test_a_refused_item_is_explained_in_the_clients_language_as_on_the_page(
+    api, held, body, field, french
+):
+    """The services write English; the pages translate their messages (watchlists/forms.py),
+    and the API gave them to a French client untranslated."""
+    WatchlistItem.objects.filter(token__symbol="BTC").delete()
+
+    response = api.post(items_url(held), body, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: [french]}
+
+
+def test_a_duplicate_watchlist_name_is_refused_in_french_to_a_french_client(api, alice_list):
+    response = api.post(
+        reverse("watchlists-api:watchlist-list"),
+        {"name": "ai BAGS"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "name": ["Vous avez déjà une liste de suivi nommée 'ai BAGS'."]
+    }

@@ -29,6 +29,7 @@ from watchlists.api.serializers import (
     WatchlistSerializer,
     WatchlistUpdateSerializer,
 )
+from watchlists.forms import service_message
 from watchlists.models import Watchlist, WatchlistItem
 
 ID_PARAM = OpenApiParameter(
@@ -92,7 +93,7 @@ class WatchlistListView(OwnerApiView):
     )
     def post(self, request):
         data = validated(WatchlistCreateSerializer(data=request.data))
-        with service_errors():
+        with service_errors(translate=service_message):
             watchlist = services.watchlist_create(owner=request.user, name=data["name"])
         return self.detail_response(watchlist, status_code=status.HTTP_201_CREATED)
 
@@ -123,7 +124,7 @@ class WatchlistDetailView(OwnerApiView):
     def patch(self, request, id: str):
         watchlist = self.get_watchlist()
         data = validated(WatchlistUpdateSerializer(data=request.data))
-        with service_errors():
+        with service_errors(translate=service_message):
             services.watchlist_update(watchlist=watchlist, **data)
         return self.detail_response(watchlist)
 
@@ -133,7 +134,7 @@ class WatchlistDetailView(OwnerApiView):
         responses={**DELETED, **WRITE_ERRORS},
     )
     def delete(self, request, id: str):
-        with service_errors():
+        with service_errors(translate=service_message):
             services.watchlist_delete(watchlist=self.get_watchlist())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -162,7 +163,7 @@ class ItemListView(OwnerApiView):
     def post(self, request, id: str):
         watchlist = self.get_watchlist()
         data = validated(ItemCreateSerializer(data=request.data))
-        with service_errors():
+        with service_errors(translate=service_message):
             item = services.watchlist_add_token(
                 watchlist=watchlist, symbol=data["symbol"], note=data["note"],
                 lots=data.get("lots", ()),
@@ -191,7 +192,7 @@ class ItemDetailView(OwnerApiView):
     def patch(self, request, id: str, symbol: str):
         item = self.get_item(self.get_watchlist())
         data = validated(ItemUpdateSerializer(data=request.data))
-        with service_errors():
+        with service_errors(translate=service_message):
             services.item_update(item=item, **data)
         return self.item_response(item)
 
@@ -202,7 +203,7 @@ class ItemDetailView(OwnerApiView):
     )
     def delete(self, request, id: str, symbol: str):
         item = self.get_item(self.get_watchlist())
-        with service_errors():
+        with service_errors(translate=service_message):
             try:
                 services.watchlist_remove_token(watchlist=item.watchlist, symbol=item.token.symbol)
             except DjangoValidationError:
