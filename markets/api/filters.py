@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
@@ -47,8 +49,8 @@ def instant_parse(value: str, *, end_of_day: bool = False) -> datetime:
 
 class InstantField(serializers.Field):
     default_error_messages = {
-        "invalid": "Not an ISO 8601 date or date-time: {value!r}.",
-        "out_of_range": "Out of range once converted to UTC: {value!r}.",
+        "invalid": gettext_lazy("Not an ISO 8601 date or date-time: {value!r}."),
+        "out_of_range": gettext_lazy("Out of range once converted to UTC: {value!r}."),
     }
 
     def __init__(self, *, end_of_day: bool = False, **kwargs):
@@ -90,10 +92,11 @@ class SnapshotParams(QueryParams):
             except OverflowError:
                 since = datetime.min.replace(tzinfo=UTC)
         if since > until:
-            message = "Must not be after until."
+            message = _("Must not be after until.")
             if attrs.get("until") is None:
                 latest = until.isoformat().replace("+00:00", "Z")
-                message = f"Must not be after until (by default the latest data, {latest})."
+                message = _("Must not be after until (by default the latest data, %(latest)s).")
+                message %= {"latest": latest}
             raise serializers.ValidationError({"since": [message]})
         return {**attrs, "since": since, "until": until}
 

@@ -321,3 +321,24 @@ def test_an_options_request_asking_for_csv_gets_json_metadata(api_client, tao_hi
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json()["renders"] == ["application/json", "text/csv"]
+
+
+@pytest.mark.parametrize(
+    ("params", "french"),
+    [
+        ({"since": "junk"}, "Pas une date ou date-heure ISO 8601 : 'junk'."),
+        (
+            {"since": "2026-02-06", "until": "2026-02-05"},
+            "Ne doit pas être après until.",
+        ),
+        (
+            {"since": "2999-01-01"},
+            "Ne doit pas être après until (par défaut les dernières données, ",
+        ),
+    ],
+)
+def test_a_bad_range_is_refused_in_the_clients_language(api_client, tao, params, french):
+    response = api_client.get(URL, params, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["since"][0].startswith(french)
