@@ -77,3 +77,20 @@ def test_a_bad_page_says_last_is_accepted_too_in_english(api_client, db):
     response = api_client.get("/api/v1/tokens/?page=x")
 
     assert response.json()["errors"] == {"page": ["A page number from 1, or 'last'."]}
+
+
+def test_a_session_write_without_csrf_token_is_refused_in_the_clients_language(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+
+    response = client.post(
+        "/api/v1/watchlists/", {"name": "x"}, content_type="application/json", **FR
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Échec de la vérification CSRF : envoyez la valeur du cookie csrftoken "
+        "dans l\u2019en-tête X-CSRFToken."
+    }
