@@ -48,3 +48,27 @@ def document_not_acceptable(result: dict, generator, request, public) -> dict:
             if isinstance(operation, dict) and "responses" in operation:
                 operation["responses"].setdefault("406", NOT_ACCEPTABLE)
     return result
+
+
+def _one_ofs(node):
+    if isinstance(node, dict):
+        if "oneOf" in node:
+            yield node["oneOf"]
+        for value in node.values():
+            yield from _one_ofs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _one_ofs(value)
+
+
+def exclude_empty_from_formatted_branches(result: dict, generator, request, public) -> dict:
+    """A text that may be empty is oneOf (a formatted string, or ""): drf-spectacular's shape
+    for a blank URLField. Validators treat ``format`` as an annotation by default, so ""
+    matched both branches and failed the oneOf; the formatted branch gets minLength 1."""
+    empty = {"type": "string", "maxLength": 0}
+    for branches in _one_ofs(result):
+        if empty in branches:
+            for branch in branches:
+                if branch != empty and branch.get("type") == "string":
+                    branch.setdefault("minLength", 1)
+    return result

@@ -6,7 +6,12 @@ from notifications.models import Notification
 
 
 @extend_schema_field(
-    {"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]}
+    {
+        "oneOf": [
+            {"type": "string", "format": "uri", "minLength": 1},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
 )
 class AbsoluteUrlField(serializers.CharField):
     """A stored site path (``/tokens/TAO/``) as an absolute URL on the host the request came

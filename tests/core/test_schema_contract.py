@@ -196,3 +196,32 @@ def test_every_page_parameter_documents_last_which_the_server_accepts(openapi, a
         assert "last" in parameter["description"], path
 
     assert api_client.get("/api/v1/lists/", {"page": "last"}).status_code == 200
+
+
+def _one_ofs(node):
+    if isinstance(node, dict):
+        if "oneOf" in node:
+            yield node["oneOf"]
+        for value in node.values():
+            yield from _one_ofs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _one_ofs(value)
+
+
+def test_an_empty_link_matches_one_branch_of_its_one_of_even_for_a_validator_ignoring_format(
+    openapi,
+):
+    """A URL field that may be empty is oneOf (a uri, or ""). JSON Schema validators treat
+    format as an annotation by default: without minLength on the uri branch, "" matched both
+    branches, so oneOf failed and every event without a link was invalid to such a client."""
+    import jsonschema
+
+    checked = 0
+    for branches in _one_ofs(openapi):
+        if {"type": "string", "maxLength": 0} not in branches:
+            continue
+        matching = [b for b in branches if jsonschema.Draft7Validator(b).is_valid("")]
+        assert len(matching) == 1, branches
+        checked += 1
+    assert checked >= 3  # Event.url, MarketFact.source_url, Notification.url

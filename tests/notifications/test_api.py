@@ -98,5 +98,5 @@ def test_a_notification_url_is_absolute_in_the_api_so_a_client_can_follow_it(api
 
 def test_the_schema_says_a_notification_url_is_a_uri_or_empty(openapi):
     url = openapi["components"]["schemas"]["Notification"]["properties"]["url"]
-    assert {"type": "string", "format": "uri"} in url["oneOf"]
+    assert {"type": "string", "format": "uri", "minLength": 1} in url["oneOf"]
     assert {"type": "string", "maxLength": 0} in url["oneOf"]
