@@ -65,15 +65,19 @@ def database_unavailable(request, exc: BaseException) -> HttpResponse:
     return response
 
 
+def request_too_large_message() -> str:
+    limit = number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True)
+    return _("The request body is too large: at most %(limit)s bytes are accepted.") % {
+        "limit": limit
+    }
+
+
 def bad_request(request, exception=None):
     """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that says the limit; other
     refused requests a 400; JSON on the API, a standalone page elsewhere."""
     if isinstance(exception, RequestDataTooBig):
         status, title = 413, _("Request too large")
-        limit = number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True)
-        message = _("The request body is too large: at most %(limit)s bytes are accepted.") % {
-            "limit": limit
-        }
+        message = request_too_large_message()
     else:
         status, title = 400, _("Bad request")
         message = _("The request could not be understood.")

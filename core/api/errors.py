@@ -8,10 +8,11 @@ body field) names, each with its messages, e.g.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.http import parse_header_parameters
@@ -21,9 +22,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import NotAcceptable, NotFound, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.mediatypes import media_type_matches
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import request_too_large_message
+
+security_logger = logging.getLogger("django.security.RequestDataTooBig")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -59,6 +65,11 @@ def _flatten(errors) -> dict[str, list[str]]:
 def api_exception_handler(exc, context):
     """DRF's handler, then every 400 reshaped to {detail, errors} (a malformed body is named
     ``body``). Anything else is a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        # Reading the body in the view: Django's handler400 would answer it, except in DEBUG
+        # (its technical page, a 400). Logged as Django logs it.
+        security_logger.error(str(exc), extra={"status_code": 413})
+        return Response({"detail": request_too_large_message()}, status=413)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ParseError):  # a body that is not JSON
         response.data = {"detail": str(exc.detail), "errors": {"body": [str(exc.detail)]}}

@@ -112,6 +112,21 @@ def test_a_body_over_the_upload_limit_is_a_json_413_on_the_api(api_client, setti
     }
 
 
+def test_a_body_over_the_upload_limit_is_a_json_413_in_debug_too(api_client, settings):
+    """DEBUG answered Django's technical page with a 400 (handler400 is not used then): a
+    client developed against `make run` met another status than the documented 413."""
+    settings.DEBUG = True
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = '{"username": "' + "x" * 2_000 + '", "password": "y"}'
+
+    response = api_client.post("/api/v1/auth/token/", data=body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The request body is too large: at most 1,000 bytes are accepted."
+    }
+
+
 def test_a_form_over_the_upload_limit_is_a_413_page(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
 
