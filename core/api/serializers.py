@@ -14,9 +14,24 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
+
+
+@extend_schema_field({"type": "string", "pattern": r"\S"})
+class VisibleTextField(serializers.CharField):
+    """Text the service refuses when empty or only spaces, with its own message: the schema
+    says it needs a character other than a space (minLength 1 and a pattern), and the field
+    passes such a text on for the service to refuse, rather than DRF's "may not be blank"."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and not data.strip():
+            return data
+        return super().run_validation(data)
+
+
 NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 
 

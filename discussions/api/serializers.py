@@ -5,14 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import StrictSerializer
+from core.api.serializers import StrictSerializer, VisibleTextField
 from discussions.models import Comment, Report, Stance
 
 
 class CommentCreateSerializer(StrictSerializer):
-    body = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, help_text="Markdown, 1 to 5,000 characters."
-    )
+    body = VisibleTextField(trim_whitespace=False, help_text="Markdown, 1 to 5,000 characters.")
     stance = serializers.ChoiceField(
         choices=["", *Stance.values], required=False, default="", help_text="Optional."
     )
@@ -23,7 +21,7 @@ class CommentCreateSerializer(StrictSerializer):
 
 
 class CommentUpdateSerializer(StrictSerializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    body = VisibleTextField(trim_whitespace=False, help_text="Markdown, 1 to 5,000 characters.")
     stance = serializers.ChoiceField(choices=["", *Stance.values], required=False)
 
 

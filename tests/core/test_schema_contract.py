@@ -225,3 +225,27 @@ def test_an_empty_link_matches_one_branch_of_its_one_of_even_for_a_validator_ign
         assert len(matching) == 1, branches
         checked += 1
     assert checked >= 3  # Event.url, MarketFact.source_url, Notification.url
+
+
+@pytest.mark.parametrize(
+    ("schema", "field"),
+    [
+        ("CommentCreateRequest", "body"),
+        ("PatchedCommentUpdateRequest", "body"),
+        ("WatchlistCreateRequest", "name"),
+        ("PatchedWatchlistUpdateRequest", "name"),
+    ],
+)
+def test_a_text_the_server_refuses_blank_is_documented_as_needing_a_visible_character(
+    openapi, schema, field
+):
+    """ "" or spaces are a 400 ("Write something first.", "Enter a name."); the schema said
+    any string, so a client validating against it sent them and met the 400."""
+    import jsonschema
+
+    text = openapi["components"]["schemas"][schema]["properties"][field]
+
+    assert text["minLength"] == 1 and text["description"]
+    validator = jsonschema.Draft7Validator(text)
+    assert not validator.is_valid("") and not validator.is_valid("  \n")
+    assert validator.is_valid(" a ")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import StrictSerializer
+from core.api.serializers import StrictSerializer, VisibleTextField
 from markets.api.serializers import TokenMetricsSerializer
 from watchlists.csv_io import decimal_text
 
@@ -60,13 +60,11 @@ class LotInputSerializer(StrictSerializer):
 
 
 class WatchlistCreateSerializer(StrictSerializer):
-    name = serializers.CharField(
-        allow_blank=True, help_text="1 to 80 characters, unique among your lists (any case)."
-    )
+    name = VisibleTextField(help_text="1 to 80 characters, unique among your lists (any case).")
 
 
 class WatchlistUpdateSerializer(StrictSerializer):
-    name = serializers.CharField(required=False, allow_blank=True, help_text="A new name.")
+    name = VisibleTextField(required=False, help_text="A new name.")
     is_public = serializers.BooleanField(
         required=False,
         help_text="true: readable at a share link (a new share_token if it was private); "
