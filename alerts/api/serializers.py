@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alerts.models import AlertFiring, AlertRule, Condition, Frequency, Target
-from core.api.serializers import StrictSerializer
+from core.api.serializers import AbsoluteUrlField, StrictSerializer
 from markets.models import TokenList
 from markets.symbols import SYMBOL_MAX_LENGTH
 
@@ -105,6 +105,8 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class FiringSerializer(serializers.ModelSerializer):
+    url = AbsoluteUrlField(read_only=True, help_text="The page it is about, as an absolute URL.")
+
     class Meta:
         model = AlertFiring
         fields = ["id", "subject_id", "version", "value", "text", "url", "fired_at"]

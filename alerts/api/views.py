@@ -96,4 +96,5 @@ class FiringListView(OwnerApiView):
     )
     def get(self, request, id: str):
         page = self.paginate_queryset(selectors.firings_for_rule(rule=self.get_rule()))
-        return self.get_paginated_response(FiringSerializer(page, many=True).data)
+        data = FiringSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)

@@ -32,6 +32,24 @@ class VisibleTextField(serializers.CharField):
         return super().run_validation(data)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "uri", "minLength": 1},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+)
+class AbsoluteUrlField(serializers.CharField):
+    """A stored site path (``/tokens/TAO/``) as an absolute URL on the host the request came
+    to: an API client has no page to resolve a relative link against. Empty stays empty."""
+
+    def to_representation(self, value):
+        value = super().to_representation(value)
+        request = self.context.get("request")
+        return request.build_absolute_uri(value) if value and request else value
+
+
 NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 
 

@@ -1,26 +1,7 @@
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import StrictSerializer
+from core.api.serializers import AbsoluteUrlField, StrictSerializer
 from notifications.models import Notification
-
-
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "string", "format": "uri", "minLength": 1},
-            {"type": "string", "maxLength": 0},
-        ]
-    }
-)
-class AbsoluteUrlField(serializers.CharField):
-    """A stored site path (``/tokens/TAO/``) as an absolute URL on the host the request came
-    to: an API client has no page to resolve a relative link against. Empty stays empty."""
-
-    def to_representation(self, value):
-        value = super().to_representation(value)
-        request = self.context.get("request")
-        return request.build_absolute_uri(value) if value and request else value
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -54,6 +54,19 @@ def test_the_firings_of_an_alert(api_client, alice, market, btc):
     assert [f["text"] for f in firings] == ["BTC crossed down $60,000.00 at $59,850.00"]
 
 
+def test_a_firing_url_is_absolute_so_an_api_client_can_follow_it(api_client, alice, market, btc):
+    """Stored as the site path /tokens/BTC/ (what the alerts page links); an API client has
+    no page to resolve it against."""
+    market.tick({btc: 61_000})
+    rule = alert_create(owner=alice, **{**BTC_60K, "symbol": "BTC"})
+    market.tick({btc: 59_850})
+    api_client.force_authenticate(alice)
+
+    firings = api_client.get(f"/api/v1/alerts/{rule.pk}/firings/", HTTP_HOST="localhost:8000")
+
+    assert [f["url"] for f in firings.json()["results"]] == ["http://localhost:8000/tokens/BTC/"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
