@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
+NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 
 
 @extend_schema_field({"type": "string", "pattern": r"\S"})
@@ -48,9 +49,6 @@ class AbsoluteUrlField(serializers.CharField):
         value = super().to_representation(value)
         request = self.context.get("request")
         return request.build_absolute_uri(value) if value and request else value
-
-
-NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 
 
 def body_type_errors(serializer, data) -> dict[str, list[str]]:
