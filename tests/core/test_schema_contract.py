@@ -50,15 +50,20 @@ def test_every_time_field_is_a_date_time(openapi):
                 assert spec.get("format") == "date-time", (name, field)
 
 
-def _enums(node):
+def _values_of(node, key: str):
+    """Every value of ``key`` anywhere in a schema tree."""
     if isinstance(node, dict):
-        if "enum" in node:
-            yield node["enum"]
+        if key in node:
+            yield node[key]
         for value in node.values():
-            yield from _enums(value)
+            yield from _values_of(value, key)
     elif isinstance(node, list):
         for value in node:
-            yield from _enums(value)
+            yield from _values_of(value, key)
+
+
+def _enums(node):
+    return _values_of(node, "enum")
 
 
 def test_an_empty_value_is_in_an_enum_only_where_the_server_accepts_it(openapi):
@@ -199,14 +204,7 @@ def test_every_page_parameter_documents_last_which_the_server_accepts(openapi, a
 
 
 def _one_ofs(node):
-    if isinstance(node, dict):
-        if "oneOf" in node:
-            yield node["oneOf"]
-        for value in node.values():
-            yield from _one_ofs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _one_ofs(value)
+    return _values_of(node, "oneOf")
 
 
 def test_an_empty_link_matches_one_branch_of_its_one_of_even_for_a_validator_ignoring_format(
