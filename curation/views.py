@@ -70,14 +70,18 @@ def _list_answer(request, slug: str, *, errors: list[str] = (), notice: str = ""
     return redirect(f"{reverse('curation:index')}#list-{slug}")
 
 
+def _index_context(*, page: str | None) -> dict:
+    return {
+        "lists": selectors.curated_lists(),
+        "changes": selectors.changes_page(number=page),
+        "jobs": selectors.jobs_recent(),
+    }
+
+
 @staff_only
 @require_safe
 def index(request):
-    context = {
-        "lists": selectors.curated_lists(),
-        "changes": selectors.changes_page(number=request.GET.get("page")),
-        "jobs": selectors.jobs_recent(),
-    }
+    context = _index_context(page=request.GET.get("page"))
     if request.htmx and request.GET.get("page"):
         return render(request, "curation/index.html#changes", context)
     return render(request, "curation/index.html", context)
@@ -96,9 +100,13 @@ def list_new(request):
             actor=request.user, slug=request.POST.get("slug", ""), data=_list_data(request)
         )
     except ValidationError as exc:
-        for error in _errors(exc):
-            messages.error(request, error)
-        return redirect(reverse("curation:index"))
+        # The page again, with what was typed and the reason beside the form: a redirect
+        # would lose two names and two descriptions and show the reason far above the form.
+        context = _index_context(page=None) | {
+            "new_list": {**_list_data(request), "slug": request.POST.get("slug", "")},
+            "new_list_errors": _errors(exc),
+        }
+        return render(request, "curation/index.html", context, status=400)
     messages.success(request, _("List created (unpublished): add its members."))
     return redirect(f"{reverse('curation:index')}#list-{token_list.slug}")
 

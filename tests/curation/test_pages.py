@@ -227,8 +227,8 @@ def test_a_slug_created_meanwhile_by_another_request_is_the_usual_form_error(
     # The other request inserted "ai" after this one checked: the check finds nothing.
     monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda _qs: False)
     client.force_login(staff)
-    response = client.post("/curate/lists/", {"slug": "ai", "name": "Again"}, follow=True)
-    assert response.status_code == 200
+    response = client.post("/curate/lists/", {"slug": "ai", "name": "Again"})
+    assert response.status_code == 400
     assert "A list with this short name already exists." in response.content.decode()
     assert list(TokenList.objects.values_list("name", flat=True)) == ["AI tokens"]
     assert not CurationChange.objects.exists()
@@ -291,3 +291,27 @@ def test_the_catalogue_page_posts_its_picks_as_plain_forms_with_its_stylesheet(
     assert "hx-disable" in results
     assert "curation/curation.css" in page
     assert "hx-disable" not in partial and 'hx-post="/curate/lists/ai/catalogue/add/"' in partial
+
+
+def test_a_refused_new_list_keeps_what_was_typed_and_explains_it_beside_the_form(client, staff, ai):
+    client.force_login(staff)
+    typed = {
+        "slug": "ai",
+        "name": "Agents",
+        "name_fr": "Agents IA",
+        "description": "Agent tokens & co",
+        "description_fr": "Les tokens d\u2019agents",
+    }
+
+    response = client.post("/curate/lists/", typed)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    start = html.index('action="/curate/lists/"')
+    form = html[start : html.index("</form>", start)]
+    assert "A list with this short name already exists." in form
+    assert 'role="alert"' in form
+    kept = ['value="ai"', 'value="Agents"', 'value="Agents IA"', ">Agent tokens &amp; co<",
+            ">Les tokens d\u2019agents</textarea>"]  # fmt: skip
+    assert [value for value in kept if value not in form] == []
+    assert list(TokenList.objects.values_list("slug", flat=True)) == ["ai"]
