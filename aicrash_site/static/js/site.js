@@ -86,3 +86,70 @@
   document.addEventListener("DOMContentLoaded", () => reveal(document));
   document.addEventListener("htmx:afterSettle", (event) => reveal(event.target));
 })();
+
+// When htmx replaces the part of the page that held the focus (a form sent with its button,
+// a sorted table, a table refreshed by polling), htmx keeps it only on an element with an
+// id. Otherwise the focus would fall back to the top of the page: put it on the first field
+// to correct, else on the same control in the new content (or the one now in its place,
+// e.g. the column header just sorted by), else on the new content itself.
+(function () {
+  "use strict";
+  let held = null;
+
+  function describe(element, target) {
+    const form = element.form || element.closest("form");
+    return {
+      tag: element.tagName,
+      name: element.getAttribute("name"),
+      value: element.getAttribute("value"),
+      href: element.getAttribute("href"),
+      text: element.textContent.trim(),
+      action: form ? form.getAttribute("action") : null,
+      index: Array.from(target.querySelectorAll(element.tagName)).indexOf(element),
+    };
+  }
+
+  function same(element, wanted) {
+    const form = element.form || element.closest("form");
+    return (
+      element.getAttribute("name") === wanted.name &&
+      element.getAttribute("value") === wanted.value &&
+      element.getAttribute("href") === wanted.href &&
+      element.textContent.trim() === wanted.text &&
+      (form ? form.getAttribute("action") : null) === wanted.action
+    );
+  }
+
+  const usable = (element) => element && !element.disabled && element.getClientRects().length;
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const active = document.activeElement;
+    const target = event.detail.target;
+    held =
+      active && active !== document.body && target && target.contains(active)
+        ? { target: target, id: target.id, control: describe(active, target) }
+        : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!held) return;
+    const { target, id, control } = held;
+    held = null;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return; // htmx kept it
+    const root = target.isConnected ? target : id && document.getElementById(id);
+    if (!root) return;
+    const candidates = Array.from(root.querySelectorAll(control.tag));
+    const next = [
+      root.querySelector("[aria-invalid=true]"),
+      candidates.find((element) => usable(element) && same(element, control)),
+      candidates[control.index],
+    ].find(usable);
+    if (next) {
+      next.focus();
+      return;
+    }
+    if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "-1");
+    root.focus();
+  });
+})();

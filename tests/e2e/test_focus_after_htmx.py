@@ -1,0 +1,93 @@
+"""When htmx replaces the part of the page that held the keyboard focus (a form sent with
+its button, a table refreshed by polling), the focus stays where the person can carry on:
+on the first field to correct, or on the same control in the new content, never back at
+the top of the page, which would make them tab through the whole page again."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from playwright.sync_api import Browser, Page, expect
+
+from tests.factories import TokenFactory
+from watchlists import services
+
+FOCUSED = "document.activeElement === document.body ? 'body' : document.activeElement.outerHTML"
+
+
+@pytest.fixture
+def ines_page(browser: Browser, live_server, transactional_db):
+    from django.contrib.auth import get_user_model
+
+    TokenFactory(symbol="TAO", name="Bittensor")
+    user = get_user_model().objects.create_user("ines", "ines@example.org", "pw-12345678")
+    watchlist = services.watchlist_create(owner=user, name="AI bags")
+    item = services.watchlist_add_token(watchlist=watchlist, symbol="TAO")
+    services.lot_add(item=item, quantity=Decimal("2"), cost_basis_usd=Decimal("300"))
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    name = django_settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": name, "value": client.cookies[name].value,
+                          "url": live_server.url}])  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{live_server.url}/watchlists/{watchlist.pk}/items/TAO/")
+    yield page
+    context.close()
+
+
+def send_with_the_button(page: Page, form: str) -> None:
+    page.locator(f"{form} [type=submit]").focus()
+    page.keyboard.press("Enter")
+
+
+def test_a_refused_lot_puts_the_focus_on_the_first_field_to_correct(ines_page: Page):
+    page = ines_page
+    page.fill("#id_quantity", "-3")
+    page.fill("#id_cost_basis_usd", "300")
+    send_with_the_button(page, "form[hx-post$='/lots/']")
+
+    expect(page.locator("#id_quantity")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_quantity")).to_be_focused()
+
+
+def test_an_added_lot_leaves_the_focus_on_the_add_button_for_the_next_one(ines_page: Page):
+    page = ines_page
+    page.fill("#id_quantity", "1")
+    page.fill("#id_cost_basis_usd", "250")
+    send_with_the_button(page, "form[hx-post$='/lots/']")
+
+    expect(page.locator("#position table.wl-lots tbody tr")).to_have_count(2)
+    expect(page.locator("form[hx-post$='/lots/'] [type=submit]")).to_be_focused()
+
+
+def test_removing_a_lot_leaves_the_focus_inside_the_position_not_at_the_top(ines_page: Page):
+    page = ines_page
+    send_with_the_button(page, "#position table.wl-lots")
+
+    expect(page.locator("#position table.wl-lots tbody")).to_contain_text("No lots yet")
+    assert page.evaluate(FOCUSED) != "body"
+    assert page.evaluate("document.getElementById('position').contains(document.activeElement)")
+
+
+def test_sorting_from_the_keyboard_leaves_the_focus_on_the_column_header(
+    page: Page, live_server, transactional_db
+):
+    from markets.models import TokenList, TokenListMembership
+
+    ai = TokenList.objects.create(slug="ai", name="AI tokens", is_public=True)
+    for position, symbol in enumerate(["TAO", "NEAR"]):
+        TokenListMembership.objects.create(
+            token_list=ai, token=TokenFactory(symbol=symbol), position=position
+        )
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/lists/ai/")
+    page.locator("#members th a[href*='sort=price_usd']").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"sort=price_usd"))
+    expect(page.locator("#members th a[href*='sort=price_usd']")).to_be_focused()
