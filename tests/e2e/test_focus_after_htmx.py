@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import TokenFactory
 from watchlists import services
 
-FOCUSED = "document.activeElement === document.body ? 'body' : document.activeElement.outerHTML"
+# Focus moves once htmx has settled the new content, a moment after it shows.
+FOCUS_INSIDE = "id => document.getElementById(id).contains(document.activeElement)"
 
 
 @pytest.fixture
@@ -70,8 +71,7 @@ def test_removing_a_lot_leaves_the_focus_inside_the_position_not_at_the_top(ines
     send_with_the_button(page, "#position table.wl-lots")
 
     expect(page.locator("#position table.wl-lots tbody")).to_contain_text("No lots yet")
-    assert page.evaluate(FOCUSED) != "body"
-    assert page.evaluate("document.getElementById('position').contains(document.activeElement)")
+    page.wait_for_function(FOCUS_INSIDE, arg="position", timeout=3000)
 
 
 def test_sorting_from_the_keyboard_leaves_the_focus_on_the_column_header(
@@ -91,3 +91,33 @@ def test_sorting_from_the_keyboard_leaves_the_focus_on_the_column_header(
 
     expect(page).to_have_url(re.compile(r"sort=price_usd"))
     expect(page.locator("#members th a[href*='sort=price_usd']")).to_be_focused()
+
+
+def test_a_reply_sent_from_the_keyboard_leaves_the_focus_in_its_comment(
+    browser: Browser, live_server, transactional_db
+):
+    from django.contrib.auth import get_user_model
+
+    from discussions.services.comments import comment_create
+
+    tao = TokenFactory(symbol="TAO", name="Bittensor")
+    users = get_user_model().objects
+    marc = users.create_user("marc", "marc@example.org", "pw-12345678")
+    ines = users.create_user("ines", "ines@example.org", "pw-12345678")
+    comment = comment_create(author=marc, body="TAO at 147 $: buying?", token=tao)
+    client = Client()
+    client.force_login(ines)
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    name = django_settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": name, "value": client.cookies[name].value,
+                          "url": live_server.url}])  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{live_server.url}/tokens/TAO/comments/")
+    article = page.locator(f"#comment-{comment.pk}")
+    article.locator("> details > summary").click()
+    article.locator("textarea[name=body]").fill("Not yet.")
+    send_with_the_button(page, f"#comment-{comment.pk} > details form")
+
+    expect(article.locator(".comment--reply")).to_contain_text("Not yet.")
+    page.wait_for_function(FOCUS_INSIDE, arg=f"comment-{comment.pk}", timeout=3000)
+    context.close()

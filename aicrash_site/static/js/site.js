@@ -140,14 +140,15 @@
     const root = target.isConnected ? target : id && document.getElementById(id);
     if (!root) return;
     const candidates = Array.from(root.querySelectorAll(control.tag));
-    const next = [
+    const choices = [
       root.querySelector("[aria-invalid=true]"),
       candidates.find((element) => usable(element) && same(element, control)),
       candidates[control.index],
-    ].find(usable);
-    if (next) {
-      next.focus();
-      return;
+    ];
+    for (const element of choices) {
+      if (!usable(element)) continue;
+      element.focus();
+      if (document.activeElement === element) return; // not if hidden, e.g. in a closed <details>
     }
     if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "-1");
     root.focus();
