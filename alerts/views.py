@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +21,7 @@ from notifications.selectors import webhook_deliveries_for_user
 from notifications.services import webhook_settings_get, webhook_settings_update
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
+FIRINGS_PAGE_SIZE = 50
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -119,8 +121,12 @@ def edit(request, pk: str):
 def detail(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
     rule.words = _describe(rule)
-    firings = selectors.firings_for_rule(rule=rule)[:100]
-    return render(request, "alerts/detail.html", {"rule": rule, "firings": firings})
+    # Paged: a rule that fires at every refresh has hundreds of firings a day.
+    page = Paginator(selectors.firings_for_rule(rule=rule), FIRINGS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"rule": rule, "firings": page.object_list, "page": page}
+    return render(request, "alerts/detail.html", context)
 
 
 @login_required

@@ -312,3 +312,30 @@ def test_it_says_nothing_has_fired_in_a_sentence_not_a_numbered_list(client, ali
 
     assert '<p class="card__empty">Nothing has fired yet.</p>' in page
     assert '<ol class="al-firings">' not in page
+
+
+def test_an_alerts_history_is_paged_so_firings_past_the_first_page_stay_reachable(
+    client, alice, rule
+):
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from alerts.models import AlertFiring
+
+    start = datetime(2026, 2, 1, tzinfo=UTC)
+    AlertFiring.objects.bulk_create(
+        AlertFiring(rule=rule, subject_id=1, version=start + timedelta(hours=i), value=1.0,
+                    text=f"firing {i}", fired_at=start + timedelta(hours=i), run=uuid.uuid4())
+        for i in range(130)
+    )  # fmt: skip
+    client.force_login(alice)
+
+    first = client.get(f"/alerts/{rule.pk}/").content.decode()
+    assert "firing 129<" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get(f"/alerts/{rule.pk}/?page=999").content.decode()
+    assert "firing 0<" in last and 'rel="prev"' in last and 'rel="next"' not in last
+    pages = [client.get(f"/alerts/{rule.pk}/?page={n}").content.decode() for n in (1, 2, 3)]
+    assert sum(page.count("firing ") for page in pages) == 130
+    client.cookies["django_language"] = "fr"
+    french = client.get(f"/alerts/{rule.pk}/?page=2").content.decode()
+    assert "Plus récents" in french and "Page 2 sur 3" in french and "Plus anciens" in french
