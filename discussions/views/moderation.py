@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from discussions import selectors, services
 from discussions.views.common import service_outcome
 
+QUEUE_PAGE_SIZE = 25
 ACTIONS = {
     "hide": services.comment_hide,
     "restore": services.comment_restore,
@@ -37,8 +39,13 @@ def staff_only(view):
 @staff_only
 @require_safe
 def moderation_queue(request):
+    # Paged: a spam wave can leave thousands waiting, each with its forms.
+    queue = Paginator(selectors.moderation_queue(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "queue": list(selectors.moderation_queue()),
+        "queue": queue.object_list,
+        "queue_page": queue,
         "hidden": list(selectors.moderation_hidden()),
         "log": list(selectors.moderation_log()),
     }

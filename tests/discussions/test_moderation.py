@@ -256,3 +256,25 @@ def test_the_queue_page_reads_in_a_fixed_number_of_queries(
     client.force_login(staff)
     with django_assert_max_num_queries(12):
         assert client.get("/moderation/").status_code == 200
+
+
+def test_a_long_queue_is_paged_and_its_title_counts_every_comment_waiting(
+    client, alice, staff, tao, no_rate_limits
+):
+    import re
+
+    for n in range(60):
+        comment(alice, f"wave {n}")
+    Comment.objects.update(state=Comment.State.PENDING)
+    client.force_login(staff)
+
+    pages = [client.get(f"/moderation/?page={n}").content.decode() for n in (1, 2, 3)]
+
+    listed = [set(re.findall(r"/moderation/comments/(\d+)/", page)) for page in pages]
+    assert [len(ids) for ids in listed] == [25, 25, 10]
+    assert set().union(*listed) == {str(pk) for pk in Comment.objects.values_list("pk", flat=True)}
+    assert all("Waiting for review (60)" in page for page in pages)
+    assert 'rel="next"' in pages[0] and 'rel="prev"' in pages[2] and 'rel="next"' not in pages[2]
+    client.cookies["django_language"] = "fr"
+    french = client.get("/moderation/?page=2").content.decode()
+    assert "Page 2 sur 3" in french and "Précédents" in french and "Suivants" in french
