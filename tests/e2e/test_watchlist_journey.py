@@ -48,6 +48,8 @@ def test_sign_up_confirm_build_a_position_and_share_it_without_amounts(
     page.fill("input[name=quantity]", "10")
     page.fill("input[name=cost_basis_usd]", "214.13")
     page.get_by_role("button", name="Add the lot").click()
+    # The lot is stored once its answer is in: leaving earlier races the htmx request.
+    expect(page.locator("#position table.wl-lots")).to_contain_text("214.13")
     page.get_by_role("link", name="AI bags").first.click()
     row = page.locator("#live tr[data-symbol=TAO]")
     expect(row).to_contain_text("1,640.00")  # value: 10 x 164 $
