@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.cache import anonymous_cached
 from discussions import selectors, services
 from discussions.context import comment_context, thread_context, thread_url
-from discussions.views.common import is_htmx, page_number, service_outcome
+from discussions.views.common import is_htmx, page_number, service_outcome, signed_in, to_login
 
 THREAD_PARAMS = ("order", "page")
 
@@ -32,7 +30,7 @@ def _thread_response(request, *, token=None, token_list=None, status=200, **extr
 def _thread(request, *, token=None, token_list=None):
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return to_login(request)
         with service_outcome() as outcome:
             comment = services.comment_create(
                 author=request.user, body=request.POST.get("body", ""),
@@ -100,7 +98,7 @@ def comment_detail(request, pk: str):
     return render(request, "discussions/comment_page.html", context)
 
 
-@login_required
+@signed_in
 @require_POST
 def comment_reply(request, pk: str):
     parent = selectors.comment_get(pk=pk)
@@ -117,7 +115,7 @@ def comment_reply(request, pk: str):
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def comment_edit(request, pk: str):
     comment = selectors.comment_get(pk=pk)
@@ -129,7 +127,7 @@ def comment_edit(request, pk: str):
     return _comment_response(request, comment, outcome)
 
 
-@login_required
+@signed_in
 @require_POST
 def comment_delete(request, pk: str):
     comment = selectors.comment_get(pk=pk)
@@ -138,7 +136,7 @@ def comment_delete(request, pk: str):
     return _comment_response(request, comment, outcome)
 
 
-@login_required
+@signed_in
 @require_POST
 def comment_report(request, pk: str):
     comment = selectors.comment_get(pk=pk)

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from discussions.services import CommentRateLimited
 
@@ -13,6 +19,29 @@ def is_htmx(request) -> bool:
     missing from htmx's cache) gets the whole page, which htmx swaps into the body."""
     htmx = getattr(request, "htmx", False)
     return bool(htmx) and not htmx.history_restore_request
+
+
+def to_login(request):
+    """The sign-in page, then back here. For an htmx request the whole page goes there
+    (HX-Redirect), back to the page the person was on: following a redirect, htmx would swap
+    the sign-in page into the thread or the comment."""
+    if getattr(request, "htmx", False):
+        back = request.htmx.current_url_abs_path or request.get_full_path()
+        login = resolve_url(settings.LOGIN_URL)
+        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
+    return redirect_to_login(request.get_full_path())
+
+
+def signed_in(view):
+    """Signed-in users only; the others are sent to sign in (see ``to_login``)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return to_login(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class Outcome:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from core.cache import anonymous_cached
 from discussions import selectors, services
 from discussions.templatetags.discussion_tags import poll_context
-from discussions.views.common import is_htmx, service_outcome
+from discussions.views.common import is_htmx, service_outcome, signed_in
 
 
-@login_required
+@signed_in
 @require_POST
 def sentiment_vote(request, symbol: str):
     token = selectors.token_for_discussion(symbol=symbol)
@@ -54,7 +53,7 @@ def _daily_rows(poll) -> list[dict]:
     return rows
 
 
-@login_required
+@signed_in
 @require_POST
 def poll_vote(request, pk: str):
     poll = selectors.poll_get(pk=pk)

@@ -424,3 +424,18 @@ def test_a_poll_says_closed_on_a_past_date_and_closes_on_a_future_one(client, al
         html = client.get(f"/polls/{poll.pk}/").content.decode()
 
         assert wording in html and wrong not in html, wording
+
+
+def test_a_signed_out_htmx_post_sends_the_whole_page_to_sign_in_not_the_thread(client, alice, tao):
+    # The session ended in another tab: htmx must not swap the sign-in page into the thread.
+    posted = comment(alice, "x")
+    here = "http://testserver/tokens/TAO/"
+    headers = {**HX, "HTTP_HX_CURRENT_URL": here}
+    for url in ("/tokens/TAO/comments/", f"/comments/{posted.pk}/reply/",
+                f"/comments/{posted.pk}/edit/", f"/comments/{posted.pk}/delete/",
+                f"/comments/{posted.pk}/report/", "/tokens/TAO/sentiment/"):  # fmt: skip
+        response = client.post(url, {"body": "y", "stance": "bullish", "reason": "spam"}, **headers)
+        assert response.status_code == 200, url
+        assert response["HX-Redirect"] == "/accounts/login/?next=%2Ftokens%2FTAO%2F", url
+        assert response.content == b"", url
+    assert Comment.objects.count() == 1
