@@ -121,3 +121,19 @@ def test_a_reply_sent_from_the_keyboard_leaves_the_focus_in_its_comment(
     expect(article.locator(".comment--reply")).to_contain_text("Not yet.")
     page.wait_for_function(FOCUS_INSIDE, arg=f"comment-{comment.pk}", timeout=3000)
     context.close()
+
+
+def test_an_action_the_server_refuses_says_so_instead_of_doing_nothing(ines_page: Page):
+    # Removed meanwhile in another tab: the Remove button's request answers 404.
+    page = ines_page
+    page.goto(page.url.replace("/items/TAO/", "/"))
+    from watchlists.models import Watchlist
+
+    services.watchlist_remove_token(watchlist=Watchlist.objects.get(), symbol="TAO")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#live tr[data-symbol=TAO] form[action$='/remove/'] button").click()
+
+    failed = page.get_by_role("alert")
+    expect(failed).to_be_visible()
+    expect(failed).to_contain_text("Reload")
+    expect(failed).to_contain_text("404")

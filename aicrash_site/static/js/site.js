@@ -154,3 +154,36 @@
     root.focus();
   });
 })();
+
+// An htmx action the server refuses (e.g. a 404 for a row removed in another tab, a 500) or
+// that cannot reach it swaps nothing: say so, or the click would seem to do nothing. Polls
+// (live figures, the bell) fail quietly and retry; the next action that works hides it.
+(function () {
+  "use strict";
+
+  function polled(element) {
+    return /\bevery\b/.test(element.getAttribute("hx-trigger") || "");
+  }
+
+  function show(event, text) {
+    const box = document.getElementById("action-failed");
+    if (!box || polled(event.detail.elt)) return;
+    const message = box.querySelector("p");
+    message.setAttribute("role", "alert"); // announced as it appears
+    message.textContent = text;
+    box.hidden = false;
+  }
+
+  document.addEventListener("htmx:responseError", (event) => {
+    const message = document.querySelector("#action-failed p");
+    if (message) show(event, message.dataset.refused + " (HTTP " + event.detail.xhr.status + ")");
+  });
+  document.addEventListener("htmx:sendError", (event) => {
+    const message = document.querySelector("#action-failed p");
+    if (message) show(event, message.dataset.unreachable);
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const box = document.getElementById("action-failed");
+    if (box && event.detail.successful && !polled(event.detail.elt)) box.hidden = true;
+  });
+})();
