@@ -2,15 +2,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import wraps
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
+from core.login_redirect import login_redirect
 from discussions.services import CommentRateLimited
 
 
@@ -22,14 +18,8 @@ def is_htmx(request) -> bool:
 
 
 def to_login(request):
-    """The sign-in page, then back here. For an htmx request the whole page goes there
-    (HX-Redirect), back to the page the person was on: following a redirect, htmx would swap
-    the sign-in page into the thread or the comment."""
-    if getattr(request, "htmx", False):
-        back = request.htmx.current_url_abs_path or request.get_full_path()
-        login = resolve_url(settings.LOGIN_URL)
-        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
-    return redirect_to_login(request.get_full_path())
+    """The sign-in page, then back here (the whole page for htmx: core.login_redirect)."""
+    return login_redirect(request, back=request.get_full_path())
 
 
 def signed_in(view):

@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import wraps
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django_htmx.http import HttpResponseClientRedirect
 
+from core.login_redirect import login_redirect
 from markets.models import Token, TokenMetrics
 from watchlists import selectors
 from watchlists.models import Watchlist, WatchlistItem
@@ -46,11 +43,7 @@ def owner_page(view):
 def _to_login(request):
     safe = request.method in ("GET", "HEAD")
     back = request.get_full_path() if safe else reverse("watchlists:index")
-    if request.htmx:
-        back = request.htmx.current_url_abs_path or back
-        login = resolve_url(settings.LOGIN_URL)
-        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
-    return redirect_to_login(back)
+    return login_redirect(request, back=back)
 
 
 def render_page(request, template: str, context: dict, *, partial: str | None = None, status=200):
