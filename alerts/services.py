@@ -45,7 +45,7 @@ PRESETS = {
         },
     },
     "ai-20-below-7d-high": {
-        "title": gettext_lazy("Any ai member more than 20 % below its 7-day high"),
+        "title": gettext_lazy("Any AI token more than 20 % below its 7-day high"),
         "fields": {
             "condition": "drawdown_7d_below",
             "value": -0.20,
@@ -55,7 +55,7 @@ PRESETS = {
         },
     },
     "ai-cap-24h": {
-        "title": gettext_lazy("ai cap change 24 h below -10 %"),
+        "title": gettext_lazy("AI tokens: cap change 24 h below -10 %"),
         "fields": {
             "condition": "list_cap_change_24h_below",
             "value": -0.10,

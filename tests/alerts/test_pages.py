@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from alerts.models import AlertRule
 from alerts.services import alert_create
@@ -185,8 +186,6 @@ def test_a_numeric_default_webhook_url_is_refused_with_a_message(client, alice):
 def test_editing_an_alert_in_french_shows_and_keeps_its_expiry(client, alice, btc):
     from datetime import UTC, datetime
 
-    from django.conf import settings
-
     expiry = datetime(2099, 1, 1, 0, 0, tzinfo=UTC)
     rule = alert_create(
         owner=alice, condition="crossing_down", value=60_000, symbol="BTC", expires_at=expiry
@@ -240,7 +239,6 @@ def test_the_form_watches_the_chosen_target_whatever_the_other_fields_hold(clien
 
 
 def test_french_pages_name_a_curated_list_in_french(client, alice, btc):
-    from django.conf import settings
 
     from tests.factories import TokenListFactory
 
@@ -284,7 +282,6 @@ def test_the_form_refuses_a_non_ascii_look_alike_of_a_symbol_and_does_not_prefil
 
 
 def test_a_french_page_takes_a_decimal_comma_in_the_level_and_the_cooldown(client, alice, btc):
-    from django.conf import settings
 
     client.force_login(alice)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
@@ -339,3 +336,18 @@ def test_an_alerts_history_is_paged_so_firings_past_the_first_page_stay_reachabl
     client.cookies["django_language"] = "fr"
     french = client.get(f"/alerts/{rule.pk}/?page=2").content.decode()
     assert "Plus récents" in french and "Page 2 sur 3" in french and "Plus anciens" in french
+
+
+@pytest.mark.parametrize(
+    ("language", "titles"),
+    [
+        ("en", ["Any AI token more than 20 % below", "AI tokens: cap change 24 h"]),
+        ("fr", ["Un des jetons IA à plus de 20 %", "Jetons IA : capitalisation sur 24 h"]),
+    ],
+)
+def test_the_list_presets_name_the_ai_tokens_not_the_lists_slug(client, alice, language, titles):
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/alerts/").content.decode()
+    assert all(title in page for title in titles), titles
+    assert " ai " not in page
