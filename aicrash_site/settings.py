@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "markets.tasks.refresh_prices",
         "schedule": float(REFRESH_INTERVAL_SECONDS),
     },
+    # Webhook deliveries whose task was lost (notifications.services) are queued again.
+    "resume-webhook-deliveries": {
+        "task": "notifications.tasks.resume_webhook_deliveries",
+        "schedule": 600.0,
+    },
 }
 
 # --- Cache (the refresh lock lives here) ----------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,7 +30,7 @@ from notifications.models import (
     WebhookDelivery,
     WebhookSettings,
 )
-from notifications.webhooks import WebhookRefused, webhook_url_check
+from notifications.webhooks import BACKOFF_MAX_SECONDS, WebhookRefused, webhook_url_check
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,34 @@ def webhooks_default_urls(*, user_ids: Iterable[int]) -> dict[int, str]:
         .exclude(default_url="")
         .values_list("user_id", "default_url")
     )
+
+
+# A delivery whose task was lost (its worker killed by the task's hard time limit, a message
+# the broker lost) would stay pending or retrying forever. Past the longest backoff and the
+# task's limits, none of its own tasks is still due: the sweep queues it again.
+DELIVERY_STALE_SECONDS = BACKOFF_MAX_SECONDS + 15 * 60
+RESUME_BATCH = 500
+
+
+def webhook_deliveries_resume() -> int:
+    """Queue again the deliveries idle past DELIVERY_STALE_SECONDS (at most RESUME_BATCH);
+    each is marked as just queued, so the next sweep leaves it to its task. Attempts stay
+    capped by MAX_ATTEMPTS: every attempt counts, lost or not."""
+    from notifications.tasks import deliver_webhook
+
+    now = timezone.now()
+    with transaction.atomic():
+        stale = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(status__in=("pending", "retrying"))
+            .filter(updated_at__lt=now - timedelta(seconds=DELIVERY_STALE_SECONDS))
+            .order_by("updated_at")
+            .values_list("pk", flat=True)
+        )
+        ids = list(stale[:RESUME_BATCH])
+        WebhookDelivery.objects.filter(pk__in=ids).update(updated_at=now)
+        transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in ids])
+    return len(ids)
 
 
 def webhook_deliveries_create(*, deliveries: Sequence[tuple[int, str, dict]]) -> list[int]:

@@ -24,3 +24,11 @@ def deliver_webhook(self, delivery_id: int) -> str:
     if attempt.retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=attempt.retry_in)
     return attempt.status
+
+
+@shared_task
+def resume_webhook_deliveries() -> int:
+    """Queue again the deliveries whose task was lost (see webhook_deliveries_resume)."""
+    from notifications.services import webhook_deliveries_resume
+
+    return webhook_deliveries_resume()
