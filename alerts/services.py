@@ -6,8 +6,9 @@ Pages and API share these checks and messages; a refused input saves nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -164,21 +165,37 @@ def _other_subjects_refuse(*, target: str, fields: Mapping) -> None:
             raise _error(name, message)
 
 
+T = TypeVar("T")
+
+
+class _Errors:
+    """Collects the ValidationErrors of independent checks, so that one answer names every
+    field to correct rather than only the first."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list] = {}
+
+    def check(self, step: Callable[[], T], default: T | None = None) -> T | None:
+        try:
+            return step()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.by_field.setdefault(field, []).extend(messages)
+            return default
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
 def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
-    """Checked model values from ``fields`` (the rule's current ones fill what is missing)."""
+    """Checked model values from ``fields`` (the rule's current ones fill what is missing);
+    a ValidationError names every field in error."""
     current = _fields_of(rule) if rule else {}
     merged = {**current, **{k: v for k, v in fields.items() if v is not None or k == "expires_at"}}
-    condition = merged.get("condition")
-    if condition not in Condition.values:
-        raise _error("condition", _("Choose a known condition."))
+    errors = _Errors()
     target = merged.get("target") or Target.TOKEN
-    if condition in LIST_CONDITIONS and target != Target.LIST:
-        raise _error("target", _("This condition watches a curated list: choose a list."))
-    cleaned = {
-        "condition": condition,
-        "target": target,
-        "value": value_check(condition, merged.get("value")),
-    }
+    cleaned = {"target": target, **errors.check(lambda: _condition_clean(merged, target), {})}
     subject_given = any(
         fields.get(name) not in (None, "") for name in ("target", *SUBJECT_FIELDS.values())
     )
@@ -187,12 +204,38 @@ def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
         # deactivated the token or unpublished the list (pausing must still work).
         cleaned.update(token=rule.token, watchlist=rule.watchlist, token_list=rule.token_list)
     else:
-        cleaned.update(_target_resolve(owner=owner, target=target, fields=merged))
-    _other_subjects_refuse(target=target, fields=fields)
+        cleaned.update(
+            errors.check(lambda: _target_resolve(owner=owner, target=target, fields=merged), {})
+        )
+    errors.check(lambda: _other_subjects_refuse(target=target, fields=fields))
+    cleaned["frequency"] = errors.check(lambda: _frequency_clean(merged))
+    cleaned["cooldown_seconds"] = errors.check(lambda: _cooldown_clean(merged))
+    cleaned["expires_at"] = errors.check(lambda: _expiry_clean(merged, fields=fields, rule=rule))
+    cleaned["webhook_url"] = errors.check(
+        lambda: webhook_url_clean(merged.get("webhook_url") or "")
+    )
+    errors.raise_any()
+    return cleaned
+
+
+def _condition_clean(merged: Mapping, target: str) -> dict:
+    """The condition, then its value (which only makes sense for a known condition)."""
+    condition = merged.get("condition")
+    if condition not in Condition.values:
+        raise _error("condition", _("Choose a known condition."))
+    if condition in LIST_CONDITIONS and target != Target.LIST:
+        raise _error("target", _("This condition watches a curated list: choose a list."))
+    return {"condition": condition, "value": value_check(condition, merged.get("value"))}
+
+
+def _frequency_clean(merged: Mapping) -> str:
     frequency = merged.get("frequency") or Frequency.ONCE
     if frequency not in Frequency.values:
         raise _error("frequency", _("Choose once, per_refresh or rearm."))
-    cleaned["frequency"] = frequency
+    return frequency
+
+
+def _cooldown_clean(merged: Mapping) -> int:
     cooldown = merged.get("cooldown_seconds", 6 * 3600)
     if (
         isinstance(cooldown, bool)
@@ -200,7 +243,10 @@ def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
         or not (0 <= cooldown <= MAX_COOLDOWN_SECONDS)
     ):
         raise _error("cooldown_seconds", _("A cooldown is 0 to 365 days, in seconds."))
-    cleaned["cooldown_seconds"] = cooldown
+    return cooldown
+
+
+def _expiry_clean(merged: Mapping, *, fields: Mapping, rule: AlertRule | None):
     expires_at = merged.get("expires_at")
     if expires_at is not None:
         if not isinstance(expires_at, datetime) or timezone.is_naive(expires_at):
@@ -210,9 +256,7 @@ def _clean(*, owner, fields: Mapping, rule: AlertRule | None = None) -> dict:
         given = rule is None or "expires_at" in fields
         if given and expires_at <= timezone.now():
             raise _error("expires_at", _("The expiry date is in the past."))
-    cleaned["expires_at"] = expires_at
-    cleaned["webhook_url"] = webhook_url_clean(merged.get("webhook_url") or "")
-    return cleaned
+    return expires_at
 
 
 def _fields_of(rule: AlertRule) -> dict:

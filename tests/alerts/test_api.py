@@ -350,3 +350,23 @@ def test_the_alert_schema_requires_every_field_an_alert_always_has(openapi, api_
 
     assert sorted(schema["required"]) == sorted(body) == sorted(schema["properties"])
     assert "condition, level or target" in schema["properties"]["created_at"]["description"]
+
+
+def test_every_bad_field_is_named_in_one_400_not_only_the_first(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    body = {
+        **BTC_60K, "value": -1, "symbol": "XYZ",
+        "expires_at": "2001-01-01T00:00:00Z", "webhook_url": "http://example.org/x",
+    }  # fmt: skip
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"value", "symbol", "expires_at", "webhook_url"}
+    assert not AlertRule.objects.exists()
+
+
+def test_an_unknown_condition_is_named_alone_since_the_value_depends_on_it(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+    body = {**BTC_60K, "condition": "sideways", "value": -1, "frequency": "hourly"}
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert set(response.json()["errors"]) == {"condition", "frequency"}

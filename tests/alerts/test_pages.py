@@ -89,6 +89,14 @@ def test_bad_input_shows_a_clear_message_and_saves_nothing(client, alice, btc, f
     assert not AlertRule.objects.exists()
 
 
+def test_the_form_shows_every_mistake_at_once(client, alice, btc):
+    client.force_login(alice)
+    fields = form(value="-5", expires_at="2000-01-01T00:00", webhook_url="http://example.org/h")
+    page = client.post("/alerts/new/", fields).content.decode()
+    for message in ("A price level must be more than 0", "in the past", "must use HTTPS"):
+        assert message in page, message
+
+
 def test_another_users_watchlist_is_refused(client, alice, bob, btc):
     from watchlists.services import watchlist_create
 
