@@ -9,10 +9,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.sessions import signed_in_context
 from tests.factories import TokenFactory
 from watchlists import services
 
@@ -29,12 +28,7 @@ def ines_page(browser: Browser, live_server, transactional_db):
     watchlist = services.watchlist_create(owner=user, name="AI bags")
     item = services.watchlist_add_token(watchlist=watchlist, symbol="TAO")
     services.lot_add(item=item, quantity=Decimal("2"), cost_basis_usd=Decimal("300"))
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 390, "height": 900})
-    name = django_settings.SESSION_COOKIE_NAME
-    context.add_cookies([{"name": name, "value": client.cookies[name].value,
-                          "url": live_server.url}])  # fmt: skip
+    context = signed_in_context(browser, live_server, user, viewport={"width": 390, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/watchlists/{watchlist.pk}/items/TAO/")
     yield page
@@ -105,12 +99,7 @@ def test_a_reply_sent_from_the_keyboard_leaves_the_focus_in_its_comment(
     marc = users.create_user("marc", "marc@example.org", "pw-12345678")
     ines = users.create_user("ines", "ines@example.org", "pw-12345678")
     comment = comment_create(author=marc, body="TAO at 147 $: buying?", token=tao)
-    client = Client()
-    client.force_login(ines)
-    context = browser.new_context(viewport={"width": 390, "height": 900})
-    name = django_settings.SESSION_COOKIE_NAME
-    context.add_cookies([{"name": name, "value": client.cookies[name].value,
-                          "url": live_server.url}])  # fmt: skip
+    context = signed_in_context(browser, live_server, ines, viewport={"width": 390, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/tokens/TAO/comments/")
     article = page.locator(f"#comment-{comment.pk}")

@@ -6,10 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import Browser, expect
 
+from tests.e2e.sessions import signed_in_context
 from tests.factories import TokenFactory
 from watchlists import services
 
@@ -40,12 +39,8 @@ def test_every_lots_remove_button_is_in_sight_without_scrolling_the_table(
     )
     services.lot_add(item=item, quantity=Decimal("0.000000000000000001"),
                      cost_basis_usd=Decimal("999999999"))  # fmt: skip
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
-    name = django_settings.SESSION_COOKIE_NAME
-    context.add_cookies([{"name": name, "value": client.cookies[name].value,
-                          "url": live_server.url}])  # fmt: skip
+    viewport = {"width": width, "height": 900}
+    context = signed_in_context(browser, live_server, user, viewport=viewport, locale=locale)
     page = context.new_page()
 
     page.goto(f"{live_server.url}/watchlists/{watchlist.pk}/items/TAO/")
