@@ -60,11 +60,17 @@ def test_a_list_rule_covers_members_added_after_its_creation(market, btc, tao, a
     assert Notification.objects.get(user=alice).url == "/tokens/NEAR/"
 
 
-@pytest.mark.django_db
-def test_list_conditions_watch_the_sector_figures(market, btc, tao, alice):
+@pytest.fixture
+def ai(market, tao):
+    """The "AI tokens" list with TAO, quoted at 200 $."""
     ai = TokenListFactory(slug="ai", name="AI tokens")
     TokenListMembership.objects.create(token_list=ai, token=tao, position=0)
     market.tick({tao: 200}, hours=0)
+    return ai
+
+
+@pytest.mark.django_db
+def test_list_conditions_watch_the_sector_figures(market, btc, tao, alice, ai):
     cap = alert_create(
         owner=alice,
         condition="list_cap_change_24h_below",
@@ -205,12 +211,11 @@ def test_a_once_alert_fires_once_when_evaluations_of_two_refreshes_overlap(
 
 
 @pytest.mark.django_db
-def test_a_list_alert_stays_silent_while_staff_have_unpublished_the_list(market, btc, tao, alice):
+def test_a_list_alert_stays_silent_while_staff_have_unpublished_the_list(
+    market, btc, tao, alice, ai
+):
     # An unpublished list is a 404 everywhere for its users (page, API, comments): its
     # members and figures must not reach them through an alert made while it was public.
-    ai = TokenListFactory(slug="ai", name="AI tokens")
-    TokenListMembership.objects.create(token_list=ai, token=tao, position=0)
-    market.tick({tao: 200}, hours=0)
     down = alert_create(
         owner=alice, condition="list_members_down_20", value=1, target="list", list_slug="ai"
     )
