@@ -179,8 +179,7 @@ class _Errors:
         try:
             return step()
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.by_field.setdefault(field, []).extend(messages)
+            exc.update_error_dict(self.by_field)
             return default
 
     def raise_any(self) -> None:
