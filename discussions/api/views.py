@@ -275,7 +275,7 @@ class SentimentView(DiscussionApiView):
     @extend_schema(
         summary="Vote bullish or bearish today (UTC); a second vote changes it",
         request=SentimentVoteSerializer,
-        responses={200: SentimentSerializer, **WRITE_ERRORS},
+        responses={200: SentimentSerializer, **WRITE_ERRORS, **FORBIDDEN},
     )
     def post(self, request, symbol: str):
         token = self._token()
@@ -331,7 +331,7 @@ class PollVoteView(PollDetailView):
     @extend_schema(
         summary="Vote for an option (changeable while the poll is open)",
         request=PollVoteSerializer,
-        responses={200: PollDetailSerializer, **WRITE_ERRORS},
+        responses={200: PollDetailSerializer, **WRITE_ERRORS, **FORBIDDEN},
     )
     def post(self, request, id: str):
         poll = _poll_or_404(id)

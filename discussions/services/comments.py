@@ -72,7 +72,8 @@ def user_muted_until(*, user, now: datetime | None = None) -> datetime | None:
     return mute.until if mute else None
 
 
-def _mute_check(user, now: datetime) -> None:
+def user_mute_check(*, user, now: datetime) -> None:
+    """Refuse a muted user (comments, edits and votes)."""
     until = user_muted_until(user=user, now=now)
     if until is not None:
         raise PermissionDenied(
@@ -83,7 +84,7 @@ def _mute_check(user, now: datetime) -> None:
 
 def _author_check(author, now: datetime) -> None:
     """Refuse muted users and users over a rate limit (called under a lock on the author)."""
-    _mute_check(author, now)
+    user_mute_check(user=author, now=now)
     windows = (
         (timedelta(minutes=1), limit("COMMENT_RATE_PER_MINUTE"),
          _("You can post at most %(n)d comments a minute. Try again in a moment.")),
@@ -170,7 +171,7 @@ def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None
     now = timezone.now()
     with transaction.atomic():
         locked = _own_live_comment(comment, user, field="body")
-        _mute_check(user, now)
+        user_mute_check(user=user, now=now)
         if locked.state != Comment.State.VISIBLE:
             raise ValidationError({"body": [_("A hidden comment cannot be edited.")]})
         if not edit_window_open(locked, now):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.cache import data_version_bump
 from discussions.models import Poll, PollOption, PollVote, SentimentVote, Stance
+from discussions.services.comments import user_mute_check
 from markets.models import Token
 
 
@@ -21,6 +22,7 @@ def sentiment_vote(*, token: Token, user, stance: str) -> SentimentVote:
     if stance not in Stance.values:
         raise ValidationError({"stance": [_("Vote bullish or bearish.")]})
     now = timezone.now()
+    user_mute_check(user=user, now=now)
     vote = SentimentVote(token=token, user=user, day=now.date(), stance=stance, updated_at=now)
     SentimentVote.objects.bulk_create(
         [vote], update_conflicts=True, unique_fields=["token", "user", "day"],
@@ -35,6 +37,7 @@ def poll_vote(*, poll: Poll, user, option_id) -> PollVote:
     now = timezone.now()
     if not poll.accepts_votes(now):
         raise ValidationError({"option": [_("This poll is closed.")]})
+    user_mute_check(user=user, now=now)
     option = PollOption.objects.filter(poll=poll, pk=_int_or_none(option_id)).first()
     if option is None:
         raise ValidationError({"option": [_("Choose one of this poll's options.")]})

@@ -173,6 +173,14 @@ def test_a_muted_user_is_refused_with_a_403(api_client, alice, staff, tao):
     assert not Comment.objects.exists()
 
 
+def test_a_muted_user_cannot_vote_through_the_api_either(api_client, alice, staff, tao):
+    services.user_mute(user=alice, moderator=staff, days=1, reason="vote brigading")
+    api_client.force_authenticate(alice)
+    response = post(api_client, "/api/v1/tokens/TAO/sentiment/", {"stance": "bearish"})
+    assert response.status_code == 403 and "muted" in response.json()["detail"]
+    assert api_client.get("/api/v1/tokens/TAO/sentiment/").json()["today"]["voters"] == 0
+
+
 def test_the_rate_limit_is_a_429_with_retry_after(api_client, alice, tao):
     api_client.force_authenticate(alice)
     for n in range(5):

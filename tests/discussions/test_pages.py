@@ -328,6 +328,18 @@ def test_the_sentiment_vote_changes_the_split_in_place(client, alice, bob, tao):
     assert response.status_code == 400 and "Vote bullish or bearish." in response.content.decode()
 
 
+def test_a_muted_users_vote_is_refused_in_place_with_the_end_of_the_mute(
+    client, alice, staff, tao
+):
+    services.user_mute(user=alice, moderator=staff, days=1, reason="vote brigading")
+    client.force_login(alice)
+    html = client.post("/tokens/TAO/sentiment/", {"stance": "bearish"}, **HX).content.decode()
+    assert html.lstrip().startswith('<section id="sentiment"')
+    assert "You are muted by the moderators until" in html and "0 voters" in html
+    response = client.post("/tokens/TAO/sentiment/", {"stance": "bearish"})
+    assert response.status_code == 403 and "muted" in response.content.decode()
+
+
 def test_a_poll_vote_from_the_page(client, alice, ai_list):
     from discussions.services.polls import scenario_poll_seed
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from discussions import selectors, services
@@ -132,3 +132,21 @@ def test_the_daily_series_carries_the_lists_cap_at_the_end_of_each_day(poll, ali
 def test_poll_options_keep_their_order(poll):
     positions = PollOption.objects.filter(poll=poll).values_list("position", flat=True)
     assert list(positions) == [0, 1, 2]
+
+
+def test_a_muted_user_cannot_vote_until_the_mute_ends(alice, staff, tao, poll):
+    """Votes shape the public sentiment and poll figures, so a mute stops them as it stops
+    comments; the votes cast before the mute stay."""
+    option = poll.options.first()
+    with time_machine.travel(NOW, tick=False) as frozen:
+        services.sentiment_vote(token=tao, user=alice, stance="bullish")
+        services.user_mute(user=alice, moderator=staff, days=1, reason="vote brigading")
+        with pytest.raises(PermissionDenied, match="muted by the moderators until"):
+            services.sentiment_vote(token=tao, user=alice, stance="bearish")
+        with pytest.raises(PermissionDenied, match="muted by the moderators until"):
+            services.poll_vote(poll=poll, user=alice, option_id=option.pk)
+        assert list(SentimentVote.objects.values_list("stance", flat=True)) == ["bullish"]
+        assert not PollVote.objects.exists()
+        frozen.shift(timedelta(days=1, seconds=1))
+        services.poll_vote(poll=poll, user=alice, option_id=option.pk)
+    assert PollVote.objects.get().user == alice
