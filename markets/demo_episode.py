@@ -76,7 +76,7 @@ TOKENS = [
 # slug -> (name, description, French name, French description, featured)
 LISTS = {
     "ai": ("AI tokens", "Decentralised-AI tokens hit by the February 2026 correction.",
-           "Jetons IA", "Les jetons de l\u2019IA décentralisée frappés par la correction de"
+           "Tokens IA", "Les tokens de l\u2019IA décentralisée frappés par la correction de"
            " février 2026.", True),
     "benchmarks": ("Benchmarks", "Bitcoin and Ethereum, to compare the AI sector with.",
                    "Références", "Bitcoin et Ethereum, pour comparer le secteur de l\u2019IA.",

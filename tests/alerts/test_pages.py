@@ -350,7 +350,7 @@ def test_an_alerts_history_is_paged_so_firings_past_the_first_page_stay_reachabl
     ("language", "titles"),
     [
         ("en", ["Any AI token more than 20 % below", "AI tokens: cap change 24 h"]),
-        ("fr", ["Un des jetons IA à plus de 20 %", "Jetons IA : capitalisation sur 24 h"]),
+        ("fr", ["Un des tokens IA à plus de 20 %", "Tokens IA : capitalisation sur 24 h"]),
     ],
 )
 def test_the_list_presets_name_the_ai_tokens_not_the_lists_slug(client, alice, language, titles):

@@ -40,7 +40,7 @@ def test_staff_add_an_event_with_its_tokens(client, story, staff):
     ("model", "french"),
     [
         ("episode", ["Ajout de épisode", "Anglais", "Français", "Début de la fenêtre"]),
-        ("event", ["événement", "Lien facultatif pour en savoir plus", "Jetons"]),
+        ("event", ["événement", "Lien facultatif pour en savoir plus", "Tokens"]),
         ("level", ["niveau de prix", "Bas de la bande, en USD", "Libellé"]),
         ("marketfact", ["fait de marché", "Dollars US", "Qui le rapporte"]),
     ],

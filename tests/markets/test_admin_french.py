@@ -31,13 +31,13 @@ def run_action(client, url, action, objs):
 @pytest.mark.parametrize(
     ("action", "one", "two"),
     [
-        ("deactivate", "1 jeton désactivé.", "2 jetons désactivés."),
-        ("activate", "1 jeton activé.", "2 jetons activés."),
-        ("mark_benchmark", "1 jeton marqué comme référence.", "2 jetons marqués comme référence."),
+        ("deactivate", "1 token désactivé.", "2 tokens désactivés."),
+        ("activate", "1 token activé.", "2 tokens activés."),
+        ("mark_benchmark", "1 token marqué comme référence.", "2 tokens marqués comme référence."),
         (
             "unmark_benchmark",
-            "1 jeton n\u2019est plus une référence.",
-            "2 jetons ne sont plus des références.",
+            "1 token n\u2019est plus une référence.",
+            "2 tokens ne sont plus des références.",
         ),
     ],
 )

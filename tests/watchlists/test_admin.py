@@ -32,7 +32,7 @@ def test_the_french_admin_names_watchlists_their_fields_and_lots_in_french(
     assert {
         "name": "Nom",
         "owner": "Propriétaire",
-        "items_count": "Jetons",
+        "items_count": "Tokens",
         "is_public": "Publique",
         "show_amounts": "Montants visibles",
         "updated_at": "Mis à jour le",

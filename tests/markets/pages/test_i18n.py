@@ -72,7 +72,7 @@ def test_the_switcher_sets_the_language_and_returns_to_the_page(client, seeded):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     content = client.get("/lists/ai/").content
     assert find(content, tag="html").attrs["lang"] == "fr"
-    assert "Membres de la liste « Jetons IA »" in squash(find(content, tag="caption").text)
+    assert "Membres de la liste « Tokens IA »" in squash(find(content, tag="caption").text)
     current = find(content, tag="a", aria_current="true")
     assert current.attrs["data-language"] == "fr"
 
@@ -152,6 +152,6 @@ def test_the_replay_control_keeps_english_month_abbreviations(client, seeded):
 def test_a_french_reader_sees_the_demo_lists_and_the_title_in_french(client, seeded):
     content = client.get("/", headers={"Accept-Language": "fr"}).content
 
-    assert find(content, tag="title").text.startswith("Tableau de bord\u00a0: Jetons IA")
-    assert "Les jetons de l\u2019IA décentralisée" in squash(content.decode())
+    assert find(content, tag="title").text.startswith("Tableau de bord\u00a0: Tokens IA")
+    assert "Les tokens de l\u2019IA décentralisée" in squash(content.decode())
     assert "AI tokens" not in find(content, tag="main").text
