@@ -1,7 +1,9 @@
 """Webhook deliveries: where they may go, how they are signed, and one attempt at sending.
 
 A URL must be HTTPS and must not lead inside the network (loopback, private, link-local —
-which includes the cloud metadata address 169.254.169.254 —, shared, reserved, multicast).
+which includes the cloud metadata address 169.254.169.254 —, site-local, shared, reserved,
+multicast, or not globally reachable by IANA's registries where Python's ``is_global``
+lags behind them).
 Its host must be a DNS name or an IP address written plainly (four decimal numbers, or
 IPv6 in brackets): ``2130706433``, ``0x7f000001`` or ``127.1`` are refused. It is checked
 when saved (literal addresses and local names) and again at send time, after resolving the
@@ -52,6 +54,17 @@ def _allow_private() -> bool:
 
 NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix
 IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated ::a.b.c.d (:: and ::1 too)
+IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # SIIT's ::ffff:0:a.b.c.d
+# Not globally reachable by the IANA special-purpose registries, yet global to the
+# ipaddress module of Python before 3.12.4 (the machines run 3.11).
+NOT_GLOBAL = (
+    ipaddress.IPv4Network("192.0.0.0/24"),  # IETF protocol assignments (but the two below)
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # local-use NAT64 (RFC 8215): any IPv4 inside
+    ipaddress.IPv6Network("fec0::/10"),  # site-local (deprecated, still routed in some networks)
+    ipaddress.IPv6Network("3fff::/20"),  # documentation (RFC 9637)
+    ipaddress.IPv6Network("5f00::/16"),  # SRv6 segment identifiers (RFC 9602)
+)
+GLOBAL_EXCEPTIONS = (ipaddress.IPv4Address("192.0.0.9"), ipaddress.IPv4Address("192.0.0.10"))
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -61,7 +74,7 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
         return ip.ipv4_mapped
     if ip.sixtofour:
         return ip.sixtofour
-    if ip in NAT64_PREFIX or ip in IPV4_COMPATIBLE:
+    if ip in NAT64_PREFIX or ip in IPV4_COMPATIBLE or ip in IPV4_TRANSLATED:
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None
 
@@ -70,7 +83,8 @@ def address_refuse(address: str) -> None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
         ip = _embedded_ipv4(ip) or ip
-    if not ip.is_global or ip.is_multicast:
+    listed = ip not in GLOBAL_EXCEPTIONS and any(ip in network for network in NOT_GLOBAL)
+    if not ip.is_global or ip.is_multicast or listed:
         raise WebhookRefused(_("This address is inside a private network (%(ip)s).") % {"ip": ip})
 
 

@@ -389,3 +389,35 @@ def test_an_attempt_cut_by_the_time_limit_is_retried_later(alice, monkeypatch):
     delivery = WebhookDelivery.objects.get(pk=pk)
     assert (delivery.status, delivery.attempts) == ("retrying", 1)
     assert "time limit" in delivery.last_error
+
+
+# Inside networks, yet counted as global by the ipaddress module of Python before 3.12.4
+# (the machines run 3.11): the IANA special-purpose registries say not globally reachable.
+NOT_GLOBAL_BY_IANA = [
+    "fec0::1",  # IPv6 site-local (deprecated, still routed inside some networks)
+    "64:ff9b:1::a9fe:a9fe",  # local-use NAT64 prefix (RFC 8215): the metadata address
+    "::ffff:0:a9fe:a9fe",  # IPv4-translated (SIIT, RFC 2765): the metadata address
+    "::ffff:0:7f00:1",  # IPv4-translated: 127.0.0.1
+    "192.0.0.8",  # IETF protocol assignments (192.0.0.0/24)
+    "192.0.0.100",
+    "3fff::1",  # documentation (RFC 9637)
+    "5f00::1",  # SRv6 segment identifiers (RFC 9602)
+]
+
+
+@pytest.mark.parametrize("address", NOT_GLOBAL_BY_IANA)
+def test_an_address_not_globally_reachable_is_refused_even_where_python_calls_it_global(
+    monkeypatch, address
+):
+    host = f"[{address}]" if ":" in address else address
+    with pytest.raises(WebhookRefused, match="private network"):
+        webhook_url_check(f"https://{host}/hook")
+    resolver(monkeypatch, address)
+    with pytest.raises(WebhookRefused, match="private network"):
+        webhook_url_resolve("https://hooks.example.org/x")
+
+
+@pytest.mark.parametrize("address", ["192.0.0.9", "192.0.0.10", "::ffff:0:808:808"])
+def test_the_globally_reachable_exceptions_next_to_those_ranges_stay_allowed(monkeypatch, address):
+    resolver(monkeypatch, address)
+    assert webhook_url_resolve("https://hooks.example.org/x")[1] == [address]
