@@ -92,6 +92,22 @@ def data_version_bump() -> int:
         return cache.incr(VERSION_KEY)  # another process created it meanwhile
 
 
+def data_version_bump_throttled(*, reason: str, seconds: int) -> int | None:
+    """A bump, unless one for ``reason`` was made in the last ``seconds`` (then None).
+
+    For changes any signed-in user can repeat quickly (votes): bumping on each would let one
+    user keep every cached page empty. A skipped change still reaches anonymous visitors when
+    their cached entries expire (PAGE_CACHE_SECONDS, FRAGMENT_CACHE_SECONDS) or at the next
+    bump.
+    """
+    key, now = f"site:data-version-bumped:{reason}", time.time()
+    last = cache.get(key)
+    if last is not None and 0 <= now - last < seconds:
+        return None
+    cache.set(key, now, timeout=seconds * 2)  # two at once may both bump: harmless
+    return data_version_bump()
+
+
 # --- Keys ---------------------------------------------------------------------------------
 
 

@@ -6,15 +6,22 @@ at once by the same person leave one row (the last one wins).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.cache import data_version_bump
+from core.cache import data_version_bump_throttled
 from discussions.models import Poll, PollOption, PollVote, SentimentVote, Stance
 from discussions.services.comments import user_mute_check
 from markets.models import Token
+
+# One user can change a vote as fast as the API lets them: anonymous pages are refreshed for
+# votes at most this often instead of on each (core.cache.data_version_bump_throttled).
+VOTE_BUMP_SECONDS = 5
+_votes_bump = partial(data_version_bump_throttled, reason="votes", seconds=VOTE_BUMP_SECONDS)
 
 
 def sentiment_vote(*, token: Token, user, stance: str) -> SentimentVote:
@@ -28,7 +35,7 @@ def sentiment_vote(*, token: Token, user, stance: str) -> SentimentVote:
         [vote], update_conflicts=True, unique_fields=["token", "user", "day"],
         update_fields=["stance", "updated_at"],
     )  # fmt: skip
-    transaction.on_commit(data_version_bump)
+    transaction.on_commit(_votes_bump)
     return vote
 
 
@@ -46,7 +53,7 @@ def poll_vote(*, poll: Poll, user, option_id) -> PollVote:
         [vote], update_conflicts=True, unique_fields=["poll", "user"],
         update_fields=["option", "updated_at"],
     )  # fmt: skip
-    transaction.on_commit(data_version_bump)
+    transaction.on_commit(_votes_bump)
     return vote
 
 

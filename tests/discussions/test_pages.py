@@ -328,9 +328,7 @@ def test_the_sentiment_vote_changes_the_split_in_place(client, alice, bob, tao):
     assert response.status_code == 400 and "Vote bullish or bearish." in response.content.decode()
 
 
-def test_a_muted_users_vote_is_refused_in_place_with_the_end_of_the_mute(
-    client, alice, staff, tao
-):
+def test_a_muted_users_vote_is_refused_in_place_with_the_end_of_the_mute(client, alice, staff, tao):
     services.user_mute(user=alice, moderator=staff, days=1, reason="vote brigading")
     client.force_login(alice)
     html = client.post("/tokens/TAO/sentiment/", {"stance": "bearish"}, **HX).content.decode()

@@ -10,9 +10,11 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from core.cache import data_version
 from discussions import selectors, services
 from discussions.models import Poll, PollOption, PollVote, SentimentVote
 from discussions.services.polls import scenario_poll_seed
+from discussions.services.votes import VOTE_BUMP_SECONDS
 from tests.factories import TokenListFactory
 
 NOW = datetime(2026, 2, 6, 23, 0, tzinfo=UTC)
@@ -150,3 +152,22 @@ def test_a_muted_user_cannot_vote_until_the_mute_ends(alice, staff, tao, poll):
         frozen.shift(timedelta(days=1, seconds=1))
         services.poll_vote(poll=poll, user=alice, option_id=option.pk)
     assert PollVote.objects.get().user == alice
+
+
+def test_votes_refresh_the_anonymous_page_cache_at_most_every_few_seconds(
+    alice, bob, tao, poll, django_capture_on_commit_callbacks
+):
+    """Every vote used to bump the data version, so one voter flipping a vote through the
+    API (600 a minute) kept every cached page of the site empty for everybody."""
+    option = poll.options.first()
+    with time_machine.travel(NOW, tick=False) as frozen:
+        before = data_version()
+        with django_capture_on_commit_callbacks(execute=True):
+            for stance in ("bullish", "bearish", "bullish"):
+                services.sentiment_vote(token=tao, user=alice, stance=stance)
+            services.poll_vote(poll=poll, user=bob, option_id=option.pk)
+        assert data_version() == before + 1
+        frozen.shift(timedelta(seconds=VOTE_BUMP_SECONDS + 1))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.sentiment_vote(token=tao, user=bob, stance="bearish")
+        assert data_version() == before + 2
