@@ -32,7 +32,8 @@ from markets.providers.base import (
 from markets.symbols import symbol_is_valid, symbol_lookup_key
 
 HEADER = ["symbol", "timestamp", "price_usd", "market_cap_usd", "volume_24h_usd"]
-ZONE_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)  # RFC 3339 allows "z"
+# RFC 3339 allows "z"; ISO 8601 (and PostgreSQL's text output) writes whole hours as "+05".
+ZONE_RE = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
 # What an ISO 8601 time is written with. datetime.fromisoformat() takes any character between
 # the date and the time ("2026-02-06x09:00:00Z", a NUL, a tab): the rules do not.
 TIMESTAMP_CHARS_RE = re.compile(r"[0-9TtWZz:.,+\- ]+")
@@ -83,8 +84,10 @@ def timestamp_parse(raw: str) -> int:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"timestamp {_shown(raw)} is not ISO 8601") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"timestamp {_shown(raw)} needs a time zone")
+    if moment.tzinfo is None:  # a date alone ends like an offset: "2026-02-06"
+        raise ValueError(
+            f"timestamp {_shown(raw)} needs a time zone (Z or an offset such as +01:00)"
+        )
     epoch = math.floor(moment.timestamp())
     if not MIN_EPOCH <= epoch < MAX_EPOCH:
         raise ValueError(f"timestamp {_shown(raw)} is out of range (1990 to 2099)")
@@ -299,7 +302,7 @@ _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 def _timestamps(column: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(epoch seconds, mask of rows the bulk path did not settle) for ISO 8601 cells shaped
-    YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM); other shapes go to the row-by-row rules."""
+    YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH); other shapes go to the row-by-row rules."""
     cells = np.array(column, dtype=np.str_)
     n, width = len(cells), max(cells.dtype.itemsize // 4, 1)
     chars = cells.view(np.uint32).reshape(n, width).clip(max=255).astype(np.int16)
@@ -321,23 +324,26 @@ def timestamps_of_chars(chars: np.ndarray, length: np.ndarray) -> tuple[np.ndarr
     ok = digit[:, _DIGITS].all(axis=1) & (length >= 20)
     ok &= (chars[:, 4] == 45) & (chars[:, 7] == 45) & (chars[:, 13] == 58) & (chars[:, 16] == 58)
     ok &= (chars[:, 10] == 84) | (chars[:, 10] == 32)  # "T" or " "
-    # The zone: "Z", "+HH:MM" or "+HHMM" at the end.
+    # The zone: "Z", "+HH:MM", "+HHMM" or "+HH" at the end (before "+HH" come seconds or
+    # fraction digits, never a sign or a colon: the shapes cannot be confused).
     zulu = (at(length - 1) == 90) | (at(length - 1) == 122)  # "Z" or "z"
     colon = ~zulu & (at(length - 3) == 58) & np.isin(at(length - 6), (43, 45))
     plain = ~zulu & ~colon & np.isin(at(length - 5), (43, 45))
-    body_end = np.where(zulu, length - 1, np.where(colon, length - 6, length - 5))
-    ok &= zulu | colon | plain
+    hours = ~zulu & ~colon & ~plain & np.isin(at(length - 3), (43, 45))
+    body_end = np.select([zulu, colon, plain], [length - 1, length - 6, length - 5], length - 3)
+    ok &= zulu | colon | plain | hours
     sign = np.where(at(body_end) == 45, -1, 1)
     hh, mm = body_end + 1, np.where(colon, body_end + 4, body_end + 3)
 
     def pick(table, pos):
         return table[rows, np.clip(pos, 0, width - 1)]
 
-    zone_digits = pick(digit, hh) & pick(digit, hh + 1) & pick(digit, mm) & pick(digit, mm + 1)
+    minutes_digits = hours | (pick(digit, mm) & pick(digit, mm + 1))
+    zone_digits = pick(digit, hh) & pick(digit, hh + 1) & minutes_digits
     ok &= zulu | zone_digits
     # int64 before multiplying: 10 hours is 36,000 seconds, past int16.
     zone_h = pick(value, hh).astype(np.int64) * 10 + pick(value, hh + 1)
-    zone_m = pick(value, mm).astype(np.int64) * 10 + pick(value, mm + 1)
+    zone_m = np.where(hours, 0, pick(value, mm).astype(np.int64) * 10 + pick(value, mm + 1))
     offset = np.where(zulu, 0, sign * (zone_h * 3600 + zone_m * 60))
     ok &= zulu | ((zone_h < 24) & (zone_m < 60))
     # Between the seconds and the zone: nothing, or "." and digits (dropped: whole seconds).

@@ -23,6 +23,8 @@ TIMESTAMPS = [
     "2026-02-06T10:00Z", "2026-02-06T00:30:00+01:00", "2026-02-06T10:00:00+10:00",
     "2024-01-01T00:00:00-11:00", "2026-02-06T10:00:00+14:00", "2026-02-06T10:00:00-1200",
     "2026-02-06T10:00:00+09:30", "2026-02-06T10:00:00z", "2026-02-06t10:00:00Z",
+    "2026-02-06 10:00:00+00", "2026-02-06T10:00:00.123-05", "2026-02-06T10:00:00+14",
+    "2026-02-06T10:00:00+24", "2026-02-06T10:00:00+5", "2026-02-06T10:00:00+0", "2026-02-06T10-05",
     # refused ones
     "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-06T24:00:00Z",
     "2026-02-06T10:60:00Z", "2026-02-06T10:00:60Z", "2026-02-06T10:00:00", "2026-02-06",
@@ -237,3 +239,19 @@ def test_a_timestamp_with_a_character_iso_8601_does_not_have_is_refused(timestam
     line, reason = refusal(f"{HEADER}\n{GOOD}\nTAO,{timestamp},1,,\n")
     assert line == 3
     assert reason == f"timestamp {timestamp!r} is not ISO 8601"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "epoch"),
+    [
+        ("2026-02-06 09:00:00+00", 1_770_368_400),  # psql's own timestamptz output
+        ("2026-02-06 14:00:00.25+05", 1_770_368_400),
+        ("2026-02-06T00:00:00-09", 1_770_368_400),
+    ],
+)
+def test_an_offset_of_whole_hours_written_without_minutes_is_an_offset(stamp, epoch):
+    # ISO 8601 writes a whole-hour offset as +hh too, and so does PostgreSQL's text output:
+    # a \copy export of a timestamptz column was refused as "needs a time zone".
+    rows = [f"TAO,{stamp},1,," for _ in range(3)]
+    assert csv_parse("\n".join([HEADER, *rows]) + "\n").ts.tolist() == [epoch] * 3
+    assert row_parse(2, ["TAO", stamp, "1", "", ""])[1] == epoch
