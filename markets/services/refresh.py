@@ -147,7 +147,9 @@ def token_backfill(*, symbol: str, days: int, provider: PriceProvider | None = N
         raise ValueError("days must be between 1 and 3650")
     token = Token.objects.get(symbol=symbol_lookup_key(symbol))
     if token.asset_class != CRYPTO:
-        raise ValueError(f"{token.symbol} is an equity: use backfill_equities")
+        raise ValueError(
+            f"{token.symbol} is an equity: use refresh_equities --backfill {token.symbol}"
+        )
     with provider_used(provider) as used, market_data_lease(purpose=f"backfill {symbol}"):
         return _backfill_once(token, days, used)
 
