@@ -14,6 +14,7 @@ from core.api.pagination import SnapshotCursorPagination
 from core.api.params import INSTANT_SCHEMA, SLUG_SCHEMA, QueryParams
 from markets.models import Token
 from markets.selectors import TOKEN_ORDERING_FIELDS, market_now
+from markets.services.replay import query_offset_restore
 
 ORDERINGS = [prefix + name for name in TOKEN_ORDERING_FIELDS for prefix in ("", "-")]
 INTERVALS = ["raw", "1h", "1d"]
@@ -31,7 +32,7 @@ class InstantOutOfRange(ValueError):
 def instant_parse(value: str, *, end_of_day: bool = False) -> datetime:
     """An aware UTC datetime from an ISO 8601 date or date-time; a date means its first (or,
     with ``end_of_day``, its last) microsecond. Raises ValueError."""
-    value = value.strip()
+    value = query_offset_restore(value).strip()
     try:
         day = date.fromisoformat(value)
     except ValueError:

@@ -8,6 +8,7 @@ are cached by hour, ids and data version: a recompute (new data) makes them unre
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,19 @@ class BadAt(ValueError):
     """An ``at`` value that is not an ISO 8601 time with an offset."""
 
 
+# A date-time, one space, then what an offset is after its sign ("01:00", "0100", "01").
+_SIGN_AS_SPACE_RE = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?) (\d{2}(?::?\d{2})?)"
+)
+
+
+def query_offset_restore(value: str) -> str:
+    """A time from a query string with the "+" of its offset put back: typed unencoded in a
+    URL ("?at=2026-02-05T15:00+01:00"), a "+" is decoded as a space. Anything else as is."""
+    match = _SIGN_AS_SPACE_RE.fullmatch(value.strip())
+    return f"{match[1]}+{match[2]}" if match else value
+
+
 def replay_at_parse(value: str | None, *, now: datetime | None = None) -> datetime | None:
     """The replayed hour for an ``at`` query value, or None for no replay.
 
@@ -43,7 +57,7 @@ def replay_at_parse(value: str | None, *, now: datetime | None = None) -> dateti
     if value is None or value == "":
         return None
     try:
-        parsed = parse_datetime(value.strip())
+        parsed = parse_datetime(query_offset_restore(value).strip())
     except ValueError:
         parsed = None
     if parsed is None:

@@ -77,3 +77,12 @@ def test_the_control_steps_stay_inside_the_window():
 
     now = replay_steps(start, end, "", "/episodes/feb-2026/")
     assert now["index"] == 24 and now["next_url"] == "/episodes/feb-2026/?at=2026-02-02T00:00Z"
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-02-05T15:30 01:00", "2026-02-05 15:30:00 0100", "2026-02-05T15:30:00.5 01"]
+)
+def test_an_offset_whose_plus_sign_arrived_as_a_space_is_still_that_offset(value):
+    # "?at=2026-02-05T15:30+01:00" typed in the address bar: the query string decodes "+"
+    # as a space. It was a 400 "Not a date-time" for every offset east of UTC.
+    assert replay_at_parse(value, now=NOW) == datetime(2026, 2, 5, 14, tzinfo=UTC)

@@ -170,3 +170,9 @@ def test_tokens_without_prices_by_that_hour_come_last_with_null_metrics(api_clie
         results = api_client.get("/api/v1/tokens/", {"ordering": ordering, "at": AT}).json()
         assert results["results"][-1]["symbol"] == "ICP"
         assert results["results"][-1]["metrics"] is None
+
+
+def test_an_offset_typed_with_a_plain_plus_in_the_url_is_that_offset(api_client, history):
+    # A "+" left unencoded in a query string reads as a space once decoded.
+    body = api_client.get("/api/v1/tokens/TAO/?at=2026-02-05T13:30+01:00").json()
+    assert body["metrics"]["as_of"] == "2026-02-05T12:00:00Z"

@@ -342,3 +342,10 @@ def test_a_bad_range_is_refused_in_the_clients_language(api_client, tao, params,
 
     assert response.status_code == 400
     assert response.json()["errors"]["since"][0].startswith(french)
+
+
+def test_an_offset_typed_with_a_plain_plus_in_the_url_is_that_offset(api_client, tao_history):
+    # "+02:00" left unencoded in the query string arrives as " 02:00": still 12:00Z.
+    response = api_client.get(f"{URL}?since=2026-02-06T14:00:00+02:00&until=2026-02-06T12:00+00")
+    assert response.status_code == 200, response.json()
+    assert [row["ts"] for row in response.json()["results"]] == ["2026-02-06T12:00:00Z"]
