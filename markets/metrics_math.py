@@ -7,6 +7,7 @@ DESIGN.md "Token metrics" is the specification each function follows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -181,10 +182,16 @@ def list_metrics_compute(members: list[dict], members_count: int) -> dict:
         "equal_weight_change_24h": _mean([m["change_24h"] for m in members]),
         "equal_weight_change_7d": _mean([m["change_7d"] for m in members]),
         "members_count": members_count,
-        "members_down_20_from_ath": sum(
-            1 for m in members if m["price_usd"] <= 0.8 * m["ath_usd"]
-        ),  # not drawdown <= -0.2: 80 / 100 - 1 is -0.19999999999999996
+        "members_down_20_from_ath": sum(1 for m in members if _down_20(m)),
     }
+
+
+def _down_20(member: dict) -> bool:
+    """price <= 0.8 x ATH on the prices as written (their shortest decimal form): in floats
+    80 / 100 - 1 is -0.19999999999999996 and 0.8 * 0.70 is 0.5599999999999999, so a member
+    shown exactly 20 % down was left out."""
+    price, ath = member["price_usd"], member["ath_usd"]
+    return Decimal(repr(float(price))) <= Decimal("0.8") * Decimal(repr(float(ath)))
 
 
 def forward_filled(values: np.ndarray) -> np.ndarray:
