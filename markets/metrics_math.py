@@ -204,22 +204,39 @@ def forward_filled(values: np.ndarray) -> np.ndarray:
     return filled
 
 
-def cap_series_compute(members: list[Series], *, end: int, span: int = HISTORY_SECONDS) -> list:
+def cap_series_start(end: int, span: int = HISTORY_SECONDS) -> int:
+    """The series' first point: the first UTC hour at or after ``end - span``."""
+    return -((span - end) // HOUR) * HOUR
+
+
+def cap_series_compute(
+    members: list[Series],
+    *,
+    end: int,
+    span: int = HISTORY_SECONDS,
+    carried: list[float | None] | None = None,
+) -> list:
     """Hourly total market cap: each member's last known cap at each hour, summed; the last
     point is at ``end`` itself, so the chart ends at the card's time (on its figure unless a
-    member's latest snapshot has no cap: the series carries its previous one forward)."""
+    member's latest snapshot has no cap: the series carries its previous one forward).
+
+    ``carried``, beside each member, is its last cap known before its first snapshot here
+    (None: none), which counts until the member's own first cap.
+    """
     last_hour = end - end % HOUR
-    grid = np.arange(last_hour - span, last_hour + 1, HOUR, dtype=np.int64)
+    grid = np.arange(cap_series_start(end, span), last_hour + 1, HOUR, dtype=np.int64)
     if end != last_hour:
         grid = np.append(grid, np.int64(end))
     total = np.zeros(len(grid))
     seen = np.zeros(len(grid), dtype=bool)
-    for member in members:
+    for member, before in zip(members, carried or [None] * len(members), strict=True):
         if len(member.t) == 0:
             continue
         caps = forward_filled(member.cap if member.cap_ff is None else member.cap_ff)
         idx = np.searchsorted(member.t, grid, side="right") - 1
         values = np.where(idx >= 0, caps[np.maximum(idx, 0)], np.nan)
+        if before is not None:
+            values[np.isnan(values)] = before  # NaN only before the member's first cap
         known = ~np.isnan(values)
         total[known] += values[known]
         seen |= known

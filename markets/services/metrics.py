@@ -20,6 +20,7 @@ from markets.metrics_math import (
     HISTORY_SECONDS,
     Series,
     cap_series_compute,
+    cap_series_start,
     columns_concat,
     list_metrics_compute,
     token_metrics_compute,
@@ -33,6 +34,7 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
+from markets.services.cap_carry import cap_unknown_at, caps_before
 from markets.services.day_summary import POINT as DAY_POINT
 from markets.services.day_summary import day_summaries_build, windows_packed_sql
 from markets.services.hourly import price_hourly_refresh
@@ -489,10 +491,20 @@ def _lists_compute(
     out = {}
     for list_id, member_ids in lists.items():
         members = [computed[tid] for tid in member_ids if tid in computed]
-        values = list_metrics_compute(members, members_count=len(member_ids))
-        if values["as_of"] is not None:
-            values["cap_series"] = cap_series_compute(
-                [series[tid] for tid in member_ids if tid in series], end=values["as_of"]
-            )
-        out[list_id] = values
+        out[list_id] = list_metrics_compute(members, members_count=len(member_ids))
+    dated = {
+        lid: [t for t in ids if t in series] for lid, ids in lists.items() if out[lid]["as_of"]
+    }
+    firsts = {
+        tid: int(series[tid].t[0])
+        for lid, ids in dated.items()
+        for tid in ids
+        if cap_unknown_at(series[tid], cap_series_start(out[lid]["as_of"]))
+    }
+    carried = caps_before(firsts)
+    for list_id, ids in dated.items():
+        out[list_id]["cap_series"] = cap_series_compute(
+            [series[tid] for tid in ids], end=out[list_id]["as_of"],
+            carried=[carried.get(tid) for tid in ids],
+        )  # fmt: skip
     return out

@@ -1,8 +1,16 @@
 """List metrics at the edges of their definitions (README "Metric definitions")."""
 
+from datetime import UTC, datetime
+
 import pytest
 
-from markets.metrics_math import list_metrics_compute
+from markets.metrics_math import DAY, HOUR, list_metrics_compute
+from markets.models import ListMetrics
+from markets.providers.base import Quote
+from markets.services.ingest import snapshot_ingest
+from markets.services.metrics import metrics_recompute
+from markets.services.retention import snapshots_compact
+from tests.factories import MembershipFactory, TokenFactory, TokenListFactory
 
 T = 1_770_379_200  # 2026-02-06T12:00:00Z
 
@@ -20,3 +28,68 @@ def test_every_member_exactly_20_percent_below_its_ath_counts_as_down_20(price, 
     # 0.56 is 80 % of 0.70 to the cent, as 80 is of 100: both are "down 20 %" on the page.
     m = list_metrics_compute([member(price, ath)], members_count=1)
     assert m["members_down_20_from_ath"] == 1
+
+
+def test_the_cap_series_counts_every_member_from_its_first_point(tao):
+    # TAO quotes at half past every hour; NEAR stopped 10 days ago. Every hour of the
+    # 90 days before as_of both members have a known cap: 100 + 50 at each point.
+    near = TokenFactory(symbol="NEAR")
+    ai = TokenListFactory(slug="ai")
+    MembershipFactory(token_list=ai, token=tao)
+    MembershipFactory(token_list=ai, token=near)
+    as_of = T + 30 * 60
+    hours = range(0, 100 * 24)
+    snapshot_ingest(quotes=[Quote(tao.id, as_of - h * HOUR, 1.0, 100.0, None) for h in hours],
+                    source="test")  # fmt: skip
+    snapshot_ingest(
+        quotes=[Quote(near.id, as_of - 10 * DAY - h * HOUR, 1.0, 50.0, None) for h in hours],
+        source="test",
+    )
+    metrics_recompute(token_ids=[tao.id, near.id])
+    series = ListMetrics.objects.get(token_list=ai).cap_series
+    assert series[-1] == [as_of, 150.0]
+    assert {value for _, value in series[:2]} == {150.0}, series[:2]
+    assert series[0][0] >= as_of - 90 * DAY  # "on each UTC hour of the 90 days before as_of"
+    assert {value for _, value in series} == {150.0}
+
+
+def test_the_cap_series_carries_a_sparse_members_cap_from_before_its_window(tao):
+    # Both members are up to date (as_of on the hour, so the grid starts exactly 90 days
+    # back); NEAR quotes every third day. Its cap quoted 92 days back is its last known cap
+    # on the series' first day: that day must count it too.
+    near = TokenFactory(symbol="NEAR")
+    ai = TokenListFactory(slug="ai")
+    MembershipFactory(token_list=ai, token=tao)
+    MembershipFactory(token_list=ai, token=near)
+    as_of = T
+    snapshot_ingest(
+        quotes=[Quote(tao.id, as_of - h * HOUR, 1.0, 100.0, None) for h in range(95 * 24)],
+        source="test",
+    )
+    sparse = [as_of, *(as_of - 2 * DAY - k * 3 * DAY for k in range(32))]
+    snapshot_ingest(quotes=[Quote(near.id, t, 1.0, 50.0, None) for t in sparse], source="test")
+    metrics_recompute(token_ids=[tao.id, near.id])
+    series = ListMetrics.objects.get(token_list=ai).cap_series
+    assert series[0] == [as_of - 90 * DAY, 150.0]
+    assert {value for _, value in series} == {150.0}
+
+
+def test_the_carried_cap_is_the_same_once_retention_has_compacted_it(tao):
+    # NEAR's last quote before its window is 105 days back: past the 100 raw days, so
+    # retention folds it into an hourly row, whose last cap must still be carried.
+    near = TokenFactory(symbol="NEAR")
+    ai = TokenListFactory(slug="ai")
+    MembershipFactory(token_list=ai, token=tao)
+    MembershipFactory(token_list=ai, token=near)
+    snapshot_ingest(
+        quotes=[Quote(tao.id, T - h * HOUR, 1.0, 100.0, None) for h in range(95 * 24)],
+        source="test",
+    )
+    sparse = [T - 105 * DAY, T - 105 * DAY + 60, *(T - k * 20 * DAY for k in range(5))]
+    snapshot_ingest(quotes=[Quote(near.id, t, 1.0, 50.0, None) for t in sparse], source="test")
+    metrics_recompute(token_ids=[tao.id, near.id])
+    before = ListMetrics.objects.get(token_list=ai).cap_series
+    assert snapshots_compact(now=datetime.fromtimestamp(T, UTC)).raw_folded > 0
+    metrics_recompute(token_ids=[tao.id, near.id])
+    assert ListMetrics.objects.get(token_list=ai).cap_series == before
+    assert before[0] == [T - 90 * DAY, 150.0]

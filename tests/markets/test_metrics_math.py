@@ -249,5 +249,20 @@ def test_the_cap_series_ends_at_the_latest_quote_like_the_sector_card():
     # not at 12:00 on the caps known then (12 + 100).
     a = series([(HOUR, 1), (30 * 60, 1), (-30 * 60, 1)], caps=[11, 12, 13])
     b = series([(HOUR, 1), (-30 * 60, 1)], caps=[100, 200])
-    points = cap_series_compute([a, b], end=T + 30 * 60, span=HOUR)
+    points = cap_series_compute([a, b], end=T + 30 * 60, span=2 * HOUR)
     assert points == [[T - HOUR, 111.0], [T, 112.0], [T + 30 * 60, 213.0]]
+
+
+def test_the_cap_series_starts_on_the_first_hour_inside_its_span():
+    # end 12:30 with a 2-hour span: 10:30 to 12:30, so 11:00, 12:00 and 12:30 (not 10:00).
+    a = series([(3 * HOUR, 1), (HOUR, 1), (30 * 60, 1), (-30 * 60, 1)], caps=[10, 11, 12, 13])
+    points = cap_series_compute([a], end=T + 30 * 60, span=2 * HOUR)
+    assert [t for t, _ in points] == [T - HOUR, T, T + 30 * 60]
+
+
+def test_a_members_cap_carried_from_before_its_quotes_counts_until_its_first_cap():
+    a = series([(3 * HOUR, 1), (0, 1)], caps=[10, 20])
+    b = series([(HOUR, 1), (0, 1)], caps=[np.nan, 200])  # first quote at 11:00, without cap
+    points = cap_series_compute([a, b], end=T, span=3 * HOUR, carried=[None, 150.0])
+    assert points == [[T - 3 * HOUR, 160.0], [T - 2 * HOUR, 160.0], [T - HOUR, 160.0],
+                      [T, 220.0]]  # fmt: skip
