@@ -71,12 +71,18 @@ _NUMBER = re.compile(
 )  # NaN and infinities parse, to be refused as not finite
 
 
+def number_text_is_plain(text: str) -> bool:
+    """Whether a typed number is written as people and programs write one (ASCII digits, one
+    optional point, an optional exponent), spaces around it aside."""
+    return _NUMBER.fullmatch(text.strip()) is not None
+
+
 def _decimal(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("Enter a number.")
     if isinstance(value, float):
         value = repr(value)
-    if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+    if isinstance(value, str) and not number_text_is_plain(value):
         raise ValueError(f"{value[:40]!r} is not a number.")
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())

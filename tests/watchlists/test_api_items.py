@@ -301,3 +301,17 @@ def test_a_duplicate_watchlist_name_is_refused_in_french_to_a_french_client(api,
     assert response.json()["errors"] == {
         "name": ["Vous avez déjà une liste de suivi nommée 'ai BAGS'."]
     }
+
+
+@pytest.mark.parametrize("typed", ["1_000", "\u0663", "\uff11\uff12", " 1_5 "])
+@pytest.mark.parametrize("field", ["quantity", "cost_basis_usd"])
+def test_an_amount_with_an_underscore_or_digits_other_than_ascii_is_a_400_as_on_the_page(
+    api, held, field, typed
+):
+    amounts = {"quantity": "1", "cost_basis_usd": "1"} | {field: typed}
+
+    response = api.patch(item_url(held, "TAO"), {"add_lots": [amounts]}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [f"add_lots[0].{field}"]
+    assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 2

@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from core.api.serializers import StrictSerializer, VisibleTextField
 from markets.api.serializers import TokenMetricsSerializer
+from watchlists import validation
 from watchlists.csv_io import decimal_text
 
 
@@ -31,7 +32,14 @@ class ExactDecimalField(serializers.DecimalField):
 
 @extend_schema_field({"oneOf": [{"type": "string", "format": "decimal"}, {"type": "number"}]})
 class DecimalInputField(ExactDecimalField):
-    """An input decimal: a string keeps every digit; a JSON number is accepted too."""
+    """An input decimal: a string keeps every digit; a JSON number is accepted too. A string
+    is refused as the pages and the CSV import refuse it: Python's Decimal, which DRF calls,
+    also reads "1_000" and non-ASCII digits, which nobody means here."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not validation.number_text_is_plain(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def money(help_text: str, **kwargs) -> serializers.DecimalField:
