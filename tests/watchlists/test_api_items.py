@@ -315,3 +315,16 @@ def test_an_amount_with_an_underscore_or_digits_other_than_ascii_is_a_400_as_on_
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [f"add_lots[0].{field}"]
     assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 2
+
+
+def test_an_amount_sent_as_a_json_number_keeps_every_digit_it_was_written_with(api, held):
+    lot = '{"quantity": 123456789.123456789, "cost_basis_usd": 1234567.123456789012}'
+    body = f'{{"add_lots": [{lot}]}}'
+
+    response = api.patch(item_url(held, "TAO"), body, content_type="application/json")
+
+    assert response.status_code == 200
+    added = response.json()["lots"][-1]
+    assert (added["quantity"], added["cost_basis_usd"]) == (
+        "123456789.123456789", "1234567.123456789012",
+    )  # fmt: skip

@@ -19,6 +19,7 @@ from core.api.errors import (
     validated,
 )
 from core.api.params import SYMBOL_PARAM, QueryParams
+from core.api.parsers import ExactNumbersJSONParser
 from watchlists import selectors, services
 from watchlists.api.serializers import (
     ItemCreateSerializer,
@@ -52,6 +53,8 @@ class SeriesParams(QueryParams):
 
 
 class OwnerApiView(core_views.OwnerApiView):  # JSON only: lots are nested, forms cannot carry them
+    parser_classes = [ExactNumbersJSONParser]  # a lot's amounts keep every digit sent
+
     def get_watchlist(self) -> Watchlist:
         return selectors.watchlist_get_for_user(user=self.request.user, pk=self.kwargs["id"])
 
