@@ -21,7 +21,9 @@ class CommentCreateSerializer(StrictSerializer):
 
 
 class CommentUpdateSerializer(StrictSerializer):
-    body = VisibleTextField(trim_whitespace=False, help_text="Markdown, 1 to 5,000 characters.")
+    body = VisibleTextField(
+        trim_whitespace=False, required=False, help_text="Markdown, 1 to 5,000 characters."
+    )
     stance = serializers.ChoiceField(choices=["", *Stance.values], required=False)
 
 

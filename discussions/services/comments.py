@@ -162,11 +162,14 @@ def _own_live_comment(comment: Comment, user, *, field: str) -> Comment:
     return comment
 
 
-def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None) -> Comment:
-    """The author changes the text (and stance) within the edit window; marked edited. A muted
-    author cannot (else the comments posted just before the mute could still be rewritten).
-    Saving the same text and stance again changes nothing: not marked edited, no page bump."""
-    body = body_clean(body)
+def comment_edit(
+    *, comment: Comment, user, body: str | None = None, stance: str | None = None
+) -> Comment:
+    """The author changes the text and/or the stance (None keeps either) within the edit
+    window; marked edited. A muted author cannot (else the comments posted just before the
+    mute could still be rewritten). Saving the same text and stance again changes nothing:
+    not marked edited, no page bump."""
+    body = None if body is None else body_clean(body)
     new_stance = None if stance is None else stance_clean(stance)
     now = timezone.now()
     with transaction.atomic():
@@ -180,7 +183,7 @@ def comment_edit(*, comment: Comment, user, body: str, stance: str | None = None
                 {"body": [_("Comments can be edited for %(n)d minutes only.") % {"n": minutes}]}
             )
         fields = []
-        if body != locked.body:  # the same text saved again is no edit: nothing to render
+        if body is not None and body != locked.body:  # the same text again is no edit
             locked.body = body
             locked.body_html = markdown_render(body)
             fields += ["body", "body_html"]

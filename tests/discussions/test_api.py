@@ -126,6 +126,24 @@ def test_only_the_author_edits_within_the_window_or_deletes(api_client, alice, b
     assert shown["state"] == "deleted" and shown["body"] == "" and shown["body_html"] == ""
 
 
+def test_a_patch_of_the_stance_alone_keeps_the_text_as_the_schema_says_body_is_optional(
+    api_client, alice, tao
+):
+    posted = comment(alice, "*mine*")
+    api_client.force_authenticate(alice)
+
+    response = api_client.patch(
+        f"/api/v1/comments/{posted.pk}/", {"stance": "bearish"}, format="json"
+    )
+
+    assert response.status_code == 200
+    edited = response.json()
+    assert (edited["body"], edited["body_html"]) == ("*mine*", "<p><em>mine</em></p>\n")
+    assert edited["stance"] == "bearish" and edited["edited_at"] is not None
+    unchanged = api_client.patch(f"/api/v1/comments/{posted.pk}/", {}, format="json")
+    assert unchanged.status_code == 200 and unchanged.json() == edited
+
+
 def test_deleting_a_deleted_comment_again_is_a_400_naming_the_comment_not_a_body_field(
     api_client, alice, tao
 ):
