@@ -273,10 +273,12 @@ def _lots_clean(lots: Iterable[Mapping], field: str = "lots") -> list[dict]:
     return cleaned
 
 
-def _lots_create(item: WatchlistItem, lots: list[dict], *, existing: int) -> list[Lot]:
+def _lots_create(
+    item: WatchlistItem, lots: list[dict], *, existing: int, field: str = NON_FIELD_ERRORS
+) -> list[Lot]:
     if existing + len(lots) > MAX_LOTS_PER_ITEM:
         message = f"{item.token.symbol} would have more than {MAX_LOTS_PER_ITEM} lots."
-        raise ValidationError({NON_FIELD_ERRORS: [message]})
+        raise ValidationError({field: [message]})
     return Lot.objects.bulk_create([Lot(item=item, **lot) for lot in lots])
 
 
@@ -407,7 +409,7 @@ def item_update(
         _item_lock(item)
         if replace:
             item.lots.all().delete()
-        _lots_create(item, new_lots, existing=item.lots.count())
+        _lots_create(item, new_lots, existing=item.lots.count(), field="add_lots")
     return item
 
 

@@ -328,3 +328,14 @@ def test_an_amount_sent_as_a_json_number_keeps_every_digit_it_was_written_with(a
     assert (added["quantity"], added["cost_basis_usd"]) == (
         "123456789.123456789", "1234567.123456789012",
     )  # fmt: skip
+
+
+def test_adding_lots_past_the_limit_is_a_400_naming_add_lots(api, held, monkeypatch):
+    monkeypatch.setattr(services, "MAX_LOTS_PER_ITEM", 3)
+    lots = [{"quantity": "1", "cost_basis_usd": "1"}] * 2
+
+    response = api.patch(item_url(held, "TAO"), {"add_lots": lots}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"add_lots": ["TAO would have more than 3 lots."]}
+    assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 2
