@@ -86,6 +86,9 @@ def _comment_or_404(pk) -> Comment:
 
 
 class DiscussionApiView(JsonApiView):
+    """Discussions of a token or a curated list: anyone reads; a write needs a signed-in
+    account (API token or session) and follows the same rules and messages as the pages."""
+
     permission_classes = [IsAuthenticatedOrReadOnly]
     parser_classes = [JSONParser, FormParser]
     serializer_class = CommentSerializer

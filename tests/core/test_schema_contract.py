@@ -247,3 +247,19 @@ def test_a_text_the_server_refuses_blank_is_documented_as_needing_a_visible_char
     validator = jsonschema.Draft7Validator(text)
     assert not validator.is_valid("") and not validator.is_valid("  \n")
     assert validator.is_valid(" a ")
+
+
+def test_no_operation_is_described_by_a_base_class_docstring_written_for_developers(openapi):
+    """An operation without a description of its own inherits its view's nearest docstring: the
+    discussions endpoints showed ApiErrorsMixin's in the docs."""
+    from core.api.errors import ApiErrorsMixin
+    from core.api.views import JsonApiView
+
+    internal = {ApiErrorsMixin.__doc__.strip(), JsonApiView.__doc__}
+    described = [
+        (method, path)
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and operation.get("description", "").strip() in internal
+    ]
+    assert described == []
