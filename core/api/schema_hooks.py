@@ -72,3 +72,16 @@ def exclude_empty_from_formatted_branches(result: dict, generator, request, publ
                 if branch != empty and branch.get("type") == "string":
                     branch.setdefault("minLength", 1)
     return result
+
+
+def lib_doc_excludes() -> list[type]:
+    """drf-spectacular's classes whose docstrings describe nothing in the schema, and the API's
+    own base classes: theirs are notes for developers (an operation or a shape without a
+    docstring of its own would show its base class's in /api/docs/)."""
+    from drf_spectacular.plumbing import get_lib_doc_excludes
+
+    from core.api.errors import ApiErrorsMixin
+    from core.api.serializers import StrictFieldsMixin
+    from core.api.views import JsonApiView, OwnerApiView
+
+    return [*get_lib_doc_excludes(), ApiErrorsMixin, JsonApiView, OwnerApiView, StrictFieldsMixin]

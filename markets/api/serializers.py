@@ -57,6 +57,9 @@ class TokenMetricsSerializer(PlannedReadMixin, serializers.ModelSerializer):
 
 
 class ListMetricsSerializer(PlannedReadMixin, serializers.ModelSerializer):
+    """Sector metrics as of the latest snapshot among the members (`as_of`); ratios are
+    fractions (-0.2341 = -23.41 %)."""
+
     class Meta:
         model = ListMetrics
         fields = LIST_METRIC_FIELDS
