@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     IntegerField,
     Prefetch,
+    Q,
     QuerySet,
     Value,
     Window,
@@ -160,11 +161,13 @@ def token_list_public() -> QuerySet[TokenList]:
 
 
 def token_list_public_listing() -> QuerySet[TokenList]:
-    """Public lists with their metrics and a ``members_total`` count, in one query."""
+    """Public lists with their metrics and a ``members_total`` count of their active members
+    (as ``token_list_public_get`` lists them), in one query."""
+    active = Q(memberships__token__is_active=True)
     return (
         token_list_public()
         .select_related("metrics")
-        .annotate(members_total=Count("memberships"))
+        .annotate(members_total=Count("memberships", filter=active))
         .order_by("name", "pk")
     )
 

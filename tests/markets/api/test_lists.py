@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from markets.models import Token
 from markets.services.metrics import metrics_recompute
 from tests.factories import MembershipFactory, TokenListFactory
 from tests.markets.api.conftest import T, token_with_change_7d
@@ -99,3 +100,13 @@ def test_the_list_index_takes_as_many_queries_for_many_lists(api_client, db, set
     for _ in range(10):
         MembershipFactory()
     assert queries() == one
+
+
+def test_the_index_counts_the_active_members_as_the_list_itself_does(api_client, ai_list):
+    Token.objects.filter(symbol="ICP").update(is_active=False)
+
+    listed = api_client.get(URL).json()["results"][0]
+    detail = api_client.get(detail_url("ai")).json()
+
+    assert detail["members_count"] == 2
+    assert listed["members_count"] == 2
