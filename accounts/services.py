@@ -66,9 +66,10 @@ def display_name_clean(*, user: User, display_name: str) -> str:
 
     A display name must not pass for someone else: it is unique whatever its case, takes
     no other member's username, does not start with ``member-`` (the generated handles), and
-    has no invisible or direction-changing character.
+    has no invisible or direction-changing character. It is stored composed (Unicode NFC):
+    "e" followed by a combining accent looks like "é" and is compared as "é".
     """
-    display_name = " ".join(display_name.split())
+    display_name = unicodedata.normalize("NFC", " ".join(display_name.split()))
     if not display_name:
         return ""
     try:

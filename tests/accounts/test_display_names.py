@@ -135,3 +135,11 @@ def test_the_migration_clears_names_that_pass_for_someone_else_keeping_the_oldes
     assert names[first.pk] == "Dora"
     assert names[second.pk] == names[third.pk] == names[impostor.pk] == names[handle.pk] == ""
     assert (names[alice.pk], names[other.pk]) == ("", "Erin E.")
+
+
+def test_it_refuses_a_name_another_member_has_written_with_a_combining_accent():
+    _user("dora", display_name="Caf\u00e9 trader")  # é as one character
+    bob = _user("bob")
+
+    assert _refusal(bob, "Cafe\u0301 trader") == "This name is already used by another member."
+    assert _rename(bob, "Cafe\u0301 bob").display_name == "Caf\u00e9 bob"  # stored composed
