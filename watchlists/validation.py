@@ -4,6 +4,7 @@ or raises ValueError with a message meant for people (the caller names the field
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -28,7 +29,9 @@ NOTE_LAYOUT_CHARACTERS = LAYOUT_CHARACTERS
 
 
 def name_clean(value: object) -> str:
-    name = str(value if value is not None else "").strip()
+    """A watchlist name, stored composed (Unicode NFC): "e" and a combining accent is "é", so
+    two names that look the same are the same name."""
+    name = unicodedata.normalize("NFC", str(value if value is not None else "").strip())
     if not name:
         raise ValueError("Enter a name.")
     if len(name) > NAME_MAX_LENGTH:

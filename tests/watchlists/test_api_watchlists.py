@@ -72,6 +72,17 @@ def test_a_bad_name_is_a_400_naming_the_field(api, alice, payload, field, messag
     assert Watchlist.objects.count() == 1
 
 
+def test_a_name_written_with_a_combining_accent_is_the_same_name(api, alice):
+    services.watchlist_create(owner=alice, name="Caf\u00e9 bags")  # \u00e9: one character
+
+    response = api.post(LIST_URL, {"name": "Cafe\u0301 bags"}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["name"]
+    created = api.post(LIST_URL, {"name": "Cafe\u0301 bets"}, format="json").json()
+    assert created["name"] == "Caf\u00e9 bets"  # stored composed
+
+
 def test_the_fifty_first_watchlist_is_a_400(api, alice):
     Watchlist.objects.bulk_create(
         [Watchlist(owner=alice, name=f"L{n}", position=n) for n in range(50)]
