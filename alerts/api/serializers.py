@@ -24,6 +24,11 @@ class OffsetDateTimeField(serializers.DateTimeField):
         "naive": _("Give a time zone: end the time with Z or an offset such as +01:00.")
     }
 
+    def to_internal_value(self, value):
+        if isinstance(value, str) and value.strip().endswith("z"):  # UTC too (RFC 3339)
+            value = value.strip()[:-1] + "Z"
+        return super().to_internal_value(value)
+
     def enforce_timezone(self, value):
         if timezone.is_naive(value):
             self.fail("naive")

@@ -31,8 +31,11 @@ class InstantOutOfRange(ValueError):
 
 def instant_parse(value: str, *, end_of_day: bool = False) -> datetime:
     """An aware UTC datetime from an ISO 8601 date or date-time; a date means its first (or,
-    with ``end_of_day``, its last) microsecond. Raises ValueError."""
+    with ``end_of_day``, its last) microsecond; a lower-case ``z`` is UTC too (RFC 3339, as
+    in the CSV import). Raises ValueError."""
     value = query_offset_restore(value).strip()
+    if value.endswith("z"):
+        value = value[:-1] + "Z"
     try:
         day = date.fromisoformat(value)
     except ValueError:

@@ -56,8 +56,11 @@ def replay_at_parse(value: str | None, *, now: datetime | None = None) -> dateti
     """
     if value is None or value == "":
         return None
+    text = query_offset_restore(value).strip()
+    if text.endswith("z"):  # UTC too (RFC 3339, as in the CSV import)
+        text = text[:-1] + "Z"
     try:
-        parsed = parse_datetime(query_offset_restore(value).strip())
+        parsed = parse_datetime(text)
     except ValueError:
         parsed = None
     if parsed is None:

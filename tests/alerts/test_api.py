@@ -332,6 +332,17 @@ def test_an_expiry_without_a_time_zone_is_a_400_as_the_markets_at_parameter(api_
     assert patched.status_code == 400 and list(patched.json()["errors"]) == ["expires_at"]
 
 
+def test_an_expiry_ending_in_a_lower_case_z_is_utc_as_in_rfc_3339(api_client, alice, btc):
+    api_client.force_authenticate(alice)
+
+    created = api_client.post(
+        "/api/v1/alerts/", {**BTC_60K, "expires_at": "2030-01-01T00:00:00z"}, format="json"
+    )
+
+    assert created.status_code == 201, created.json()
+    assert created.json()["expires_at"] == "2030-01-01T00:00:00Z"
+
+
 def test_an_expiry_without_a_time_zone_is_refused_in_french_too(api_client, alice, btc):
     api_client.force_authenticate(alice)
     naive = {**BTC_60K, "expires_at": "2030-01-01T00:00:00"}

@@ -47,6 +47,12 @@ def test_an_offset_is_converted_to_utc(api_client, history):
     assert body["metrics"]["as_of"] == "2026-02-05T12:00:00Z"
 
 
+def test_a_lower_case_z_is_utc_as_in_rfc_3339(api_client, history):
+    response = api_client.get("/api/v1/tokens/TAO/", {"at": "2026-02-05T12:30z"})
+    assert response.status_code == 200
+    assert response.json()["metrics"]["as_of"] == "2026-02-05T12:00:00Z"
+
+
 def test_the_token_listing_orders_by_the_metrics_of_that_hour(api_client, history):
     now = api_client.get("/api/v1/tokens/", {"ordering": "change_24h"}).json()["results"]
     then = api_client.get("/api/v1/tokens/", {"ordering": "change_24h", "at": AT}).json()

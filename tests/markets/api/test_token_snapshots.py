@@ -89,6 +89,13 @@ def test_an_offset_is_converted_to_utc(api_client, tao_history):
     assert [row["ts"] for row in rows] == ["2026-02-06T12:00:00Z"]
 
 
+def test_a_lower_case_z_is_utc_as_in_rfc_3339_and_the_csv_import(api_client, tao_history):
+    rows = get(api_client, since="2026-02-06t12:00:00z", until="2026-02-06T12:00:00z")
+
+    assert rows.status_code == 200
+    assert [row["ts"] for row in rows.json()["results"]] == ["2026-02-06T12:00:00Z"]
+
+
 def test_by_default_the_range_is_the_last_7_days(api_client, tao, settings):
     """With live data; demo data: the last 7 demo days (tests/markets/test_demo_clock.py)."""
     settings.PRICE_PROVIDER = "coingecko"
