@@ -15,13 +15,19 @@ from django.contrib.sites.shortcuts import get_current_site
 
 
 def account_login(login: str) -> tuple[str, str | None]:
-    """(username to authenticate, email of the account or None) for a username or email."""
+    """(username to authenticate, email of the account or None) for an email, or for a staff
+    member's admin username. Members sign in with their email only: their username is the
+    public handle their comments show, which must not be a sign-in name to guess against;
+    theirs resolves to a username nobody has, so the password check fails as for a stranger
+    (hashing all the same)."""
     users = get_user_model().objects
-    field = "email__iexact" if "@" in login else "username"
-    row = users.filter(**{field: login}).values_list("username", "email").first()
+    if "@" in login:
+        row = users.filter(email__iexact=login).values_list("username", "email").first()
+        return (row[0], row[1] or None) if row else (login, login)
+    row = users.filter(username=login).values_list("username", "email", "is_staff").first()
     if row is None:
-        return login, (login if "@" in login else None)
-    return row[0], (row[1] or None)
+        return login, None
+    return (row[0] if row[2] else ""), (row[1] or None)
 
 
 def lockout_key(request, *, login: str, email: str | None) -> str:

@@ -8,18 +8,21 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("core-api:auth-token")
 PASSWORD = "correct horse battery staple"
+EMAIL = "alice@example.org"
 
 
 @pytest.fixture
 def alice(django_user_model):
-    return django_user_model.objects.create_user(username="alice", password=PASSWORD)
+    return django_user_model.objects.create_user(
+        username="member-alice123", email=EMAIL, password=PASSWORD
+    )
 
 
 def test_a_user_gets_the_same_token_each_time_and_can_use_it(api_client, alice):
-    response = api_client.post(URL, {"username": "alice", "password": PASSWORD}, format="json")
+    response = api_client.post(URL, {"username": EMAIL, "password": PASSWORD}, format="json")
     assert response.status_code == 200
     key = response.json()["token"]
-    again = api_client.post(URL, {"username": "alice", "password": PASSWORD})  # form-encoded
+    again = api_client.post(URL, {"username": EMAIL, "password": PASSWORD})  # form-encoded
     assert again.json() == {"token": key}
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -36,7 +39,7 @@ def test_a_wrong_token_is_refused_with_a_401(api_client, alice):
 
 
 def test_a_wrong_password_is_a_json_400(api_client, alice):
-    response = api_client.post(URL, {"username": "alice", "password": "nope"}, format="json")
+    response = api_client.post(URL, {"username": EMAIL, "password": "nope"}, format="json")
     assert response.status_code == 400
     body = response.json()
     assert body["detail"] == "non_field_errors: Unable to log in with provided credentials."
@@ -51,14 +54,31 @@ def test_missing_credentials_are_a_400_naming_each_field(api_client, db):
 
 def test_a_stale_authorization_header_does_not_block_logging_in(api_client, alice):
     api_client.credentials(HTTP_AUTHORIZATION="Token expired")
-    response = api_client.post(URL, {"username": "alice", "password": PASSWORD}, format="json")
+    response = api_client.post(URL, {"username": EMAIL, "password": PASSWORD}, format="json")
     assert response.status_code == 200
 
 
 def test_password_guessing_is_throttled(api_client, alice, monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
     for _ in range(3):
-        assert api_client.post(URL, {"username": "alice", "password": "x"}).status_code == 400
-    response = api_client.post(URL, {"username": "alice", "password": PASSWORD})
+        assert api_client.post(URL, {"username": EMAIL, "password": "x"}).status_code == 400
+    response = api_client.post(URL, {"username": EMAIL, "password": PASSWORD})
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
+
+
+def test_a_members_public_handle_is_not_a_sign_in_name(api_client, alice):
+    """Comments show a member's handle: the README lets only staff use a username here."""
+    response = api_client.post(URL, {"username": alice.username, "password": PASSWORD})
+    assert response.status_code == 400
+    assert response.json()["errors"]["non_field_errors"] == [
+        "Unable to log in with provided credentials."
+    ]
+
+
+def test_staff_may_give_their_admin_username(api_client, django_user_model):
+    django_user_model.objects.create_user(
+        username="boss", email="boss@example.org", password=PASSWORD, is_staff=True
+    )
+    response = api_client.post(URL, {"username": "boss", "password": PASSWORD})
+    assert response.status_code == 200 and response.json()["token"]
