@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from alerts.models import Condition, Frequency, Target
 from alerts.services import PRICE_CONDITIONS, SUBJECT_FIELDS
 from core.language import localized
-from core.numbers import decimal_comma_read
+from core.numbers import decimal_comma_read, number_text_is_plain
 from markets.models import TokenList
 from watchlists.models import Watchlist
 
@@ -39,6 +39,8 @@ class DecimalCommaFloatField(forms.FloatField):
     def to_python(self, value):
         if isinstance(value, str):
             value = decimal_comma_read(value)
+            if value.strip() and not number_text_is_plain(value):  # float() reads "1_50"
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 

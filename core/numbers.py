@@ -23,3 +23,20 @@ def decimal_comma_read(text: str) -> str:
     if _COMMA_DECIMAL.fullmatch(text):
         return text.replace(",", ".")
     return text
+
+
+# What people and programs write: ASCII digits, one optional point, an optional exponent.
+# Python's Decimal also takes "1_000" and non-ASCII digits ("١٢"), which nobody means here.
+# The point and the fraction form one optional group: written "[0-9]+\.?[0-9]*", a run of
+# digits could be split between the two in every way, and a long one followed by a letter
+# took seconds to refuse (quadratic backtracking).
+_NUMBER = re.compile(
+    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|nan|inf|infinity)",
+    re.IGNORECASE,
+)  # NaN and infinities parse, to be refused as not finite
+
+
+def number_text_is_plain(text: str) -> bool:
+    """Whether a typed number is written as people and programs write one (ASCII digits, one
+    optional point, an optional exponent), spaces around it aside."""
+    return _NUMBER.fullmatch(text.strip()) is not None

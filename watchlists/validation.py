@@ -3,11 +3,11 @@ or raises ValueError with a message meant for people (the caller names the field
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from core.numbers import number_text_is_plain
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from markets.symbols import symbol_lookup_key
 from watchlists.models import (
@@ -61,23 +61,6 @@ def symbol_clean(value: object) -> str:
     if len(symbol) > SYMBOL_MAX_LENGTH or "\x00" in symbol:
         raise ValueError(f"Unknown token symbol {symbol[:SYMBOL_MAX_LENGTH]!r}.")
     return symbol
-
-
-# What people and programs write: ASCII digits, one optional point, an optional exponent.
-# Python's Decimal also takes "1_000" and non-ASCII digits ("١٢"), which nobody means here.
-# The point and the fraction form one optional group: written "[0-9]+\.?[0-9]*", a run of
-# digits could be split between the two in every way, and a long one followed by a letter
-# took seconds to refuse (quadratic backtracking).
-_NUMBER = re.compile(
-    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|nan|inf|infinity)",
-    re.IGNORECASE,
-)  # NaN and infinities parse, to be refused as not finite
-
-
-def number_text_is_plain(text: str) -> bool:
-    """Whether a typed number is written as people and programs write one (ASCII digits, one
-    optional point, an optional exponent), spaces around it aside."""
-    return _NUMBER.fullmatch(text.strip()) is not None
 
 
 def _decimal(value: object) -> Decimal:

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from alerts.models import AlertFiring, AlertRule, Condition, Frequency, Target
 from core.api.serializers import AbsoluteUrlField, StrictSerializer
+from core.numbers import number_text_is_plain
 from markets.models import TokenList
 from markets.symbols import SYMBOL_MAX_LENGTH
 
@@ -35,9 +36,19 @@ class OffsetDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
+class PlainFloatField(serializers.FloatField):
+    """A float written as people and programs write one: float() also reads "1_50" and
+    non-ASCII digits (Arabic-Indic 150) as 150, which nobody means."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not number_text_is_plain(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AlertInputSerializer(StrictSerializer):
     condition = serializers.ChoiceField(choices=Condition.choices)
-    value = serializers.FloatField(
+    value = PlainFloatField(
         help_text="Price level in USD (> 0); change or drawdown threshold as a fraction "
         "(> -1); spike factor (>= 1); number of members (>= 1)."
     )

@@ -123,6 +123,15 @@ def test_a_boolean_value_is_a_400_naming_it_not_a_level_of_1(api_client, alice, 
     assert response.json()["errors"] == {"value": ["A valid number is required."]}
 
 
+@pytest.mark.parametrize("typed", ["1_50", "\u0661\u0665\u0660"])
+def test_a_value_with_an_underscore_or_non_ascii_digits_is_a_400(api_client, alice, btc, typed):
+    api_client.force_authenticate(alice)
+    body = {**BTC_60K, "condition": "less_than", "value": typed}
+    response = api_client.post("/api/v1/alerts/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"value": ["A valid number is required."]}
+
+
 def test_an_alert_without_a_symbol_asks_for_one(api_client, alice, btc):
     api_client.force_authenticate(alice)
     body = {k: v for k, v in BTC_60K.items() if k != "symbol"}

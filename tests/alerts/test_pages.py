@@ -309,6 +309,15 @@ def test_an_english_page_still_refuses_a_comma_in_a_level(client, alice, btc):
     assert response.status_code == 400 and not AlertRule.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["60_000", "\u0666\u0660\u0660\u0660\u0660"])
+def test_a_level_with_an_underscore_or_non_ascii_digits_is_refused(client, alice, btc, typed):
+    """Python's float() reads "60_000" and Arabic-Indic digits as 60000; nobody means that."""
+    client.force_login(alice)
+    response = client.post("/alerts/new/", form(value=typed))
+    assert response.status_code == 400 and not AlertRule.objects.exists()
+    assert "Enter a number." in response.content.decode()
+
+
 @pytest.mark.parametrize("path", ["/alerts/", "/alerts/{pk}/"])
 def test_it_says_nothing_has_fired_in_a_sentence_not_a_numbered_list(client, alice, rule, path):
     client.force_login(alice)

@@ -15,8 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import StrictSerializer, VisibleTextField
+from core.numbers import number_text_is_plain
 from markets.api.serializers import TokenMetricsSerializer
-from watchlists import validation
 from watchlists.csv_io import decimal_text
 
 
@@ -37,7 +37,7 @@ class DecimalInputField(ExactDecimalField):
     also reads "1_000" and non-ASCII digits, which nobody means here."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and not validation.number_text_is_plain(data):
+        if isinstance(data, str) and not number_text_is_plain(data):
             self.fail("invalid")
         return super().to_internal_value(data)
 
