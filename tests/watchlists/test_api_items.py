@@ -89,6 +89,13 @@ def test_adding_a_token_by_symbol_in_any_case_with_lots_answers_201(frozen, api,
     assert body["valuation"]["price_usd"] is None  # TAO has no price yet
 
 
+def test_money_is_rounded_half_up_to_the_cent_as_people_round_it(api, alice_list, tao):
+    """DRF rounds half to even: a cost of 0.125 $ came out "0.12"."""
+    payload = {"symbol": "TAO", "lots": [{"quantity": "1", "cost_basis_usd": "0.125"}]}
+    body = api.post(items_url(alice_list), payload, format="json").json()
+    assert body["valuation"]["cost_usd"] == "0.13"
+
+
 @pytest.mark.parametrize(
     ("payload", "errors"),
     [

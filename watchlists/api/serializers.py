@@ -8,7 +8,7 @@ where value, P&L and peak derive from float market prices. Ratios are float frac
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -43,10 +43,11 @@ class DecimalInputField(ExactDecimalField):
 
 
 def money(help_text: str, **kwargs) -> serializers.DecimalField:
-    """US dollars as a decimal string rounded to the cent (e.g. "1234.57"); null if unknown."""
+    """US dollars as a decimal string rounded half up to the cent (e.g. "1234.57"; DRF's
+    default, half to even, made 0.125 "0.12"); null if unknown."""
     return serializers.DecimalField(
         max_digits=None, decimal_places=2, coerce_to_string=True, read_only=True,
-        allow_null=True, help_text=help_text, **kwargs,
+        allow_null=True, rounding=ROUND_HALF_UP, help_text=help_text, **kwargs,
     )  # fmt: skip
 
 
