@@ -272,6 +272,8 @@ NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=30)
 # Anonymous pages and API payloads are cached until the market data change (core/cache.py)
 # and at most this long (the bound that matters with a per-process local-memory cache); 0: off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
+# Replayed hours (?at=) one client may have computed at once (core/busy.py).
+REPLAY_CONCURRENCY_PER_CLIENT = env.int("REPLAY_CONCURRENCY_PER_CLIENT", default=2)
 # Market-wide parts of pages (dashboard cards, member rows, cap chart), shared by every
 # visitor, signed-in ones included: cached the same way, separately from the page cache.
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=10)

@@ -5,14 +5,19 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import render
 
+from core.busy import client_ident, client_slot
 from markets.services.replay import BadAt, Replay, at_param, replay_at_parse
+
+REPLAY_BUSY_RETRY_SECONDS = 1
 
 
 def replayable(view):
     """Pass the view ``at``, the replayed hour of ``?at=`` (None: now); a bad value is a 400
-    page saying what is wrong, with a link back to now."""
+    page saying what is wrong, with a link back to now. A client already computing
+    REPLAY_CONCURRENCY_PER_CLIENT replayed hours gets a 429 asking to retry (core.busy)."""
 
     @wraps(view)
     def replay_view(request, *args, **kwargs):
@@ -21,7 +26,15 @@ def replayable(view):
         except BadAt as exc:
             context = {"message": str(exc), "value": request.GET.get("at", "")[:40]}
             return render(request, "markets/replay_error.html", context, status=400)
-        return view(request, *args, at=at, **kwargs)
+        if at is None:
+            return view(request, *args, at=at, **kwargs)
+        limit = settings.REPLAY_CONCURRENCY_PER_CLIENT
+        with client_slot(kind="replay", ident=client_ident(request), limit=limit) as free:
+            if free:
+                return view(request, *args, at=at, **kwargs)
+        response = render(request, "markets/replay_busy.html", {"limit": limit}, status=429)
+        response["Retry-After"] = str(REPLAY_BUSY_RETRY_SECONDS)
+        return response
 
     return replay_view
 

@@ -84,3 +84,26 @@ def test_without_javascript_the_step_links_still_work(browser, live_server, demo
     expect(page).to_have_url(f"{live_server.url}/?at=2026-02-05T15:00Z")
     expect(page.locator(".replay-banner")).to_contain_text("15:00 UTC (replay)")
     context.close()
+
+
+def test_an_hour_refused_as_busy_is_asked_again_without_an_error(page: Page, live_server, demo):
+    """A 429 (this address computing other hours, say in another tab) retries the hour after
+    Retry-After instead of showing the "action failed" alert."""
+    refused = []
+
+    def busy_once(route):
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=429, headers={"Retry-After": "1"}, body="busy")
+        else:
+            route.continue_()
+
+    page.goto(f"{live_server.url}/?at=2026-02-05T14:00Z")
+    page.route("**/?at=2026-02-05T15:00Z", busy_once)
+    page.locator("[data-replay-step='1']").click()
+    expect(page.locator("#members .replay-banner")).to_have_attribute(
+        "data-replay-at", "2026-02-05T15:00Z", timeout=10_000
+    )
+    assert refused == [f"{live_server.url}/?at=2026-02-05T15:00Z"]
+    expect(page.locator("#action-failed")).to_be_hidden()
+    expect(page).to_have_url(f"{live_server.url}/?at=2026-02-05T15:00Z")

@@ -51,17 +51,38 @@
       load(current);
     }
 
-    // One swap at a time; while one runs only the latest wanted hour waits.
+    // One swap at a time; while one runs only the latest wanted hour waits. A 429 (this
+    // address is computing other hours, e.g. in another tab) is not an error: the hour is
+    // asked again after Retry-After, unless another one is wanted by then.
+    let busy = null; // {path, retry}: the 429 answer to the request in flight
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      const xhr = event.detail.xhr;
+      if (!loading || xhr.status !== 429 || event.detail.requestConfig.path !== loading.href) {
+        return;
+      }
+      busy = { retry: Number(xhr.getResponseHeader("Retry-After")) || 1 };
+      event.detail.shouldSwap = false;
+      event.detail.isError = false; // no "action failed" alert (site.js)
+    });
+
     function load(epoch) {
       wanted = epoch;
       if (loading) return;
       const href = hrefOf(epoch);
       wanted = null;
-      loading = htmx.ajax("GET", href, { target: target, swap: "outerHTML" }).then(function () {
-        history.replaceState(history.state, "", href);
+      busy = null;
+      const request = htmx.ajax("GET", href, { target: target, swap: "outerHTML" });
+      loading = { href: href };
+      request.then(function () {
+        if (!busy) history.replaceState(history.state, "", href);
       }).finally(function () {
+        const refused = busy;
         loading = null;
+        busy = null;
         if (wanted !== null && wanted !== epoch) load(wanted);
+        else if (refused) {
+          setTimeout(function () { if (!loading && current === epoch) load(epoch); }, refused.retry * 1000);
+        }
       });
     }
 
