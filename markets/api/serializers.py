@@ -95,7 +95,8 @@ class TokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Token
-        fields = ["symbol", "name", "asset_class", "coingecko_id", "is_benchmark", "url", "metrics"]
+        fields = ["symbol", "name", "name_fr", "asset_class", "coingecko_id", "is_benchmark",
+                  "url", "metrics"]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = {
             "asset_class": {
@@ -149,7 +150,7 @@ class CuratedListRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TokenList
-        fields = ["slug", "name", "url"]
+        fields = ["slug", "name", "name_fr", "url"]
         read_only_fields = fields
 
 
@@ -173,7 +174,8 @@ class CuratedListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TokenList
-        fields = ["slug", "name", "description", "is_featured", "members_count", "url", "metrics"]
+        fields = ["slug", "name", "name_fr", "description", "description_fr", "is_featured",
+                  "members_count", "url", "metrics"]  # fmt: skip
         read_only_fields = fields
 
 

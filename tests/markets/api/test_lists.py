@@ -32,7 +32,8 @@ def test_public_lists_come_with_their_member_count_and_metrics(api_client, ai_li
     assert [row["slug"] for row in body["results"]] == ["ai", "empty"]
     ai, empty = body["results"]
     assert set(ai) == {
-        "slug", "name", "description", "is_featured", "members_count", "url", "metrics",
+        "slug", "name", "name_fr", "description", "description_fr", "is_featured",
+        "members_count", "url", "metrics",
     }  # fmt: skip
     assert (ai["members_count"], ai["is_featured"]) == (3, True)
     assert ai["url"] == "http://testserver/api/v1/lists/ai/"
@@ -110,3 +111,12 @@ def test_the_index_counts_the_active_members_as_the_list_itself_does(api_client,
 
     assert detail["members_count"] == 2
     assert listed["members_count"] == 2
+
+
+def test_a_list_gives_its_french_name_and_description_as_the_pages_show_them(api_client, db):
+    TokenListFactory(slug="ai", name="AI tokens", name_fr="Tokens IA", description="AI.",
+                     description_fr="L\u2019IA.", is_public=True)  # fmt: skip
+    for path in (URL, detail_url("ai")):
+        body = api_client.get(path).json()
+        row = body["results"][0] if "results" in body else body
+        assert (row["name_fr"], row["description_fr"]) == ("Tokens IA", "L\u2019IA.")

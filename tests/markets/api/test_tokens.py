@@ -41,8 +41,8 @@ def test_each_token_has_its_fields_and_the_metrics_named_as_in_the_design(api_cl
     response = api_client.get(URL)
     assert response.status_code == 200
     tao = next(row for row in response.json()["results"] if row["symbol"] == "TAO")
-    assert set(tao) == {"symbol", "name", "asset_class", "coingecko_id", "is_benchmark", "url",
-                        "metrics"}  # fmt: skip
+    assert set(tao) == {"symbol", "name", "name_fr", "asset_class", "coingecko_id",
+                        "is_benchmark", "url", "metrics"}  # fmt: skip
     assert tao["asset_class"] == "crypto"
     assert set(tao["metrics"]) == DESIGN_TOKEN_METRICS
     assert tao["name"] == "Bittensor"
@@ -190,7 +190,12 @@ def test_a_token_shows_the_public_lists_it_belongs_to(api_client, ai_list):
     MembershipFactory(token_list=TokenListFactory(slug="hidden", is_public=False), token=tao)
     body = api_client.get(reverse("api:token-detail", kwargs={"symbol": "TAO"})).json()
     assert body["lists"] == [
-        {"slug": "ai", "name": "AI tokens", "url": "http://testserver/api/v1/lists/ai/"}
+        {
+            "slug": "ai",
+            "name": "AI tokens",
+            "name_fr": "",
+            "url": "http://testserver/api/v1/lists/ai/",
+        }
     ]
 
 
