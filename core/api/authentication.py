@@ -1,7 +1,10 @@
-"""Session authentication whose CSRF refusal speaks the client's language.
+"""The API's authentication: DRF's token and session classes, adjusted.
 
-DRF's says ``CSRF Failed: <Django's reason>`` in English whatever the client's language;
-Django logs the reason (``django.security.csrf``), the client is told what to send.
+- The token is taken as ``Authorization: Token <key>`` and as ``Bearer <key>``, which many
+  HTTP clients send: DRF took the latter for no credentials at all.
+- Session authentication's CSRF refusal speaks the client's language: DRF's says
+  ``CSRF Failed: <Django's reason>`` in English; Django logs the reason
+  (``django.security.csrf``), the client is told what to send.
 """
 
 from __future__ import annotations
@@ -9,6 +12,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    def authenticate(self, request):
+        parts = authentication.get_authorization_header(request).split()
+        if parts and parts[0].lower() == b"bearer":
+            self.keyword = "Bearer"  # an instance per request (APIView.get_authenticators)
+        return super().authenticate(request)
 
 
 class SessionAuthentication(authentication.SessionAuthentication):

@@ -82,3 +82,15 @@ def test_staff_may_give_their_admin_username(api_client, django_user_model):
     )
     response = api_client.post(URL, {"username": "boss", "password": PASSWORD})
     assert response.status_code == 200 and response.json()["token"]
+
+
+def test_the_token_may_also_be_sent_as_a_bearer_token(api_client, alice):
+    """Many HTTP clients send "Bearer"; it was taken for no credentials at all (a 401
+    saying none were provided, or anonymous reads under the anonymous rate limit)."""
+    key = api_client.post(URL, {"username": EMAIL, "password": PASSWORD}).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = api_client.get(reverse("api:token-list"))
+    assert response.status_code == 200 and response.wsgi_request.user == alice
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer 0123456789abcdef")
+    response = api_client.get(reverse("api:token-list"))
+    assert response.status_code == 401 and response.json() == {"detail": "Invalid token."}
