@@ -30,66 +30,58 @@ def test_every_member_exactly_20_percent_below_its_ath_counts_as_down_20(price, 
     assert m["members_down_20_from_ath"] == 1
 
 
-def test_the_cap_series_counts_every_member_from_its_first_point(tao):
-    # TAO quotes at half past every hour; NEAR stopped 10 days ago. Every hour of the
-    # 90 days before as_of both members have a known cap: 100 + 50 at each point.
-    near = TokenFactory(symbol="NEAR")
+@pytest.fixture
+def near(db):
+    return TokenFactory(symbol="NEAR")
+
+
+@pytest.fixture
+def ai(tao, near):
     ai = TokenListFactory(slug="ai")
     MembershipFactory(token_list=ai, token=tao)
     MembershipFactory(token_list=ai, token=near)
+    return ai
+
+
+def quotes(token, times, cap: float) -> None:
+    """Store a price of 1 $ with ``cap`` at each time (epoch seconds)."""
+    snapshot_ingest(quotes=[Quote(token.id, t, 1.0, cap, None) for t in times], source="test")
+
+
+def cap_series(ai, *tokens) -> list:
+    metrics_recompute(token_ids=[token.id for token in tokens])
+    return ListMetrics.objects.get(token_list=ai).cap_series
+
+
+def test_the_cap_series_counts_every_member_from_its_first_point(ai, tao, near):
+    # TAO quotes at half past every hour; NEAR stopped 10 days ago. Every hour of the
+    # 90 days before as_of both members have a known cap: 100 + 50 at each point.
     as_of = T + 30 * 60
-    hours = range(0, 100 * 24)
-    snapshot_ingest(quotes=[Quote(tao.id, as_of - h * HOUR, 1.0, 100.0, None) for h in hours],
-                    source="test")  # fmt: skip
-    snapshot_ingest(
-        quotes=[Quote(near.id, as_of - 10 * DAY - h * HOUR, 1.0, 50.0, None) for h in hours],
-        source="test",
-    )
-    metrics_recompute(token_ids=[tao.id, near.id])
-    series = ListMetrics.objects.get(token_list=ai).cap_series
+    quotes(tao, [as_of - h * HOUR for h in range(100 * 24)], 100.0)
+    quotes(near, [as_of - 10 * DAY - h * HOUR for h in range(100 * 24)], 50.0)
+    series = cap_series(ai, tao, near)
     assert series[-1] == [as_of, 150.0]
-    assert {value for _, value in series[:2]} == {150.0}, series[:2]
     assert series[0][0] >= as_of - 90 * DAY  # "on each UTC hour of the 90 days before as_of"
     assert {value for _, value in series} == {150.0}
 
 
-def test_the_cap_series_carries_a_sparse_members_cap_from_before_its_window(tao):
+def test_the_cap_series_carries_a_sparse_members_cap_from_before_its_window(ai, tao, near):
     # Both members are up to date (as_of on the hour, so the grid starts exactly 90 days
     # back); NEAR quotes every third day. Its cap quoted 92 days back is its last known cap
     # on the series' first day: that day must count it too.
-    near = TokenFactory(symbol="NEAR")
-    ai = TokenListFactory(slug="ai")
-    MembershipFactory(token_list=ai, token=tao)
-    MembershipFactory(token_list=ai, token=near)
-    as_of = T
-    snapshot_ingest(
-        quotes=[Quote(tao.id, as_of - h * HOUR, 1.0, 100.0, None) for h in range(95 * 24)],
-        source="test",
-    )
-    sparse = [as_of, *(as_of - 2 * DAY - k * 3 * DAY for k in range(32))]
-    snapshot_ingest(quotes=[Quote(near.id, t, 1.0, 50.0, None) for t in sparse], source="test")
-    metrics_recompute(token_ids=[tao.id, near.id])
-    series = ListMetrics.objects.get(token_list=ai).cap_series
-    assert series[0] == [as_of - 90 * DAY, 150.0]
+    quotes(tao, [T - h * HOUR for h in range(95 * 24)], 100.0)
+    quotes(near, [T, *(T - 2 * DAY - k * 3 * DAY for k in range(32))], 50.0)
+    series = cap_series(ai, tao, near)
+    assert series[0] == [T - 90 * DAY, 150.0]
     assert {value for _, value in series} == {150.0}
 
 
-def test_the_carried_cap_is_the_same_once_retention_has_compacted_it(tao):
+def test_the_carried_cap_is_the_same_once_retention_has_compacted_it(ai, tao, near):
     # NEAR's last quote before its window is 105 days back: past the 100 raw days, so
     # retention folds it into an hourly row, whose last cap must still be carried.
-    near = TokenFactory(symbol="NEAR")
-    ai = TokenListFactory(slug="ai")
-    MembershipFactory(token_list=ai, token=tao)
-    MembershipFactory(token_list=ai, token=near)
-    snapshot_ingest(
-        quotes=[Quote(tao.id, T - h * HOUR, 1.0, 100.0, None) for h in range(95 * 24)],
-        source="test",
-    )
-    sparse = [T - 105 * DAY, T - 105 * DAY + 60, *(T - k * 20 * DAY for k in range(5))]
-    snapshot_ingest(quotes=[Quote(near.id, t, 1.0, 50.0, None) for t in sparse], source="test")
-    metrics_recompute(token_ids=[tao.id, near.id])
-    before = ListMetrics.objects.get(token_list=ai).cap_series
+    quotes(tao, [T - h * HOUR for h in range(95 * 24)], 100.0)
+    quotes(near, [T - 105 * DAY, T - 105 * DAY + 60, *(T - k * 20 * DAY for k in range(5))], 50.0)
+    before = cap_series(ai, tao, near)
     assert snapshots_compact(now=datetime.fromtimestamp(T, UTC)).raw_folded > 0
-    metrics_recompute(token_ids=[tao.id, near.id])
-    assert ListMetrics.objects.get(token_list=ai).cap_series == before
+    assert cap_series(ai, tao, near) == before
     assert before[0] == [T - 90 * DAY, 150.0]
