@@ -121,8 +121,7 @@ class CoinGeckoProvider:
         quoted_at = _iso_to_epoch(row.get("last_updated"))
         ath = ath_check(row.get("ath"), _iso_to_epoch(row.get("ath_date")), quoted_at=quoted_at)
         for token in by_id[row_id]:
-            if ath is not None:
-                result.aths[token.id] = ath
+            stored = len(result.quotes)
             quote_check_logged(
                 source=self.name,
                 symbol=token.symbol,
@@ -133,6 +132,9 @@ class CoinGeckoProvider:
                 cap=row.get("market_cap"),
                 volume=row.get("total_volume"),
             )
+            # Only beside a price kept: a rejected row's ATH may postdate the stored prices.
+            if ath is not None and len(result.quotes) > stored:
+                result.aths[token.id] = ath
         return row_id
 
     # History

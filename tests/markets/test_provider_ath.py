@@ -120,3 +120,15 @@ def test_it_keeps_a_reported_ath_reached_at_the_quote_itself(tao):
     refresh_with(body)
     tao.refresh_from_db()
     assert (tao.provider_ath_usd, tao.provider_ath_at) == (164.27, at("2026-02-06T10:15:27Z"))
+
+
+def test_the_reported_ath_of_a_rejected_row_is_not_kept(tao):
+    """Its date could come after the token's latest stored price, which the live figures
+    would then measure against an ATH that had not happened yet."""
+    body = copy.deepcopy(GOOD)
+    next(row for row in body if row["id"] == "bittensor").update(
+        {"current_price": None, "ath_date": "2026-02-06T10:15:00.000Z"}
+    )
+    refresh_with(body)
+    tao.refresh_from_db()
+    assert (tao.provider_ath_usd, tao.provider_ath_at) == (None, None)
