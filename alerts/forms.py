@@ -33,8 +33,20 @@ def value_from_form(condition: str, value: float) -> float:
 
 class DecimalCommaFloatField(forms.FloatField):
     """A number as the page's language writes it: "0,5" and "1 000,5" on French pages, as the
-    watchlists' lot form (a browser without the number input, or one that lets text through,
-    posts what was typed)."""
+    watchlists' lot form. A text field with a decimal keyboard, not a number input: Chromium's
+    drops a typed comma ("-10,5" was posted as "-105"). Shown as the language writes it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)  # a TextInput, its value shown "-10,5" in French
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+    def prepare_value(self, value):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)  # 6 hours, not "6,0"
+        return value
 
     def to_python(self, value):
         if isinstance(value, str):

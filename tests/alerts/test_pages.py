@@ -41,7 +41,7 @@ def test_a_preset_opens_the_form_prefilled(client, alice, btc):
     client.force_login(alice)
     page = client.get("/alerts/new/", {"preset": "ai-cap-24h"}).content.decode()
     assert 'value="list_cap_change_24h_below" selected' in page
-    assert 'value="-10.0"' in page
+    assert 'value="-10"' in page
 
 
 def test_the_token_page_alert_me_button_prefills_the_token(client, alice, btc):
@@ -368,3 +368,21 @@ def test_the_list_presets_name_the_ai_tokens_not_the_lists_slug(client, alice, l
     page = client.get("/alerts/").content.decode()
     assert all(title in page for title in titles), titles
     assert " ai " not in page
+
+
+def test_a_french_page_asks_for_numbers_in_text_fields_that_keep_a_typed_comma(client, alice, btc):
+    """A number input drops the comma a French reader types (Chromium turns "-10,5" into
+    "-105" before posting): the level and the cooldown are text fields with a decimal
+    keyboard, shown as the page's language writes them."""
+    rule = alert_create(
+        owner=alice, condition="change_24h_below", value=-0.105, target="token", symbol="BTC"
+    )
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(f"/alerts/{rule.pk}/edit/").content.decode()
+    assert 'type="number"' not in page
+    assert 'name="value" value="-10,5" inputmode="decimal"' in page
+    assert 'name="cooldown_hours" value="6" inputmode="decimal"' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/alerts/{rule.pk}/edit/").content.decode()
+    assert 'name="value" value="-10.5" inputmode="decimal"' in english
