@@ -116,7 +116,10 @@
 
   // --- Charts ---------------------------------------------------------------------------
 
-  function chartOptions(c, extra) {
+  // A chart inside [data-private-address] (a shared watchlist, whose address is its secret)
+  // has no library logo: it links to tradingview.com with the page's path in utm_source.
+  // The page then credits the library itself (a plain link under the chart).
+  function chartOptions(c, extra, el) {
     return Object.assign(
       {
         autoSize: true,
@@ -124,6 +127,7 @@
           background: { type: "solid", color: c.surface },
           textColor: c.text,
           fontFamily: getComputedStyle(document.body).fontFamily,
+          attributionLogo: !(el && el.closest("[data-private-address]")),
         },
         grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
         localization: { locale: lang },
@@ -302,7 +306,7 @@
   // values (null) the drawdown is drawn alone. Also used by watchlists/js/value-chart.js.
   function drawValueWithDrawdown(el, values, drawdowns, options) {
     const c = colours();
-    const chart = LC.createChart(el, chartOptions(c));
+    const chart = LC.createChart(el, chartOptions(c, null, el));
     let pane = 0;
     let valueSeries = null;
     if (values) {
