@@ -386,3 +386,14 @@ def test_a_french_page_asks_for_numbers_in_text_fields_that_keep_a_typed_comma(c
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(f"/alerts/{rule.pk}/edit/").content.decode()
     assert 'name="value" value="-10.5" inputmode="decimal"' in english
+
+
+def test_the_french_alert_form_calls_a_crypto_token_a_token_throughout(client, alice, btc):
+    """The form said "Symbole du token" beside "Surveiller : un jeton"."""
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get("/alerts/new/").content.decode()
+    refused = client.post("/alerts/new/", form(symbol="NOPE")).content.decode()
+    assert "un token" in page and "chaque token d" in page
+    assert "Symbole de token inconnu" in refused
+    assert "jeton" not in page.lower() and "jeton" not in refused.lower()
