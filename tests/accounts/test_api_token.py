@@ -205,3 +205,17 @@ def test_saving_the_user_for_anything_else_keeps_the_token(alice, api_client):
     alice.save(update_fields=["display_name"])
 
     assert api_get(api_client, old).status_code == 200
+
+
+def test_the_token_creation_time_is_written_on_the_24_hour_clock_like_every_other_time(
+    alice_client, alice
+):
+    from datetime import UTC, datetime
+
+    token = Token.objects.create(user=alice)
+    Token.objects.filter(pk=token.pk).update(created=datetime(2026, 12, 1, 14, 9, tzinfo=UTC))
+    page = alice_client.get(PROFILE).content.decode()
+    assert "Created Dec. 1, 2026, 14:09 UTC." in page  # was "2:09 p.m. UTC"
+    alice_client.cookies["django_language"] = "fr"
+    french = alice_client.get(PROFILE).content.decode()
+    assert "Créé le 1 décembre 2026 à 14:09 UTC." in french
