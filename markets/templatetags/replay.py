@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django import template
+from django.http import QueryDict
 
 from markets.services.replay import at_param
 
@@ -17,14 +18,25 @@ def _floor(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _href(url: str, at: datetime) -> str:
-    return f"{url}?{urlencode({'at': at_param(at)}, safe=':')}"
+def _href(url: str, at: datetime, query: QueryDict | None) -> str:
+    """``url?at=…``, with the page's other parameters (a table's sort) kept after it."""
+    others = [] if query is None else [
+        (key, value) for key, values in query.lists() if key != "at" for value in values
+    ]  # fmt: skip
+    return f"{url}?{urlencode([('at', at_param(at)), *others], safe=':')}"
 
 
 @register.simple_tag
-def replay_steps(start: datetime, end: datetime, current: datetime | None, url: str) -> dict:
+def replay_steps(
+    start: datetime,
+    end: datetime,
+    current: datetime | None,
+    url: str,
+    query: QueryDict | None = None,
+) -> dict:
     """The window's bounds (epoch seconds too), the current hour (clamped into the window;
-    None is its end), its index, and the links one hour before and after."""
+    None is its end), its index, and the links one hour before and after (keeping the other
+    parameters of ``query``, the page's, e.g. its sort)."""
     start, end = _floor(start), _floor(end)
     current = end if not current else min(max(_floor(current), start), end)
     hours = int((end - start) / HOUR)
@@ -37,6 +49,6 @@ def replay_steps(start: datetime, end: datetime, current: datetime | None, url: 
         "current_epoch": int(current.timestamp()),
         "hours": hours,
         "index": int((current - start) / HOUR),
-        "prev_url": _href(url, max(current - HOUR, start)),
-        "next_url": _href(url, min(current + HOUR, end)),
+        "prev_url": _href(url, max(current - HOUR, start), query),
+        "next_url": _href(url, min(current + HOUR, end), query),
     }

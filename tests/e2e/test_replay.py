@@ -107,3 +107,16 @@ def test_an_hour_refused_as_busy_is_asked_again_without_an_error(page: Page, liv
     assert refused == [f"{live_server.url}/?at=2026-02-05T15:00Z"]
     expect(page.locator("#action-failed")).to_be_hidden()
     expect(page).to_have_url(f"{live_server.url}/?at=2026-02-05T15:00Z")
+
+
+def test_stepping_back_in_time_keeps_the_tables_sort(page: Page, live_server, demo):
+    page.goto(f"{live_server.url}/?sort=change_24h&dir=asc")
+    sorted_header = page.locator("#members th[aria-sort=ascending]")
+    expect(sorted_header).to_contain_text("24h")
+
+    page.locator("[data-replay-step='-1']").click()
+    expect(page.locator("#members .replay-banner")).to_have_attribute(
+        "data-replay-at", "2026-02-06T11:00Z"
+    )
+    expect(page).to_have_url(f"{live_server.url}/?at=2026-02-06T11:00Z&sort=change_24h&dir=asc")
+    expect(sorted_header).to_contain_text("24h")  # the table went back to its default order

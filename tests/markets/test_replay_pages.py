@@ -91,6 +91,13 @@ def test_the_replay_controls_links_step_one_hour_either_way(client, seeded):
     assert find(content, tag="a", data_replay_step="1").attrs["href"] == "/?at=2026-02-05T15:00Z"
 
 
+def test_the_replay_controls_links_keep_the_tables_sort(client, seeded):
+    content = client.get("/?at=2026-02-05T14:00Z&sort=change_24h&dir=asc").content
+
+    previous = find(content, tag="a", data_replay_step="-1").attrs["href"]
+    assert previous == "/?at=2026-02-05T13:00Z&sort=change_24h&dir=asc"  # was "/?at=…13:00Z"
+
+
 def test_a_list_page_at_a_past_hour_sorts_by_that_hours_figures(client, seeded):
     response = client.get("/lists/ai/?at=2026-02-01T00:00Z&sort=change_7d&dir=asc")
 

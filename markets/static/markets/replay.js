@@ -34,8 +34,14 @@
     play.hidden = false;
     root.querySelector("[data-replay-speed-label]").hidden = false;
 
+    // The hour, then the address's other parameters (the table's sort, which a replayed
+    // hour keeps): read at each step, as sorting changes the address.
     function hrefOf(epoch) {
-      return url + "?at=" + atParam(epoch); // digits, "-", ":", "T" and "Z": nothing to escape
+      const others = new URLSearchParams(window.location.search);
+      others.delete("at");
+      const rest = others.toString();
+      // digits, "-", ":", "T" and "Z": nothing to escape
+      return url + "?at=" + atParam(epoch) + (rest ? "&" + rest : "");
     }
 
     function show(epoch) {
