@@ -39,6 +39,13 @@ def replayable(view):
     return replay_view
 
 
+def _now_url(request) -> str:
+    """The page without ``at``, its other parameters (a table's sort) kept."""
+    query = request.GET.copy()
+    query.pop("at", None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 def replay_context(request, replay: Replay | None) -> dict:
     """What templates need to show a replay: the banner, and ``at`` kept on market links."""
     if replay is None:
@@ -46,6 +53,6 @@ def replay_context(request, replay: Replay | None) -> dict:
     param = at_param(replay.at)
     return {
         "replay": {"at": replay.at, "param": param, "is_empty": replay.is_empty,
-                   "now_url": request.path},
+                   "now_url": _now_url(request)},
         "at_query": f"?{urlencode({'at': param}, safe=':')}",
     }  # fmt: skip

@@ -98,6 +98,14 @@ def test_the_replay_controls_links_keep_the_tables_sort(client, seeded):
     assert previous == "/?at=2026-02-05T13:00Z&sort=change_24h&dir=asc"  # was "/?at=…13:00Z"
 
 
+def test_back_to_now_keeps_the_tables_sort(client, seeded):
+    content = client.get("/lists/ai/?at=2026-02-05T14:00Z&sort=change_24h&dir=asc").content
+
+    back = find_all(content, tag="a", class_="btn btn--quiet")
+    assert "/lists/ai/?sort=change_24h&dir=asc" in [a.attrs["href"] for a in back]
+    assert "/lists/ai/" not in [a.attrs["href"] for a in back]  # back to now, unsorted
+
+
 def test_a_list_page_at_a_past_hour_sorts_by_that_hours_figures(client, seeded):
     response = client.get("/lists/ai/?at=2026-02-01T00:00Z&sort=change_7d&dir=asc")
 
