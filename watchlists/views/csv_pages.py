@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from watchlists import selectors, services
@@ -52,8 +53,10 @@ def import_csv(request, pk):
 
 
 def _imported_message(result: services.PositionsImportResult) -> str:
-    return _("Imported %(rows)s rows: %(items)s new tokens, %(lots)s new lots.") % {
-        "rows": result.rows,
-        "items": result.items_created,
-        "lots": result.lots_added,
+    """Says, e.g., 'Imported 1 row: 1 new token, 2 new lots.' (each count its own plural)."""
+    rows, items, lots = result.rows, result.items_created, result.lots_added
+    return _("%(rows)s: %(items)s, %(lots)s.") % {
+        "rows": ngettext("Imported %(n)s row", "Imported %(n)s rows", rows) % {"n": rows},
+        "items": ngettext("%(n)s new token", "%(n)s new tokens", items) % {"n": items},
+        "lots": ngettext("%(n)s new lot", "%(n)s new lots", lots) % {"n": lots},
     }

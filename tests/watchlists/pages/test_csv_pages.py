@@ -132,3 +132,16 @@ def test_a_missing_huge_or_unreadable_file_is_refused(alice_client, alice_list, 
     assert response.status_code == 200
     assert squash(find(response.content, tag="ul", id="id_file_error").text) == message
     assert not WatchlistItem.objects.exists() and not Lot.objects.exists()
+
+
+def test_the_import_message_counts_in_good_grammar_in_both_languages(
+    alice_client, alice_list, tao, icp
+):
+    one_new = HEADER + "TAO,1,100,,\n"
+    url = f"/watchlists/{alice_list.pk}/import/"
+
+    english = alice_client.post(url, {"file": upload(one_new)}, follow=True).content
+    french = alice_client.post(url, {"file": upload(one_new)}, headers=FRENCH, follow=True).content
+
+    assert "Imported 1 row: 1 new token, 1 new lot." in squash(english.decode())  # "1 rows"
+    assert "1 ligne importée : 0 nouveau token, 1 nouveau lot." in squash(french.decode())
