@@ -397,3 +397,15 @@ def test_the_french_alert_form_calls_a_crypto_token_a_token_throughout(client, a
     assert "un token" in page and "chaque token d" in page
     assert "Symbole de token inconnu" in refused
     assert "jeton" not in page.lower() and "jeton" not in refused.lower()
+
+
+def test_the_alerts_page_writes_when_a_rule_last_fired_as_the_other_pages_do(client, alice, rule):
+    from datetime import UTC, datetime
+
+    AlertRule.objects.filter(pk=rule.pk).update(
+        last_fired_at=datetime(2026, 2, 5, 14, 30, tzinfo=UTC)
+    )
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get("/alerts/").content.decode()
+    assert "5 février 2026 14:30 UTC" in page  # was "2026-02-05 14:30 UTC"

@@ -130,3 +130,21 @@ def test_mark_all_read_with_a_bad_up_to_is_a_400_marking_nothing(client, alice):
     for bad in ("abc", "-1", "9" * 30):
         assert client.post("/notifications/read-all/", {"up_to": bad}).status_code == 400
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
+
+
+def test_the_inbox_writes_its_times_as_the_other_pages_do_in_each_language(client, alice):
+    from datetime import UTC, datetime
+
+    from django.conf import settings
+
+    note = notification_create(user=alice, kind="alert", title="BTC crossed down", url="/")
+    when = datetime(2026, 2, 5, 14, 30, tzinfo=UTC)
+    Notification.objects.filter(pk=note.pk).update(created_at=when)
+    client.force_login(alice)
+
+    english = client.get("/notifications/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get("/notifications/").content.decode()
+
+    assert "Feb. 5, 2026 14:30 UTC" in english  # was "2026-02-05 14:30 UTC" in both
+    assert "5 février 2026 14:30 UTC" in french
