@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 LAYOUT_CHARACTERS = frozenset("\t\n\r")  # a textarea posts its new lines as CR LF
 
 INVISIBLE_CHARACTERS = frozenset(
@@ -23,18 +25,20 @@ INVISIBLE_CHARACTERS = frozenset(
 
 
 def text_characters_refuse(text: str, *, allowed: frozenset[str] = frozenset()) -> None:
+    """Raise ValueError saying, in the active language, which character is refused (the
+    watchlists' pages also map the English words, as their services may run in English)."""
     if "\x00" in text:
-        raise ValueError("Null characters are not allowed.")  # Django's and DRF's own words
+        raise ValueError(_("Null characters are not allowed."))  # Django's and DRF's own words
     for character in text:
         if character in allowed:
             continue
+        code = {"code": f"U+{ord(character):04X}"}
         if character in INVISIBLE_CHARACTERS:
             raise ValueError(
-                f"Invisible or direction-changing characters are not allowed "
-                f"(U+{ord(character):04X})."
+                _("Invisible or direction-changing characters are not allowed (%(code)s).") % code
             )
         if unicodedata.category(character) == "Cc":
-            raise ValueError(f"Control characters are not allowed (U+{ord(character):04X}).")
+            raise ValueError(_("Control characters are not allowed (%(code)s).") % code)
 
 
 # --- Spreadsheet formulas in CSV cells ----------------------------------------------------

@@ -132,6 +132,23 @@ def test_a_refused_comment_shows_the_message_keeps_the_text_and_stores_nothing(
     assert not Comment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body, french",
+    [
+        ("rtl\u202e here", "Les caractères invisibles ou qui changent le sens d\u2019écriture"),
+        ("bell\x07 here", "Les caractères de contrôle ne sont pas autorisés (U+0007)."),
+    ],
+)
+def test_a_comment_refused_for_a_hidden_character_says_why_in_french(
+    client, alice, tao, body, french
+):
+    client.force_login(alice)
+    client.cookies["django_language"] = "fr"
+    response = client.post("/tokens/TAO/comments/", {"body": body}, **HX)
+    assert french in response.content.decode()  # was the English message
+    assert not Comment.objects.exists()
+
+
 def test_a_rate_limited_post_is_a_clear_message(client, alice, tao):
     client.force_login(alice)
     for n in range(5):
