@@ -409,3 +409,14 @@ def test_the_alerts_page_writes_when_a_rule_last_fired_as_the_other_pages_do(cli
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     page = client.get("/alerts/").content.decode()
     assert "5 février 2026 14:30 UTC" in page  # was "2026-02-05 14:30 UTC"
+
+
+def test_each_rules_buttons_name_the_rule_for_screen_readers(client, alice, rule):
+    """Every row had the same "Edit", "Pause" and "Delete": a screen reader listing the
+    buttons could not tell which alert each one acts on."""
+    client.force_login(alice)
+    page = client.get("/alerts/").content.decode()
+    hidden = '<span class="visually-hidden"> BTC: price crossing down $60,000.00</span>'
+    assert f"Edit{hidden}</a>" in page
+    assert f"Pause{hidden}</button>" in page
+    assert f"Delete{hidden}</button>" in page
