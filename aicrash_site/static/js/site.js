@@ -187,3 +187,51 @@
     if (box && event.detail.successful && !polled(event.detail.elt)) box.hidden = true;
   });
 })();
+
+// A live refresh (a poll, or the Refresh button that triggers it) replaces a region the
+// visitor may have been filling in, e.g. the dashboard rows' "Add to watchlist" choice: keep
+// the choices made there (fields with an id whose value differs from the page's), or the
+// poll puts them back to the default under the visitor's hand, and the token goes to the
+// wrong watchlist. Only for refreshes: after a form is sent, its answer's fields are right.
+(function () {
+  "use strict";
+  let kept = null;
+
+  function refresh(element) {
+    return /\bevery\b/.test((element && element.getAttribute("hx-trigger")) || "");
+  }
+
+  function changed(field) {
+    if (field.tagName === "SELECT") {
+      const option = field.options[field.selectedIndex];
+      return Boolean(option) && !option.defaultSelected;
+    }
+    if (field.type === "checkbox" || field.type === "radio") {
+      return field.checked !== field.defaultChecked;
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    kept = null;
+    const target = event.detail.target;
+    const config = event.detail.requestConfig;
+    if (!target || !refresh(config && config.elt)) return; // the element that asked
+    const fields = target.querySelectorAll("select[id], input[id]:not([type=hidden]), textarea[id]");
+    kept = Array.from(fields)
+      .filter(changed)
+      .map((field) => ({ id: field.id, value: field.value, checked: field.checked }));
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!kept) return;
+    kept.forEach(({ id, value, checked }) => {
+      const field = document.getElementById(id);
+      if (!field) return;
+      if (field.type === "checkbox" || field.type === "radio") field.checked = checked;
+      else if (field.tagName !== "SELECT" || Array.from(field.options).some((o) => o.value === value))
+        field.value = value;
+    });
+    kept = null;
+  });
+})();
