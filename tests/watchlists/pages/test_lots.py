@@ -269,3 +269,16 @@ def test_a_gain_gets_its_plus_sign_whenever_its_digits_show(value, shown):
 
     with translation.override("en"):
         assert signed_usd(value) == shown
+
+
+def test_the_language_links_of_a_refused_lot_form_lead_back_to_the_item_page(alice_client, bags):
+    """Without JavaScript the refused form is shown at the address it was sent to, which
+    only takes forms: "Français" led there, to a 405 "Nothing to show here" page."""
+    response = alice_client.post(
+        f"{item_url(bags)}lots/",
+        {"quantity": "abc", "cost_basis_usd": "80"},
+        headers={"Referer": f"http://testserver{item_url(bags)}"},
+    )
+
+    french = find(response.content, tag="a", data_language="fr").attrs["href"]
+    assert french == f"/i18n/switch/?language=fr&next={item_url(bags)}"  # not …/lots/
