@@ -60,7 +60,7 @@
     // One swap at a time; while one runs only the latest wanted hour waits. A 429 (this
     // address is computing other hours, e.g. in another tab) is not an error: the hour is
     // asked again after Retry-After, unless another one is wanted by then.
-    let busy = null; // {path, retry}: the 429 answer to the request in flight
+    let busy = null; // {retry}: the 429 answer to the request in flight
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       const xhr = event.detail.xhr;
       if (!loading || xhr.status !== 429 || event.detail.requestConfig.path !== loading.href) {
