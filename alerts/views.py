@@ -139,11 +139,17 @@ def pause(request, pk: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request, pk: str):
-    services.alert_delete(rule=selectors.alert_get_for_user(user=request.user, pk=pk))
-    messages.success(request, _("Alert deleted."))
-    return redirect("alerts:index")
+    """A confirmation page; the POST deletes the alert with its history of firings."""
+    rule = selectors.alert_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.alert_delete(rule=rule)
+        messages.success(request, _("Alert deleted."))
+        return redirect("alerts:index")
+    rule.words = _describe(rule)
+    context = {"rule": rule, "firings_count": selectors.firings_for_rule(rule=rule).count()}
+    return render(request, "alerts/delete.html", context)
 
 
 @login_required

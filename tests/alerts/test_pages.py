@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.conf import settings
 
-from alerts.models import AlertRule
+from alerts.models import AlertFiring, AlertRule
 from alerts.services import alert_create
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +143,41 @@ def test_pause_resume_edit_and_delete(client, alice, rule):
     assert not AlertRule.objects.exists()
 
 
+def test_delete_asks_first_on_a_page_naming_the_alert_and_its_history(client, alice, rule):
+    """One tap on Delete, beside Pause, removed the alert and its firings at once."""
+    AlertFiring.objects.create(
+        rule=rule, subject_id=rule.token_id, version=rule.created_at, value=59_000.0,
+        text="BTC below", fired_at=rule.created_at, run=uuid.uuid4(),
+    )  # fmt: skip
+    client.force_login(alice)
+    index = client.get("/alerts/").content.decode()
+    assert f'href="/alerts/{rule.pk}/delete/"' in index
+    assert f'action="/alerts/{rule.pk}/delete/"' not in index
+    page = client.get(f"/alerts/{rule.pk}/delete/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "BTC: price crossing down $60,000.00" in html
+    assert "1 firing" in html and f'action="/alerts/{rule.pk}/delete/"' in html
+    assert AlertRule.objects.filter(pk=rule.pk).exists()
+    response = client.post(f"/alerts/{rule.pk}/delete/")
+    assert response.status_code == 302 and not AlertRule.objects.exists()
+
+
+def test_the_french_delete_page_asks_in_french(client, alice, rule):
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = client.get(f"/alerts/{rule.pk}/delete/").content.decode()
+    assert "Supprimer cette alerte ?" in html and "Annuler" in html
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_the_delete_page(client, rule):
+    response = client.get(f"/alerts/{rule.pk}/delete/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
 @pytest.mark.parametrize("who", ["bob", "staff"])
 def test_another_users_alert_is_a_404_on_every_page(client, rule, who, request):
     client.force_login(request.getfixturevalue(who))
-    for url in (f"/alerts/{rule.pk}/", f"/alerts/{rule.pk}/edit/"):
+    for url in (f"/alerts/{rule.pk}/", f"/alerts/{rule.pk}/edit/", f"/alerts/{rule.pk}/delete/"):
         assert client.get(url).status_code == 404
     for url in (f"/alerts/{rule.pk}/pause/", f"/alerts/{rule.pk}/delete/"):
         assert client.post(url).status_code == 404
@@ -419,4 +452,4 @@ def test_each_rules_buttons_name_the_rule_for_screen_readers(client, alice, rule
     hidden = '<span class="visually-hidden"> BTC: price crossing down $60,000.00</span>'
     assert f"Edit{hidden}</a>" in page
     assert f"Pause{hidden}</button>" in page
-    assert f"Delete{hidden}</button>" in page
+    assert f"Delete{hidden}</a>" in page
