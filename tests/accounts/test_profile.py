@@ -151,3 +151,11 @@ def test_a_display_name_with_an_invisible_character_is_refused(character):
     assert "display_name" in error.value.message_dict
     user.refresh_from_db()
     assert user.display_name == ""
+
+
+def test_the_headers_sign_in_link_comes_back_to_the_page_it_was_followed_from(client, db):
+    """It led to the dashboard whatever page the visitor was reading."""
+    html = client.get("/tokens/TAO/?range=7d").content.decode()
+    assert 'href="/accounts/login/?next=/tokens/TAO/%3Frange%3D7d"' in html
+    signin = client.get("/accounts/login/").content.decode()
+    assert 'href="/accounts/login/"' in signin and 'href="/accounts/login/?next=' not in signin
