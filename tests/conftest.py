@@ -3,6 +3,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
+from core import cache as core_cache
 from tests.factories import TokenFactory
 
 
@@ -80,6 +81,10 @@ def fresh_cache(settings):
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for name, config in settings.CACHES.items()
     }
+    # The data version read once per request (core.cache) is dropped on request_finished,
+    # which a test's streamed answer left unread never sends: the next test would read that
+    # request's version (a flaky test_page_cache).
+    core_cache._in_request.__dict__.clear()
 
 
 @pytest.fixture(autouse=True)
