@@ -17,17 +17,17 @@ from django.contrib.sites.shortcuts import get_current_site
 def account_login(login: str) -> tuple[str, str | None]:
     """(username to authenticate, email of the account or None) for an email, or for a staff
     member's admin username. Members sign in with their email only: their username is the
-    public handle their comments show, which must not be a sign-in name to guess against;
-    theirs resolves to a username nobody has, so the password check fails as for a stranger
-    (hashing all the same)."""
+    public handle their comments show, which must not be a sign-in name to guess against,
+    nor a way to lock their account: theirs resolves to a username nobody has (the password
+    check fails as for a stranger, hashing all the same) and no email."""
     users = get_user_model().objects
     if "@" in login:
         row = users.filter(email__iexact=login).values_list("username", "email").first()
         return (row[0], row[1] or None) if row else (login, login)
-    row = users.filter(username=login).values_list("username", "email", "is_staff").first()
-    if row is None:
-        return login, None
-    return (row[0] if row[2] else ""), (row[1] or None)
+    row = users.filter(username=login, is_staff=True).values_list("username", "email").first()
+    if row is None:  # nobody, or a member's handle: their failures count under what was typed
+        return ("", None) if users.filter(username=login).exists() else (login, None)
+    return row[0], (row[1] or None)
 
 
 def lockout_key(request, *, login: str, email: str | None) -> str:

@@ -34,7 +34,7 @@ def test_failed_sign_ins_lock_the_token_endpoint_too(api_client, client, alice):
     for _ in range(5):
         client.post(LOGIN, {"login": EMAIL, "password": "guess"})
 
-    response = _token(api_client, "alice", PASSWORD)  # by username: the same account
+    response = _token(api_client, EMAIL, PASSWORD)  # the same account, the right password
 
     assert response.status_code == 429
     assert response.json()["detail"].startswith("Too many failed sign-in attempts.")

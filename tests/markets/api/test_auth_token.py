@@ -94,3 +94,14 @@ def test_the_token_may_also_be_sent_as_a_bearer_token(api_client, alice):
     api_client.credentials(HTTP_AUTHORIZATION="Bearer 0123456789abcdef")
     response = api_client.get(reverse("api:token-list"))
     assert response.status_code == 401 and response.json() == {"detail": "Invalid token."}
+
+
+def test_failures_typed_against_a_members_handle_do_not_lock_their_account(
+    api_client, alice, settings
+):
+    """Anyone who reads a comment knows its author's handle: failures under it must not
+    count against the member's own sign-in, or they could keep them locked out."""
+    for _ in range(8):
+        api_client.post(URL, {"username": alice.username, "password": "guess"})
+    response = api_client.post(URL, {"username": EMAIL, "password": PASSWORD})
+    assert response.status_code == 200
