@@ -35,6 +35,9 @@ def client_slot(*, kind: str, ident: str, limit: int, ttl: int = 60) -> Iterator
     except ValueError:  # expired between add and incr, or no cache
         yield True
         return
+    # Redis's INCR recreates a key that expired after the existence check, with no expiry:
+    # set it again, or a place could be held for ever.
+    cache.touch(key, ttl)
     try:
         yield count <= limit
     finally:

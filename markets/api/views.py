@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -23,6 +23,7 @@ from core.api.pagination import (
 )
 from core.api.params import SLUG_PARAM, SYMBOL_PARAM
 from core.api.renderers import CSVRenderer, csv_response
+from core.busy import client_ident, client_slot
 from core.cache import cache_may_serve, request_cache_key, response_is_shareable
 from markets import selectors
 from markets.api.filters import (
@@ -49,6 +50,7 @@ from markets.api.serializers import (
 from markets.models import Token, TokenList
 from markets.services.replay import (
     BadAt,
+    Replay,
     lists_attach,
     metrics_at,
     replay_at_parse,
@@ -56,6 +58,7 @@ from markets.services.replay import (
     tokens_by,
 )
 from markets.symbols import SYMBOL_URL_PATTERN
+from markets.views_replay import REPLAY_BUSY_RETRY_SECONDS
 
 READ_ERRORS = error_responses(401, 404, 429)
 SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
@@ -94,6 +97,18 @@ class ReadView(ApiErrorsMixin, generics.GenericAPIView):
             return replay_at_parse(value)
         except BadAt as exc:
             raise ValidationError({"at": [str(exc)]}) from None
+
+    def metrics_at(self, **kwargs) -> Replay:
+        """``metrics_at`` for this client, at most REPLAY_CONCURRENCY_PER_CLIENT at once
+        (core.busy, as the pages): more is a 429 asking to retry."""
+        limit = settings.REPLAY_CONCURRENCY_PER_CLIENT
+        with client_slot(kind="replay", ident=client_ident(self.request), limit=limit) as free:
+            if not free:
+                raise Throttled(
+                    wait=REPLAY_BUSY_RETRY_SECONDS,
+                    detail=_("Too many replayed hours at once from your address."),
+                )
+            return metrics_at(**kwargs)
 
 
 class AnonymousCachedMixin:
@@ -166,7 +181,7 @@ class TokenListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
             return tokens
         # Replay: every token's metrics at that hour, then the ordering applied to them.
         tokens = list(tokens)
-        tokens_attach(tokens, metrics_at(at=at, token_ids=[t.pk for t in tokens]))
+        tokens_attach(tokens, self.metrics_at(at=at, token_ids=[t.pk for t in tokens]))
         return tokens_by(
             tokens, name=ordering.removeprefix("-"), descending=ordering.startswith("-")
         )
@@ -190,7 +205,7 @@ class TokenDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPIView):
         token = _token_or_404(self.kwargs["symbol"])
         self.check_object_permissions(self.request, token)
         if at is not None:
-            tokens_attach([token], metrics_at(at=at, token_ids=[token.pk]))
+            tokens_attach([token], self.metrics_at(at=at, token_ids=[token.pk]))
         return token
 
 
@@ -268,7 +283,7 @@ class CuratedListListView(AnonymousCachedMixin, ReadView, generics.ListAPIView):
         if at is None:
             return lists
         lists = list(lists)
-        lists_attach(lists, metrics_at(at=at, list_ids=[x.pk for x in lists]))
+        lists_attach(lists, self.metrics_at(at=at, list_ids=[x.pk for x in lists]))
         return lists
 
 
@@ -294,7 +309,7 @@ class CuratedListDetailView(AnonymousCachedMixin, ReadView, generics.RetrieveAPI
             raise NotFound(_("No public list %(slug)s.") % {"slug": repr(slug)}) from None
         self.check_object_permissions(self.request, token_list)
         if at is not None:
-            replay = metrics_at(at=at, list_ids=[token_list.pk])
+            replay = self.metrics_at(at=at, list_ids=[token_list.pk])
             lists_attach([token_list], replay)
             tokens_attach([m.token for m in token_list.memberships.all()], replay)
         return token_list

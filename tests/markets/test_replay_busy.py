@@ -44,3 +44,14 @@ def test_the_french_page_says_so_in_french(client, seeded, settings):
     response = client.get("/?at=2026-02-05T14:00Z", headers={"accept-language": "fr"})
     assert response.status_code == 429
     assert "Trop d\u2019heures rejouées à la fois" in response.content.decode()
+
+
+def test_the_api_replays_under_the_same_limit_with_a_json_429(client, seeded, settings):
+    settings.REPLAY_CONCURRENCY_PER_CLIENT = 2
+    _occupy(2)
+    for path in ("/api/v1/tokens/?at=2026-02-05T14:00Z", "/api/v1/lists/ai/?at=2026-02-05T14:00Z"):
+        response = client.get(path)
+        assert response.status_code == 429 and response["Retry-After"] == "1"
+        assert response.json()["detail"].startswith("Too many replayed hours at once")
+    assert cache.get(KEY) == 2
+    assert client.get("/api/v1/tokens/TAO/").status_code == 200  # the present is not limited
