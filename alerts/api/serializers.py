@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alerts.models import AlertFiring, AlertRule, Condition, Frequency, Target
-from core.api.serializers import AbsoluteUrlField, StrictSerializer
-from core.numbers import number_text_is_plain
+from core.api.serializers import AbsoluteUrlField, PlainNumberMixin, StrictSerializer
+from core.times import utc_designator_upper
 from markets.models import TokenList
 from markets.symbols import SYMBOL_MAX_LENGTH
 
@@ -26,8 +26,8 @@ class OffsetDateTimeField(serializers.DateTimeField):
     }
 
     def to_internal_value(self, value):
-        if isinstance(value, str) and value.strip().endswith("z"):  # UTC too (RFC 3339)
-            value = value.strip()[:-1] + "Z"
+        if isinstance(value, str):
+            value = utc_designator_upper(value.strip())
         return super().to_internal_value(value)
 
     def enforce_timezone(self, value):
@@ -36,14 +36,8 @@ class OffsetDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
-class PlainFloatField(serializers.FloatField):
-    """A float written as people and programs write one: float() also reads "1_50" and
-    non-ASCII digits (Arabic-Indic 150) as 150, which nobody means."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and not number_text_is_plain(data):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+class PlainFloatField(PlainNumberMixin, serializers.FloatField):
+    pass
 
 
 class AlertInputSerializer(StrictSerializer):

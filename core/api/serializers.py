@@ -17,11 +17,24 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.numbers import number_text_is_plain
+
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
 NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 
 
 @extend_schema_field({"type": "string", "pattern": r"\S"})
+class PlainNumberMixin:
+    """For number fields: a string must be written as people and programs write a number
+    (core.numbers.number_text_is_plain). Python's float() and Decimal, which DRF calls, also
+    read "1_000" and non-ASCII digits, which nobody means."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not number_text_is_plain(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class VisibleTextField(serializers.CharField):
     """Text the service refuses when empty or only spaces, with its own message: the schema
     says it needs a character other than a space (minLength 1 and a pattern), and the field

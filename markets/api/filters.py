@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from core.api.pagination import SnapshotCursorPagination
 from core.api.params import INSTANT_SCHEMA, SLUG_SCHEMA, QueryParams
+from core.times import utc_designator_upper
 from markets.models import Token
 from markets.selectors import TOKEN_ORDERING_FIELDS, market_now
 from markets.services.replay import query_offset_restore
@@ -33,9 +34,7 @@ def instant_parse(value: str, *, end_of_day: bool = False) -> datetime:
     """An aware UTC datetime from an ISO 8601 date or date-time; a date means its first (or,
     with ``end_of_day``, its last) microsecond; a lower-case ``z`` is UTC too (RFC 3339, as
     in the CSV import). Raises ValueError."""
-    value = query_offset_restore(value).strip()
-    if value.endswith("z"):
-        value = value[:-1] + "Z"
+    value = utc_designator_upper(query_offset_restore(value).strip())
     try:
         day = date.fromisoformat(value)
     except ValueError:

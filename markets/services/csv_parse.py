@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from core.times import utc_designator_upper
 from markets.providers.base import (
     MAX_CAP_OR_VOLUME_USD,
     MAX_EPOCH,
@@ -78,8 +79,7 @@ def timestamp_parse(raw: str) -> int:
         raise ValueError(
             f"timestamp {_shown(raw)} needs a time zone (Z or an offset such as +01:00)"
         )
-    if text.endswith("z"):
-        text = text[:-1] + "Z"
+    text = utc_designator_upper(text)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

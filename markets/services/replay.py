@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.cache import data_version
+from core.times import utc_designator_upper
 from markets.models import ListMetrics, Token, TokenList, TokenMetrics
 from markets.selectors import (
     list_metrics_payload,
@@ -56,9 +57,7 @@ def replay_at_parse(value: str | None, *, now: datetime | None = None) -> dateti
     """
     if value is None or value == "":
         return None
-    text = query_offset_restore(value).strip()
-    if text.endswith("z"):  # UTC too (RFC 3339, as in the CSV import)
-        text = text[:-1] + "Z"
+    text = utc_designator_upper(query_offset_restore(value).strip())
     try:
         parsed = parse_datetime(text)
     except ValueError:

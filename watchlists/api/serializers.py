@@ -14,8 +14,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import StrictSerializer, VisibleTextField
-from core.numbers import number_text_is_plain
+from core.api.serializers import PlainNumberMixin, StrictSerializer, VisibleTextField
 from markets.api.serializers import TokenMetricsSerializer
 from watchlists.csv_io import decimal_text
 
@@ -31,15 +30,9 @@ class ExactDecimalField(serializers.DecimalField):
 
 
 @extend_schema_field({"oneOf": [{"type": "string", "format": "decimal"}, {"type": "number"}]})
-class DecimalInputField(ExactDecimalField):
+class DecimalInputField(PlainNumberMixin, ExactDecimalField):
     """An input decimal: a string keeps every digit; a JSON number is accepted too. A string
-    is refused as the pages and the CSV import refuse it: Python's Decimal, which DRF calls,
-    also reads "1_000" and non-ASCII digits, which nobody means here."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and not number_text_is_plain(data):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+    is refused where the pages and the CSV import refuse it."""
 
 
 def money(help_text: str, **kwargs) -> serializers.DecimalField:
