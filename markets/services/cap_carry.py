@@ -14,18 +14,18 @@ from datetime import UTC, datetime
 import numpy as np
 from django.db.models import Case, DateTimeField, OuterRef, Subquery, Value, When
 
-from markets.metrics_math import Series
+from markets.metrics_math import Series, cap_series_compute, cap_series_start
 from markets.models import Snapshot, SnapshotCompact, Token
 
 
-def cap_unknown_at(series: Series, moment: int) -> bool:
+def series_cap_unknown(*, series: Series, moment: int) -> bool:
     """Whether the series knows no cap at ``moment`` (epoch seconds) from its own quotes."""
     stop = int(np.searchsorted(series.t, moment, side="right"))
     caps = series.cap if series.cap_ff is None else series.cap_ff
     return bool(np.isnan(caps[:stop]).all())
 
 
-def caps_before(firsts: dict[int, int]) -> dict[int, float]:
+def token_caps_before(*, firsts: dict[int, int]) -> dict[int, float]:
     """token id -> its last known cap before ``firsts[token id]`` (epoch seconds), where any."""
     if not firsts:
         return {}
@@ -57,3 +57,23 @@ def caps_before(firsts: dict[int, int]) -> dict[int, float]:
         elif folded_at is not None:
             out[token_id] = folded_cap
     return out
+
+
+def list_cap_series(
+    *, member_ids: dict[int, list[int]], ends: dict[int, int], series: dict[int, Series]
+) -> dict[int, list]:
+    """list id -> its cap series (``ends``: the lists' as_of), with the caps carried in for the
+    members whose window starts without one (one query for all the lists)."""
+    firsts = {
+        tid: int(series[tid].t[0])
+        for lid, ids in member_ids.items()
+        for tid in ids
+        if series_cap_unknown(series=series[tid], moment=cap_series_start(ends[lid]))
+    }
+    carried = token_caps_before(firsts=firsts)
+    return {
+        lid: cap_series_compute(
+            [series[tid] for tid in ids], end=ends[lid], carried=[carried.get(tid) for tid in ids]
+        )
+        for lid, ids in member_ids.items()
+    }

@@ -19,8 +19,6 @@ from markets.metrics_math import (
     DAY,
     HISTORY_SECONDS,
     Series,
-    cap_series_compute,
-    cap_series_start,
     columns_concat,
     list_metrics_compute,
     token_metrics_compute,
@@ -34,7 +32,7 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
-from markets.services.cap_carry import cap_unknown_at, caps_before
+from markets.services.cap_carry import list_cap_series
 from markets.services.day_summary import POINT as DAY_POINT
 from markets.services.day_summary import day_summaries_build, windows_packed_sql
 from markets.services.hourly import price_hourly_refresh
@@ -492,19 +490,12 @@ def _lists_compute(
     for list_id, member_ids in lists.items():
         members = [computed[tid] for tid in member_ids if tid in computed]
         out[list_id] = list_metrics_compute(members, members_count=len(member_ids))
-    dated = {
-        lid: [t for t in ids if t in series] for lid, ids in lists.items() if out[lid]["as_of"]
-    }
-    firsts = {
-        tid: int(series[tid].t[0])
-        for lid, ids in dated.items()
-        for tid in ids
-        if cap_unknown_at(series[tid], cap_series_start(out[lid]["as_of"]))
-    }
-    carried = caps_before(firsts)
-    for list_id, ids in dated.items():
-        out[list_id]["cap_series"] = cap_series_compute(
-            [series[tid] for tid in ids], end=out[list_id]["as_of"],
-            carried=[carried.get(tid) for tid in ids],
-        )  # fmt: skip
+    dated = {lid: ids for lid, ids in lists.items() if out[lid]["as_of"] is not None}
+    caps = list_cap_series(
+        member_ids={lid: [tid for tid in ids if tid in series] for lid, ids in dated.items()},
+        ends={lid: out[lid]["as_of"] for lid in dated},
+        series=series,
+    )
+    for list_id, cap_series in caps.items():
+        out[list_id]["cap_series"] = cap_series
     return out
