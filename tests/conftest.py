@@ -81,9 +81,13 @@ def fresh_cache(settings):
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for name, config in settings.CACHES.items()
     }
-    # The data version read once per request (core.cache) is dropped on request_finished,
-    # which a test's streamed answer left unread never sends: the next test would read that
-    # request's version (a flaky test_page_cache).
+    request_state_clear()
+
+
+def request_state_clear() -> None:
+    """Leave any request: the data version read once per request (core.cache) is dropped on
+    request_finished, which a test's streamed answer left unread never sends, so the next
+    test would read that request's version (a flaky test_page_cache)."""
     core_cache._in_request.__dict__.clear()
 
 
