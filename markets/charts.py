@@ -14,8 +14,10 @@ import numpy as np
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    Exists,
     F,
     Func,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -115,15 +117,44 @@ def _bucket_lasts(
     return list(rows)
 
 
-def underwater(prices: Sequence[float] | np.ndarray) -> list[float]:
+def _bucket_highs(
+    snapshots, *, start: int, width: int, fields: tuple[str, str] = ("ts", "price_usd")
+) -> dict[int, float]:
+    """bucket index -> highest price of the bucket (one query).
+
+    Raw snapshots read one quote per instant (the source that sorts last), as every figure
+    does; compacted rows (``fields`` close_at, close_usd) are one per hour or day already.
+    """
+    time, price = fields
+    if snapshots.model is Snapshot:
+        later_source = Snapshot.objects.filter(
+            token_id=OuterRef("token_id"), ts=OuterRef("ts"), source__gt=OuterRef("source")
+        )
+        snapshots = snapshots.exclude(Exists(later_source))
+    rows = (
+        snapshots.annotate(bucket_index=(Epoch(time) - Value(start)) / Value(width))
+        .order_by()
+        .values("bucket_index")
+        .annotate(high=Max(price))
+        .values_list("bucket_index", "high")
+    )
+    return dict(rows)
+
+
+def underwater(
+    prices: Sequence[float] | np.ndarray, *, peaks: Sequence[float] | np.ndarray | None = None
+) -> list[float]:
     """Drawdown of each price from the running peak before it: p / max(p[..i]) - 1.
 
+    ``peaks``, where given, are the highest prices up to each point (those a downsampled
+    series left out included), and count in the running peak too.
     Always <= 0, and exactly 0 where the price makes a new (or equal) high.
     """
     p = np.asarray(prices, dtype=np.float64)
     if len(p) == 0:
         return []
-    return np.round(p / np.maximum.accumulate(p) - 1.0, 6).tolist()
+    top = p if peaks is None else np.maximum(p, np.asarray(peaks, dtype=np.float64))
+    return np.round(p / np.maximum.accumulate(top) - 1.0, 6).tolist()
 
 
 def downsample_last(
@@ -150,9 +181,12 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     (its latest by ``until`` in a replay: nothing after that hour is read).
 
     At most MAX_POINTS points: the last price of each bucket of width span / MAX_POINTS.
-    Two queries (history bounds, then the bucketed prices) whatever the history size; one
-    more where the range reaches back into compacted rows (their bucketed closes), also
-    independent of the history size.
+    The underwater series falls from the running peak of every price of the range, not only
+    of the points kept: a peak between two points counts (so the last point's depth is the
+    fall from the range's high, whatever the downsampling).
+    Three queries (history bounds, the bucketed prices, the buckets' highs) whatever the
+    history size; two more where the range reaches back into compacted rows (their bucketed
+    closes and highest closes), also independent of the history size.
     Raises UnknownRange for a key that is not in RANGES.
     """
     if range_key not in RANGES:
@@ -200,12 +234,11 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     start = first if span is None else max(first, end - span)
     width = bucket_width(end - start)
     rows = []
+    highs: dict[int, float] = {}
     if bounds["last"] is not None:
-        rows = _bucket_lasts(
-            Snapshot.objects.filter(token=token, ts__gte=_dt(start), ts__lte=bounds["last"]),
-            start=start,
-            width=width,
-        )
+        in_range = Snapshot.objects.filter(token=token, ts__gte=_dt(start), ts__lte=bounds["last"])
+        rows = _bucket_lasts(in_range, start=start, width=width)
+        highs = _bucket_highs(in_range, start=start, width=width)
     if older is not None and start < raw_first:
         # The last compacted close of each bucket that has no raw snapshot, downsampled in
         # the database too: years of hourly rows are not read into Python.
@@ -214,14 +247,20 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
         )
         raw_buckets = {(epoch - start) // width for _, epoch, _ in rows}
         rows = [row for row in folded if (row[1] - start) // width not in raw_buckets] + rows
+        folded_highs = _bucket_highs(
+            older, start=start, width=width, fields=("close_at", "close_usd")
+        )
+        for index, high in folded_highs.items():
+            highs[index] = max(high, highs.get(index, high))
     times = [epoch for _, epoch, _ in rows]
     prices = [price for _, _, price in rows]
+    peaks = [highs.get((epoch - start) // width, price) for _, epoch, price in rows]
     return payload | {
         "start": _iso(start),
         "end": _iso(end),
         "count": len(times),
         "price": [[t, p] for t, p in zip(times, prices, strict=True)],
-        "underwater": [[t, d] for t, d in zip(times, underwater(prices), strict=True)],
+        "underwater": [[t, d] for t, d in zip(times, underwater(prices, peaks=peaks), strict=True)],
     }
 
 

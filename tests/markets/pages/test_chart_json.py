@@ -63,9 +63,13 @@ def test_the_underwater_series_is_never_above_zero_and_zero_at_each_peak(client,
         depths = np.array([d for _, d in data["underwater"]])
         assert (depths <= 0).all()
         at_peak = prices >= np.maximum.accumulate(prices)
-        assert (depths[at_peak] == 0).all()
         assert (depths[~at_peak] < 0).all()
-        assert depths[0] == 0
+        # The running peak counts the prices downsampling left out: never a shallower fall
+        # than the points shown make, and where every price is shown, the same one.
+        shown = np.round(prices / np.maximum.accumulate(prices) - 1, 6)
+        assert (depths <= shown).all()
+        if range_key in ("24h", "7d", "30d"):
+            assert (depths == shown).all()
 
 
 def test_each_point_is_the_last_price_of_its_time_bucket(client, db):
@@ -115,7 +119,8 @@ def test_chart_reads_cost_the_same_queries_whatever_the_history_size(client, db)
         assert 0 < data["count"] <= 1000
         # chart events of the apps above (core/charts.py) are pinned in tests/episodes
         counts.append(len([q for q in queries if "episodes_" not in q["sql"]]))
-    assert counts == [3, 3]  # the token, the history bounds, the bucketed prices
+    # the token, the history bounds, the bucketed prices, the buckets' highs
+    assert counts == [4, 4]
 
 
 def test_a_bad_range_is_a_400_with_a_json_message(client, seeded):
@@ -171,3 +176,58 @@ def test_the_replayed_token_page_tells_its_chart_the_hour(client, seeded):
     html = client.get("/tokens/TAO/", {"at": "2026-02-05T14:00Z"}).content.decode()
     assert 'data-at="2026-02-05T14:00Z"' in html
     assert 'data-at="' not in client.get("/tokens/TAO/").content.decode()
+
+
+def _hourly_with_a_spike(symbol: str, *, loser_above: float | None = None):
+    """400 days of hourly prices at 100, one quote of 300 at half past an hour 200 days back
+    (never the last of its 'all' bucket), then 50 for the last 100 days."""
+    token = TokenFactory(symbol=symbol)
+    times = END_EPOCH - np.arange(400 * 24, -1, -1, dtype=np.int64) * HOUR
+    prices = np.where(times > END_EPOCH - 100 * DAY, 50.0, 100.0)
+    spike = END_EPOCH - 200 * DAY + HOUR // 2
+    times, prices = np.r_[times, spike], np.r_[prices, 300.0]
+    order = np.argsort(times)
+    columns = QuoteColumns(
+        token_id=np.full(len(times), token.pk, np.int64),
+        ts=times[order],
+        price_usd=prices[order],
+        market_cap_usd=np.full(len(times), np.nan),
+        volume_24h_usd=np.full(len(times), np.nan),
+    )
+    snapshot_ingest(quotes=columns, source="b")
+    if loser_above is not None:  # a source sorting first quotes higher at the same second
+        snapshot_ingest(
+            quotes=QuoteColumns(
+                token_id=np.array([token.pk], np.int64),
+                ts=np.array([END_EPOCH - 50 * DAY], np.int64),
+                price_usd=np.array([loser_above]),
+                market_cap_usd=np.array([np.nan]),
+                volume_24h_usd=np.array([np.nan]),
+            ),
+            source="a",
+        )
+    return spike
+
+
+def test_the_underwater_series_falls_from_the_stored_peak_even_where_downsampling_drops_it(
+    client, db
+):
+    spike = _hourly_with_a_spike("SPIKE")
+
+    data = chart(client, symbol="spike", range_key="all")
+
+    assert 300.0 not in [p for _, p in data["price"]]  # the spike's hour shows its close
+    depths = dict(data["underwater"])
+    # From the spike on, the fall is measured from 300, as the stats' "from ATH" is.
+    assert depths[END_EPOCH] == round(50 / 300 - 1, 6)
+    after = [d for t, d in data["underwater"] if t > spike]
+    assert max(after) == round(100 / 300 - 1, 6)
+    assert all(d == 0 for t, d in data["underwater"] if t < spike)
+
+
+def test_the_underwater_peak_reads_one_quote_per_instant(client, db):
+    _hourly_with_a_spike("TIES", loser_above=1000.0)
+
+    data = chart(client, symbol="ties", range_key="all")
+
+    assert dict(data["underwater"])[END_EPOCH] == round(50 / 300 - 1, 6)
