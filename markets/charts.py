@@ -356,13 +356,18 @@ def sparkline_points(values: Sequence[float], *, width: int = 100, height: int =
 
 
 def cap_chart(*, cap_series: Sequence[Sequence[float]]) -> dict:
-    """A list's total-cap series (ListMetrics.cap_series) downsampled, with its drawdown."""
+    """A list's total-cap series (ListMetrics.cap_series) downsampled, with its drawdown from
+    the running peak of the whole series (so it ends at ``drawdown_now``)."""
     if not cap_series:
         return {"count": 0, "cap": [], "drawdown": []}
     t = [int(point[0]) for point in cap_series]
     caps = [float(point[1]) for point in cap_series]
     top = int(np.argmax(caps))
     times, values = downsample_last(t, caps)
+    # The drawdown falls from the running peak of every hour, not only of the hours kept
+    # (the note's peak may be an hour that downsampling leaves out).
+    running_peak = dict(zip(t, np.maximum.accumulate(caps).tolist(), strict=True))
+    peaks = [running_peak[ts] for ts in times]
     return {
         "count": len(times),
         "peak": caps[top],
@@ -370,7 +375,7 @@ def cap_chart(*, cap_series: Sequence[Sequence[float]]) -> dict:
         "last": caps[-1],
         "drawdown_now": caps[-1] / caps[top] - 1.0 if caps[top] else None,
         "cap": [[ts, round(v, 2)] for ts, v in zip(times, values, strict=True)],
-        "drawdown": [[ts, d] for ts, d in zip(times, underwater(values), strict=True)],
+        "drawdown": [[ts, d] for ts, d in zip(times, underwater(values, peaks=peaks), strict=True)],
     }
 
 

@@ -112,6 +112,18 @@ def test_the_cap_chart_downsamples_the_hourly_series_and_adds_its_drawdown():
     assert data["drawdown_now"] == pytest.approx(series[-1][1] / data["peak"] - 1)
 
 
+def test_the_cap_drawdown_falls_from_the_peak_the_note_names_even_where_downsampling_drops_it():
+    """90 days of hours at 100, one hour at 200 that is not the last of its bucket, then 150."""
+    series = [[3600 * i, 100.0] for i in range(2_161)]
+    series[999][1] = 200.0
+    for point in series[1_000:]:
+        point[1] = 150.0
+    data = cap_chart(cap_series=series)
+    assert 200.0 not in [v for _, v in data["cap"]]
+    assert data["drawdown_now"] == -0.25
+    assert data["drawdown"][-1][1] == -0.25  # the curve ends where the note says
+
+
 def test_an_empty_cap_series_gives_an_empty_chart():
     assert cap_chart(cap_series=[]) == {"count": 0, "cap": [], "drawdown": []}
 
