@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Lead
+from django.db.models.functions import Coalesce, Lead
 
 from core.charts import chart_annotations
 from markets.metrics_math import DAY, HOUR
@@ -123,7 +123,8 @@ def _bucket_highs(
     """bucket index -> highest price of the bucket (one query).
 
     Raw snapshots read one quote per instant (the source that sorts last), as every figure
-    does; compacted rows (``fields`` close_at, close_usd) are one per hour or day already.
+    does; compacted rows (``fields`` close_at and their bar's high, the highest such quote
+    of the hour or day) give the same high after compaction as before.
     """
     time, price = fields
     if snapshots.model is Snapshot:
@@ -186,7 +187,7 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
     fall from the range's high, whatever the downsampling).
     Three queries (history bounds, the bucketed prices, the buckets' highs) whatever the
     history size; two more where the range reaches back into compacted rows (their bucketed
-    closes and highest closes), also independent of the history size.
+    closes and highs), also independent of the history size.
     Raises UnknownRange for a key that is not in RANGES.
     """
     if range_key not in RANGES:
@@ -248,7 +249,10 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
         raw_buckets = {(epoch - start) // width for _, epoch, _ in rows}
         rows = [row for row in folded if (row[1] - start) // width not in raw_buckets] + rows
         folded_highs = _bucket_highs(
-            older, start=start, width=width, fields=("close_at", "close_usd")
+            older.annotate(bar_high=Coalesce("bar_high_usd", "high_usd")),
+            start=start,
+            width=width,
+            fields=("close_at", "bar_high"),
         )
         for index, high in folded_highs.items():
             highs[index] = max(high, highs.get(index, high))

@@ -147,6 +147,20 @@ def test_the_all_time_chart_still_reaches_back_through_compacted_rows(market):
     assert after["count"] > 0.9 * before["count"]
 
 
+def test_the_underwater_curve_still_falls_from_a_peak_inside_a_compacted_hour(market):
+    # TAO's all-time high is two quarter-hours that are not the close of their hour.
+    from markets.charts import price_chart
+    from markets.models import Token
+
+    tao = Token.objects.get(symbol="TAO")
+    before = price_chart(token=tao, range_key="all")
+    snapshots_compact(now=NOW)
+    after = price_chart(token=tao, range_key="all")
+    assert after["underwater"][-1] == before["underwater"][-1]
+    tao_metrics = TokenMetrics.objects.get(token=tao)
+    assert before["underwater"][-1][1] == round(tao_metrics.drawdown_from_ath, 6)
+
+
 def test_the_chart_keeps_the_last_compacted_close_of_each_bucket_without_a_raw_one(db):
     from markets.charts import price_chart
 
