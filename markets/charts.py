@@ -271,7 +271,9 @@ def price_chart(*, token: Token, range_key: str, until: datetime | None = None) 
 def sparklines(
     *, token_ids: Iterable[int], ends: Mapping[int, datetime] | None = None
 ) -> dict[int, list[float]]:
-    """token id -> hourly closes over the 7 days before its latest snapshot (one query).
+    """token id -> hourly closes over the 7 days before its latest snapshot (one query),
+    preceded by the 7-day change's reference price where there is one: the line's trend is
+    the token's change_7d.
 
     ``ends`` gives each token's latest snapshot time (e.g. its metrics' ``as_of``); tokens
     missing from it get no sparkline. Without ``ends`` they are looked up first (one more
@@ -300,27 +302,56 @@ def sparklines(
 
 
 def _sparkline_rows(windows: Sequence[tuple[int, datetime, datetime]]) -> list[tuple]:
-    """(token id, price) of the last snapshot of each hour in each token's window, ordered."""
+    """(token id, price) of each token's 7-day reference, then of the last snapshot of each
+    hour in (since, end], ordered (SQLite's path: one more query per token for the
+    reference; PostgreSQL runs _SPARKLINE_SQL, one query)."""
     match = Q()
     for token_id, since, end in windows:
-        match |= Q(token_id=token_id, ts__gte=since, ts__lte=end)
+        match |= Q(token_id=token_id, ts__gt=since, ts__lte=end)
     rows = _bucket_lasts(
         Snapshot.objects.filter(match), start=0, width=HOUR, partition=[F("token_id")]
     )
+    for token_id, since, _ in windows:
+        reference = (
+            Snapshot.objects.filter(
+                token_id=token_id,
+                ts__lte=since,
+                ts__gte=since - timedelta(seconds=SPARKLINE_SECONDS),
+            )
+            .order_by("-ts", "-source")
+            .annotate(epoch=Epoch("ts"))
+            .values_list("token_id", "epoch", "price_usd")
+            .first()
+        )
+        if reference is not None:
+            rows.append(reference)
+    rows.sort(key=lambda row: (row[0], row[1]))
     return [(token_id, price) for token_id, _, price in rows]
 
 
 # The same query as _sparkline_rows written out: building it with the ORM (one OR-ed filter
 # per token, a window) cost more CPU than running it, on every dashboard and list page.
+# The line starts at the 7-day change's reference (the latest quote at or before the window's
+# start, if not older than twice the window, as change_7d reads it), so its trend is the
+# token's 7-day change, also for a token with gaps or quotes off the hour.
 _SPARKLINE_SQL = """
+WITH w (token_id, since, until) AS (VALUES {windows})
 SELECT token_id, price_usd FROM (
     SELECT s.token_id, s.ts, s.price_usd, ROW_NUMBER() OVER (
         PARTITION BY s.token_id, FLOOR(DATE_PART('epoch', s.ts))::bigint / %s
         ORDER BY s.ts DESC, s.source DESC
     ) AS bucket_rank
     FROM {snapshot} s
-    JOIN (VALUES {windows}) AS w (token_id, since, until)
-      ON s.token_id = w.token_id AND s.ts >= w.since AND s.ts <= w.until
+    JOIN w ON s.token_id = w.token_id AND s.ts > w.since AND s.ts <= w.until
+    UNION ALL
+    SELECT w.token_id, r.ts, r.price_usd, 1
+    FROM w CROSS JOIN LATERAL (
+        SELECT s.ts, s.price_usd FROM {snapshot} s
+        WHERE s.token_id = w.token_id AND s.ts <= w.since
+          AND s.ts >= w.since - make_interval(secs => %s)
+        ORDER BY s.ts DESC, s.source DESC
+        LIMIT 1
+    ) r
 ) ranked
 WHERE bucket_rank = 1
 ORDER BY token_id, ts
@@ -330,7 +361,7 @@ ORDER BY token_id, ts
 def _sparkline_rows_postgresql(windows: Sequence[tuple[int, datetime, datetime]]) -> list:
     values = ", ".join(["(%s::bigint, %s::timestamptz, %s::timestamptz)"] * len(windows))
     sql = _SPARKLINE_SQL.format(snapshot=Snapshot._meta.db_table, windows=values)
-    params = [HOUR, *(value for window in windows for value in window)]
+    params = [*(value for window in windows for value in window), HOUR, SPARKLINE_SECONDS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

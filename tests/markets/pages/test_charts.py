@@ -142,3 +142,61 @@ def test_the_written_out_sparkline_query_gives_what_the_orm_one_gives(seeded):
 
     assert rows == _sparkline_rows(windows)
     assert len(rows) > 7 * 24 * len(windows) // 2
+
+
+def _quotes(token, times, prices):
+    from markets.services.ingest import QuoteColumns, snapshot_ingest
+
+    times = np.asarray(times, dtype=np.int64)
+    snapshot_ingest(
+        quotes=QuoteColumns(
+            token_id=np.full(len(times), token.pk, np.int64),
+            ts=times,
+            price_usd=np.asarray(prices, dtype=np.float64),
+            market_cap_usd=np.full(len(times), np.nan),
+            volume_24h_usd=np.full(len(times), np.nan),
+        ),
+        source="test",
+    )
+
+
+@pytest.mark.parametrize("connection_kind", ["written-out", "orm"])
+def test_a_gappy_token_s_sparkline_starts_at_its_7d_reference_so_its_trend_is_its_7d_change(
+    db, connection_kind, monkeypatch
+):
+    """Quotes 8.5 days back (the 7-day reference), 6 days back, then the last two hours: the
+    row said 7d +5.26 % while its sparkline, starting 6 days back, read -9.09 %."""
+    from markets import charts
+    from markets.services.metrics import metrics_recompute
+    from tests.factories import TokenFactory
+
+    token = TokenFactory(symbol="GAPPY")
+    end = 1_770_292_800  # 2026-02-05 12:00 UTC
+    day, hour = 86_400, 3_600
+    _quotes(token, [end - 8 * day - 12 * hour, end - 6 * day - 23 * hour, end - hour, end],
+            [9.5, 11.0, 10.0, 9.9996])  # fmt: skip
+    metrics_recompute(token_ids=[token.pk])
+    metrics = TokenMetrics.objects.get(token=token)
+    if connection_kind == "orm":  # the query SQLite runs
+        monkeypatch.setattr(charts, "_sparkline_rows_postgresql", charts._sparkline_rows)
+
+    line = sparklines(token_ids=[token.pk], ends={token.pk: metrics.as_of})[token.pk]
+
+    assert line == [9.5, 11.0, 10.0, 9.9996]
+    assert line[-1] / line[0] - 1 == metrics.change_7d
+
+
+def test_a_sparkline_of_quotes_every_5_minutes_trends_like_the_7d_change(db):
+    from markets.services.metrics import metrics_recompute
+    from tests.factories import TokenFactory
+
+    token = TokenFactory(symbol="FIVE")
+    end = 1_770_293_100  # 2026-02-05 12:05 UTC, not on the hour
+    times = np.arange(end - 8 * 86_400, end + 1, 300)
+    _quotes(token, times, 100 + np.sin(times / 5_000.0) + (times - times[0]) / 1e5)
+    metrics_recompute(token_ids=[token.pk])
+    metrics = TokenMetrics.objects.get(token=token)
+
+    line = sparklines(token_ids=[token.pk], ends={token.pk: metrics.as_of})[token.pk]
+
+    assert line[-1] / line[0] - 1 == metrics.change_7d
