@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from markets.metrics_math import HISTORY_SECONDS
+from markets.providers import UnknownProvider, provider_factory
+from markets.providers.coingecko import BASE_URLS
 
 _WINDOW_DAYS = HISTORY_SECONDS // 86_400
 
@@ -49,4 +51,26 @@ def interval_check(app_configs, **kwargs) -> list[Error]:
                     id="markets.E003",
                 )
             )
+    return errors
+
+
+@register()
+def provider_check(app_configs, **kwargs) -> list[Error]:
+    """A misspelt provider or plan would let the site start and every refresh fail."""
+    errors = []
+    try:
+        provider_factory(settings.PRICE_PROVIDER)
+    except UnknownProvider as exc:
+        errors.append(
+            Error(f"PRICE_PROVIDER: {exc}.", hint="demo (offline) or coingecko.", id="markets.E004")
+        )
+    plan = settings.COINGECKO_API_PLAN
+    if plan not in BASE_URLS:
+        errors.append(
+            Error(
+                f"COINGECKO_API_PLAN is {plan!r}: expected {' or '.join(map(repr, BASE_URLS))}.",
+                hint="demo for a free key (api.coingecko.com), pro for a paid one.",
+                id="markets.E005",
+            )
+        )
     return errors

@@ -1,6 +1,6 @@
 """Retention settings that would make metrics read compacted hours are refused at startup."""
 
-from markets.checks import interval_check, retention_check
+from markets.checks import interval_check, provider_check, retention_check
 
 
 def _ids(settings, raw: int, hourly: int) -> list[str]:
@@ -31,3 +31,29 @@ def test_a_periodic_task_every_0_seconds_is_an_error(settings):
     errors = interval_check(None)
     assert [e.id for e in errors] == ["markets.E003", "markets.E003"]
     assert "COMPACT_INTERVAL_SECONDS is -5" in errors[1].msg
+
+
+def test_a_misspelt_price_provider_is_an_error_naming_the_choices(settings):
+    settings.PRICE_PROVIDER, settings.COINGECKO_API_PLAN = "coingeko", "demo"
+
+    errors = provider_check(None)
+
+    assert [e.id for e in errors] == ["markets.E004"]
+    assert "'coingeko'" in errors[0].msg and "demo" in errors[0].msg
+    assert "coingecko" in errors[0].msg
+
+
+def test_a_coingecko_plan_other_than_demo_or_pro_is_an_error(settings):
+    settings.PRICE_PROVIDER, settings.COINGECKO_API_PLAN = "coingecko", "Pro"
+
+    errors = provider_check(None)
+
+    assert [e.id for e in errors] == ["markets.E005"]
+    assert "'Pro'" in errors[0].msg
+
+
+def test_the_known_providers_and_a_factory_path_pass(settings):
+    settings.COINGECKO_API_PLAN = "pro"
+    for name in ("demo", "coingecko", "markets.providers.demo.DemoProvider"):
+        settings.PRICE_PROVIDER = name
+        assert provider_check(None) == []

@@ -203,6 +203,20 @@ def test_refresh_prices_stores_one_demo_quote_per_active_token_one_demo_hour_lat
     assert (run_row.provider, run_row.status, run_row.quotes_stored) == ("demo", "ok", 7)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", [["--provider", "coingeko"], []])
+def test_refresh_prices_with_an_unknown_provider_names_it_and_the_choices(settings, option):
+    settings.PRICE_PROVIDER = "coingeko"
+
+    with pytest.raises(CommandError) as raised:
+        run("refresh_prices", *option)
+
+    message = str(raised.value)
+    assert "unknown provider 'coingeko'" in message
+    assert "demo" in message and "coingecko" in message
+    assert "module path" not in message and "None" not in message
+
+
 def test_backfill_stores_hourly_demo_history_of_one_token_ending_at_the_episode(settings, tao, btc):
     settings.PRICE_PROVIDER = "demo"
     with time_machine.travel(at("2026-11-30T12:30:00Z"), tick=False):

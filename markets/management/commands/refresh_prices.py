@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from markets.providers import provider_get
+from markets.providers import UnknownProvider, provider_get
 from markets.providers.base import ProviderError
 from markets.services.refresh import prices_refresh
 
@@ -16,8 +16,8 @@ class Command(BaseCommand):
             run = prices_refresh(provider=provider_get(provider) if provider else None)
         except ProviderError as exc:
             raise CommandError(f"refresh failed: {exc}") from None
-        except ImportError as exc:
-            raise CommandError(f"unknown provider {provider!r}: {exc}") from None
+        except UnknownProvider as exc:
+            raise CommandError(str(exc)) from None
         line = f"Refresh {run.status}: {run.quotes_stored} stored, {run.quotes_rejected} rejected"
         self.stdout.write(line + (f" ({run.error})" if run.error else ""))
         if run.status == run.Status.FAILED:
