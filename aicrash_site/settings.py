@@ -15,6 +15,13 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str(
     "SECRET_KEY", default="django-insecure-dev-only-key-change-me" if DEBUG else environ.Env.NOTSET
 )
+if not DEBUG and (not SECRET_KEY.strip() or SECRET_KEY.startswith("change-me")):
+    # Blank, Django would fail on the first request; deploy/aicrash.env.example's
+    # placeholder is public, so anyone could sign sessions and password-reset links.
+    raise environ.ImproperlyConfigured(
+        "SECRET_KEY is empty or still the placeholder of deploy/aicrash.env.example: set a "
+        "random one, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"

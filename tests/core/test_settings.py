@@ -127,6 +127,20 @@ def test_production_refuses_to_start_without_site_url():
     assert result.returncode != 0 and "SITE_URL" in result.stderr
 
 
+@pytest.mark.parametrize("key", ["", "   ", "change-me-50-random-characters"])
+def test_production_refuses_to_start_with_an_empty_or_example_secret_key(key):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(SECRET_KEY=key),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY" in result.stderr
+
+
 def test_site_url_is_read_without_its_trailing_slash():
     assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
 
