@@ -378,12 +378,18 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+_log_level = env.str("LOG_LEVEL", default="INFO")
+LOG_LEVEL = _log_level.strip().upper()  # logging knows only the upper-case names
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise environ.ImproperlyConfigured(
+        f"LOG_LEVEL is {_log_level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- Market data at scale (issue 10) ---------------------------------------------------------

@@ -141,6 +141,33 @@ def test_production_refuses_to_start_with_an_empty_or_example_secret_key(key):
     assert "ImproperlyConfigured: SECRET_KEY" in result.stderr
 
 
+def test_log_level_is_read_in_any_case():
+    probe = "import django; django.setup(); import logging; print(logging.getLogger().level)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**_env(LOG_LEVEL="debug"), "DJANGO_SETTINGS_MODULE": "aicrash_site.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert out.stdout.strip() == "10"
+
+
+def test_an_unknown_log_level_is_refused_naming_the_variable():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(LOG_LEVEL="verbose"),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: LOG_LEVEL is 'verbose'" in result.stderr
+
+
 def test_site_url_is_read_without_its_trailing_slash():
     assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
 
