@@ -1,5 +1,6 @@
 """Settings for aicrash: every value comes from the environment with a safe dev default."""
 
+import re
 from pathlib import Path
 
 import environ
@@ -286,6 +287,18 @@ REPLAY_CONCURRENCY_PER_CLIENT = env.int("REPLAY_CONCURRENCY_PER_CLIENT", default
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=10)
 
 # --- REST API -------------------------------------------------------------------------------
+
+
+def _api_rate(name: str, value: str) -> str:
+    """DRF reads ``<requests>/<period>`` (s, m, h or d, e.g. ``120/min``) on every request:
+    a rate it cannot parse would make every API call a 500, so refuse it at startup."""
+    if not re.fullmatch(r"\d+/[smhd][a-z]*", value.strip()):
+        raise environ.ImproperlyConfigured(
+            f"{name} is {value!r}: write requests/period, e.g. 120/min (s, min, hour or day)."
+        )
+    return value.strip()
+
+
 # Proxies in front of the app that set X-Forwarded-For (0: trust no such header, so a
 # client cannot forge its address to escape the rate limits).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
@@ -309,9 +322,11 @@ REST_FRAMEWORK = {
         "core.api.throttles.UserCounterThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env.str("API_THROTTLE_ANON", default="120/min"),
-        "user": env.str("API_THROTTLE_USER", default="600/min"),
-        "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="20/min"),
+        "anon": _api_rate("API_THROTTLE_ANON", env.str("API_THROTTLE_ANON", default="120/min")),
+        "user": _api_rate("API_THROTTLE_USER", env.str("API_THROTTLE_USER", default="600/min")),
+        "auth_token": _api_rate(
+            "API_THROTTLE_AUTH_TOKEN", env.str("API_THROTTLE_AUTH_TOKEN", default="20/min")
+        ),
     },
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

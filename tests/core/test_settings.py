@@ -168,6 +168,40 @@ def test_an_unknown_log_level_is_refused_naming_the_variable():
     assert "ImproperlyConfigured: LOG_LEVEL is 'verbose'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "name", ["API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH_TOKEN"]
+)
+def test_a_malformed_api_rate_is_refused_at_startup_naming_the_variable(name):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(**{name: "120 per minute"}),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} is '120 per minute'" in result.stderr
+
+
+def test_api_rates_take_drf_spellings_of_the_period():
+    probe = "import django; django.setup(); from django.conf import settings as s; "
+    probe += "print(s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon'])"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={
+            **_env(API_THROTTLE_ANON="30/hour"),
+            "DJANGO_SETTINGS_MODULE": "aicrash_site.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert out.stdout.strip() == "30/hour"
+
+
 def test_site_url_is_read_without_its_trailing_slash():
     assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
 
