@@ -9,7 +9,20 @@ from celery.schedules import crontab
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("AICRASH_VAR_DIR", default=str(BASE_DIR / "var")))
 
-env = environ.Env()
+
+class _Env(environ.Env):
+    """django-environ, with a value that does not parse named: ``REFRESH_INTERVAL_SECONDS=5m``
+    said only "invalid literal for int() with base 10: '5m'"."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except ValueError as exc:
+            raw = self.ENVIRON.get(f"{self.prefix}{var}")
+            raise environ.ImproperlyConfigured(f"{var} is {raw!r}: {exc}") from None
+
+
+env = _Env()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -202,6 +202,23 @@ def test_api_rates_take_drf_spellings_of_the_period():
     assert out.stdout.strip() == "30/hour"
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("REFRESH_INTERVAL_SECONDS", "5m"), ("DB_CONN_MAX_AGE", "60s"), ("EMAIL_TIMEOUT", "ten")],
+)
+def test_a_number_setting_that_is_not_a_number_is_refused_naming_the_variable(name, value):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(**{name: value}),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} is {value!r}" in result.stderr
+
+
 def test_site_url_is_read_without_its_trailing_slash():
     assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
 
