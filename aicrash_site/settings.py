@@ -145,9 +145,12 @@ ACCOUNT_CHANGE_EMAIL = True
 # password from it. (Password change and account deletion ask for the password anyway.)
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_VERIFICATION = env.str(
-    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
-)
+_verification = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = _verification.strip().lower()  # allauth knows the lower case
+if ACCOUNT_EMAIL_VERIFICATION not in ("none", "optional", "mandatory"):
+    raise environ.ImproperlyConfigured(
+        f"ACCOUNT_EMAIL_VERIFICATION is {_verification!r}: use mandatory, optional or none."
+    )
 SITE_NAME = env.str("SITE_NAME", default="aicrash")  # how emails and pages name the site
 # Where the site is reached, for links in mail sent outside a request (alert digests).
 SITE_URL = env.str(

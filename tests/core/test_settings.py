@@ -219,6 +219,33 @@ def test_a_number_setting_that_is_not_a_number_is_refused_naming_the_variable(na
     assert f"ImproperlyConfigured: {name} is {value!r}" in result.stderr
 
 
+def test_email_verification_is_read_in_any_case_and_an_unknown_one_is_refused():
+    probe = "import django; django.setup(); from django.conf import settings as s; "
+    probe += "print(s.ACCOUNT_EMAIL_VERIFICATION)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={
+            **_env(ACCOUNT_EMAIL_VERIFICATION="Mandatory"),
+            "DJANGO_SETTINGS_MODULE": "aicrash_site.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "mandatory"
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(ACCOUNT_EMAIL_VERIFICATION="yes"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ACCOUNT_EMAIL_VERIFICATION is 'yes'" in result.stderr
+
+
 def test_site_url_is_read_without_its_trailing_slash():
     assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
 
