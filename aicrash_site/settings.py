@@ -21,6 +21,27 @@ class _Env(environ.Env):
             raw = self.ENVIRON.get(f"{self.prefix}{var}")
             raise environ.ImproperlyConfigured(f"{var} is {raw!r}: {exc}") from None
 
+    # A password holding # ? / @ breaks a URL: say which variable, without echoing it.
+    def db_url(self, var="DATABASE_URL", default=environ.Env.NOTSET, engine=None):
+        try:
+            return super().db_url(var, default=default, engine=engine)
+        except ValueError:
+            raise environ.ImproperlyConfigured(_URL_HINT.format(var=var)) from None
+
+    db = db_url
+
+    def email_url(self, var="EMAIL_URL", default=environ.Env.NOTSET, backend=None):
+        try:
+            return super().email_url(var, default=default, backend=backend)
+        except ValueError:
+            raise environ.ImproperlyConfigured(_URL_HINT.format(var=var)) from None
+
+
+_URL_HINT = (
+    "{var} does not parse as a URL: percent-encode the characters @ : / % # ? of its user "
+    "name and password (%40 %3A %2F %25 %23 %3F)."
+)
+
 
 env = _Env()
 VAR_DIR.mkdir(parents=True, exist_ok=True)

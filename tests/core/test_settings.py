@@ -246,6 +246,29 @@ def test_email_verification_is_read_in_any_case_and_an_unknown_one_is_refused():
     assert "ImproperlyConfigured: ACCOUNT_EMAIL_VERIFICATION is 'yes'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("DATABASE_URL", "postgres://aicrash:pa#ss?w@127.0.0.1:5432/aicrash"),
+        ("EMAIL_URL", "smtp+tls://user:pa#ss?w@smtp.example.org:587"),
+    ],
+)
+def test_a_url_with_an_unencoded_password_is_refused_naming_the_variable_not_the_password(
+    name, url
+):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(**{name: url}),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} does not parse" in result.stderr
+    assert "pa#ss" not in result.stderr and "pa%23ss" not in result.stderr
+
+
 def test_site_url_is_read_without_its_trailing_slash():
     assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
 
