@@ -391,7 +391,12 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security in production ---------------------------------------------------------------
 # The admin can live elsewhere than /admin/ (e.g. ADMIN_URL=manage-7f3a/).
-ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+_admin_url = env.str("ADMIN_URL", default="admin/")
+if not _admin_url.strip("/ "):  # the admin would live at "//", which no request reaches
+    raise environ.ImproperlyConfigured(
+        f"ADMIN_URL is {_admin_url!r}: name a path, e.g. back-office-7f3a/ (default admin/)."
+    )
+ADMIN_URL = _admin_url.strip("/") + "/"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"

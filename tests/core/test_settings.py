@@ -269,6 +269,20 @@ def test_a_url_with_an_unencoded_password_is_refused_naming_the_variable_not_the
     assert "pa#ss" not in result.stderr and "pa%23ss" not in result.stderr
 
 
+@pytest.mark.parametrize("value", ["", "/"])
+def test_an_empty_admin_url_is_refused_rather_than_hiding_the_admin(value):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(ADMIN_URL=value),
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: ADMIN_URL is {value!r}" in result.stderr
+
+
 def test_site_url_is_read_without_its_trailing_slash():
     assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
 
