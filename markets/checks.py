@@ -74,3 +74,19 @@ def provider_check(app_configs, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register()
+def replay_limit_check(app_configs, **kwargs) -> list[Error]:
+    """0 does not switch the limit off: every replayed page would be a 429, retried forever."""
+    value = settings.REPLAY_CONCURRENCY_PER_CLIENT
+    if value >= 1:
+        return []
+    return [
+        Error(
+            f"REPLAY_CONCURRENCY_PER_CLIENT is {value}: every replayed page (?at=) would be "
+            "refused with a 429; it needs at least 1.",
+            hint="Leave it unset for the default, 2.",
+            id="markets.E006",
+        )
+    ]

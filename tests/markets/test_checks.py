@@ -1,6 +1,6 @@
 """Retention settings that would make metrics read compacted hours are refused at startup."""
 
-from markets.checks import interval_check, provider_check, retention_check
+from markets.checks import interval_check, provider_check, replay_limit_check, retention_check
 
 
 def _ids(settings, raw: int, hourly: int) -> list[str]:
@@ -57,3 +57,14 @@ def test_the_known_providers_and_a_factory_path_pass(settings):
     for name in ("demo", "coingecko", "markets.providers.demo.DemoProvider"):
         settings.PRICE_PROVIDER = name
         assert provider_check(None) == []
+
+
+def test_a_replay_limit_below_one_is_an_error_since_every_replay_would_be_refused(settings):
+    settings.REPLAY_CONCURRENCY_PER_CLIENT = 2
+    assert replay_limit_check(None) == []
+
+    settings.REPLAY_CONCURRENCY_PER_CLIENT = 0
+
+    errors = replay_limit_check(None)
+    assert [e.id for e in errors] == ["markets.E006"]
+    assert "REPLAY_CONCURRENCY_PER_CLIENT is 0" in errors[0].msg
