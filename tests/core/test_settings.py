@@ -51,6 +51,30 @@ def _settings(**extra) -> dict:
     return json.loads(out.stdout)
 
 
+def _check(**extra) -> subprocess.CompletedProcess:
+    """``manage.py check`` in production mode with these environment variables."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(**extra),
+        capture_output=True,
+        text=True,
+    )
+
+
+def _printed(expression: str, **extra) -> str:
+    """What ``expression`` prints once Django is set up with these environment variables."""
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {expression}"],
+        cwd=ROOT,
+        env={**_env(**extra), "DJANGO_SETTINGS_MODULE": "aicrash_site.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
 def test_check_deploy_passes_without_a_warning_in_production():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -116,53 +140,27 @@ def test_the_broker_check_is_remembered_for_a_few_seconds():
 
 
 def test_production_refuses_to_start_without_site_url():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(SITE_URL=None),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(SITE_URL=None)
 
     assert result.returncode != 0 and "SITE_URL" in result.stderr
 
 
 @pytest.mark.parametrize("key", ["", "   ", "change-me-50-random-characters"])
 def test_production_refuses_to_start_with_an_empty_or_example_secret_key(key):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(SECRET_KEY=key),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(SECRET_KEY=key)
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY" in result.stderr
 
 
 def test_log_level_is_read_in_any_case():
-    probe = "import django; django.setup(); import logging; print(logging.getLogger().level)"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={**_env(LOG_LEVEL="debug"), "DJANGO_SETTINGS_MODULE": "aicrash_site.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    level = _printed("import logging; print(logging.getLogger().level)", LOG_LEVEL="debug")
 
-    assert out.stdout.strip() == "10"
+    assert level == "10"
 
 
 def test_an_unknown_log_level_is_refused_naming_the_variable():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(LOG_LEVEL="verbose"),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(LOG_LEVEL="verbose")
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: LOG_LEVEL is 'verbose'" in result.stderr
@@ -172,34 +170,17 @@ def test_an_unknown_log_level_is_refused_naming_the_variable():
     "name", ["API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH_TOKEN"]
 )
 def test_a_malformed_api_rate_is_refused_at_startup_naming_the_variable(name):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(**{name: "120 per minute"}),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(**{name: "120 per minute"})
 
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {name} is '120 per minute'" in result.stderr
 
 
 def test_api_rates_take_drf_spellings_of_the_period():
-    probe = "import django; django.setup(); from django.conf import settings as s; "
+    probe = "from django.conf import settings as s; "
     probe += "print(s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon'])"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={
-            **_env(API_THROTTLE_ANON="30/hour"),
-            "DJANGO_SETTINGS_MODULE": "aicrash_site.settings",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
 
-    assert out.stdout.strip() == "30/hour"
+    assert _printed(probe, API_THROTTLE_ANON="30/hour") == "30/hour"
 
 
 @pytest.mark.parametrize(
@@ -207,41 +188,17 @@ def test_api_rates_take_drf_spellings_of_the_period():
     [("REFRESH_INTERVAL_SECONDS", "5m"), ("DB_CONN_MAX_AGE", "60s"), ("EMAIL_TIMEOUT", "ten")],
 )
 def test_a_number_setting_that_is_not_a_number_is_refused_naming_the_variable(name, value):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(**{name: value}),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(**{name: value})
 
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {name} is {value!r}" in result.stderr
 
 
 def test_email_verification_is_read_in_any_case_and_an_unknown_one_is_refused():
-    probe = "import django; django.setup(); from django.conf import settings as s; "
-    probe += "print(s.ACCOUNT_EMAIL_VERIFICATION)"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={
-            **_env(ACCOUNT_EMAIL_VERIFICATION="Mandatory"),
-            "DJANGO_SETTINGS_MODULE": "aicrash_site.settings",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert out.stdout.strip() == "mandatory"
+    probe = "from django.conf import settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION)"
+    assert _printed(probe, ACCOUNT_EMAIL_VERIFICATION="Mandatory") == "mandatory"
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(ACCOUNT_EMAIL_VERIFICATION="yes"),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(ACCOUNT_EMAIL_VERIFICATION="yes")
     assert result.returncode != 0
     assert "ImproperlyConfigured: ACCOUNT_EMAIL_VERIFICATION is 'yes'" in result.stderr
 
@@ -256,13 +213,7 @@ def test_email_verification_is_read_in_any_case_and_an_unknown_one_is_refused():
 def test_a_url_with_an_unencoded_password_is_refused_naming_the_variable_not_the_password(
     name, url
 ):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(**{name: url}),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(**{name: url})
 
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {name} does not parse" in result.stderr
@@ -271,13 +222,7 @@ def test_a_url_with_an_unencoded_password_is_refused_naming_the_variable_not_the
 
 @pytest.mark.parametrize("value", ["", "/"])
 def test_an_empty_admin_url_is_refused_rather_than_hiding_the_admin(value):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_env(ADMIN_URL=value),
-        capture_output=True,
-        text=True,
-    )
+    result = _check(ADMIN_URL=value)
 
     assert result.returncode != 0
     assert f"ImproperlyConfigured: ADMIN_URL is {value!r}" in result.stderr
