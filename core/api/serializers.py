@@ -23,7 +23,6 @@ TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
 NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 
 
-@extend_schema_field({"type": "string", "pattern": r"\S"})
 class PlainNumberMixin:
     """For number fields: a string must be written as people and programs write a number
     (core.numbers.number_text_is_plain). Python's float() and Decimal, which DRF calls, also
@@ -35,6 +34,7 @@ class PlainNumberMixin:
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "string", "pattern": r"\S"})
 class VisibleTextField(serializers.CharField):
     """Text the service refuses when empty or only spaces, with its own message: the schema
     says it needs a character other than a space (minLength 1 and a pattern), and the field
