@@ -94,7 +94,9 @@
 // e.g. the column header just sorted by), else on the new content itself.
 (function () {
   "use strict";
-  let held = null;
+  // By swapped region: a poll settling between a form's swap and its settling must not
+  // make the form's answer forget where the focus was.
+  const heldBy = new Map();
 
   function describe(element, target) {
     const form = element.form || element.closest("form");
@@ -125,16 +127,17 @@
   document.addEventListener("htmx:beforeSwap", (event) => {
     const active = document.activeElement;
     const target = event.detail.target;
-    held =
-      active && active !== document.body && target && target.contains(active)
-        ? { target: target, id: target.id, control: describe(active, target) }
-        : null;
+    if (active && active !== document.body && target && target.contains(active)) {
+      heldBy.set(target, { id: target.id, control: describe(active, target) });
+    }
   });
 
-  document.addEventListener("htmx:afterSettle", () => {
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const target = event.detail.target;
+    const held = target && heldBy.get(target);
     if (!held) return;
-    const { target, id, control } = held;
-    held = null;
+    heldBy.delete(target);
+    const { id, control } = held;
     const active = document.activeElement;
     if (active && active !== document.body && active.isConnected) return; // htmx kept it
     const root = target.isConnected ? target : id && document.getElementById(id);
