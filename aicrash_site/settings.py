@@ -46,6 +46,17 @@ _URL_HINT = (
 env = _Env()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+
+def _env_choice(var: str, *, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (written in the case they are listed in), read in any case; any
+    other value is refused at startup, naming the variable."""
+    raw = env.str(var, default=default)
+    value = raw.strip().upper() if choices[0].isupper() else raw.strip().lower()
+    if value not in choices:
+        raise environ.ImproperlyConfigured(f"{var} is {raw!r}: use {', '.join(choices)}.")
+    return value
+
+
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str(
     "SECRET_KEY", default="django-insecure-dev-only-key-change-me" if DEBUG else environ.Env.NOTSET
@@ -166,12 +177,11 @@ ACCOUNT_CHANGE_EMAIL = True
 # password from it. (Password change and account deletion ask for the password anyway.)
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-_verification = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
-ACCOUNT_EMAIL_VERIFICATION = _verification.strip().lower()  # allauth knows the lower case
-if ACCOUNT_EMAIL_VERIFICATION not in ("none", "optional", "mandatory"):
-    raise environ.ImproperlyConfigured(
-        f"ACCOUNT_EMAIL_VERIFICATION is {_verification!r}: use mandatory, optional or none."
-    )
+ACCOUNT_EMAIL_VERIFICATION = _env_choice(  # allauth knows the lower case
+    "ACCOUNT_EMAIL_VERIFICATION",
+    default="optional" if DEBUG else "mandatory",
+    choices=("mandatory", "optional", "none"),
+)
 SITE_NAME = env.str("SITE_NAME", default="aicrash")  # how emails and pages name the site
 # Where the site is reached, for links in mail sent outside a request (alert digests).
 SITE_URL = env.str(
@@ -326,12 +336,13 @@ FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=10)
 # --- REST API -------------------------------------------------------------------------------
 
 
-def _api_rate(name: str, value: str) -> str:
+def _api_rate(var: str, default: str) -> str:
     """DRF reads ``<requests>/<period>`` (s, m, h or d, e.g. ``120/min``) on every request:
     a rate it cannot parse would make every API call a 500, so refuse it at startup."""
+    value = env.str(var, default=default)
     if not re.fullmatch(r"\d+/[smhd][a-z]*", value.strip()):
         raise environ.ImproperlyConfigured(
-            f"{name} is {value!r}: write requests/period, e.g. 120/min (s, min, hour or day)."
+            f"{var} is {value!r}: write requests/period, e.g. 120/min (s, min, hour or day)."
         )
     return value.strip()
 
@@ -359,11 +370,9 @@ REST_FRAMEWORK = {
         "core.api.throttles.UserCounterThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": _api_rate("API_THROTTLE_ANON", env.str("API_THROTTLE_ANON", default="120/min")),
-        "user": _api_rate("API_THROTTLE_USER", env.str("API_THROTTLE_USER", default="600/min")),
-        "auth_token": _api_rate(
-            "API_THROTTLE_AUTH_TOKEN", env.str("API_THROTTLE_AUTH_TOKEN", default="20/min")
-        ),
+        "anon": _api_rate("API_THROTTLE_ANON", "120/min"),
+        "user": _api_rate("API_THROTTLE_USER", "600/min"),
+        "auth_token": _api_rate("API_THROTTLE_AUTH_TOKEN", "20/min"),
     },
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -435,12 +444,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-_log_level = env.str("LOG_LEVEL", default="INFO")
-LOG_LEVEL = _log_level.strip().upper()  # logging knows only the upper-case names
-if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-    raise environ.ImproperlyConfigured(
-        f"LOG_LEVEL is {_log_level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL."
-    )
+LOG_LEVEL = _env_choice(  # logging knows only the upper-case names
+    "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
