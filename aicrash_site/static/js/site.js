@@ -87,6 +87,32 @@
   document.addEventListener("htmx:afterSettle", (event) => reveal(event.target));
 })();
 
+// htmx helpers shared by the behaviours below.
+const aicrashSwaps = (function () {
+  "use strict";
+  return {
+    // A live refresh: a poll ("every …" in its hx-trigger), or the Refresh button that is one.
+    polled(element) {
+      return /\bevery\b/.test((element && element.getAttribute("hx-trigger")) || "");
+    },
+    // What a swap noted before it, by swapped region: another region's swap settling in
+    // between (a poll beside a sent form) must not take its place.
+    byRegion() {
+      const notes = new Map();
+      return {
+        note(event, value) {
+          notes.set(event.detail.target, value);
+        },
+        take(event) {
+          const value = notes.get(event.detail.target);
+          notes.delete(event.detail.target);
+          return value;
+        },
+      };
+    },
+  };
+})();
+
 // When htmx replaces the part of the page that held the focus (a form sent with its button,
 // a sorted table, a table refreshed by polling), htmx keeps it only on an element with an
 // id. Otherwise the focus would fall back to the top of the page: put it on the first field
@@ -94,9 +120,7 @@
 // e.g. the column header just sorted by), else on the new content itself.
 (function () {
   "use strict";
-  // By swapped region: a poll settling between a form's swap and its settling must not
-  // make the form's answer forget where the focus was.
-  const heldBy = new Map();
+  const held = aicrashSwaps.byRegion();
 
   function describe(element, target) {
     const form = element.form || element.closest("form");
@@ -128,16 +152,15 @@
     const active = document.activeElement;
     const target = event.detail.target;
     if (active && active !== document.body && target && target.contains(active)) {
-      heldBy.set(target, { id: target.id, control: describe(active, target) });
+      held.note(event, { id: target.id, control: describe(active, target) });
     }
   });
 
   document.addEventListener("htmx:afterSettle", (event) => {
+    const focus = held.take(event);
+    if (!focus) return;
     const target = event.detail.target;
-    const held = target && heldBy.get(target);
-    if (!held) return;
-    heldBy.delete(target);
-    const { id, control } = held;
+    const { id, control } = focus;
     const active = document.activeElement;
     if (active && active !== document.body && active.isConnected) return; // htmx kept it
     const root = target.isConnected ? target : id && document.getElementById(id);
@@ -163,10 +186,7 @@
 // (live figures, the bell) fail quietly and retry; the next action that works hides it.
 (function () {
   "use strict";
-
-  function polled(element) {
-    return /\bevery\b/.test(element.getAttribute("hx-trigger") || "");
-  }
+  const polled = aicrashSwaps.polled;
 
   function show(event, text) {
     const box = document.getElementById("action-failed");
@@ -198,11 +218,7 @@
 // wrong watchlist. Only for refreshes: after a form is sent, its answer's fields are right.
 (function () {
   "use strict";
-  let kept = null;
-
-  function refresh(element) {
-    return /\bevery\b/.test((element && element.getAttribute("hx-trigger")) || "");
-  }
+  const kept = aicrashSwaps.byRegion();
 
   function changed(field) {
     if (field.tagName === "SELECT") {
@@ -216,25 +232,27 @@
   }
 
   document.addEventListener("htmx:beforeSwap", (event) => {
-    kept = null;
     const target = event.detail.target;
     const config = event.detail.requestConfig;
-    if (!target || !refresh(config && config.elt)) return; // the element that asked
+    if (!target || !aicrashSwaps.polled(config && config.elt)) return; // the element that asked
     const fields = target.querySelectorAll("select[id], input[id]:not([type=hidden]), textarea[id]");
-    kept = Array.from(fields)
-      .filter(changed)
-      .map((field) => ({ id: field.id, value: field.value, checked: field.checked }));
+    kept.note(
+      event,
+      Array.from(fields)
+        .filter(changed)
+        .map((field) => ({ id: field.id, value: field.value, checked: field.checked })),
+    );
   });
 
-  document.addEventListener("htmx:afterSettle", () => {
-    if (!kept) return;
-    kept.forEach(({ id, value, checked }) => {
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const choices = kept.take(event);
+    if (!choices) return;
+    choices.forEach(({ id, value, checked }) => {
       const field = document.getElementById(id);
       if (!field) return;
       if (field.type === "checkbox" || field.type === "radio") field.checked = checked;
       else if (field.tagName !== "SELECT" || Array.from(field.options).some((o) => o.value === value))
         field.value = value;
     });
-    kept = null;
   });
 })();
