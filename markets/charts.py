@@ -14,7 +14,6 @@ import numpy as np
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    Exists,
     F,
     Func,
     Max,
@@ -24,7 +23,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, Lead
+from django.db.models.functions import Coalesce, Lead, RowNumber
 
 from core.charts import chart_annotations
 from markets.metrics_math import DAY, HOUR
@@ -128,10 +127,11 @@ def _bucket_highs(
     """
     time, price = fields
     if snapshots.model is Snapshot:
-        later_source = Snapshot.objects.filter(
-            token_id=OuterRef("token_id"), ts=OuterRef("ts"), source__gt=OuterRef("source")
-        )
-        snapshots = snapshots.exclude(Exists(later_source))
+        # A window, not an anti-join, as snapshot_buckets (markets.selectors): on a history
+        # the planner has no statistics for, the anti-join ran as a nested loop per quote.
+        last_of_instant = Window(RowNumber(), partition_by=[F("ts")], order_by=F("source").desc())
+        winners = snapshots.annotate(instant_rank=last_of_instant).filter(instant_rank=1)
+        snapshots = Snapshot.objects.filter(pk__in=winners.values("pk"))
     rows = (
         snapshots.annotate(bucket_index=(Epoch(time) - Value(start)) / Value(width))
         .order_by()

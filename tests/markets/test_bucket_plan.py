@@ -55,3 +55,18 @@ def test_the_hourly_buckets_of_a_history_the_planner_does_not_know_come_back_at_
     first = buckets[0]
     assert (first["open"], first["high"], first["count"]) == (0.5, 60.0, 60)
     assert buckets[-1]["close"] == float(QUOTES)
+
+
+def test_the_price_charts_peaks_of_a_history_the_planner_does_not_know_come_back_at_once(
+    unknown_to_the_planner,
+):
+    """The chart's per-bucket highs (its underwater curve) read one quote per instant too."""
+    from markets.charts import price_chart
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '10s'")
+
+    chart = price_chart(token=unknown_to_the_planner, range_key="all")
+
+    assert chart["underwater"][-1][1] == 0.0  # the last quote is the highest
+    assert chart["count"] > 0
