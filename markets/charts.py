@@ -303,29 +303,28 @@ def sparklines(
 
 def _sparkline_rows(windows: Sequence[tuple[int, datetime, datetime]]) -> list[tuple]:
     """(token id, price) of each token's 7-day reference, then of the last snapshot of each
-    hour in (since, end], ordered (SQLite's path: one more query per token for the
-    reference; PostgreSQL runs _SPARKLINE_SQL, one query)."""
+    hour in (since, end], ordered (two queries; PostgreSQL runs _SPARKLINE_SQL, one)."""
     match = Q()
     for token_id, since, end in windows:
         match |= Q(token_id=token_id, ts__gt=since, ts__lte=end)
     rows = _bucket_lasts(
         Snapshot.objects.filter(match), start=0, width=HOUR, partition=[F("token_id")]
     )
+    before = Q()
     for token_id, since, _ in windows:
-        reference = (
-            Snapshot.objects.filter(
-                token_id=token_id,
-                ts__lte=since,
-                ts__gte=since - timedelta(seconds=SPARKLINE_SECONDS),
-            )
-            .order_by("-ts", "-source")
-            .annotate(epoch=Epoch("ts"))
-            .values_list("token_id", "epoch", "price_usd")
-            .first()
+        before |= Q(
+            token_id=token_id, ts__lte=since, ts__gte=since - timedelta(seconds=SPARKLINE_SECONDS)
         )
-        if reference is not None:
-            rows.append(reference)
-    rows.sort(key=lambda row: (row[0], row[1]))
+    latest_first = Window(
+        RowNumber(), partition_by=[F("token_id")], order_by=[F("ts").desc(), F("source").desc()]
+    )
+    references = (
+        Snapshot.objects.filter(before)
+        .annotate(reference_rank=latest_first, epoch=Epoch("ts"))
+        .filter(reference_rank=1)
+        .values_list("token_id", "epoch", "price_usd")
+    )
+    rows = sorted([*rows, *references], key=lambda row: (row[0], row[1]))
     return [(token_id, price) for token_id, _, price in rows]
 
 
