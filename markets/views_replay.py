@@ -39,11 +39,17 @@ def replayable(view):
     return replay_view
 
 
+def params_besides_at(query) -> list[tuple[str, str]]:
+    """A page's query parameters other than ``at`` (a table's sort), which a replay keeps."""
+    if query is None:
+        return []
+    return [(key, value) for key, values in query.lists() if key != "at" for value in values]
+
+
 def _now_url(request) -> str:
-    """The page without ``at``, its other parameters (a table's sort) kept."""
-    query = request.GET.copy()
-    query.pop("at", None)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
+    """The page without ``at``, its other parameters kept."""
+    others = params_besides_at(request.GET)
+    return f"{request.path}?{urlencode(others)}" if others else request.path
 
 
 def replay_context(request, replay: Replay | None) -> dict:

@@ -9,6 +9,7 @@ from django import template
 from django.http import QueryDict
 
 from markets.services.replay import at_param
+from markets.views_replay import params_besides_at
 
 register = template.Library()
 HOUR = timedelta(hours=1)
@@ -20,9 +21,7 @@ def _floor(value: datetime) -> datetime:
 
 def _href(url: str, at: datetime, query: QueryDict | None) -> str:
     """``url?at=…``, with the page's other parameters (a table's sort) kept after it."""
-    others = [] if query is None else [
-        (key, value) for key, values in query.lists() if key != "at" for value in values
-    ]  # fmt: skip
+    others = params_besides_at(query)
     return f"{url}?{urlencode([('at', at_param(at)), *others], safe=':')}"
 
 
