@@ -4,6 +4,7 @@ one of the source last in name order (as compaction and the buckets always did).
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from markets.charts import price_chart, sparklines
 from markets.models import PriceHourly, SnapshotCompact, TokenMetrics
@@ -139,3 +140,16 @@ def test_a_daily_fold_keeps_both_the_buckets_high_and_the_ath(tao):
     assert after[0]["high"] == 70.0
     metrics_recompute(token_ids=[tao.id])
     assert TokenMetrics.objects.get(token=tao).ath_usd == 198.0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's text columns always compare code points"
+)
+def test_source_names_compare_by_code_point_whatever_the_database_locale(db):
+    # Under an en-US collation "Zeta" sorts after "csv"; SQLite and Python put "csv" last.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation"
+            " WHERE a.attrelid = 'markets_snapshot'::regclass AND a.attname = 'source'"
+        )
+        assert cursor.fetchone() == ("C",)
