@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Case, F, FloatField, Q, When
+from django.db.models import Avg, Case, Exists, F, FloatField, OuterRef, Q, When
 
 from alerts.models import LIST_CONDITIONS, AlertRule, AlertState, PriceSeen
 from markets.models import ListMetrics, Snapshot, TokenListMembership, TokenMetrics
@@ -214,17 +214,23 @@ def _subjects(rule: tuple, members) -> list[int]:
 
 
 def _volume_averages(token_ids: set[int]) -> dict[int, float]:
-    """Average 24 h volume over the 30 days up to each token's metrics time (one query)."""
+    """Average 24 h volume over the 30 days up to each token's metrics time (one query), one
+    quote per instant: that of the source that sorts last, as every other figure reads."""
     if not token_ids:
         return {}
     as_of = F("token__metrics__as_of")
+    # An equality probe of the unique (token, ts, source) index per quote.
+    outranked = Snapshot.objects.filter(
+        token_id=OuterRef("token_id"), ts=OuterRef("ts"), source__gt=OuterRef("source")
+    )
     rows = (
         Snapshot.objects.filter(
             token_id__in=token_ids,
-            volume_24h_usd__isnull=False,
             ts__gt=as_of - VOLUME_WINDOW,
             ts__lte=as_of,
         )
+        .exclude(Exists(outranked))
+        .filter(volume_24h_usd__isnull=False)
         .values("token_id")
         .annotate(average=Avg("volume_24h_usd"))
         .values_list("token_id", "average")

@@ -11,6 +11,8 @@ from django.utils import timezone
 from alerts.engine import alerts_evaluate
 from alerts.models import AlertFiring
 from alerts.services import alert_create, alert_pause
+from markets.providers.base import Quote
+from markets.services.ingest import snapshot_ingest
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -228,6 +230,19 @@ def test_a_volume_spike_fires_when_the_24h_volume_exceeds_k_times_its_30_day_ave
     )
     market.tick({tao: 200.0}, volume=2e8)
     assert fired(rule) == []
+    market.tick({tao: 190.0}, volume=9e8)
+    assert fired(rule) == [9e8]
+
+
+def test_a_volume_spike_averages_one_quote_per_instant_that_of_the_last_source(market, tao, alice):
+    # A second source ("aaa", which sorts before "stub") quotes the same seconds with a volume
+    # a hundred times larger: every figure reads the "stub" quote, and so does the average.
+    for _ in range(48):
+        market.tick({tao: 200.0}, evaluate=False, volume=1e8)
+        snapshot_ingest(quotes=[Quote(tao.pk, market.now, 200.0, 1e9, 1e10)], source="aaa")
+    rule = alert_create(
+        owner=alice, condition="volume_spike", value=3, symbol="TAO", target="token"
+    )
     market.tick({tao: 190.0}, volume=9e8)
     assert fired(rule) == [9e8]
 
