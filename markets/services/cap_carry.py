@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import numpy as np
-from django.db.models import Case, DateTimeField, OuterRef, Subquery, Value, When
+from django.db.models import Case, DateTimeField, Exists, OuterRef, Subquery, Value, When
 
 from markets.metrics_math import Series, cap_series_compute, cap_series_start
 from markets.models import Snapshot, SnapshotCompact, Token
@@ -33,9 +33,18 @@ def token_caps_before(*, firsts: dict[int, int]) -> dict[int, float]:
         *[When(pk=tid, then=Value(datetime.fromtimestamp(t, UTC))) for tid, t in firsts.items()],
         output_field=DateTimeField(),
     )
-    raw = Snapshot.objects.filter(
-        token=OuterRef("pk"), ts__lt=OuterRef("bound"), market_cap_usd__isnull=False
-    ).order_by("-ts", "-source")
+    # One quote per instant, as the series reads: a cap quoted by a source that another one,
+    # later in name order, quoted without a cap at the same second is not a known cap.
+    outranked = Snapshot.objects.filter(
+        token=OuterRef("token"), ts=OuterRef("ts"), source__gt=OuterRef("source")
+    )
+    raw = (
+        Snapshot.objects.filter(
+            token=OuterRef("pk"), ts__lt=OuterRef("bound"), market_cap_usd__isnull=False
+        )
+        .exclude(Exists(outranked))
+        .order_by("-ts")
+    )
     folded = SnapshotCompact.objects.filter(
         token=OuterRef("pk"), close_at__lt=OuterRef("bound"), market_cap_usd__isnull=False
     ).order_by("-close_at")

@@ -85,3 +85,18 @@ def test_the_carried_cap_is_the_same_once_retention_has_compacted_it(ai, tao, ne
     assert snapshots_compact(now=datetime.fromtimestamp(T, UTC)).raw_folded > 0
     assert cap_series(ai, tao, near) == before
     assert before[0] == [T - 90 * DAY, 150.0]
+
+
+def test_the_carried_cap_reads_one_quote_per_instant_the_last_sources(ai, tao, near):
+    # 95 days back two sources quoted NEAR at the same second: "b" (last in name order, the
+    # quote every figure reads) without a cap, "a" with one. The cap known then is still the
+    # 50 of 100 days back, which the series carries into its window (NEAR's own quotes there
+    # have no cap): "a"'s 100 belongs to a quote no figure reads.
+    snapshot_ingest(quotes=[Quote(near.id, T - 100 * DAY, 1.0, 50.0, None)], source="b")
+    snapshot_ingest(quotes=[Quote(near.id, T - 95 * DAY, 1.0, 100.0, None)], source="a")
+    snapshot_ingest(
+        quotes=[Quote(near.id, t, 1.0, None, None) for t in (T - 95 * DAY, T - 10 * DAY, T)],
+        source="b",
+    )
+    series = cap_series(ai, near)
+    assert {value for _, value in series} == {50.0}
