@@ -306,7 +306,11 @@ def _timestamps(column: list[str]) -> tuple[np.ndarray, np.ndarray]:
     cells = np.array(column, dtype=np.str_)
     n, width = len(cells), max(cells.dtype.itemsize // 4, 1)
     chars = cells.view(np.uint32).reshape(n, width).clip(max=255).astype(np.int16)
-    return timestamps_of_chars(chars, np.char.str_len(cells))
+    length = np.char.str_len(cells)
+    epoch, unsettled = timestamps_of_chars(chars, length)
+    # numpy's strings drop trailing NULs ("…Z\x00" reads as "…Z"): such cells go to the rules.
+    unsettled |= length != np.fromiter(map(len, column), np.int64, n)
+    return epoch, unsettled
 
 
 def timestamps_of_chars(chars: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -232,7 +232,9 @@ def test_a_symbol_that_is_only_ascii_once_upper_cased_is_refused(symbol, quoted)
 @pytest.mark.parametrize(
     "timestamp",
     ["2026-02-06x10:00:00Z", "2026-02-06\u00e910:00:00Z", "2026-02-06T10:00:00\x00Z",
-     "2026-02-06T10:00:00\t+01:00", "2026-02-06\x0010:00:00Z"],
+     "2026-02-06T10:00:00\t+01:00", "2026-02-06\x0010:00:00Z",
+     # trailing NULs (padded exports): numpy's strings drop them, the row rules must not
+     "2026-02-06T10:00:00Z\x00", "2026-02-06T10:00:00+01:00\x00\x00"],
 )  # fmt: skip
 def test_a_timestamp_with_a_character_iso_8601_does_not_have_is_refused(timestamp):
     # datetime.fromisoformat() took any character between the date and the time.
