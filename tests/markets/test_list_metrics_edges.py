@@ -100,3 +100,13 @@ def test_the_carried_cap_reads_one_quote_per_instant_the_last_sources(ai, tao, n
     )
     series = cap_series(ai, near)
     assert {value for _, value in series} == {50.0}
+
+
+def test_a_member_whose_reference_cap_is_zero_is_left_out_of_the_cap_change():
+    # A cap of 0 is stored as given (a CSV may say so); a change from it has no ratio, so the
+    # member counts in neither sum, rather than adding its whole cap to the sector's rise.
+    grown = member(1.0, 1.0) | {"market_cap_usd": 100.0, "ref_cap_24h_usd": 0.0}
+    steady = member(1.0, 1.0) | {"market_cap_usd": 110.0, "ref_cap_24h_usd": 100.0}
+    m = list_metrics_compute([grown, steady], members_count=2)
+    assert m["cap_change_24h"] == 110.0 / 100.0 - 1.0
+    assert m["total_market_cap_usd"] == 210.0
