@@ -1,10 +1,25 @@
+import base64
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+HANDLE_PREFIX = "member-"  # the handles made up for people (accounts.services)
+HANDLE_LENGTH = 8  # lowercase base32 characters after the prefix: 32**8, about 10**12
+HANDLE_PATTERN = re.compile(rf"{HANDLE_PREFIX}[a-z2-7]{{{HANDLE_LENGTH}}}")
+
+
+def account_handle(*, pk: int) -> str:
+    """The ``member-`` handle an account whose username was chosen by hand (staff, for the
+    admin and the API) is shown by: derived from the account's id with the secret key, so
+    it is stable, tells nothing of the username and nobody can work it out."""
+    digest = salted_hmac("accounts.User.public_handle", str(pk)).digest()
+    return HANDLE_PREFIX + base64.b32encode(digest[:5]).decode("ascii").lower()
 
 
 class User(AbstractUser):
@@ -12,7 +27,8 @@ class User(AbstractUser):
 
     People sign in with their email address (django-allauth); ``username`` is a pseudonymous
     handle filled in at sign-up (``accounts.adapter``), shown to others when there is no
-    display name, and used by the admin and ``POST /api/v1/auth/token/``.
+    display name, and used by the admin and ``POST /api/v1/auth/token/``. A username that
+    is not such a handle (staff choose theirs) is a sign-in name and is never shown.
     """
 
     display_name = models.CharField(
@@ -46,19 +62,21 @@ class User(AbstractUser):
         ]
 
     def clean(self) -> None:
-        """The admin's checks: the profile's rules on the display name, and no username
-        another member shows as their display name."""
-        from accounts.services import display_name_clean, username_taken_as_display_name
+        """The admin's checks: the profile's rules on the display name."""
+        from accounts.services import display_name_clean
 
         super().clean()
         self.display_name = display_name_clean(user=self, display_name=self.display_name)
-        if self.username and username_taken_as_display_name(user=self):
-            raise ValidationError({"username": _("This name is already used by another member.")})
 
     @property
     def public_name(self) -> str:
-        """The name shown to other people: never the email address."""
-        return self.display_name or self.username
+        """The name shown to other people: never the email address, nor a username chosen
+        by hand (a sign-in name), which shows as a handle derived from the account."""
+        if self.display_name:
+            return self.display_name
+        if HANDLE_PATTERN.fullmatch(self.username):
+            return self.username
+        return account_handle(pk=self.pk)
 
 
 def user_display(user) -> str:

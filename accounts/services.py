@@ -9,12 +9,12 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import HANDLE_LENGTH, HANDLE_PREFIX, User
 from core.text import text_characters_refuse
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
@@ -64,10 +64,12 @@ def _name_taken() -> str:
 def display_name_clean(*, user: User, display_name: str) -> str:
     """The display name as stored (spaces collapsed), or a ValidationError on ``display_name``.
 
-    A display name must not pass for someone else: it is unique whatever its case, takes
-    no other member's username, does not start with ``member-`` (the generated handles), and
-    has no invisible or direction-changing character. It is stored composed (Unicode NFC):
-    "e" followed by a combining accent looks like "é" and is compared as "é".
+    A display name must not pass for someone else: it is unique whatever its case, does
+    not start with ``member-`` (the handles people without one are shown by), and has no
+    invisible or direction-changing character. Usernames play no part: one chosen by hand is
+    never shown (``User.public_name``), so refusing it would only tell which ones exist.
+    It is stored composed (Unicode NFC): "e" followed by a combining accent looks like "é"
+    and is compared as "é".
     """
     display_name = unicodedata.normalize("NFC", " ".join(display_name.split()))
     if not display_name:
@@ -96,17 +98,9 @@ def display_name_clean(*, user: User, display_name: str) -> str:
             }
         )
     others = User.objects.exclude(pk=user.pk) if user.pk else User.objects.all()
-    if others.filter(
-        Q(display_name__iexact=display_name) | Q(username__iexact=display_name)
-    ).exists():
+    if others.filter(display_name__iexact=display_name).exists():
         raise ValidationError({"display_name": _name_taken()})
     return display_name
-
-
-def username_taken_as_display_name(*, user: User) -> bool:
-    """Whether another member shows ``user``'s username as their display name."""
-    others = User.objects.exclude(pk=user.pk) if user.pk else User.objects.all()
-    return others.filter(display_name__iexact=user.username).exists()
 
 
 def api_token_get_or_create(*, user: User) -> Token:
@@ -152,9 +146,7 @@ def account_delete(*, user: User) -> None:
 
 # --- Usernames --------------------------------------------------------------------------------
 
-HANDLE_PREFIX = "member-"
 HANDLE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # lowercase base32
-HANDLE_LENGTH = 8  # 32**8: about 10**12 handles
 
 
 def username_pseudonym_generate(*, users=None) -> str:

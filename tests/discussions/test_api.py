@@ -27,7 +27,7 @@ def test_anyone_reads_a_thread_with_replies_source_and_html(api_client, alice, b
     assert data["count"] == 1
     item = data["results"][0]
     assert item["body"] == "*top*" and item["body_html"] == "<p><em>top</em></p>\n"
-    assert item["author"] == "alice" and item["target"] == {"kind": "token", "key": "TAO"}
+    assert item["author"] == alice.public_name and item["target"] == {"kind": "token", "key": "TAO"}
     assert [r["body"] for r in item["replies"]] == ["reply"]
     assert item["replies"][0]["parent"] == top.pk
 

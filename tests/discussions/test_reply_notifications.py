@@ -20,7 +20,7 @@ def test_a_reply_notifies_the_author_of_the_comment_once(
 
     [notice] = Notification.objects.filter(user=alice)
     assert notice.kind == "reply"
-    assert notice.title == "bob replied to your comment on TAO"
+    assert notice.title == f"{bob.public_name} replied to your comment on TAO"
     assert notice.body == "Not so sure"
     assert notice.url == f"/comments/{top.pk}/#comment-{reply.pk}"
     assert not Notification.objects.filter(user=bob).exists()
@@ -43,7 +43,8 @@ def test_the_notice_speaks_the_authors_language(
     top = comment(alice, "Rebond ?")
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_create(author=bob, body="Non", token=tao, parent=top)
-    assert Notification.objects.get(user=alice).title == "bob a répondu à votre commentaire sur TAO"
+    title = Notification.objects.get(user=alice).title
+    assert title == f"{bob.public_name} a répondu à votre commentaire sur TAO"
 
 
 def test_the_link_opens_a_page_with_the_reply_however_many_comments_follow(
