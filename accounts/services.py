@@ -61,16 +61,34 @@ def _name_taken() -> str:
     return _("This name is already used by another member.")
 
 
+# Variation selectors only choose how the character before them is drawn (an emoji's
+# colour form): dropped, so "Dora" followed by one is "Dora".
+VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+# Letters and marks drawn as nothing, which format characters (Cf) do not cover: the
+# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation
+# selectors and the blank Braille pattern.
+BLANK_CHARACTERS = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+)
+
+
+def _invisible(character: str) -> bool:
+    """Drawn as nothing: a format character or a blank letter."""
+    return character in BLANK_CHARACTERS or unicodedata.category(character) == "Cf"
+
+
 def display_name_clean(*, user: User, display_name: str) -> str:
     """The display name as stored (spaces collapsed), or a ValidationError on ``display_name``.
 
     A display name must not pass for someone else: it is unique whatever its case, does
     not start with ``member-`` (the handles people without one are shown by), and has no
-    invisible or direction-changing character. Usernames play no part: one chosen by hand is
+    invisible or direction-changing character (variation selectors are dropped). Usernames
+    play no part: one chosen by hand is
     never shown (``User.public_name``), so refusing it would only tell which ones exist.
     It is stored composed (Unicode NFC): "e" followed by a combining accent looks like "é"
     and is compared as "é".
     """
+    display_name = VARIATION_SELECTORS.sub("", display_name)
     display_name = unicodedata.normalize("NFC", " ".join(display_name.split()))
     if not display_name:
         return ""
@@ -78,7 +96,7 @@ def display_name_clean(*, user: User, display_name: str) -> str:
         text_characters_refuse(display_name)  # nothing invisible can disguise a name
     except ValueError as error:
         raise ValidationError({"display_name": str(error)}) from None
-    if any(unicodedata.category(character) == "Cf" for character in display_name):
+    if any(_invisible(character) for character in display_name):
         # Other format characters (soft hyphen, word joiner, tags…) are invisible too.
         raise ValidationError(
             {"display_name": _("Invisible or direction-changing characters are not allowed.")}

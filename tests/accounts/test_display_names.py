@@ -135,3 +135,38 @@ def test_it_refuses_a_name_another_member_has_written_with_a_combining_accent():
 
     assert _refusal(bob, "Cafe\u0301 trader") == "This name is already used by another member."
     assert _rename(bob, "Cafe\u0301 bob").display_name == "Caf\u00e9 bob"  # stored composed
+
+
+@pytest.mark.parametrize(
+    "character",
+    [
+        "\u034f",  # combining grapheme joiner
+        "\u115f",  # Hangul choseong filler
+        "\u1160",  # Hangul jungseong filler
+        "\u3164",  # Hangul filler
+        "\uffa0",  # halfwidth Hangul filler
+        "\u2800",  # Braille pattern blank
+        "\u17b4",  # Khmer vowel inherent aq
+        "\u180b",  # Mongolian free variation selector one
+        "\U000e01ef",  # a variation selector of the supplement, alone
+    ],
+)
+def test_it_refuses_a_name_that_only_an_invisible_letter_sets_apart_from_another(character):
+    _user("dora", display_name="Dora")
+    bob = _user("bob")
+
+    message = _refusal(bob, f"Dora{character}")
+
+    assert message in (
+        "This name is already used by another member.",
+        "Invisible or direction-changing characters are not allowed.",
+    )
+    bob.refresh_from_db()
+    assert bob.display_name == ""
+
+
+def test_a_variation_selector_after_an_emoji_is_dropped_not_refused():
+    bob = _user("bob")
+
+    assert _rename(bob, "Bob \u2764\ufe0f").display_name == "Bob \u2764"
+    assert _refusal(_user("carol"), "Bob \u2764") == "This name is already used by another member."
