@@ -77,19 +77,37 @@ def _invisible(character: str) -> bool:
     return character in BLANK_CHARACTERS or unicodedata.category(character) == "Cf"
 
 
+# Alphabets with letters drawn like Latin ones (Cyrillic U+043E and Greek U+03BF are an "o").
+LOOKALIKE_ALPHABETS = frozenset(["LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC"])
+
+
+def _lookalike_alphabets(word: str) -> set[str]:
+    """Which of those alphabets the letters of ``word`` come from (by their Unicode names)."""
+    return {
+        alphabet
+        for character in word
+        if unicodedata.category(character).startswith("L")
+        and (alphabet := unicodedata.name(character, "").partition(" ")[0]) in LOOKALIKE_ALPHABETS
+    }
+
+
 def display_name_clean(*, user: User, display_name: str) -> str:
     """The display name as stored (spaces collapsed), or a ValidationError on ``display_name``.
 
     A display name must not pass for someone else: it is unique whatever its case, does
-    not start with ``member-`` (the handles people without one are shown by), and has no
-    invisible or direction-changing character (variation selectors are dropped). Usernames
-    play no part: one chosen by hand is
-    never shown (``User.public_name``), so refusing it would only tell which ones exist.
-    It is stored composed (Unicode NFC): "e" followed by a combining accent looks like "é"
-    and is compared as "é".
+    not start with ``member-`` (the handles people without one are shown by), has no
+    invisible or direction-changing character (variation selectors are dropped), and no
+    word mixes Latin, Greek or Cyrillic letters ("D", a Cyrillic U+043E, "ra" is "Dora" to
+    the eye). Usernames play no part: one chosen by hand is never shown
+    (``User.public_name``), so refusing it would only tell which ones exist. It is stored
+    in compatibility form (Unicode NFKC): fullwidth or mathematical letters as plain ones,
+    "e" followed by a combining accent as "\u00e9", so each is compared with the name it
+    looks like.
     """
     display_name = VARIATION_SELECTORS.sub("", display_name)
-    display_name = unicodedata.normalize("NFC", " ".join(display_name.split()))
+    # Compatibility forms (fullwidth, mathematical, ligatures...) read as their plain letters.
+    display_name = unicodedata.normalize("NFKC", display_name)
+    display_name = " ".join(display_name.split())
     if not display_name:
         return ""
     try:
@@ -100,6 +118,15 @@ def display_name_clean(*, user: User, display_name: str) -> str:
         # Other format characters (soft hyphen, word joiner, tags…) are invisible too.
         raise ValidationError(
             {"display_name": _("Invisible or direction-changing characters are not allowed.")}
+        )
+    if any(len(_lookalike_alphabets(word)) > 1 for word in display_name.split()):
+        raise ValidationError(
+            {
+                "display_name": _(
+                    "Write each word of a display name in one alphabet: Latin, Greek and "
+                    "Cyrillic letters look alike, so mixing them could pass for another name."
+                )
+            }
         )
     if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
         raise ValidationError(

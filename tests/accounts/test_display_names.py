@@ -170,3 +170,49 @@ def test_a_variation_selector_after_an_emoji_is_dropped_not_refused():
 
     assert _rename(bob, "Bob \u2764\ufe0f").display_name == "Bob \u2764"
     assert _refusal(_user("carol"), "Bob \u2764") == "This name is already used by another member."
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "\uff24\uff4f\uff52\uff41",  # fullwidth Dora
+        "\U0001d403\U0001d428\U0001d42b\U0001d41a",  # mathematical bold Dora
+        "Dor\u00aa",  # a feminine ordinal indicator for the last a
+    ],
+)
+def test_it_refuses_another_members_name_written_in_compatibility_letters(lookalike):
+    _user("dora", display_name="Dora")
+    bob = _user("bob")
+
+    assert _refusal(bob, lookalike) == "This name is already used by another member."
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "D\u043era",  # Cyrillic o
+        "D\u03bfra",  # Greek omicron
+        "m\u0435mber-abcdefgh",  # a Cyrillic e: a member's handle to the eye
+        "\u0410lice trader",  # Cyrillic A
+    ],
+)
+def test_it_refuses_a_word_mixing_latin_greek_or_cyrillic_letters(name):
+    bob = _user("bob")
+
+    assert _refusal(bob, name).startswith("Write each word of a display name in one alphabet")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0414\u043e\u0440\u0430",
+        "\u03a3 trader",
+        "Zo\u00eb",
+        "\u0394\u03b7\u03bc\u03ae\u03c4\u03c1\u03b7\u03c2 P.",
+        "\u674e\u534e Li",
+    ],
+)
+def test_names_in_one_alphabet_per_word_are_welcome(name):
+    bob = _user("bob")
+
+    assert _rename(bob, name).display_name == name
