@@ -70,7 +70,9 @@ class ReplySerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Comment.State.values, read_only=True)
     body = serializers.SerializerMethodField(help_text="Markdown source (empty when not shown).")
     body_html = serializers.SerializerMethodField(help_text="Sanitised HTML of the body.")
-    stance = serializers.CharField(read_only=True, help_text="bullish, bearish or empty.")
+    stance = serializers.SerializerMethodField(
+        help_text="bullish, bearish or empty (empty when not shown)."
+    )
     created_at = serializers.DateTimeField(read_only=True)
     edited_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
@@ -88,6 +90,9 @@ class ReplySerializer(serializers.Serializer):
 
     def get_body_html(self, comment) -> str:
         return comment.body_html if self._shown(comment) else ""
+
+    def get_stance(self, comment) -> str:
+        return comment.stance if self._shown(comment) else ""
 
 
 class CommentSerializer(ReplySerializer):
