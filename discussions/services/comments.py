@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.cache import data_version_bump
+from core.cache import data_version_bump, data_version_bump_throttled
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from discussions.conf import limit
 from discussions.markdown import markdown_render, markdown_too_deep
@@ -18,6 +18,10 @@ from discussions.models import Comment, Mute, Stance
 from discussions.services.notices import reply_notice_follow
 from discussions.signals import reply_posted
 from markets.models import Token, TokenList
+
+# An author can edit as fast as they can send requests (no rate limit within the edit
+# window): anonymous pages are refreshed for edits at most this often, as for votes.
+EDIT_BUMP_SECONDS = 5
 
 
 class CommentRateLimited(Exception):
@@ -110,6 +114,10 @@ def _parent_check(parent: Comment, token: Token | None, token_list: TokenList | 
         raise ValidationError({"parent": [_("That comment is hidden or deleted.")]})
 
 
+def _edits_bump() -> None:
+    data_version_bump_throttled(reason="comment-edits", seconds=EDIT_BUMP_SECONDS)
+
+
 def _after_commit(callback) -> None:
     transaction.on_commit(callback)
 
@@ -168,7 +176,8 @@ def comment_edit(
     """The author changes the text and/or the stance (None keeps either) within the edit
     window; marked edited. A muted author cannot (else the comments posted just before the
     mute could still be rewritten). Saving the same text and stance again changes nothing:
-    not marked edited, no page bump."""
+    not marked edited, no page bump; other edits refresh anonymous pages at most every
+    ``EDIT_BUMP_SECONDS`` (else one author flipping a text kept every cached page empty)."""
     body = None if body is None else body_clean(body)
     new_stance = None if stance is None else stance_clean(stance)
     now = timezone.now()
@@ -195,7 +204,7 @@ def comment_edit(
         locked.edited_at = now
         locked.save(update_fields=[*fields, "edited_at"])
         reply_notice_follow(comment=locked)
-        _after_commit(data_version_bump)
+        _after_commit(_edits_bump)
     return locked
 
 
