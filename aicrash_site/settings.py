@@ -177,6 +177,9 @@ ACCOUNT_CHANGE_EMAIL = True
 # password from it. (Password change and account deletion ask for the password anyway.)
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A changed password or address, or an address added or removed, is mailed to the account
+# (to the address it had): whoever took over a session cannot do it silently.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_VERIFICATION = _env_choice(  # allauth knows the lower case
     "ACCOUNT_EMAIL_VERIFICATION",
     default="optional" if DEBUG else "mandatory",
