@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.cache import add_never_cache_headers
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -23,3 +24,9 @@ class OwnerApiView(JsonApiView):
     selector, so anyone else's object is a 404."""
 
     permission_classes = [IsAuthenticated]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Never stored by a browser or a proxy, as the pages showing the same are not."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
