@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from allauth.account.models import EmailAddress
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import HANDLE_PATTERN, User, account_handle
 
 
 def email_address_primary(*, user: User) -> EmailAddress | None:
@@ -16,3 +18,24 @@ def email_address_primary(*, user: User) -> EmailAddress | None:
 def api_token_for(*, user: User) -> Token | None:
     """The user's API token, if they have one (reading never creates one)."""
     return Token.objects.filter(user=user).first()
+
+
+def user_by_shown_name(*, name: str) -> User | None:
+    """The account staff mean by ``name``: first the name people see, a display name
+    (whatever its case and spacing) or a ``member-`` handle, including the handle an account
+    with a hand-chosen username is shown by (``User.public_name``); else a username typed
+    as such (staff know theirs). None if no account has it."""
+    name = " ".join(unicodedata.normalize("NFKC", name).split())
+    if not name:
+        return None
+    user = User.objects.filter(display_name__iexact=name).first()
+    if user is None and HANDLE_PATTERN.fullmatch(name):
+        user = User.objects.filter(username=name).first()
+        if user is None:  # the few accounts whose username is not a handle
+            named = User.objects.exclude(username__regex=rf"^{HANDLE_PATTERN.pattern}$")
+            pk = next(
+                (pk for pk in named.values_list("pk", flat=True) if account_handle(pk=pk) == name),
+                None,
+            )
+            user = User.objects.filter(pk=pk).first() if pk is not None else None
+    return user or User.objects.filter(username=name).first()

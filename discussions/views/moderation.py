@@ -5,13 +5,13 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.selectors import user_by_shown_name
 from discussions import selectors, services
 from discussions.views.common import service_outcome
 
@@ -72,7 +72,7 @@ def moderation_act(request, pk: str):
 @staff_only
 @require_POST
 def moderation_mute(request):
-    user = get_user_model().objects.filter(username=request.POST.get("username", "")).first()
+    user = user_by_shown_name(name=request.POST.get("username", ""))
     days = request.POST.get("days", "")
     with service_outcome() as outcome:
         if user is None:
@@ -84,7 +84,7 @@ def moderation_mute(request):
             days=int(days) if days.isascii() and days.isdigit() and len(days) < 6 else 0,
         )  # fmt: skip
     if outcome:
-        messages.success(request, _("%(user)s is muted.") % {"user": user.username})
+        messages.success(request, _("%(user)s is muted.") % {"user": user.public_name})
     else:
         messages.error(request, outcome.error)
     return redirect("discussions:moderation")
