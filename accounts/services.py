@@ -91,6 +91,27 @@ def _lookalike_alphabets(word: str) -> set[str]:
     }
 
 
+# Words by which a name would speak for the site: members cannot use them (staff can).
+SITE_WORDS = frozenset(
+    [
+        "admin", "admins", "administrator", "administrators", "administrateur",
+        "administrateurs", "moderator", "moderators", "moderateur", "moderateurs",
+        "moderation", "staff", "support", "official", "officiel", "system", "systeme",
+    ]
+)  # fmt: skip
+
+
+def _site_words(name: str) -> set[str]:
+    """The words of ``name`` (accents, case and punctuation aside) that speak for the site:
+    those above and the site's own name."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).casefold()
+    words = set(re.findall(r"[^\W_]+", folded))
+    site = set(re.findall(r"[^\W_]+", settings.SITE_NAME.casefold()))
+    return words & (SITE_WORDS | site)
+
+
 def display_name_clean(*, user: User, display_name: str) -> str:
     """The display name as stored (spaces collapsed), or a ValidationError on ``display_name``.
 
@@ -98,7 +119,8 @@ def display_name_clean(*, user: User, display_name: str) -> str:
     not start with ``member-`` (the handles people without one are shown by), has no
     invisible or direction-changing character (variation selectors are dropped), and no
     word mixes Latin, Greek or Cyrillic letters ("D", a Cyrillic U+043E, "ra" is "Dora" to
-    the eye). Usernames play no part: one chosen by hand is never shown
+    the eye); only staff may use a word that speaks for the site (admin, moderator, the
+    site's name...). Usernames play no part: one chosen by hand is never shown
     (``User.public_name``), so refusing it would only tell which ones exist. It is stored
     in compatibility form (Unicode NFKC): fullwidth or mathematical letters as plain ones,
     "e" followed by a combining accent as "\u00e9", so each is compared with the name it
@@ -126,6 +148,16 @@ def display_name_clean(*, user: User, display_name: str) -> str:
                     "Write each word of a display name in one alphabet: Latin, Greek and "
                     "Cyrillic letters look alike, so mixing them could pass for another name."
                 )
+            }
+        )
+    if not user.is_staff and _site_words(display_name):
+        raise ValidationError(
+            {
+                "display_name": _(
+                    "This name is kept for the site and its moderators: choose one without "
+                    "%(words)s."
+                )
+                % {"words": ", ".join(sorted(_site_words(display_name)))}
             }
         )
     if len(display_name) > DISPLAY_NAME_MAX_LENGTH:

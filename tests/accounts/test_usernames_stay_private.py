@@ -5,6 +5,7 @@ such an account is shown by a handle, so no display name can pass for it."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import User
@@ -77,3 +78,38 @@ def test_a_generated_handle_is_still_shown_as_it_is():
     dora = _user("member-abcdefgh")
 
     assert dora.public_name == "member-abcdefgh"
+
+
+@pytest.mark.parametrize(
+    "name", ["Admin", "ADMINISTRATOR", "Bob (admin)", "aicrash team", "Mod\u00e9rateur", "staff"]
+)
+def test_a_member_cannot_take_a_name_that_speaks_for_the_site(name):
+    bob = _user("member-bobbobbo")
+
+    with pytest.raises(ValidationError) as error:
+        profile_update(user=bob, display_name=name, preferred_language="", email_notifications=True)
+
+    [message] = error.value.message_dict["display_name"]
+    assert message.startswith("This name is kept for the site")
+
+
+def test_staff_may_sign_as_the_site(settings):
+    root = _user("root", is_staff=True)
+
+    saved = profile_update(
+        user=root, display_name="aicrash moderator", preferred_language="",
+        email_notifications=True,
+    )  # fmt: skip
+
+    assert saved.display_name == "aicrash moderator"
+
+
+@pytest.mark.parametrize("name", ["Staffordshire trader", "Badminton fan", "Modest Bob"])
+def test_names_that_only_contain_those_words_are_welcome(name):
+    bob = _user("member-bobbobbo")
+
+    saved = profile_update(
+        user=bob, display_name=name, preferred_language="", email_notifications=True
+    )
+
+    assert saved.display_name == name
