@@ -1,4 +1,7 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context as allauth_context
 from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
@@ -7,7 +10,26 @@ from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.login_lockout import account_login, lockout_key, login_failure_record, login_locked
+from core.login_lockout import (
+    AccountLocked,
+    account_login,
+    lockout_key,
+    login_failure_record,
+    login_locked,
+    password_check_counted,
+)
+
+LOCKED_MESSAGE = _("Too many failed login attempts. Try again later.")  # allauth's words
+
+
+def _password_matches(request, user: User, password: str) -> bool:
+    """The password check of a signed-in person's form, under the sign-in lockout."""
+    if request is None:
+        return user.check_password(password)
+    try:
+        return password_check_counted(request, user=user, password=password)
+    except AccountLocked:
+        raise forms.ValidationError(LOCKED_MESSAGE, code="too_many_login_attempts") from None
 
 
 class ProfileForm(forms.Form):
@@ -62,7 +84,7 @@ class AccountDeleteForm(forms.Form):
             raise forms.ValidationError(
                 _("Too many attempts. Try again later."), code="rate_limited"
             )
-        if not self.user.check_password(password):
+        if not _password_matches(self.request, self.user, password):
             raise forms.ValidationError(
                 _("This is not your password: your account was not deleted."),
                 code="password_incorrect",
@@ -84,10 +106,7 @@ class AdminLoginForm(AdminAuthenticationForm):
         key = lockout_key(self.request, login=login, email=email)
         if login_locked(self.request, key=key):
             # allauth's own words (and translation), as on the sign-in page.
-            raise forms.ValidationError(
-                _("Too many failed login attempts. Try again later."),
-                code="too_many_login_attempts",
-            )
+            raise forms.ValidationError(LOCKED_MESSAGE, code="too_many_login_attempts")
         try:
             return super().clean()
         except forms.ValidationError:
@@ -106,3 +125,15 @@ class SignupForm(AllauthSignupForm):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or "")
         return super().try_save(request)
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    """allauth's password change, whose current-password check counts towards the sign-in
+    lockout (core.login_lockout) like the sign-in page's, and is refused while the account
+    is locked."""
+
+    def clean_oldpassword(self) -> str:
+        password = self.cleaned_data.get("oldpassword", "")
+        if not _password_matches(allauth_context.request, self.user, password):
+            raise get_adapter().validation_error("enter_current_password")
+        return password

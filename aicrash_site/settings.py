@@ -195,7 +195,10 @@ if not SITE_URL.startswith(("https://", "http://")):
         f"SITE_URL must be an absolute URL such as https://aicrash.example.org, not {SITE_URL!r}."
     )
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}  # no timing tell (accounts/forms.py)
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",  # no timing tell (accounts/forms.py)
+    "change_password": "accounts.forms.ChangePasswordForm",  # under the sign-in lockout
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 # allauth's defaults already rate-limit login failures, signups and password resets (cache);

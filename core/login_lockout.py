@@ -43,3 +43,23 @@ def login_locked(request, *, key: str) -> bool:
 
 def login_failure_record(request, *, key: str) -> None:
     ratelimit.consume(request, action="login_failed", key=key)
+
+
+class AccountLocked(Exception):
+    """The account is locked by failed sign-ins: no password is checked until it expires."""
+
+
+def password_check_counted(request, *, user, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, checked under the sign-in lockout: raises
+    AccountLocked while the account is locked, and a wrong password counts as a failed
+    sign-in. For the pages that ask a signed-in person for their password (account
+    deletion, password change): without it a held session could guess it there, beyond
+    the lockout."""
+    email = user.email or None
+    key = lockout_key(request, login=email or user.get_username(), email=email)
+    if login_locked(request, key=key):
+        raise AccountLocked
+    if user.check_password(password):
+        return True
+    login_failure_record(request, key=key)
+    return False

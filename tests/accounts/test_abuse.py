@@ -71,3 +71,48 @@ def test_account_deletion_password_guesses_are_rate_limited(client, alice):
     assert response.status_code == 200
     assert "Too many attempts. Try again later." in response.content.decode()
     assert User.objects.filter(pk=alice.pk).exists()
+
+
+REAUTHENTICATE = reverse("account_reauthenticate")
+CHANGE_PASSWORD = reverse("account_change_password")
+
+
+def _sign_in_refused(api_client) -> bool:
+    """Whether the account is locked: the right password gets a 429 from the token endpoint
+    (its own client: the sign-in page would end the session under test)."""
+    return _token(api_client, EMAIL, PASSWORD).status_code == 429
+
+
+def test_wrong_passwords_given_again_in_a_session_lock_the_account_like_failed_sign_ins(
+    api_client, client, alice
+):
+    """Someone holding a session could guess the password on the 'confirm your password'
+    page (10 a minute) without ever meeting the sign-in lockout."""
+    client.force_login(alice)
+    for _ in range(5):
+        client.post(REAUTHENTICATE, {"password": "guess"})
+
+    right = client.post(REAUTHENTICATE, {"password": PASSWORD})
+
+    assert right.status_code == 200 and TOO_MANY_PAGE in right.content.decode()
+    assert _sign_in_refused(api_client)
+
+
+def test_wrong_current_passwords_on_the_password_page_lock_the_account(api_client, client, alice):
+    client.force_login(alice)
+    new = {"password1": "quartz-heron-lantern-91", "password2": "quartz-heron-lantern-91"}
+    for _ in range(5):
+        client.post(CHANGE_PASSWORD, {"oldpassword": "guess", **new})
+
+    assert _sign_in_refused(api_client)
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+def test_wrong_passwords_on_the_deletion_page_lock_the_account(api_client, client, alice):
+    client.force_login(alice)
+    for _ in range(5):
+        client.post(DELETE, {"password": "guess"})
+
+    assert _sign_in_refused(api_client)
+    assert User.objects.filter(pk=alice.pk).exists()
