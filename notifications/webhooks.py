@@ -80,12 +80,16 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 
 
 def address_refuse(address: str) -> None:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    written = ipaddress.ip_address(address.split("%", 1)[0])
+    ip = written
     if isinstance(ip, ipaddress.IPv6Address):
         ip = _embedded_ipv4(ip) or ip
     listed = ip not in GLOBAL_EXCEPTIONS and any(ip in network for network in NOT_GLOBAL)
     if not ip.is_global or ip.is_multicast or listed:
-        raise WebhookRefused(_("This address is inside a private network (%(ip)s).") % {"ip": ip})
+        # The message names the address as given (::1, not the 0.0.0.1 read inside it).
+        raise WebhookRefused(
+            _("This address is inside a private network (%(ip)s).") % {"ip": written}
+        )
 
 
 def _numeric_refused() -> WebhookRefused:

@@ -232,6 +232,13 @@ def test_it_rejects_an_ipv6_address_that_carries_a_private_ipv4_address(address)
         webhook_url_check(f"https://[{address}]/hook")
 
 
+@pytest.mark.parametrize("address", ["::1", "::a00:5", "64:ff9b::a9fe:a9fe"])
+def test_the_refusal_names_the_address_as_it_was_written(address):
+    with pytest.raises(WebhookRefused) as refused:
+        webhook_url_check(f"https://[{address}]/hook")
+    assert str(refused.value) == f"This address is inside a private network ({address})."
+
+
 @pytest.mark.parametrize("address", EMBEDDED_PRIVATE_IPV4)
 def test_it_rejects_a_name_resolving_to_an_ipv6_address_carrying_a_private_one(
     monkeypatch, address
