@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "core.middleware.CommonMiddleware",  # APPEND_SLASH with a 308 (keeps POST a POST)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateWhenSignedInMiddleware",  # signed-in pages: Cache-Control private
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

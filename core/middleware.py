@@ -1,9 +1,11 @@
-"""Django's CommonMiddleware, with its missing-slash redirect made safe for writes."""
+"""Django's CommonMiddleware with its missing-slash redirect made safe for writes, and
+signed-in pages kept out of shared caches."""
 
 from __future__ import annotations
 
 from django.http import HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
+from django.utils.cache import patch_cache_control
 from django.utils.http import escape_leading_slashes
 
 
@@ -22,3 +24,19 @@ class CommonMiddleware(DjangoCommonMiddleware):
 
     def get_full_path_with_slash(self, request) -> str:
         return escape_leading_slashes(request.get_full_path(force_append_slash=True))
+
+
+class PrivateWhenSignedInMiddleware:
+    """A page served to a signed-in visitor is ``Cache-Control: private`` unless its view
+    said otherwise: it carries their name, their forms and CSRF token, which a shared proxy
+    must not keep for the next visitor (``Vary: Cookie`` alone leaves that to the proxy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+        return response

@@ -1,4 +1,5 @@
-"""A URL missing its final slash is redirected with a 308, which keeps a POST a POST."""
+"""A URL missing its final slash is redirected with a 308, which keeps a POST a POST; a page
+served to a signed-in visitor is kept out of shared caches."""
 
 import pytest
 
@@ -30,3 +31,28 @@ def test_a_page_without_the_final_slash_still_redirects(client):
 
     assert response.status_code == 308
     assert response["Location"] == "/lists/"
+
+
+def test_a_page_served_to_a_signed_in_visitor_is_private(client, alice):
+    client.force_login(alice)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_anonymous_page_stays_shareable(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "private" not in response.get("Cache-Control", "")
+
+
+def test_a_view_that_sets_its_own_cache_control_keeps_it(client, alice):
+    client.force_login(alice)
+
+    response = client.get("/watchlists/")
+
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "no-cache"} <= directives
