@@ -139,7 +139,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'aicrash.sqlite3'}")}
+if not env.str("DATABASE_URL", default="").strip():
+    if not DEBUG:  # SQLite in var/ would quietly hold production's accounts and data
+        raise environ.ImproperlyConfigured(
+            "DATABASE_URL is not set: production (DJANGO_DEBUG=0) needs its database named, "
+            "e.g. postgres://aicrash:password@127.0.0.1:5432/aicrash (a sqlite:/// URL keeps "
+            "SQLite on purpose)."
+        )
+    DATABASES = {"default": env.db_url_config(f"sqlite:///{VAR_DIR / 'aicrash.sqlite3'}")}
+else:
+    DATABASES = {"default": env.db("DATABASE_URL")}
 # Seconds a connection is kept for the next requests (0: one per request; production: e.g. 60).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a kept connection that died is replaced

@@ -31,11 +31,22 @@ print(json.dumps({
 """
 
 
+# Production needs DATABASE_URL: the run's own database, else SQLite named on purpose.
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'aicrash.sqlite3'}"
+
+
 def _env(**extra) -> dict:
     # Not the test run's own switches (the browser tests allow async-unsafe calls).
     skipped = ("SECURE_", "NUM_PROXIES", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if not k.startswith(skipped)}
-    env = {**env, "DJANGO_DEBUG": "0", "SECRET_KEY": SECRET, "SITE_URL": SITE_URL, **extra}
+    env = {
+        **env,
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": SECRET,
+        "SITE_URL": SITE_URL,
+        "DATABASE_URL": DATABASE_URL,
+        **extra,
+    }
     return {k: v for k, v in env.items() if v is not None}
 
 
@@ -151,6 +162,26 @@ def test_production_refuses_to_start_with_an_empty_or_example_secret_key(key):
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_production_refuses_to_start_without_database_url_rather_than_using_sqlite(value):
+    result = _check(DATABASE_URL=value)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL is not set" in result.stderr
+
+
+def test_production_keeps_sqlite_when_database_url_names_it_on_purpose():
+    result = _check(DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'aicrash.sqlite3'}")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_blank_database_url_means_the_sqlite_default_in_development():
+    probe = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])"
+
+    assert _printed(probe, DJANGO_DEBUG="1", DATABASE_URL="") == "django.db.backends.sqlite3"
 
 
 def test_log_level_is_read_in_any_case():
