@@ -1,7 +1,9 @@
 """Settings for aicrash: every value comes from the environment with a safe dev default."""
 
 import re
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -224,6 +226,33 @@ EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
 EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="aicrash <noreply@localhost>")
+
+
+def _example_host(host: str) -> bool:
+    """example.com, .net and .org (RFC 2606) name no real site: deploy/aicrash.env.example's
+    placeholders, which production must not keep (links and mail would go nowhere)."""
+    host = host.strip().lower().rstrip(".")
+    return any(
+        host == d or host.endswith("." + d) for d in ("example.com", "example.net", "example.org")
+    )
+
+
+if not DEBUG:
+    for _var, _hosts in (
+        ("ALLOWED_HOSTS", ALLOWED_HOSTS),
+        ("SITE_URL", [urlsplit(SITE_URL).hostname or ""]),
+        (
+            "CSRF_TRUSTED_ORIGINS",
+            [urlsplit(o.strip()).hostname or "" for o in CSRF_TRUSTED_ORIGINS],
+        ),
+        ("EMAIL_URL", [EMAIL_CONFIG.get("EMAIL_HOST") or ""]),
+        ("DEFAULT_FROM_EMAIL", [parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]]),
+    ):
+        if _found := next((h for h in _hosts if _example_host(h)), None):
+            raise environ.ImproperlyConfigured(
+                f"{_var} names {_found}, a placeholder of deploy/aicrash.env.example: "
+                "example.org, .com and .net are no real site; write your own host."
+            )
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "a-real-secret-key-for-the-test-0123456789-abcdefghijklmnopqrstuvwxyz"
-SITE_URL = "https://aicrash.example.org"
+SITE_URL = "https://aicrash.test"  # a reserved name, but not the env example's
 PROBE = """
 import json, django
 django.setup()
@@ -184,6 +184,36 @@ def test_a_blank_database_url_means_the_sqlite_default_in_development():
     assert _printed(probe, DJANGO_DEBUG="1", DATABASE_URL="") == "django.db.backends.sqlite3"
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ALLOWED_HOSTS", "aicrash.example.org"),
+        ("ALLOWED_HOSTS", "aicrash.test,.EXAMPLE.com"),
+        ("SITE_URL", "https://aicrash.example.org"),
+        ("CSRF_TRUSTED_ORIGINS", "https://aicrash.test,https://*.example.net"),
+        ("EMAIL_URL", "smtp+tls://user:password@smtp.example.org:587"),
+        ("DEFAULT_FROM_EMAIL", "aicrash <noreply@aicrash.example.org>"),
+    ],
+)
+def test_production_refuses_the_placeholder_hosts_of_the_env_example_naming_the_variable(
+    name, value
+):
+    result = _check(**{name: value})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} " in result.stderr
+    assert "example." in result.stderr.splitlines()[-1]
+
+
+def test_development_takes_example_hosts():
+    probe = "from django.conf import settings as s; print(s.ALLOWED_HOSTS, s.SITE_URL)"
+    printed = _printed(
+        probe, DJANGO_DEBUG="1", ALLOWED_HOSTS="example.org", SITE_URL="https://example.org"
+    )
+
+    assert printed == "['example.org'] https://example.org"
+
+
 def test_log_level_is_read_in_any_case():
     level = _printed("import logging; print(logging.getLogger().level)", LOG_LEVEL="debug")
 
@@ -260,7 +290,7 @@ def test_an_empty_admin_url_is_refused_rather_than_hiding_the_admin(value):
 
 
 def test_site_url_is_read_without_its_trailing_slash():
-    assert _settings(SITE_URL="https://aicrash.example.org/")["site_url"] == SITE_URL
+    assert _settings(SITE_URL=f"{SITE_URL}/")["site_url"] == SITE_URL
 
 
 def test_site_url_defaults_to_the_development_server_in_development():
