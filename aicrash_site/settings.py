@@ -342,6 +342,12 @@ CACHES = {
 PRICE_PROVIDER = env.str("PRICE_PROVIDER", default="demo")  # demo | coingecko
 COINGECKO_API_KEY = env.str("COINGECKO_API_KEY", default="")
 COINGECKO_API_PLAN = env.str("COINGECKO_API_PLAN", default="demo")  # demo | pro
+if COINGECKO_API_PLAN == "pro" and not COINGECKO_API_KEY.strip():
+    # pro-api.coingecko.com answers nothing without a key: every refresh would fail.
+    raise environ.ImproperlyConfigured(
+        "COINGECKO_API_PLAN is 'pro' but COINGECKO_API_KEY is empty: set your paid key, or "
+        "COINGECKO_API_PLAN=demo for a free key or none."
+    )
 COINGECKO_TIMEOUT_SECONDS = env.float("COINGECKO_TIMEOUT_SECONDS", default=10.0)
 COINGECKO_MAX_RETRIES = env.int("COINGECKO_MAX_RETRIES", default=4)
 COINGECKO_BACKOFF_SECONDS = env.float("COINGECKO_BACKOFF_SECONDS", default=1.0)

@@ -214,6 +214,20 @@ def test_development_takes_example_hosts():
     assert printed == "['example.org'] https://example.org"
 
 
+@pytest.mark.parametrize("debug", ["0", "1"])
+@pytest.mark.parametrize("key", [None, "", "  "])
+def test_the_coingecko_pro_plan_without_an_api_key_is_refused_naming_both_variables(debug, key):
+    result = _check(DJANGO_DEBUG=debug, COINGECKO_API_PLAN="pro", COINGECKO_API_KEY=key)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: COINGECKO_API_PLAN is 'pro'" in result.stderr
+    assert "COINGECKO_API_KEY" in result.stderr.splitlines()[-1]
+
+
+def test_the_coingecko_demo_plan_needs_no_api_key():
+    assert _check(COINGECKO_API_PLAN="demo", COINGECKO_API_KEY=None).returncode == 0
+
+
 def test_log_level_is_read_in_any_case():
     level = _printed("import logging; print(logging.getLogger().level)", LOG_LEVEL="debug")
 
