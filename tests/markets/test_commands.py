@@ -98,14 +98,32 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(tao):
     [
         ("yesterday", "is not an ISO 8601 date-time"),
         ("2026-02-06T12:00:00", "--end needs a time zone"),
+        ("1800-01-01T00:00Z", "--end must fall from 1990-05-31T00:00:00Z to before 2100"),
+        ("1990-03-01T00:00Z", "--end must fall from 1990-05-31T00:00:00Z to before 2100"),
+        ("2100-01-01T00:00Z", "--end must fall from 1990-05-31T00:00:00Z to before 2100"),
     ],
-    ids=["a value that is not a date", "a date without a time zone"],
+    ids=[
+        "a value that is not a date",
+        "a date without a time zone",
+        "long before the price data's range",
+        "too early for the demo's 150 days of history",
+        "after the price data's range",
+    ],
 )
 def test_seed_demo_refuses_an_end_that_is(value, message):
     with pytest.raises(CommandError, match=message):
         run("seed_demo", "--end", value)
     assert not Snapshot.objects.exists()
     assert not Token.objects.exists()
+
+
+def test_seed_demo_with_an_end_out_of_range_keeps_the_demo_already_stored(tao):
+    snapshot_ingest(quotes=[Quote(tao.pk, int(END.timestamp()), 164.0)], source="demo")
+
+    with pytest.raises(CommandError, match="--end must fall"):
+        run("seed_demo", "--end", "3000-01-01T00:00Z")
+
+    assert Snapshot.objects.filter(source="demo").count() == 1
 
 
 # --- metrics ------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
+from markets.demo_episode import HOURS
 from markets.models import Snapshot
+from markets.providers.base import MAX_EPOCH, MIN_EPOCH
 from markets.services.demo import EPISODE_END, demo_seed
 
 
@@ -12,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--end",
-            help="ISO 8601 end of the episode with a time zone "
+            help="ISO 8601 end of the episode with a time zone, from 1990-05-31 to 2099 "
             f"(default {EPISODE_END.isoformat()}, the article's morning)",
         )
         parser.add_argument(
@@ -31,6 +33,14 @@ class Command(BaseCommand):
                 raise CommandError(f"--end {end!r} is not an ISO 8601 date-time") from None
             if end_at.tzinfo is None:
                 raise CommandError("--end needs a time zone, e.g. 2026-02-06T12:00:00Z")
+            # Every quote lies in the price data's range (1990 to 2099): checked before the
+            # demo already stored is replaced, which a refused episode would have emptied.
+            earliest = datetime.fromtimestamp(MIN_EPOCH, UTC) + timedelta(hours=HOURS)
+            if not earliest.timestamp() <= end_at.timestamp() < MAX_EPOCH:
+                raise CommandError(
+                    f"--end must fall from {earliest:%Y-%m-%dT%H:%M:%SZ} to before 2100 "
+                    f"(UTC): the demo's {HOURS // 24} days of prices are stored from 1990 to 2099"
+                )
         result = demo_seed(end=end_at)
         self.stdout.write(
             self.style.SUCCESS(
