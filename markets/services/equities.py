@@ -99,6 +99,21 @@ def _equities(symbols: list[str] | None = None):
     return tokens.filter(symbol__in=[symbol_lookup_key(s) for s in symbols]) if symbols else tokens
 
 
+def _equities_named_check(symbols: list[str]) -> None:
+    """Each symbol names an active equity with a Stooq ticker: a typo or a crypto token gave a
+    backfill of nothing, reported "ok"."""
+    wanted = [symbol_lookup_key(s) for s in symbols]
+    found = set(_equities(symbols).values_list("symbol", flat=True))
+    for symbol in wanted:
+        if symbol in found:
+            continue
+        if Token.objects.filter(symbol=symbol, asset_class=Token.AssetClass.CRYPTO).exists():
+            raise ValueError(f"{symbol} is not an equity: use backfill {symbol}")
+        raise ValueError(
+            f"unknown equity {symbol} (an active token of class equity with a Stooq symbol)"
+        )
+
+
 def equities_refresh(*, provider: StooqProvider | None = None) -> RefreshRun:
     """The last two weeks of closes of every active equity; stored, then metrics recomputed.
 
@@ -114,6 +129,8 @@ def equities_backfill(
     """``days`` of daily closes for the active equities (all, or ``symbols``)."""
     if not 1 <= days <= MAX_BACKFILL_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_BACKFILL_DAYS}")
+    if symbols:
+        _equities_named_check(symbols)
 
     def fetch(used: StooqProvider, refs) -> ProviderResult:
         end = int(timezone.now().timestamp())

@@ -225,6 +225,28 @@ def test_a_backfill_refuses_a_silly_number_of_days(msft):
         call_command("refresh_equities", "--backfill", "--days", "0")
 
 
+@pytest.mark.parametrize(
+    ("symbol", "message"),
+    [
+        ("NOPE", "unknown equity NOPE"),
+        ("tao", "TAO is not an equity: use backfill TAO"),
+    ],
+    ids=["an unknown symbol", "a crypto token"],
+)
+def test_an_equity_backfill_of_a_symbol_that_is_no_equity_is_refused_naming_it(
+    msft, tao, symbol, message
+):
+    with respx.mock(assert_all_called=False) as router:
+        route = router.get(BASE_URL)
+        with pytest.raises(ValueError, match=message):
+            equities_backfill(days=30, symbols=["MSFT", symbol], provider=StooqProvider())
+        with pytest.raises(CommandError, match=message):
+            call_command("refresh_equities", "--backfill", "--days", "30", "MSFT", symbol)
+
+    assert not route.called
+    assert not RefreshRun.objects.exists()
+
+
 @time_machine.travel(FEB_6_EVENING, tick=False)
 def test_the_command_refreshes_through_stooq(msft, monkeypatch, stooq):
     provider, route = stooq

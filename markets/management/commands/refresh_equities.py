@@ -26,6 +26,8 @@ class Command(BaseCommand):
                 run = equities_backfill(days=days, symbols=symbols or None)
             else:
                 run = equities_refresh()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         except (ProviderError, LeaseBusy) as exc:
             raise CommandError(
                 f"equities {'backfill' if backfill else 'refresh'} failed: {exc}"
