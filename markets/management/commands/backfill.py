@@ -11,8 +11,10 @@ class Command(BaseCommand):
     help = "Fetch N days of history for one token, store it and recompute its metrics."
 
     def add_arguments(self, parser):
-        parser.add_argument("symbol")
-        parser.add_argument("--days", type=int, default=90)
+        parser.add_argument("symbol", help="the token's symbol, e.g. TAO (any case)")
+        parser.add_argument(
+            "--days", type=int, default=90, help="days of history, 1 to 3650 (default 90)"
+        )
 
     def handle(self, *args, symbol: str, days: int, **options):
         if not 1 <= days <= 3650:

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Recompute token and list metrics (all active tokens, or the given symbols)."
 
     def add_arguments(self, parser):
-        parser.add_argument("symbols", nargs="*")
+        parser.add_argument("symbols", nargs="*", help="only these tokens (default: all active)")
 
     def handle(self, *args, symbols: list[str], **options):
         ids = None

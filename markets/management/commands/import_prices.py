@@ -15,8 +15,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--source", default="csv", help="source name stored with each row")
+        parser.add_argument("file", type=Path, help="the CSV file (UTF-8, or UTF-16 with a BOM)")
+        parser.add_argument(
+            "--source", default="csv", help="source name stored with each row (default csv)"
+        )
         parser.add_argument(
             "--create-tokens", action="store_true", help="create tokens for unknown symbols"
         )

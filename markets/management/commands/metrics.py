@@ -11,8 +11,11 @@ class Command(BaseCommand):
     help = "Print current metrics (field names as in the API); every active token by default."
 
     def add_arguments(self, parser):
-        parser.add_argument("symbols", nargs="*")
-        parser.add_argument("--list", action="append", default=[], dest="lists", metavar="SLUG")
+        parser.add_argument("symbols", nargs="*", help="only these tokens (default: all active)")
+        parser.add_argument(
+            "--list", action="append", default=[], dest="lists", metavar="SLUG",
+            help="a curated list's metrics too, e.g. ai (repeatable)",
+        )  # fmt: skip
         parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
         parser.add_argument(
             "--at", help="replay: the metrics as they were at this hour (ISO 8601 with Z or offset)"

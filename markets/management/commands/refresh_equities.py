@@ -14,7 +14,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("symbols", nargs="*", help="only these equities (backfill only)")
         parser.add_argument("--backfill", action="store_true", help="fetch --days of history")
-        parser.add_argument("--days", type=int, default=365)
+        parser.add_argument(
+            "--days", type=int, default=365,
+            help=f"days of history for --backfill, 1 to {MAX_BACKFILL_DAYS} (default 365)",
+        )  # fmt: skip
 
     def handle(self, *args, symbols: list[str], backfill: bool, days: int, **options):
         if not 1 <= days <= MAX_BACKFILL_DAYS:
