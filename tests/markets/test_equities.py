@@ -218,6 +218,11 @@ def test_a_backfill_asks_for_the_days_requested_of_the_symbols_given(msft, stooq
     assert (params["s"], params["d1"], params["d2"]) == ("msft.us", "20250206", "20260206")
 
 
+def test_a_refresh_refuses_days_which_only_a_backfill_takes(msft):
+    with pytest.raises(CommandError, match="--days is for --backfill"):
+        call_command("refresh_equities", "--days", "30")
+
+
 def test_a_backfill_refuses_a_silly_number_of_days(msft):
     with pytest.raises(ValueError):
         equities_backfill(days=0)

@@ -211,6 +211,14 @@ def test_the_command_backfills_the_whole_history(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_the_command_refuses_limit_with_backfill_rather_than_ignoring_one(monkeypatch):
+    monkeypatch.setattr(FearGreedProvider, "fetch", lambda self, *, limit: pytest.fail())
+
+    with pytest.raises(CommandError, match="--limit and --backfill"):
+        call_command("refresh_fear_greed", "--limit", "2", "--backfill")
+
+
+@pytest.mark.django_db
 def test_the_command_reports_a_fault_as_a_command_error(monkeypatch):
     def failing(self, *, limit):
         raise TransientProviderError("HTTP 503 (gave up after 3 attempts)")

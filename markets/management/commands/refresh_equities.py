@@ -15,11 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("symbols", nargs="*", help="only these equities (backfill only)")
         parser.add_argument("--backfill", action="store_true", help="fetch --days of history")
         parser.add_argument(
-            "--days", type=int, default=365,
+            "--days", type=int,
             help=f"days of history for --backfill, 1 to {MAX_BACKFILL_DAYS} (default 365)",
         )  # fmt: skip
 
-    def handle(self, *args, symbols: list[str], backfill: bool, days: int, **options):
+    def handle(self, *args, symbols: list[str], backfill: bool, days: int | None, **options):
+        if days is not None and not backfill:
+            raise CommandError("--days is for --backfill; a refresh fetches the last two weeks")
+        days = 365 if days is None else days
         if not 1 <= days <= MAX_BACKFILL_DAYS:
             raise CommandError(f"--days must be between 1 and {MAX_BACKFILL_DAYS}")
         if symbols and not backfill:

@@ -11,9 +11,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backfill", action="store_true", help="the whole history (since 2018)"
         )
-        parser.add_argument("--limit", type=int, default=2, help="the latest N days")
+        parser.add_argument("--limit", type=int, help="the latest N days (default 2)")
 
-    def handle(self, *args, backfill: bool, limit: int, **options):
+    def handle(self, *args, backfill: bool, limit: int | None, **options):
+        if limit is not None and backfill:
+            raise CommandError("--limit and --backfill are exclusive: --backfill takes every day")
+        limit = 2 if limit is None else limit
         if limit < 1 and not backfill:
             raise CommandError("--limit must be at least 1 (use --backfill for everything)")
         try:
