@@ -164,6 +164,25 @@ def test_production_refuses_to_start_with_an_empty_or_example_secret_key(key):
     assert "ImproperlyConfigured: SECRET_KEY" in result.stderr
 
 
+def test_manage_py_shows_a_settings_error_as_its_message_without_a_traceback():
+    result = _check(LOG_LEVEL="verbose")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "ImproperlyConfigured: LOG_LEVEL is 'verbose': use DEBUG, INFO, WARNING, ERROR, CRITICAL."
+    ]
+
+
+def test_manage_py_traceback_option_still_shows_where_a_settings_error_came_from():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--traceback"],
+        cwd=ROOT, env=_env(LOG_LEVEL="verbose"), capture_output=True, text=True,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr and "settings.py" in result.stderr
+
+
 @pytest.mark.parametrize("value", [None, "", "  "])
 def test_production_refuses_to_start_without_database_url_rather_than_using_sqlite(value):
     result = _check(DATABASE_URL=value)
