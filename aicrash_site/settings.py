@@ -23,6 +23,16 @@ class _Env(environ.Env):
             raw = self.ENVIRON.get(f"{self.prefix}{var}")
             raise environ.ImproperlyConfigured(f"{var} is {raw!r}: {exc}") from None
 
+    def bool(self, var, default=environ.Env.NOTSET):
+        """Only a word for on or off: django-environ read anything else, a typo of "true"
+        included, as off (``SECURE_SSL_REDIRECT=ture`` quietly served plain HTTP)."""
+        raw = self.ENVIRON.get(f"{self.prefix}{var}")
+        if raw is not None and raw.strip().lower() not in _SWITCH_WORDS:
+            raise environ.ImproperlyConfigured(
+                f"{var} is {raw!r}: write 1 or 0 (also true/false, yes/no, on/off)."
+            )
+        return super().bool(var, default=default)
+
     # A password holding # ? / @ breaks a URL: say which variable, without echoing it.
     def db_url(self, var="DATABASE_URL", default=environ.Env.NOTSET, engine=None):
         try:
@@ -39,6 +49,7 @@ class _Env(environ.Env):
             raise environ.ImproperlyConfigured(_URL_HINT.format(var=var)) from None
 
 
+_SWITCH_WORDS = {*environ.Env.BOOLEAN_TRUE_STRINGS, "false", "off", "no", "n", "0", ""}
 _URL_HINT = (
     "{var} does not parse as a URL: percent-encode the characters @ : / % # ? of its user "
     "name and password (%40 %3A %2F %25 %23 %3F)."

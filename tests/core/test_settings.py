@@ -288,6 +288,25 @@ def test_a_number_setting_that_is_not_a_number_is_refused_naming_the_variable(na
     assert f"ImproperlyConfigured: {name} is {value!r}" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SECURE_SSL_REDIRECT", "ture"), ("DJANGO_DEBUG", "maybe"), ("MARKET_CONTEXT_LIVE", "of")],
+)
+def test_a_switch_that_is_neither_on_nor_off_is_refused_naming_the_variable(name, value):
+    result = _check(**{name: value})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} is {value!r}" in result.stderr
+
+
+def test_switches_take_the_usual_spellings_of_on_and_off():
+    probe = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.DEBUG)"
+
+    assert _printed(probe, SECURE_SSL_REDIRECT=" Off ") == "False False"
+    assert _printed(probe, SECURE_SSL_REDIRECT="YES") == "True False"
+    assert _printed(probe, SECURE_SSL_REDIRECT="0", DJANGO_DEBUG="false") == "False False"
+
+
 def test_email_verification_is_read_in_any_case_and_an_unknown_one_is_refused():
     probe = "from django.conf import settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION)"
     assert _printed(probe, ACCOUNT_EMAIL_VERIFICATION="Mandatory") == "mandatory"
