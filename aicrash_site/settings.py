@@ -23,6 +23,20 @@ class _Env(environ.Env):
             raw = self.ENVIRON.get(f"{self.prefix}{var}")
             raise environ.ImproperlyConfigured(f"{var} is {raw!r}: {exc}") from None
 
+    def int(self, var, default=environ.Env.NOTSET, *, minimum=None):
+        return self._at_least(var, super().int(var, default=default), minimum)
+
+    def float(self, var, default=environ.Env.NOTSET, *, minimum=None):
+        return self._at_least(var, super().float(var, default=default), minimum)
+
+    def _at_least(self, var, value, minimum):
+        """A number that parses but cannot work (a poll every 0 s, a batch of 0 tokens, -1
+        proxies) is refused like one that does not parse."""
+        raw = self.ENVIRON.get(f"{self.prefix}{var}")
+        if minimum is not None and raw is not None and value < minimum:
+            raise environ.ImproperlyConfigured(f"{var} is {raw!r}: it must be at least {minimum}.")
+        return value
+
     def bool(self, var, default=environ.Env.NOTSET):
         """Only a word for on or off: django-environ read anything else, a typo of "true"
         included, as off (``SECURE_SSL_REDIRECT=ture`` quietly served plain HTTP)."""
@@ -163,7 +177,7 @@ if not env.str("DATABASE_URL", default="").strip():
 else:
     DATABASES = {"default": env.db("DATABASE_URL")}
 # Seconds a connection is kept for the next requests (0: one per request; production: e.g. 60).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a kept connection that died is replaced
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes.
@@ -235,7 +249,7 @@ vars().update(EMAIL_CONFIG)
 # server neither fails a sign-up or password reset nor leaves a half-made account.
 EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
 EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="aicrash <noreply@localhost>")
 
 
@@ -359,18 +373,18 @@ if COINGECKO_API_PLAN == "pro" and not COINGECKO_API_KEY.strip():
         "COINGECKO_API_PLAN is 'pro' but COINGECKO_API_KEY is empty: set your paid key, or "
         "COINGECKO_API_PLAN=demo for a free key or none."
     )
-COINGECKO_TIMEOUT_SECONDS = env.float("COINGECKO_TIMEOUT_SECONDS", default=10.0)
-COINGECKO_MAX_RETRIES = env.int("COINGECKO_MAX_RETRIES", default=4)
-COINGECKO_BACKOFF_SECONDS = env.float("COINGECKO_BACKOFF_SECONDS", default=1.0)
+COINGECKO_TIMEOUT_SECONDS = env.float("COINGECKO_TIMEOUT_SECONDS", default=10.0, minimum=1)
+COINGECKO_MAX_RETRIES = env.int("COINGECKO_MAX_RETRIES", default=4, minimum=0)
+COINGECKO_BACKOFF_SECONDS = env.float("COINGECKO_BACKOFF_SECONDS", default=1.0, minimum=0)
 # Context data (equity closes from Stooq, the Fear & Greed index from alternative.me): the
 # periodic tasks fetch them only with a live price provider (the demo needs no network).
 MARKET_CONTEXT_LIVE = env.bool("MARKET_CONTEXT_LIVE", default=PRICE_PROVIDER != "demo")
 STOOQ_API_KEY = env.str("STOOQ_API_KEY", default="")  # Stooq asks for one since 2026
-STOOQ_TIMEOUT_SECONDS = env.float("STOOQ_TIMEOUT_SECONDS", default=15.0)
-STOOQ_MAX_RETRIES = env.int("STOOQ_MAX_RETRIES", default=2)
-STOOQ_BACKOFF_SECONDS = env.float("STOOQ_BACKOFF_SECONDS", default=2.0)
-FEAR_GREED_TIMEOUT_SECONDS = env.float("FEAR_GREED_TIMEOUT_SECONDS", default=10.0)
-FEAR_GREED_MAX_RETRIES = env.int("FEAR_GREED_MAX_RETRIES", default=2)
+STOOQ_TIMEOUT_SECONDS = env.float("STOOQ_TIMEOUT_SECONDS", default=15.0, minimum=1)
+STOOQ_MAX_RETRIES = env.int("STOOQ_MAX_RETRIES", default=2, minimum=0)
+STOOQ_BACKOFF_SECONDS = env.float("STOOQ_BACKOFF_SECONDS", default=2.0, minimum=0)
+FEAR_GREED_TIMEOUT_SECONDS = env.float("FEAR_GREED_TIMEOUT_SECONDS", default=10.0, minimum=1)
+FEAR_GREED_MAX_RETRIES = env.int("FEAR_GREED_MAX_RETRIES", default=2, minimum=0)
 CELERY_BEAT_SCHEDULE["refresh-equities"] = {  # after the New York close, weekdays
     "task": "markets.tasks.refresh_equities",
     "schedule": crontab(minute=30, hour="21,23", day_of_week="mon-fri"),
@@ -379,21 +393,24 @@ CELERY_BEAT_SCHEDULE["refresh-fear-greed"] = {  # alternative.me publishes at 00
     "task": "markets.tasks.refresh_fear_greed",
     "schedule": crontab(minute=15, hour="0,6"),
 }
-STALE_AFTER_SECONDS = env.int("STALE_AFTER_SECONDS", default=3 * REFRESH_INTERVAL_SECONDS)
-REFRESH_LOCK_SECONDS = env.int("REFRESH_LOCK_SECONDS", default=15 * 60)
+STALE_AFTER_SECONDS = env.int(
+    "STALE_AFTER_SECONDS", default=3 * REFRESH_INTERVAL_SECONDS, minimum=1
+)
+REFRESH_LOCK_SECONDS = env.int("REFRESH_LOCK_SECONDS", default=15 * 60, minimum=1)
 
 # --- Pages -----------------------------------------------------------------------------------
-LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)  # htmx refresh of live partials
+# htmx refresh of live partials
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30, minimum=1)
 # How often the navigation's bell asks for the unread count (htmx).
-NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=30)
+NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=30, minimum=1)
 # Anonymous pages and API payloads are cached until the market data change (core/cache.py)
 # and at most this long (the bound that matters with a per-process local-memory cache); 0: off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10, minimum=0)
 # Replayed hours (?at=) one client may have computed at once (core/busy.py).
 REPLAY_CONCURRENCY_PER_CLIENT = env.int("REPLAY_CONCURRENCY_PER_CLIENT", default=2)
 # Market-wide parts of pages (dashboard cards, member rows, cap chart), shared by every
 # visitor, signed-in ones included: cached the same way, separately from the page cache.
-FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=10)
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=10, minimum=0)
 
 # --- REST API -------------------------------------------------------------------------------
 
@@ -411,7 +428,7 @@ def _api_rate(var: str, default: str) -> str:
 
 # Proxies in front of the app that set X-Forwarded-For (0: trust no such header, so a
 # client cannot forge its address to escape the rate limits).
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+NUM_PROXIES = env.int("NUM_PROXIES", default=0, minimum=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
@@ -479,7 +496,7 @@ if not DEBUG:
     if NUM_PROXIES > 0:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     # Preloading is hard to undo (browsers ship the list): the operator opts in.
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -519,7 +536,9 @@ LOGGING = {
 
 # --- Market data at scale (issue 10) ---------------------------------------------------------
 # How long an import or backfill waits for a running refresh to finish before giving up.
-MARKET_DATA_LEASE_WAIT_SECONDS = env.float("MARKET_DATA_LEASE_WAIT_SECONDS", default=120.0)
+MARKET_DATA_LEASE_WAIT_SECONDS = env.float(
+    "MARKET_DATA_LEASE_WAIT_SECONDS", default=120.0, minimum=0
+)
 # Raw snapshots older than this are compacted into hourly rows, hourly rows into daily ones.
 RAW_RETENTION_DAYS = env.int("RAW_RETENTION_DAYS", default=100)
 HOURLY_RETENTION_DAYS = env.int("HOURLY_RETENTION_DAYS", default=730)
@@ -534,8 +553,8 @@ if CELERY_RESULT_BACKEND.startswith("file://"):
     Path(CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_EXPIRES = 3600
 # Token ids per provider request (CoinGecko /coins/markets answers up to 250) and per task.
-REFRESH_BATCH_SIZE = env.int("REFRESH_BATCH_SIZE", default=250)
-REFRESH_BATCH_RETRY_SECONDS = env.float("REFRESH_BATCH_RETRY_SECONDS", default=30.0)
+REFRESH_BATCH_SIZE = env.int("REFRESH_BATCH_SIZE", default=250, minimum=1)
+REFRESH_BATCH_RETRY_SECONDS = env.float("REFRESH_BATCH_RETRY_SECONDS", default=30.0, minimum=0)
 COMPACT_INTERVAL_SECONDS = env.int("COMPACT_INTERVAL_SECONDS", default=24 * 3600)
 CELERY_BEAT_SCHEDULE["compact-snapshots"] = {
     "task": "markets.tasks.compact_snapshots",

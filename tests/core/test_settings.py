@@ -307,6 +307,29 @@ def test_switches_take_the_usual_spellings_of_on_and_off():
     assert _printed(probe, SECURE_SSL_REDIRECT="0", DJANGO_DEBUG="false") == "False False"
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "minimum"),
+    [
+        ("LIVE_POLL_SECONDS", "0", "1"),  # htmx "every 0s": each open page polls without pause
+        ("NOTIFICATIONS_POLL_SECONDS", "-30", "1"),
+        ("REFRESH_BATCH_SIZE", "0", "1"),  # every refresh failed cutting its batches
+        ("REFRESH_LOCK_SECONDS", "0", "1"),
+        ("STALE_AFTER_SECONDS", "0", "1"),
+        ("EMAIL_TIMEOUT", "0", "1"),
+        ("COINGECKO_TIMEOUT_SECONDS", "0", "1"),
+        ("STOOQ_MAX_RETRIES", "-1", "0"),
+        ("NUM_PROXIES", "-1", "0"),  # the API's client address read past X-Forwarded-For: a 500
+    ],
+)
+def test_a_number_setting_below_what_works_is_refused_naming_the_variable(name, value, minimum):
+    result = _check(**{name: value})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} is {value!r}: it must be at least {minimum}" in (
+        result.stderr
+    )
+
+
 def test_email_verification_is_read_in_any_case_and_an_unknown_one_is_refused():
     probe = "from django.conf import settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION)"
     assert _printed(probe, ACCOUNT_EMAIL_VERIFICATION="Mandatory") == "mandatory"
