@@ -12,6 +12,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401  (registers the deployment checks)
+
         # Admin sections that do not look alike: DRF's API tokens are not the tracked crypto
         # tokens, and allauth's email addresses are not the project's users.
         names = {"authtoken": _("API access"), "account": _("Sign-in email addresses")}

@@ -86,16 +86,29 @@ def _printed(expression: str, **extra) -> str:
     return out.stdout.strip()
 
 
-def test_check_deploy_passes_without_a_warning_in_production():
-    result = subprocess.run(
+def _check_deploy(**extra) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=_env(),
+        env=_env(**extra),
         capture_output=True,
         text=True,
     )
 
+
+def test_check_deploy_passes_without_a_warning_in_production():
+    result = _check_deploy(REDIS_CACHE_URL="redis://127.0.0.1:6379/0")
+
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_warns_when_each_process_would_keep_its_own_cache():
+    """Sign-in lockouts and API rate limits count in the cache: per gunicorn worker, an
+    attacker gets as many tries as there are processes."""
+    result = _check_deploy(CELERY_BROKER_URL="filesystem://localhost/", REDIS_CACHE_URL=None)
+
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr and "REDIS_CACHE_URL" in result.stderr
 
 
 def test_x_forwarded_proto_is_ignored_without_configured_proxies():
