@@ -1,6 +1,7 @@
 """Settings for aicrash: every value comes from the environment with a safe dev default."""
 
 import re
+import warnings
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,9 +51,18 @@ class _Env(environ.Env):
     # A password holding # ? / @ breaks a URL: say which variable, without echoing it.
     def db_url(self, var="DATABASE_URL", default=environ.Env.NOTSET, engine=None):
         try:
-            return super().db_url(var, default=default, engine=engine)
+            with warnings.catch_warnings():  # its "Engine not recognized" shows the password
+                warnings.simplefilter("ignore")
+                config = super().db_url(var, default=default, engine=engine)
         except ValueError:
             raise environ.ImproperlyConfigured(_URL_HINT.format(var=var)) from None
+        # No scheme (Django said KeyError: 'ENGINE'), or a misspelt one.
+        if engine is None and config.get("ENGINE") not in self.DB_SCHEMES.values():
+            raise environ.ImproperlyConfigured(
+                f"{var} does not start with a database scheme: write "
+                "postgres://user:password@host:5432/name (or sqlite:///path)."
+            )
+        return config
 
     db = db_url
 
@@ -61,6 +71,11 @@ class _Env(environ.Env):
             return super().email_url(var, default=default, backend=backend)
         except ValueError:
             raise environ.ImproperlyConfigured(_URL_HINT.format(var=var)) from None
+        except environ.ImproperlyConfigured:  # "Invalid email schema gmail", variable unnamed
+            raise environ.ImproperlyConfigured(
+                f"{var} does not start with a mail scheme: write smtp://, smtp+tls:// or "
+                "smtp+ssl://user:password@host:port (or consolemail://)."
+            ) from None
 
 
 _SWITCH_WORDS = {*environ.Env.BOOLEAN_TRUE_STRINGS, "false", "off", "no", "n", "0", ""}
@@ -352,6 +367,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Cache (the refresh lock lives here) ----------------------------------------------------
 REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="")
+if REDIS_CACHE_URL and not REDIS_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise environ.ImproperlyConfigured(
+        "REDIS_CACHE_URL is not a Redis URL: write redis://host:6379/1 (rediss:// over TLS)."
+    )
 if not REDIS_CACHE_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     REDIS_CACHE_URL = CELERY_BROKER_URL
 CACHES = {

@@ -369,6 +369,23 @@ def test_a_url_with_an_unencoded_password_is_refused_naming_the_variable_not_the
     assert "pa#ss" not in result.stderr and "pa%23ss" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("DATABASE_URL", "127.0.0.1:5432/aicrash"),
+        ("DATABASE_URL", "postgress://aicrash:secret@127.0.0.1:5432/aicrash"),
+        ("EMAIL_URL", "gmail://user:secret@gmail.com"),
+        ("REDIS_CACHE_URL", "127.0.0.1:6379/1"),
+    ],
+)
+def test_a_url_with_a_scheme_settings_do_not_know_is_refused_naming_the_variable(name, url):
+    result = _check(**{name: url})
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} " in result.stderr
+    assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
 @pytest.mark.parametrize("value", ["", "/"])
 def test_an_empty_admin_url_is_refused_rather_than_hiding_the_admin(value):
     result = _check(ADMIN_URL=value)
