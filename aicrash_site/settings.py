@@ -331,8 +331,18 @@ def _rediss_verified(url: str) -> str:
     return url
 
 
-CELERY_BROKER_URL = _rediss_verified(
-    env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
+def _celery_url(var: str, url: str) -> str:
+    """Kombu reads ``127.0.0.1:6379/0`` as an AMQP address it cannot reach: say so at
+    startup (without echoing the URL, which may hold a password)."""
+    if url and "://" not in url:
+        raise environ.ImproperlyConfigured(
+            f"{var} is not a URL: write redis://host:6379/0 (rediss:// over TLS)."
+        )
+    return _rediss_verified(url)
+
+
+CELERY_BROKER_URL = _celery_url(
+    "CELERY_BROKER_URL", env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 )
 CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
 CELERY_PROCESSED_DIR = VAR_DIR / "celery" / "processed"
@@ -563,7 +573,9 @@ RAW_RETENTION_DAYS = env.int("RAW_RETENTION_DAYS", default=100)
 HOURLY_RETENTION_DAYS = env.int("HOURLY_RETENTION_DAYS", default=730)
 # A refresh fans out one task per provider batch, then a chord runs the metrics task: chords
 # need a result backend although every other task ignores its result.
-CELERY_RESULT_BACKEND = _rediss_verified(env.str("CELERY_RESULT_BACKEND", default="")) or (
+CELERY_RESULT_BACKEND = _celery_url(
+    "CELERY_RESULT_BACKEND", env.str("CELERY_RESULT_BACKEND", default="")
+) or (
     CELERY_BROKER_URL
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
     else f"file://{VAR_DIR / 'celery' / 'results'}"

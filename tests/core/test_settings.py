@@ -376,6 +376,8 @@ def test_a_url_with_an_unencoded_password_is_refused_naming_the_variable_not_the
         ("DATABASE_URL", "postgress://aicrash:secret@127.0.0.1:5432/aicrash"),
         ("EMAIL_URL", "gmail://user:secret@gmail.com"),
         ("REDIS_CACHE_URL", "127.0.0.1:6379/1"),
+        ("CELERY_BROKER_URL", "127.0.0.1:6379/0"),
+        ("CELERY_RESULT_BACKEND", "127.0.0.1:6379/0"),
     ],
 )
 def test_a_url_with_a_scheme_settings_do_not_know_is_refused_naming_the_variable(name, url):
