@@ -86,7 +86,21 @@ _URL_HINT = (
 
 
 env = _Env()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _var_dir_make(path: Path) -> None:
+    """A folder under AICRASH_VAR_DIR; one that cannot be made (a file in the way, another
+    user's folder) is named rather than a traceback through the settings import."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise environ.ImproperlyConfigured(
+            f"AICRASH_VAR_DIR: cannot create {path} ({exc.strerror}): point it at a directory "
+            "the user running aicrash may write."
+        ) from None
+
+
+_var_dir_make(VAR_DIR)
 
 
 def _env_choice(var: str, *, default: str, choices: tuple[str, ...]) -> str:
@@ -303,7 +317,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+_var_dir_make(STATIC_ROOT)
 STATICFILES_DIRS = [
     BASE_DIR / "aicrash_site" / "static",
     # Front-end libraries installed from the npm registry by `make install` (no CDN).
@@ -347,8 +361,8 @@ CELERY_BROKER_URL = _celery_url(
 CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
 CELERY_PROCESSED_DIR = VAR_DIR / "celery" / "processed"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
-    CELERY_PROCESSED_DIR.mkdir(parents=True, exist_ok=True)
+    _var_dir_make(CELERY_QUEUE_DIR)
+    _var_dir_make(CELERY_PROCESSED_DIR)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),

@@ -388,6 +388,18 @@ def test_a_url_with_a_scheme_settings_do_not_know_is_refused_naming_the_variable
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
 
 
+def test_a_var_dir_that_cannot_be_made_is_refused_naming_the_variable(tmp_path):
+    a_file = tmp_path / "not-a-directory"
+    a_file.write_text("")
+
+    result = _check(AICRASH_VAR_DIR=str(a_file / "var"))
+
+    assert result.stderr.strip().splitlines() == [
+        f"ImproperlyConfigured: AICRASH_VAR_DIR: cannot create {a_file / 'var'} "
+        "(Not a directory): point it at a directory the user running aicrash may write."
+    ]
+
+
 @pytest.mark.parametrize("value", ["", "/"])
 def test_an_empty_admin_url_is_refused_rather_than_hiding_the_admin(value):
     result = _check(ADMIN_URL=value)
