@@ -376,7 +376,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-REFRESH_INTERVAL_SECONDS = env.int("REFRESH_INTERVAL_SECONDS", default=300)
+REFRESH_INTERVAL_SECONDS = env.int("REFRESH_INTERVAL_SECONDS", default=300, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "refresh-prices": {
         "task": "markets.tasks.refresh_prices",
@@ -450,7 +450,7 @@ NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=30, m
 # and at most this long (the bound that matters with a per-process local-memory cache); 0: off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10, minimum=0)
 # Replayed hours (?at=) one client may have computed at once (core/busy.py).
-REPLAY_CONCURRENCY_PER_CLIENT = env.int("REPLAY_CONCURRENCY_PER_CLIENT", default=2)
+REPLAY_CONCURRENCY_PER_CLIENT = env.int("REPLAY_CONCURRENCY_PER_CLIENT", default=2, minimum=1)
 # Market-wide parts of pages (dashboard cards, member rows, cap chart), shared by every
 # visitor, signed-in ones included: cached the same way, separately from the page cache.
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=10, minimum=0)
@@ -600,7 +600,7 @@ CELERY_RESULT_EXPIRES = 3600
 # Token ids per provider request (CoinGecko /coins/markets answers up to 250) and per task.
 REFRESH_BATCH_SIZE = env.int("REFRESH_BATCH_SIZE", default=250, minimum=1)
 REFRESH_BATCH_RETRY_SECONDS = env.float("REFRESH_BATCH_RETRY_SECONDS", default=30.0, minimum=0)
-COMPACT_INTERVAL_SECONDS = env.int("COMPACT_INTERVAL_SECONDS", default=24 * 3600)
+COMPACT_INTERVAL_SECONDS = env.int("COMPACT_INTERVAL_SECONDS", default=24 * 3600, minimum=1)
 CELERY_BEAT_SCHEDULE["compact-snapshots"] = {
     "task": "markets.tasks.compact_snapshots",
     "schedule": float(COMPACT_INTERVAL_SECONDS),

@@ -343,6 +343,23 @@ def test_a_number_setting_below_what_works_is_refused_naming_the_variable(name, 
     )
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["REFRESH_INTERVAL_SECONDS", "COMPACT_INTERVAL_SECONDS", "REPLAY_CONCURRENCY_PER_CLIENT"],
+)
+def test_processes_that_run_no_system_check_refuse_a_zero_interval_or_limit_too(name):
+    """Celery beat and gunicorn load the settings without manage.py's checks: beat sent a task
+    due every 0 s without pause."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env={**_env(**{name: "0"}), "DJANGO_SETTINGS_MODULE": "aicrash_site.settings"},
+        capture_output=True, text=True,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} is '0': it must be at least 1" in result.stderr
+
+
 def test_email_verification_is_read_in_any_case_and_an_unknown_one_is_refused():
     probe = "from django.conf import settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION)"
     assert _printed(probe, ACCOUNT_EMAIL_VERIFICATION="Mandatory") == "mandatory"
