@@ -97,9 +97,17 @@ def _check_deploy(**extra) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_passes_without_a_warning_in_production():
-    result = _check_deploy(REDIS_CACHE_URL="redis://127.0.0.1:6379/0")
+    result = _check_deploy(REDIS_CACHE_URL="redis://127.0.0.1:6379/0", ALLOWED_HOSTS="aicrash.test")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_warns_when_allowed_hosts_refuse_the_site_url_host():
+    """Email links point at SITE_URL: a host ALLOWED_HOSTS does not name answers them 400."""
+    result = _check_deploy(REDIS_CACHE_URL="redis://127.0.0.1:6379/0", ALLOWED_HOSTS=None)
+
+    assert result.returncode != 0
+    assert "core.W002" in result.stderr and "aicrash.test" in result.stderr
 
 
 def test_check_deploy_warns_when_each_process_would_keep_its_own_cache():
