@@ -14,6 +14,7 @@ from markets.models import RefreshRun, Snapshot, Token, TokenList, TokenListMemb
 from markets.services.demo_context import demo_context_seed
 from markets.services.demo_removal import DEMO_SOURCE, demo_rows_delete
 from markets.services.ingest import QuoteColumns, snapshot_ingest
+from markets.services.locks import market_data_lease
 from markets.services.metrics import derived_refresh
 from markets.services.refresh import run_record_finished
 from markets.signals import demo_seeded
@@ -65,7 +66,9 @@ def demo_seed(*, end: datetime | None = None) -> SeedResult:
     end_epoch = int(end.timestamp())
     epochs = episode_epochs(end_epoch)
     paths = episode_generate()
-    with transaction.atomic():
+    # The refresh's lease, as an import or demo_remove: a refresh running meanwhile found no
+    # demo history, or stored its hour after the seed, past the episode's end.
+    with market_data_lease(purpose="demo seed"), transaction.atomic():
         tokens = _tokens_upsert()
         _lists_upsert(tokens)
         demo_rows_delete(recompute=False)  # the previous episode and what derives from it

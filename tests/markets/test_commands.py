@@ -126,6 +126,21 @@ def test_seed_demo_with_an_end_out_of_range_keeps_the_demo_already_stored(tao):
     assert Snapshot.objects.filter(source="demo").count() == 1
 
 
+def test_seed_demo_waits_for_a_running_refresh_and_says_so_changing_nothing(tao, settings):
+    """It replaced the demo under a running refresh: the refresh found no demo history (a
+    failed run), or stored its hour after the seed, past the episode's end."""
+    from markets.services.locks import MARKET_DATA_LOCK, lock_acquire
+
+    snapshot_ingest(quotes=[Quote(tao.pk, int(END.timestamp()), 164.0)], source="demo")
+    settings.MARKET_DATA_LEASE_WAIT_SECONDS = 0
+    assert lock_acquire(name=MARKET_DATA_LOCK, ttl_seconds=60)
+
+    with pytest.raises(CommandError, match="a refresh, backfill or import is running"):
+        run("seed_demo")
+
+    assert Snapshot.objects.filter(source="demo").count() == 1
+
+
 # --- metrics ------------------------------------------------------------------------------
 
 

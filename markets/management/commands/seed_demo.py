@@ -6,6 +6,7 @@ from markets.demo_episode import HOURS
 from markets.models import Snapshot
 from markets.providers.base import MAX_EPOCH, MIN_EPOCH
 from markets.services.demo import EPISODE_END, demo_seed
+from markets.services.locks import LeaseBusy
 
 
 class Command(BaseCommand):
@@ -41,7 +42,10 @@ class Command(BaseCommand):
                     f"--end must fall from {earliest:%Y-%m-%dT%H:%M:%SZ} to before 2100 "
                     f"(UTC): the demo's {HOURS // 24} days of prices are stored from 1990 to 2099"
                 )
-        result = demo_seed(end=end_at)
+        try:
+            result = demo_seed(end=end_at)
+        except LeaseBusy as exc:
+            raise CommandError(f"{exc}; nothing was changed") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {result.tokens} tokens and {result.equities} equities,"
