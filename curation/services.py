@@ -257,8 +257,10 @@ def _job_set(job: TokenAddJob, **fields) -> None:
 
 def job_run(*, job_id: int, days: int = BACKFILL_DAYS) -> TokenAddJob | None:
     """Run a queued backfill: fetch, store, recompute, reporting progress on the job row.
-    A job that is not queued (already run, or running elsewhere) is left alone."""
+    A job that is not queued (already run, or running elsewhere) is left alone. Whatever
+    stops the backfill, the job ends failed with the reason, never left "running"."""
     from markets.providers.base import ProviderError
+    from markets.services.locks import LeaseBusy
     from markets.services.refresh import token_backfill
 
     claimed = TokenAddJob.objects.filter(pk=job_id, status=TokenAddJob.Status.QUEUED).update(
@@ -269,9 +271,13 @@ def job_run(*, job_id: int, days: int = BACKFILL_DAYS) -> TokenAddJob | None:
     job = TokenAddJob.objects.select_related("token").get(pk=job_id)
     try:
         run = token_backfill(symbol=job.token.symbol, days=days)
-    except (ProviderError, ValueError) as exc:
+    except (ProviderError, LeaseBusy, ValueError) as exc:
         _job_set(job, status=TokenAddJob.Status.FAILED, progress=100, message=str(exc)[:300])
         return job
+    except Exception as exc:  # a bug or a database error: shown, retryable, and re-raised
+        message = f"{type(exc).__name__}: {exc}"[:300]
+        _job_set(job, status=TokenAddJob.Status.FAILED, progress=100, message=message)
+        raise
     failed = run.status == run.Status.FAILED
     _job_set(
         job, run=run, progress=100,

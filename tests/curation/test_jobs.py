@@ -48,3 +48,29 @@ def test_a_provider_failure_says_why_and_can_be_retried(job, staff, monkeypatch)
 def test_only_a_failed_job_can_be_retried(job, staff):
     with pytest.raises(Exception, match="failed"):
         services.job_retry(actor=staff, job=job)
+
+
+def test_a_backfill_that_cannot_get_the_market_data_lease_fails_with_its_reason(job, monkeypatch):
+    """A refresh holding the lease longer than the wait left the job "running" at 10 % for
+    ever: the bar polled every second and no Retry button ever appeared."""
+    from markets.services.locks import LeaseBusy
+
+    def busy(**_kwargs):
+        raise LeaseBusy("backfill TAO: a refresh, backfill or import is running; try again later")
+
+    monkeypatch.setattr("markets.services.refresh.token_backfill", busy)
+    failed = services.job_run(job_id=job.pk)
+    assert (failed.status, failed.progress) == (TokenAddJob.Status.FAILED, 100)
+    assert "try again later" in failed.message
+
+
+def test_a_backfill_that_crashes_is_recorded_as_failed_not_left_running(job, monkeypatch):
+    def crash(**_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("markets.services.refresh.token_backfill", crash)
+    with pytest.raises(RuntimeError):
+        services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (TokenAddJob.Status.FAILED, 100)
+    assert "disk full" in job.message
