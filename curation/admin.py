@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import IntegrityError
 from django.db.models import Count
 from django.utils.translation import gettext
@@ -16,7 +17,32 @@ from markets.models import TokenList, TokenListMembership
 from markets.services.metrics import list_metrics_follow
 
 
+class MemberTokenSelect(AutocompleteSelect):
+    """The member's token search box. Its selected option comes from the tokens the form set
+    already read with its members (``known``), not from one query per row."""
+
+    known: dict[str, object] = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not selected or any(v not in self.known for v in selected):
+            return super().optgroups(name, value, attr)
+        label = self.choices.field.label_from_instance
+        options = [self.create_option(name, v, label(self.known[v]), set(selected), i)
+                   for i, v in enumerate(selected[:1])]  # fmt: skip
+        return [(None, options, 0)]
+
+
 class MembershipFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = {str(m.token_id): m.token for m in self.get_queryset()}  # with their tokens
+        for form in self.forms:
+            widget = form.fields["token"].widget
+            inner = getattr(widget, "widget", widget)
+            if isinstance(inner, MemberTokenSelect):
+                inner.known = known
+
     def clean(self):
         """Two members at one position would make the order arbitrary."""
         super().clean()
@@ -88,6 +114,12 @@ class TokenListMembershipInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("token")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "token":
+            kwargs["widget"] = MemberTokenSelect(db_field, self.admin_site,
+                                                 using=kwargs.get("using"))  # fmt: skip
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(TokenList)

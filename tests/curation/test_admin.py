@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +44,23 @@ def test_the_admin_refuses_two_members_at_one_position(client, staff, ai):
     assert response.status_code == 200  # the form again, with the error
     assert "have the same position 0" in response.content.decode()
     assert sorted(ai.memberships.values_list("position", flat=True)) == [0, 1, 2]
+
+
+def test_a_lists_admin_page_runs_the_same_queries_for_3_and_for_33_members(
+    admin_client, ai, django_assert_max_num_queries
+):
+    """Each member's token field read its token again: 33 members, 30 more queries."""
+    from markets.models import TokenListMembership
+    from tests.factories import TokenFactory
+
+    url = f"/admin/markets/tokenlist/{ai.pk}/change/"
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url).status_code == 200
+    for i in range(30):
+        TokenListMembership.objects.create(token_list=ai, token=TokenFactory(symbol=f"Z{i}"),
+                                           position=10 + i)  # fmt: skip
+    with django_assert_max_num_queries(len(few)):
+        html = admin_client.get(url).content.decode()
+    near = ai.memberships.get(token__symbol="NEAR").token_id
+    assert html.count(f'<option value="{near}" selected>NEAR</option>') == 1
+    assert html.count(" selected>Z29</option>") == 1
