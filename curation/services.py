@@ -105,10 +105,11 @@ def list_update(*, actor, token_list: TokenList, data: dict, is_public: bool) ->
 
 @transaction.atomic
 def list_feature(*, actor, token_list: TokenList) -> TokenList:
-    """Put this list on the dashboard (and take the previous one off); it gets published."""
-    TokenList.objects.select_for_update().filter(is_featured=True).exclude(pk=token_list.pk).update(
-        is_featured=False
-    )
+    """Put this list on the dashboard (and take the previous one off); it gets published.
+    Every list is locked first (they are few): a second staff member featuring another list
+    at the same moment waits, then takes the dashboard from the first one's list."""
+    list(TokenList.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    TokenList.objects.filter(is_featured=True).exclude(pk=token_list.pk).update(is_featured=False)
     token_list.is_featured, token_list.is_public = True, True
     token_list.save(update_fields=["is_featured", "is_public"])
     _record(actor, Action.LIST_FEATURED, token_list=token_list)
