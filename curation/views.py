@@ -119,7 +119,15 @@ def list_edit(request, slug: str):
         services.list_update(actor=request.user, token_list=token_list, data=_list_data(request),
                              is_public=request.POST.get("is_public") == "on")  # fmt: skip
     except ValidationError as exc:
-        return _list_answer(request, slug, errors=_errors(exc))
+        # The form again, unfolded, with what was typed and the reason beside it: the stored
+        # values would silently drop the other changes made with the refused one.
+        edit = {**_list_data(request), "slug": token_list.slug, "errors": _errors(exc),
+                "is_public": request.POST.get("is_public") == "on"}  # fmt: skip
+        if request.htmx:
+            context = {"token_list": _list_or_404(slug), "edit": edit}
+            return render(request, "curation/index.html#list", context)
+        context = _index_context(page=None) | {"edit": edit}
+        return render(request, "curation/index.html", context, status=400)
     return _list_answer(request, slug, notice=_("Saved."))
 
 

@@ -315,3 +315,22 @@ def test_a_refused_new_list_keeps_what_was_typed_and_explains_it_beside_the_form
             ">Les tokens d\u2019agents</textarea>"]  # fmt: skip
     assert [value for value in kept if value not in form] == []
     assert list(TokenList.objects.values_list("slug", flat=True)) == ["ai"]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_refused_edit_keeps_what_was_typed_beside_the_reason(client, staff, ai, htmx):
+    """Unticking "Published" on the dashboard's list is refused: the new French description
+    typed with it was lost (the section came back with the stored values, folded)."""
+    ai.is_featured, ai.is_public = True, True
+    ai.save(update_fields=["is_featured", "is_public"])
+    client.force_login(staff)
+    data = {"name": "AI tokens", "name_fr": "Tokens IA", "description": "",
+            "description_fr": "Une longue description tapée avec soin"}  # fmt: skip
+    response = client.post("/curate/lists/ai/", data, **(HX if htmx else {}))
+    assert response.status_code == (200 if htmx else 400)
+    html = response.content.decode()
+    assert "Une longue description tapée avec soin</textarea>" in html
+    assert '<details class="cur-edit" open>' in html
+    assert "must stay published" in html
+    ai.refresh_from_db()
+    assert (ai.description_fr, ai.is_public) == ("", True)
