@@ -8,6 +8,8 @@ Errors are ValidationError with a message for people; nothing is half-written.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -21,6 +23,7 @@ from markets.providers.catalogue import CatalogueEntry
 from markets.services.metrics import list_metrics_follow
 from markets.symbols import SYMBOL_RULE, symbol_is_valid, symbol_lookup_key
 
+logger = logging.getLogger(__name__)
 Action = CurationChange.Action
 MAX_MEMBERS = 500
 BACKFILL_DAYS = 90
@@ -244,10 +247,24 @@ def job_retry(*, actor, job: TokenAddJob) -> TokenAddJob:
 
 
 def _job_queue(job: TokenAddJob) -> TokenAddJob:
+    transaction.on_commit(lambda: _job_send(job.pk))
+    return job
+
+
+def _job_send(job_id: int) -> None:
+    """Hand the backfill to the workers; a broker that cannot take it fails the job with the
+    reason (and its Retry button) instead of leaving it "queued" for ever."""
     from curation.tasks import token_add_backfill
 
-    transaction.on_commit(lambda: token_add_backfill.delay(job.pk))
-    return job
+    try:
+        token_add_backfill.delay(job_id)
+    except Exception as exc:
+        logger.exception("Could not queue the backfill of job %s", job_id)
+        message = _("The backfill could not be queued: the task broker is unavailable "
+                    "(%(error)s).") % {"error": exc}  # fmt: skip
+        TokenAddJob.objects.filter(pk=job_id, status=TokenAddJob.Status.QUEUED).update(
+            status=TokenAddJob.Status.FAILED, progress=100, message=message[:300]
+        )
 
 
 def _job_set(job: TokenAddJob, **fields) -> None:

@@ -74,3 +74,26 @@ def test_a_backfill_that_crashes_is_recorded_as_failed_not_left_running(job, mon
     job.refresh_from_db()
     assert (job.status, job.progress) == (TokenAddJob.Status.FAILED, 100)
     assert "disk full" in job.message
+
+
+def test_a_backfill_the_broker_cannot_take_ends_failed_with_the_reason_not_queued_for_ever(
+    client, staff, ai, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis down: the pick answered a 500 although the coin was added, and its job said
+    "Queued" for ever with no Retry button."""
+    from kombu.exceptions import OperationalError
+
+    def down(_pk):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("curation.tasks.token_add_backfill.delay", down)
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/curate/lists/ai/catalogue/add/", {
+            "coingecko_id": "render-token", "symbol": "RENDER", "name": "Render"})  # fmt: skip
+    assert response.status_code == 302
+    job = TokenAddJob.objects.get()
+    assert (job.status, job.progress) == (TokenAddJob.Status.FAILED, 100)
+    assert "Connection refused" in job.message and "task broker" in job.message
+    html = client.get(f"/curate/jobs/{job.pk}/").content.decode()
+    assert "Retry" in html
