@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from curation.services import list_feature
+from curation.services import list_feature, members_renumber
 from markets.admin import DerivedDataDeleteMixin
 from markets.models import TokenList, TokenListMembership
 from markets.services.metrics import list_metrics_follow
@@ -138,6 +138,7 @@ class TokenListAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):  # members added or removed
+            members_renumber(token_list=form.instance)
             list_metrics_follow(list_ids=[form.instance.pk])
 
     @admin.display(description=_("Members"), ordering="members_total")

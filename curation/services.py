@@ -135,6 +135,13 @@ def _positions_write(members: list[TokenListMembership]) -> None:
 
 
 @transaction.atomic
+def members_renumber(*, token_list: TokenList) -> None:
+    """Number the members 0, 1, 2... in their current order (after the admin's form, where
+    staff delete rows and type any positions): no gap, as /curate/ and the API show them."""
+    _positions_write(_locked_members(token_list))
+
+
+@transaction.atomic
 def member_add(*, actor, token_list: TokenList, token: Token) -> TokenListMembership:
     members = _locked_members(token_list)
     if any(m.token_id == token.pk for m in members):

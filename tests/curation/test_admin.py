@@ -64,3 +64,27 @@ def test_a_lists_admin_page_runs_the_same_queries_for_3_and_for_33_members(
     near = ai.memberships.get(token__symbol="NEAR").token_id
     assert html.count(f'<option value="{near}" selected>NEAR</option>') == 1
     assert html.count(" selected>Z29</option>") == 1
+
+
+def test_members_removed_or_placed_in_the_admin_are_numbered_without_gaps(client, staff, ai):
+    """Deleting NEAR in the admin left positions 0 and 2 (the API said ICP was at 2), and
+    positions typed as 30, 10, 20 stayed so: /curate/ always numbers them 0, 1, 2..."""
+    client.force_login(staff)
+    members = list(ai.memberships.order_by("position"))  # TAO, NEAR, ICP
+    data = {
+        "name": ai.name, "name_fr": ai.name_fr, "slug": ai.slug, "description": "",
+        "description_fr": "", "is_public": "on",
+        "memberships-TOTAL_FORMS": "3", "memberships-INITIAL_FORMS": "3",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    for i, (member, position) in enumerate(zip(members, [30, 5, 10], strict=True)):
+        data |= {f"memberships-{i}-id": member.pk, f"memberships-{i}-token_list": ai.pk,
+                 f"memberships-{i}-token": member.token_id,
+                 f"memberships-{i}-position": position}  # fmt: skip
+    data["memberships-1-DELETE"] = "on"  # NEAR
+    response = client.post(f"/admin/markets/tokenlist/{ai.pk}/change/", data)
+    assert response.status_code == 302
+    rows = ai.memberships.order_by("position").values_list("token__symbol", "position")
+    assert list(rows) == [("ICP", 0), ("TAO", 1)]
+    api = client.get("/api/v1/lists/ai/").json()
+    assert [(m["symbol"], m["position"]) for m in api["members"]] == [("ICP", 0), ("TAO", 1)]
