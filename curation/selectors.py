@@ -31,14 +31,14 @@ def changes_page(*, number: object) -> Page:
 
 
 def jobs_recent(*, limit: int = 10) -> list[TokenAddJob]:
-    return list(TokenAddJob.objects.select_related("token", "token_list")[:limit])
+    return list(TokenAddJob.objects.select_related("token", "token_list", "run")[:limit])
 
 
 def job_get(*, pk: object) -> TokenAddJob:
     """TokenAddJob.DoesNotExist for an unknown or malformed id."""
     if not str(pk).isdigit():
         raise TokenAddJob.DoesNotExist
-    return TokenAddJob.objects.select_related("token", "token_list").get(pk=int(str(pk)))
+    return TokenAddJob.objects.select_related("token", "token_list", "run").get(pk=int(str(pk)))
 
 
 def token_by_symbol(*, symbol: str) -> Token:

@@ -97,3 +97,18 @@ def test_a_backfill_the_broker_cannot_take_ends_failed_with_the_reason_not_queue
     assert "Connection refused" in job.message and "task broker" in job.message
     html = client.get(f"/curate/jobs/{job.pk}/").content.decode()
     assert "Retry" in html
+
+
+def test_a_finished_backfill_speaks_the_language_of_the_staff_member_reading_it(
+    client, staff, job, settings
+):
+    """The worker wrote "123 prices stored." in English, and French staff read it so."""
+    settings.PRICE_PROVIDER = "demo"
+    done = services.job_run(job_id=job.pk, days=1)
+    stored = done.run.quotes_stored
+    client.force_login(staff)
+    for url in (f"/curate/jobs/{job.pk}/", "/curate/"):
+        french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert f"{stored} prix enregistrés." in french and "prices stored" not in french, url
+        english = client.get(url).content.decode()
+        assert f"{stored} prices stored." in english, url
