@@ -159,6 +159,13 @@ def test_the_page_speaks_french_to_french_staff(client, staff, ai):
     assert "Gérer les listes de tokens" in html and "Nouvelle liste" in html
 
 
+def test_the_french_members_caption_names_the_list_in_quotes(client, staff, ai):
+    # "Membres de Tokens IA" read wrongly ("de Actions de l'IA" for another list).
+    client.force_login(staff)
+    html = client.get("/curate/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Membres de la liste \u00ab\u00a0Tokens IA\u00a0\u00bb, dans l\u2019ordre" in html
+
+
 @pytest.mark.parametrize("symbol", ["B@D", "A/B", "..", "USD₮0"])
 def test_a_coin_whose_symbol_no_url_can_route_is_refused_and_the_list_still_shows(
     client, staff, ai, symbol
