@@ -258,5 +258,9 @@ def snapshots_compact(
             for i, value in enumerate((folded, written, h_folded, d_written)):
                 totals[i] += value
     result = CompactResult(*totals)
-    logger.info("compaction: %s", result)
+    logger.info(
+        "compaction: %d raw snapshots folded into %d hourly rows, "
+        "%d hourly rows folded into %d daily rows",
+        result.raw_folded, result.hourly_rows, result.hourly_folded, result.daily_rows,
+    )  # fmt: skip
     return result

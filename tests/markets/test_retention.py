@@ -96,6 +96,17 @@ def test_a_second_compaction_changes_nothing(market):
                      list(SnapshotCompact.objects.order_by("pk").values()))  # fmt: skip
 
 
+def test_the_log_line_says_what_was_folded_in_words(market, caplog):
+    # It printed the result's repr: "compaction: CompactResult(raw_folded=...)".
+    with caplog.at_level("INFO", logger="markets.services.retention"):
+        result = snapshots_compact(now=NOW)
+    assert caplog.messages[-1] == (
+        f"compaction: {result.raw_folded} raw snapshots folded into {result.hourly_rows} "
+        f"hourly rows, {result.hourly_folded} hourly rows folded into {result.daily_rows} "
+        "daily rows"
+    )
+
+
 def test_the_ath_stays_exact_when_its_snapshot_is_folded(market):
     tao = TokenMetrics.objects.get(token__symbol="TAO")
     assert tao.ath_at.timestamp() < T - 300 * DAY  # the spike is far older than raw retention
