@@ -314,3 +314,10 @@ def test_it_rejects_a_run_during_a_refresh_with_a_message_not_a_traceback(
             run(command, *args)
     assert str(caught.value) == message
     assert not Snapshot.objects.exists()
+
+
+@pytest.mark.parametrize("symbol", ["", "  "])
+def test_backfill_of_a_blank_symbol_asks_for_one(db, symbol):
+    # It said "unknown symbol " with nothing after it.
+    with pytest.raises(CommandError, match=r"give a token's symbol, e\.g\. backfill TAO"):
+        call_command("backfill", symbol)

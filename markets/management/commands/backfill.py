@@ -19,6 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, symbol: str, days: int, **options):
         if not 1 <= days <= 3650:
             raise CommandError("--days must be between 1 and 3650")
+        if not symbol.strip():
+            raise CommandError("give a token's symbol, e.g. backfill TAO")
         try:
             run = token_backfill(symbol=symbol, days=days)
         except Token.DoesNotExist:
