@@ -70,13 +70,22 @@ setting_changed.connect(_formats_forget)
 _ROUNDING = Context(prec=400, rounding=ROUND_HALF_UP)
 
 
-def _half_up(value: float, decimals: int) -> Decimal:
+def _half_up(value: float | Decimal, decimals: int) -> Decimal:
     """|value| rounded half away from zero at ``decimals`` places, from its shortest repr
     (264.8575 -> 264.86, as a person and the API's decimal strings round it)."""
-    return Decimal(repr(abs(value))).quantize(Decimal(1).scaleb(-decimals), context=_ROUNDING)
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return abs(number).quantize(Decimal(1).scaleb(-decimals), context=_ROUNDING)
 
 
-def _grouped(value: float, decimals: int, formats: dict | None = None) -> str:
+def _signed_half_up(value: float, decimals: int, *, scale: int = 0) -> Decimal:
+    """value x 10^scale rounded as ``_half_up`` rounds it, with its sign: a percentage
+    (scale 2) rounds like money, -0.23415 -> -23.42, never as the binary float happens to
+    lie (Python's round gives -23.41)."""
+    rounded = Decimal(repr(value)).scaleb(scale)
+    return rounded.quantize(Decimal(1).scaleb(-decimals), context=_ROUNDING)
+
+
+def _grouped(value: float | Decimal, decimals: int, formats: dict | None = None) -> str:
     """Absolute value rounded half-up to ``decimals`` places, with the active language's
     separators and grouping (Django's number_format alone cuts the extra digits off)."""
     formats = formats or _language_formats()
@@ -91,7 +100,7 @@ def _grouped(value: float, decimals: int, formats: dict | None = None) -> str:
     )
 
 
-def _sign(rounded: float) -> str:
+def _sign(rounded: float | Decimal) -> str:
     if rounded > 0:
         return "+"
     return MINUS if rounded < 0 else ""
@@ -154,7 +163,7 @@ def pct(value, mode: str = "") -> str:
     fraction = _number(value)
     if fraction is None:
         return MISSING
-    percent = round(fraction * 100, 2)
+    percent = _signed_half_up(fraction, 2, scale=2)
     sign = _sign(percent)
     if mode == "plain" and sign == "+":
         sign = ""
@@ -176,7 +185,7 @@ def num(value, decimals: int = 2) -> str:
     number = _number(value)
     if number is None:
         return MISSING
-    rounded = round(number, int(decimals))
+    rounded = _signed_half_up(number, int(decimals))
     return (MINUS if rounded < 0 else "") + _grouped(rounded, int(decimals))
 
 
@@ -186,7 +195,7 @@ def direction(value) -> str:
     number = _number(value)
     if number is None:
         return "none"
-    percent = round(number * 100, 2)
+    percent = _signed_half_up(number, 2, scale=2)
     return "up" if percent > 0 else "down" if percent < 0 else "flat"
 
 
