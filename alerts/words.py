@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from alerts.models import Condition
@@ -47,8 +48,8 @@ def amount_format(condition: str, amount: float) -> str:
     """A level or value as the rule shows it: dollars, percent, factor or count."""
     if condition in PRICE:
         return usd(amount)
-    if condition == Condition.VOLUME_SPIKE:
-        return f"{amount:g}"
+    if condition == Condition.VOLUME_SPIKE:  # a factor as written: "1.5", French "1,5"
+        return f"{amount:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
     if condition == Condition.LIST_MEMBERS_DOWN_20:
         return str(int(amount))
     return pct(amount)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from alerts.words import rule_words
+from alerts.words import firing_text, rule_words
 
 
 def test_it_puts_a_volume_spike_factor_where_the_condition_says_k():
@@ -31,3 +31,18 @@ def test_other_rules_keep_their_label_then_level():
     assert rule_words(condition="crossing_down", subject="BTC", level=60_000) == (
         "BTC: price crossing down $60,000.00"
     )
+
+
+def test_it_writes_a_fractional_volume_spike_factor_with_a_french_decimal_comma():
+    """A French reader saw "volume 24 h supérieur à 1.5x" on the alerts page and in the
+    notification: a decimal point among decimal commas."""
+    with translation.override("fr"):
+        words = rule_words(condition="volume_spike", subject="TAO", level=1.5)
+        fired = firing_text(condition="volume_spike", subject="TAO", level=2.25, value=3.3e8)
+
+    assert words == "TAO : volume 24 h supérieur à 1,5x sa moyenne sur 30 jours"
+    assert fired.startswith("TAO volume 24 h au-dessus de 2,25x sa moyenne")
+
+
+def test_it_keeps_a_decimal_point_in_an_english_volume_spike_factor():
+    assert "above 1.5x its" in rule_words(condition="volume_spike", subject="TAO", level=1.5)
