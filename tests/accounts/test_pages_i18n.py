@@ -129,3 +129,27 @@ def test_the_password_reset_done_page_leads_on_to_sign_in(client, headers, label
     main = html.split('<main id="main"')[1].split("</main>")[0]
     login = reverse("account_login")
     assert re.search(rf'<a href="{login}" class="btn">\s*{label}\s*</a>', main)
+
+
+@pytest.mark.parametrize("page", ["account_signup", "account_login", "account_reset_password"])
+def test_french_sign_in_pages_say_e_mail_as_the_rest_of_the_site_not_courriel(client, page):
+    """The sign-up form said "Courriel :" (Django's own French) above a placeholder "Adresse
+    e-mail", while every other page says "e-mail"."""
+    html = client.get(reverse(page), headers=FRENCH).content.decode()
+
+    assert "courriel" not in html.lower() and "électronique" not in html
+    assert "E-mail" in html or "Adresse e-mail" in html
+
+
+def test_a_french_sign_up_with_a_broken_address_is_refused_in_the_site_s_words(client):
+    password = "Tr3s-secret-pw!"
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "pas-une-adresse", "password1": password, "password2": password},
+        headers=FRENCH,
+    )
+
+    html = response.content.decode()
+    assert "Saisissez une adresse e-mail valide." in html
+    assert "courriel" not in html.lower()
+    assert 'value="pas-une-adresse"' in html  # nothing typed is lost
