@@ -24,9 +24,9 @@ SUMMARY = (
     "AMD fell, Bitcoin lost 18 % in one session towards its 58-60 k$ support, 2.6 G$ of "
     "leveraged positions were liquidated and the AI tokens (TAO, NEAR, ICP, RENDER) lost a "
     "quarter of their value in a week.",
-    "Les géants de la tech ont annoncé jusqu’à 500 G$ d’investissements IA pour 2026 ; "
+    "Les géants de la tech ont annoncé jusqu’à 500 Md $ d’investissements IA pour 2026 ; "
     "Microsoft, Nvidia et AMD ont chuté, le Bitcoin a perdu 18 % en une séance vers son "
-    "support de 58-60 k$, 2,6 G$ de positions à effet de levier ont été liquidées et les "
+    "support de 58-60 k $, 2,6 Md $ de positions à effet de levier ont été liquidées et les "
     "tokens IA (TAO, NEAR, ICP, RENDER) ont perdu un quart de leur valeur en une semaine.",
 )
 
@@ -59,10 +59,10 @@ EVENTS = [
     DemoEvent(48, "Bitcoin loses 18 % in one session",
               "Le Bitcoin perd 18 % en une seule séance", tokens=("BTC",)),
     DemoEvent(46, "Over 2.6 G$ of leveraged positions liquidated in 24 hours",
-              "Plus de 2,6 G$ de positions à effet de levier liquidées en 24 heures",
+              "Plus de 2,6 Md $ de positions à effet de levier liquidées en 24 heures",
               tokens=("BTC",)),
     DemoEvent(44, "Bitcoin breaks towards 60,000 $, into its 58-60 k$ support",
-              "Le Bitcoin enfonce les 60 000 $, dans son support de 58-60 k$", tokens=("BTC",)),
+              "Le Bitcoin enfonce les 60 000 $, dans son support de 58-60 k $", tokens=("BTC",)),
     DemoEvent(30, "Fear & Greed index at its lowest since Terra/Luna (2022)",
               "Le Fear & Greed Index au plus bas depuis Terra/Luna (2022)", tokens=("BTC",)),
     DemoEvent(10, "TAO touches 147 $", "Le TAO touche 147 $", tokens=("TAO",)),
