@@ -132,9 +132,21 @@ def _compact_units():
     )
 
 
+def _given_decimals(value) -> int:
+    """Decimal places a typed amount was given with, trailing zeros aside (Decimal("1.9990")
+    and 1.999 -> 3)."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    except (TypeError, ValueError, ArithmeticError):
+        return 0
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 @register.filter
 def usd(value, mode: str = "") -> str:
-    """US dollars: "$164.00" / "164,00 $"; with "compact", "$1.57B" / "1,57 Md $"."""
+    """US dollars: "$164.00" / "164,00 $"; with "compact", "$1.57B" / "1,57 Md $"; with
+    "exact", every decimal the amount has beyond those (a cost per unit as typed: "$1.999")."""
     amount = _number(value)
     if amount is None:
         return MISSING
@@ -148,7 +160,10 @@ def usd(value, mode: str = "") -> str:
                 scaled = _grouped(amount / threshold, 2, formats)
                 return _minus(amount, 2) + formats["compact"] % {"amount": scaled, "unit": unit}
     decimals = _price_decimals(amount)
-    amount_text = _grouped(amount, decimals, formats)
+    exact = value if mode == "exact" and isinstance(value, Decimal) else amount
+    if mode == "exact":  # a Decimal keeps digits a float would lose (1e9 $ to 12 places)
+        decimals = min(max(decimals, _given_decimals(value)), _MOST_DECIMALS)
+    amount_text = _grouped(exact, decimals, formats)
     return _minus(amount, decimals) + formats["money"] % {"amount": amount_text}
 
 

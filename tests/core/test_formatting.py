@@ -1,9 +1,11 @@
 """Percentages and plain numbers round half up, like money: one rule for every figure shown."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import translation
 
-from core.templatetags.formatting import change, direction, num, pct
+from core.templatetags.formatting import change, direction, num, pct, usd
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
@@ -42,3 +44,21 @@ def test_it_gives_a_change_the_arrow_of_its_rounded_sign():
 )
 def test_it_rounds_a_plain_number_half_up(value, decimals, text):
     assert in_("en", num, value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "french"),
+    [
+        (Decimal("1.999"), "$1.999", f"1,999{NBSP}$"),
+        (Decimal("3.21730"), "$3.2173", f"3,2173{NBSP}$"),
+        (Decimal("95"), "$95.00", f"95,00{NBSP}$"),
+        (Decimal("0.05"), "$0.0500", f"0,0500{NBSP}$"),
+        (Decimal("123456789.123456789012"), "$123,456,789.123456789012", None),
+        (1.999, "$1.999", f"1,999{NBSP}$"),
+    ],
+)
+def test_an_exact_amount_shows_every_decimal_it_was_given(value, english, french):
+    assert in_("en", usd, value, "exact") == english
+    if french:
+        assert in_("fr", usd, value, "exact") == french
+    assert in_("en", usd, Decimal("1.999")) == "$2.00"  # other amounts keep their cents

@@ -49,6 +49,23 @@ def test_a_tiny_lots_cost_shows_its_significant_digits_in_english_and_french(ali
     assert any("0,0500 $ 0,000000050 $" in row for row in french), french
 
 
+def test_a_lots_cost_per_unit_shows_every_decimal_it_was_given(alice_client, bags):
+    """A lot bought at 1,999 $ showed "2,00 $" a unit beside a cost of 666,33 $ for 333,333
+    tokens: the row did not add up and the price paid was not the one typed."""
+    item = bags.items.get(token__symbol="TAO")
+    Lot.objects.create(item=item, quantity=Decimal("333.333"), cost_basis_usd=Decimal("1.999"))
+    Lot.objects.create(item=item, quantity=Decimal("1000"), cost_basis_usd=Decimal("3.21730"))
+
+    with translation.override("fr"):
+        french = lots(alice_client.get(item_url(bags), headers=FRENCH).content)
+    english = lots(alice_client.get(item_url(bags)).content)
+
+    assert any("333,333 1,999 $ 666,33 $" in row for row in french), french
+    assert any("1 000 3,2173 $ 3 217,30 $" in row for row in french), french
+    assert any("$1.999 $666.33" in row for row in english), english
+    assert any("$95.00" in row for row in english)  # whole cents keep two decimals
+
+
 def test_adding_a_lot_without_javascript_comes_back_to_the_item_page(alice_client, bags):
     response = alice_client.post(
         f"{item_url(bags)}lots/",
