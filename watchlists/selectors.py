@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.ids import id_from_url
+from core.templatetags.formatting import usd_shown
 from markets.models import PriceDayCloses
 from markets.symbols import symbol_lookup_key
 from watchlists import valuation, valuation_batch
@@ -85,8 +86,8 @@ class ItemValuation:
     quantity: Decimal | None
     cost_usd: Decimal | None
     price_usd: float | None
-    value_usd: float | None = None
-    pnl_usd: float | None = None
+    value_usd: float | Decimal | None = None  # Decimal once as shown (item_valuation_as_shown)
+    pnl_usd: float | Decimal | None = None
     pnl_pct: float | None = None
     peak_value_usd: float | None = None
     drawdown_from_peak: float | None = None
@@ -119,9 +120,9 @@ class WatchlistTotals:
     items_count: int
     positions_count: int
     unpriced_count: int
-    value_usd: float | None
+    value_usd: float | Decimal | None  # Decimal once as shown (watchlist_valuation_as_shown)
     cost_usd: Decimal | None
-    pnl_usd: float | None
+    pnl_usd: float | Decimal | None
     pnl_pct: float | None
     peak_value_usd: float | None
     drawdown_from_peak: float | None
@@ -144,6 +145,41 @@ class WatchlistValuation:
                     peak_value_usd=None),
             self.series.amounts_hidden(),
         )  # fmt: skip
+
+
+def _item_as_shown(valued: ItemValuation) -> ItemValuation:
+    if valued.quantity is None or valued.cost_usd is None:  # watched only, or amounts hidden
+        return valued
+    lot_costs = (usd_shown(lot.quantity * lot.cost_basis_usd) for lot in valued.lot_list)
+    cost = sum(lot_costs, Decimal(0))
+    if valued.value_usd is None:
+        return replace(valued, cost_usd=cost)
+    value = usd_shown(valued.value_usd)
+    return replace(valued, value_usd=value, cost_usd=cost, pnl_usd=value - cost)
+
+
+def item_valuation_as_shown(*, valued: ItemValuation) -> ItemValuation:
+    """The position's money as the page shows it, adding up to the cent: each lot's cost
+    rounded as shown, the position's cost their sum, its value rounded as shown and its P&L
+    the difference of the two (Decimals). Percentages and peaks stay exact."""
+    return _item_as_shown(valued)
+
+
+def watchlist_valuation_as_shown(*, valuation: WatchlistValuation) -> WatchlistValuation:
+    """The list's money as the page shows it: every position as ``item_valuation_as_shown``
+    and each total the sum of the rows' shown amounts, so a column adds up to its total and
+    the total P&L is the total value less the cost of the priced positions, to the cent."""
+    items = [_item_as_shown(valued) for valued in valuation.items]
+    totals = valuation.totals
+    positions = [v for v in items if v.quantity is not None and v.cost_usd is not None]
+    priced = [v for v in positions if v.value_usd is not None]
+    if totals.value_usd is not None:
+        totals = replace(totals, value_usd=sum((v.value_usd for v in priced), Decimal(0)))
+    if totals.cost_usd is not None:
+        totals = replace(totals, cost_usd=sum((v.cost_usd for v in positions), Decimal(0)))
+    if totals.pnl_usd is not None:
+        totals = replace(totals, pnl_usd=sum((v.pnl_usd for v in priced), Decimal(0)))
+    return replace(valuation, items=items, totals=totals)
 
 
 def _items_query(watchlist: Watchlist) -> QuerySet[WatchlistItem]:

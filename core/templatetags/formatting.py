@@ -167,6 +167,16 @@ def usd(value, mode: str = "") -> str:
     return _minus(amount, decimals) + formats["money"] % {"amount": amount_text}
 
 
+def usd_shown(value) -> Decimal | None:
+    """The amount ``usd`` shows, as a signed Decimal (264.8575 -> 264.86, 0.12345 -> 0.1235):
+    sums and differences of these add up to the cent on a page. None where it shows a dash."""
+    amount = _number(value)
+    if amount is None:
+        return None
+    rounded = _half_up(value if isinstance(value, Decimal) else amount, _price_decimals(amount))
+    return -rounded if amount < 0 else rounded
+
+
 def _minus(amount: float, decimals: int) -> str:
     """A minus sign for a negative amount that does not round to zero."""
     return MINUS if amount < 0 and _half_up(amount, decimals) else ""

@@ -151,7 +151,9 @@ def _item_rows(watchlist: Watchlist, page: Page) -> list[tuple]:
 
 
 def detail_context(request, watchlist: Watchlist, **extra) -> dict:
-    valuation = selectors.watchlist_items_with_valuation(watchlist=watchlist)
+    valuation = selectors.watchlist_valuation_as_shown(
+        valuation=selectors.watchlist_items_with_valuation(watchlist=watchlist)
+    )
     page = items_page(request, valuation.items)
     context = {
         "watchlist": watchlist,
@@ -282,7 +284,9 @@ def share(request, pk):
 def shared(request, share_token):
     """A public list for anyone with its link: tokens and percentages; amounts and notes only
     when the owner shows them. 404 for an unknown or revoked link."""
-    valuation = selectors.watchlist_shared_valuation(share_token=share_token)
+    valuation = selectors.watchlist_valuation_as_shown(
+        valuation=selectors.watchlist_shared_valuation(share_token=share_token)
+    )
     watchlist = valuation.watchlist
     page = items_page(request, valuation.items)
     context = {

@@ -105,7 +105,7 @@ def item_move(request, pk, symbol):
 
 
 def _item_context(item: WatchlistItem, **extra) -> dict:
-    valued = selectors.item_with_valuation(item=item)
+    valued = selectors.item_valuation_as_shown(valued=selectors.item_with_valuation(item=item))
     return {
         "watchlist": item.watchlist,
         "item": item,
