@@ -1,0 +1,50 @@
+"""The French catalogues write French one way: a typographic apostrophe (l\u2019alerte), as most
+pages already did, where the alerts pages, the alert emails and the profile wrote l'alerte."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+BASE = Path(settings.BASE_DIR)
+STRAIGHT = re.compile(r"\w'\w")
+
+
+def french_catalogues() -> list[Path]:
+    return sorted(
+        path
+        for path in BASE.glob("**/locale/fr/LC_MESSAGES/django.po")
+        if ".venv" not in path.parts and "node_modules" not in path.parts
+    )
+
+
+def translations(path: Path) -> list[str]:
+    """Each msgstr of the file, its continuation lines joined, HTML tags left out."""
+    found, current = [], None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgstr"):
+            current = [line.partition(" ")[2].strip().strip('"')]
+            found.append(current)
+        elif line.startswith('"') and current is not None:
+            current.append(line.strip().strip('"'))
+        else:
+            current = None
+    return [re.sub(r"<[^>]+>", "", "".join(parts)) for parts in found]
+
+
+def test_every_french_catalogue_is_found():
+    names = {path.relative_to(BASE).parts[0] for path in french_catalogues()}
+    assert {"alerts", "notifications", "watchlists", "locale"} <= names
+
+
+def test_french_translations_use_the_typographic_apostrophe():
+    straight = {
+        str(path.relative_to(BASE)): [text for text in translations(path) if STRAIGHT.search(text)]
+        for path in french_catalogues()
+    }
+    assert {path: texts for path, texts in straight.items() if texts} == {}
+
+
+def test_french_translations_write_billions_as_md_dollars_and_say_e_mail():
+    texts = [text for path in french_catalogues() for text in translations(path)]
+    assert not [text for text in texts if "G$" in text or "courriel" in text.lower()]
