@@ -23,6 +23,10 @@ from core.text import cell_starts_formula
 from watchlists import validation
 
 HEADER = ["symbol", "quantity", "cost_basis_usd", "purchased_at", "note"]
+SEMICOLONS = (
+    "the columns are separated by semicolons: save the file with commas between columns and a "
+    "point for decimals, as the export does."
+)
 MAX_ROWS = 10_000
 
 
@@ -118,6 +122,8 @@ def csv_parse(text: str) -> list[PositionRow]:
         if header is None:
             raise PositionsCsvError(1, "the file is empty.")
         if [cell.strip().lower() for cell in header] != HEADER:
+            if [cell.strip().lower() for cell in ",".join(header).split(";")] == HEADER:
+                raise PositionsCsvError(1, SEMICOLONS)  # a French spreadsheet's "CSV"
             raise PositionsCsvError(1, f"the header must be {','.join(HEADER)}.")
         rows = []
         for cells in reader:

@@ -213,6 +213,14 @@ SERVICE_MESSAGES = [
     ),
     (r"the file is empty\.", _("the file is empty.")),
     (r"the header must be (?P<header>\S+)\.", _("the header must be %(header)s.")),
+    (
+        r"the columns are separated by semicolons: save the file with commas between columns "
+        r"and a point for decimals, as the export does\.",
+        _(
+            "the columns are separated by semicolons: save the file with commas between "
+            "columns and a point for decimals, as the export does."
+        ),
+    ),
     (r"more than (?P<limit>\d+) rows\.", _("more than %(limit)s rows.")),
     (r"not valid CSV \((?P<detail>.*)\)\.", _("not valid CSV (%(detail)s).")),
     (r"the file has a header but no rows\.", _("the file has a header but no rows.")),

@@ -145,3 +145,25 @@ def test_the_import_message_counts_in_good_grammar_in_both_languages(
 
     assert "Imported 1 row: 1 new token, 1 new lot." in squash(english.decode())  # "1 rows"
     assert "1 ligne importée : 0 nouveau token, 1 nouveau lot." in squash(french.decode())
+
+
+def test_a_french_spreadsheets_semicolon_file_is_told_to_use_commas(alice_client, alice_list, tao):
+    """A file saved by a French spreadsheet (columns split by ";") was refused with only "the
+    header must be symbol,quantity,…", which reads like the column names were wrong."""
+    text = "symbol;quantity;cost_basis_usd;purchased_at;note\nTAO;12,5;214,13;;\n"
+    before = snapshot()
+
+    english = alice_client.post(f"/watchlists/{alice_list.pk}/import/", {"file": upload(text)})
+    french = alice_client.post(
+        f"/watchlists/{alice_list.pk}/import/", {"file": upload(text)}, headers=FRENCH
+    )
+
+    assert squash(find(english.content, tag="ul", id="id_file_error").text) == (
+        "Line 1: the columns are separated by semicolons: save the file with commas between "
+        "columns and a point for decimals, as the export does."
+    )
+    assert squash(find(french.content, tag="ul", id="id_file_error").text) == (
+        "Ligne 1 : les colonnes sont séparées par des points-virgules : enregistrez le fichier "
+        "avec des virgules entre les colonnes et un point pour les décimales, comme l\u2019export."
+    )
+    assert snapshot() == before
