@@ -17,7 +17,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import decimal_comma_read
@@ -248,11 +248,29 @@ def service_message(message: str) -> str:
     for pattern, text in _COMPILED:
         match = pattern.fullmatch(message)
         if match:
-            values = match.groupdict()
+            values = {name: _quoted(value) for name, value in match.groupdict().items()}
             if "limit" in values:
                 values["limit"] = _grouped(values["limit"])
             return str(text) % values if values else str(text)
     return message
+
+
+_PYTHON_QUOTED = re.compile(r"'(?P<inner>.*)'|\"(?P<double>.*)\"", re.DOTALL)
+
+
+def _quoted(value: str) -> str:
+    """A value the services quoted as Python does ('NOPE') in the active language's quotes:
+    French « NOPE »; as written where the language quotes that way (English)."""
+    match = _PYTHON_QUOTED.fullmatch(value)
+    if match is None:
+        return value
+    # Translators: a value quoted in an error message, e.g. "'abc' is not a number.";
+    # French « abc ».
+    pattern = pgettext("quoted value", "'%(value)s'")
+    if pattern == "'%(value)s'":
+        return value
+    inner = match["inner"] if match["inner"] is not None else match["double"]
+    return pattern % {"value": inner}
 
 
 _GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")

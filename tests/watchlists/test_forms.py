@@ -23,3 +23,22 @@ def test_a_field_that_needs_a_value_is_required_by_the_form_in_the_services_word
     assert "required" not in form.fields[field].widget.attrs
     assert "required" in find(str(form[field]), tag="input").attrs  # the browser asks too
     assert not form.is_valid() and form.errors[field] == [message]
+
+
+def test_a_value_quoted_in_a_service_message_gets_french_quotes_in_french():
+    """French errors showed 'abc' and 'NOPE' in Python's quotes, where the alerts page says
+    « NOPE »."""
+    from django.utils import translation
+
+    from watchlists.forms import service_message
+
+    with translation.override("fr"):
+        assert service_message("'1 234,56' is not a number.") == (
+            "« 1 234,56 » n\u2019est pas un nombre."
+        )
+        assert service_message('"it\'s" is not a number.') == "« it's » n\u2019est pas un nombre."
+        assert service_message("quantity: 'x' is not a number.") == (
+            "quantity: « x » n\u2019est pas un nombre."
+        )
+    assert service_message("'abc' is not a number.") == "'abc' is not a number."
+    assert service_message('"it\'s" is not a number.') == '"it\'s" is not a number.'

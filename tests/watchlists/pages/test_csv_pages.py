@@ -114,7 +114,7 @@ def test_a_bad_line_is_explained_in_french(alice_client, alice_list, tao):
     )
 
     error = squash(find(response.content, tag="ul", id="id_file_error").text)
-    assert error == "Ligne 3 : symbole de token inconnu 'NOPE'."
+    assert error == "Ligne 3 : symbole de token inconnu « NOPE »."
 
 
 @pytest.mark.parametrize(

@@ -199,7 +199,7 @@ def test_an_unknown_symbol_is_explained_in_french(alice_client, alice_list):
     )
 
     errors = squash(find(response.content, tag="ul", id="add-token-errors").text)
-    assert errors == "Symbole de token inconnu 'NOPE'."
+    assert errors == "Symbole de token inconnu « NOPE »."
 
 
 def test_adding_again_a_deactivated_token_of_the_list_says_in_french_it_is_already_there(

@@ -24,12 +24,12 @@ CASES = {
     "create empty": ("Enter a name.", "Saisissez un nom."),
     "create duplicate": (
         "You already have a watchlist named 'AI bags'.",
-        "Vous avez déjà une liste de suivi nommée 'AI bags'.",
+        "Vous avez déjà une liste de suivi nommée « AI bags ».",
     ),
-    "add unknown": ("Unknown token symbol 'NOPE'.", "Symbole de token inconnu 'NOPE'."),
+    "add unknown": ("Unknown token symbol 'NOPE'.", "Symbole de token inconnu « NOPE »."),
     "add twice": ("TAO is already in this watchlist.", "TAO est déjà dans cette liste de suivi."),
     "lot zero": ("The quantity must be greater than 0.", "La quantité doit être supérieure à 0."),
-    "lot text": ("'abc' is not a number.", f"'abc' n{APOS}est pas un nombre."),
+    "lot text": ("'abc' is not a number.", f"« abc » n{APOS}est pas un nombre."),
     "lot future": (
         "The purchase date is in the future.",
         f"La date d{APOS}achat est dans le futur.",
