@@ -453,3 +453,27 @@ def test_each_rules_buttons_name_the_rule_for_screen_readers(client, alice, rule
     assert f"Edit{hidden}</a>" in page
     assert f"Pause{hidden}</button>" in page
     assert f"Delete{hidden}</a>" in page
+
+
+@pytest.mark.parametrize(
+    ("condition", "typed", "french"),
+    [
+        ("crossing_down", "0", "au plus 1\u00a0000\u00a0000\u00a0000\u00a0$."),
+        ("change_24h_below", "-150", "à \u2212100\u00a0% (et au plus 10\u00a0000\u00a0%)."),
+        ("drawdown_ath_below", "5", "compris entre \u2212100\u00a0% et 0\u00a0%."),
+        ("volume_spike", "0,5", "compris entre 1 et 1\u00a0000."),
+    ],
+)
+def test_a_refused_french_level_names_its_limits_as_the_pages_write_numbers(
+    client, alice, btc, condition, typed, french
+):
+    """The French form said "au plus 1e9 $" and "supérieur à -100 %": an exponent and a hyphen
+    where every figure of the site writes 1 000 000 000 $ and a real minus sign."""
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    response = client.post("/alerts/new/", form(condition=condition, value=typed))
+
+    assert response.status_code == 400 and not AlertRule.objects.exists()
+    assert french in response.content.decode()
+    assert f'value="{typed}"' in response.content.decode()  # what was typed is kept
