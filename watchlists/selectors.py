@@ -124,7 +124,7 @@ class WatchlistTotals:
     cost_usd: Decimal | None
     pnl_usd: float | Decimal | None
     pnl_pct: float | None
-    peak_value_usd: float | None
+    peak_value_usd: float | Decimal | None
     drawdown_from_peak: float | None
     performance_drawdown: float | None = None
 
@@ -168,13 +168,17 @@ def item_valuation_as_shown(*, valued: ItemValuation) -> ItemValuation:
 def watchlist_valuation_as_shown(*, valuation: WatchlistValuation) -> WatchlistValuation:
     """The list's money as the page shows it: every position as ``item_valuation_as_shown``
     and each total the sum of the rows' shown amounts, so a column adds up to its total and
-    the total P&L is the total value less the cost of the priced positions, to the cent."""
+    the total P&L is the total value less the cost of the priced positions, to the cent (the
+    peak is never shown below that value)."""
     items = [_item_as_shown(valued) for valued in valuation.items]
     totals = valuation.totals
     positions = [v for v in items if v.quantity is not None and v.cost_usd is not None]
     priced = [v for v in positions if v.value_usd is not None]
     if totals.value_usd is not None:
-        totals = replace(totals, value_usd=sum((v.value_usd for v in priced), Decimal(0)))
+        value = sum((v.value_usd for v in priced), Decimal(0))
+        totals = replace(totals, value_usd=value)
+        if totals.peak_value_usd is not None:  # never a cent below the value it peaks
+            totals = replace(totals, peak_value_usd=max(usd_shown(totals.peak_value_usd), value))
     if totals.cost_usd is not None:
         totals = replace(totals, cost_usd=sum((v.cost_usd for v in positions), Decimal(0)))
     if totals.pnl_usd is not None:

@@ -50,3 +50,12 @@ def test_a_positions_cost_is_the_sum_of_its_lots_as_shown(alice_client, halves):
 
     assert all("10,005 $ 10,01 $" in row for row in lots), lots
     assert "Coût20,02 $" in figures, figures
+
+
+def test_the_value_is_never_shown_above_its_peak(alice_client, halves):
+    """After the totals became the sums of the rows, a list at its peak read "Valeur : 0,00 %
+    depuis son maximum de 60,00 $" under a value of 60,01 $."""
+    content = alice_client.get(f"/watchlists/{halves.pk}/", headers=FRENCH).content
+    totals = squash(find(content, id="totals").text)
+
+    assert "60,01 $" in totals and "maximum de 60,01 $" in totals, totals
