@@ -310,6 +310,7 @@ if not DEBUG:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+FORMAT_MODULE_PATH = ["aicrash_site.formats"]  # French thousands: a narrow no-break space
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

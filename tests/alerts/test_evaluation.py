@@ -254,7 +254,7 @@ def test_the_notification_speaks_the_owners_language(market, btc, bob):
     crossing_down(bob)
     market.tick({btc: 59_850})
     title = Notification.objects.get(user=bob).title
-    assert title == "BTC a franchi à la baisse 60\u00a0000,00\u00a0$ à 59\u00a0850,00\u00a0$"
+    assert title == "BTC a franchi à la baisse 60\u202f000,00\u00a0$ à 59\u202f850,00\u00a0$"
 
 
 def test_without_a_preference_the_notification_speaks_the_sites_default_language(

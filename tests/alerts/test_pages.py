@@ -458,10 +458,10 @@ def test_each_rules_buttons_name_the_rule_for_screen_readers(client, alice, rule
 @pytest.mark.parametrize(
     ("condition", "typed", "french"),
     [
-        ("crossing_down", "0", "au plus 1\u00a0000\u00a0000\u00a0000\u00a0$."),
-        ("change_24h_below", "-150", "à \u2212100\u00a0% (et au plus 10\u00a0000\u00a0%)."),
+        ("crossing_down", "0", "au plus 1\u202f000\u202f000\u202f000\u00a0$."),
+        ("change_24h_below", "-150", "à \u2212100\u00a0% (et au plus 10\u202f000\u00a0%)."),
         ("drawdown_ath_below", "5", "compris entre \u2212100\u00a0% et 0\u00a0%."),
-        ("volume_spike", "0,5", "compris entre 1 et 1\u00a0000."),
+        ("volume_spike", "0,5", "compris entre 1 et 1\u202f000."),
     ],
 )
 def test_a_refused_french_level_names_its_limits_as_the_pages_write_numbers(

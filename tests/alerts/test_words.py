@@ -24,7 +24,7 @@ def test_it_says_a_price_crossing_in_french_with_franchir():
     with translation.override("fr"):
         words = rule_words(condition="crossing_down", subject="BTC", level=60_000)
 
-    assert words == "BTC : prix franchissant à la baisse 60\xa0000,00\xa0$"
+    assert words == "BTC : prix franchissant à la baisse 60\u202f000,00\xa0$"
 
 
 def test_other_rules_keep_their_label_then_level():

@@ -143,7 +143,7 @@ def test_the_413_page_says_the_limit_in_french_to_a_french_reader(client, settin
     response = client.post("/accounts/login/", {"login": "x" * 2_000}, HTTP_ACCEPT_LANGUAGE="fr")
 
     assert response.status_code == 413
-    assert "1\u00a0000 octets au plus" in response.content.decode()
+    assert "1\u202f000 octets au plus" in response.content.decode()
 
 
 @pytest.mark.parametrize(

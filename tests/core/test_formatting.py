@@ -62,3 +62,19 @@ def test_an_exact_amount_shows_every_decimal_it_was_given(value, english, french
     if french:
         assert in_("fr", usd, value, "exact") == french
     assert in_("en", usd, Decimal("1.999")) == "$2.00"  # other amounts keep their cents
+
+
+NNBSP = "\u202f"
+
+
+def test_french_groups_thousands_with_a_narrow_no_break_space_as_the_charts_do():
+    """The pages grouped French thousands with a full no-break space ("63 450,00 $") while
+    the charts (the browser's Intl) and French typography use a narrow one ("63 450,00 $")."""
+    from django.utils.formats import number_format
+
+    assert in_("fr", usd, 63_450.123) == f"63{NNBSP}450,12{NBSP}$"
+    assert in_("fr", pct, -12.5) == f"{MINUS}1{NNBSP}250,00{NBSP}%"
+    assert in_("fr", num, 12345.678) == f"12{NNBSP}345,68"
+    with translation.override("fr"):
+        assert number_format(1000, force_grouping=True) == f"1{NNBSP}000"
+    assert in_("en", usd, 63_450.123) == "$63,450.12"

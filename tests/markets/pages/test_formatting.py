@@ -26,7 +26,7 @@ def in_(lang, func, *args):
     ("value", "english", "french"),
     [
         (164, "$164.00", f"164,00{NBSP}$"),
-        (63_450.123, "$63,450.12", f"63{NBSP}450,12{NBSP}$"),
+        (63_450.123, "$63,450.12", f"63\u202f450,12{NBSP}$"),
         (0.17, "$0.1700", f"0,1700{NBSP}$"),
         (0.004321, "$0.004321", f"0,004321{NBSP}$"),
         (0, "$0.00", f"0,00{NBSP}$"),
@@ -110,7 +110,7 @@ def test_compact_usd_rounds_and_moves_up_a_unit_when_rounding_reaches_a_thousand
         (0.0196, f"+1.96{NBSP}%", f"+1,96{NBSP}%"),
         (0, f"0.00{NBSP}%", f"0,00{NBSP}%"),
         (-0.000001, f"0.00{NBSP}%", f"0,00{NBSP}%"),  # never a negative zero
-        (-12.5, f"{MINUS}1,250.00{NBSP}%", f"{MINUS}1{NBSP}250,00{NBSP}%"),
+        (-12.5, f"{MINUS}1,250.00{NBSP}%", f"{MINUS}1\u202f250,00{NBSP}%"),
     ],
 )
 def test_pct_shows_a_fraction_as_a_signed_percentage(value, english, french):

@@ -36,7 +36,7 @@ CASES = {
     ),
     "lot too big": (
         "The quantity must be at most 1,000,000,000,000.",
-        f"La quantité doit être au plus de 1{NBSP}000{NBSP}000{NBSP}000{NBSP}000.",
+        "La quantité doit être au plus de 1\u202f000\u202f000\u202f000\u202f000.",
     ),
     "name control": (
         "Control characters are not allowed (U+001B).",
