@@ -6,12 +6,16 @@
   object with a 400 naming it; DRF alone would store ``123`` as ``"123"``.
 - A number field refuses a JSON boolean with a 400 naming it; DRF's FloatField alone would
   store ``true`` as ``1.0``.
+- A boolean field takes a JSON ``true`` or ``false`` only (``null`` where it allows null); DRF
+  alone reads ``"yes"``, ``"on"``, ``"1"`` or ``1`` as true and ``"no"`` or ``0`` as false.
+  A form body (values are always strings) keeps DRF's reading.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
@@ -64,9 +68,19 @@ class AbsoluteUrlField(serializers.CharField):
         return request.build_absolute_uri(value) if value and request else value
 
 
+def _wrong_json_type(field, value, *, form: bool) -> bool:
+    """A boolean for a number field; anything but a boolean (or an allowed null) for a boolean
+    field of a JSON body."""
+    if isinstance(field, NUMBER_FIELDS):
+        return isinstance(value, bool)
+    if isinstance(field, serializers.BooleanField) and not form:
+        return not isinstance(value, bool) and not (value is None and field.allow_null)
+    return False
+
+
 def body_type_errors(serializer, data) -> dict[str, list[str]]:
-    """Unknown fields, non-strings given to text fields and booleans given to number fields,
-    by field name."""
+    """Unknown fields, non-strings given to text fields, booleans given to number fields and
+    anything but a JSON boolean given to boolean fields, by field name."""
     if not isinstance(data, Mapping):
         return {}
     errors = {
@@ -78,7 +92,7 @@ def body_type_errors(serializer, data) -> dict[str, list[str]]:
         value = data[name]  # a QueryDict (form body) gives its last value, always a string
         if isinstance(field, TEXT_FIELDS) and value is not None and not isinstance(value, str):
             errors[name] = [str(_("Not a valid string."))]
-        elif isinstance(field, NUMBER_FIELDS) and isinstance(value, bool):
+        elif _wrong_json_type(field, value, form=isinstance(data, QueryDict)):
             errors[name] = [str(field.error_messages["invalid"])]
     return dict(sorted(errors.items()))
 
@@ -113,7 +127,7 @@ class StrictFieldsMixin:
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     """A field not listed here is a 400 naming it, as is a number, list or object given for a
-    text field, or a boolean for a number field."""
+    text field, a boolean for a number field, or anything but true or false for a boolean."""
 
 
 class StrictSerializerSchema(OpenApiSerializerExtension):

@@ -158,3 +158,47 @@ def test_a_write_that_takes_no_body_accepts_none_or_an_empty_object(api_client, 
 
     assert api_client.post("/api/v1/notifications/read-all/").status_code == 200
     assert api_client.post("/api/v1/notifications/read-all/", {}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["yes", "on", "1", "true", 1, 0, "y", None, []])
+def test_a_json_boolean_field_refuses_anything_but_true_or_false_naming_it(
+    api_client, alice, value
+):
+    api_client.force_authenticate(alice)
+    watchlist = Watchlist.objects.create(owner=alice, name="Mine")
+
+    response = api_client.patch(
+        f"/api/v1/watchlists/{watchlist.pk}/", {"is_public": value}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"is_public": ["Must be a valid boolean."]}
+    watchlist.refresh_from_db()
+    assert not watchlist.is_public
+
+
+def test_a_json_boolean_for_an_alert_is_strict_too(api_client, alice, tao):
+    api_client.force_authenticate(alice)
+
+    response = api_client.post(
+        "/api/v1/alerts/",
+        {"condition": "less_than", "value": 100, "symbol": "TAO", "is_active": "no"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["is_active"]
+
+
+def test_a_json_true_or_false_is_still_a_boolean(api_client, alice):
+    api_client.force_authenticate(alice)
+    watchlist = Watchlist.objects.create(owner=alice, name="Mine")
+
+    response = api_client.patch(
+        f"/api/v1/watchlists/{watchlist.pk}/",
+        {"is_public": True, "show_amounts": False},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["is_public"] is True
