@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 
+from core.api.params import link_without_format
+
 
 def _positive_int(
     value: str, *, name: str, maximum: int | None = None, message: str | None = None
@@ -112,6 +114,12 @@ class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
         paginator.first_page_wanted = number == 1
         return number
 
+    def get_next_link(self):
+        return link_without_format(super().get_next_link())
+
+    def get_previous_link(self):
+        return link_without_format(super().get_previous_link())
+
 
 class SnapshotCursorPagination(StrictPageSizeMixin, CursorPagination):
     """Cursor pages in time order (``?cursor=`` from ``next``/``previous``), up to 1000 rows."""
@@ -120,6 +128,9 @@ class SnapshotCursorPagination(StrictPageSizeMixin, CursorPagination):
     max_page_size = 1000
     ordering = ("ts", "source")
     template = None
+
+    def encode_cursor(self, cursor):
+        return link_without_format(super().encode_cursor(cursor))
 
     def decode_cursor(self, request):
         invalid = ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})

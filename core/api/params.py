@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param
 
 SYMBOL_PARAM = OpenApiParameter(
     "symbol",
@@ -40,3 +42,11 @@ class QueryParams(serializers.Serializer):
         if hasattr(data, "dict"):  # a QueryDict: one value per name, the last one
             data = data.dict()
         super().__init__(instance, data=data, **kwargs)
+
+
+def link_without_format(url: str) -> str:
+    """A link of an answer (``url``, ``next``…) without ``?format=``: a link names a resource;
+    its representation is for the client following it to choose (``Accept`` or its own
+    ``?format=``). DRF copies the format of the request into every link it builds."""
+    name = api_settings.URL_FORMAT_OVERRIDE
+    return remove_query_param(url, name) if name and url else url

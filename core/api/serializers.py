@@ -21,6 +21,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.params import link_without_format
 from core.numbers import number_text_is_plain
 
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField)
@@ -66,6 +67,15 @@ class AbsoluteUrlField(serializers.CharField):
         value = super().to_representation(value)
         request = self.context.get("request")
         return request.build_absolute_uri(value) if value and request else value
+
+
+class ResourceUrlField(serializers.HyperlinkedIdentityField):
+    """An object's absolute API URL, without the ``?format=`` of the request
+    (core.api.params.link_without_format)."""
+
+    def get_url(self, obj, view_name, request, format):
+        url = super().get_url(obj, view_name, request, format)
+        return link_without_format(url) if url else url
 
 
 def _wrong_json_type(field, value, *, form: bool) -> bool:

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import ResourceUrlField
 from markets.models import FearGreedDaily, ListMetrics, Token, TokenList, TokenMetrics
 from markets.selectors import LIST_METRIC_FIELDS, TOKEN_METRIC_FIELDS
 
@@ -87,7 +88,7 @@ class ListMetricsWithSeriesSerializer(ListMetricsSerializer):
 
 
 class TokenSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ResourceUrlField(
         view_name="api:token-detail", lookup_field="symbol", lookup_url_kwarg="symbol"
     )
     # A missing metrics row (not computed yet) gives null.
@@ -123,7 +124,7 @@ class TokenSerializer(serializers.ModelSerializer):
     def _token_url(self, symbol: str) -> str:
         template = self.context.get("_token_url")
         if template is None:  # once per response: reversing per row costs more than the rest
-            field = serializers.HyperlinkedIdentityField(
+            field = ResourceUrlField(
                 view_name="api:token-detail", lookup_field="symbol", lookup_url_kwarg="symbol"
             )
             field.bind("url", self)
@@ -144,7 +145,7 @@ URL_SAFE = "!$&'()*+,;=~:@"
 
 
 class CuratedListRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ResourceUrlField(
         view_name="api:list-detail", lookup_field="slug", lookup_url_kwarg="slug"
     )
 
@@ -156,7 +157,7 @@ class CuratedListRefSerializer(serializers.ModelSerializer):
 
 class TokenDetailSerializer(TokenSerializer):
     lists = CuratedListRefSerializer(many=True, read_only=True, help_text="Public lists only.")
-    snapshots_url = serializers.HyperlinkedIdentityField(
+    snapshots_url = ResourceUrlField(
         view_name="api:token-snapshots", lookup_field="symbol", lookup_url_kwarg="symbol"
     )
 
@@ -166,7 +167,7 @@ class TokenDetailSerializer(TokenSerializer):
 
 
 class CuratedListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ResourceUrlField(
         view_name="api:list-detail", lookup_field="slug", lookup_url_kwarg="slug"
     )
     members_count = serializers.IntegerField(source="members_total", read_only=True)

@@ -14,7 +14,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import PlainNumberMixin, StrictSerializer, VisibleTextField
+from core.api.serializers import (
+    PlainNumberMixin,
+    ResourceUrlField,
+    StrictSerializer,
+    VisibleTextField,
+)
 from markets.api.serializers import TokenMetricsSerializer
 from watchlists.csv_io import decimal_text
 
@@ -128,10 +133,10 @@ class TotalsSerializer(serializers.Serializer):
 
 class WatchlistSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk", read_only=True)
-    url = serializers.HyperlinkedIdentityField(
+    url = ResourceUrlField(
         view_name="watchlists-api:watchlist-detail", lookup_field="pk", lookup_url_kwarg="id"
     )
-    items_url = serializers.HyperlinkedIdentityField(
+    items_url = ResourceUrlField(
         view_name="watchlists-api:item-list", lookup_field="pk", lookup_url_kwarg="id"
     )
     name = serializers.CharField(read_only=True)
