@@ -4,9 +4,10 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts.forms import AdminLoginForm
+from core.api.views import SchemaView
 from markets import views as market_views
 
 
@@ -27,7 +28,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("healthz", market_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("core.api.urls")),
     path("api/v1/", include("markets.api.urls")),

@@ -87,7 +87,7 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         name = self.settings.URL_FORMAT_OVERRIDE
         if not format_suffix and name and request.query_params.get(name) == "":
-            known = ", ".join(renderer.format for renderer in renderers)
+            known = ", ".join(dict.fromkeys(renderer.format for renderer in renderers))
             message = _("May not be empty; use one of: %(known)s.") % {"known": known}
             raise ValidationError({name: [message]})
         if format_suffix or (name and request.query_params.get(name)):
@@ -136,7 +136,7 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
         try:
             return super().filter_renderers(renderers, format)
         except Http404:
-            known = ", ".join(renderer.format for renderer in renderers)
+            known = ", ".join(dict.fromkeys(renderer.format for renderer in renderers))
             message = _("Unknown format %(format)r; use one of: %(known)s.") % {
                 "format": format,
                 "known": known,

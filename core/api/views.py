@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.utils.cache import add_never_cache_headers
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from core.api.errors import ApiErrorsMixin
 from core.api.pagination import ApiPageNumberPagination
@@ -30,3 +32,15 @@ class OwnerApiView(JsonApiView):
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)
         return response
+
+
+class SchemaView(ApiErrorsMixin, SpectacularAPIView):
+    """The OpenAPI schema (YAML, or JSON with ``?format=json``) with the API's errors: an
+    unknown or empty ``?format=`` is a 400 naming it, an Accept header it cannot serve a 406,
+    both JSON like every other route (drf-spectacular alone answered a 404 rendered in YAML)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and getattr(response, "exception", False):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
