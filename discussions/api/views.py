@@ -330,6 +330,7 @@ class PollDetailView(PollListView):
 @extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
 class PollVoteView(PollDetailView):
     permission_classes = [IsAuthenticated]
+    http_method_names = ["post", "options"]  # not the poll's GET it inherits: /polls/<id>/ has it
 
     @extend_schema(
         summary="Vote for an option (changeable while the poll is open)",

@@ -329,3 +329,16 @@ def test_a_look_alike_of_a_comment_or_poll_id_is_a_404_like_other_ids(
     assert api_client.get(f"/api/v1/polls/{spelling(poll.pk)}/").status_code == 404
     assert api_client.get(f"/api/v1/comments/{posted.pk}/").status_code == 200
     assert api_client.get(f"/api/v1/polls/{poll.pk}/").status_code == 200
+
+
+def test_a_polls_vote_route_only_takes_a_vote(api_client, alice, ai_list, openapi):
+    """GET /polls/<id>/vote/ answered the poll (signed in only), a copy of GET /polls/<id>/
+    the schema listed as an operation of its own."""
+    poll = scenario_poll_seed(token_list=ai_list)
+    api_client.force_authenticate(alice)
+
+    response = api_client.get(f"/api/v1/polls/{poll.pk}/vote/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert set(openapi["paths"]["/api/v1/polls/{id}/vote/"]) == {"post"}
