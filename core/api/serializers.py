@@ -1,5 +1,7 @@
 """Serializer bases for API writes: the body says exactly what the schema says.
 
+- A body that is not an object (a JSON list, string, number…) is a 400 naming ``body``, as
+  one that is not JSON at all.
 - A field the serializer does not know is a 400 naming it, not silently ignored (a typo such
   as ``is_publik`` would otherwise look like a success).
 - A text field (``type: string`` in the schema) refuses a JSON number, boolean, list or
@@ -123,6 +125,9 @@ class StrictFieldsMixin:
     """For input serializers: see the module docstring. These errors come with the others."""
 
     def to_internal_value(self, data):
+        if self.parent is None and not isinstance(data, Mapping):
+            # The whole body: named like a body that is not JSON (DRF: non_field_errors).
+            raise serializers.ValidationError({"body": [str(_("Expected a JSON object."))]})
         strict = body_type_errors(self, data)
         try:
             value = super().to_internal_value(data)

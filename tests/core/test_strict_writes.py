@@ -202,3 +202,37 @@ def test_a_json_true_or_false_is_still_a_boolean(api_client, alice):
 
     assert response.status_code == 200, response.json()
     assert response.json()["is_public"] is True
+
+
+@pytest.mark.parametrize("body", ["[]", '["Mine"]', '"Mine"', "7", "true"])
+def test_a_json_body_that_is_not_an_object_is_a_400_naming_body(api_client, alice, body):
+    """As a body that is not JSON: it was named ``non_field_errors`` ("Invalid data. Expected a
+    dictionary, but got list.")."""
+    api_client.force_authenticate(alice)
+
+    response = api_client.post("/api/v1/watchlists/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["body"]
+    assert not Watchlist.objects.filter(owner=alice).exists()
+
+
+def test_a_token_request_that_is_not_an_object_is_a_400_naming_body(api_client, alice):
+    response = api_client.post(
+        reverse("core-api:auth-token"), "[]", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["body"]
+
+
+def test_a_lot_that_is_not_an_object_is_still_named_by_its_path(api_client, alice, tao):
+    api_client.force_authenticate(alice)
+    watchlist = Watchlist.objects.create(owner=alice, name="Mine")
+
+    response = api_client.post(
+        f"/api/v1/watchlists/{watchlist.pk}/items/", {"symbol": "TAO", "lots": [1]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["lots[0]"]
