@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import NotAcceptable, NotFound, ParseError, ValidationError
+from rest_framework.exceptions import (
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    ParseError,
+    ValidationError,
+)
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -145,12 +151,22 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
 
 
 class ApiErrorsMixin:
-    """For API views: the error shape above and strict ``?format=``."""
+    """For API views: the error shape above, strict ``?format=``, and a 405 for a method the
+    route does not take before any sign-in is asked (DRF checks the method last: signed out,
+    ``DELETE /api/v1/tokens/TAO/`` was a 401, as if signing in would allow it)."""
 
     content_negotiation_class = StrictFormatNegotiation
 
     def get_exception_handler(self):
         return api_exception_handler
+
+    def perform_authentication(self, request):
+        # The first check of APIView.initial after content negotiation (whose renderer
+        # the error then keeps, as any other).
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().perform_authentication(request)
 
 
 RETRY_AFTER = OpenApiParameter(

@@ -69,3 +69,28 @@ def test_other_refused_methods_on_pages_stay_bare(client, alice, comment):
 
     assert response.status_code == 405
     assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/tokens/"),
+        ("delete", "/api/v1/tokens/TAO/"),
+        ("put", "/api/v1/lists/ai/"),
+        ("post", "/api/v1/episodes/"),
+        ("delete", "/api/v1/comments/1/report/"),
+    ],
+)
+def test_an_api_method_no_route_takes_is_a_405_even_signed_out(api_client, tao, method, path):
+    """It was a 401 asking to sign in, after which the same request got its 405."""
+    response = getattr(api_client, method)(path, {}, format="json")
+
+    assert response.status_code == 405
+    assert response.json()["detail"]
+    assert "WWW-Authenticate" not in response
+
+
+def test_a_method_the_route_takes_still_asks_to_sign_in(api_client, tao):
+    response = api_client.post("/api/v1/tokens/TAO/comments/", {"body": "x"}, format="json")
+
+    assert response.status_code == 401
