@@ -124,10 +124,14 @@ def body_refuse(request) -> None:
 class StrictFieldsMixin:
     """For input serializers: see the module docstring. These errors come with the others."""
 
-    def to_internal_value(self, data):
-        if self.parent is None and not isinstance(data, Mapping):
-            # The whole body: named like a body that is not JSON (DRF: non_field_errors).
+    def run_validation(self, data=serializers.empty):
+        if self.parent is None and data is not serializers.empty and not isinstance(data, Mapping):
+            # The whole body (JSON null included): named like a body that is not JSON (DRF:
+            # non_field_errors, "No data provided" for null).
             raise serializers.ValidationError({"body": [str(_("Expected a JSON object."))]})
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
         strict = body_type_errors(self, data)
         try:
             value = super().to_internal_value(data)

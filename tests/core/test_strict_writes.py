@@ -204,7 +204,7 @@ def test_a_json_true_or_false_is_still_a_boolean(api_client, alice):
     assert response.json()["is_public"] is True
 
 
-@pytest.mark.parametrize("body", ["[]", '["Mine"]', '"Mine"', "7", "true"])
+@pytest.mark.parametrize("body", ["[]", '["Mine"]', '"Mine"', "7", "true", "null"])
 def test_a_json_body_that_is_not_an_object_is_a_400_naming_body(api_client, alice, body):
     """As a body that is not JSON: it was named ``non_field_errors`` ("Invalid data. Expected a
     dictionary, but got list.")."""
