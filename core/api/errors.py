@@ -97,7 +97,15 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
             message = _("May not be empty; use one of: %(known)s.") % {"known": known}
             raise ValidationError({name: [message]})
         if format_suffix or (name and request.query_params.get(name)):
-            return super().select_renderer(request, renderers, format_suffix)
+            # The format asked in the URL wins over the Accept header, as DRF documents
+            # URL_FORMAT_OVERRIDE (DRF itself: a 406 for ?format=csv with Accept:
+            # application/json, which clients set once for every call).
+            try:
+                return super().select_renderer(request, renderers, format_suffix)
+            except NotAcceptable:
+                format = format_suffix or request.query_params.get(name)
+                renderer = self.filter_renderers(renderers, format)[0]
+                return renderer, renderer.media_type
         # DRF ignores quality values: "text/csv, application/json;q=0.5" got JSON (the first
         # renderer), and "application/json;q=0" too. Each renderer takes the q of the most
         # specific range naming it (RFC 9110 12.5.1); the highest q above 0 wins, then the

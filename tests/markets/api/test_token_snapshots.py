@@ -356,3 +356,23 @@ def test_an_offset_typed_with_a_plain_plus_in_the_url_is_that_offset(api_client,
     response = api_client.get(f"{URL}?since=2026-02-06T14:00:00+02:00&until=2026-02-06T12:00+00")
     assert response.status_code == 200, response.json()
     assert [row["ts"] for row in response.json()["results"]] == ["2026-02-06T12:00:00Z"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "accept", "served"),
+    [
+        ("csv", "application/json", "text/csv"),
+        ("json", "text/csv", "application/json"),
+        ("csv", "text/csv", "text/csv"),
+    ],
+)
+def test_an_explicit_format_wins_over_the_accept_header(
+    api_client, tao_history, fmt, accept, served
+):
+    """A client sending Accept: application/json on every call got a 406 for ?format=csv."""
+    response = api_client.get(
+        URL, {"since": SINCE, "until": UNTIL, "format": fmt}, HTTP_ACCEPT=accept
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == served
