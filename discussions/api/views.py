@@ -6,6 +6,7 @@ a 403, a muted user a 403, a rate limit a 429 with Retry-After, a bad id or symb
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -33,7 +34,7 @@ from core.api.errors import (
     service_errors,
     validated,
 )
-from core.api.params import SLUG_PARAM, SYMBOL_PARAM, QueryParams
+from core.api.params import SLUG_PARAM, SLUG_PATTERN, SYMBOL_PARAM, QueryParams
 from core.api.parsers import JSONParser
 from core.api.views import JsonApiView
 from discussions import selectors, services
@@ -50,6 +51,7 @@ from discussions.api.serializers import (
     SentimentVoteSerializer,
 )
 from discussions.models import Comment
+from markets.symbols import SYMBOL_URL_PATTERN
 
 ID_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 ORDER_PARAM = OpenApiParameter(
@@ -76,6 +78,30 @@ def discussion_errors():
         raise PermissionDenied(str(exc)) from None
     except services.CommentRateLimited as exc:
         raise Throttled(wait=exc.retry_after, detail=exc.message) from None
+
+
+SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
+SLUG_RE = re.compile(SLUG_PATTERN)
+
+
+def _token_or_404(symbol: str):
+    """The active token of a discussion route, under the symbols its token route answers to
+    (/api/v1/tokens/<symbol>/): anything else, a NUL byte or spaces included, is a 404."""
+    if SYMBOL_URL_RE.fullmatch(symbol):
+        try:
+            return selectors.token_for_discussion(symbol=symbol)
+        except Http404:
+            pass
+    raise NotFound(_("Unknown token symbol."))
+
+
+def _list_or_404(slug: str):
+    if SLUG_RE.fullmatch(slug):
+        try:
+            return selectors.list_for_discussion(slug=slug)
+        except Http404:
+            pass
+    raise NotFound(_("No public list with this slug."))
 
 
 def _comment_or_404(pk) -> Comment:
@@ -155,20 +181,14 @@ THREAD_DOCS = {
 @extend_schema(tags=["discussions"], parameters=[SYMBOL_PARAM, RETRY_AFTER])
 class TokenThreadView(ThreadView):
     def target(self) -> dict:
-        try:
-            return {"token": selectors.token_for_discussion(symbol=self.kwargs["symbol"])}
-        except Http404:
-            raise NotFound(_("Unknown token symbol.")) from None
+        return {"token": _token_or_404(self.kwargs["symbol"])}
 
 
 @extend_schema_view(**THREAD_DOCS)
 @extend_schema(tags=["discussions"], parameters=[SLUG_PARAM, RETRY_AFTER])
 class ListThreadView(ThreadView):
     def target(self) -> dict:
-        try:
-            return {"token_list": selectors.list_for_discussion(slug=self.kwargs["slug"])}
-        except Http404:
-            raise NotFound(_("No public list with this slug.")) from None
+        return {"token_list": _list_or_404(self.kwargs["slug"])}
 
 
 @extend_schema(tags=["discussions"], parameters=[ID_PARAM, RETRY_AFTER])
@@ -263,10 +283,7 @@ class SentimentView(DiscussionApiView):
         return Response(SentimentSerializer(sentiment).data, status=status_code)
 
     def _token(self):
-        try:
-            return selectors.token_for_discussion(symbol=self.kwargs["symbol"])
-        except Http404:
-            raise NotFound(_("Unknown token symbol.")) from None
+        return _token_or_404(self.kwargs["symbol"])
 
     @extend_schema(
         summary="Today's bullish/bearish split and the last 30 days",

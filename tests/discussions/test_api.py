@@ -342,3 +342,26 @@ def test_a_polls_vote_route_only_takes_a_vote(api_client, alice, ai_list, openap
     assert response.status_code == 405
     assert response["Allow"] == "POST, OPTIONS"
     assert set(openapi["paths"]["/api/v1/polls/{id}/vote/"]) == {"post"}
+
+
+@pytest.mark.parametrize("path", ["tokens/{}/comments/", "tokens/{}/sentiment/"])
+@pytest.mark.parametrize("symbol", ["TAO%00", "tao%20", "%20TAO", "\u0131cp"])
+def test_a_symbol_the_token_route_refuses_is_a_404_for_its_discussion_too(
+    api_client, alice, tao, path, symbol
+):
+    """With a NUL byte these were 500s (PostgreSQL refuses NUL in text); with spaces around
+    it the thread answered while /api/v1/tokens/<symbol>/ was a 404."""
+    api_client.force_authenticate(alice)
+    url = "/api/v1/" + path.format(symbol)
+
+    posted = api_client.post(url, {"body": "x", "stance": "bullish"}, format="json")
+
+    assert api_client.get(url).status_code == 404
+    assert posted.status_code == 404
+    assert api_client.get(f"/api/v1/tokens/{symbol}/").status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["ai-tokens%00", "ai-tokens%20"])
+def test_a_slug_the_list_route_refuses_is_a_404_for_its_thread_too(api_client, ai_list, slug):
+    assert api_client.get(f"/api/v1/lists/{slug}/comments/").status_code == 404
+    assert api_client.get(f"/api/v1/lists/{slug}/").status_code == 404
