@@ -77,7 +77,7 @@ class EpisodeListView(ReadApiView, generics.ListAPIView):
     tags=["episodes"],
     summary="One episode with its key figures, events and market facts",
     parameters=[EPISODE_SLUG, RETRY_AFTER],
-    responses={200: EpisodeDetailSerializer, **error_responses(401, 404, 429)},
+    responses={200: EpisodeDetailSerializer, **error_responses(400, 401, 404, 429)},
 )
 class EpisodeDetailView(ReadApiView, generics.RetrieveAPIView):
     """`figures` are computed from the stored prices over the window: each token's change and
