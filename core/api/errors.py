@@ -27,6 +27,7 @@ from rest_framework.exceptions import (
     ParseError,
     ValidationError,
 )
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -158,12 +159,22 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
             raise ValidationError({"format": [message]}) from None
 
 
+class RoutesMetadata(SimpleMetadata):
+    """OPTIONS: the route's name, description, rendered and parsed media types. DRF's
+    "actions" described the view's answer serializer as the POST/PATCH body (every field
+    read-only, none required); the request bodies are in the OpenAPI schema."""
+
+    def determine_actions(self, request, view):
+        return {}
+
+
 class ApiErrorsMixin:
     """For API views: the error shape above, strict ``?format=``, and a 405 for a method the
     route does not take before any sign-in is asked (DRF checks the method last: signed out,
     ``DELETE /api/v1/tokens/TAO/`` was a 401, as if signing in would allow it)."""
 
     content_negotiation_class = StrictFormatNegotiation
+    metadata_class = RoutesMetadata
 
     def get_exception_handler(self):
         return api_exception_handler
