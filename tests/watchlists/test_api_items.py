@@ -1,6 +1,7 @@
 """/api/v1/watchlists/<id>/items/ and …/items/<SYMBOL>/ for the list's owner."""
 
 import contextlib
+from urllib.parse import quote
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -346,3 +347,16 @@ def test_adding_lots_past_the_limit_is_a_400_naming_add_lots(api, held, monkeypa
     assert response.status_code == 400
     assert response.json()["errors"] == {"add_lots": ["TAO would have more than 3 lots."]}
     assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 2
+
+
+@pytest.mark.parametrize("symbol", ["tao ", " TAO", "TAO\t"])
+def test_a_symbol_with_spaces_is_a_404_as_on_the_token_route(api, held, symbol):
+    """The item route trimmed it (GET .../items/tao%20/ answered TAO) while
+    /api/v1/tokens/tao%20/ was a 404."""
+    url = f"/api/v1/watchlists/{held.pk}/items/{quote(symbol)}/"
+
+    assert api.get(url).status_code == 404
+    assert api.patch(url, {"note": "x"}, format="json").status_code == 404
+    assert api.delete(url).status_code == 404
+    assert api.get(f"/api/v1/tokens/{quote(symbol)}/").status_code == 404
+    assert WatchlistItem.objects.get(token__symbol="TAO").note == "Long term"

@@ -4,7 +4,11 @@ a 404, exactly like a missing one. Reads go through the selectors, writes throug
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -20,6 +24,7 @@ from core.api.errors import (
 )
 from core.api.params import SYMBOL_PARAM, QueryParams
 from core.api.parsers import ExactNumbersJSONParser
+from markets.symbols import SYMBOL_URL_PATTERN
 from watchlists import selectors, services
 from watchlists.api.serializers import (
     ItemCreateSerializer,
@@ -46,6 +51,7 @@ SERIES_PARAM = OpenApiParameter(
     description="Include value_series, the hourly total value and its drawdown from peak.",
 )
 DELETED = {204: None}
+SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
 
 
 class SeriesParams(QueryParams):
@@ -59,7 +65,10 @@ class OwnerApiView(core_views.OwnerApiView):  # JSON only: lots are nested, form
         return selectors.watchlist_get_for_user(user=self.request.user, pk=self.kwargs["id"])
 
     def get_item(self, watchlist: Watchlist) -> WatchlistItem:
-        return selectors.watchlist_item_get(watchlist=watchlist, symbol=self.kwargs["symbol"])
+        symbol = self.kwargs["symbol"]
+        if not SYMBOL_URL_RE.fullmatch(symbol):  # what /api/v1/tokens/<symbol>/ takes
+            raise Http404(_("No such token in this watchlist."))
+        return selectors.watchlist_item_get(watchlist=watchlist, symbol=symbol)
 
     def detail_response(self, watchlist: Watchlist, *, series: bool = False, status_code=200):
         valued = selectors.watchlist_items_with_valuation(watchlist=watchlist)
