@@ -114,7 +114,9 @@ def data_version_bump_throttled(*, reason: str, seconds: int) -> int | None:
 def request_cache_key(kind: str, request, *variant: str) -> str:
     """Key of what ``request`` gets: its absolute URL with the query sorted, the active
     language, ``variant`` (anything else the response depends on) and the data version."""
-    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    # By name only: the values of one name keep their order (the last one is the one read).
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    query = sorted(pairs, key=lambda pair: pair[0])
     parts = [
         request.scheme,
         request.get_host(),

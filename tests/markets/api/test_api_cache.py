@@ -119,3 +119,17 @@ def test_snapshots_are_not_cached(api_client, ai_list):
     url = "/api/v1/tokens/TAO/snapshots/"
     api_client.get(url)
     assert queries_for(api_client, url)[0] > 0
+
+
+def test_a_parameter_given_twice_in_another_order_is_not_served_the_cached_answer(
+    api_client, ai_list
+):
+    """The last value counts: ?page_size=300&page_size=5 is a page of 5, ?page_size=5&
+    page_size=300 a 400. The cache key sorted the values too, so once the first was cached
+    the second got its 200."""
+    assert api_client.get("/api/v1/tokens/?page_size=300&page_size=5").status_code == 200
+
+    response = api_client.get("/api/v1/tokens/?page_size=5&page_size=300")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page_size"]
