@@ -20,8 +20,8 @@ NOTE_FR = (
 
 TITLE = ("The February 2026 AI-token crash", "Le krach des tokens IA de février 2026")
 SUMMARY = (
-    "Big Tech announced up to 500 G$ of AI capital spending for 2026; Microsoft, Nvidia and "
-    "AMD fell, Bitcoin lost 18 % in one session towards its 58-60 k$ support, 2.6 G$ of "
+    "Big Tech announced up to $500B of AI capital spending for 2026; Microsoft, Nvidia and "
+    "AMD fell, Bitcoin lost 18 % in one session towards its $58-60k support, $2.6B of "
     "leveraged positions were liquidated and the AI tokens (TAO, NEAR, ICP, RENDER) lost a "
     "quarter of their value in a week.",
     "Les géants de la tech ont annoncé jusqu’à 500 Md $ d’investissements IA pour 2026 ; "
@@ -29,6 +29,9 @@ SUMMARY = (
     "support de 58-60 k $, 2,6 Md $ de positions à effet de levier ont été liquidées et les "
     "tokens IA (TAO, NEAR, ICP, RENDER) ont perdu un quart de leur valeur en une semaine.",
 )
+
+
+M = "\u2212"  # a real minus sign, as the figures beside the events write it
 
 
 @dataclass(frozen=True)
@@ -53,20 +56,22 @@ EVENTS = [
     DemoEvent(150, "Alphabet and Amazon unveil AI budgets far above expectations",
               "Alphabet et Amazon dévoilent des budgets IA bien au-delà des attentes",
               lists=("ai", "ai-equities")),
-    DemoEvent(76, "Microsoft -8 %, Nvidia -10 %, AMD -18.5 % in five days after the capex news",
-              "Microsoft -8 %, Nvidia -10 %, AMD -18,5 % en cinq jours après les annonces de capex",
+    DemoEvent(76, f"Microsoft {M}8 %, Nvidia {M}10 %, AMD {M}18.5 % in five days after "
+              "the capex news",
+              f"Microsoft {M}8 %, Nvidia {M}10 %, AMD {M}18,5 % en cinq jours après les "
+              "annonces de capex",
               tokens=("MSFT", "NVDA", "AMD"), lists=("ai", "ai-equities")),
     DemoEvent(48, "Bitcoin loses 18 % in one session",
               "Le Bitcoin perd 18 % en une seule séance", tokens=("BTC",)),
-    DemoEvent(46, "Over 2.6 G$ of leveraged positions liquidated in 24 hours",
+    DemoEvent(46, "Over $2.6B of leveraged positions liquidated in 24 hours",
               "Plus de 2,6 Md $ de positions à effet de levier liquidées en 24 heures",
               tokens=("BTC",)),
-    DemoEvent(44, "Bitcoin breaks towards 60,000 $, into its 58-60 k$ support",
+    DemoEvent(44, "Bitcoin breaks towards $60,000, into its $58-60k support",
               "Le Bitcoin enfonce les 60 000 $, dans son support de 58-60 k $", tokens=("BTC",)),
     DemoEvent(30, "Fear & Greed index at its lowest since Terra/Luna (2022)",
               "Le Fear & Greed Index au plus bas depuis Terra/Luna (2022)", tokens=("BTC",)),
-    DemoEvent(10, "TAO touches 147 $", "Le TAO touche 147 $", tokens=("TAO",)),
-    DemoEvent(0, "AI tokens down 23-25 % in a week; TAO at 164 $",
+    DemoEvent(10, "TAO touches $147", "Le TAO touche 147 $", tokens=("TAO",)),
+    DemoEvent(0, "AI tokens down 23-25 % in a week; TAO at $164",
               "Les tokens IA perdent 23 à 25 % en une semaine ; le TAO à 164 $",
               tokens=("TAO", "NEAR", "ICP", "RENDER")),
 ]  # fmt: skip

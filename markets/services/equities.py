@@ -51,12 +51,13 @@ AI_EQUITIES = [
 SHARES_OUTSTANDING = {spec.symbol: spec.shares_outstanding for spec in AI_EQUITIES}
 LIST_TEXT = {
     "name": "AI equities",
-    "name_fr": "Actions de l'IA",
+    "name_fr": "Actions de l\u2019IA",
     "description": "Chip makers and Big Tech names whose AI capital spending (up to "
-    "500 G$ in 2026) weighed on AI tokens in February 2026. Daily closes, weekdays only.",
+    "$500B in 2026) weighed on AI tokens in February 2026. Daily closes, weekdays only.",
     "description_fr": "Fabricants de puces et géants de la tech dont les dépenses "
-    "d'investissement dans l'IA (jusqu'à 500 milliards de dollars en 2026) ont pesé sur les "
-    "tokens IA en février 2026. Cours de clôture quotidiens, jours ouvrés seulement.",
+    "d\u2019investissement dans l\u2019IA (jusqu\u2019à 500 milliards de dollars en 2026) "
+    "ont pesé sur les tokens IA en février 2026. Cours de clôture quotidiens, jours ouvrés "
+    "seulement.",
 }
 
 

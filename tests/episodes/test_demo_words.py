@@ -1,5 +1,7 @@
 """The demo episode's French texts write amounts as the pages' figures do: "500 Md $"."""
 
+import re
+
 from episodes import demo
 
 
@@ -19,3 +21,23 @@ def test_its_french_texts_say_md_dollars_for_billions_never_g_dollars():
 
 def test_its_french_texts_write_thousands_of_dollars_as_the_figures_do():
     assert not [text for text in french_texts() if "k$" in text]
+
+
+def english_texts() -> list[str]:
+    return [demo.TITLE[0], demo.SUMMARY[0]] + [event.title for event in demo.EVENTS]
+
+
+def test_its_english_texts_write_dollars_as_the_english_figures_do():
+    """The English summary and events said "500 G$", "2.6 G$", "58-60 k$" and "164 $" beside
+    figures written "$1.57B" and "$164.00"."""
+    texts = english_texts()
+
+    assert not [text for text in texts if re.search(r"G\$|k\$|\d \$", text)]
+    assert "$500B" in demo.SUMMARY[0] and "$58-60k" in demo.SUMMARY[0]
+    assert any("$2.6B" in text for text in texts) and any("$164" in text for text in texts)
+
+
+def test_its_falls_are_written_with_a_real_minus_sign_in_both_languages():
+    texts = english_texts() + french_texts()
+
+    assert not [text for text in texts if " -" in text]

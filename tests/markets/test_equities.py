@@ -54,7 +54,7 @@ def test_setup_creates_the_list_and_its_six_equities_in_order():
     assert [t.symbol for t in members] == ["MSFT", "NVDA", "AMD", "GOOGL", "AMZN", "META"]
     assert {t.asset_class for t in members} == {"equity"}
     assert members[0].stooq_symbol == "msft.us" and members[3].name_fr == "Alphabet (Google)"
-    assert token_list.name_fr == "Actions de l'IA" and token_list.is_public
+    assert token_list.name_fr == "Actions de l\u2019IA" and token_list.is_public
     assert not token_list.is_featured
 
 
