@@ -81,3 +81,39 @@ def test_a_phone_without_javascript_gets_every_column_in_a_scrolling_table(
     expect(page.locator(".columns-toggle")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+CAPTION_TEXT_OUTSIDE_ITS_BOX = """(() => {
+  const out = [];
+  for (const wrap of document.querySelectorAll('.table-wrap')) {
+    const caption = wrap.querySelector('caption');
+    if (!caption || caption.classList.contains('visually-hidden')) continue;
+    wrap.scrollLeft = wrap.scrollWidth;  // scrolled to the table's last column, too
+    for (const left of [0, wrap.scrollWidth]) {
+      wrap.scrollLeft = left;
+      const box = wrap.getBoundingClientRect();
+      const text = document.createRange();
+      text.selectNodeContents(caption);
+      for (const r of text.getClientRects()) {
+        if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) {
+          out.push(caption.textContent.trim().replace(/\\s+/g, ' '));
+        }
+      }
+    }
+  }
+  return out;
+})()"""
+
+
+def test_a_phone_reads_a_wide_table_s_caption_whole(browser: Browser, live_server, demo):
+    """The caption spanned the whole (wider than the screen) table, so its end was cut off at
+    the edge of the table's box ('Members of AI tokens in the list's ord') until scrolled to;
+    it now wraps within the box and stays there while the table scrolls."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page = context.new_page()
+    for path in ["/", "/lists/ai/?sort=-change_7d"]:
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("#members-table").evaluate("t => t.offsetWidth > 390")
+        assert page.evaluate(CAPTION_TEXT_OUTSIDE_ITS_BOX) == [], path
+    context.close()
