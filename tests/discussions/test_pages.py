@@ -466,3 +466,23 @@ def test_a_signed_out_htmx_post_sends_the_whole_page_to_sign_in_not_the_thread(c
         assert response["HX-Redirect"] == "/accounts/login/?next=%2Ftokens%2FTAO%2F", url
         assert response.content == b"", url
     assert Comment.objects.count() == 1
+
+
+def test_the_discussion_s_sign_in_links_bring_the_visitor_back_to_the_same_view(
+    client, tao, ai_list
+):
+    """'Sign in to join the discussion.' and 'Sign in to vote.' sent back to the bare path:
+    after signing in the replayed hour (?at=), the table's sort and the thread's order were
+    gone."""
+    from urllib.parse import quote
+
+    from discussions.services.polls import scenario_poll_seed
+
+    scenario_poll_seed(token_list=ai_list)
+    paths = ["/lists/ai-tokens/?sort=-change_7d&at=2026-02-05T10:00Z",
+             "/tokens/TAO/?at=2026-02-05T10:00Z", "/tokens/TAO/comments/?order=top"]  # fmt: skip
+    for path in paths:
+        html = client.get(path).content.decode()
+        links = re.findall(r'href="/accounts/login/\?next=([^"]*)">Sign in to (?:join|vote)', html)
+        assert links, path
+        assert set(links) == {quote(path, safe="/")}, path
