@@ -105,6 +105,30 @@ def test_an_empty_list_invites_to_add_a_token_and_has_no_chart(alice_client, ali
     assert "value-chart.js" not in response.content.decode()
 
 
+def test_an_empty_list_says_it_is_empty_and_where_to_add_a_token_not_that_prices_are_missing(
+    client, alice_client, alice_list
+):
+    """Under the title of a new, empty list the status line read "No prices stored yet.", as
+    if the market data were missing."""
+    services.watchlist_share_set(watchlist=alice_list, is_public=True)
+    shared = f"/watchlists/shared/{alice_list.share_token}/"
+    for path, viewer, headers, expected in [
+        (url(alice_list), alice_client, {}, "This watchlist is empty: add a token below."),
+        (url(alice_list), alice_client, FRENCH,
+         "Cette liste de suivi est vide : ajoutez un token ci-dessous."),
+        (shared, client, {}, "This watchlist is empty."),
+    ]:  # fmt: skip
+        response = viewer.get(path, headers=headers)
+        status = find(response.content, tag="p", class_="freshness freshness--empty")
+        assert squash(status.text) == expected, path
+        assert "No prices stored yet." not in response.content.decode()
+        assert "Aucun prix" not in response.content.decode()
+    status = find(
+        alice_client.get(url(alice_list)).content, tag="p", class_="freshness freshness--empty"
+    )
+    assert [a.attrs["href"] for a in descendants(status) if a.tag == "a"] == ["#add-token"]
+
+
 def test_the_items_and_totals_poll_every_live_poll_seconds(alice_client, bags, settings):
     settings.LIVE_POLL_SECONDS = 7
 
