@@ -4,7 +4,8 @@
 ``{{ 1.57e9|usd:"compact" }}`` gives "$1.57B" / "1,57 Md $"; ``{{ -0.2341|pct }}`` gives
 "-23.41 %" / "-23,41 %" (with a real minus sign, U+2212). The patterns and unit names come
 from the translation catalogue, so a new language needs only its catalogue. Missing values
-render as an em dash.
+render as an em dash. ``{{ when|day }}`` and ``{{ when|moment }}`` write a date, and a date
+and time, the one way pages write them (core.times).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.numberformat import format as number_format
 from django.utils.translation import get_language, pgettext
+
+from core.times import date_text, datetime_text
 
 register = template.Library()
 
@@ -237,3 +240,15 @@ def change(value):
         arrow,
         pct(value),
     )
+
+
+@register.filter
+def day(value) -> str:
+    """A date: "Feb. 6, 2026" / "6 février 2026"; missing: an em dash."""
+    return MISSING if value in (None, "") else date_text(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """A date and time in UTC: "Feb. 6, 2026, 08:00 UTC" / "6 février 2026, 08:00 UTC"."""
+    return MISSING if value in (None, "") else datetime_text(value)

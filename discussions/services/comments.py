@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.cache import data_version_bump, data_version_bump_throttled
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
+from core.times import datetime_text
 from discussions.conf import limit
 from discussions.markdown import markdown_render, markdown_too_deep
 from discussions.models import Comment, Mute, Stance
@@ -81,8 +82,7 @@ def user_mute_check(*, user, now: datetime) -> None:
     until = user_muted_until(user=user, now=now)
     if until is not None:
         raise PermissionDenied(
-            _("You are muted by the moderators until %(until)s UTC.")
-            % {"until": until.strftime("%Y-%m-%d %H:%M")}
+            _("You are muted by the moderators until %(until)s.") % {"until": datetime_text(until)}
         )
 
 

@@ -441,7 +441,7 @@ def test_the_alerts_page_writes_when_a_rule_last_fired_as_the_other_pages_do(cli
     client.force_login(alice)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     page = client.get("/alerts/").content.decode()
-    assert "5 février 2026 14:30 UTC" in page  # was "2026-02-05 14:30 UTC"
+    assert "5 février 2026, 14:30 UTC" in page  # was "2026-02-05 14:30 UTC"
 
 
 def test_each_rules_buttons_name_the_rule_for_screen_readers(client, alice, rule):

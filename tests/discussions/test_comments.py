@@ -182,7 +182,7 @@ def test_a_muted_user_is_refused_until_the_mute_ends(alice, staff, tao, frozen):
     services.user_mute(user=alice, moderator=staff, days=2, reason="spam")
     with pytest.raises(PermissionDenied) as caught:
         comment(alice, "let me talk")
-    assert "muted by the moderators until 2026-02-08 12:00 UTC" in str(caught.value)
+    assert "muted by the moderators until Feb. 8, 2026, 12:00 UTC" in str(caught.value)
     assert not Comment.objects.exists()
     frozen.shift(timedelta(days=2, seconds=1))
     comment(alice, "back")

@@ -23,7 +23,7 @@ def test_stepping_and_playing_change_the_figures_without_a_reload(
     page.add_init_script(f"({CSP_WATCH})()")
     page.goto(f"{live_server.url}/?at=2026-02-05T14:00Z")
     expect(page.locator("#members .replay-banner")).to_contain_text(
-        "As of 5 Feb 2026 14:00 UTC (replay)"
+        "As of Feb. 5, 2026, 14:00 UTC (replay)"
     )
     page.evaluate("window.__sameDocument = true")
     before = tao_row(page)

@@ -49,7 +49,7 @@ def test_the_episode_page_speaks_french(client, story):
     assert "Le krach de test" in html and "Ce qui s\u2019est passé." in html
     assert "Chiffres clés" in html
     when = html.split('class="replay-board__when">')[1].split("</p>")[0]
-    assert "3 fév. 2026" in when and "Fév" not in when  # as on token pages
+    assert "3 février 2026, " in when and "Fév" not in when  # as on token pages
 
 
 def test_an_unpublished_episode_is_for_staff_only(client, story, staff):

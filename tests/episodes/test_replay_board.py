@@ -29,14 +29,14 @@ def test_the_board_shows_the_episodes_last_hour_by_default(client, story):
     html = client.get(URL).content.decode()
     assert "data-replay-control" in html and 'data-target="#replay-board"' in html
     assert "$88.00" in row(html, "BTC") and "$150.00" in row(html, "TAO")
-    assert "3 Feb 2026 00:00" in board(html)
+    assert "Feb. 3, 2026, 00:00" in board(html)
 
 
 def test_at_shows_the_prices_and_changes_of_that_hour(client, story):
     html = client.get(URL, {"at": "2026-02-02T16:00Z"}).content.decode()  # hour 40
     assert "$77.00" in row(html, "BTC") and "$132.00" in row(html, "TAO")
     assert f"{MINUS}23.00" in row(html, "BTC")  # 77 against 100 at hour 16
-    assert "2 Feb 2026 16:00" in board(html)
+    assert "Feb. 2, 2026, 16:00" in board(html)
     # without JavaScript the control's links step to the hours around it
     assert "at=2026-02-02T15:00Z" in html and "at=2026-02-02T17:00Z" in html
 
@@ -51,7 +51,7 @@ def test_the_replay_control_gets_the_board_alone(client, story):
 
 def test_an_hour_outside_the_window_is_kept_inside_it(client, story):
     before = client.get(URL, {"at": "2026-01-01T00:00Z"}).content.decode()
-    assert "2 Feb 2026 00:00" in board(before) and "$100.00" in row(before, "BTC")
+    assert "Feb. 2, 2026, 00:00" in board(before) and "$100.00" in row(before, "BTC")
     after = client.get(URL, {"at": "2026-03-01T00:00Z"}).content.decode()
     assert "$88.00" in row(after, "BTC")
 
@@ -77,7 +77,7 @@ def test_a_token_without_prices_yet_says_so(client, story):
 def test_the_board_speaks_french(client, story):
     client.cookies["django_language"] = "fr"
     html = client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Le marché, heure par heure" in html and "Au 3 fév. 2026 00:00 UTC" in html
+    assert "Le marché, heure par heure" in html and "Au 3 février 2026, 00:00 UTC" in html
 
 
 def test_the_board_costs_the_same_queries_at_any_hour(client, story, django_assert_max_num_queries):

@@ -33,7 +33,7 @@ def test_the_dashboard_at_a_past_hour_shows_a_replay_banner_and_that_hours_figur
 
     assert response.status_code == 200
     text = squash(response.content.decode())
-    assert "As of 5 Feb 2026 14:00 UTC (replay)" in text  # floored to the hour
+    assert "As of Feb. 5, 2026, 14:00 UTC (replay)" in text  # floored to the hour
     banner = find(response.content, class_="replay-banner")
     assert banner.attrs["data-replay-at"] == "2026-02-05T14:00Z"
     assert find(response.content, tag="a", href="/", class_="btn btn--quiet")  # back to now
@@ -120,7 +120,7 @@ def test_the_lists_page_at_a_past_hour_shows_the_banner_and_links_keep_it(client
     response = client.get("/lists/?at=2026-02-05T14:00Z")
 
     assert response.status_code == 200
-    assert "As of 5 Feb 2026 14:00 UTC (replay)" in squash(response.content.decode())
+    assert "As of Feb. 5, 2026, 14:00 UTC (replay)" in squash(response.content.decode())
     assert find(response.content, tag="a", href="/lists/ai/?at=2026-02-05T14:00Z")
 
 
@@ -173,7 +173,7 @@ def test_the_replay_banner_is_in_french_for_french_visitors(client, seeded):
     response = client.get("/tokens/TAO/?at=2026-02-05T14:00Z")
 
     text = squash(response.content.decode())
-    assert "Au 5 fév. 2026 14:00 UTC (rejeu)" in text
+    assert "Au 5 février 2026, 14:00 UTC (rejeu)" in text
     assert "Revenir à maintenant" in text
 
 

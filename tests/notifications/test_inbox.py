@@ -146,5 +146,5 @@ def test_the_inbox_writes_its_times_as_the_other_pages_do_in_each_language(clien
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     french = client.get("/notifications/").content.decode()
 
-    assert "Feb. 5, 2026 14:30 UTC" in english  # was "2026-02-05 14:30 UTC" in both
-    assert "5 février 2026 14:30 UTC" in french
+    assert "Feb. 5, 2026, 14:30 UTC" in english  # was "2026-02-05 14:30 UTC" in both
+    assert "5 février 2026, 14:30 UTC" in french

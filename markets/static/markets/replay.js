@@ -20,11 +20,13 @@
     const play = root.querySelector("[data-replay-play]");
     const speed = root.querySelector("[data-replay-speed]");
     const steps = root.querySelectorAll("[data-replay-step]");
-    const lang = root.dataset.lang === "en" ? "en-GB" : root.dataset.lang; // 5 Feb 2026
-    const format = new Intl.DateTimeFormat(lang || undefined, {
-      day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
-      hourCycle: "h23", timeZone: "UTC",
-    });
+    // Each day of the window as the page writes it ("Feb. 5, 2026"): an hour reads as the
+    // server writes it (core.times.datetime_text), "Feb. 5, 2026, 14:00 UTC".
+    const days = JSON.parse(root.dataset.days || "{}");
+    function hourText(epoch) {
+      const iso = new Date(epoch * 1000).toISOString();
+      return (days[iso.slice(0, 10)] || iso.slice(0, 10)) + ", " + iso.slice(11, 16) + " UTC";
+    }
     let current = Number(root.dataset.current);
     let timer = null;
     let loading = null; // the swap in flight
@@ -47,7 +49,7 @@
     function show(epoch) {
       current = Math.min(Math.max(epoch, start), end);
       slider.value = String((current - start) / HOUR);
-      label.textContent = format.format(new Date(current * 1000)) + " UTC";
+      label.textContent = hourText(current);
       slider.setAttribute("aria-valuetext", label.textContent);
       steps.forEach(function (link) {
         const next = current + Number(link.dataset.replayStep) * HOUR;

@@ -132,21 +132,21 @@ def test_every_string_of_the_pages_has_a_french_translation():
     assert untranslated == []
 
 
-def test_the_replay_control_and_banner_abbreviate_months_the_french_way(client, seeded):
+def test_the_replay_control_and_banner_write_months_the_french_way(client, seeded):
     # Django's "M" gave "6 Fév 2026" in French, and "Jui" for both June and July.
     headers = {"Accept-Language": "fr"}
     control = squash(find(client.get("/", headers=headers).content, class_="replay-control").text)
-    assert "6 fév. 2026 12:00 UTC" in control
+    assert "6 février 2026, 12:00 UTC" in control
     assert "Fév" not in control
     banner = find(
         client.get("/?at=2026-02-05T14:00Z", headers=headers).content, class_="replay-banner"
     )
-    assert "Au 5 fév. 2026 14:00 UTC (rejeu)" in squash(banner.text)
+    assert "Au 5 février 2026, 14:00 UTC (rejeu)" in squash(banner.text)
 
 
-def test_the_replay_control_keeps_english_month_abbreviations(client, seeded):
+def test_the_replay_control_writes_english_dates_as_other_pages_do(client, seeded):
     control = squash(find(client.get("/").content, class_="replay-control").text)
-    assert "6 Feb 2026 12:00 UTC" in control
+    assert "Feb. 6, 2026, 12:00 UTC" in control
 
 
 def test_a_french_reader_sees_the_demo_lists_and_the_title_in_french(client, seeded):
