@@ -36,7 +36,7 @@ MAX_COOLDOWN_SECONDS = 365 * 86400
 
 PRESETS = {
     "btc-60k": {
-        "title": gettext_lazy("BTC crossing down 60,000 $"),
+        "title": gettext_lazy("BTC crossing down $60,000"),
         "fields": {
             "condition": "crossing_down",
             "value": 60000.0,
@@ -56,7 +56,7 @@ PRESETS = {
         },
     },
     "ai-cap-24h": {
-        "title": gettext_lazy("AI tokens: cap change 24 h below -10 %"),
+        "title": gettext_lazy("AI tokens: cap change 24 h below \u221210 %"),
         "fields": {
             "condition": "list_cap_change_24h_below",
             "value": -0.10,

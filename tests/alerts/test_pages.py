@@ -39,6 +39,17 @@ def test_the_alerts_page_lists_the_rules_with_the_article_presets(client, alice,
     assert 'data-preset="btc-60k"' in page and "style=" not in page and "<script>" not in page
 
 
+def test_the_presets_write_amounts_and_signs_as_the_rules_do(client, alice):
+    """The presets read "BTC crossing down 60,000 $" and "below -10 %" (a hyphen) above rules
+    reading "$60,000.00" and "\u221210.00 %"."""
+    client.force_login(alice)
+    english = client.get("/alerts/").content.decode()
+    assert "BTC crossing down $60,000</" in english and "60,000 $" not in english
+    assert "cap change 24 h below \u221210 %</" in english and "-10 %" not in english
+    french = client.get("/alerts/", headers={"Accept-Language": "fr"}).content.decode()
+    assert "capitalisation sur 24 h sous \u221210 %</" in french and "-10 %" not in french
+
+
 def test_a_preset_opens_the_form_prefilled(client, alice, btc):
     client.force_login(alice)
     page = client.get("/alerts/new/", {"preset": "ai-cap-24h"}).content.decode()
