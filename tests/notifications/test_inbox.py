@@ -148,3 +148,22 @@ def test_the_inbox_writes_its_times_as_the_other_pages_do_in_each_language(clien
 
     assert "Feb. 5, 2026, 14:30 UTC" in english  # was "2026-02-05 14:30 UTC" in both
     assert "5 février 2026, 14:30 UTC" in french
+
+
+@pytest.mark.parametrize(
+    ("language", "lede", "empty"),
+    [
+        ("en", "What your alerts found and the replies to your comments.",
+         "No notifications yet. They appear here when one of your alerts fires or someone "
+         "replies to one of your comments."),
+        ("fr", "Ce que vos alertes ont trouvé et les réponses à vos commentaires.",
+         "Aucune notification pour l\u2019instant. Elles apparaissent ici quand une de vos "
+         "alertes se déclenche ou que quelqu\u2019un répond à un de vos commentaires."),
+    ],
+)  # fmt: skip
+def test_the_empty_inbox_names_both_things_that_reach_it(client, alice, language, lede, empty):
+    """The inbox said it holds what alerts found ("Set an alert and they will appear here"),
+    yet replies to one's comments arrive there too."""
+    client.force_login(alice)
+    page = client.get("/notifications/", headers={"Accept-Language": language}).content.decode()
+    assert lede in page and empty in page
