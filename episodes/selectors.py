@@ -17,6 +17,7 @@ import numpy as np
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.cache import fragment_cached
+from core.times import datetime_text
 from episodes.models import Episode, Event, Level, MarketFact
 from markets.models import (
     FearGreedDaily,
@@ -352,8 +353,8 @@ def chart_annotations_provide(*, kind: str, obj, start: datetime, end: datetime)
     matching = Event.objects.filter(about, at__gte=start, at__lte=end).values("pk")
     events = Event.objects.filter(_event_public(), pk__in=matching).order_by("at", "id")
     markers = [
-        {"id": f"event-{event.pk}", "time": _epoch(event.at), "title": event.display_title,
-         "url": event.url}
+        {"id": f"event-{event.pk}", "time": _epoch(event.at), "when": datetime_text(event.at),
+         "title": event.display_title, "url": event.url}
         for event in events.only("pk", "at", "title", "title_fr", "url")
     ]  # fmt: skip
     bands = []

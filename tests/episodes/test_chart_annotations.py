@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core import charts as core_charts
+from core.times import datetime_text
 from episodes.models import Event, Level
 from episodes.selectors import chart_annotations_provide
 from markets.models import Token, TokenList
@@ -92,6 +93,18 @@ def test_the_marker_title_is_in_the_page_language(story):
             kind="token", obj=Token.objects.get(symbol="BTC"), start=START, end=END
         )
     assert titles(found) == ["Le Bitcoin perd 18 %"]
+
+
+def test_the_marker_s_time_is_written_as_the_pages_write_times(story):
+    """The tooltip wrote its own time ("Feb 3, 2026, 6:00 AM UTC" from the browser) beside
+    pages saying "Feb. 3, 2026, 06:00 UTC"; the marker now carries the page's wording."""
+    made = event(30, "Bitcoin loses 18 %", tokens=[Token.objects.get(symbol="BTC")])
+    btc = Token.objects.get(symbol="BTC")
+    for language in ("en", "fr"):
+        with translation.override(language):
+            found = chart_annotations_provide(kind="token", obj=btc, start=START, end=END)
+            assert [m["when"] for m in found["markers"]] == [datetime_text(made.at)]
+    assert found["markers"][0]["when"].endswith(" UTC") and "," in found["markers"][0]["when"]
 
 
 def test_no_marker_reaches_a_chart_through_an_unpublished_list(client, secret, alice):

@@ -504,7 +504,8 @@
       hits.forEach(function (m) {
         const line = document.createElement("p");
         const when = document.createElement("time");
-        when.textContent = dateTime.format(new Date(m.at * 1000)) + " UTC";
+        // the page's wording of the time when the server gave it ("Feb. 3, 2026, 06:00 UTC")
+        when.textContent = m.when || dateTime.format(new Date(m.at * 1000)) + " UTC";
         line.appendChild(when);
         line.appendChild(document.createTextNode(" " + m.title));
         tip.appendChild(line);
