@@ -126,3 +126,27 @@ def test_an_action_the_server_refuses_says_so_instead_of_doing_nothing(ines_page
     expect(failed).to_be_visible()
     expect(failed).to_contain_text("Reload")
     expect(failed).to_contain_text("404")
+
+
+def test_moving_a_token_to_the_top_leaves_the_focus_on_that_token_s_other_move_button(
+    browser: Browser, live_server, transactional_db
+):
+    """Its "up" button is disabled once it is first: the focus fell on the button at the same
+    place, "Move TAO up", so the next Enter moved another token."""
+    from django.contrib.auth import get_user_model
+
+    TokenFactory(symbol="TAO", name="Bittensor")
+    TokenFactory(symbol="NEAR", name="NEAR Protocol")
+    user = get_user_model().objects.create_user("ines", "ines@example.org", "pw-12345678")
+    watchlist = services.watchlist_create(owner=user, name="AI bags")
+    for symbol in ("TAO", "NEAR"):
+        services.watchlist_add_token(watchlist=watchlist, symbol=symbol)
+    context = signed_in_context(browser, live_server, user, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/watchlists/{watchlist.pk}/")
+    page.get_by_role("button", name="Move NEAR up").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#items-table tbody tr").first).to_have_attribute("data-symbol", "NEAR")
+    expect(page.get_by_role("button", name="Move NEAR down")).to_be_focused()
+    context.close()

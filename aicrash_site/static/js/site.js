@@ -116,8 +116,10 @@ const aicrashSwaps = (function () {
 // When htmx replaces the part of the page that held the focus (a form sent with its button,
 // a sorted table, a table refreshed by polling), htmx keeps it only on an element with an
 // id. Otherwise the focus would fall back to the top of the page: put it on the first field
-// to correct, else on the same control in the new content (or the one now in its place,
-// e.g. the column header just sorted by), else on the new content itself.
+// to correct, else on the same control in the new content, else on another control of its
+// group (data-focus-group: a row's move buttons, when the one pressed is now disabled), else
+// on the one now in its place (e.g. the column header just sorted by), else on the new
+// content itself.
 (function () {
   "use strict";
   const held = aicrashSwaps.byRegion();
@@ -132,6 +134,7 @@ const aicrashSwaps = (function () {
       text: element.textContent.trim(),
       action: form ? form.getAttribute("action") : null,
       index: Array.from(target.querySelectorAll(element.tagName)).indexOf(element),
+      group: element.closest("[data-focus-group]")?.dataset.focusGroup ?? null,
     };
   }
 
@@ -166,9 +169,16 @@ const aicrashSwaps = (function () {
     const root = target.isConnected ? target : id && document.getElementById(id);
     if (!root) return;
     const candidates = Array.from(root.querySelectorAll(control.tag));
+    const group =
+      control.group === null
+        ? []
+        : Array.from(root.querySelectorAll("[data-focus-group]"))
+            .filter((element) => element.dataset.focusGroup === control.group)
+            .flatMap((element) => Array.from(element.querySelectorAll(control.tag)));
     const choices = [
       root.querySelector("[aria-invalid=true]"),
       candidates.find((element) => usable(element) && same(element, control)),
+      group.find(usable),
       candidates[control.index],
     ];
     for (const element of choices) {
