@@ -222,6 +222,14 @@ def _list_page(request, token_list: TokenList | None, *, is_dashboard: bool, at=
         "benchmark": _benchmark(btc),
         "freshness": _freshness(list_metrics),
         "live_url": request.get_full_path(),
+        # A list without metrics may just have no members yet: then say that (one query, only
+        # for such a list, not in a replay), not that prices are missing.
+        "list_is_empty": token_list is not None
+        and replay is None
+        and live_metrics is None
+        and not TokenListMembership.objects.filter(
+            token_list=token_list, token__is_active=True
+        ).exists(),
     }
     # The parts every visitor gets alike, cached under the data version (core/cache.py);
     # their queries run only when they are rendered.

@@ -86,3 +86,25 @@ def test_a_list_page_runs_the_same_queries_for_5_and_for_50_members(client, empt
     own = [q for q in queries if "discussions_" not in q["sql"] and "episodes_" not in q["sql"]]
     # (+1 without its cached cap chart: the series is read only to draw it; htmx never)
     assert len(own) <= (4 if htmx else 5)
+
+
+@pytest.mark.parametrize(
+    ("language", "status", "card"),
+    [("en", "This list has no members yet.", "No sector figures: the list has no members yet."),
+     ("fr", "Cette liste n\u2019a pas encore de membres.",
+      "Pas de chiffres pour le secteur\u00a0: la liste n\u2019a pas encore de membres.")],
+)  # fmt: skip
+def test_a_list_without_members_says_so_not_that_prices_are_missing(
+    client, seeded, language, status, card
+):
+    """A new, empty curated list read "No prices stored yet." and "No sector figures yet:
+    they appear after the first price refresh.", which no refresh would change."""
+    TokenListFactory(slug="new-sector", name="New sector", is_public=True)
+
+    content = client.get("/lists/new-sector/", headers={"Accept-Language": language}).content
+
+    assert squash(find(content, tag="p", class_="freshness freshness--empty").text) == squash(
+        status
+    )
+    assert squash(find(content, tag="p", class_="card__empty").text) == squash(card)
+    assert "No prices stored yet." not in content.decode()
