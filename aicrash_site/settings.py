@@ -282,13 +282,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="aicrash <noreply@localhost>")
 
 
+# deploy/aicrash.env.example's own hosts: production must not keep them (links and mail
+# would go nowhere). Only those: a site of one's own under example.com stays one's choice.
+ENV_EXAMPLE_HOSTS = frozenset(["aicrash.example.org", "smtp.example.org"])
+
+
 def _example_host(host: str) -> bool:
-    """example.com, .net and .org (RFC 2606) name no real site: deploy/aicrash.env.example's
-    placeholders, which production must not keep (links and mail would go nowhere)."""
-    host = host.strip().lower().rstrip(".")
-    return any(
-        host == d or host.endswith("." + d) for d in ("example.com", "example.net", "example.org")
-    )
+    return host.strip().lower().rstrip(".") in ENV_EXAMPLE_HOSTS
 
 
 if not DEBUG:
@@ -305,7 +305,7 @@ if not DEBUG:
         if _found := next((h for h in _hosts if _example_host(h)), None):
             raise environ.ImproperlyConfigured(
                 f"{_var} names {_found}, a placeholder of deploy/aicrash.env.example: "
-                "example.org, .com and .net are no real site; write your own host."
+                "write your own host."
             )
 
 LANGUAGE_CODE = "en"
