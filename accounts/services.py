@@ -101,15 +101,25 @@ SITE_WORDS = frozenset(
 )  # fmt: skip
 
 
-def _site_words(name: str) -> set[str]:
-    """The words of ``name`` (accents, case and punctuation aside) that speak for the site:
-    those above and the site's own name."""
+def _folded_words(text: str) -> list[str]:
+    """The words of ``text``, accents, case and punctuation aside."""
     folded = "".join(
-        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
     ).casefold()
-    words = set(re.findall(r"[^\W_]+", folded))
-    site = set(re.findall(r"[^\W_]+", settings.SITE_NAME.casefold()))
-    return words & (SITE_WORDS | site)
+    return re.findall(r"[^\W_]+", folded)
+
+
+def _site_words(name: str) -> set[str]:
+    """What in ``name`` speaks for the site: the words above, and the site's name taken
+    whole, written in one word or several ("aicrash", "AI Crash", "ai-crash"), never one of
+    its words alone (a site "AI Crash Watch" leaves "Crypto AI fan" free)."""
+    words = _folded_words(name)
+    found = set(words) & SITE_WORDS
+    site = "".join(_folded_words(settings.SITE_NAME))
+    runs = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+    if site and site in runs:
+        found.add(settings.SITE_NAME)
+    return found
 
 
 def display_name_clean(*, user: User, display_name: str) -> str:

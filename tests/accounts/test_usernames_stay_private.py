@@ -81,8 +81,10 @@ def test_a_generated_handle_is_still_shown_as_it_is():
 
 
 @pytest.mark.parametrize(
-    "name", ["Admin", "ADMINISTRATOR", "Bob (admin)", "aicrash team", "Mod\u00e9rateur", "staff"]
-)
+    "name",
+    ["Admin", "ADMINISTRATOR", "Bob (admin)", "aicrash team", "Mod\u00e9rateur", "staff",
+     "AI Crash", "ai-crash fan"],
+)  # fmt: skip
 def test_a_member_cannot_take_a_name_that_speaks_for_the_site(name):
     bob = _user("member-bobbobbo")
 
@@ -113,3 +115,17 @@ def test_names_that_only_contain_those_words_are_welcome(name):
     )
 
     assert saved.display_name == name
+
+
+def test_a_word_of_a_longer_site_name_alone_stays_free(settings):
+    # With the site's name split into words, "AI" or "Watch" alone was refused.
+    settings.SITE_NAME = "AI Crash Watch"
+    bob = _user("member-bobbobbo")
+
+    profile_update(
+        user=bob, display_name="Crypto AI fan", preferred_language="", email_notifications=True
+    )
+    with pytest.raises(ValidationError):
+        profile_update(
+            user=bob, display_name="aicrashwatch", preferred_language="", email_notifications=True
+        )
