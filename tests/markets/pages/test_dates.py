@@ -2,16 +2,19 @@
 "Feb. 6, 2026" and "Feb. 6, 2026, 12:00 UTC"; "6 février 2026" and "6 février 2026, 12:00 UTC"."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from alerts.services import alert_create
 from discussions.services.comments import comment_create
 from markets.models import Token
 from notifications.services import notification_create
 from tests.markets.pages.html import squash
 
 PAGES = ["/", "/?at=2026-02-05T14:00Z", "/tokens/TAO/", "/tokens/TAO/?at=2026-02-05T14:00Z",
-         "/notifications/"]  # fmt: skip
+         "/notifications/", "/alerts/"]  # fmt: skip
 MONTHS = {
     "en": r"(?:Jan\.|Feb\.|March|April|May|June|July|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)",
     "fr": r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre"
@@ -34,6 +37,9 @@ def test_every_page_writes_dates_and_times_one_way(client, seeded, alice, langua
     alice.save()
     comment_create(author=alice, body="Capitulation?", token=Token.objects.get(symbol="TAO"))
     notification_create(user=alice, kind="alert", title="TAO fell", url="/tokens/TAO/")
+    # An alert's "until" said "Feb. 6, 2026 08:00 UTC", without the comma.
+    alert_create(owner=alice, condition="less_than", value=100, target="token", symbol="TAO",
+                 expires_at=timezone.now() + timedelta(days=30))  # fmt: skip
     client.force_login(alice)
     date = DATE[language].format(m=MONTHS[language])
     seen = set()
