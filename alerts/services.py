@@ -56,7 +56,7 @@ PRESETS = {
         },
     },
     "ai-cap-24h": {
-        "title": gettext_lazy("AI tokens: cap change 24 h below \u221210 %"),
+        "title": gettext_lazy("AI tokens: cap change 24\u00a0h below \u221210\u00a0%"),
         "fields": {
             "condition": "list_cap_change_24h_below",
             "value": -0.10,

@@ -8,7 +8,8 @@ TAO's 147 $ low 10 h before), so events sit on the prices they explain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 SLUG = "feb-2026"
 WINDOW_HOURS = 7 * 24
@@ -17,6 +18,19 @@ NOTE_EN = "From the article; the prices shown are a reconstruction, not market d
 NOTE_FR = (
     "D’après l’article ; les cours affichés sont une reconstruction, pas des données de marché."
 )
+
+M = "\u2212"  # a real minus sign, as the figures beside the events write it
+
+
+def _typeset(text: str) -> str:
+    """Spaces as the formatted figures beside the texts write them: no break between a
+    number and its unit (18\u00a0%, 164\u00a0$, 2,6\u00a0Md\u00a0$), a narrow one inside
+    a French thousand (60\u202f000) and before a French semicolon."""
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "\u202f", text)
+    text = re.sub(r"(?<=\d) (?=[%$]|Md\b|k\b)", "\u00a0", text)
+    text = re.sub(r"(?<=\u00a0Md) \$|(?<=\u00a0k) \$", "\u00a0$", text)
+    return text.replace(" ;", "\u202f;")
+
 
 TITLE = ("The February 2026 AI-token crash", "Le krach des tokens IA de février 2026")
 SUMMARY = (
@@ -29,9 +43,7 @@ SUMMARY = (
     "support de 58-60 k $, 2,6 Md $ de positions à effet de levier ont été liquidées et les "
     "tokens IA (TAO, NEAR, ICP, RENDER) ont perdu un quart de leur valeur en une semaine.",
 )
-
-
-M = "\u2212"  # a real minus sign, as the figures beside the events write it
+SUMMARY = (_typeset(SUMMARY[0]), _typeset(SUMMARY[1]))
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ EVENTS = [
               "Les tokens IA perdent 23 à 25 % en une semaine ; le TAO à 164 $",
               tokens=("TAO", "NEAR", "ICP", "RENDER")),
 ]  # fmt: skip
+EVENTS = [replace(e, title=_typeset(e.title), title_fr=_typeset(e.title_fr)) for e in EVENTS]
 
 FACTS = [
     DemoFact(150, 500e9, "usd", "Big Tech AI capital spending estimated for 2026 (high estimates)",

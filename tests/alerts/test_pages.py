@@ -45,9 +45,10 @@ def test_the_presets_write_amounts_and_signs_as_the_rules_do(client, alice):
     client.force_login(alice)
     english = client.get("/alerts/").content.decode()
     assert "BTC crossing down $60,000</" in english and "60,000 $" not in english
-    assert "cap change 24 h below \u221210 %</" in english and "-10 %" not in english
+    assert "cap change 24\u00a0h below \u221210\u00a0%</" in english and "-10 %" not in english
     french = client.get("/alerts/", headers={"Accept-Language": "fr"}).content.decode()
-    assert "capitalisation sur 24 h sous \u221210 %</" in french and "-10 %" not in french
+    assert "capitalisation sur 24\u00a0h sous \u221210\u00a0%</" in french and "-10" not in french
+    assert "BTC passe sous 60\u202f000\u00a0$" in french  # spaced as the figures beside it
 
 
 def test_a_preset_opens_the_form_prefilled(client, alice, btc):
@@ -402,8 +403,11 @@ def test_an_alerts_history_is_paged_so_firings_past_the_first_page_stay_reachabl
 @pytest.mark.parametrize(
     ("language", "titles"),
     [
-        ("en", ["Any AI token more than 20 % below", "AI tokens: cap change 24 h"]),
-        ("fr", ["Un des tokens IA à plus de 20 %", "Tokens IA : capitalisation sur 24 h"]),
+        ("en", ["Any AI token more than 20 % below", "AI tokens: cap change 24\u00a0h"]),
+        (
+            "fr",
+            ["Un des tokens IA à plus de 20 %", "Tokens IA\u00a0: capitalisation sur 24\u00a0h"],
+        ),  # noqa: E501
     ],
 )
 def test_the_list_presets_name_the_ai_tokens_not_the_lists_slug(client, alice, language, titles):

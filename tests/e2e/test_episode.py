@@ -29,7 +29,7 @@ def test_events_are_markers_on_the_token_chart_with_their_title_on_hover(
     page.mouse.move(box["x"] + crash["x"], box["y"] + box["height"] / 2)
     tooltip = chart.locator(".chart-tooltip")
     expect(tooltip).to_be_visible()
-    expect(tooltip).to_contain_text("Bitcoin loses 18 % in one session")
+    expect(tooltip).to_contain_text("Bitcoin loses 18\u00a0% in one session")
     page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)  # far from every event
     expect(tooltip).to_be_hidden()
     page.locator(".range-switch [data-range='24h']").click()  # no event in the last 24 hours

@@ -15,8 +15,8 @@ def test_its_french_texts_say_md_dollars_for_billions_never_g_dollars():
     texts = french_texts()
 
     assert not [text for text in texts if "G$" in text]
-    assert "500 Md $" in demo.SUMMARY[1]
-    assert any("2,6 Md $" in text for text in texts)
+    assert "500\u00a0Md\u00a0$" in demo.SUMMARY[1]
+    assert any("2,6\u00a0Md\u00a0$" in text for text in texts)
 
 
 def test_its_french_texts_write_thousands_of_dollars_as_the_figures_do():
@@ -41,3 +41,12 @@ def test_its_falls_are_written_with_a_real_minus_sign_in_both_languages():
     texts = english_texts() + french_texts()
 
     assert not [text for text in texts if " -" in text]
+
+
+def test_no_figure_breaks_from_its_unit_or_inside_a_french_thousand():
+    """The texts wrote "60 000 $" and "18 %" with plain spaces, which can wrap mid-figure,
+    beside figures written "60\u202f000,00\u00a0$" and "18\u00a0%"."""
+    texts = english_texts() + french_texts()
+
+    assert not [text for text in texts if re.search(r"\d [\d%$]|\d (?:Md|k)\b|(?:Md|k) \$", text)]
+    assert "60\u202f000\u00a0$" in " ".join(french_texts())

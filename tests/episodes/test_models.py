@@ -74,7 +74,7 @@ def test_the_demo_story_is_seeded_when_markets_seeds_the_demo(demo_world):
     assert (episode.start, episode.end, episode.is_published) == (T - timedelta(days=7), T, True)
     assert [tl.slug for tl in episode.lists.all()] == ["ai"]  # no ai-equities list here
     assert Event.objects.filter(is_demo=True).count() == 8
-    crash = Event.objects.get(title="Bitcoin loses 18 % in one session")
+    crash = Event.objects.get(title="Bitcoin loses 18\u00a0% in one session")
     assert crash.at == T - timedelta(hours=48)
     assert [t.symbol for t in crash.tokens.all()] == ["BTC"]
     facts = MarketFact.objects.filter(episode=episode)
