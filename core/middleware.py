@@ -3,6 +3,7 @@ signed-in pages kept out of shared caches."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 from django.utils.cache import patch_cache_control
@@ -27,16 +28,19 @@ class CommonMiddleware(DjangoCommonMiddleware):
 
 
 class PrivateWhenSignedInMiddleware:
-    """A page served to a signed-in visitor is ``Cache-Control: private`` unless its view
-    said otherwise: it carries their name, their forms and CSRF token, which a shared proxy
-    must not keep for the next visitor (``Vary: Cookie`` alone leaves that to the proxy)."""
+    """A page served to a visitor with a session (signed in) is ``Cache-Control: private``
+    unless its view said otherwise: it carries their name, their forms and CSRF token, which
+    a shared proxy must not keep for the next visitor (``Vary: Cookie`` alone leaves that to
+    the proxy). The session cookie decides, not the user: responses cached for everyone
+    (chart data) must not cost a session query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
+            "Cache-Control"
+        ):
             patch_cache_control(response, private=True)
         return response

@@ -407,7 +407,7 @@ def test_an_alerts_history_is_paged_so_firings_past_the_first_page_stay_reachabl
         (
             "fr",
             ["Un des tokens IA à plus de 20 %", "Tokens IA\u00a0: capitalisation sur 24\u00a0h"],
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_the_list_presets_name_the_ai_tokens_not_the_lists_slug(client, alice, language, titles):
