@@ -128,6 +128,8 @@ class Snapshot(models.Model):
         Token, on_delete=models.CASCADE, related_name="snapshots", db_index=False
     )
     ts = models.DateTimeField()
+    # PostgreSQL compares it byte-wise (COLLATE "C", migration 0015, not in the model state:
+    # SQLite knows no "C"); an AlterField here must keep it (tests/markets/test_source_ties.py).
     source = models.CharField(max_length=32)
     price_usd = models.FloatField()
     market_cap_usd = models.FloatField(null=True, blank=True)
