@@ -37,8 +37,11 @@ def text_characters_refuse(text: str, *, allowed: frozenset[str] = frozenset()) 
             raise ValueError(
                 _("Invisible or direction-changing characters are not allowed (%(code)s).") % code
             )
-        if unicodedata.category(character) == "Cc":
+        category = unicodedata.category(character)
+        if category == "Cc":
             raise ValueError(_("Control characters are not allowed (%(code)s).") % code)
+        if category in ("Zl", "Zp"):  # U+2028, U+2029: a line break in mails and exports
+            raise ValueError(_("Line and paragraph separators are not allowed (%(code)s).") % code)
 
 
 # --- Spreadsheet formulas in CSV cells ----------------------------------------------------

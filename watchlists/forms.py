@@ -140,6 +140,10 @@ SERVICE_MESSAGES = [
         _("Control characters are not allowed (%(code)s)."),
     ),
     (
+        r"Line and paragraph separators are not allowed \((?P<code>U\+[0-9A-F]+)\)\.",
+        _("Line and paragraph separators are not allowed (%(code)s)."),
+    ),
+    (
         r"Invisible or direction-changing characters are not allowed \((?P<code>U\+[0-9A-F]+)\)\.",
         _("Invisible or direction-changing characters are not allowed (%(code)s)."),
     ),

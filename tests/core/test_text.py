@@ -33,6 +33,15 @@ def test_it_refuses_control_characters(character):
         text_characters_refuse(f"a{character}b")
 
 
+@pytest.mark.parametrize("character", ["\u2028", "\u2029"])
+def test_it_refuses_line_and_paragraph_separators_even_where_new_lines_are_allowed(character):
+    # A watchlist name "y\u2028z" was stored: one line for the form, two in a mail or a CSV.
+    with pytest.raises(
+        ValueError, match=f"separators are not allowed \\(U\\+{ord(character):04X}\\)"
+    ):
+        text_characters_refuse(f"y{character}z", allowed=LAYOUT_CHARACTERS)
+
+
 def test_it_lets_layout_characters_through_where_allowed():
     text_characters_refuse("line one\r\nline\ttwo", allowed=LAYOUT_CHARACTERS)
 

@@ -42,6 +42,10 @@ CASES = {
         "Control characters are not allowed (U+001B).",
         "Les caractères de contrôle ne sont pas autorisés (U+001B).",
     ),
+    "name separator": (
+        "Line and paragraph separators are not allowed (U+2028).",
+        "Les séparateurs de ligne et de paragraphe ne sont pas autorisés (U+2028).",
+    ),
     "note invisible": (
         "Invisible or direction-changing characters are not allowed (U+202E).",
         f"Les caractères invisibles ou qui changent le sens d{APOS}écriture ne sont pas "
@@ -65,6 +69,7 @@ def produce(case: str, alice, alice_list) -> str:
         "lot too big": lambda: services.lot_add(item=alice_list.items.get(), quantity="1e13",
                                                 cost_basis_usd="1"),
         "name control": lambda: services.watchlist_create(owner=alice, name="AI\x1bbags"),
+        "name separator": lambda: services.watchlist_create(owner=alice, name="y\u2028z"),
         "note invisible": lambda: services.item_note_set(item=alice_list.items.get(),
                                                          note="a\u202eb"),
     }  # fmt: skip
