@@ -338,7 +338,7 @@ def test_the_sentiment_vote_changes_the_split_in_place(client, alice, bob, tao):
     client.force_login(alice)
     html = client.post("/tokens/TAO/sentiment/", {"stance": "bearish"}, **HX).content.decode()
     assert html.lstrip().startswith('<section id="sentiment"')
-    assert 'data-share="bearish">50 %' in html and "2 voters" in html
+    assert 'data-share="bearish">50\u00a0%' in html and "2 voters" in html
     response = client.post("/tokens/TAO/sentiment/", {"stance": "bullish"})
     assert response.status_code == 302 and response["Location"] == "/tokens/TAO/#sentiment"
     response = client.post("/tokens/TAO/sentiment/", {"stance": "moon"})
@@ -362,7 +362,7 @@ def test_a_poll_vote_from_the_page(client, alice, ai_list):
     option = poll.options.last()
     client.force_login(alice)
     html = client.post(f"/polls/{poll.pk}/vote/", {"option": option.pk}, **HX).content.decode()
-    assert f'data-option="{option.pk}">100 %' in html and "1 vote" in html
+    assert f'data-option="{option.pk}">100\u00a0%' in html and "1 vote" in html
     response = client.post(f"/polls/{poll.pk}/vote/", {"option": "x"})
     assert response.status_code == 400
     assert "Choose one of this poll" in response.content.decode()
