@@ -29,7 +29,8 @@ export AICRASH_VAR_DIR="$VAR" SECURE_SSL_REDIRECT=0 DB_CONN_MAX_AGE=60
 export EMAIL_URL=consolemail:// PRICE_PROVIDER=demo LOG_LEVEL=WARNING
 export PROD_CHECK_URL="http://127.0.0.1:$PORT"
 
-psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+# Quoted: a name such as my-check is a valid database, not valid SQL unquoted.
+psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS \"$DB\"" -c "CREATE DATABASE \"$DB\""
 "$VENV/bin/python" -c "import redis; redis.Redis.from_url('$REDIS').flushdb()"
 "$VENV/bin/python" manage.py migrate --noinput -v0
 "$VENV/bin/python" manage.py collectstatic --noinput -v0
