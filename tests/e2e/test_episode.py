@@ -25,7 +25,7 @@ def test_events_are_markers_on_the_token_chart_with_their_title_on_hover(
     expect(chart).to_have_attribute("data-bands", "1")  # the 58-60 k$ support
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
-    crash = next(m for m in marker_positions(page, "price-chart") if "18 %" in m["title"])
+    crash = next(m for m in marker_positions(page, "price-chart") if "18\u00a0%" in m["title"])
     page.mouse.move(box["x"] + crash["x"], box["y"] + box["height"] / 2)
     tooltip = chart.locator(".chart-tooltip")
     expect(tooltip).to_be_visible()
