@@ -19,6 +19,7 @@ SYMBOL_DB_REGEX = r"^[A-Z0-9][A-Z0-9.-]{0,19}$"
 # In a URL the symbol may come in any case: views look it up in upper case.
 SYMBOL_URL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9.\-]{0,19}"
 SYMBOL_RE = re.compile(SYMBOL_PATTERN)
+SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
 
 SYMBOL_RULE = _(
     "A token symbol is 1 to 20 upper-case letters (A-Z), digits, dots or hyphens, starting "
@@ -29,6 +30,12 @@ SYMBOL_RULE = _(
 def symbol_is_valid(value: object) -> bool:
     """True when ``value`` is a symbol as stored (already upper case)."""
     return isinstance(value, str) and SYMBOL_RE.fullmatch(value) is not None
+
+
+def symbol_url_is_valid(value: str) -> bool:
+    """True when ``value`` is a symbol as a URL may write it (any case): what the token
+    routes take, and so what every route under /tokens/<symbol>/ must take too."""
+    return SYMBOL_URL_RE.fullmatch(value) is not None
 
 
 def symbol_validate(value: object) -> None:

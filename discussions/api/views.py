@@ -51,7 +51,7 @@ from discussions.api.serializers import (
     SentimentVoteSerializer,
 )
 from discussions.models import Comment
-from markets.symbols import SYMBOL_URL_PATTERN
+from markets.symbols import symbol_url_is_valid
 
 ID_PARAM = OpenApiParameter("id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 ORDER_PARAM = OpenApiParameter(
@@ -80,14 +80,13 @@ def discussion_errors():
         raise Throttled(wait=exc.retry_after, detail=exc.message) from None
 
 
-SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
 SLUG_RE = re.compile(SLUG_PATTERN)
 
 
 def _token_or_404(symbol: str):
     """The active token of a discussion route, under the symbols its token route answers to
     (/api/v1/tokens/<symbol>/): anything else, a NUL byte or spaces included, is a 404."""
-    if SYMBOL_URL_RE.fullmatch(symbol):
+    if symbol_url_is_valid(symbol):
         try:
             return selectors.token_for_discussion(symbol=symbol)
         except Http404:

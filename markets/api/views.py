@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -57,11 +55,10 @@ from markets.services.replay import (
     tokens_attach,
     tokens_by,
 )
-from markets.symbols import SYMBOL_URL_PATTERN
+from markets.symbols import symbol_url_is_valid
 from markets.views_replay import REPLAY_BUSY_RETRY_SECONDS
 
 READ_ERRORS = error_responses(401, 404, 429)
-SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
 
 
 def _lookup_key(value: str) -> str:
@@ -75,7 +72,7 @@ def _token_or_404(symbol: str) -> Token:
     # Only what the page URLs route (ASCII, any case): str.upper() also turns a dotless i
     # (U+0131) into "I" and a long s (U+017F) into "S", which would answer for a token under
     # a URL it does not have.
-    if not SYMBOL_URL_RE.fullmatch(symbol):
+    if not symbol_url_is_valid(symbol):
         raise NotFound(_("No token with symbol %(symbol)s.") % {"symbol": repr(symbol[:40])})
     try:
         return selectors.token_get(symbol=_lookup_key(symbol))

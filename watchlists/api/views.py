@@ -4,8 +4,6 @@ a 404, exactly like a missing one. Reads go through the selectors, writes throug
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -24,7 +22,7 @@ from core.api.errors import (
 )
 from core.api.params import SYMBOL_PARAM, QueryParams
 from core.api.parsers import ExactNumbersJSONParser
-from markets.symbols import SYMBOL_URL_PATTERN
+from markets.symbols import symbol_url_is_valid
 from watchlists import selectors, services
 from watchlists.api.serializers import (
     ItemCreateSerializer,
@@ -51,7 +49,6 @@ SERIES_PARAM = OpenApiParameter(
     description="Include value_series, the hourly total value and its drawdown from peak.",
 )
 DELETED = {204: None}
-SYMBOL_URL_RE = re.compile(SYMBOL_URL_PATTERN)
 
 
 class SeriesParams(QueryParams):
@@ -66,7 +63,7 @@ class OwnerApiView(core_views.OwnerApiView):  # JSON only: lots are nested, form
 
     def get_item(self, watchlist: Watchlist) -> WatchlistItem:
         symbol = self.kwargs["symbol"]
-        if not SYMBOL_URL_RE.fullmatch(symbol):  # what /api/v1/tokens/<symbol>/ takes
+        if not symbol_url_is_valid(symbol):  # what /api/v1/tokens/<symbol>/ takes
             raise Http404(_("No such token in this watchlist."))
         return selectors.watchlist_item_get(watchlist=watchlist, symbol=symbol)
 
