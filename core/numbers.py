@@ -1,8 +1,11 @@
-"""Numbers typed in the page's language: shared by every app's forms."""
+"""Numbers typed in the page's language (every app's forms), and numbers rounded as the pages
+show them (the formatting filters, and the watchlist totals that must add up as shown)."""
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from django.utils.formats import get_format
 
@@ -40,3 +43,61 @@ def number_text_is_plain(text: str) -> bool:
     """Whether a typed number is written as people and programs write one (ASCII digits, one
     optional point, an optional exponent), spaces around it aside."""
     return _NUMBER.fullmatch(text.strip()) is not None
+
+
+# --- Rounding as pages show amounts (the formatting filters and the watchlist totals) ---
+
+
+def number_or_none(value) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+# Wide enough for any float's digits: rounding must never raise or lose the integer part.
+_ROUNDING = Context(prec=400, rounding=ROUND_HALF_UP)
+
+
+def half_up(value: float | Decimal, decimals: int) -> Decimal:
+    """|value| rounded half away from zero at ``decimals`` places, from its shortest repr
+    (264.8575 -> 264.86, as a person and the API's decimal strings round it)."""
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return abs(number).quantize(Decimal(1).scaleb(-decimals), context=_ROUNDING)
+
+
+def signed_half_up(value: float, decimals: int, *, scale: int = 0) -> Decimal:
+    """value x 10^scale rounded as ``half_up`` rounds it, with its sign: a percentage
+    (scale 2) rounds like money, -0.23415 -> -23.42, never as the binary float happens to
+    lie (Python's round gives -23.41)."""
+    rounded = Decimal(repr(value)).scaleb(scale)
+    return rounded.quantize(Decimal(1).scaleb(-decimals), context=_ROUNDING)
+
+
+# An amount that six places round to zero ("$0.000000": a tiny lot's cost, a micro-cap's
+# price) shows two significant digits instead, up to this many places (a lot's cost has 30).
+MOST_DECIMALS = 32
+
+
+def price_decimals(amount: float) -> int:
+    amount = abs(amount)
+    if amount >= 1 or amount == 0:
+        return 2
+    if amount >= 0.01:
+        return 4
+    if amount >= 0.0000005:
+        return 6
+    return min(1 - math.floor(math.log10(amount)), MOST_DECIMALS)
+
+
+def usd_shown(value) -> Decimal | None:
+    """The amount ``usd`` shows, as a signed Decimal (264.8575 -> 264.86, 0.12345 -> 0.1235):
+    sums and differences of these add up to the cent on a page. None where it shows a dash."""
+    amount = number_or_none(value)
+    if amount is None:
+        return None
+    rounded = half_up(value if isinstance(value, Decimal) else amount, price_decimals(amount))
+    return -rounded if amount < 0 else rounded

@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.ids import id_from_url
-from core.templatetags.formatting import usd_shown
+from core.numbers import usd_shown
 from markets.models import PriceDayCloses
 from markets.symbols import symbol_lookup_key
 from watchlists import valuation, valuation_batch

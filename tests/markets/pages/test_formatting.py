@@ -190,12 +190,13 @@ def test_the_filters_work_in_templates(language):
 def test_the_separators_kept_per_language_give_what_djangos_number_format_gives(lang):
     from django.utils.formats import number_format
 
-    from core.templatetags.formatting import _grouped, _half_up
+    from core.numbers import half_up
+    from core.templatetags.formatting import _grouped
 
     values = [0, 0.004321, 0.5, 1.005, 999.999, 1234.5, 63_450.123, 1.57e9, 2.5e13, 1e-9]
     for value in values:
         for decimals in (2, 4, 6):
-            rounded = _half_up(value, decimals)  # Django's own would cut the digits off
+            rounded = half_up(value, decimals)  # Django's own would cut the digits off
             expected = in_(lang, number_format, rounded, decimals, True, True)
             # Switch languages in between: each keeps its own separators.
             in_("fr" if lang == "en" else "en", _grouped, value, decimals)
