@@ -523,3 +523,28 @@ def test_every_environment_variable_settings_read_is_named_in_the_readme():
 
     assert len(names) > 40
     assert sorted(name for name in names if not _named_in(readme, name)) == []
+
+
+def _server_start(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / command[0]), *command[1:]],
+        cwd=ROOT, env=_env(LOG_LEVEL="verbose"), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_gunicorn_stops_on_a_settings_error_with_its_message_and_no_traceback():
+    result = _server_start("gunicorn", "aicrash_site.wsgi", "-b", "127.0.0.1:0", "-w", "1")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: LOG_LEVEL is 'verbose'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("program", [["worker", "--pool", "solo"], ["beat"]])
+def test_celery_stops_on_a_settings_error_with_its_message_and_no_traceback(program):
+    result = _server_start("celery", "-A", "aicrash_site", *program)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "ImproperlyConfigured: LOG_LEVEL is 'verbose': use DEBUG, INFO, WARNING, ERROR, CRITICAL."
+    ]
