@@ -133,7 +133,8 @@ def detail(request, pk: str):
 @require_POST
 def pause(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
-    services.alert_pause(rule=rule, paused=rule.is_active)
+    # As the button reads: "Pause" for a live rule, "Resume" for a paused or an ended one.
+    services.alert_pause(rule=rule, paused=rule.is_active and rule.ended_at is None)
     messages.success(request, _("Alert paused.") if not rule.is_active else _("Alert resumed."))
     return redirect("alerts:index")
 

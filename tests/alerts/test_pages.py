@@ -492,3 +492,17 @@ def test_a_refused_french_level_names_its_limits_as_the_pages_write_numbers(
     assert response.status_code == 400 and not AlertRule.objects.exists()
     assert french in response.content.decode()
     assert f'value="{typed}"' in response.content.decode()  # what was typed is kept
+
+
+def test_it_resumes_an_ended_once_alert_whose_button_says_resume(client, alice, rule):
+    """A once-alert that fired has ended while still active: its button reads "Resume", and
+    that click paused it ("Alert paused.", still ended) instead of making it live again."""
+    AlertRule.objects.filter(pk=rule.pk).update(ended_at=rule.created_at)
+    client.force_login(alice)
+    index = client.get("/alerts/").content.decode()
+    assert f'action="/alerts/{rule.pk}/pause/"' in index and ">Resume<" in index
+    response = client.post(f"/alerts/{rule.pk}/pause/", follow=True)
+    rule.refresh_from_db()
+    assert rule.is_active and rule.ended_at is None
+    assert "Alert resumed." in response.content.decode()
+
