@@ -104,14 +104,16 @@ class AlertForm(forms.Form):
             ],
         ]
 
-    def service_fields(self) -> dict:
+    def service_fields(self, *, rule=None) -> dict:
+        """The service's fields; editing ``rule``, an expiry sent back as the form showed it
+        is left out (kept as it is), so an alert whose expiry has passed can still be edited."""
         data = self.cleaned_data
         expires_at = data.get("expires_at")
         if expires_at is not None and expires_at.tzinfo is None:
             expires_at = expires_at.replace(tzinfo=UTC)
         # The page shows every subject field; the target says which one counts.
         subject = SUBJECT_FIELDS.get(data["target"])
-        return {
+        fields = {
             "condition": data["condition"],
             "value": value_from_form(data["condition"], data["value"]),
             "target": data["target"],
@@ -124,6 +126,14 @@ class AlertForm(forms.Form):
             "expires_at": expires_at,
             "webhook_url": data.get("webhook_url") or "",
         }
+        if rule is not None and _to_the_minute(expires_at) == _to_the_minute(rule.expires_at):
+            del fields["expires_at"]
+        return fields
+
+
+def _to_the_minute(moment):
+    """As the form shows an expiry (datetime-local, to the minute)."""
+    return None if moment is None else moment.replace(second=0, microsecond=0)
 
 
 def initial_from_rule(rule) -> dict:

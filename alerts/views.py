@@ -102,7 +102,7 @@ def edit(request, pk: str):
         form = AlertForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                services.alert_update(rule=rule, **form.service_fields())
+                services.alert_update(rule=rule, **form.service_fields(rule=rule))
             except ValidationError as exc:
                 _errors_to_form(form, exc)
             else:

@@ -506,3 +506,20 @@ def test_it_resumes_an_ended_once_alert_whose_button_says_resume(client, alice, 
     assert rule.is_active and rule.ended_at is None
     assert "Alert resumed." in response.content.decode()
 
+
+def test_it_lets_an_expired_alert_be_edited_without_retyping_its_expiry(client, alice, btc):
+    """The edit form sends the expiry it shows: a rule whose expiry has passed could not be
+    changed at all ("The expiry date is in the past") unless the expiry was changed too."""
+    rule = alert_create(
+        owner=alice, condition="crossing_down", value=60_000, target="token", symbol="BTC"
+    )
+    AlertRule.objects.filter(pk=rule.pk).update(expires_at="2026-01-01T00:00Z")
+    client.force_login(alice)
+    response = client.post(
+        f"/alerts/{rule.pk}/edit/", form(value="58000", expires_at="2026-01-01T00:00")
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.value == 58_000 and rule.expires_at.isoformat() == "2026-01-01T00:00:00+00:00"
+    moved = client.post(f"/alerts/{rule.pk}/edit/", form(expires_at="2026-01-02T00:00"))
+    assert moved.status_code == 400 and "in the past" in moved.content.decode()
