@@ -390,3 +390,13 @@ def test_an_unknown_condition_is_named_alone_since_the_value_depends_on_it(api_c
     body = {**BTC_60K, "condition": "sideways", "value": -1, "frequency": "hourly"}
     response = api_client.post("/api/v1/alerts/", body, format="json")
     assert set(response.json()["errors"]) == {"condition", "frequency"}
+
+
+def test_resuming_a_paused_once_alert_that_had_ended_makes_it_live_again(api_client, alice, rule):
+    """The page's Resume does; ``is_active: true`` answered "is_active": true with the alert
+    still ended, so it never fired again."""
+    AlertRule.objects.filter(pk=rule.pk).update(ended_at=rule.created_at, is_active=False)
+    api_client.force_authenticate(alice)
+    resumed = api_client.patch(f"/api/v1/alerts/{rule.pk}/", {"is_active": True}, format="json")
+    assert resumed.status_code == 200
+    assert (resumed.json()["is_active"], resumed.json()["ended_at"]) == (True, None)
