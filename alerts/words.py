@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alerts.models import Condition
 from core.templatetags.formatting import pct, usd
@@ -35,10 +36,15 @@ def _texts() -> dict[str, str]:
         Condition.LIST_CAP_CHANGE_7D_BELOW: _(
             "%(subject)s cap change 7 d below %(level)s: %(value)s"
         ),
-        Condition.LIST_MEMBERS_DOWN_20: _(
-            "%(subject)s: %(value)s members 20 %% below their ATH (alert at %(level)s)"
-        ),
     }
+
+
+def _members_pattern(count: int) -> str:
+    return ngettext(
+        "%(subject)s: %(value)s member 20 %% below its ATH (alert at %(level)s)",
+        "%(subject)s: %(value)s members 20 %% below their ATH (alert at %(level)s)",
+        count,
+    )
 
 
 PRICE = {"crossing_up", "crossing_down", "crossing", "greater_than", "less_than"}
@@ -64,7 +70,11 @@ def firing_text(
     *, condition: str, subject: str, level: float, value: float, patterns: dict | None = None
 ) -> str:
     value_text = usd(value, "compact") if condition == Condition.VOLUME_SPIKE else None
-    return (patterns or _texts())[condition] % {
+    if condition == Condition.LIST_MEMBERS_DOWN_20:  # "1 member", "2 members"
+        pattern = _members_pattern(int(value))
+    else:
+        pattern = (patterns or _texts())[condition]
+    return pattern % {
         "subject": subject,
         "level": amount_format(condition, level),
         "value": value_text or amount_format(condition, value),

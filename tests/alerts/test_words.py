@@ -46,3 +46,22 @@ def test_it_writes_a_fractional_volume_spike_factor_with_a_french_decimal_comma(
 
 def test_it_keeps_a_decimal_point_in_an_english_volume_spike_factor():
     assert "above 1.5x its" in rule_words(condition="volume_spike", subject="TAO", level=1.5)
+
+
+def test_it_says_one_member_not_one_members_when_a_single_list_member_is_20_below():
+    one = firing_text(condition="list_members_down_20", subject="AI tokens", level=1, value=1)
+    two = firing_text(condition="list_members_down_20", subject="AI tokens", level=1, value=2)
+
+    assert one == "AI tokens: 1 member 20 % below its ATH (alert at 1)"
+    assert two == "AI tokens: 2 members 20 % below their ATH (alert at 1)"
+
+
+def test_it_says_one_member_in_french_too():
+    with translation.override("fr"):
+        one = firing_text(condition="list_members_down_20", subject="Tokens IA", level=1, value=1)
+        two = firing_text(condition="list_members_down_20", subject="Tokens IA", level=1, value=2)
+
+    assert one == "Tokens IA\u202f: 1 membre à 20\u202f% sous son plus haut historique (alerte à 1)"
+    assert two == (
+        "Tokens IA\u202f: 2 membres à 20\u202f% sous leur plus haut historique (alerte à 1)"
+    )
