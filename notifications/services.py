@@ -186,7 +186,12 @@ def _digest_message(user, notifications: list[Notification]) -> EmailMultiAltern
         else:
             subject = _("%(count)d alerts triggered") % {"count": count}
         items = [{"title": n.title, "url": site_link(n.url)} for n in notifications]
-        context = {"items": items, "settings_url": settings_url, "user": user}
+        context = {
+            "items": items,
+            "settings_url": settings_url,
+            "site_name": settings.SITE_NAME,
+            "user": user,
+        }
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")

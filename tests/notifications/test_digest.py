@@ -122,3 +122,36 @@ def test_a_retry_after_a_mail_server_error_sends_only_the_digests_not_yet_sent(
     assert recipients == ["alice@example.org", "bob@example.org", "charlie@example.org"]
     assert digests_send(notification_ids=ids) == 0  # a third delivery of the task sends nothing
     assert len(mail.outbox) == 3
+
+
+def _digest_of(user):
+    from notifications.services import notification_create
+
+    notification = notification_create(
+        user=user, kind="alert", title="BTC crossed down $60,000.00 at $59,850.00", url="/t/"
+    )
+    assert digests_send(notification_ids=[notification.pk]) == 1
+    return mail.outbox[-1]
+
+
+def test_it_names_the_site_in_the_digest_body_not_only_in_its_subject(alice, settings):
+    """Sign-up and reset emails name the site ("aicrash", or SITE_NAME); the digest said only
+    "You receive this email because you asked to be emailed", from which site unsaid."""
+    settings.SITE_NAME = "Crash watch"
+    alice.email_notifications = True
+    alice.save(update_fields=["email_notifications"])
+    message = _digest_of(alice)
+    assert "your alerts on Crash watch trigger" in message.body
+    assert "your alerts on Crash watch trigger" in message.alternatives[0][0]
+
+
+def test_the_french_digest_names_the_site_and_says_its_language(bob, settings):
+    settings.SITE_NAME = "Crash watch"
+    bob.email_notifications = True
+    bob.preferred_language = "fr"
+    bob.save(update_fields=["email_notifications", "preferred_language"])
+    message = _digest_of(bob)
+    assert "quand vos alertes sur Crash watch se déclenchent" in message.body
+    html = message.alternatives[0][0]
+    assert '<html lang="fr">' in html
+    assert "quand vos alertes sur Crash watch se déclenchent" in html
