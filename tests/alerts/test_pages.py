@@ -523,3 +523,20 @@ def test_it_lets_an_expired_alert_be_edited_without_retyping_its_expiry(client, 
     assert rule.value == 58_000 and rule.expires_at.isoformat() == "2026-01-01T00:00:00+00:00"
     moved = client.post(f"/alerts/{rule.pk}/edit/", form(expires_at="2026-01-02T00:00"))
     assert moved.status_code == 400 and "in the past" in moved.content.decode()
+
+
+def test_it_writes_when_a_webhook_delivery_was_made_in_utc_as_the_firings_beside_it(client, alice):
+    """The deliveries showed "2026-02-06 12:00" with no time zone, the firings above them
+    "Feb. 6, 2026, 12:00 UTC"."""
+    from datetime import UTC, datetime
+
+    from notifications.models import WebhookDelivery
+
+    when = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
+    WebhookDelivery.objects.create(
+        user=alice, url="https://example.org/h", payload={}, created_at=when, updated_at=when
+    )
+    client.force_login(alice)
+    page = client.get("/alerts/").content.decode()
+    assert '<time datetime="2026-02-06T12:00:00+00:00">Feb. 6, 2026, 12:00 UTC</time>' in page
+    assert "2026-02-06 12:00<" not in page
