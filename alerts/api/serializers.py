@@ -70,7 +70,11 @@ class AlertInputSerializer(StrictSerializer):
     webhook_url = serializers.CharField(
         required=False, allow_blank=True, help_text="HTTPS; empty: your default webhook."
     )
-    is_active = serializers.BooleanField(required=False, help_text="false pauses the alert.")
+    is_active = serializers.BooleanField(
+        required=False,
+        help_text="false pauses the alert; true resumes a paused one (live again, even if it "
+        "had ended).",
+    )
 
 
 class AlertSerializer(serializers.ModelSerializer):
