@@ -29,7 +29,7 @@ import httpx
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.models import WebhookDelivery
@@ -204,6 +204,18 @@ def _backoff(attempts: int) -> int:
     return min(BACKOFF_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
 
 
+def _owner_language(user_id: int) -> str:
+    from django.contrib.auth import get_user_model
+
+    language = (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .values_list("preferred_language", flat=True)
+        .first()
+    )
+    return language or settings.LANGUAGE_CODE
+
+
 def webhook_attempt(*, delivery_id: int) -> Attempt:
     """Send a delivery once and log the outcome; idempotent once it is final."""
     from notifications.services import webhook_secret_get
@@ -216,7 +228,10 @@ def webhook_attempt(*, delivery_id: int) -> Attempt:
         delivery.updated_at = timezone.now()
         delivery.save(update_fields=["attempts", "updated_at"])
     body = payload_body(delivery.payload)
-    status, error, code = _send(delivery, body, webhook_secret_get(user_id=delivery.user_id))
+    secret = webhook_secret_get(user_id=delivery.user_id)
+    # The reason is read on the owner's alerts page: written in their language.
+    with translation.override(_owner_language(delivery.user_id)):
+        status, error, code = _send(delivery, body, secret)
     retry_in = None
     if status == "retrying" and delivery.attempts >= MAX_ATTEMPTS:
         status = "failed"

@@ -428,3 +428,15 @@ def test_an_address_not_globally_reachable_is_refused_even_where_python_calls_it
 def test_the_globally_reachable_exceptions_next_to_those_ranges_stay_allowed(monkeypatch, address):
     resolver(monkeypatch, address)
     assert webhook_url_resolve("https://hooks.example.org/x")[1] == [address]
+
+
+def test_a_refused_delivery_says_why_in_its_owners_language(bob, monkeypatch):
+    """The reason is shown on the owner's alerts page; the worker wrote it in the site's
+    default language, so a French reader saw "This address is inside a private network"."""
+    bob.preferred_language = "fr"
+    bob.save(update_fields=["preferred_language"])
+    resolver(monkeypatch, "10.0.0.5")
+    (pk,) = webhook_deliveries_create(deliveries=[(bob.pk, "https://hooks.example.org/x", {})])
+    assert webhook_attempt(delivery_id=pk).status == "refused"
+    delivery = WebhookDelivery.objects.get(pk=pk)
+    assert delivery.last_error == "Cette adresse est dans un réseau privé (10.0.0.5)."
