@@ -10,13 +10,14 @@ import calendar
 import functools
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
 import numpy as np
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.base import ModelState
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -196,6 +197,9 @@ def _items_query(watchlist: Watchlist) -> QuerySet[WatchlistItem]:
     )
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
@@ -205,8 +209,8 @@ def lot_start(lot: Lot, *, priced_until: datetime | None = None) -> int:
     added (epoch seconds); never after the hour of the token's latest price
     (``priced_until``): a lot added after the market's now (demo data end in February 2026,
     markets/clock.py) counts from that price, like the position's value does."""
-    if lot.purchased_at is not None:
-        start = _epoch(datetime.combine(lot.purchased_at, time.min, tzinfo=UTC))
+    if lot.purchased_at is not None:  # its days since 1970-01-01 (datetime.combine: slower)
+        start = (lot.purchased_at.toordinal() - _EPOCH_ORDINAL) * _DAY
     else:
         start = valuation.hour_floor(_epoch(lot.created_at))
     if priced_until is not None:
@@ -394,11 +398,42 @@ def watchlist_items_with_valuation(*, watchlist: Watchlist) -> WatchlistValuatio
     items = {item.pk: item for item in items.order_by("position", "id")}
     lots: dict[int, list[Lot]] = {}
     item_cache = Lot._meta.get_field("item")
-    for lot in Lot.objects.filter(item__watchlist=watchlist).order_by("id"):
+    for lot in _lots_load(watchlist):
         if (item := items.get(lot.item_id)) is not None:  # else added in between: not listed
             item_cache.set_cached_value(lot, item)  # lot.item without a query
             lots.setdefault(lot.item_id, []).append(lot)
     return _valuate(watchlist, list(items.values()), lots)
+
+
+_LOT_COLUMNS = [field.attname for field in Lot._meta.concrete_fields]
+
+
+def _lots_load(watchlist: Watchlist) -> list[Lot]:
+    """The list's lots in order, as model instances, built the fast way: a list may hold
+    500 x 1,000 of them, and most of its valuation went in building them. On PostgreSQL the
+    rows are read in binary (Django's loader parses each ``created_at`` from text in Python),
+    and each instance gets its row's values without ``Model.__init__`` (which sets every field
+    through its descriptor and sends the init signals, which nothing listens to for a Lot):
+    14,000 lots went from 250 to 70 ms of CPU."""
+    lots = Lot.objects.filter(item__watchlist=watchlist).order_by("id")
+    if connection.vendor != "postgresql":
+        return list(lots)
+    sql, params = lots.values_list(*_LOT_COLUMNS).query.sql_with_params()
+    with _binary_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    alias = connection.alias  # once: each read of it goes through a thread-local
+    return [_lot_from_row(row, alias) for row in rows]
+
+
+def _lot_from_row(row: tuple, alias: str) -> Lot:
+    """What ``Lot.from_db`` makes of a row of ``_LOT_COLUMNS`` (a saved lot of database
+    ``alias``), without calling ``__init__``."""
+    lot = Lot.__new__(Lot)
+    lot.__dict__.update(zip(_LOT_COLUMNS, row, strict=True))
+    lot._state = ModelState()
+    lot._state.adding, lot._state.db = False, alias
+    return lot
 
 
 def watchlist_shared_valuation(*, share_token: str) -> WatchlistValuation:

@@ -1,6 +1,7 @@
 """Reads: owner scoping, valuation against hand-computed figures, and pinned query counts."""
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import TokenFactory
 from tests.watchlists.conftest import NOW, TAO_QUOTES, at, lot, prices
 from watchlists import selectors, services
+from watchlists.models import Lot
 
 # --- Owner scoping ---------------------------------------------------------------------------
 
@@ -187,6 +189,34 @@ def test_valuing_a_list_takes_the_same_few_queries_for_5_or_50_items(frozen, ali
         assert len(valued.items) == size
         counts.append(len(queries))
     assert counts[0] == counts[1] == 3  # items with tokens and metrics, lots, hourly closes
+
+
+def test_the_lots_a_valuation_reads_are_the_saved_lots_as_the_orm_reads_them(frozen, alice_list):
+    # The valuation builds its lots the fast way (a binary read, no Model.__init__ on
+    # PostgreSQL): the same values, of the same types, saved instances that update their row.
+    prices(TokenFactory(symbol="TAO"), [(at("2026-02-06T12:00"), 100.0)])
+    item = services.watchlist_add_token(
+        watchlist=alice_list, symbol="TAO",
+        lots=[lot("1.5", "0.000000000001", "2026-02-01"), lot("1000000000000", "1000000000")],
+    )  # fmt: skip
+    keyed = services.lot_add(item=item, quantity="2", cost_basis_usd="3", form_key=uuid.uuid4())
+    (valued,) = selectors.watchlist_items_with_valuation(watchlist=alice_list).items
+    fields = [field.attname for field in Lot._meta.concrete_fields]
+    expected = [[getattr(saved, name) for name in fields] for saved in Lot.objects.order_by("id")]
+    assert [[getattr(read, name) for name in fields] for read in valued.lots] == expected
+    read = valued.lots[-1]
+    saved = Lot.objects.get(pk=keyed.pk)
+    assert [type(getattr(read, name)) for name in fields] == [
+        type(getattr(saved, name)) for name in fields
+    ]
+    assert read.created_at.utcoffset() == timedelta(0) and str(read.form_key) == str(keyed.form_key)
+    assert (read._state.adding, read._state.db) == (False, "default")
+    with CaptureQueriesContext(connection) as queries:
+        assert read.item == item and read.pk == keyed.pk
+    assert len(queries) == 0
+    read.quantity = Decimal("4")
+    read.save(update_fields=["quantity"])
+    assert Lot.objects.count() == 3 and Lot.objects.get(pk=keyed.pk).quantity == 4
 
 
 # --- Sharing ---------------------------------------------------------------------------------
