@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from rest_framework.authtoken.models import Token
@@ -18,6 +20,36 @@ def email_address_primary(*, user: User) -> EmailAddress | None:
 def api_token_for(*, user: User) -> Token | None:
     """The user's API token, if they have one (reading never creates one)."""
     return Token.objects.filter(user=user).first()
+
+
+API_TOKEN_PREFIX_LENGTH = 4  # what the page shows of a key it does not show whole (of 40)
+
+
+@dataclass(frozen=True)
+class ApiTokenShown:
+    """What the account page shows of the user's API token: its first characters and when
+    it was made, and the whole key only on the page right after it was created."""
+
+    prefix: str
+    created: datetime
+    key: str | None = None
+
+
+def api_token_shown(*, user: User, new_key: str | None = None) -> ApiTokenShown | None:
+    """The user's API token as the account page shows it, None if they have none.
+
+    ``new_key`` is the key just created for them (``accounts.views.api_token_regenerate``):
+    shown whole if it is still their token, once; any other time only its start, like a
+    password, so a later look at the page (a shoulder, a screenshot, a borrowed session)
+    does not give it away."""
+    token = api_token_for(user=user)
+    if token is None:
+        return None
+    return ApiTokenShown(
+        prefix=token.key[:API_TOKEN_PREFIX_LENGTH],
+        created=token.created,
+        key=token.key if new_key is not None and new_key == token.key else None,
+    )
 
 
 def user_by_shown_name(*, name: str) -> User | None:

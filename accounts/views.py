@@ -14,6 +14,9 @@ from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, ProfileForm
 from core.language import language_cookie_delete, language_cookie_set
 
+# The key just created, kept in the session for the one page that shows it whole.
+NEW_API_TOKEN_SESSION_KEY = "accounts.api_token_new"
+
 
 @never_cache
 @login_required
@@ -42,7 +45,9 @@ def profile(request):
         "accounts/profile.html",
         {
             "form": form,
-            "api_token": selectors.api_token_for(user=user),
+            "api_token": selectors.api_token_shown(
+                user=user, new_key=request.session.pop(NEW_API_TOKEN_SESSION_KEY, None)
+            ),
             "email_address": selectors.email_address_primary(user=user),
         },
     )
@@ -52,7 +57,9 @@ def profile(request):
 @require_POST
 def api_token_regenerate(request):
     had_one = selectors.api_token_for(user=request.user) is not None
-    services.api_token_regenerate(user=request.user)
+    token = services.api_token_regenerate(user=request.user)
+    # Shown whole on the next page only (the profile pops it), never again afterwards.
+    request.session[NEW_API_TOKEN_SESSION_KEY] = token.key
     if had_one:
         messages.success(request, _("A new API token was created; the old one no longer works."))
     else:

@@ -127,7 +127,9 @@ def test_it_rejects_the_old_token_after_a_password_change(alice_client, alice, a
     new = Token.objects.get(user=alice).key
     assert new != old
     assert api_get(api_client, new).status_code == 200
-    assert new in alice_client.get(PROFILE).content.decode()
+    page = alice_client.get(PROFILE).content.decode()
+    assert new not in page  # made without being shown: only its start, regenerate to copy one
+    assert f"{new[:4]}\u2026" in page
 
 
 def test_it_rejects_the_old_token_after_a_password_reset(client, alice, api_client, mailoutbox):
@@ -219,3 +221,81 @@ def test_the_token_creation_time_is_written_on_the_24_hour_clock_like_every_othe
     alice_client.cookies["django_language"] = "fr"
     french = alice_client.get(PROFILE).content.decode()
     assert "Créé le 1 décembre 2026, 14:09 UTC." in french  # as every page writes it
+
+
+# --- Shown once, then only its first characters ---------------------------------------------
+
+
+def test_it_shows_the_full_token_only_once_right_after_it_is_created(alice_client, alice):
+    """Like a password, the key is not on the page for whoever looks at it later (a shoulder,
+    a screenshot, a borrowed session): shown once to copy, then only its first characters."""
+    alice_client.post(REGENERATE)
+    key = Token.objects.get(user=alice).key
+
+    first = alice_client.get(PROFILE).content.decode()
+    again = alice_client.get(PROFILE).content.decode()
+
+    assert key in first
+    assert "it will not be shown again" in first
+    assert key not in again
+    assert f"{key[:4]}\u2026" in again
+
+
+def test_it_shows_the_new_token_once_after_regenerating_then_only_its_start(alice_client, alice):
+    alice_client.post(REGENERATE)
+    alice_client.get(PROFILE)
+    alice_client.post(REGENERATE)
+    new = Token.objects.get(user=alice).key
+
+    assert new in alice_client.get(PROFILE).content.decode()
+    assert new not in alice_client.get(PROFILE).content.decode()
+
+
+def test_it_never_shows_in_full_a_token_made_elsewhere(alice_client, alice):
+    """The token made at sign-up, or after a new password, was never shown: the page gives
+    its first characters and says how to get a key to copy (regenerate)."""
+    key = Token.objects.create(user=alice).key
+
+    page = alice_client.get(PROFILE).content.decode()
+
+    assert key not in page
+    assert f"{key[:4]}\u2026" in page
+    assert "Regenerate the token" in page
+
+
+def test_it_does_not_show_a_key_replaced_before_the_page_was_read(alice_client, alice):
+    """A key kept for the next page that no longer works (a new password replaced it
+    meanwhile) is not shown as if it did."""
+    alice_client.post(REGENERATE)
+    shown = Token.objects.get(user=alice).key
+    from accounts.services import api_token_regenerate
+
+    api_token_regenerate(user=alice)
+
+    page = alice_client.get(PROFILE).content.decode()
+    assert shown not in page
+    assert Token.objects.get(user=alice).key not in page
+
+
+def test_the_key_shown_once_is_not_shown_to_whoever_signs_in_next_in_that_browser(
+    alice_client, alice, client
+):
+    from accounts.models import User
+
+    alice_client.post(REGENERATE)
+    key = Token.objects.get(user=alice).key
+    bob = User.objects.create_user(username="bob", email="bob@example.com", password="x")
+    client.force_login(bob)
+
+    assert key not in client.get(PROFILE).content.decode()
+
+
+def test_the_once_only_notice_reads_in_french(alice_client, alice):
+    alice_client.cookies["django_language"] = "fr"
+    alice_client.post(REGENERATE)
+
+    first = alice_client.get(PROFILE).content.decode()
+    again = alice_client.get(PROFILE).content.decode()
+
+    assert "il ne sera plus affiché" in first
+    assert "Seuls ses premiers caractères sont affichés" in again
