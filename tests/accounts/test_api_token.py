@@ -299,3 +299,25 @@ def test_the_once_only_notice_reads_in_french(alice_client, alice):
 
     assert "il ne sera plus affiché" in first
     assert "Seuls ses premiers caractères sont affichés" in again
+
+
+# --- The admin ----------------------------------------------------------------------------
+
+
+def test_the_admin_list_of_api_tokens_shows_only_their_first_characters(client, alice):
+    """DRF's admin listed every member's key whole: whoever could see that page (a staff
+    member allowed only to view tokens, a screenshot) could call the API as anyone."""
+    from accounts.models import User
+
+    boss = User.objects.create_user(
+        username="boss", email="boss@example.com", password="x", is_staff=True, is_superuser=True
+    )
+    key = Token.objects.create(user=alice).key
+    client.force_login(boss)
+
+    listing = client.get(reverse("admin:authtoken_tokenproxy_changelist"))
+    change = client.get(reverse("admin:authtoken_tokenproxy_change", args=[alice.pk]))
+
+    assert listing.status_code == 200 and change.status_code == 200
+    assert key not in listing.content.decode() + change.content.decode()
+    assert f"{key[:4]}\u2026" in listing.content.decode()
