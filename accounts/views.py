@@ -1,5 +1,6 @@
 """Account pages: profile, API token, account deletion (sign-in pages are django-allauth's)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -55,6 +56,10 @@ def profile(request):
 
 @login_required
 @require_POST
+# A key keeps working after the session that made it ends: like changing the email address,
+# making one asks for the password unless it was given in the last minutes (allauth's
+# reauthentication, which then replays this request), so a borrowed session cannot mint one.
+@reauthentication_required
 def api_token_regenerate(request):
     had_one = selectors.api_token_for(user=request.user) is not None
     token = services.api_token_regenerate(user=request.user)

@@ -15,7 +15,18 @@ pytestmark = pytest.mark.django_db
 
 PROFILE = reverse("accounts:profile")
 REGENERATE = reverse("accounts:api-token-regenerate")
+REAUTHENTICATE = reverse("account_reauthenticate")
 API = reverse("api:token-list")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    """Signed in, the password given again a moment ago (making a token asks for it)."""
+    from tests.accounts.conftest import PASSWORD
+
+    client.force_login(alice)
+    client.post(REAUTHENTICATE, {"password": PASSWORD})
+    return client
 
 
 def api_get(api_client, key: str):
@@ -321,3 +332,42 @@ def test_the_admin_list_of_api_tokens_shows_only_their_first_characters(client, 
     assert listing.status_code == 200 and change.status_code == 200
     assert key not in listing.content.decode() + change.content.decode()
     assert f"{key[:4]}\u2026" in listing.content.decode()
+
+
+# --- A key is a password: a session alone does not make one ---------------------------------
+
+
+def test_it_asks_for_the_password_again_before_making_a_token_from_a_bare_session(client, alice):
+    """A borrowed session must not mint a key that keeps working after it ends: making one
+    asks for the password unless it was given in the last minutes, as changing the email
+    address does."""
+    client.force_login(alice)  # a session someone took: no recent password in it
+
+    response = client.post(REGENERATE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(REAUTHENTICATE)
+    assert not Token.objects.filter(user=alice).exists()
+
+
+def test_it_keeps_the_old_token_when_a_bare_session_asks_to_regenerate_it(client, alice):
+    old = Token.objects.create(user=alice).key
+    client.force_login(alice)
+
+    client.post(REGENERATE)
+
+    assert Token.objects.get(user=alice).key == old
+
+
+def test_once_the_password_is_given_the_token_is_made_and_shown_once(client, alice):
+    from tests.accounts.conftest import PASSWORD
+
+    client.force_login(alice)
+    asked = client.post(REGENERATE)
+
+    done = client.post(asked["Location"], {"password": PASSWORD})
+
+    assert done.status_code == 302 and done["Location"] == PROFILE
+    key = Token.objects.get(user=alice).key
+    assert key in client.get(PROFILE).content.decode()
+    assert key not in client.get(PROFILE).content.decode()
