@@ -206,6 +206,13 @@ def api_token_regenerate(*, user: User) -> Token:
         return Token.objects.create(user=user)
 
 
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token without making another: the key stops working at once.
+    Returns whether there was one."""
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    return deleted > 0
+
+
 def api_token_replace_existing(*, user: User) -> Token | None:
     """After a new password: a user who has an API token gets a new one, so a token taken
     with the old password stops working (as Django ends the other sessions). A user without

@@ -72,6 +72,17 @@ def api_token_regenerate(request):
     return redirect("accounts:profile")
 
 
+@login_required
+@require_POST
+def api_token_revoke(request):
+    """Turn the API off for this user: the key stops working and no other is made (the
+    profile then offers to create one). Asks for no password: it gives nothing away."""
+    request.session.pop(NEW_API_TOKEN_SESSION_KEY, None)
+    if services.api_token_revoke(user=request.user):
+        messages.success(request, _("Your API token was revoked; it no longer works."))
+    return redirect("accounts:profile")
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])

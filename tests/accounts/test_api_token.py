@@ -371,3 +371,50 @@ def test_once_the_password_is_given_the_token_is_made_and_shown_once(client, ali
     key = Token.objects.get(user=alice).key
     assert key in client.get(PROFILE).content.decode()
     assert key not in client.get(PROFILE).content.decode()
+
+
+# --- Revoking it ----------------------------------------------------------------------------
+
+
+def test_it_lets_the_owner_revoke_the_token_without_making_another(alice_client, alice, api_client):
+    """Someone who fears the key leaked, or no longer uses the API, could only replace it
+    with another working key: now the key can be turned off."""
+    key = Token.objects.create(user=alice).key
+
+    response = alice_client.post(reverse("accounts:api-token-revoke"))
+
+    assert response.status_code == 302 and response["Location"] == PROFILE
+    assert not Token.objects.filter(user=alice).exists()
+    assert api_get(api_client, key).status_code == 401
+    page = alice_client.get(PROFILE).content.decode()
+    assert "Your API token was revoked; it no longer works." in page
+    assert "Create an API token" in page
+
+
+def test_revoking_is_a_post_with_the_csrf_token(alice):
+    Token.objects.create(user=alice)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+
+    assert client.post(reverse("accounts:api-token-revoke")).status_code == 403
+    assert client.get(reverse("accounts:api-token-revoke")).status_code == 405
+    assert Token.objects.filter(user=alice).exists()
+
+
+def test_revoking_touches_only_the_owners_token(alice_client, alice):
+    from accounts.models import User
+
+    bob = User.objects.create_user(username="bob", email="bob@example.com", password="x")
+    theirs = Token.objects.create(user=bob).key
+
+    alice_client.post(reverse("accounts:api-token-revoke"))
+
+    assert Token.objects.get(user=bob).key == theirs
+
+
+def test_the_page_offers_to_revoke_the_token_in_english_and_french(alice_client, alice):
+    Token.objects.create(user=alice)
+
+    assert "Revoke the token" in alice_client.get(PROFILE).content.decode()
+    alice_client.cookies["django_language"] = "fr"
+    assert "Révoquer" in alice_client.get(PROFILE).content.decode()
