@@ -418,3 +418,17 @@ def test_the_page_offers_to_revoke_the_token_in_english_and_french(alice_client,
     assert "Revoke the token" in alice_client.get(PROFILE).content.decode()
     alice_client.cookies["django_language"] = "fr"
     assert "Révoquer" in alice_client.get(PROFILE).content.decode()
+
+
+def test_the_french_account_pages_call_the_api_token_a_token_as_every_french_page_does(
+    alice_client, alice
+):
+    """The profile and deletion pages said "jeton" where the rest of the site says "token"."""
+    Token.objects.create(user=alice)
+    alice_client.cookies["django_language"] = "fr"
+
+    profile = alice_client.get(PROFILE).content.decode()
+    delete = alice_client.get(reverse("accounts:delete")).content.decode()
+
+    assert "Token d\u2019API" in profile
+    assert "jeton" not in (profile + delete).lower()
