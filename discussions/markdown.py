@@ -10,6 +10,7 @@ that markdown-it would drop their content are refused (``markdown_too_deep``).
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -105,6 +106,13 @@ def markdown_too_deep(source: str) -> bool:
         token.nesting == 1 and token.type in _CONTAINERS and token.level >= deepest
         for token in _md.parse(source)
     )
+
+
+def markdown_shown_text(source: str) -> str:
+    """The text a comment's rendering shows, its entities decoded (``&#x202E;`` is the
+    character U+202E once rendered, ``&nbsp;`` a space), without its markup: what the body's
+    checks must also see (no query: cashtags change no text)."""
+    return html.unescape(nh3.clean(_md.render(source), tags=set()))
 
 
 def markdown_render(source: str) -> str:

@@ -14,7 +14,7 @@ from core.cache import data_version_bump, data_version_bump_throttled
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from core.times import datetime_text
 from discussions.conf import limit
-from discussions.markdown import markdown_render, markdown_too_deep
+from discussions.markdown import markdown_render, markdown_shown_text, markdown_too_deep
 from discussions.models import Comment, Mute, Stance
 from discussions.services.notices import reply_notice_follow
 from discussions.signals import reply_posted
@@ -53,10 +53,16 @@ def body_clean(body: str) -> str:
                 ]
             }
         )
+    # The source, then what it shows: an entity (&#x202E;, &zwj;, &nbsp;) decodes on rendering
+    # into the character it names, and empty markup ("-", ">", "[](…)") shows nothing.
+    shown = markdown_shown_text(body)
     try:
         text_characters_refuse(body, allowed=LAYOUT_CHARACTERS)
+        text_characters_refuse(shown, allowed=LAYOUT_CHARACTERS)
     except ValueError as exc:
         raise ValidationError({"body": [str(exc)]}) from None
+    if not shown.strip():
+        raise ValidationError({"body": [_("Write something first.")]})
     if markdown_too_deep(body):  # nothing the author typed may vanish from the page
         raise ValidationError(
             {"body": [_("Lists or quotes are nested too deeply to be shown: use fewer levels.")]}

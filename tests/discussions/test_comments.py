@@ -51,6 +51,41 @@ def test_bad_bodies_are_refused_and_nothing_is_stored(alice, tao, body, message)
     assert not Comment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "abc &#x202E;gnp.exe",
+            "Invisible or direction-changing characters are not allowed (U+202E).",
+        ),
+        ("&#8203;", "Invisible or direction-changing characters are not allowed (U+200B)."),
+        ("a&zwj;b", "Invisible or direction-changing characters are not allowed (U+200D)."),
+        ("line&#x2028;break", "Line and paragraph separators are not allowed (U+2028)."),
+        ("&nbsp;", "Write something first."),
+        ("&nbsp; &#32;\n&emsp;", "Write something first."),
+        ("-", "Write something first."),
+        (">", "Write something first."),
+        ("[](https://example.org)", "Write something first."),
+    ],
+)
+def test_it_refuses_what_entities_or_empty_markup_would_make_invisible_or_blank(
+    alice, tao, body, message
+):
+    with pytest.raises(ValidationError) as caught:
+        services.comment_create(author=alice, body=body, token=tao)
+    assert caught.value.message_dict == {"body": [message]}
+    assert not Comment.objects.exists()
+
+
+def test_entities_shown_as_code_or_ordinary_ones_stay_accepted(alice, tao):
+    posted = services.comment_create(
+        author=alice, body="`&#8203;` is a zero-width space &amp; &eacute;", token=tao
+    )
+    assert posted.body_html == (
+        "<p><code>&amp;#8203;</code> is a zero-width space &amp; \u00e9</p>\n"
+    )
+
+
 def test_new_lines_count_one_character_each_and_are_stored_as_lf(alice, tao, settings):
     settings.COMMENT_MAX_LENGTH = 10
     posted = services.comment_create(author=alice, body="a\r\nb\rc\r\nd\r\ne", token=tao)
