@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from discussions import services
@@ -67,14 +68,31 @@ class ModerationActionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "moderator", "action", "comment", "user", "reason"]
     list_filter = ["action"]
 
+    # The record of who did what stays as it was: written by the services only, never
+    # changed, made up or erased here.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        return False  # the record of who did what stays as it was
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Mute)
 class MuteAdmin(admin.ModelAdmin):
     list_display = ["user", "until", "reason", "by", "created_at"]
     raw_id_fields = ["user", "by"]
+
+    def save_model(self, request, obj, form, change):
+        """A mute added here is in the moderation log, as one from the queue's form."""
+        super().save_model(request, obj, form, change)
+        if not change:
+            ModerationAction.objects.create(
+                moderator=request.user, action=ModerationAction.Action.MUTE, user=obj.user,
+                reason=obj.reason, created_at=timezone.now(),
+            )  # fmt: skip
 
 
 class PollOptionFormSet(BaseInlineFormSet):

@@ -34,6 +34,45 @@ def test_the_admin_lists_comments_and_the_moderation_log(client, alice, staff, t
     assert client.get("/admin/discussions/moderationaction/").status_code == 200
 
 
+def test_the_moderation_log_cannot_be_written_or_erased_in_the_admin(client, alice, staff, tao):
+    posted = comment(alice, "x")
+    services.comment_hide(comment=posted, moderator=staff, reason="insults")
+    entry = ModerationAction.objects.get()
+    client.force_login(staff)
+    assert client.get("/admin/discussions/moderationaction/add/").status_code == 403
+    forged = {
+        "action": "hide",
+        "reason": "forged",
+        "created_at_0": "2026-02-06",
+        "created_at_1": "12:00:00",
+    }
+    assert client.post("/admin/discussions/moderationaction/add/", forged).status_code == 403
+    assert client.get(f"/admin/discussions/moderationaction/{entry.pk}/delete/").status_code == 403
+    client.post(f"/admin/discussions/moderationaction/{entry.pk}/delete/", {"post": "yes"})
+    client.post(
+        "/admin/discussions/moderationaction/",
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+    assert list(ModerationAction.objects.values_list("reason", flat=True)) == ["insults"]
+
+
+def test_a_mute_added_in_the_admin_is_recorded_in_the_moderation_log(client, alice, staff):
+    client.force_login(staff)
+    response = client.post(
+        "/admin/discussions/mute/add/",
+        {
+            "user": alice.pk, "until_0": "2099-01-01", "until_1": "00:00:00",
+            "reason": "flooding", "by": staff.pk,
+            "created_at_0": "2026-02-06", "created_at_1": "12:00:00",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    action = ModerationAction.objects.get()
+    assert (action.action, action.moderator, action.user, action.reason) == (
+        "mute", staff, alice, "flooding",
+    )  # fmt: skip
+
+
 def _change_data(**fields) -> dict:
     management = {
         "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0",
