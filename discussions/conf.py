@@ -3,7 +3,8 @@
 ``COMMENT_MAX_LENGTH`` [5000] characters of Markdown; ``COMMENT_RATE_PER_MINUTE`` [5] and
 ``COMMENT_RATE_PER_DAY`` [100] comments per user (counted from the database, so exact);
 ``COMMENT_EDIT_MINUTES`` [15]; ``COMMENT_REPORT_THRESHOLD`` [3] reports by different users
-hide a comment pending review; ``COMMENTS_PER_PAGE`` [20] top-level comments a page.
+with standing (``services.moderation.REPORTER_STANDING_DAYS``) hide a comment pending review;
+``COMMENTS_PER_PAGE`` [20] top-level comments a page.
 A Django setting of the same name wins over the environment (tests use ``settings``).
 """
 

@@ -226,7 +226,9 @@ class CommentReportView(DiscussionApiView):
 
     @extend_schema(
         summary="Report a comment (once)",
-        description="Reported by 3 different users, a comment is hidden pending review.",
+        description="Reported by 3 different users with some standing (staff, or accounts at "
+        "least 7 days old, not muted, with a comment of their own shown), a comment is hidden "
+        "pending review; every report reaches the moderators' queue.",
         request=ReportSerializer,
         responses={201: None, **WRITE_ERRORS},
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,23 @@ from discussions.services.notices import reply_notice_follow
 
 State = Comment.State
 Action = ModerationAction.Action
+
+# Reports hide a comment by themselves only when they come from people with some standing, so
+# that a few accounts opened for the purpose cannot silence someone: staff, or an account at
+# least this many days old, not muted, with a comment of its own that others can read. The
+# other reports put the comment in the moderators' queue all the same.
+REPORTER_STANDING_DAYS = 7
+
+
+def _reporter_has_standing(now) -> Q:
+    joined_before = now - timedelta(days=REPORTER_STANDING_DAYS)
+    has_shown_comment = Exists(
+        Comment.objects.filter(author=OuterRef("reporter"), state=State.VISIBLE)
+    )
+    muted = Exists(Mute.objects.filter(user=OuterRef("reporter"), until__gt=now))
+    return Q(reporter__is_staff=True) | (
+        Q(reporter__date_joined__lte=joined_before) & has_shown_comment & ~muted
+    )
 
 
 def _text_clean(value: str, *, field: str, maximum: int = 500, required: bool = False) -> str:
@@ -45,7 +63,8 @@ def _record(*, moderator, action: str, comment=None, user=None, reason: str = ""
 
 
 def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> Report:
-    """Report a comment once; enough reports by different people hide it pending review."""
+    """Report a comment once; enough reports by different people with standing
+    (``REPORTER_STANDING_DAYS``) hide it pending review."""
     if reason not in Report.Reason.values:
         raise ValidationError({"reason": [_("Choose a reason.")]})
     text = _text_clean(text, field="text", required=reason == Report.Reason.OTHER)
@@ -63,7 +82,11 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
                 )
         except IntegrityError:
             raise ValidationError({"comment": [_("You already reported this comment.")]}) from None
-        open_reports = locked.reports.filter(resolved_at__isnull=True).count()
+        open_reports = (
+            locked.reports.filter(resolved_at__isnull=True)
+            .filter(_reporter_has_standing(now))
+            .count()
+        )
         if locked.state == State.VISIBLE and open_reports >= limit("COMMENT_REPORT_THRESHOLD"):
             locked.state = State.PENDING
             locked.save(update_fields=["state"])

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from discussions import services
-from discussions.models import Comment, ModerationAction, Report
+from accounts.models import User
+from discussions import selectors, services
+from discussions.models import Comment, ModerationAction, Mute, Report
 from tests.conftest import _user
 from tests.discussions.conftest import comment
+
+
+def _with_standing(user, *, days: int = 30):
+    """An account ``days`` old with a comment of its own still shown: its reports count."""
+    User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=days))
+    comment(user, "Been here a while")
+    user.refresh_from_db()
+    return user
 
 
 def test_a_user_reports_a_comment_once(alice, bob, tao):
@@ -58,11 +70,12 @@ def test_nobody_reports_their_own_comment(alice, tao):
 
 def test_three_different_reporters_hide_a_comment_pending_review(alice, bob, charlie, tao):
     posted = comment(alice, "scam link")
-    services.comment_report(comment=posted, reporter=bob, reason="scam")
-    services.comment_report(comment=posted, reporter=charlie, reason="scam")
+    services.comment_report(comment=posted, reporter=_with_standing(bob), reason="scam")
+    services.comment_report(comment=posted, reporter=_with_standing(charlie), reason="scam")
     posted.refresh_from_db()
     assert posted.state == Comment.State.VISIBLE
-    services.comment_report(comment=posted, reporter=_user("dan"), reason="other", text="fraud")
+    dan = _with_standing(_user("dan"))
+    services.comment_report(comment=posted, reporter=dan, reason="other", text="fraud")
     posted.refresh_from_db()
     assert posted.state == Comment.State.PENDING
     action = ModerationAction.objects.get()
@@ -72,7 +85,45 @@ def test_three_different_reporters_hide_a_comment_pending_review(alice, bob, cha
 def test_the_threshold_comes_from_the_settings(alice, bob, tao, settings):
     settings.COMMENT_REPORT_THRESHOLD = 1
     posted = comment(alice, "x")
-    services.comment_report(comment=posted, reporter=bob, reason="spam")
+    services.comment_report(comment=posted, reporter=_with_standing(bob), reason="spam")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.PENDING
+
+
+def test_three_throwaway_accounts_cannot_hide_a_comment_but_reach_the_queue(alice, tao):
+    posted = comment(alice, "an honest opinion")
+    for name in ("throwaway1", "throwaway2", "throwaway3"):
+        services.comment_report(comment=posted, reporter=_user(name), reason="abuse")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.VISIBLE
+    assert not ModerationAction.objects.exists()
+    assert list(selectors.moderation_queue()) == [posted]
+
+
+@pytest.mark.parametrize(
+    "lacking",
+    ["a week old", "a comment shown", "a muted reporter"],
+)
+def test_only_reporters_with_standing_count_towards_hiding(
+    alice, bob, staff, tao, settings, lacking
+):
+    settings.COMMENT_REPORT_THRESHOLD = 1
+    posted = comment(alice, "x")
+    reporter = _with_standing(bob, days=6 if lacking == "a week old" else 30)
+    if lacking == "a comment shown":
+        services.comment_hide(comment=reporter.comments.get(), moderator=staff, reason="spam")
+    if lacking == "a muted reporter":
+        services.user_mute(user=reporter, moderator=staff, days=1, reason="flooding")
+    services.comment_report(comment=posted, reporter=reporter, reason="spam")
+    posted.refresh_from_db()
+    assert posted.state == Comment.State.VISIBLE
+    assert Mute.objects.count() == (lacking == "a muted reporter")
+
+
+def test_a_moderators_report_counts_whatever_the_age_of_their_account(alice, staff, tao, settings):
+    settings.COMMENT_REPORT_THRESHOLD = 1
+    posted = comment(alice, "x")
+    services.comment_report(comment=posted, reporter=staff, reason="scam")
     posted.refresh_from_db()
     assert posted.state == Comment.State.PENDING
 
@@ -99,7 +150,7 @@ def test_staff_hide_restore_and_dismiss_and_every_action_is_recorded(alice, bob,
 def test_dismissing_reports_shows_a_comment_hidden_by_them_again(alice, staff, tao, settings):
     settings.COMMENT_REPORT_THRESHOLD = 1
     posted = comment(alice, "x")
-    services.comment_report(comment=posted, reporter=_user("dan"), reason="spam")
+    services.comment_report(comment=posted, reporter=_with_standing(_user("dan")), reason="spam")
     services.reports_dismiss(comment=posted, moderator=staff, reason="fine")
     posted.refresh_from_db()
     assert posted.state == Comment.State.VISIBLE
