@@ -11,6 +11,11 @@
 - A boolean field takes a JSON ``true`` or ``false`` only (``null`` where it allows null); DRF
   alone reads ``"yes"``, ``"on"``, ``"1"`` or ``1`` as true and ``"no"`` or ``0`` as false.
   A form body (values are always strings) keeps DRF's reading.
+- A form body means what the same fields sent as JSON strings mean: a field sent blank
+  (``stance=``) is validated as ``""``; DRF reads HTML forms, where every input is sent even
+  when left empty, and dropped such a field as if it had not been sent, so ``body=`` in an
+  edit was a 200 that changed nothing and ``stance=`` could not clear a stance. A form cannot
+  send null: a blank for a field that takes null is null, as DRF reads it.
 """
 
 from __future__ import annotations
@@ -109,6 +114,19 @@ def body_type_errors(serializer, data) -> dict[str, list[str]]:
     return dict(sorted(errors.items()))
 
 
+def form_values(serializer, data: QueryDict) -> dict:
+    """A form body as the JSON object it stands for: each field's (last) value, a blank read
+    as null for a field that takes null."""
+    values = {}
+    for name in data:
+        value = data[name]
+        field = serializer.fields.get(name)
+        if value == "" and field is not None and field.allow_null:
+            value = None
+        values[name] = value
+    return values
+
+
 def body_refuse(request) -> None:
     """For a write that takes no body: any field sent is unknown (a 400 naming it), any other
     JSON a 400 naming ``body``; an empty body or ``{}`` is fine."""
@@ -133,6 +151,8 @@ class StrictFieldsMixin:
 
     def to_internal_value(self, data):
         strict = body_type_errors(self, data)
+        if isinstance(data, QueryDict):
+            data = form_values(self, data)
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
