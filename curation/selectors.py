@@ -44,3 +44,16 @@ def job_get(*, pk: object) -> TokenAddJob:
 def token_by_symbol(*, symbol: str) -> Token:
     symbol = symbol_lookup_key(symbol)[:20]
     return Token.objects.get(symbol=symbol)
+
+
+def member_get(*, token_list: TokenList, symbol: str) -> TokenListMembership | None:
+    """The list's member with this symbol (typed in any case), with its token; None if the
+    token is not in the list."""
+    symbol = symbol_lookup_key(symbol)[:20]
+    members = TokenListMembership.objects.select_related("token")
+    return members.filter(token_list=token_list, token__symbol=symbol).first()
+
+
+def featured_list() -> TokenList | None:
+    """The dashboard's list, if any."""
+    return TokenList.objects.filter(is_featured=True).first()

@@ -1,7 +1,9 @@
 """/curate/: staff curate the token lists in the site. Everyone else gets a 404.
 
 Each action is a plain form POST that redirects back to the page (works without JavaScript);
-with htmx it answers the changed list's partial instead, swapped in place.
+with htmx it answers the changed list's partial instead, swapped in place. Remove and "Put on
+the dashboard" ask first: their buttons' forms are GETs showing a confirmation page (without
+JavaScript), while htmx asks with a dialog (hx-confirm) and posts.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from curation import selectors, services
 from curation.models import TokenAddJob
@@ -132,10 +135,19 @@ def list_edit(request, slug: str):
 
 
 @staff_only
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def list_feature(request, slug: str):
-    services.list_feature(actor=request.user, token_list=_list_target(slug))
+    """GET: the confirmation page (the button's form without JavaScript; htmx asks with a
+    dialog and posts). POST: the dashboard's list changes, which reorders and relabels the
+    lists: htmx reloads the page."""
+    token_list = _list_target(slug)
+    if request.method != "POST":
+        context = {"token_list": token_list, "featured": selectors.featured_list()}
+        return render(request, "curation/confirm_feature.html", context)
+    services.list_feature(actor=request.user, token_list=token_list)
     messages.success(request, _("This list is now on the dashboard."))
+    if request.htmx:
+        return HttpResponseClientRefresh()
     return redirect(f"{reverse('curation:index')}#list-{slug}")
 
 
@@ -163,9 +175,20 @@ def member_add(request, slug: str):
 
 
 @staff_only
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_remove(request, slug: str):
-    return _member_change(request, slug, services.member_remove, _("%(symbol)s removed."))
+    """GET: the confirmation page (the Remove button's form without JavaScript; htmx asks
+    with a dialog and posts). POST: the member is removed."""
+    if request.method == "POST":
+        return _member_change(request, slug, services.member_remove, _("%(symbol)s removed."))
+    token_list = _list_target(slug)
+    symbol = request.GET.get("symbol", "")
+    member = selectors.member_get(token_list=token_list, symbol=symbol)
+    if member is None:
+        message = _("%(symbol)s is not in this list.") % {"symbol": symbol_lookup_key(symbol)[:20]}
+        return _list_answer(request, slug, errors=[message])
+    context = {"token_list": token_list, "token": member.token}
+    return render(request, "curation/confirm_remove.html", context)
 
 
 @staff_only
