@@ -11,7 +11,12 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from curation.services import list_feature, members_renumber
+from curation.services import (
+    list_admin_save_record,
+    list_feature,
+    list_members_tokens,
+    members_renumber,
+)
 from markets.admin import DerivedDataDeleteMixin
 from markets.models import TokenList, TokenListMembership
 from markets.services.metrics import list_metrics_follow
@@ -136,10 +141,14 @@ class TokenListAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(members_total=Count("memberships"))
 
     def save_related(self, request, form, formsets, change):
+        before = list_members_tokens(token_list=form.instance) if change else []
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):  # members added or removed
             members_renumber(token_list=form.instance)
             list_metrics_follow(list_ids=[form.instance.pk])
+        # In the /curate/ history, as the curation pages' own changes (and pages go stale).
+        list_admin_save_record(actor=request.user, token_list=form.instance, created=not change,
+                               changed_fields=form.changed_data, members_before=before)  # fmt: skip
 
     @admin.display(description=_("Members"), ordering="members_total")
     def members_count(self, obj: TokenList) -> int:

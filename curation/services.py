@@ -201,6 +201,51 @@ def member_move(*, actor, token_list: TokenList, symbol: str, offset: int) -> No
         members_reorder(actor=actor, token_list=token_list, symbols=order)
 
 
+# Fields of a list whose change the history names (the admin's form has is_featured too).
+_RECORDED_FIELDS = ("name", "name_fr", "slug", "description", "description_fr", "is_public",
+                    "is_featured")  # fmt: skip
+
+
+def list_members_tokens(*, token_list: TokenList) -> list[Token]:
+    """The list's member tokens in order (what list_admin_save_record compares)."""
+    members = TokenListMembership.objects.filter(token_list=token_list).select_related("token")
+    return [m.token for m in members.order_by("position", "id")]
+
+
+@transaction.atomic
+def list_admin_save_record(
+    *, actor, token_list: TokenList, created: bool, changed_fields: list[str],
+    members_before: list[Token],
+) -> None:  # fmt: skip
+    """Record a save of the admin's list form (once its members are saved) as the /curate/
+    pages record the same changes: the list created or its fields edited, put on the
+    dashboard, each member added or removed, the members reordered. Like them, it makes
+    cached pages stale."""
+    if created:
+        _record(actor, Action.LIST_CREATED, token_list=token_list, detail=token_list.name)
+    featured = "is_featured" in changed_fields and token_list.is_featured
+    edited = [name for name in changed_fields if name in _RECORDED_FIELDS
+              and not (featured and name == "is_featured")]  # fmt: skip
+    if edited and not created:
+        _record(actor, Action.LIST_UPDATED, token_list=token_list, detail=", ".join(edited))
+    if featured:
+        _record(actor, Action.LIST_FEATURED, token_list=token_list)
+    after = list_members_tokens(token_list=token_list)
+    before_ids, after_ids = [t.pk for t in members_before], [t.pk for t in after]
+    for token in after:
+        if token.pk not in before_ids:
+            _record(actor, Action.MEMBER_ADDED, token_list=token_list, token=token,
+                    detail=token.symbol)  # fmt: skip
+    for token in members_before:
+        if token.pk not in after_ids:
+            _record(actor, Action.MEMBER_REMOVED, token_list=token_list, token=token,
+                    detail=token.symbol)  # fmt: skip
+    kept = set(before_ids) & set(after_ids)
+    if [pk for pk in before_ids if pk in kept] != [pk for pk in after_ids if pk in kept]:
+        _record(actor, Action.MEMBERS_REORDERED, token_list=token_list,
+                detail=" ".join(t.symbol for t in after))  # fmt: skip
+
+
 # --- Tokens from the catalogue --------------------------------------------------------------
 
 
