@@ -72,6 +72,19 @@ class TokenListForm(forms.ModelForm):
         fields = ("name", "name_fr", "slug", "description", "description_fr", "is_featured",
                   "is_public")  # fmt: skip
 
+    def clean_slug(self):
+        """In lower case, as /curate/ makes it; and not another list's in other capitals
+        (/lists/AI/ beside /lists/ai/)."""
+        slug = (self.cleaned_data.get("slug") or "").strip().lower()
+        others = TokenList.objects.filter(slug__iexact=slug)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("A list with this short name already exists."), code="slug_taken"
+            )
+        return slug
+
     def clean_is_featured(self):
         is_featured = self.cleaned_data.get("is_featured")
         if is_featured:

@@ -76,7 +76,7 @@ def list_create(*, actor, slug: str, data: dict, is_public: bool = False) -> Tok
     if not slug:
         raise ValidationError({"slug": _("Enter a short name made of letters, digits or -.")})
     taken = ValidationError({"slug": _("A list with this short name already exists.")})
-    if TokenList.objects.filter(slug=slug).exists():
+    if TokenList.objects.filter(slug__iexact=slug).exists():  # the admin's, in capitals too
         raise taken
     try:
         with transaction.atomic():

@@ -88,3 +88,45 @@ def test_members_removed_or_placed_in_the_admin_are_numbered_without_gaps(client
     assert list(rows) == [("ICP", 0), ("TAO", 1)]
     api = client.get("/api/v1/lists/ai/").json()
     assert [(m["symbol"], m["position"]) for m in api["members"]] == [("ICP", 0), ("TAO", 1)]
+
+
+def _new_list_form(**fields) -> dict:
+    form = {"name": "AI upper", "name_fr": "", "description": "", "description_fr": "",
+            "is_public": "on", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    return form | fields
+
+
+def test_the_admin_refuses_a_short_name_that_differs_from_another_lists_only_by_case(
+    client, staff, ai
+):
+    """/curate/ refuses "AI" when "ai" exists; the admin created it: /lists/AI/ and /lists/ai/
+    were two lists whose addresses differ only by case."""
+    from markets.models import TokenList
+
+    client.force_login(staff)
+    response = client.post("/admin/markets/tokenlist/add/", _new_list_form(slug="AI"))
+    assert response.status_code == 200
+    assert "A list with this short name already exists." in response.content.decode()
+    assert list(TokenList.objects.values_list("slug", flat=True)) == ["ai"]
+
+
+def test_a_short_name_typed_in_capitals_in_the_admin_is_stored_in_lower_case(client, staff):
+    """As /curate/ stores it: the address of a list is in lower case."""
+    from markets.models import TokenList
+
+    client.force_login(staff)
+    response = client.post("/admin/markets/tokenlist/add/", _new_list_form(slug="AI-Agents"))
+    assert response.status_code == 302
+    assert list(TokenList.objects.values_list("slug", flat=True)) == ["ai-agents"]
+
+
+def test_the_curation_page_refuses_a_short_name_another_list_has_in_capitals(client, staff):
+    from markets.models import TokenList
+
+    TokenList.objects.create(slug="AI", name="Old upper-case list")
+    client.force_login(staff)
+    response = client.post("/curate/lists/", {"slug": "ai", "name": "AI"})
+    assert response.status_code == 400
+    assert "A list with this short name already exists." in response.content.decode()
+    assert TokenList.objects.count() == 1
