@@ -87,10 +87,56 @@ def list_create(*, actor, slug: str, data: dict, is_public: bool = False) -> Tok
     return token_list
 
 
+class ListEditConflict(ValidationError):
+    """A field this form changed was changed meanwhile by someone else. ``merged`` is the
+    form to show again: what this form changed, and the stored values elsewhere."""
+
+    def __init__(self, message: str, *, merged: dict):
+        super().__init__(message)
+        self.merged = merged
+
+
+def _same(a: object, b: object) -> bool:
+    """Browsers send line breaks back as CRLF: not a change."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+    return a == b
+
+
+def _edits_merge(token_list: TokenList, wanted: dict, seen: dict) -> dict:
+    """What to store when the form showed ``seen``: the fields it changed, the stored values
+    of the others (someone else may have changed them since the form was opened)."""
+    mine = [name for name in wanted if not _same(wanted[name], seen.get(name))]
+    stored = {name: getattr(token_list, name) for name in wanted}
+    clashes = [name for name in mine if not _same(stored[name], seen.get(name))
+               and not _same(stored[name], wanted[name])]  # fmt: skip
+    merged = {name: wanted[name] if name in mine else stored[name] for name in wanted}
+    if clashes:
+        labels = {"name": _("Name (English)"), "name_fr": _("Name (French)"),
+                  "description": _("Description (English)"),
+                  "description_fr": _("Description (French)"),
+                  "is_public": _("Published (visible to everyone)")}  # fmt: skip
+        message = _("Someone else changed this list meanwhile (%(fields)s): the form shows "
+                    "your changes over their version; check them and save again.")  # fmt: skip
+        raise ListEditConflict(message % {"fields": ", ".join(str(labels[n]) for n in clashes)},
+                               merged=merged)  # fmt: skip
+    return merged
+
+
 @transaction.atomic
-def list_update(*, actor, token_list: TokenList, data: dict, is_public: bool) -> TokenList:
+def list_update(
+    *, actor, token_list: TokenList, data: dict, is_public: bool, seen: dict | None = None
+) -> TokenList:
+    """Write the list's names, descriptions and publication. ``seen``, the values the form
+    showed (same keys, is_public included): only what differs from them is written, so a
+    form opened before another staff member's save does not undo it (ListEditConflict
+    when both changed one field)."""
     token_list = TokenList.objects.select_for_update().get(pk=token_list.pk)
     fields = _list_fields(data)
+    if seen is not None:
+        merged = _edits_merge(token_list, {**fields, "is_public": is_public}, seen)
+        is_public = merged.pop("is_public")
+        fields = merged
     changed = [name for name, value in fields.items() if getattr(token_list, name) != value]
     if token_list.is_public != is_public:
         changed.append("is_public")

@@ -114,18 +114,33 @@ def list_new(request):
     return redirect(f"{reverse('curation:index')}#list-{token_list.slug}")
 
 
+def _list_seen(request) -> dict | None:
+    """The values the edit form showed (its was_* fields); None from a form without them."""
+    if "was_name" not in request.POST:
+        return None
+    seen = {k: request.POST.get(f"was_{k}", "") for k in ("name", "name_fr", "description",
+                                                           "description_fr")}  # fmt: skip
+    return seen | {"is_public": request.POST.get("was_is_public") == "on"}
+
+
 @staff_only
 @require_POST
 def list_edit(request, slug: str):
     token_list = _list_target(slug)
+    seen = _list_seen(request)
     try:
         services.list_update(actor=request.user, token_list=token_list, data=_list_data(request),
-                             is_public=request.POST.get("is_public") == "on")  # fmt: skip
+                             is_public=request.POST.get("is_public") == "on",
+                             seen=seen)  # fmt: skip
     except ValidationError as exc:
         # The form again, unfolded, with what was typed and the reason beside it: the stored
-        # values would silently drop the other changes made with the refused one.
+        # values would silently drop the other changes made with the refused one. After a
+        # clash with someone else's save: this form's changes over their version, which the
+        # form now says it showed.
         edit = {**_list_data(request), "slug": token_list.slug, "errors": _errors(exc),
-                "is_public": request.POST.get("is_public") == "on"}  # fmt: skip
+                "is_public": request.POST.get("is_public") == "on", "was": seen}  # fmt: skip
+        if isinstance(exc, services.ListEditConflict):
+            edit |= exc.merged | {"was": None}
         if request.htmx:
             context = {"token_list": _list_or_404(slug), "edit": edit}
             return render(request, "curation/index.html#list", context)
