@@ -341,3 +341,22 @@ def test_a_refused_edit_keeps_what_was_typed_beside_the_reason(client, staff, ai
     assert "must stay published" in html
     ai.refresh_from_db()
     assert (ai.description_fr, ai.is_public) == ("", True)
+
+
+def test_a_change_by_staff_without_an_email_address_is_not_put_down_to_a_deleted_user(
+    client, staff, ai
+):
+    """createsuperuser takes no email: the history said such a staff member's changes were
+    a "deleted user"'s."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_user(
+        "root", email="", password="pw", is_staff=True, display_name="Root"
+    )
+    client.force_login(admin)
+    client.post("/curate/lists/ai/members/move/", {"symbol": "TAO", "direction": "down"})
+    CurationChange.objects.create(actor=None, action="list_updated", token_list=ai)
+    html = client.get("/curate/").content.decode()
+    changes = html[html.index('id="changes"') :]
+    assert "<strong>Root</strong> reordered the members" in changes
+    assert changes.count("deleted user") == 1  # the change without its actor
