@@ -158,6 +158,9 @@ def list_feature(*, actor, token_list: TokenList) -> TokenList:
     Every list is locked first (they are few): a second staff member featuring another list
     at the same moment waits, then takes the dashboard from the first one's list."""
     list(TokenList.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    token_list.refresh_from_db(fields=["is_featured", "is_public"])
+    if token_list.is_featured:  # already (a stale page, or another staff member's click)
+        return token_list
     TokenList.objects.filter(is_featured=True).exclude(pk=token_list.pk).update(is_featured=False)
     token_list.is_featured, token_list.is_public = True, True
     token_list.save(update_fields=["is_featured", "is_public"])

@@ -129,3 +129,11 @@ def test_a_provider_symbol_that_cannot_be_a_token_symbol_is_refused_clearly(staf
         )
     assert not Token.objects.filter(coingecko_id="odd-coin").exists()
     assert not TokenAddJob.objects.exists() and order(ai) == ["TAO", "NEAR", "ICP"]
+
+
+def test_featuring_the_list_already_on_the_dashboard_records_nothing(staff, ai):
+    """A second staff member's stale "Put on the dashboard" (or the admin's action on the
+    featured list) recorded the list put on the dashboard a second time."""
+    services.list_feature(actor=staff, token_list=ai)
+    services.list_feature(actor=staff, token_list=TokenList.objects.get(pk=ai.pk))
+    assert actions() == ["list_featured"]
