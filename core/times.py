@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 
 def utc_designator_upper(text: str) -> str:
@@ -14,11 +14,15 @@ def utc_designator_upper(text: str) -> str:
 
 
 def date_text(value: date) -> str:
-    """A date as pages write it, in the active language: "Feb. 6, 2026", "6 février 2026"
-    (a date and time is taken in UTC)."""
+    """A date as pages write it, in the active language: "Feb. 6, 2026", "6 février 2026",
+    "1er décembre 2026" (French writes the first of a month as an ordinal, which Django's
+    date formats cannot say; a date and time is taken in UTC)."""
     if isinstance(value, datetime):
         value = value.astimezone(UTC) if timezone.is_aware(value) else value
-    return formats.date_format(value, "DATE_FORMAT")
+    pattern = formats.get_format("DATE_FORMAT")
+    if value.day == 1 and (translation.get_language() or "").startswith("fr"):
+        pattern = pattern.replace("j", r"j\e\r", 1)
+    return formats.date_format(value, pattern)
 
 
 def datetime_text(value: datetime) -> str:
