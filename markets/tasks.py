@@ -41,25 +41,29 @@ def refresh_prices(self) -> dict:
     options = {"queue": queue} if queue and not self.request.is_eager else {}
     finish = refresh_finish.s(plan.run.pk, plan.owner).set(**options)
     if plan.batches:
-        chord(group(refresh_batch.si(ids).set(**options) for ids in plan.batches), finish)()
+        batches = (refresh_batch.si(ids, plan.owner).set(**options) for ids in plan.batches)
+        chord(group(batches), finish)()
     else:
         finish.apply_async(([],))
     return {"run": plan.run.pk, "status": "running", "batches": len(plan.batches)}
 
 
 @shared_task(bind=True, ignore_result=False, max_retries=5, acks_late=True)
-def refresh_batch(self, token_ids: list[int]) -> dict:
-    """Fetch and store one provider batch; a transient failure retries this batch alone."""
+def refresh_batch(self, token_ids: list[int], owner: str | None = None) -> dict:
+    """Fetch and store one provider batch; a transient failure retries this batch alone.
+    ``owner`` is the run's lease, kept while its batches work or wait for a retry."""
     from django.conf import settings
 
-    from markets.services.fanout import batch_outcome, refresh_batch_store
+    from markets.services.fanout import batch_outcome, refresh_batch_store, refresh_lease_extend
 
+    refresh_lease_extend(owner=owner)
     try:
         return refresh_batch_store(token_ids=token_ids)
     except TransientProviderError as exc:
         if self.request.retries >= self.max_retries:
             return batch_outcome(token_ids=token_ids, error=str(exc))
         delay = min(settings.REFRESH_BATCH_RETRY_SECONDS * 2**self.request.retries, 600)
+        refresh_lease_extend(owner=owner, seconds=delay)
         raise self.retry(exc=exc, countdown=delay) from None
     except Exception as exc:  # a crash here must not hold back the other batches' metrics
         logger.exception("refresh batch of %d tokens failed", len(token_ids))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from markets.models import RefreshRun, Token
 from markets.providers.base import PriceProvider, ProviderError, TransientProviderError
 from markets.services.ingest import IngestResult, provider_aths_store, snapshot_ingest
-from markets.services.locks import MARKET_DATA_LOCK, lock_acquire, lock_release
+from markets.services.locks import MARKET_DATA_LOCK, lock_acquire, lock_extend, lock_release
 from markets.services.metrics import derived_refresh
 from markets.services.refresh import (
     provider_used,
@@ -53,6 +53,18 @@ def refresh_fanout_start(*, provider_name: str) -> FanoutPlan:
     run.save(update_fields=["tokens_requested"])
     size = settings.REFRESH_BATCH_SIZE
     return FanoutPlan(run, owner, [ids[i : i + size] for i in range(0, len(ids), size)])
+
+
+def refresh_lease_extend(*, owner: str | None, seconds: float = 0) -> None:
+    """Keep the run's lease for a batch about to work, or waiting ``seconds`` for its retry,
+    plus one ``REFRESH_LOCK_SECONDS``: the batches of one run may together outlast a single
+    lease (retries wait up to 930 s), and the next refresh must not start meanwhile. A worker
+    that dies stops extending it, so the lease still expires."""
+    if owner is None:
+        return
+    ttl = settings.REFRESH_LOCK_SECONDS
+    if not lock_extend(name=MARKET_DATA_LOCK, owner=owner, seconds=seconds + ttl):
+        logger.warning("refresh: the market-data lease expired while this run's batches ran")
 
 
 def batch_outcome(*, token_ids: list[int], error: str = "", ingested=None, result=None) -> dict:
@@ -92,6 +104,7 @@ def refresh_fanout_finish(*, run_id: int, owner: str | None, outcomes: list[dict
     record, and the lease released (even when this step fails)."""
     run = RefreshRun.objects.get(pk=run_id)
     try:
+        refresh_lease_extend(owner=owner)  # a full lease for the metrics step
         token_ids = frozenset(t for o in outcomes for t in o["token_ids"])
         spans = [(o["ts_min"], o["ts_max"]) for o in outcomes if o["ts_min"] is not None]
         run.quotes_stored = sum(o["stored"] for o in outcomes)

@@ -42,6 +42,16 @@ def lock_renew(*, name: str, owner: str, ttl_seconds: int) -> bool:
     return bool(JobLock.objects.filter(name=name, owner=owner).update(locked_until=until))
 
 
+def lock_extend(*, name: str, owner: str, seconds: float) -> bool:
+    """Make the lease last at least ``seconds`` from now, never shortening it (several
+    holders' tasks may extend one lease); False when the owner no longer holds it."""
+    until = timezone.now() + timedelta(seconds=seconds)
+    held = JobLock.objects.filter(name=name, owner=owner)
+    if held.filter(locked_until__lt=until).update(locked_until=until):
+        return True
+    return held.exists()
+
+
 def lock_release(*, name: str, owner: str) -> None:
     JobLock.objects.filter(name=name, owner=owner).delete()
 

@@ -106,3 +106,38 @@ def test_the_beat_schedule_runs_refresh_prices_at_the_configured_interval(settin
     entry = app.conf.beat_schedule["refresh-prices"]
     assert entry["task"] == refresh_prices.name
     assert entry["schedule"] == float(settings.REFRESH_INTERVAL_SECONDS)
+
+
+def test_a_batch_waiting_for_its_retry_keeps_the_runs_lease_until_the_retry_runs(
+    tao, monkeypatch, settings
+):
+    """A batch retried 5 times waits 30+60+120+240+480 s: longer than the 15-minute lease,
+    which then expired and let the next scheduled refresh run beside this one."""
+    from datetime import timedelta
+
+    from celery.exceptions import Retry
+    from django.utils import timezone
+
+    from markets.models import JobLock
+    from markets.services.fanout import refresh_fanout_start
+    from markets.tasks import refresh_batch
+
+    settings.REFRESH_LOCK_SECONDS = 60
+    settings.REFRESH_BATCH_RETRY_SECONDS = 300
+    provider = stubs.FlakyProvider(failures=1)
+    monkeypatch.setattr("markets.services.refresh.provider_get", lambda: provider)
+    plan = refresh_fanout_start(provider_name="flaky")
+    countdowns = []
+
+    def retry_later(*, exc, countdown):
+        countdowns.append(countdown)
+        return Retry()
+
+    monkeypatch.setattr(refresh_batch, "retry", retry_later)
+    with pytest.raises(Retry):
+        refresh_batch(plan.batches[0], plan.owner)
+
+    assert countdowns == [300]
+    lease = JobLock.objects.get()
+    assert lease.owner == plan.owner
+    assert lease.locked_until > timezone.now() + timedelta(seconds=300)
