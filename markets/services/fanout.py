@@ -24,6 +24,7 @@ from markets.services.refresh import (
     run_failed_on_error,
     run_finish,
     run_status,
+    runs_abandoned_close,
     token_refs,
 )
 
@@ -47,6 +48,7 @@ def refresh_fanout_start(*, provider_name: str) -> FanoutPlan:
         logger.info("refresh skipped: another refresh, backfill or import is running")
         run_finish(run, status=RefreshRun.Status.SKIPPED, error="another refresh was running")
         return FanoutPlan(run, None, [])
+    runs_abandoned_close(current=run)
     crypto = Token.objects.filter(is_active=True, asset_class=Token.AssetClass.CRYPTO)
     ids = list(crypto.order_by("pk").values_list("pk", flat=True))
     run.tokens_requested = len(ids)

@@ -66,6 +66,26 @@ def run_finish_from(run: RefreshRun, result) -> str:
     return status
 
 
+def runs_abandoned_close(*, current: RefreshRun) -> int:
+    """Record as failed the runs still "running" that began before ``current``, which has
+    just taken the market-data lease: they would hold it if they were alive, so their worker
+    died (killed mid-batch, say) and their lease expired. A run that still ends later records
+    its real end over this."""
+    return (
+        RefreshRun.objects.filter(
+            status=RefreshRun.Status.RUNNING,
+            kind__in=[RefreshRun.Kind.REFRESH, RefreshRun.Kind.BACKFILL],
+            started_at__lte=current.started_at,
+        )
+        .exclude(pk=current.pk)
+        .update(
+            status=RefreshRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error="did not finish: its worker stopped before the end and its lease expired",
+        )
+    )
+
+
 @contextmanager
 def run_failed_on_error(run: RefreshRun) -> Iterator[None]:
     """A run whose storing step crashed is recorded as failed, never left "running"."""
@@ -111,6 +131,7 @@ def _refresh_once(provider: PriceProvider, *, recompute: bool) -> RefreshRun:
             return run_finish(
                 run, status=RefreshRun.Status.SKIPPED, error="another refresh was running"
             )
+        runs_abandoned_close(current=run)
         return _refresh_locked(run, provider, recompute=recompute)
 
 

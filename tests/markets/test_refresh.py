@@ -172,3 +172,34 @@ def test_a_crash_while_storing_records_the_run_as_failed(tokens, monkeypatch):
         prices_refresh(provider=StubProvider())
     run = RefreshRun.objects.get()
     assert run.status == "failed" and "disk full" in run.error and run.finished_at
+
+
+@pytest.mark.parametrize("path", ["fanout", "direct"])
+def test_a_run_whose_worker_died_is_recorded_as_failed_by_the_next_one_to_take_the_lease(
+    tokens, path
+):
+    """A worker killed mid-batch never reaches the finishing step: the lease expired, but the
+    run stayed "running" for ever in the run records."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from markets.services.fanout import refresh_fanout_start
+
+    dead = RefreshRun.objects.create(
+        provider="coingecko", started_at=timezone.now() - timedelta(minutes=20)
+    )
+    done = RefreshRun.objects.create(
+        provider="coingecko", started_at=dead.started_at, status="ok", finished_at=timezone.now()
+    )
+    if path == "fanout":
+        run = refresh_fanout_start(provider_name="stub").run
+        assert run.status == "running"
+    else:
+        assert prices_refresh(provider=StubProvider()).status == "ok"
+
+    dead.refresh_from_db()
+    assert dead.status == "failed" and dead.finished_at is not None
+    assert "did not finish" in dead.error
+    done.refresh_from_db()
+    assert done.status == "ok" and done.error == ""
