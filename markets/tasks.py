@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from markets.providers.base import TransientProviderError
+from markets.services.locks import LeaseBusy
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ def refresh_finish(outcomes: list[dict], run_id: int, owner: str) -> dict:
     return {"run": run.pk, "status": str(run.status), "stored": run.quotes_stored}
 
 
-@shared_task(**RETRY)
+# Queued from the admin: a lease kept busy past its wait (a long refresh) is retried too.
+@shared_task(**(RETRY | {"autoretry_for": (TransientProviderError, LeaseBusy)}))
 def backfill_token(symbol: str, days: int = 90) -> dict:
     from markets.services.refresh import token_backfill
 

@@ -141,3 +141,25 @@ def test_a_batch_waiting_for_its_retry_keeps_the_runs_lease_until_the_retry_runs
     lease = JobLock.objects.get()
     assert lease.owner == plan.owner
     assert lease.locked_until > timezone.now() + timedelta(seconds=300)
+
+
+def test_a_queued_backfill_that_finds_the_lease_busy_is_retried_not_dropped(tao, monkeypatch):
+    """The admin's "Backfill 90 days" queues this task and says so: when a refresh held the
+    lease past the 120 s wait, the task failed for good and the backfill never happened."""
+    from markets.services import refresh
+    from markets.services.locks import LeaseBusy
+
+    monkeypatch.setattr("markets.services.refresh.provider_get", stubs.StubProvider)
+    real_lease, attempts = refresh.market_data_lease, []
+
+    def busy_once(**kwargs):
+        attempts.append(kwargs["purpose"])
+        if len(attempts) == 1:
+            raise LeaseBusy("backfill TAO: a refresh, backfill or import is running")
+        return real_lease(**kwargs)
+
+    monkeypatch.setattr(refresh, "market_data_lease", busy_once)
+    result = backfill_token.apply(("TAO", 1)).get()
+
+    assert len(attempts) == 2
+    assert result["status"] == "ok" and result["stored"] >= 23
