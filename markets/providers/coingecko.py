@@ -107,7 +107,11 @@ class CoinGeckoProvider:
             return result
         seen = {row_id for row in rows if (row_id := self._add_market_row(row, by_id, result))}
         if absent := [i for i in ids if i not in seen]:
-            logger.info("coingecko: %d ids not in response: %s", len(absent), ", ".join(absent))
+            # CoinGecko leaves out ids it does not know (renamed, delisted, mistyped): said in
+            # the run's record, or their tokens would stop updating without a word.
+            named = ", ".join(f"{t.symbol} ({i})" for i in absent for t in by_id[i])
+            logger.warning("coingecko: %d ids not in response: %s", len(absent), named)
+            result.errors.append(f"not quoted by CoinGecko (unknown id?): {named}")
         return result
 
     def _add_market_row(

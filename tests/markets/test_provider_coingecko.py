@@ -182,7 +182,7 @@ def test_it_rejects_a_row_without_a_parseable_last_updated(api, provider, last_u
     assert result.rejected == 1
 
 
-def test_it_leaves_requested_ids_missing_from_the_response_absent(api, provider, caplog):
+def test_it_names_requested_ids_missing_from_the_response(api, provider, caplog):
     api.get("/coins/markets").mock(return_value=markets_ok())
     ghost = TokenRef(id=99, symbol="GHOST", coingecko_id="ghost-coin")
 
@@ -190,7 +190,8 @@ def test_it_leaves_requested_ids_missing_from_the_response_absent(api, provider,
         result = provider.fetch_latest([TAO, ghost])
 
     assert [q.token_id for q in result.quotes] == [TAO.id]
-    assert result.errors == []
+    assert result.errors == ["not quoted by CoinGecko (unknown id?): GHOST (ghost-coin)"]
+    assert not result.transient
     assert result.rejected == 0
     assert "ghost-coin" in caplog.text
 

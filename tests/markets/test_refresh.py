@@ -203,3 +203,15 @@ def test_a_run_whose_worker_died_is_recorded_as_failed_by_the_next_one_to_take_t
     assert "did not finish" in dead.error
     done.refresh_from_db()
     assert done.status == "ok" and done.error == ""
+
+
+def test_a_coin_coingecko_no_longer_knows_is_named_and_the_run_is_partial(tokens, coingecko):
+    """CoinGecko leaves ids it does not know out of its answer: a renamed or mistyped id was
+    only logged, so its token silently stopped updating under a run recorded "ok"."""
+    provider, route = coingecko
+    TokenFactory(symbol="GONE", coingecko_id="gone-coin")
+    route.mock(return_value=httpx.Response(200, json=GOOD))
+    run = prices_refresh(provider=provider)
+    assert run.status == "partial"
+    assert "GONE" in run.error and "gone-coin" in run.error
+    assert run.quotes_stored == len(tokens)
