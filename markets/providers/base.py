@@ -74,6 +74,8 @@ class PriceProvider(Protocol):
 def _optional_amount(value: object) -> tuple[float | None, str | None]:
     if value is None or value == "":
         return None, None
+    if isinstance(value, bool):  # float(True) is 1.0: a JSON true is not an amount
+        return None, f"not a number: {value!r}"
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -101,6 +103,8 @@ def quote_check(
         return None, f"timestamp out of range: {ts!r}"
     if price is None or price == "":
         return None, "missing price"
+    if isinstance(price, bool):
+        return None, f"price is not a number: {price!r}"
     try:
         price_f = float(price)  # type: ignore[arg-type]
     except (TypeError, ValueError):

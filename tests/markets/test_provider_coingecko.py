@@ -473,3 +473,17 @@ def test_the_module_level_factory_builds_a_provider_through_provider_get(setting
     assert isinstance(provider, CoinGeckoProvider)
     assert provider.name == "coingecko"
     provider.close()
+
+
+@pytest.mark.parametrize("field", ["current_price", "market_cap", "total_volume", "ath"])
+def test_it_refuses_a_json_boolean_where_a_number_belongs(api, provider, field):
+    """float(True) is 1.0: a row with "current_price": true was stored as a 1 $ quote."""
+    row = load("coins_markets.json")[1] | {field: True}
+    api.get("/coins/markets").mock(return_value=httpx.Response(200, json=[row]))
+
+    result = provider.fetch_latest([TAO])
+
+    if field == "ath":
+        assert len(result.quotes) == 1 and result.aths == {}
+    else:
+        assert result.quotes == [] and result.rejected == 1
