@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from markets.metrics_math import HISTORY_SECONDS
 from markets.providers import UnknownProvider, provider_factory
-from markets.providers.coingecko import BASE_URLS
+from markets.providers.coingecko import BASE_URLS, BATCH_SIZE
 
 _WINDOW_DAYS = HISTORY_SECONDS // 86_400
 
@@ -88,5 +88,23 @@ def replay_limit_check(app_configs, **kwargs) -> list[Error]:
             "refused with a 429; it needs at least 1.",
             hint="Leave it unset for the default, 2.",
             id="markets.E006",
+        )
+    ]
+
+
+@register()
+def batch_size_check(app_configs, **kwargs) -> list[Warning]:
+    """A fanned-out batch bigger than CoinGecko's page is fetched as several pages: one that
+    fails transiently while the others answer is not retried (the batch got quotes)."""
+    size = settings.REFRESH_BATCH_SIZE
+    if settings.PRICE_PROVIDER != "coingecko" or size <= BATCH_SIZE:
+        return []
+    return [
+        Warning(
+            f"REFRESH_BATCH_SIZE is {size}, above CoinGecko's page of {BATCH_SIZE} ids: a page "
+            "that fails for a transient reason while the batch's other pages answer is not "
+            "retried, and its tokens wait for the next refresh.",
+            hint=f"Leave it unset for the default, {BATCH_SIZE}, or set it lower.",
+            id="markets.W001",
         )
     ]

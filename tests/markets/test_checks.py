@@ -68,3 +68,20 @@ def test_a_replay_limit_below_one_is_an_error_since_every_replay_would_be_refuse
     errors = replay_limit_check(None)
     assert [e.id for e in errors] == ["markets.E006"]
     assert "REPLAY_CONCURRENCY_PER_CLIENT is 0" in errors[0].msg
+
+
+def test_a_refresh_batch_larger_than_a_coingecko_page_is_warned_about(settings):
+    """The provider splits such a batch into pages of 250 ids; a page that failed for a
+    transient reason while the others answered was then never retried."""
+    from markets.checks import batch_size_check
+
+    settings.PRICE_PROVIDER, settings.REFRESH_BATCH_SIZE = "coingecko", 250
+    assert batch_size_check(None) == []
+    settings.PRICE_PROVIDER, settings.REFRESH_BATCH_SIZE = "demo", 1000
+    assert batch_size_check(None) == []
+
+    settings.PRICE_PROVIDER = "coingecko"
+    warnings = batch_size_check(None)
+
+    assert [w.id for w in warnings] == ["markets.W001"]
+    assert "REFRESH_BATCH_SIZE is 1000" in warnings[0].msg
