@@ -67,6 +67,23 @@ def lock_held(*, name: str, ttl_seconds: int) -> Iterator[bool]:
             lock_release(name=name, owner=owner)
 
 
+@contextmanager
+def lock_kept(*, name: str, ttl_seconds: int) -> Iterator[bool]:
+    """Like ``lock_held``, but renewed every third of ``ttl_seconds`` while held, so a holder
+    that outlives the TTL keeps it (a dead one stops renewing: the lease still expires)."""
+    owner = lock_acquire(name=name, ttl_seconds=ttl_seconds)
+    if owner is None:
+        yield False
+        return
+    keeper = _LeaseKeeper(name=name, owner=owner, ttl_seconds=ttl_seconds)
+    keeper.start()
+    try:
+        yield True
+    finally:
+        keeper.stop()
+        lock_release(name=name, owner=owner)
+
+
 # Refreshes, backfills and imports all write snapshots and recompute metrics: one at a time.
 MARKET_DATA_LOCK = "refresh_prices"
 LEASE_POLL_SECONDS = 0.5

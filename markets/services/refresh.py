@@ -15,7 +15,7 @@ from markets.models import RefreshRun, Token
 from markets.providers import provider_get
 from markets.providers.base import PriceProvider, ProviderError, TokenRef, TransientProviderError
 from markets.services.ingest import provider_aths_store, snapshot_ingest
-from markets.services.locks import MARKET_DATA_LOCK, lock_held, market_data_lease
+from markets.services.locks import MARKET_DATA_LOCK, lock_kept, market_data_lease
 from markets.services.metrics import derived_refresh
 from markets.symbols import symbol_lookup_key
 
@@ -125,7 +125,7 @@ def _refresh_once(provider: PriceProvider, *, recompute: bool) -> RefreshRun:
     run = RefreshRun.objects.create(
         provider=provider.name, kind=RefreshRun.Kind.REFRESH, started_at=timezone.now()
     )
-    with lock_held(name=REFRESH_LOCK, ttl_seconds=settings.REFRESH_LOCK_SECONDS) as acquired:
+    with lock_kept(name=REFRESH_LOCK, ttl_seconds=settings.REFRESH_LOCK_SECONDS) as acquired:
         if not acquired:
             logger.info("refresh skipped: another refresh is running")
             return run_finish(

@@ -65,3 +65,26 @@ def test_a_lease_taken_over_is_not_renewed_by_its_former_holder(settings):
         time.sleep(1.2)  # the keeper's renewals (every TTL / 3) find no row of theirs
         assert JobLock.objects.get(name=MARKET_DATA_LOCK).owner == "refresh"
     assert JobLock.objects.get(name=MARKET_DATA_LOCK).owner == "refresh"  # not released
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_longer_than_its_lease_keeps_it_until_it_ends(settings):
+    """The one-process refresh (refresh_prices, the command) took the lease without renewing
+    it: a fetch slowed by 429s past REFRESH_LOCK_SECONDS let a second refresh run beside it."""
+    from markets.services.refresh import prices_refresh
+    from tests.factories import TokenFactory
+    from tests.markets.stubs import StubProvider
+
+    settings.REFRESH_LOCK_SECONDS = 1
+    TokenFactory(symbol="TAO")
+    seen = []
+
+    class Slow(StubProvider):
+        def fetch_latest(self, tokens):
+            time.sleep(2.5)  # well past the 1 s TTL
+            seen.append(lock_acquire(name=MARKET_DATA_LOCK, ttl_seconds=1))
+            return super().fetch_latest(tokens)
+
+    assert prices_refresh(provider=Slow()).status == "ok"
+    assert seen == [None]
+    assert not JobLock.objects.exists()
