@@ -8,7 +8,7 @@ from datetime import UTC
 from celery.result import EagerResult
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
@@ -25,6 +25,7 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
+from markets.providers.catalogue import coin_id_is_valid
 from markets.services.metrics import list_metrics_follow, metrics_recompute
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,19 @@ class TokenForm(forms.ModelForm):
     def clean_symbol(self):
         """Typed in any case; the model's validator then applies the rule (markets.symbols)."""
         return (self.cleaned_data.get("symbol") or "").strip().upper()
+
+    def clean_coingecko_id(self):
+        """Lower case, as CoinGecko spells ids; anything else (a comma, a space) would go out
+        in /coins/markets' comma-separated ids and never come back as this token's quote."""
+        value = (self.cleaned_data.get("coingecko_id") or "").strip().lower()
+        if value and not coin_id_is_valid(value):
+            raise ValidationError(
+                _(
+                    "Not a CoinGecko coin id: lower-case letters, digits, hyphens, dots or "
+                    "underscores, as in the coin's CoinGecko address, e.g. bittensor."
+                )
+            )
+        return value
 
 
 @admin.register(Token)

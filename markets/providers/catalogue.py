@@ -27,6 +27,11 @@ SYMBOL_SHOWN_MAX_LENGTH = 50  # a longer "symbol" is not one: the coin is skippe
 _COIN_ID = re.compile(r"^[a-z0-9][a-z0-9\-._]{0,99}$")
 
 
+def coin_id_is_valid(value: object) -> bool:
+    """Whether ``value`` is spelt like a CoinGecko coin id (``bittensor``, ``render-token``)."""
+    return isinstance(value, str) and _COIN_ID.match(value) is not None
+
+
 @dataclass(frozen=True)
 class CatalogueEntry:
     coingecko_id: str
@@ -51,7 +56,7 @@ def entries_from_coingecko(payload: Any) -> list[CatalogueEntry]:
         if not isinstance(coin, dict):
             continue
         coin_id, symbol, name = coin.get("id"), coin.get("symbol"), coin.get("name")
-        if not (isinstance(coin_id, str) and _COIN_ID.match(coin_id)):
+        if not coin_id_is_valid(coin_id):
             continue
         if not _symbol_shown(symbol):
             continue

@@ -658,3 +658,38 @@ def test_deactivating_a_token_recomputes_its_lists(admin_client, tao):
         {"action": "deactivate", "_selected_action": [near.pk]},
     )
     assert ListMetrics.objects.get(token_list=ai).total_market_cap_usd == 100.0
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [(" Bittensor ", "bittensor"), ("render-token", "render-token"), ("", "")]
+)
+def test_the_token_form_keeps_a_coingecko_id_as_coingecko_spells_it(db, typed, stored):
+    from markets.admin import TokenForm
+
+    form = TokenForm(data={"symbol": "TAO", "name": "Bittensor", "coingecko_id": typed,
+                           "asset_class": "crypto", "is_active": True})  # fmt: skip
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["coingecko_id"] == stored
+
+
+@pytest.mark.parametrize("typed", ["bittensor,near", "bit tensor", "bittensor/"])
+def test_the_token_form_refuses_what_cannot_be_a_coingecko_id(db, typed):
+    """Any text was kept: "bittensor,near" was sent as two ids in the comma-separated list of
+    /coins/markets, and the token was never refreshed."""
+    from markets.admin import TokenForm
+
+    form = TokenForm(data={"symbol": "TAO", "name": "Bittensor", "coingecko_id": typed,
+                           "asset_class": "crypto", "is_active": True})  # fmt: skip
+    assert not form.is_valid()
+    assert "CoinGecko" in form.errors["coingecko_id"][0]
+
+
+def test_the_coingecko_id_error_reads_in_french(db):
+    from django.utils import translation
+
+    from markets.admin import TokenForm
+
+    with translation.override("fr"):
+        form = TokenForm(data={"symbol": "TAO", "name": "Bittensor", "coingecko_id": "a,b",
+                               "asset_class": "crypto", "is_active": True})  # fmt: skip
+        assert "identifiant de coin CoinGecko\u202f:" in form.errors["coingecko_id"][0]
