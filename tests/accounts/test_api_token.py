@@ -231,7 +231,7 @@ def test_the_token_creation_time_is_written_on_the_24_hour_clock_like_every_othe
     assert "Created Dec. 1, 2026, 14:09 UTC." in page  # was "2:09 p.m. UTC"
     alice_client.cookies["django_language"] = "fr"
     french = alice_client.get(PROFILE).content.decode()
-    assert "Créé le 1 décembre 2026, 14:09 UTC." in french  # as every page writes it
+    assert "Créé le 1er décembre 2026, 14:09 UTC." in french  # as every page writes it
 
 
 # --- Shown once, then only its first characters ---------------------------------------------
