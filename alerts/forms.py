@@ -13,6 +13,7 @@ from alerts.services import PRICE_CONDITIONS, SUBJECT_FIELDS
 from core.language import localized
 from core.numbers import decimal_comma_read, number_text_is_plain
 from markets.models import TokenList
+from markets.symbols import symbol_lookup_key
 from watchlists.models import Watchlist
 
 UNIT_FREE = {Condition.VOLUME_SPIKE, Condition.LIST_MEMBERS_DOWN_20}
@@ -89,7 +90,7 @@ class AlertForm(forms.Form):
         label=_("Webhook URL (HTTPS, optional)"), required=False, max_length=500
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, rule=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["watchlist_id"].choices = [("", "—")] + [
             (w.pk, w.name) for w in Watchlist.objects.filter(owner_id=user.pk)
@@ -103,6 +104,11 @@ class AlertForm(forms.Form):
                 )
             ],
         ]
+        kept = rule.token_list if rule is not None and rule.token_list_id else None
+        if kept is not None and not kept.is_public:
+            # Unpublished by staff since: the alert keeps its list (silent meanwhile).
+            field = self.fields["list_slug"]
+            field.choices = [*field.choices, (kept.slug, kept.display_name)]
 
     def service_fields(self, *, rule=None) -> dict:
         """The service's fields; editing ``rule``, an expiry sent back as the form showed it
@@ -128,7 +134,19 @@ class AlertForm(forms.Form):
         }
         if rule is not None and _to_the_minute(expires_at) == _to_the_minute(rule.expires_at):
             del fields["expires_at"]
+        if rule is not None and data["target"] == rule.target and _same_subject(rule, fields):
+            # Kept as it is, even a token staff have deactivated or a list they unpublished.
+            for name in ("target", *SUBJECT_FIELDS.values()):
+                del fields[name]
         return fields
+
+
+def _same_subject(rule, fields: dict) -> bool:
+    if rule.token_id:
+        return symbol_lookup_key(fields["symbol"] or "") == rule.token.symbol
+    if rule.watchlist_id:
+        return fields["watchlist_id"] == rule.watchlist_id
+    return fields["list_slug"] == rule.token_list.slug
 
 
 def _to_the_minute(moment):

@@ -99,7 +99,7 @@ def new(request):
 def edit(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
-        form = AlertForm(request.POST, user=request.user)
+        form = AlertForm(request.POST, user=request.user, rule=rule)
         if form.is_valid():
             try:
                 services.alert_update(rule=rule, **form.service_fields(rule=rule))
@@ -110,7 +110,7 @@ def edit(request, pk: str):
                 return redirect("alerts:index")
         status = 400
     else:
-        form = AlertForm(initial=initial_from_rule(rule), user=request.user)
+        form = AlertForm(initial=initial_from_rule(rule), user=request.user, rule=rule)
         status = 200
     return render(request, "alerts/form.html", {"form": form, "rule": rule}, status=status)
 

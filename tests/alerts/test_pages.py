@@ -540,3 +540,37 @@ def test_it_writes_when_a_webhook_delivery_was_made_in_utc_as_the_firings_beside
     page = client.get("/alerts/").content.decode()
     assert '<time datetime="2026-02-06T12:00:00+00:00">Feb. 6, 2026, 12:00 UTC</time>' in page
     assert "2026-02-06 12:00<" not in page
+
+
+def test_it_lets_an_alert_on_an_unpublished_list_be_edited_keeping_its_list(client, alice):
+    """While staff have the list unpublished its alerts stay silent, and still belong to their
+    owner: the edit form showed no list ("—") and refused to save ("Choose a curated list")."""
+    from tests.factories import TokenListFactory
+
+    ai = TokenListFactory(slug="ai", name="AI tokens", is_public=True)
+    rule = alert_create(
+        owner=alice, condition="drawdown_7d_below", value=-0.2, target="list", list_slug="ai"
+    )
+    ai.is_public = False
+    ai.save(update_fields=["is_public"])
+    client.force_login(alice)
+    page = client.get(f"/alerts/{rule.pk}/edit/").content.decode()
+    assert '<option value="ai" selected>AI tokens</option>' in page
+    fields = form(condition="drawdown_7d_below", value="-25", target="list", list_slug="ai")
+    response = client.post(f"/alerts/{rule.pk}/edit/", fields)
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.value, rule.token_list) == (-0.25, ai)
+    assert '<option value="ai"' not in client.get("/alerts/new/").content.decode()  # not new
+
+
+def test_it_lets_an_alert_on_a_deactivated_token_be_edited_keeping_its_token(
+    client, alice, btc, rule
+):
+    btc.is_active = False
+    btc.save(update_fields=["is_active"])
+    client.force_login(alice)
+    response = client.post(f"/alerts/{rule.pk}/edit/", form(value="58000"))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.value, rule.token) == (58_000, btc)
