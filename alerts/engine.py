@@ -115,9 +115,13 @@ def _decide(inputs: Inputs, now: datetime) -> tuple[list[_Candidate], list[Alert
         if _held_back(rule, state, now):
             continue
         fire.append(_Candidate(rule, rule[5], rule[11], rule[10], rule[14], f"/tokens/{rule[14]}/"))
-    for (rule_id, subject), (armed, fired_at) in states.items():
-        # A disarmed one-token rule that is not true any more re-arms.
+    for (rule_id, subject), (armed, fired_at, condition) in states.items():
+        # A disarmed one-token rule that is not true any more re-arms; not while its figure
+        # is unknown (a missed refresh), as the rules evaluated in memory below.
+        column = TOKEN_METRIC.get(condition)
         if not armed and (rule_id, subject) not in true_now and subject in tokens:
+            if column is not None and tokens[subject][column] is None:
+                continue
             rearm.append(
                 AlertState(rule_id=rule_id, subject_id=subject, armed=True, last_fired_at=fired_at)
             )

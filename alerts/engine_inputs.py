@@ -247,7 +247,7 @@ class Inputs:
     lists: dict[int, tuple]
     seen: dict[int, tuple]
     volumes: dict[int, float]
-    states: dict[tuple[int, int], tuple[bool, datetime | None]]
+    states: dict[tuple[int, int], tuple[bool, datetime | None, str]]  # armed, fired, condition
 
 
 def _states_load(now: datetime, true_rules: list[tuple]) -> dict:
@@ -257,8 +257,11 @@ def _states_load(now: datetime, true_rules: list[tuple]) -> dict:
     wanted = Q(rule_id__in=[r[0] for r in true_rules]) | ~in_database | Q(armed=False)
     rows = AlertState.objects.filter(
         wanted, rule__is_active=True, rule__ended_at__isnull=True
-    ).values_list("rule_id", "subject_id", "armed", "last_fired_at")
-    return {(rule, subject): (armed, fired) for rule, subject, armed, fired in rows}
+    ).values_list("rule_id", "subject_id", "armed", "last_fired_at", "rule__condition")
+    return {
+        (rule, subject): (armed, fired, condition)
+        for rule, subject, armed, fired, condition in rows
+    }
 
 
 def inputs_load(now: datetime) -> Inputs:

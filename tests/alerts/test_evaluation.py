@@ -312,3 +312,23 @@ def test_an_ended_once_alert_changed_to_fire_per_refresh_is_live_again(market, b
     assert rule.ended_at is None
     market.tick({btc: 56_000})
     assert fired(rule) == [57_000, 56_000]
+
+
+def test_a_re_arm_rule_is_not_re_armed_by_a_missing_figure_whatever_its_target(market, btc, alice):
+    """A missed refresh leaves the 1 h change unknown (its reference is too old): that is not
+    the condition clearing. A one-token rule (evaluated by the database) re-armed on it and
+    fired again; the same rule on a watchlist (evaluated in memory) did not."""
+    from watchlists.services import watchlist_add_token, watchlist_create
+
+    watchlist = watchlist_create(owner=alice, name="Mine")
+    watchlist_add_token(watchlist=watchlist, symbol="BTC")
+    market.tick({btc: 100})
+    rule = {"condition": "change_1h_below", "value": -0.05, "frequency": "rearm"}
+    one = alert_create(owner=alice, target="token", symbol="BTC", cooldown_seconds=0, **rule)
+    many = alert_create(
+        owner=alice, target="watchlist", watchlist_id=watchlist.pk, cooldown_seconds=0, **rule
+    )
+    market.tick({btc: 90})  # -10 %: both fire
+    market.tick({btc: 85}, hours=3)  # no quote for 3 hours: the 1 h change is unknown
+    market.tick({btc: 80})  # -5.9 %, still below, never cleared
+    assert fired(one) == fired(many) and len(fired(one)) == 1
