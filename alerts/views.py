@@ -133,8 +133,12 @@ def detail(request, pk: str):
 @require_POST
 def pause(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
-    # As the button reads: "Pause" for a live rule, "Resume" for a paused or an ended one.
-    services.alert_pause(rule=rule, paused=rule.is_active and rule.ended_at is None)
+    # The button says what it asks for ("paused" 1 or 0), so a double click or a page left
+    # open elsewhere does not undo it; without it, as the button reads now: "Pause" for a
+    # live rule, "Resume" for a paused or an ended one.
+    toggled = rule.is_active and rule.ended_at is None
+    paused = {"1": True, "0": False}.get(request.POST.get("paused", ""), toggled)
+    services.alert_pause(rule=rule, paused=paused)
     messages.success(request, _("Alert paused.") if not rule.is_active else _("Alert resumed."))
     return redirect("alerts:index")
 

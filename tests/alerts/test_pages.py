@@ -574,3 +574,20 @@ def test_it_lets_an_alert_on_a_deactivated_token_be_edited_keeping_its_token(
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.value, rule.token) == (58_000, btc)
+
+
+def test_pausing_twice_from_the_same_page_leaves_the_alert_paused(client, alice, rule):
+    """The Pause button toggled: a double click, or the button of a page left open in another
+    tab, resumed the alert it meant to pause. It now says what it asks for."""
+    client.force_login(alice)
+    index = client.get("/alerts/").content.decode()
+    assert 'name="paused" value="1"' in index
+    for _ in range(2):
+        client.post(f"/alerts/{rule.pk}/pause/", {"paused": "1"})
+    rule.refresh_from_db()
+    assert not rule.is_active
+    assert 'name="paused" value="0"' in client.get("/alerts/").content.decode()
+    for _ in range(2):
+        client.post(f"/alerts/{rule.pk}/pause/", {"paused": "0"})
+    rule.refresh_from_db()
+    assert rule.is_active
