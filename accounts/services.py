@@ -190,12 +190,6 @@ def display_name_clean(*, user: User, display_name: str) -> str:
     return display_name
 
 
-def api_token_get_or_create(*, user: User) -> Token:
-    """The user's REST API token (one per user), created the first time it is asked for."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
-
-
 def api_token_regenerate(*, user: User) -> Token:
     """Replace the user's API token: the old key stops working at once."""
     with transaction.atomic():

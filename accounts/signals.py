@@ -1,5 +1,5 @@
-"""Follow the user's preferred language from the moment they sign in; give every account its
-API token, and a new one when its password changes."""
+"""Follow the user's preferred language from the moment they sign in; give an account with an
+API token a new one when its password changes."""
 
 from allauth.account.signals import user_logged_in, user_signed_up
 from django.db.models.signals import post_save
@@ -7,18 +7,8 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from accounts.models import User
-from accounts.services import (
-    api_token_get_or_create,
-    api_token_replace_existing,
-    preferred_language_remember,
-)
+from accounts.services import api_token_replace_existing, preferred_language_remember
 from core.language import language_cookie_set
-
-
-@receiver(user_signed_up, dispatch_uid="accounts.api_token_on_signup")
-def api_token_on_signup(sender, request, user, **kwargs) -> None:
-    """Every account gets its API token when it is made (pages only read it)."""
-    api_token_get_or_create(user=user)
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.api_token_on_new_password")

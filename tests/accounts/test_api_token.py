@@ -51,7 +51,10 @@ def test_the_button_creates_the_token_which_the_page_then_shows(alice_client, al
     assert Token.objects.filter(user=alice).count() == 1
 
 
-def test_signing_up_creates_the_token(client):
+def test_signing_up_makes_no_token_until_one_is_asked_for(client):
+    """A key is shown whole only on the page after it is made: one made at sign-up was a
+    working credential its owner never saw nor could see, waiting to leak with nobody using
+    it. It is made when asked for (the profile's button, or POST /api/v1/auth/token/)."""
     from accounts.models import User
 
     password = "violet-otter-harbour-42"
@@ -60,7 +63,9 @@ def test_signing_up_creates_the_token(client):
         {"email": "new@example.org", "password1": password, "password2": password},
     )
 
-    assert Token.objects.filter(user=User.objects.get(email="new@example.org")).exists()
+    assert User.objects.filter(email="new@example.org").exists()
+    assert not Token.objects.filter(user__email="new@example.org").exists()
+    assert "Create an API token" in client.get(PROFILE).content.decode()
 
 
 def test_the_token_shown_authenticates_api_calls_as_its_owner(alice_client, alice, api_client):
