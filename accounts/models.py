@@ -61,6 +61,12 @@ class User(AbstractUser):
             ),
         ]
 
+    def set_unusable_password(self) -> None:
+        """As Django's, noting it for the save after it (``accounts.signals``): turning the
+        password off revokes the API token taken with it."""
+        super().set_unusable_password()
+        self._password_disabled = True
+
     def clean(self) -> None:
         """The admin's checks: the profile's rules on the display name."""
         from accounts.services import display_name_clean

@@ -7,7 +7,11 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from accounts.models import User
-from accounts.services import api_token_replace_existing, preferred_language_remember
+from accounts.services import (
+    api_token_replace_existing,
+    api_token_revoke,
+    preferred_language_remember,
+)
 from core.language import language_cookie_set
 
 
@@ -17,8 +21,15 @@ def api_token_on_new_password(sender, instance: User, created: bool, **kwargs) -
     stops working. Any way the password is set counts (changed or reset by its owner, set
     by staff in the admin, ``manage.py changepassword``): Django keeps the new raw password
     in ``_password`` from ``set_password`` until the save after it (AbstractBaseUser.save)."""
-    if not created and instance._password is not None:
+    disabled = instance.__dict__.pop("_password_disabled", False)
+    if created:
+        return
+    if instance._password is not None:
         api_token_replace_existing(user=instance)
+    elif disabled and not instance.has_usable_password():
+        # Password sign-in turned off (staff in the admin): the key taken with the password
+        # stops working too, and none replaces it, as nobody can ask for one any more.
+        api_token_revoke(user=instance)
 
 
 @receiver(user_signed_up, dispatch_uid="accounts.preferred_language_on_signup")

@@ -202,6 +202,31 @@ def test_it_rejects_the_old_token_after_staff_set_a_new_password_in_the_admin(
     assert Token.objects.get(user=alice).key != old
 
 
+def test_it_revokes_the_token_when_staff_turn_password_sign_in_off_in_the_admin(
+    client, alice, api_client
+):
+    """Staff shutting out whoever took over an account turn its password off: the key taken
+    with that password kept working, since no new password was set."""
+    from accounts.models import User
+
+    boss = User.objects.create_user(
+        username="boss", email="boss@example.com", password="x", is_staff=True, is_superuser=True
+    )
+    client.force_login(boss)
+    old = Token.objects.create(user=alice).key
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {"usable_password": "false", "unset-password": "1"},
+    )
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert not alice.has_usable_password()
+    assert api_get(api_client, old).status_code == 401
+    assert not Token.objects.filter(user=alice).exists()
+
+
 def test_it_rejects_the_old_token_after_changepassword_on_the_server(
     alice, api_client, monkeypatch
 ):
