@@ -1,4 +1,5 @@
-"""The API token on the account page: made on sign-up or by a button, shown, regenerated."""
+"""The API token on the account page: made by a button, shown whole once, then only its start;
+regenerated, revoked, replaced by a new password; the admin shows only its start too."""
 
 from __future__ import annotations
 
