@@ -5,8 +5,10 @@ from __future__ import annotations
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -76,6 +78,8 @@ class TokenKeySerializer(serializers.Serializer):
     parameters=[RETRY_AFTER],
     responses={200: TokenKeySerializer, **error_responses(400, 429)},
 )
+# The answer is the key itself: never stored by a browser or a proxy (RFC 6749's no-store).
+@method_decorator(never_cache, name="dispatch")
 class AuthTokenView(ApiErrorsMixin, ObtainAuthToken):
     """Returns the user's API token (created on first call). Wrong credentials are a 400."""
 

@@ -27,3 +27,17 @@ def test_an_anonymous_request_for_them_is_not_stored_either(api_client):
 
     assert response.status_code == 401
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_answer_that_carries_an_api_token_is_never_stored(api_client, alice):
+    """POST /api/v1/auth/token/ answers with the key itself, and said nothing about caching:
+    a key is a password (RFC 6749 asks no-store of any answer holding a token)."""
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": "alice@example.org", "password": "password"},
+        format="json",
+    )
+
+    assert response.status_code == 200 and "token" in response.json()
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store", "no-cache"} <= directives
