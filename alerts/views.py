@@ -22,6 +22,8 @@ from notifications.services import webhook_settings_get, webhook_settings_update
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
 FIRINGS_PAGE_SIZE = 50
+# A secret just issued, kept in the session for the one page that shows it whole.
+NEW_WEBHOOK_SECRET_SESSION_KEY = "alerts.webhook_secret_new"
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -51,12 +53,15 @@ def index(request):
     for rule in rules:
         rule.words = _describe(rule)
     webhook = webhook_settings_get(user=request.user)
+    issued = request.session.pop(NEW_WEBHOOK_SECRET_SESSION_KEY, None)
     context = {
         "rules": rules,
         "presets": [{"slug": slug, "title": p["title"]} for slug, p in PRESETS.items()],
         "firings": selectors.firings_recent_for_user(user=request.user),
         "deliveries": webhook_deliveries_for_user(user=request.user),
         "webhook": webhook,
+        # Whole only on the page right after it was issued, and only while still theirs.
+        "webhook_secret_whole": webhook.secret if issued == webhook.secret else None,
         "webhook_form": WebhookSettingsForm(initial={"default_url": webhook.default_url}),
     }
     return render(request, "alerts/index.html", context)
@@ -163,7 +168,7 @@ def webhook_settings(request):
     form = WebhookSettingsForm(request.POST)
     if form.is_valid():
         try:
-            webhook_settings_update(
+            row = webhook_settings_update(
                 user=request.user,
                 default_url=form.cleaned_data["default_url"],
                 new_secret=bool(request.POST.get("new_secret")),
@@ -172,6 +177,8 @@ def webhook_settings(request):
             for message in exc.messages:
                 messages.error(request, message)
         else:
+            if request.POST.get("new_secret"):  # shown whole on the next page only
+                request.session[NEW_WEBHOOK_SECRET_SESSION_KEY] = row.secret
             messages.success(request, _("Webhook settings saved."))
     else:  # e.g. over 500 characters (no browser sends it; a script may): say so
         for field_errors in form.errors.values():
