@@ -28,7 +28,7 @@ def refresh_prices(self) -> dict:
     from celery import chord, group
 
     from markets.providers import provider_get
-    from markets.services.fanout import refresh_fanout_start
+    from markets.services.fanout import refresh_fanout_abort, refresh_fanout_start
 
     provider = provider_get()
     name = provider.name
@@ -41,11 +41,15 @@ def refresh_prices(self) -> dict:
     queue = (self.request.delivery_info or {}).get("routing_key")
     options = {"queue": queue} if queue and not self.request.is_eager else {}
     finish = refresh_finish.s(plan.run.pk, plan.owner).set(**options)
-    if plan.batches:
-        batches = (refresh_batch.si(ids, plan.owner).set(**options) for ids in plan.batches)
-        chord(group(batches), finish)()
-    else:
-        finish.apply_async(([],))
+    try:
+        if plan.batches:
+            batches = (refresh_batch.si(ids, plan.owner).set(**options) for ids in plan.batches)
+            chord(group(batches), finish)()
+        else:
+            finish.apply_async(([],))
+    except Exception as exc:  # nothing queued: no finishing step will record the run
+        refresh_fanout_abort(run_id=plan.run.pk, owner=plan.owner, error=exc)
+        raise
     return {"run": plan.run.pk, "status": "running", "batches": len(plan.batches)}
 
 

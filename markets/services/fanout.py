@@ -124,3 +124,16 @@ def refresh_fanout_finish(*, run_id: int, owner: str | None, outcomes: list[dict
     finally:
         if owner:
             lock_release(name=MARKET_DATA_LOCK, owner=owner)
+
+
+def refresh_fanout_abort(*, run_id: int, owner: str, error: Exception) -> RefreshRun:
+    """The batches could not be queued (no result backend, the broker gone): record the run
+    as failed and free the lease at once, since no finishing step will."""
+    run = RefreshRun.objects.get(pk=run_id)
+    try:
+        if run.status != RefreshRun.Status.RUNNING:  # eager mode: the finishing step ran
+            return run
+        message = f"could not queue the refresh batches: {type(error).__name__}: {error}"
+        return run_finish(run, status=RefreshRun.Status.FAILED, error=message)
+    finally:
+        lock_release(name=MARKET_DATA_LOCK, owner=owner)

@@ -163,3 +163,25 @@ def test_a_queued_backfill_that_finds_the_lease_busy_is_retried_not_dropped(tao,
 
     assert len(attempts) == 2
     assert result["status"] == "ok" and result["stored"] >= 23
+
+
+def test_a_refresh_whose_batches_cannot_be_queued_is_recorded_failed_and_frees_the_lease(
+    tao, flaky, eager, monkeypatch
+):
+    """Queuing the chord can fail (no result backend, the broker gone): the run stayed
+    "running" and its lease blocked every refresh, backfill and import for 15 minutes."""
+    import celery
+
+    from markets.models import JobLock
+
+    def unqueueable(*args, **kwargs):
+        raise NotImplementedError("Starting chords requires a result backend to be configured")
+
+    monkeypatch.setattr(celery, "chord", unqueueable)
+    outcome = refresh_prices.apply()
+
+    assert outcome.failed()
+    run = RefreshRun.objects.get()
+    assert run.status == "failed" and run.finished_at is not None
+    assert "result backend" in run.error
+    assert not JobLock.objects.exists()
