@@ -210,6 +210,14 @@ SERVICE_MESSAGES = [
         _("%(symbol)s would have more than %(limit)s lots."),
     ),
     (r"At most (?P<limit>\d+) lots per token\.", _("At most %(limit)s lots per token.")),
+    (
+        r"An idempotency key is 1 to (?P<limit>\d+) visible ASCII characters\.",
+        _("An idempotency key is 1 to %(limit)s visible ASCII characters."),
+    ),
+    (
+        r"This idempotency key was already sent with other lots\.",
+        _("This idempotency key was already sent with other lots."),
+    ),
     # CSV lines (csv_io.py and the import service)
     (
         r"expected (?P<expected>\d+) columns, found (?P<found>\d+)\.",

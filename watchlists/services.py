@@ -385,6 +385,32 @@ def lot_remove(*, item: WatchlistItem, lot_id: int) -> None:
         raise Lot.DoesNotExist(f"No lot {lot_id} in this position.")
 
 
+IDEMPOTENCY_KEY_FIELD = "Idempotency-Key"
+# Names the lots an API request added, from the client's key (see _sent_keys).
+_SENT_LOTS = uuid.UUID("0b6f3c55-8a5e-4f59-9f47-3c1e2f8d7a10")
+
+
+def _sent_keys(idempotency_key: str, count: int) -> list[uuid.UUID]:
+    """The form keys of the ``count`` lots a request with this key adds: the same request
+    sent again finds them (Lot.form_key, unique per item, as the page's form key)."""
+    key = _check(IDEMPOTENCY_KEY_FIELD, validation.idempotency_key_clean, idempotency_key)
+    return [uuid.uuid5(_SENT_LOTS, f"{key}\n{index}") for index in range(count)]
+
+
+def _lots_sent_before(item: WatchlistItem, lots: list[dict], keys: list[uuid.UUID]) -> bool:
+    """Whether a request with these keys added its lots already (True: add nothing); the
+    same key with other lots is refused rather than taken for them."""
+    sent = {lot.form_key: lot for lot in item.lots.filter(form_key__in=keys)}
+    for key, lot in zip(keys, lots, strict=True):
+        found = sent.get(key)
+        if found is not None and (found.quantity, found.cost_basis_usd, found.purchased_at) != (
+            lot["quantity"], lot["cost_basis_usd"], lot["purchased_at"],
+        ):  # fmt: skip
+            message = "This idempotency key was already sent with other lots."
+            raise ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
+    return bool(sent)
+
+
 @transaction.atomic
 def item_update(
     *,
@@ -393,14 +419,24 @@ def item_update(
     position: int = UNSET,
     lots: Iterable[Mapping] | None = None,
     add_lots: Iterable[Mapping] | None = None,
+    idempotency_key: str | None = None,
 ) -> WatchlistItem:
     """Several changes at once (an API PATCH): ``lots`` replaces every lot, ``add_lots`` adds
-    to them; all or nothing."""
+    to them; all or nothing. With the client's ``idempotency_key``, the same ``add_lots``
+    sent again (a retry after a lost answer) changes nothing: its lots are there already."""
     if lots is not None and add_lots is not None:
         message = "Send lots (to replace them) or add_lots (to add some), not both."
         raise ValidationError({NON_FIELD_ERRORS: [message]})
     replace = lots is not None
     new_lots = _lots_clean((lots if replace else add_lots) or (), "lots" if replace else "add_lots")
+    keys = [None] * len(new_lots)  # replaced lots keep no key: sending them again is harmless
+    if idempotency_key is not None:
+        sent_keys = _sent_keys(idempotency_key, len(new_lots))
+        if not replace and new_lots:
+            _item_lock(item)  # a second sending waits here, then finds the first one's lots
+            if _lots_sent_before(item, new_lots, sent_keys):
+                return item
+            keys = sent_keys
     if note is not UNSET:
         item_note_set(item=item, note=note)
     if position is not UNSET:
@@ -409,7 +445,8 @@ def item_update(
         _item_lock(item)
         if replace:
             item.lots.all().delete()
-        _lots_create(item, new_lots, existing=item.lots.count(), field="add_lots")
+        keyed = [{**lot, "form_key": key} for lot, key in zip(new_lots, keys, strict=True)]
+        _lots_create(item, keyed, existing=item.lots.count(), field="add_lots")
     return item
 
 

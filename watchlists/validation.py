@@ -25,6 +25,7 @@ MAX_LOTS_PER_ITEM = 1000
 EARLIEST_PURCHASE = date(2009, 1, 1)  # before any token here existed
 LATEST_UTC_OFFSET = timedelta(hours=14)  # where a new day begins first (Kiribati)
 SYMBOL_MAX_LENGTH = 20
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
 NOTE_LAYOUT_CHARACTERS = LAYOUT_CHARACTERS
 
 
@@ -132,3 +133,14 @@ def purchase_date_clean(value: object, *, today: date | None = None) -> date | N
     if value < EARLIEST_PURCHASE:
         raise ValueError(f"The purchase date is before {EARLIEST_PURCHASE.isoformat()}.")
     return value
+
+
+def idempotency_key_clean(value: object) -> str:
+    """A client's key for one request (an Idempotency-Key header): 1 to 255 visible ASCII
+    characters, taken as sent (a UUID is the usual choice)."""
+    key = str(value if value is not None else "")
+    if not 0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH or not all("!" <= c <= "~" for c in key):
+        raise ValueError(
+            f"An idempotency key is 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters."
+        )
+    return key

@@ -360,3 +360,46 @@ def test_a_symbol_with_spaces_is_a_404_as_on_the_token_route(api, held, symbol):
     assert api.delete(url).status_code == 404
     assert api.get(f"/api/v1/tokens/{quote(symbol)}/").status_code == 404
     assert WatchlistItem.objects.get(token__symbol="TAO").note == "Long term"
+
+
+def test_add_lots_sent_again_with_its_idempotency_key_adds_them_once(api, held):
+    """A client retrying a PATCH whose answer it lost (a timeout) added the lots twice."""
+    payload = {"add_lots": [lot("1", "90", "2026-02-05"), lot("0.5", "80", None)]}
+    headers = {"Idempotency-Key": "4f1c2d9e-retry-me"}
+
+    first = api.patch(item_url(held, "TAO"), payload, format="json", headers=headers)
+    again = api.patch(item_url(held, "TAO"), payload, format="json", headers=headers)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert [x["quantity"] for x in again.json()["lots"]] == ["2", "1", "1", "0.5"]
+    assert again.json() == first.json()
+    other = api.patch(
+        item_url(held, "TAO"), payload, format="json", headers={"Idempotency-Key": "another"}
+    )
+    assert len(other.json()["lots"]) == 6  # another key is another purchase
+
+
+def test_an_idempotency_key_sent_again_with_other_lots_is_a_400_and_adds_nothing(api, held):
+    headers = {"Idempotency-Key": "k-1"}
+    api.patch(item_url(held, "TAO"), {"add_lots": [lot("1", "90")]}, format="json",
+              headers=headers)  # fmt: skip
+
+    response = api.patch(
+        item_url(held, "TAO"), {"add_lots": [lot("2", "90")]}, format="json", headers=headers
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["Idempotency-Key"]
+    assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 3
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "clé", "a b"])
+def test_an_idempotency_key_that_is_not_1_to_255_visible_ascii_characters_is_a_400(api, held, key):
+    response = api.patch(
+        item_url(held, "TAO"), {"add_lots": [lot("1", "90")]}, format="json",
+        headers={"Idempotency-Key": key},
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["Idempotency-Key"]
+    assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 2

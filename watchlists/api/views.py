@@ -48,6 +48,14 @@ SERIES_PARAM = OpenApiParameter(
     default=False,
     description="Include value_series, the hourly total value and its drawdown from peak.",
 )
+IDEMPOTENCY_KEY_PARAM = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Your key for this request (1 to 255 visible ASCII characters, e.g. a UUID): "
+    "the same add_lots sent again with it (a retry after a lost answer) adds nothing and "
+    "answers the item as it is; with other lots it is a 400. Without it every sending adds.",
+)
 DELETED = {204: None}
 
 
@@ -195,14 +203,16 @@ class ItemDetailView(OwnerApiView):
         summary="Change the note or place of a token, replace or add lots",
         description="Only the fields sent change; all of them or none. `lots` replaces every "
         "lot, `add_lots` adds to them.",
+        parameters=[IDEMPOTENCY_KEY_PARAM],
         request=ItemUpdateSerializer,
         responses={200: ItemSerializer, **WRITE_ERRORS},
     )
     def patch(self, request, id: str, symbol: str):
         item = self.get_item(self.get_watchlist())
         data = validated(ItemUpdateSerializer(data=request.data))
+        key = request.headers.get(services.IDEMPOTENCY_KEY_FIELD)
         with service_errors(translate=service_message):
-            services.item_update(item=item, **data)
+            services.item_update(item=item, idempotency_key=key, **data)
         return self.item_response(item)
 
     @extend_schema(
