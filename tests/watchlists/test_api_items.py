@@ -7,10 +7,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework import serializers
 
 from tests.factories import TokenFactory
 from tests.watchlists.conftest import TAO_QUOTES, at, lot, prices
 from watchlists import services
+from watchlists.api.serializers import LotSerializer
 from watchlists.models import Lot, WatchlistItem
 
 
@@ -403,3 +405,19 @@ def test_an_idempotency_key_that_is_not_1_to_255_visible_ascii_characters_is_a_4
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["Idempotency-Key"]
     assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 2
+
+
+def test_a_lot_is_written_as_drf_writes_its_fields_one_by_one(frozen, api, held):
+    api.patch(
+        item_url(held, "TAO"),
+        {"add_lots": [lot("0.000000000000000001", "1000000000"), lot("1e3", "2.50", "2009-01-01")]},
+        format="json",
+    )
+    lots = list(Lot.objects.order_by("id"))
+    assert len(lots) == 4
+    for saved in lots:
+        generic = serializers.Serializer.to_representation(LotSerializer(), saved)
+        assert LotSerializer(saved).data == generic
+    assert [x["created_at"] for x in api.get(item_url(held, "TAO")).json()["lots"]] == [
+        "2026-02-06T12:30:00Z"
+    ] * 4

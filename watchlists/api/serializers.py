@@ -8,6 +8,7 @@ where value, P&L and peak derive from float market prices. Ratios are float frac
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
@@ -178,6 +179,19 @@ class LotSerializer(serializers.Serializer):
     cost_basis_usd = ExactDecimalField(read_only=True, help_text="Per token, in USD.")
     purchased_at = serializers.DateField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, lot) -> dict:
+        """What the fields above give, written directly: a list may hold 14,000 lots, and
+        DRF's field by field way took 60 % of the time of its items page. Times are UTC
+        (settings.TIME_ZONE; nothing activates another), "Z" as DRF writes them."""
+        created_at = lot.created_at.astimezone(UTC).isoformat()
+        return {
+            "id": lot.pk,
+            "quantity": decimal_text(Decimal(lot.quantity)),
+            "cost_basis_usd": decimal_text(Decimal(lot.cost_basis_usd)),
+            "purchased_at": None if lot.purchased_at is None else lot.purchased_at.isoformat(),
+            "created_at": created_at.removesuffix("+00:00") + "Z",
+        }
 
 
 class ValuationSerializer(serializers.Serializer):
