@@ -250,6 +250,27 @@ def test_pages_and_orders_of_the_thread(client, alice, tao, settings, no_rate_li
     assert 'hx-get="/tokens/TAO/comments/?order=oldest&amp;page=1"' in oldest
 
 
+def test_the_link_back_to_the_first_page_says_older_when_the_oldest_come_first(
+    client, alice, tao, settings, no_rate_limits
+):
+    settings.COMMENTS_PER_PAGE = 1
+    for n in range(3):
+        comment(alice, f"number-{n}")
+
+    def links(url):
+        html = client.get(url, **HX).content.decode()
+        return re.findall(r'<a [^>]*rel="(prev|next)">([^<]*)</a>', html)
+
+    assert links("/tokens/TAO/comments/?order=oldest&page=2") == [
+        ("prev", "Older"), ("next", "More"),
+    ]  # fmt: skip
+    assert links("/tokens/TAO/comments/?order=newest&page=2") == [
+        ("prev", "Newer"), ("next", "More"),
+    ]  # fmt: skip
+    client.cookies["django_language"] = "fr"
+    assert links("/tokens/TAO/comments/?order=oldest&page=2")[0] == ("prev", "Plus anciens")
+
+
 def test_switching_the_order_puts_the_thread_pages_address_in_the_address_bar(
     client, alice, tao, ai_list
 ):
