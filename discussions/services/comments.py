@@ -215,9 +215,15 @@ def comment_edit(
 
 
 def comment_delete(*, comment: Comment, user) -> Comment:
-    """The author deletes a comment: its place in the thread stays ("comment deleted")."""
+    """The author deletes a comment: its place in the thread stays ("comment deleted"). Not
+    one the moderators removed or are reviewing: its text is what they judge, and what their
+    log points at (deleted, it would also read "comment deleted", not "removed")."""
     with transaction.atomic():
         locked = _own_live_comment(comment, user, field="comment")
+        if locked.state != Comment.State.VISIBLE:
+            raise ValidationError(
+                {"comment": [_("The moderators have this comment: it cannot be deleted now.")]}
+            )
         locked.state = Comment.State.DELETED
         locked.body = "-"  # the text goes; the row keeps the thread's shape
         locked.body_html = ""

@@ -204,6 +204,24 @@ def test_only_the_author_edits_or_deletes(alice, bob, staff, tao):
     assert posted.body == "mine" and posted.state == Comment.State.VISIBLE
 
 
+@pytest.mark.parametrize("state", [Comment.State.HIDDEN, Comment.State.PENDING])
+def test_an_author_cannot_erase_a_comment_the_moderators_removed_or_are_reviewing(
+    alice, staff, tao, state
+):
+    posted = comment(alice, "Send 1 TAO to scam.test, get 2 back")
+    if state == Comment.State.HIDDEN:
+        services.comment_hide(comment=posted, moderator=staff, reason="scam")
+    else:
+        Comment.objects.filter(pk=posted.pk).update(state=state)
+    with pytest.raises(ValidationError) as caught:
+        services.comment_delete(comment=posted, user=alice)
+    assert caught.value.message_dict == {
+        "comment": ["The moderators have this comment: it cannot be deleted now."]
+    }
+    posted.refresh_from_db()
+    assert posted.state == state and posted.body == "Send 1 TAO to scam.test, get 2 back"
+
+
 def test_deleting_keeps_the_place_and_the_replies_but_not_the_text(alice, bob, tao):
     top = comment(alice, "secret")
     services.comment_create(author=bob, body="reply", token=tao, parent=top)

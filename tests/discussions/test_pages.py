@@ -194,6 +194,15 @@ def test_only_the_author_edits_and_others_get_a_clear_message(client, alice, bob
     assert posted.body == "mine" and posted.state == "visible"
 
 
+def test_no_delete_button_is_offered_on_a_comment_pending_review(client, alice, tao):
+    posted = comment(alice, "mine")
+    Comment.objects.filter(pk=posted.pk).update(state=Comment.State.PENDING)
+    client.force_login(alice)
+    html = client.get("/tokens/TAO/comments/").content.decode()
+    assert "Hidden pending review by a moderator." in html
+    assert f"/comments/{posted.pk}/delete/" not in html
+
+
 def test_the_edit_form_is_offered_only_within_the_window(client, alice, tao):
     posted = comment(alice, "mine")
     client.force_login(alice)
