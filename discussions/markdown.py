@@ -24,7 +24,9 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline"])
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+# "*": none on every tag (nh3 otherwise keeps ``title`` and ``lang`` anywhere, and a link's
+# Markdown title became a tooltip that could pass for the site's word).
+ALLOWED_ATTRIBUTES = {"*": set(), "a": {"href"}, "ol": {"start"}}
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = {"http", "https", "mailto"}
 

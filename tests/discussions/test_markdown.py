@@ -32,6 +32,11 @@ def test_dangerous_link_schemes_are_dropped(db, link):
     assert "href" not in markdown_render(f"[click]({link})")
 
 
+def test_a_link_keeps_only_its_address_not_a_title_that_could_speak_for_the_site(db):
+    html = markdown_render('[wallet](https://example.org "Verified by the moderators")')
+    assert html == ('<p><a href="https://example.org" rel="nofollow ugc noopener">wallet</a></p>\n')
+
+
 def test_mailto_links_are_kept(db):
     assert 'href="mailto:a@example.org"' in markdown_render("[mail](mailto:a@example.org)")
 
