@@ -517,6 +517,7 @@ SPECTACULAR_SETTINGS = {
         "core.api.schema_hooks.document_unsupported_media_type",
         "core.api.schema_hooks.document_request_too_large",
         "core.api.schema_hooks.document_not_acceptable",
+        "core.api.schema_hooks.document_service_unavailable",
         "core.api.schema_hooks.exclude_empty_from_formatted_branches",
     ],
 }

@@ -50,6 +50,28 @@ def document_not_acceptable(result: dict, generator, request, public) -> dict:
     return result
 
 
+SERVICE_UNAVAILABLE = {
+    "description": "The database is unreachable for now: retry after Retry-After seconds.",
+    "headers": {
+        "Retry-After": {
+            "schema": {"type": "integer"},
+            "description": "Seconds to wait before the next request.",
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def document_service_unavailable(result: dict, generator, request, public) -> dict:
+    """Every operation may answer 503 with Retry-After while the database is unreachable
+    (core/errors.py, README "What survives what")."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("503", SERVICE_UNAVAILABLE)
+    return result
+
+
 def _one_ofs(node):
     if isinstance(node, dict):
         if "oneOf" in node:

@@ -68,3 +68,23 @@ def test_every_operation_reading_a_body_documents_413(openapi):
         assert response["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"
         }, (path, method)
+
+
+def test_every_operation_documents_the_503_it_answers_while_the_database_is_unreachable(openapi):
+    """README "What survives what": with the database down every API route answers a JSON
+    503 with Retry-After (core/errors.py), which clients should retry, not treat as a bug."""
+    operations = [
+        (path, method, operation)
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+
+    assert operations
+    for path, method, operation in operations:
+        response = operation["responses"].get("503")
+        assert response is not None, (path, method)
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }, (path, method)
+        assert response["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (path, method)
