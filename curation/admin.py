@@ -153,6 +153,17 @@ class TokenListAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(members_total=Count("memberships"))
 
+    def get_deleted_objects(self, objs, request):
+        """The dashboard's list cannot be deleted (nor unpublished): named with the objects
+        that prevent a deletion, which the admin then refuses, one list or several."""
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for token_list in objs:
+            if token_list.is_featured:
+                protected = [*protected, gettext(
+                    "%(name)s is the list on the dashboard: feature another list first."
+                ) % {"name": token_list.name}]  # fmt: skip
+        return to_delete, counts, perms_needed, protected
+
     def save_related(self, request, form, formsets, change):
         before = list_members_tokens(token_list=form.instance) if change else []
         super().save_related(request, form, formsets, change)

@@ -130,3 +130,28 @@ def test_the_curation_page_refuses_a_short_name_another_list_has_in_capitals(cli
     assert response.status_code == 400
     assert "A list with this short name already exists." in response.content.decode()
     assert TokenList.objects.count() == 1
+
+
+def test_the_admin_refuses_to_delete_the_dashboards_list(client, staff, ai):
+    """Like unpublishing it (refused), deleting the featured list left the dashboard
+    without a list; the admin's confirmation page did not even say it was featured."""
+    from markets.models import TokenList
+
+    ai.is_featured, ai.is_public = True, True
+    ai.save(update_fields=["is_featured", "is_public"])
+    client.force_login(staff)
+    url = f"/admin/markets/tokenlist/{ai.pk}/delete/"
+    html = client.get(url).content.decode()
+    assert "AI tokens is the list on the dashboard: feature another list first." in html
+    client.post(url, {"post": "yes"})
+    bulk = {"action": "delete_selected", "_selected_action": [ai.pk], "post": "yes"}
+    client.post("/admin/markets/tokenlist/", bulk)
+    assert TokenList.objects.filter(pk=ai.pk).exists()
+
+
+def test_the_admin_deletes_a_list_that_is_not_on_the_dashboard(client, staff, ai):
+    from markets.models import TokenList
+
+    client.force_login(staff)
+    client.post(f"/admin/markets/tokenlist/{ai.pk}/delete/", {"post": "yes"})
+    assert not TokenList.objects.filter(pk=ai.pk).exists()
