@@ -26,6 +26,8 @@ from markets.models import (
     TokenMetrics,
 )
 from markets.providers.catalogue import coin_id_is_valid
+
+from markets.services.memberships import lists_members_renumber
 from markets.services.metrics import list_metrics_follow, metrics_recompute
 
 logger = logging.getLogger(__name__)
@@ -140,11 +142,13 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         list_ids = self._lists_of([obj])
         super().delete_model(request, obj)
+        lists_members_renumber(list_ids=list_ids)  # no gap where the member was
         list_metrics_follow(list_ids=list_ids)  # the lists lost a member
 
     def delete_queryset(self, request, queryset):
         list_ids = self._lists_of(queryset)
         super().delete_queryset(request, queryset)
+        lists_members_renumber(list_ids=list_ids)
         list_metrics_follow(list_ids=list_ids)
 
     list_filter = ("is_active", "is_benchmark", "asset_class")

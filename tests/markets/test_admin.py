@@ -693,3 +693,21 @@ def test_the_coingecko_id_error_reads_in_french(db):
         form = TokenForm(data={"symbol": "TAO", "name": "Bittensor", "coingecko_id": "a,b",
                                "asset_class": "crypto", "is_active": True})  # fmt: skip
         assert "identifiant de coin CoinGecko\u202f:" in form.errors["coingecko_id"][0]
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_deleting_a_member_token_numbers_its_lists_members_without_a_gap(
+    admin_client, tao, btc, bulk
+):
+    """The list kept positions 0 and 2 once NEAR, at 1, was deleted: the API said ICP was
+    at 2 in a list of two (the admin's list form and /curate/ number them 0, 1, 2...)."""
+    ai = TokenListFactory(slug="ai")
+    near, icp = TokenFactory(symbol="NEAR"), TokenFactory(symbol="ICP")
+    for position, token in enumerate([tao, near, icp]):
+        MembershipFactory(token_list=ai, token=token, position=position)
+    if bulk:
+        data = {"action": "delete_selected", "_selected_action": [near.pk], "post": "yes"}
+        admin_client.post(TOKEN_CHANGELIST, data)
+    else:
+        admin_client.post(reverse("admin:markets_token_delete", args=[near.pk]), {"post": "yes"})
+    rows = ai.memberships.order_by("position").values_list("token__symbol", "position")
+    assert list(rows) == [("TAO", 0), ("ICP", 1)]
