@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Count
 from django.utils.translation import gettext
@@ -16,6 +17,7 @@ from curation.services import (
     list_feature,
     list_members_tokens,
     members_renumber,
+    text_clean,
 )
 from markets.admin import DerivedDataDeleteMixin
 from markets.models import TokenList, TokenListMembership
@@ -71,6 +73,28 @@ class TokenListForm(forms.ModelForm):
         model = TokenList
         fields = ("name", "name_fr", "slug", "description", "description_fr", "is_featured",
                   "is_public")  # fmt: skip
+
+    def _text(self, name: str, *, multiline: bool = False) -> str:
+        """The characters /curate/ refuses in names and descriptions (invisible, direction-
+        changing, control characters) are refused here too; lengths are the model's."""
+        value = self.cleaned_data.get(name) or ""
+        try:
+            return text_clean(value, field=name, max_length=len(value), required=False,
+                              multiline=multiline)  # fmt: skip
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def clean_name(self):
+        return self._text("name")
+
+    def clean_name_fr(self):
+        return self._text("name_fr")
+
+    def clean_description(self):
+        return self._text("description", multiline=True)
+
+    def clean_description_fr(self):
+        return self._text("description_fr", multiline=True)
 
     def clean_slug(self):
         """In lower case, as /curate/ makes it; and not another list's in other capitals

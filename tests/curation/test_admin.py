@@ -155,3 +155,33 @@ def test_the_admin_deletes_a_list_that_is_not_on_the_dashboard(client, staff, ai
     client.force_login(staff)
     client.post(f"/admin/markets/tokenlist/{ai.pk}/delete/", {"post": "yes"})
     assert not TokenList.objects.filter(pk=ai.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "AI\u202egents"), ("name_fr", "Tokens\u200bIA"), ("description", "a\x00b"),
+     ("description_fr", "x\u2066y")],
+)  # fmt: skip
+def test_the_admin_refuses_the_characters_the_curation_page_refuses_in_names(
+    client, staff, field, value
+):
+    """/curate/ refuses invisible, direction-changing and control characters in a list's
+    names and descriptions; the admin stored them, shown as such on the public pages."""
+    from markets.models import TokenList
+
+    client.force_login(staff)
+    response = client.post(
+        "/admin/markets/tokenlist/add/", _new_list_form(slug="x", **{field: value})
+    )
+    assert response.status_code == 200
+    assert "are not allowed" in response.content.decode()
+    assert not TokenList.objects.exists()
+
+
+def test_the_admin_keeps_line_breaks_in_descriptions(client, staff):
+    from markets.models import TokenList
+
+    client.force_login(staff)
+    form = _new_list_form(slug="x", description="One\r\nTwo")
+    assert client.post("/admin/markets/tokenlist/add/", form).status_code == 302
+    assert TokenList.objects.get().description == "One\r\nTwo"
