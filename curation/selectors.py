@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from curation.models import CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
-from markets.symbols import symbol_lookup_key
+from markets.symbols import symbol_is_valid, symbol_lookup_key
 
 CHANGES_PER_PAGE = 20
 
@@ -43,6 +43,8 @@ def job_get(*, pk: object) -> TokenAddJob:
 
 def token_by_symbol(*, symbol: str) -> Token:
     symbol = symbol_lookup_key(symbol)[:20]
+    if not symbol_is_valid(symbol):  # no token has it (a NUL would even fail the query)
+        raise Token.DoesNotExist
     return Token.objects.get(symbol=symbol)
 
 
@@ -50,6 +52,8 @@ def member_get(*, token_list: TokenList, symbol: str) -> TokenListMembership | N
     """The list's member with this symbol (typed in any case), with its token; None if the
     token is not in the list."""
     symbol = symbol_lookup_key(symbol)[:20]
+    if not symbol_is_valid(symbol):
+        return None
     members = TokenListMembership.objects.select_related("token")
     return members.filter(token_list=token_list, token__symbol=symbol).first()
 

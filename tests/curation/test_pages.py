@@ -360,3 +360,14 @@ def test_a_change_by_staff_without_an_email_address_is_not_put_down_to_a_deleted
     changes = html[html.index('id="changes"') :]
     assert "<strong>Root</strong> reordered the members" in changes
     assert changes.count("deleted user") == 1  # the change without its actor
+
+
+def test_a_symbol_with_a_null_character_is_an_unknown_token_not_a_server_error(client, staff, ai):
+    client.force_login(staff)
+    for url in ["/curate/lists/ai/members/", "/curate/lists/ai/members/remove/"]:
+        response = client.post(url, {"symbol": "TA\x00O"}, **HX)
+        assert response.status_code == 200, url
+        assert "No token with this symbol." in response.content.decode()
+    response = client.get("/curate/lists/ai/members/remove/", {"symbol": "\x00"}, follow=True)
+    assert response.status_code == 200 and "is not in this list." in response.content.decode()
+    assert order(ai) == ["TAO", "NEAR", "ICP"]
