@@ -371,3 +371,14 @@ def test_a_symbol_with_a_null_character_is_an_unknown_token_not_a_server_error(c
     response = client.get("/curate/lists/ai/members/remove/", {"symbol": "\x00"}, follow=True)
     assert response.status_code == 200 and "is not in this list." in response.content.decode()
     assert order(ai) == ["TAO", "NEAR", "ICP"]
+
+
+def test_the_french_history_puts_a_narrow_no_break_space_before_the_details_colon(
+    client, staff, ai
+):
+    client.force_login(staff)
+    client.post("/curate/lists/ai/members/move/", {"symbol": "TAO", "direction": "down"})
+    html = client.get("/curate/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'Tokens IA</a>\u202f: <span class="cur-detail">NEAR TAO ICP</span>' in html
+    english = client.get("/curate/").content.decode()
+    assert 'AI tokens</a>: <span class="cur-detail">NEAR TAO ICP</span>' in english
