@@ -61,11 +61,19 @@ def _errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
-def _list_answer(request, slug: str, *, errors: list[str] = (), notice: str = ""):
-    """The list's partial for htmx; otherwise back to the page, with the outcome as a message."""
+CHANGED = "curation-changed"  # the history on the page reloads its first page on this event
+
+
+def _list_answer(request, slug: str, *, errors: list[str] = (), notice: str = "",
+                 changed: bool = False):  # fmt: skip
+    """The list's partial for htmx (telling the page's history when something changed);
+    otherwise back to the page, with the outcome as a message."""
     if request.htmx:
         context = {"token_list": _list_or_404(slug), "errors": errors, "notice": notice}
-        return render(request, "curation/index.html#list", context)
+        response = render(request, "curation/index.html#list", context)
+        if changed:
+            response["HX-Trigger"] = CHANGED
+        return response
     for error in errors:
         messages.error(request, error)
     if notice:
@@ -146,7 +154,7 @@ def list_edit(request, slug: str):
             return render(request, "curation/index.html#list", context)
         context = _index_context(page=None) | {"edit": edit}
         return render(request, "curation/index.html", context, status=400)
-    return _list_answer(request, slug, notice=_("Saved."))
+    return _list_answer(request, slug, notice=_("Saved."), changed=True)
 
 
 @staff_only
@@ -180,7 +188,7 @@ def _member_change(request, slug: str, change, notice: str):
         change(actor=request.user, token_list=token_list, token=token)
     except ValidationError as exc:
         return _list_answer(request, slug, errors=_errors(exc))
-    return _list_answer(request, slug, notice=notice % {"symbol": token.symbol})
+    return _list_answer(request, slug, notice=notice % {"symbol": token.symbol}, changed=True)
 
 
 @staff_only
@@ -216,7 +224,7 @@ def member_move(request, slug: str):
                              symbol=request.POST.get("symbol", ""), offset=offset)  # fmt: skip
     except ValidationError as exc:
         return _list_answer(request, slug, errors=_errors(exc))
-    return _list_answer(request, slug)
+    return _list_answer(request, slug, changed=True)
 
 
 @staff_only
@@ -229,7 +237,7 @@ def members_order(request, slug: str):
         services.members_reorder(actor=request.user, token_list=token_list, symbols=symbols)
     except ValidationError as exc:
         return _list_answer(request, slug, errors=_errors(exc))
-    return _list_answer(request, slug, notice=_("New order saved."))
+    return _list_answer(request, slug, notice=_("New order saved."), changed=True)
 
 
 @staff_only
@@ -279,7 +287,9 @@ def catalogue_add(request, slug: str):
     notice = _("%(symbol)s added; its history is being fetched.") % {"symbol": job.token.symbol}
     if request.htmx:
         context = {"token_list": _list_or_404(slug), "notice": notice, "job": job}
-        return render(request, "curation/index.html#list", context)
+        response = render(request, "curation/index.html#list", context)
+        response["HX-Trigger"] = CHANGED
+        return response
     messages.success(request, notice)
     return redirect(f"{reverse('curation:job', args=[job.pk])}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -382,3 +384,20 @@ def test_the_french_history_puts_a_narrow_no_break_space_before_the_details_colo
     assert 'Tokens IA</a>\u202f: <span class="cur-detail">NEAR TAO ICP</span>' in html
     english = client.get("/curate/").content.decode()
     assert 'AI tokens</a>: <span class="cur-detail">NEAR TAO ICP</span>' in english
+
+
+def test_the_history_follows_a_change_made_in_place(client, staff, ai):
+    """After a change made with htmx the history below still showed the page's old state,
+    though every change is said to be listed there."""
+    client.force_login(staff)
+    html = client.get("/curate/").content.decode()
+    section = re.search(r'<section id="changes"[^>]*>', html).group(0)
+    assert 'hx-trigger="curation-changed from:body"' in section
+    assert 'hx-get="/curate/?page=1"' in section
+
+    moved = client.post("/curate/lists/ai/members/move/", {"symbol": "TAO", "direction": "down"},
+                        **HX)  # fmt: skip
+    refused = client.post("/curate/lists/ai/members/", {"symbol": "NOPE"}, **HX)
+
+    assert moved["HX-Trigger"] == "curation-changed"
+    assert "HX-Trigger" not in refused
