@@ -26,7 +26,6 @@ from markets.models import (
     TokenMetrics,
 )
 from markets.providers.catalogue import coin_id_is_valid
-
 from markets.services.memberships import lists_members_renumber
 from markets.services.metrics import list_metrics_follow, metrics_recompute
 

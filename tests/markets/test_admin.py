@@ -694,6 +694,7 @@ def test_the_coingecko_id_error_reads_in_french(db):
                                "asset_class": "crypto", "is_active": True})  # fmt: skip
         assert "identifiant de coin CoinGecko\u202f:" in form.errors["coingecko_id"][0]
 
+
 @pytest.mark.parametrize("bulk", [False, True])
 def test_deleting_a_member_token_numbers_its_lists_members_without_a_gap(
     admin_client, tao, btc, bulk
