@@ -7,10 +7,21 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 TITLE_MAX_LENGTH = 200
 URL_MAX_LENGTH = 500
+
+
+def site_path(url: str) -> str:
+    """``url`` if it is a path on this site (``/tokens/TAO/#comment-3``), else "": a
+    notification never links to ``javascript:``, ``data:`` or another host (``//evil``)."""
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
+        return ""
+    if any(ord(char) < 33 for char in url):
+        return ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""
 
 
 def webhook_secret_new() -> str:
@@ -44,6 +55,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def link(self) -> str:
+        """The page it is about, only if that is a path on this site (else "")."""
+        return site_path(self.url)
 
 
 class WebhookSettings(models.Model):

@@ -29,6 +29,7 @@ from notifications.models import (
     Notification,
     WebhookDelivery,
     WebhookSettings,
+    site_path,
 )
 from notifications.webhooks import BACKOFF_MAX_SECONDS, WebhookRefused, webhook_url_check
 
@@ -63,7 +64,7 @@ def notifications_bulk_create(*, drafts: Sequence[NotificationDraft]) -> list[No
             kind=d.kind[:32],
             title=d.title[:TITLE_MAX_LENGTH],
             body=d.body,
-            url=d.url[:URL_MAX_LENGTH],
+            url=site_path(d.url[:URL_MAX_LENGTH]),
             created_at=now,
         )
         for d in drafts
@@ -185,7 +186,7 @@ def _digest_message(user, notifications: list[Notification]) -> EmailMultiAltern
             subject = notifications[0].title
         else:
             subject = _("%(count)d alerts triggered") % {"count": count}
-        items = [{"title": n.title, "url": site_link(n.url)} for n in notifications]
+        items = [{"title": n.title, "url": site_link(n.link)} for n in notifications]
         context = {
             "items": items,
             "settings_url": settings_url,

@@ -6,6 +6,7 @@ from notifications.models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField(
+        source="link",
         read_only=True,
         help_text="The page it is about, as an absolute URL; empty when there is none.",
     )
