@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -69,13 +70,16 @@ def run_finish_from(run: RefreshRun, result) -> str:
 def runs_abandoned_close(*, current: RefreshRun) -> int:
     """Record as failed the runs still "running" that began before ``current``, which has
     just taken the market-data lease: they would hold it if they were alive, so their worker
-    died (killed mid-batch, say) and their lease expired. A run that still ends later records
+    died (killed mid-batch, say) and their lease expired. Only runs older than one lease:
+    a run records itself before it asks for the lease, so a younger one may be a refresh
+    racing ``current`` for it, or batches still queued. A run that still ends later records
     its real end over this."""
+    lease_ago = timezone.now() - timedelta(seconds=settings.REFRESH_LOCK_SECONDS)
     return (
         RefreshRun.objects.filter(
             status=RefreshRun.Status.RUNNING,
             kind__in=[RefreshRun.Kind.REFRESH, RefreshRun.Kind.BACKFILL],
-            started_at__lte=current.started_at,
+            started_at__lte=min(current.started_at, lease_ago),
         )
         .exclude(pk=current.pk)
         .update(

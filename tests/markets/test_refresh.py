@@ -215,3 +215,25 @@ def test_a_coin_coingecko_no_longer_knows_is_named_and_the_run_is_partial(tokens
     assert run.status == "partial"
     assert "GONE" in run.error and "gone-coin" in run.error
     assert run.quotes_stored == len(tokens)
+
+
+@pytest.mark.parametrize("path", ["fanout", "direct"])
+def test_a_run_younger_than_one_lease_is_left_running_by_the_next_one(tokens, path):
+    """A run records itself before it asks for the lease: one started a moment ago is a
+    refresh racing for it (or batches still queued), not a dead worker's."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from markets.services.fanout import refresh_fanout_start
+
+    racing = RefreshRun.objects.create(
+        provider="coingecko", started_at=timezone.now() - timedelta(seconds=5)
+    )
+    if path == "fanout":
+        refresh_fanout_start(provider_name="stub")
+    else:
+        prices_refresh(provider=StubProvider())
+
+    racing.refresh_from_db()
+    assert racing.status == "running" and racing.error == ""
