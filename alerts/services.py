@@ -351,8 +351,8 @@ def alert_update(*, rule: AlertRule, **fields) -> AlertRule:
             # "Alert saved" and stayed ended).
             rule.ended_at = None
         if is_active is not None:
-            if is_active and not rule.is_active:
-                rule.ended_at = None  # resumed: live again, as alert_pause (the page's Resume)
+            if is_active:  # resumed: live again even if it had ended, as the page's Resume
+                rule.ended_at = None
             rule.is_active = bool(is_active)
         rule.save()
     return rule

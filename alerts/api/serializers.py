@@ -72,8 +72,8 @@ class AlertInputSerializer(StrictSerializer):
     )
     is_active = serializers.BooleanField(
         required=False,
-        help_text="false pauses the alert; true resumes a paused one (live again, even if it "
-        "had ended).",
+        help_text="false pauses the alert; true makes it live again, whether it was paused "
+        "or had ended (a once-alert that fired).",
     )
 
 

@@ -400,3 +400,15 @@ def test_resuming_a_paused_once_alert_that_had_ended_makes_it_live_again(api_cli
     resumed = api_client.patch(f"/api/v1/alerts/{rule.pk}/", {"is_active": True}, format="json")
     assert resumed.status_code == 200
     assert (resumed.json()["is_active"], resumed.json()["ended_at"]) == (True, None)
+
+
+def test_is_active_true_makes_a_once_alert_that_fired_live_again_as_the_pages_resume(
+    api_client, alice, rule
+):
+    """A once-alert that fired is active and ended; the page shows Resume for it, and its
+    Resume revives it: the API's is_active: true left it ended."""
+    AlertRule.objects.filter(pk=rule.pk).update(ended_at=rule.created_at, is_active=True)
+    api_client.force_authenticate(alice)
+    resumed = api_client.patch(f"/api/v1/alerts/{rule.pk}/", {"is_active": True}, format="json")
+    assert resumed.status_code == 200
+    assert (resumed.json()["is_active"], resumed.json()["ended_at"]) == (True, None)
