@@ -3,7 +3,8 @@
 Every error has a ``detail`` message; a 400 also has ``errors``: the offending parameter (or
 body field) names, each with its messages, e.g.
 ``{"detail": "page_size: Ensure this value is less than or equal to 200.",
-"errors": {"page_size": ["Ensure this value is less than or equal to 200."]}}``.
+"errors": {"page_size": ["Ensure this value is less than or equal to 200."]}}``. An error of
+the whole request (DRF's ``non_field_errors``) shows its message alone in ``detail``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _cut(text: str, limit: int) -> str:
 
 def _flatten(errors) -> dict[str, list[str]]:
     if not isinstance(errors, dict):
-        errors = {"non_field_errors": errors}
+        errors = {NON_FIELD: errors}
     flat = {}
     for name, messages in errors.items():
         messages = messages if isinstance(messages, list) else [messages]
@@ -82,7 +83,11 @@ def api_exception_handler(exc, context):
         response.data = {"detail": str(exc.detail), "errors": {"body": [str(exc.detail)]}}
     elif response is not None and isinstance(exc, ValidationError):
         errors = _flatten(response.data)
-        summary = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+        # The whole-request key is for programs: people read its messages alone.
+        summary = "; ".join(
+            " ".join(messages) if name == NON_FIELD else f"{name}: {' '.join(messages)}"
+            for name, messages in errors.items()
+        )
         response.data = {"detail": summary, "errors": errors}
     return response
 

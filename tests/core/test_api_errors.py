@@ -181,3 +181,28 @@ def test_a_long_unknown_field_name_is_cut_too(api_client, alice):
 
     assert response.status_code == 400
     assert max(len(name) for name in response.json()["errors"]) == 100
+
+
+def test_it_never_shows_the_internal_non_field_errors_key_in_detail(api_client, alice):
+    """A whole-request error (no field to name) read "non_field_errors: Unable to log in…":
+    the key stays in ``errors``, the ``detail`` for people shows the message alone."""
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "nobody@example.org", "password": "x"}, format="json"
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "Unable to log in with provided credentials."
+    assert body["errors"] == {"non_field_errors": ["Unable to log in with provided credentials."]}
+
+
+def test_a_detail_names_the_fields_but_not_the_whole_request_key():
+    from rest_framework.exceptions import ValidationError
+
+    from core.api.errors import api_exception_handler
+
+    exc = ValidationError({"non_field_errors": ["Too many."], "name": ["Required."]})
+    response = api_exception_handler(exc, {})
+
+    assert response.data["detail"] == "Too many.; name: Required."
+    assert response.data["errors"] == {"non_field_errors": ["Too many."], "name": ["Required."]}

@@ -42,7 +42,7 @@ def test_a_wrong_password_is_a_json_400(api_client, alice):
     response = api_client.post(URL, {"username": EMAIL, "password": "nope"}, format="json")
     assert response.status_code == 400
     body = response.json()
-    assert body["detail"] == "non_field_errors: Unable to log in with provided credentials."
+    assert body["detail"] == "Unable to log in with provided credentials."
     assert list(body["errors"]) == ["non_field_errors"]
 
 
