@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from markets.models import RefreshRun, Token, TokenList
 
+# The names the /curate/ forms give a list's fields: the history of edits shows them (it
+# stores the field names, joined with ", ").
+LIST_FIELD_LABELS = {
+    "name": _("Name (English)"),
+    "name_fr": _("Name (French)"),
+    "slug": _("Short name in the address"),
+    "description": _("Description (English)"),
+    "description_fr": _("Description (French)"),
+    "is_public": _("Published (visible to everyone)"),
+    "is_featured": _("On the dashboard"),
+}
+
 
 class CurationChange(models.Model):
     class Action(models.TextChoices):
@@ -39,6 +51,15 @@ class CurationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def detail_display(self) -> str:
+        """The detail for people: an edit's field names as the forms label them, in the
+        active language (a name without a label as stored)."""
+        if self.action != self.Action.LIST_UPDATED or not self.detail:
+            return self.detail
+        names = [name.strip() for name in self.detail.split(",")]
+        return ", ".join(str(LIST_FIELD_LABELS.get(name, name)) for name in names)
 
 
 class TokenAddJob(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.cache import data_version_bump
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
-from curation.models import CurationChange, TokenAddJob
+from curation.models import LIST_FIELD_LABELS, CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
 from markets.providers.catalogue import CatalogueEntry
 from markets.services.metrics import list_metrics_follow
@@ -112,14 +112,10 @@ def _edits_merge(token_list: TokenList, wanted: dict, seen: dict) -> dict:
                and not _same(stored[name], wanted[name])]  # fmt: skip
     merged = {name: wanted[name] if name in mine else stored[name] for name in wanted}
     if clashes:
-        labels = {"name": _("Name (English)"), "name_fr": _("Name (French)"),
-                  "description": _("Description (English)"),
-                  "description_fr": _("Description (French)"),
-                  "is_public": _("Published (visible to everyone)")}  # fmt: skip
         message = _("Someone else changed this list meanwhile (%(fields)s): the form shows "
                     "your changes over their version; check them and save again.")  # fmt: skip
-        raise ListEditConflict(message % {"fields": ", ".join(str(labels[n]) for n in clashes)},
-                               merged=merged)  # fmt: skip
+        fields = ", ".join(str(LIST_FIELD_LABELS[n]) for n in clashes)
+        raise ListEditConflict(message % {"fields": fields}, merged=merged)
     return merged
 
 

@@ -401,3 +401,26 @@ def test_the_history_follows_a_change_made_in_place(client, staff, ai):
 
     assert moved["HX-Trigger"] == "curation-changed"
     assert "HX-Trigger" not in refused
+
+
+def test_the_history_names_the_edited_fields_in_the_readers_language(client, staff, ai):
+    """ "Edited the list" showed the raw field names (``name, is_public``), in French too."""
+    client.force_login(staff)
+    client.post("/curate/lists/ai/", {"name": "AI coins", "name_fr": "Tokens IA"})
+
+    english = client.get("/curate/").content.decode()
+    french = client.get("/curate/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    detail = '<span class="cur-detail">{}</span>'
+    assert detail.format("Name (English), Published (visible to everyone)") in english
+    assert detail.format("Nom (anglais), Publiée (visible de tous)") in french
+    assert "name, is_public" not in english + french
+
+
+def test_the_history_names_fields_the_admin_changed_and_keeps_unknown_names(staff, ai):
+    change = CurationChange.objects.create(
+        actor=staff, action="list_updated", token_list=ai, detail="slug, is_featured, other"
+    )
+    assert change.detail_display == "Short name in the address, On the dashboard, other"
+    member = CurationChange.objects.create(actor=staff, action="member_added", detail="TAO")
+    assert member.detail_display == "TAO"
