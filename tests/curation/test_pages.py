@@ -424,3 +424,19 @@ def test_the_history_names_fields_the_admin_changed_and_keeps_unknown_names(staf
     assert change.detail_display == "Short name in the address, On the dashboard, other"
     member = CurationChange.objects.create(actor=staff, action="member_added", detail="TAO")
     assert member.detail_display == "TAO"
+
+
+def test_the_new_list_form_lets_the_server_lower_case_a_pasted_short_name(client, staff, ai):
+    """The short name's pattern refused capitals in the browser, though the server lower-cases
+    it (and refuses one differing from another only by case): ``AI-X`` could not be sent."""
+    client.force_login(staff)
+    html = client.get("/curate/").content.decode()
+    pattern = re.search(r'<input name="slug"[^>]*pattern="([^"]*)"', html).group(1)
+    for typed in ("AI-X", "ai-x", "AI_Agents", "AI agents"):
+        assert re.fullmatch(pattern, typed), typed  # an HTML pattern must match the whole value
+
+    client.post("/curate/lists/", {"name": "AI X", "slug": "AI-X"})
+    refused = client.post("/curate/lists/", {"name": "Again", "slug": "AI"})
+
+    assert TokenList.objects.filter(slug="ai-x").exists()
+    assert "A list with this short name already exists." in refused.content.decode()
