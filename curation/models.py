@@ -99,3 +99,32 @@ class TokenAddJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def quiet_seconds(self) -> float:
+        """Seconds since the job last changed (queued, or progress a worker saved)."""
+        if self.updated_at is None:
+            return 0.0
+        return max((timezone.now() - self.updated_at).total_seconds(), 0.0)
+
+    @property
+    def poll_seconds(self) -> int:
+        """How often the page asks for the progress: every second at first, less and less
+        often while nothing changes (with no worker running, a job stays queued)."""
+        quiet = self.quiet_seconds
+        for up_to, every in JOB_POLL_STEPS:
+            if quiet < up_to:
+                return every
+        return JOB_POLL_SLOWEST
+
+    @property
+    def seems_unattended(self) -> bool:
+        """Queued for long with no worker taking it: said on the page, not recorded."""
+        return self.status == self.Status.QUEUED and self.quiet_seconds >= JOB_NO_WORKER_AFTER
+
+
+# A job's progress is polled every second for its first minute without change, every 5 s for
+# the next four, then every 30 s; one still queued after 2 minutes says no worker seems to run.
+JOB_POLL_STEPS = ((60, 1), (300, 5))
+JOB_POLL_SLOWEST = 30
+JOB_NO_WORKER_AFTER = 120

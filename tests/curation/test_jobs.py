@@ -112,3 +112,48 @@ def test_a_finished_backfill_speaks_the_language_of_the_staff_member_reading_it(
         assert f"{stored} prix enregistrés." in french and "prices stored" not in french, url
         english = client.get(url).content.decode()
         assert f"{stored} prices stored." in english, url
+
+
+def _quiet_for(job: TokenAddJob, seconds: int) -> None:
+    """As if nothing had changed the job for this long (no worker took it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    TokenAddJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+@pytest.mark.parametrize(("quiet", "every"), [(0, "1s"), (90, "5s"), (600, "30s")])
+def test_it_polls_a_quiet_job_less_and_less_often(client, staff, job, quiet, every):
+    """With no worker running a queued job was polled every second for ever."""
+    _quiet_for(job, quiet)
+    client.force_login(staff)
+    html = client.get(f"/curate/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert f'hx-trigger="every {every}"' in html
+
+
+def test_it_tells_staff_when_no_worker_seems_to_take_a_queued_job(client, staff, job):
+    client.force_login(staff)
+    url = f"/curate/jobs/{job.pk}/"
+    warning = "No background worker seems to be running"
+    assert warning not in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+    _quiet_for(job, 180)
+    english = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    french = client.get(url, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = client.get("/curate/").content.decode()
+
+    assert warning in english and warning in page
+    assert "Aucun worker ne semble tourner" in french
+    job.refresh_from_db()
+    assert job.status == TokenAddJob.Status.QUEUED  # only said, not recorded
+
+
+def test_a_running_job_quiet_for_long_is_not_said_to_lack_a_worker(client, staff, job):
+    TokenAddJob.objects.filter(pk=job.pk).update(status=TokenAddJob.Status.RUNNING)
+    _quiet_for(job, 600)
+    client.force_login(staff)
+    html = client.get(f"/curate/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "No background worker" not in html and 'hx-trigger="every 30s"' in html
