@@ -4,10 +4,12 @@ exponential backoff; anything else fails at once."""
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -94,8 +96,21 @@ class _Retryable(Exception):
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """The wait a 429 asks for: delay-seconds or an HTTP date (RFC 9110 allows both; a date
+    already past means no wait). None when absent or unreadable (the backoff then applies)."""
+    value = response.headers.get("retry-after", "").strip()
     try:
-        seconds = float(response.headers.get("retry-after", ""))
+        seconds = float(value)
     except ValueError:
-        return None
+        return _retry_after_date(value)
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _retry_after_date(value: str) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000" zones parse naive; HTTP dates are always GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 import respx
+import time_machine
 
 from markets.providers import provider_get
 from markets.providers.base import ProviderError, Quote, TokenRef, TransientProviderError
@@ -237,7 +239,7 @@ def test_it_retries_429_then_succeeds_honouring_retry_after(api, provider, sleep
 
 @pytest.mark.parametrize(
     ("retry_after", "expected"),
-    [("3600", 60.0), ("Fri, 06 Feb 2026 10:20:00 GMT", 1.0), ("-5", 1.0), (None, 1.0)],
+    [("3600", 60.0), ("soon", 1.0), ("-5", 1.0), (None, 1.0)],
 )
 def test_it_caps_retry_after_and_falls_back_to_backoff_when_not_numeric(
     api, provider, sleeps, retry_after, expected
@@ -248,6 +250,30 @@ def test_it_caps_retry_after_and_falls_back_to_backoff_when_not_numeric(
     provider.fetch_latest([TAO])
 
     assert sleeps == [expected]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "expected"),
+    [
+        ("Wed, 21 Oct 2026 07:28:20 GMT", 20.0),  # an HTTP date 20 s ahead
+        ("Wed, 21 Oct 2026 09:00:00 GMT", 60.0),  # far ahead: capped
+        ("Wed, 21 Oct 2026 07:00:00 GMT", 0.0),  # already past: no wait
+        ("Wed, 21 Oct 2026 07:28:05 -0000", 5.0),  # the obsolete zone form
+    ],
+)
+def test_it_honours_a_retry_after_given_as_an_http_date(
+    api, provider, sleeps, retry_after, expected
+):
+    route = api.get("/coins/markets").mock(
+        side_effect=[httpx.Response(429, headers={"Retry-After": retry_after}), markets_ok()]
+    )
+
+    with time_machine.travel(datetime(2026, 10, 21, 7, 28, tzinfo=UTC), tick=False):
+        result = provider.fetch_latest([TAO])
+
+    assert route.call_count == 2
+    assert sleeps == [expected]
+    assert len(result.quotes) == 1
 
 
 def test_it_retries_5xx_with_growing_capped_backoff(api, make_provider, sleeps):
