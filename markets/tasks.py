@@ -99,7 +99,9 @@ def recompute_metrics(token_ids: list[int] | None = None) -> int:
     return metrics_recompute(token_ids=token_ids)
 
 
-@shared_task
+# Like a queued backfill, a compaction that finds the lease busy past its wait (a refresh or
+# an import) is retried with backoff; folding is idempotent, so a retry redoes nothing.
+@shared_task(**(RETRY | {"autoretry_for": (LeaseBusy,)}))
 def compact_snapshots() -> dict:
     from markets.services.retention import snapshots_compact
 

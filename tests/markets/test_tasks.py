@@ -3,7 +3,7 @@
 import pytest
 
 from markets.models import RefreshRun, Snapshot
-from markets.tasks import backfill_token, recompute_metrics, refresh_prices
+from markets.tasks import backfill_token, compact_snapshots, recompute_metrics, refresh_prices
 from tests.markets import stubs
 
 
@@ -163,6 +163,35 @@ def test_a_queued_backfill_that_finds_the_lease_busy_is_retried_not_dropped(tao,
 
     assert len(attempts) == 2
     assert result["status"] == "ok" and result["stored"] >= 23
+
+
+def test_a_compaction_that_finds_the_lease_busy_is_retried_not_dropped(tao, monkeypatch):
+    """A refresh or import holding the market-data lease past its wait made the nightly
+    compaction fail for good: old snapshots then waited a whole day to be folded."""
+    from markets.services import retention
+    from markets.services.locks import LeaseBusy
+
+    real_lease, attempts = retention.market_data_lease, []
+
+    def busy_twice(**kwargs):
+        attempts.append(kwargs["purpose"])
+        if len(attempts) <= 2:
+            raise LeaseBusy("compaction: a refresh, backfill or import is running")
+        return real_lease(**kwargs)
+
+    monkeypatch.setattr(retention, "market_data_lease", busy_twice)
+    outcome = compact_snapshots.apply()
+
+    assert outcome.successful()
+    assert attempts == ["compaction"] * 3
+    assert outcome.get() == {"raw_folded": 0, "hourly_folded": 0}
+
+
+def test_a_compaction_retries_a_busy_lease_with_backoff_and_a_cap():
+    from markets.services.locks import LeaseBusy
+
+    assert LeaseBusy in compact_snapshots.autoretry_for
+    assert compact_snapshots.retry_backoff and compact_snapshots.max_retries == 5
 
 
 def test_a_refresh_whose_batches_cannot_be_queued_is_recorded_failed_and_frees_the_lease(
