@@ -102,7 +102,8 @@ class CoinGeckoProvider:
                 raise ProviderError(f"/coins/markets: expected a list, got {type(rows).__name__}")
         except ProviderError as exc:
             logger.warning("coingecko: batch of %d ids failed: %s", len(ids), exc)
-            result.errors.append(f"batch of {len(ids)} ids starting {ids[0]!r}: {exc}")
+            symbols = [t.symbol for i in ids for t in by_id[i]]
+            result.errors.append(f"no quotes for {_symbols_named(symbols)}: {exc}")
             result.transient = isinstance(exc, TransientProviderError)
             return result
         seen = {row_id for row in rows if (row_id := self._add_market_row(row, by_id, result))}
@@ -187,6 +188,17 @@ class CoinGeckoProvider:
             return response.json()
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             raise ProviderError(f"{path}: invalid JSON: {exc}") from None
+
+
+NAMED_SYMBOLS = 5  # a failed batch of 250 names its first few tokens, then counts the rest
+
+
+def _symbols_named(symbols: list[str]) -> str:
+    """ "3 tokens (TAO, NEAR, ICP)" or "250 tokens (TAO, NEAR, ICP, RENDER, FET and 245 more)"."""
+    shown = ", ".join(symbols[:NAMED_SYMBOLS])
+    more = len(symbols) - NAMED_SYMBOLS
+    noun = "token" if len(symbols) == 1 else "tokens"
+    return f"{len(symbols)} {noun} ({shown}{f' and {more} more' if more > 0 else ''})"
 
 
 def _iso_to_epoch(value: object) -> int | None:

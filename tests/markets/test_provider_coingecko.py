@@ -304,6 +304,34 @@ def test_it_gives_up_after_max_retries_with_a_transient_error_in_the_result(
     assert result.transient is True
 
 
+def test_a_batch_that_gives_up_names_its_tokens_symbols_not_its_first_id(
+    api, make_provider, sleeps
+):
+    provider = make_provider(max_retries=0)
+    api.get("/coins/markets").mock(return_value=httpx.Response(503))
+
+    result = provider.fetch_latest(TOKENS)
+
+    assert result.errors == [
+        "no quotes for 5 tokens (TAO, NEAR, ICP, RENDER, BTC): "
+        "/coins/markets: HTTP 503 (gave up after 1 attempts)"
+    ]
+
+
+def test_a_big_batch_that_gives_up_names_the_first_few_symbols_and_counts_the_rest(
+    api, make_provider, sleeps
+):
+    provider = make_provider(max_retries=0)
+    tokens = [TokenRef(id=i, symbol=f"AI{i}", coingecko_id=f"coin-{i}") for i in range(1, 13)]
+    api.get("/coins/markets").mock(return_value=httpx.Response(503))
+
+    result = provider.fetch_latest(tokens)
+
+    (error,) = result.errors
+    assert error.startswith("no quotes for 12 tokens (AI1, AI2, AI3, AI4, AI5 and 7 more): ")
+    assert "coin-" not in error
+
+
 def test_fetch_history_raises_a_transient_error_after_max_retries(api, make_provider, sleeps):
     provider = make_provider(max_retries=2)
     route = api.get(HISTORY_PATH).mock(return_value=httpx.Response(429))
@@ -401,7 +429,7 @@ def test_one_failing_batch_keeps_the_other_batches_quotes(api, make_provider):
     assert len(result.quotes) == 350
     assert {q.token_id for q in result.quotes} == set(range(250)) | set(range(500, 600))
     assert len(result.errors) == 1
-    assert "coin-250" in result.errors[0]
+    assert "250 tokens (T250, T251, T252, T253, T254 and 245 more)" in result.errors[0]
     assert result.transient is True
 
 

@@ -194,6 +194,32 @@ def test_a_compaction_retries_a_busy_lease_with_backoff_and_a_cap():
     assert compact_snapshots.retry_backoff and compact_snapshots.max_retries == 5
 
 
+def test_a_refresh_batch_that_gives_up_records_which_tokens_went_unquoted(tao, btc, monkeypatch):
+    """The run said "batch of 2 ids starting 'bitcoin'" and left the reader to guess."""
+    import httpx
+    import respx
+
+    from markets.providers.coingecko import CoinGeckoProvider
+    from markets.services.fanout import refresh_fanout_finish, refresh_fanout_start
+    from markets.tasks import refresh_batch
+
+    provider = CoinGeckoProvider(
+        api_key="", plan="demo", timeout=1.0, max_retries=0, backoff=0, sleep=lambda s: None
+    )
+    monkeypatch.setattr("markets.services.refresh.provider_get", lambda: provider)
+    monkeypatch.setattr("markets.services.fanout.lock_extend", lambda **kwargs: True)
+    plan = refresh_fanout_start(provider_name="coingecko")
+    with respx.mock(assert_all_called=False) as api:
+        api.get(url__regex=r"/coins/markets").mock(return_value=httpx.Response(503))
+        outcome = refresh_batch.apply((plan.batches[0], plan.owner), retries=5).get()
+
+    run = refresh_fanout_finish(run_id=plan.run.pk, owner=plan.owner, outcomes=[outcome])
+
+    assert run.status == "failed"
+    assert "no quotes for 2 tokens (BTC, TAO)" in run.error
+    assert "ids starting" not in run.error
+
+
 def test_a_refresh_whose_batches_cannot_be_queued_is_recorded_failed_and_frees_the_lease(
     tao, flaky, eager, monkeypatch
 ):
