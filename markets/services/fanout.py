@@ -57,16 +57,27 @@ def refresh_fanout_start(*, provider_name: str) -> FanoutPlan:
     return FanoutPlan(run, owner, [ids[i : i + size] for i in range(0, len(ids), size)])
 
 
-def refresh_lease_extend(*, owner: str | None, seconds: float = 0) -> None:
+def refresh_lease_extend(*, owner: str | None, seconds: float = 0) -> bool:
     """Keep the run's lease for a batch about to work, or waiting ``seconds`` for its retry,
     plus one ``REFRESH_LOCK_SECONDS``: the batches of one run may together outlast a single
     lease (retries wait up to 930 s), and the next refresh must not start meanwhile. A worker
     that dies stops extending it, so the lease still expires."""
     if owner is None:
-        return
+        return False
     ttl = settings.REFRESH_LOCK_SECONDS
     if not lock_extend(name=MARKET_DATA_LOCK, owner=owner, seconds=seconds + ttl):
         logger.warning("refresh: the market-data lease expired while this run's batches ran")
+        return False
+    return True
+
+
+def _finish_lease(*, owner: str | None) -> str | None:
+    """The lease for the metrics step: the run's own, or when it was lost (a killed worker's
+    batch redelivered after the lease expired) a fresh one if nobody holds it now; None while
+    another run holds it."""
+    if refresh_lease_extend(owner=owner):
+        return owner
+    return lock_acquire(name=MARKET_DATA_LOCK, ttl_seconds=settings.REFRESH_LOCK_SECONDS)
 
 
 def batch_outcome(*, token_ids: list[int], error: str = "", ingested=None, result=None) -> dict:
@@ -103,27 +114,36 @@ def refresh_batch_store(*, token_ids: list[int], provider: PriceProvider | None 
 
 def refresh_fanout_finish(*, run_id: int, owner: str | None, outcomes: list[dict]) -> RefreshRun:
     """Once every batch is stored: hourly closes and metrics of what changed, the run's
-    record, and the lease released (even when this step fails)."""
+    record, and the lease released (even when this step fails). A late finish whose lease
+    another run now holds stores nothing more and leaves the metrics to that run, saying so."""
     run = RefreshRun.objects.get(pk=run_id)
+    lease = _finish_lease(owner=owner)  # a full lease for the metrics step
     try:
-        refresh_lease_extend(owner=owner)  # a full lease for the metrics step
         token_ids = frozenset(t for o in outcomes for t in o["token_ids"])
         spans = [(o["ts_min"], o["ts_max"]) for o in outcomes if o["ts_min"] is not None]
         run.quotes_stored = sum(o["stored"] for o in outcomes)
         run.quotes_rejected = sum(o["rejected"] for o in outcomes)
+        errors = [e for o in outcomes for e in o["errors"]]
+        if token_ids and lease is None:
+            # Recomputing beside the run that holds the lease could interleave two writers
+            # of the same metrics; that run (or the next refresh) recomputes them anyway.
+            logger.warning("refresh %s: finished late, metrics left to the next refresh", run.pk)
+            errors.append(
+                "metrics not recomputed: this run finished after its lease was lost and "
+                "another refresh, backfill or import held it; the next refresh recomputes them"
+            )
         with run_failed_on_error(run):
-            if token_ids:
+            if token_ids and lease is not None:
                 ingested = IngestResult(
                     sum(o["quotes"] for o in outcomes), run.quotes_stored, run.quotes_rejected,
                     token_ids, min(s for s, _ in spans), max(e for _, e in spans),
                 )  # fmt: skip
                 derived_refresh(ingested=ingested, summarise=True)
-        errors = [e for o in outcomes for e in o["errors"]]
         status = run_status(errors=errors, got_quotes=any(o["quotes"] for o in outcomes))
         return run_finish(run, status=status, error="; ".join(errors))
     finally:
-        if owner:
-            lock_release(name=MARKET_DATA_LOCK, owner=owner)
+        if lease:
+            lock_release(name=MARKET_DATA_LOCK, owner=lease)
 
 
 def refresh_fanout_abort(*, run_id: int, owner: str, error: Exception) -> RefreshRun:
