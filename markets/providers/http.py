@@ -82,8 +82,9 @@ class HttpSource:
         status = response.status_code
         if status == 429:
             raise _Retryable("HTTP 429", retry_after=_retry_after(response))
-        if status >= 500:
-            raise _Retryable(f"HTTP {status}")
+        if status >= 500:  # a 503 (maintenance) may say when to come back, as a 429 does
+            wait = _retry_after(response) if status == 503 else None
+            raise _Retryable(f"HTTP {status}", retry_after=wait)
         if not response.is_success:
             raise ProviderError(f"HTTP {status}: {response.text[:200]}")
         return response

@@ -276,6 +276,17 @@ def test_it_honours_a_retry_after_given_as_an_http_date(
     assert len(result.quotes) == 1
 
 
+def test_it_honours_retry_after_on_a_503_too(api, provider, sleeps):
+    """RFC 9110 gives Retry-After to 503 (maintenance) as well as 429."""
+    api.get("/coins/markets").mock(
+        side_effect=[httpx.Response(503, headers={"Retry-After": "7"}), markets_ok()]
+    )
+
+    provider.fetch_latest([TAO])
+
+    assert sleeps == [7.0]
+
+
 def test_it_retries_5xx_with_growing_capped_backoff(api, make_provider, sleeps):
     provider = make_provider(backoff=10.0, max_retries=5)
     failures = [httpx.Response(status) for status in (500, 502, 503, 504, 500)]
