@@ -235,3 +235,18 @@ def test_the_button_reads_in_french(client_as, alice, tao):
     assert "Ajouter à une liste de suivi" in squash(
         find(response.content, tag="button", type="submit").text
     )
+
+
+def test_the_confirmation_that_replaces_the_form_keeps_its_id_so_the_keyboard_focus_follows(
+    alice_client, alice, alice_list, tao
+):
+    # site.js puts the focus back on the element with the swapped part's id: without one the
+    # focus of a keyboard or screen reader user fell to the top of the page after adding.
+    page = alice_client.get("/tokens/TAO/").content.decode()
+    form = find(page, tag="form", class_="wl-add")
+    assert form.attrs.get("id") == "add-TAO-to-watchlist"
+
+    response = alice_client.post(ADD, {"symbol": "TAO", "watchlist": alice_list.pk}, headers=HTMX)
+
+    done = find(response.content, tag="p", class_="wl-add wl-add--done")
+    assert done.attrs.get("id") == form.attrs.get("id")
