@@ -440,3 +440,17 @@ def test_the_new_list_form_lets_the_server_lower_case_a_pasted_short_name(client
 
     assert TokenList.objects.filter(slug="ai-x").exists()
     assert "A list with this short name already exists." in refused.content.decode()
+
+
+def test_each_list_s_catalogue_search_is_a_search_landmark_named_after_its_list(client, staff, ai):
+    # Unnamed, the lists' search forms were as many "search" landmarks of no name, which a
+    # screen reader's list of landmarks cannot tell apart.
+    TokenList.objects.create(slug="other", name="Other", name_fr="Autre")
+    client.force_login(staff)
+    html = client.get("/curate/").content.decode()
+    searches = re.findall(r'<form\b[^>]*role="search"[^>]*>', html)
+    names = [re.search(r'aria-label="([^"]+)"', form) for form in searches]
+    assert [name and name.group(1) for name in names] == [
+        "Search the catalogue for AI tokens",
+        "Search the catalogue for Other",
+    ]
