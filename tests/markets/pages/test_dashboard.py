@@ -228,6 +228,16 @@ def test_demo_mode_shows_the_reconstruction_banner(client, seeded, settings):
     )
 
 
+def test_the_demo_banner_is_a_named_region_that_landmark_navigation_reaches(
+    client, seeded, settings
+):
+    # Between the header and <main>, outside every landmark, a screen reader moving by
+    # landmarks (or "skip to content") passed over the warning that the figures are not real.
+    settings.PRICE_PROVIDER = "demo"
+    banner = find(client.get("/").content, class_="demo-banner")
+    assert banner.tag == "section" and banner.attrs.get("aria-label") == "Demo data"
+
+
 def test_live_data_from_coingecko_has_no_demo_banner(client, seeded, settings):
     settings.PRICE_PROVIDER = "coingecko"
     assert b"Demo data" not in client.get("/").content
