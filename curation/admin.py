@@ -99,7 +99,10 @@ class TokenListForm(forms.ModelForm):
     def clean_slug(self):
         """In lower case, as /curate/ makes it; and not another list's in other capitals
         (/lists/AI/ beside /lists/ai/)."""
-        slug = (self.cleaned_data.get("slug") or "").strip().lower()
+        slug = (self.cleaned_data.get("slug") or "").strip()
+        if self.instance.pk is not None and slug == self.instance.slug:
+            return slug  # an older list's capitals are its address: not changed unasked
+        slug = slug.lower()
         others = TokenList.objects.filter(slug__iexact=slug)
         if self.instance.pk is not None:
             others = others.exclude(pk=self.instance.pk)

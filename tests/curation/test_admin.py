@@ -185,3 +185,19 @@ def test_the_admin_keeps_line_breaks_in_descriptions(client, staff):
     form = _new_list_form(slug="x", description="One\r\nTwo")
     assert client.post("/admin/markets/tokenlist/add/", form).status_code == 302
     assert TokenList.objects.get().description == "One\r\nTwo"
+
+
+def test_saving_an_older_list_in_the_admin_keeps_its_capitalised_address(client, staff):
+    """Its slug is its address (/lists/AI/, the API, its thread): lower-casing it on an
+    unrelated edit made every link to it a 404, and left no history entry."""
+    from markets.models import TokenList
+
+    old = TokenList.objects.create(slug="AI", name="Old upper-case list")
+    client.force_login(staff)
+    response = client.post(
+        f"/admin/markets/tokenlist/{old.pk}/change/",
+        _new_list_form(slug="AI", name="Old upper-case list", description="Now described."),
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert (old.slug, old.description) == ("AI", "Now described.")
