@@ -3,6 +3,7 @@ edit, pause/resume, delete, history of firings, webhook settings and deliveries.
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -165,6 +166,20 @@ def delete(request, pk: str):
 @login_required
 @require_POST
 def webhook_settings(request):
+    if request.POST.get("new_secret"):
+        return _webhook_settings_new_secret(request)
+    return _webhook_settings_save(request)
+
+
+# A new secret is shown whole, and it signs the owner's deliveries: like an API token, it asks
+# for the password unless given in the last minutes (allauth replays this request after), so
+# a borrowed session cannot take one to forge deliveries.
+@reauthentication_required
+def _webhook_settings_new_secret(request):
+    return _webhook_settings_save(request)
+
+
+def _webhook_settings_save(request):
     form = WebhookSettingsForm(request.POST)
     if form.is_valid():
         try:

@@ -314,6 +314,7 @@ def test_a_too_long_default_webhook_url_is_refused_with_a_message(client, alice)
 
     webhook = WebhookSettings.objects.create(user=alice, default_url="https://hooks.example.org/")
     client.force_login(alice)
+    client.post("/accounts/reauthenticate/", {"password": "password"})  # a new secret asks it
     url = "https://hooks.example.org/" + "a" * 500
     response = client.post("/alerts/webhook/", {"default_url": url, "new_secret": "1"}, follow=True)
     page = response.content.decode()

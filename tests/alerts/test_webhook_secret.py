@@ -11,6 +11,12 @@ from notifications.models import WebhookSettings
 pytestmark = pytest.mark.django_db
 
 PAGE = "/alerts/"
+REAUTHENTICATE = "/accounts/reauthenticate/"
+
+
+def _password_given(client, user) -> None:
+    client.force_login(user)
+    client.post(REAUTHENTICATE, {"password": "password"})
 
 
 def _secret(user) -> str:
@@ -29,7 +35,7 @@ def test_a_later_visit_shows_only_the_start_of_the_secret(client, alice):
 
 
 def test_issuing_a_new_secret_shows_it_whole_once(client, alice):
-    client.force_login(alice)
+    _password_given(client, alice)
     client.get(PAGE)
     old = _secret(alice)
 
@@ -52,7 +58,7 @@ def test_saving_without_a_new_secret_does_not_show_the_secret(client, alice):
 
 
 def test_another_users_new_secret_is_never_shown(client, alice, bob):
-    client.force_login(alice)
+    _password_given(client, alice)
     client.post("/alerts/webhook/", {"default_url": "", "new_secret": "1"})
     client.force_login(bob)  # a new session: nothing of alice's carries over
 
@@ -69,3 +75,35 @@ def test_the_french_page_says_how_to_see_a_secret_whole(client, alice):
 
     assert "émettez-en un nouveau" in page
     assert re.search(r"Votre secret\s?:", page)
+
+
+def test_a_bare_session_is_asked_for_the_password_before_a_new_secret(client, alice):
+    """The secret signs the owner's deliveries: a borrowed session must not take a new one."""
+    client.force_login(alice)
+    client.get(PAGE)
+    old = _secret(alice)
+
+    response = client.post("/alerts/webhook/", {"default_url": "", "new_secret": "1"})
+
+    assert response.status_code == 302 and response["Location"].startswith(REAUTHENTICATE)
+    assert _secret(alice) == old
+
+
+def test_saving_the_url_alone_asks_for_no_password(client, alice):
+    client.force_login(alice)
+
+    response = client.post("/alerts/webhook/", {"default_url": ""})
+
+    assert response.status_code == 302 and response["Location"] == PAGE
+
+
+def test_once_the_password_is_given_the_new_secret_is_issued_and_shown(client, alice):
+    client.force_login(alice)
+    client.get(PAGE)
+    old = _secret(alice)
+    asked = client.post("/alerts/webhook/", {"default_url": "", "new_secret": "1"})
+
+    page = client.post(asked["Location"], {"password": "password"}, follow=True)
+
+    assert _secret(alice) != old
+    assert _secret(alice) in page.content.decode()
