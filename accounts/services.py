@@ -99,6 +99,9 @@ SITE_WORDS = frozenset(
         "moderation", "staff", "support", "official", "officiel", "system", "systeme",
     ]
 )  # fmt: skip
+# Names the site shows in a member's place: a deleted account's comments and changes read
+# "deleted user" ("utilisateur supprimé" in French), which no member may pose as.
+SITE_NAMES = ("deleted user", "utilisateur supprimé")
 
 
 def _folded_words(text: str) -> list[str]:
@@ -110,15 +113,17 @@ def _folded_words(text: str) -> list[str]:
 
 
 def _site_words(name: str) -> set[str]:
-    """What in ``name`` speaks for the site: the words above, and the site's name taken
-    whole, written in one word or several ("aicrash", "AI Crash", "ai-crash"), never one of
-    its words alone (a site "AI Crash Watch" leaves "Crypto AI fan" free)."""
+    """What in ``name`` speaks for the site: the words above, and the site's name and the
+    names above taken whole, written in one word or several ("aicrash", "AI Crash",
+    "ai-crash", "Deleted-User"), never one of their words alone (a site "AI Crash Watch"
+    leaves "Crypto AI fan" free)."""
     words = _folded_words(name)
     found = set(words) & SITE_WORDS
     site = "".join(_folded_words(settings.SITE_NAME))
-    runs = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
     if site and site in runs:
         found.add(settings.SITE_NAME)
+    found.update(name for name in SITE_NAMES if "".join(_folded_words(name)) in runs)
     return found
 
 

@@ -216,3 +216,22 @@ def test_names_in_one_alphabet_per_word_are_welcome(name):
     bob = _user("bob")
 
     assert _rename(bob, name).display_name == name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["deleted user", "Deleted User", "DELETED  USER", "deleted-user", "DeletedUser",
+     "utilisateur supprimé", "Utilisateur  Supprime", "UTILISATEUR SUPPRIMÉ"],
+)  # fmt: skip
+def test_it_refuses_the_name_a_deleted_account_is_shown_by_in_either_language(name):
+    bob = _user("bob")
+
+    assert _refusal(bob, name).startswith("This name is kept for the site")
+    bob.refresh_from_db()
+    assert bob.display_name == ""
+
+
+def test_a_name_with_one_of_those_words_alone_is_welcome():
+    bob = _user("bob")
+
+    assert _rename(bob, "User of deleted tweets").display_name == "User of deleted tweets"
