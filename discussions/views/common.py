@@ -62,5 +62,8 @@ def service_outcome():
 
 
 def page_number(request) -> int:
+    """``?page=`` as a number from 1; anything else (letters, 0, a negative number) is 1,
+    never the last page (which Django's ``Paginator.get_page`` gives for 0)."""
     value = request.GET.get("page", "1")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 9 else 1
+    number = int(value) if value.isascii() and value.isdigit() and len(value) < 9 else 1
+    return max(number, 1)

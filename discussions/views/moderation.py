@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import user_by_shown_name
 from discussions import selectors, services
-from discussions.views.common import service_outcome
+from discussions.views.common import page_number, service_outcome
 
 QUEUE_PAGE_SIZE = 25
 ACTIONS = {
@@ -40,9 +40,7 @@ def staff_only(view):
 @require_safe
 def moderation_queue(request):
     # Paged: a spam wave can leave thousands waiting, each with its forms.
-    queue = Paginator(selectors.moderation_queue(), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    queue = Paginator(selectors.moderation_queue(), QUEUE_PAGE_SIZE).get_page(page_number(request))
     context = {
         "queue": queue.object_list,
         "queue_page": queue,

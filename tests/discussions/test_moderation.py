@@ -329,3 +329,17 @@ def test_a_long_queue_is_paged_and_its_title_counts_every_comment_waiting(
     client.cookies["django_language"] = "fr"
     french = client.get("/moderation/?page=2").content.decode()
     assert "Page 2 sur 3" in french and "Précédents" in french and "Suivants" in french
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc"])
+def test_a_queue_page_number_below_one_shows_the_first_page_like_any_bad_number(
+    client, alice, staff, tao, no_rate_limits, page
+):
+    for n in range(30):
+        comment(alice, f"wave {n}")
+    Comment.objects.update(state=Comment.State.PENDING)
+    client.force_login(staff)
+
+    html = client.get(f"/moderation/?page={page}").content.decode()
+
+    assert "Page 1 of 2" in html

@@ -516,3 +516,26 @@ def test_the_discussion_s_sign_in_links_bring_the_visitor_back_to_the_same_view(
         links = re.findall(r'href="/accounts/login/\?next=([^"]*)">Sign in to (?:join|vote)', html)
         assert links, path
         assert set(links) == {quote(path, safe="/")}, path
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "00", "abc"])
+def test_a_page_number_below_one_shows_the_first_page_like_any_bad_number(
+    client, alice, tao, settings, no_rate_limits, page
+):
+    settings.COMMENTS_PER_PAGE = 2
+    for n in range(3):
+        comment(alice, f"number-{n}")
+
+    html = client.get(f"/tokens/TAO/comments/?page={page}", **HX).content.decode()
+
+    assert re.findall(r"number-\d", html) == ["number-2", "number-1"]  # not the last page
+
+
+@pytest.mark.parametrize("page", ["0", "-1"])
+def test_the_api_refuses_a_page_number_below_one_as_any_bad_number(api_client, alice, tao, page):
+    comment(alice, "number-0")
+
+    response = api_client.get(f"/api/v1/tokens/TAO/comments/?page={page}")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"page": ["A page number from 1, or 'last'."]}
