@@ -147,9 +147,12 @@ class ThreadView(DiscussionApiView):
         data = validated(CommentCreateSerializer(data=request.data))
         parent = None
         if data.get("parent"):
-            parent = Comment.objects.filter(pk=data["parent"]).first()
-            if parent is None:
-                raise NotFound(_("No such comment to reply to."))
+            # Only among the comments the caller can read: one on an inactive token or an
+            # unpublished list is "no such comment", as the id of no comment at all.
+            try:
+                parent = selectors.comment_get(pk=data["parent"])
+            except Http404:
+                raise NotFound(_("No such comment to reply to.")) from None
         with discussion_errors():
             comment = services.comment_create(
                 author=request.user, body=data["body"], stance=data["stance"], parent=parent,

@@ -365,3 +365,26 @@ def test_a_symbol_the_token_route_refuses_is_a_404_for_its_discussion_too(
 def test_a_slug_the_list_route_refuses_is_a_404_for_its_thread_too(api_client, ai_list, slug):
     assert api_client.get(f"/api/v1/lists/{slug}/comments/").status_code == 404
     assert api_client.get(f"/api/v1/lists/{slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("where", ["inactive token", "private list"])
+def test_a_reply_to_a_comment_the_caller_cannot_see_is_answered_as_an_unknown_comment(
+    api_client, alice, bob, tao, near, ai_list, where
+):
+    target = {"token": tao} if where == "inactive token" else {"token_list": ai_list}
+    hidden_away = comment(alice, "private words", **target)
+    if where == "inactive token":
+        tao.is_active = False
+        tao.save()
+    else:
+        ai_list.is_featured = ai_list.is_public = False
+        ai_list.save()
+    api_client.force_authenticate(bob)
+
+    url = "/api/v1/tokens/NEAR/comments/"
+    unknown = post(api_client, url, {"body": "x", "parent": 99999})
+    response = post(api_client, url, {"body": "x", "parent": hidden_away.pk})
+
+    assert response.status_code == unknown.status_code == 404
+    assert response.json() == unknown.json()
+    assert Comment.objects.count() == 1
