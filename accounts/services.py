@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import HANDLE_LENGTH, HANDLE_PREFIX, User
-from core.text import text_characters_refuse
+from core.text import character_is_invisible, text_characters_refuse
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 
@@ -64,17 +64,6 @@ def _name_taken() -> str:
 # Variation selectors only choose how the character before them is drawn (an emoji's
 # colour form): dropped, so "Dora" followed by one is "Dora".
 VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-# Letters and marks drawn as nothing, which format characters (Cf) do not cover: the
-# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation
-# selectors and the blank Braille pattern.
-BLANK_CHARACTERS = frozenset(
-    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
-)
-
-
-def _invisible(character: str) -> bool:
-    """Drawn as nothing: a format character or a blank letter."""
-    return character in BLANK_CHARACTERS or unicodedata.category(character) == "Cf"
 
 
 # Alphabets with letters drawn like Latin ones (Cyrillic U+043E and Greek U+03BF are an "o").
@@ -151,7 +140,7 @@ def display_name_clean(*, user: User, display_name: str) -> str:
         text_characters_refuse(display_name)  # nothing invisible can disguise a name
     except ValueError as error:
         raise ValidationError({"display_name": str(error)}) from None
-    if any(_invisible(character) for character in display_name):
+    if any(character_is_invisible(character) for character in display_name):
         # Other format characters (soft hyphen, word joiner, tags…) are invisible too.
         raise ValidationError(
             {"display_name": _("Invisible or direction-changing characters are not allowed.")}

@@ -23,6 +23,23 @@ INVISIBLE_CHARACTERS = frozenset(
     + ["\ufeff"]  # byte-order mark / zero-width no-break space
 )
 
+# Letters and marks drawn as nothing, which format characters (Cf) do not cover: the
+# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation
+# selectors and the blank Braille pattern.
+BLANK_CHARACTERS = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+)
+
+
+def character_is_invisible(character: str) -> bool:
+    """Drawn as nothing: a format character (Cf) or a blank letter."""
+    return character in BLANK_CHARACTERS or unicodedata.category(character) == "Cf"
+
+
+def text_looks_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only spaces, format characters and blank letters."""
+    return all(character.isspace() or character_is_invisible(character) for character in text)
+
 
 def text_characters_refuse(text: str, *, allowed: frozenset[str] = frozenset()) -> None:
     """Raise ValueError saying, in the active language, which character is refused (the

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.cache import data_version_bump, data_version_bump_throttled
-from core.text import LAYOUT_CHARACTERS, text_characters_refuse
+from core.text import LAYOUT_CHARACTERS, text_characters_refuse, text_looks_blank
 from core.times import datetime_text
 from discussions.conf import limit
 from discussions.markdown import markdown_render, markdown_shown_text, markdown_too_deep
@@ -61,7 +61,7 @@ def body_clean(body: str) -> str:
         text_characters_refuse(shown, allowed=LAYOUT_CHARACTERS)
     except ValueError as exc:
         raise ValidationError({"body": [str(exc)]}) from None
-    if not shown.strip():
+    if text_looks_blank(shown):  # blank letters (U+3164, U+2800…) show nothing either
         raise ValidationError({"body": [_("Write something first.")]})
     if markdown_too_deep(body):  # nothing the author typed may vanish from the page
         raise ValidationError(

@@ -77,6 +77,23 @@ def test_it_refuses_what_entities_or_empty_markup_would_make_invisible_or_blank(
     assert not Comment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["\u3164", "\u2800\u2800", "\u3164 \u2800\n\u115f", "\u034f\u17b4\uffa0", "&#x3164;",
+     "\u00ad", "- \u2800"],
+)  # fmt: skip
+def test_it_refuses_a_comment_of_blank_looking_letters_as_a_blank_one(alice, tao, body):
+    with pytest.raises(ValidationError) as caught:
+        services.comment_create(author=alice, body=body, token=tao)
+    assert caught.value.message_dict == {"body": ["Write something first."]}
+    assert not Comment.objects.exists()
+
+
+def test_a_blank_looking_letter_among_words_is_accepted(alice, tao):
+    posted = services.comment_create(author=alice, body="\u3164hello \u2800 world", token=tao)
+    assert posted.body == "\u3164hello \u2800 world"
+
+
 def test_entities_shown_as_code_or_ordinary_ones_stay_accepted(alice, tao):
     posted = services.comment_create(
         author=alice, body="`&#8203;` is a zero-width space &amp; &eacute;", token=tao
