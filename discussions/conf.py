@@ -4,7 +4,8 @@
 ``COMMENT_RATE_PER_DAY`` [100] comments per user (counted from the database, so exact);
 ``COMMENT_EDIT_MINUTES`` [15]; ``COMMENT_REPORT_THRESHOLD`` [3] reports by different users
 with standing (``services.moderation.REPORTER_STANDING_DAYS``) hide a comment pending review;
-``COMMENTS_PER_PAGE`` [20] top-level comments a page.
+``COMMENTS_PER_PAGE`` [20] top-level comments a page; ``REPORT_RATE_PER_MINUTE`` [5] and
+``REPORT_RATE_PER_DAY`` [50] reports per user (counted from the database, as comments).
 A Django setting of the same name wins over the environment (tests use ``settings``).
 """
 
@@ -21,6 +22,8 @@ DEFAULTS = {
     "COMMENT_EDIT_MINUTES": 15,
     "COMMENT_REPORT_THRESHOLD": 3,
     "COMMENTS_PER_PAGE": 20,
+    "REPORT_RATE_PER_MINUTE": 5,
+    "REPORT_RATE_PER_DAY": 50,
 }
 
 

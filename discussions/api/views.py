@@ -62,6 +62,9 @@ FORBIDDEN = {
     403: OpenApiResponse(ErrorSerializer, description="Not allowed (author, staff, muted).")
 }
 LIMITED = {429: OpenApiResponse(ErrorSerializer, description="Too many comments; see Retry-After.")}
+REPORTS_LIMITED = {
+    429: OpenApiResponse(ErrorSerializer, description="Too many reports; see Retry-After.")
+}
 
 
 class OrderParams(QueryParams):
@@ -231,9 +234,10 @@ class CommentReportView(DiscussionApiView):
         summary="Report a comment (once)",
         description="Reported by 3 different users with some standing (staff, or accounts at "
         "least 7 days old, not muted, with a comment of their own shown), a comment is hidden "
-        "pending review; every report reaches the moderators' queue.",
+        "pending review; every report reaches the moderators' queue. 5 reports a minute "
+        "and 50 a day per user.",
         request=ReportSerializer,
-        responses={201: None, **WRITE_ERRORS},
+        responses={201: None, **WRITE_ERRORS, **REPORTS_LIMITED},
     )
     def post(self, request, id: str):
         comment = _comment_or_404(id)

@@ -92,6 +92,17 @@ def user_mute_check(*, user, now: datetime) -> None:
         )
 
 
+def rate_limit_check(recent, now: datetime, windows) -> None:
+    """Raise CommentRateLimited when ``recent`` (rows with a ``created_at``) holds as many
+    rows as a window allows within it; ``windows`` are (timedelta, maximum, message)."""
+    for window, maximum, message in windows:
+        latest = recent.filter(created_at__gt=now - window).order_by("-created_at")
+        times = list(latest.values_list("created_at", flat=True)[:maximum])
+        if len(times) >= maximum:
+            retry = int((times[-1] + window - now).total_seconds()) + 1
+            raise CommentRateLimited(message % {"n": maximum}, retry_after=max(retry, 1))
+
+
 def _author_check(author, now: datetime) -> None:
     """Refuse muted users and users over a rate limit (called under a lock on the author)."""
     user_mute_check(user=author, now=now)
@@ -101,12 +112,7 @@ def _author_check(author, now: datetime) -> None:
         (timedelta(days=1), limit("COMMENT_RATE_PER_DAY"),
          _("You can post at most %(n)d comments a day. Try again later.")),
     )  # fmt: skip
-    for window, maximum, message in windows:
-        recent = Comment.objects.filter(author=author, created_at__gt=now - window)
-        times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:maximum])
-        if len(times) >= maximum:
-            retry = int((times[-1] + window - now).total_seconds()) + 1
-            raise CommentRateLimited(message % {"n": maximum}, retry_after=max(retry, 1))
+    rate_limit_check(Comment.objects.filter(author=author), now, windows)
 
 
 def _parent_check(parent: Comment, token: Token | None, token_list: TokenList | None) -> None:

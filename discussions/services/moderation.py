@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.cache import data_version_bump
 from core.text import text_characters_refuse
 from discussions.conf import limit
 from discussions.models import Comment, ModerationAction, Mute, Report
+from discussions.services.comments import rate_limit_check
 from discussions.services.notices import reply_notice_follow
 
 State = Comment.State
@@ -62,6 +65,22 @@ def _record(*, moderator, action: str, comment=None, user=None, reason: str = ""
     )  # fmt: skip
 
 
+def _reporter_rate_check(reporter, now) -> None:
+    """Refuse a reporter over ``REPORT_RATE_PER_MINUTE`` or ``REPORT_RATE_PER_DAY`` (called
+    under a lock on the reporter, so exact): one account cannot flood the moderators."""
+    per_minute, per_day = limit("REPORT_RATE_PER_MINUTE"), limit("REPORT_RATE_PER_DAY")
+    windows = (
+        (timedelta(minutes=1), per_minute,
+         ngettext("You can report at most %(n)d comment a minute. Try again in a moment.",
+                  "You can report at most %(n)d comments a minute. Try again in a moment.",
+                  per_minute)),
+        (timedelta(days=1), per_day,
+         ngettext("You can report at most %(n)d comment a day. Try again later.",
+                  "You can report at most %(n)d comments a day. Try again later.", per_day)),
+    )  # fmt: skip
+    rate_limit_check(Report.objects.filter(reporter=reporter), now, windows)
+
+
 def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> Report:
     """Report a comment once; enough reports by different people with standing
     (``REPORTER_STANDING_DAYS``) hide it pending review."""
@@ -70,11 +89,14 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
     text = _text_clean(text, field="text", required=reason == Report.Reason.OTHER)
     now = timezone.now()
     with transaction.atomic():
+        # The lock makes the rate limits exact when one user reports from two tabs at once.
+        get_user_model().objects.select_for_update().filter(pk=reporter.pk).first()
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.state in (State.DELETED, State.HIDDEN):
             raise ValidationError({"comment": [_("This comment is already gone.")]})
         if locked.author_id is not None and locked.author_id == reporter.pk:
             raise ValidationError({"comment": [_("You cannot report your own comment.")]})
+        _reporter_rate_check(reporter, now)
         try:
             with transaction.atomic():
                 report = Report.objects.create(

@@ -29,6 +29,8 @@ def ai_list(db, tao):
 def no_rate_limits(settings):
     settings.COMMENT_RATE_PER_MINUTE = 10_000
     settings.COMMENT_RATE_PER_DAY = 10_000
+    settings.REPORT_RATE_PER_MINUTE = 10_000
+    settings.REPORT_RATE_PER_DAY = 10_000
 
 
 def comment(author, body="Hello", **target):

@@ -343,3 +343,52 @@ def test_a_queue_page_number_below_one_shows_the_first_page_like_any_bad_number(
     html = client.get(f"/moderation/?page={page}").content.decode()
 
     assert "Page 1 of 2" in html
+
+
+# --- The report rate limit ------------------------------------------------------------------
+
+
+def test_reports_are_rate_limited_per_minute_like_comments(alice, bob, tao, settings):
+    import time_machine
+
+    settings.COMMENT_RATE_PER_MINUTE = 100
+
+    with time_machine.travel(timezone.now(), tick=False) as frozen:
+        posted = [comment(alice, f"c{n}") for n in range(7)]
+        for one in posted[:5]:
+            services.comment_report(comment=one, reporter=bob, reason="spam")
+        with pytest.raises(services.CommentRateLimited) as caught:
+            services.comment_report(comment=posted[5], reporter=bob, reason="spam")
+        assert "report at most 5 comments a minute" in caught.value.message
+        assert caught.value.retry_after == 61
+        assert Report.objects.count() == 5
+        frozen.shift(timedelta(seconds=61))
+        services.comment_report(comment=posted[5], reporter=bob, reason="spam")
+
+
+def test_reports_are_rate_limited_per_day(alice, bob, tao, settings, no_rate_limits):
+    settings.REPORT_RATE_PER_MINUTE = 100
+    settings.REPORT_RATE_PER_DAY = 2
+    posted = [comment(alice, f"c{n}") for n in range(3)]
+    for one in posted[:2]:
+        services.comment_report(comment=one, reporter=bob, reason="spam")
+    with pytest.raises(services.CommentRateLimited) as caught:
+        services.comment_report(comment=posted[2], reporter=bob, reason="spam")
+    assert "report at most 2 comments a day" in caught.value.message
+
+
+def test_a_rate_limited_report_is_a_429_on_the_page_and_in_the_api(
+    client, api_client, alice, bob, tao, settings, no_rate_limits
+):
+    settings.REPORT_RATE_PER_MINUTE = 1
+    first, second, third = (comment(alice, f"c{n}") for n in range(3))
+    services.comment_report(comment=first, reporter=bob, reason="spam")
+    client.force_login(bob)
+    api_client.force_authenticate(bob)
+
+    page = client.post(f"/comments/{second.pk}/report/", {"reason": "spam"})
+    api = api_client.post(f"/api/v1/comments/{third.pk}/report/", {"reason": "spam"}, format="json")
+
+    assert page.status_code == 429 and "report at most 1 comment a minute" in page.content.decode()
+    assert api.status_code == 429 and int(api["Retry-After"]) > 0
+    assert Report.objects.count() == 1
