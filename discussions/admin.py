@@ -65,7 +65,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "moderator", "action", "comment", "user", "reason"]
+    list_display = ["created_at", "moderator", "action", "comment", "user", "reason_shown"]
     list_filter = ["action"]
 
     # The record of who did what stays as it was: written by the services only, never

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.language import localized
 from markets.models import Token, TokenList
@@ -173,6 +174,17 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def reason_shown(self) -> str:
+        """The reason in the reader's language: a moderator's is shown as typed; the site's
+        own (a hide by reports) is stored as the number of reports and worded on display,
+        as the action is (rows written before read as they were stored)."""
+        if self.action == self.Action.AUTO_HIDE and self.reason.isascii() and self.reason.isdigit():
+            n = int(self.reason)
+            return ngettext("%(n)d report", "%(n)d reports", n) % {"n": n}
+        return self.reason
+
+    reason_shown.short_description = _("reason")
 
 
 class SentimentVote(models.Model):

@@ -113,8 +113,9 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
             locked.state = State.PENDING
             locked.save(update_fields=["state"])
             reply_notice_follow(comment=locked)
+            # The number only: worded in each moderator's language when shown (reason_shown).
             _record(moderator=None, action=Action.AUTO_HIDE, comment=locked, now=now,
-                    reason=_("%(n)d reports") % {"n": open_reports})  # fmt: skip
+                    reason=str(open_reports))  # fmt: skip
             transaction.on_commit(data_version_bump)
     return report
 

@@ -392,3 +392,22 @@ def test_a_rate_limited_report_is_a_429_on_the_page_and_in_the_api(
     assert page.status_code == 429 and "report at most 1 comment a minute" in page.content.decode()
     assert api.status_code == 429 and int(api["Retry-After"]) > 0
     assert Report.objects.count() == 1
+
+
+def test_the_auto_hide_reason_reads_in_the_moderators_language_not_the_reporters(
+    client, alice, staff, tao, settings
+):
+    from django.utils import translation
+
+    settings.COMMENT_REPORT_THRESHOLD = 1
+    posted = comment(alice, "buy my coin")
+    with translation.override("fr"):  # the reporter who crosses the threshold reads French
+        services.comment_report(comment=posted, reporter=staff, reason="spam")
+    client.force_login(staff)
+
+    english = client.get("/moderation/").content.decode()
+    client.cookies["django_language"] = "fr"
+    french = client.get("/moderation/").content.decode()
+
+    assert "<td>1 report</td>" in english and "signalement" not in english
+    assert "<td>1 signalement</td>" in french
