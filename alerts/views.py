@@ -17,6 +17,7 @@ from alerts import selectors, services
 from alerts.forms import AlertForm, WebhookSettingsForm, initial_from_fields, initial_from_rule
 from alerts.services import PRESETS
 from alerts.words import rule_words
+from core.paging import page_number
 from markets.symbols import symbol_is_valid, symbol_lookup_key
 from notifications.selectors import webhook_deliveries_for_user
 from notifications.services import webhook_settings_get, webhook_settings_update
@@ -129,7 +130,7 @@ def detail(request, pk: str):
     rule.words = _describe(rule)
     # Paged: a rule that fires at every refresh has hundreds of firings a day.
     page = Paginator(selectors.firings_for_rule(rule=rule), FIRINGS_PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_number(request.GET.get("page"))
     )
     context = {"rule": rule, "firings": page.object_list, "page": page}
     return render(request, "alerts/detail.html", context)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
+from core.paging import page_number
 from curation.models import CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
 from markets.symbols import symbol_is_valid, symbol_lookup_key
@@ -27,7 +28,7 @@ def curated_list_get(*, slug: str) -> TokenList:
 
 def changes_page(*, number: object) -> Page:
     changes = CurationChange.objects.select_related("actor", "token_list", "token")
-    return Paginator(changes, CHANGES_PER_PAGE).get_page(number)
+    return Paginator(changes, CHANGES_PER_PAGE).get_page(page_number(number))
 
 
 def jobs_recent(*, limit: int = 10) -> list[TokenAddJob]:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.paging import page_number
 from notifications import selectors, services
 
 PAGE_SIZE = 20
@@ -36,7 +37,7 @@ def inbox(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     page = Paginator(selectors.notification_list_for_user(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_number(request.GET.get("page"))
     )
     unread, newest_unread_id = selectors.notifications_unread_summary(user=request.user)
     context = {

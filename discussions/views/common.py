@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from core.login_redirect import login_redirect
+from core.paging import page_number as core_page_number
 from discussions.services import CommentRateLimited
 
 
@@ -64,6 +65,4 @@ def service_outcome():
 def page_number(request) -> int:
     """``?page=`` as a number from 1; anything else (letters, 0, a negative number) is 1,
     never the last page (which Django's ``Paginator.get_page`` gives for 0)."""
-    value = request.GET.get("page", "1")
-    number = int(value) if value.isascii() and value.isdigit() and len(value) < 9 else 1
-    return max(number, 1)
+    return core_page_number(request.GET.get("page"))

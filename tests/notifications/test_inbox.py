@@ -167,3 +167,13 @@ def test_the_empty_inbox_names_both_things_that_reach_it(client, alice, language
     client.force_login(alice)
     page = client.get("/notifications/", headers={"Accept-Language": language}).content.decode()
     assert lede in page and empty in page
+
+
+@pytest.mark.parametrize("page", ["0", "-1"])
+def test_page_zero_or_negative_shows_the_first_page_not_the_last(client, alice, page):
+    """Django's get_page turns 0 and negative numbers into the last page."""
+    notify(alice, 25)
+    client.force_login(alice)
+    first = client.get("/notifications/").context["page"].number
+    shown = client.get(f"/notifications/?page={page}").context["page"].number
+    assert (first, shown) == (1, 1)
