@@ -1,7 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from discussions import services
@@ -80,19 +80,51 @@ class ModerationActionAdmin(admin.ModelAdmin):
         return False
 
 
+class MuteAddForm(forms.ModelForm):
+    """A new mute, checked by the service the moderation queue uses (reason, a future end
+    within 3650 days, not oneself); ``by`` is whoever adds it."""
+
+    class Meta:
+        model = Mute
+        fields = ["user", "until", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["reason"] = services.user_mute_check(
+                user=data.get("user"), moderator=self.moderator, until=data.get("until"),
+                reason=data.get("reason", ""),
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return data
+
+
 @admin.register(Mute)
 class MuteAdmin(admin.ModelAdmin):
     list_display = ["user", "until", "reason", "by", "created_at"]
     raw_id_fields = ["user", "by"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change, **kwargs)
+        kwargs |= {"form": MuteAddForm, "fields": MuteAddForm.Meta.fields}
+        form = super().get_form(request, obj, change, **kwargs)
+        form.moderator = request.user
+        return form
+
+    def get_fields(self, request, obj=None):
+        return MuteAddForm.Meta.fields if obj is None else super().get_fields(request, obj)
+
     def save_model(self, request, obj, form, change):
-        """A mute added here is in the moderation log, as one from the queue's form."""
-        super().save_model(request, obj, form, change)
-        if not change:
-            ModerationAction.objects.create(
-                moderator=request.user, action=ModerationAction.Action.MUTE, user=obj.user,
-                reason=obj.reason, created_at=timezone.now(),
-            )  # fmt: skip
+        """A mute added here goes through the moderation service, as one from the queue's
+        form: checked, made by the signed-in moderator, in the moderation log."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        mute = services.user_mute_until(
+            user=obj.user, moderator=request.user, until=obj.until, reason=obj.reason
+        )
+        obj.pk, obj.by, obj.created_at = mute.pk, mute.by, mute.created_at
 
 
 class PollOptionFormSet(BaseInlineFormSet):

@@ -13,6 +13,8 @@ from discussions.services.moderation import (
     comment_restore,
     reports_dismiss,
     user_mute,
+    user_mute_check,
+    user_mute_until,
 )
 from discussions.services.votes import poll_vote, sentiment_vote
 
@@ -28,5 +30,7 @@ __all__ = [
     "reports_dismiss",
     "sentiment_vote",
     "user_mute",
+    "user_mute_check",
+    "user_mute_until",
     "user_muted_until",
 ]

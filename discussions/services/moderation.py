@@ -165,17 +165,33 @@ def reports_dismiss(*, comment: Comment, moderator, reason: str = "") -> Comment
 
 def user_mute(*, user, moderator, days: int, reason: str) -> Mute:
     """Staff stop ``user`` from commenting for ``days`` days."""
-    _staff_check(moderator)
-    reason = _text_clean(reason, field="reason", required=True)
     if not isinstance(days, int) or not 1 <= days <= 3650:
         raise ValidationError({"days": [_("Between 1 and 3650 days.")]})
-    if user.pk == moderator.pk:
+    return user_mute_until(
+        user=user, moderator=moderator, until=timezone.now() + timedelta(days=days), reason=reason
+    )
+
+
+def user_mute_check(*, user, moderator, until, reason: str) -> str:
+    """The mute's reason cleaned, or a ValidationError naming the field (the admin's form
+    checks with it before saving)."""
+    _staff_check(moderator)
+    reason = _text_clean(reason, field="reason", required=True)
+    now = timezone.now()
+    if until is None or not now < until <= now + timedelta(days=3650):
+        raise ValidationError({"until": [_("A moment in the next 3650 days.")]})
+    if user is not None and user.pk == moderator.pk:
         raise ValidationError({"user": [_("You cannot mute yourself.")]})
+    return reason
+
+
+def user_mute_until(*, user, moderator, until, reason: str) -> Mute:
+    """Staff stop ``user`` from commenting until ``until``; recorded in the moderation log."""
+    reason = user_mute_check(user=user, moderator=moderator, until=until, reason=reason)
     now = timezone.now()
     with transaction.atomic():
         mute = Mute.objects.create(
-            user=user, until=now + timedelta(days=days), reason=reason, by=moderator,
-            created_at=now,
-        )  # fmt: skip
+            user=user, until=until, reason=reason, by=moderator, created_at=now
+        )
         _record(moderator=moderator, action=Action.MUTE, user=user, reason=reason, now=now)
     return mute

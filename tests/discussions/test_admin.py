@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
 from discussions import services
-from discussions.models import Comment, ModerationAction, Poll, PollOption
+from discussions.models import Comment, ModerationAction, Mute, Poll, PollOption
 from tests.discussions.conftest import comment
 
 migration = importlib.import_module("discussions.migrations.0002_comment_not_own_parent")
@@ -61,9 +61,8 @@ def test_a_mute_added_in_the_admin_is_recorded_in_the_moderation_log(client, ali
     response = client.post(
         "/admin/discussions/mute/add/",
         {
-            "user": alice.pk, "until_0": "2099-01-01", "until_1": "00:00:00",
-            "reason": "flooding", "by": staff.pk,
-            "created_at_0": "2026-02-06", "created_at_1": "12:00:00",
+            "user": alice.pk, "until_0": "2030-01-01", "until_1": "00:00:00",
+            "reason": "flooding", "by": alice.pk,
         },
     )  # fmt: skip
     assert response.status_code == 302
@@ -71,6 +70,28 @@ def test_a_mute_added_in_the_admin_is_recorded_in_the_moderation_log(client, ali
     assert (action.action, action.moderator, action.user, action.reason) == (
         "mute", staff, alice, "flooding",
     )  # fmt: skip
+    assert Mute.objects.get().by == staff  # whoever adds it, not what was typed
+
+
+@pytest.mark.parametrize(
+    ("who", "until", "reason", "field"),
+    [("staff", "2030-01-01", "x", "user"), ("alice", "2020-01-01", "x", "until"),
+     ("alice", "2099-01-01", "x", "until"), ("alice", "2030-01-01", "   ", "reason")],
+)  # fmt: skip
+def test_a_mute_added_in_the_admin_is_checked_as_one_from_the_queue(
+    client, alice, staff, who, until, reason, field
+):
+    """The admin wrote its own log entry and skipped the service's checks: a moderator
+    could mute themselves, for ever or in the past, without a reason."""
+    client.force_login(staff)
+    user = {"staff": staff, "alice": alice}[who]
+    response = client.post(
+        "/admin/discussions/mute/add/",
+        {"user": user.pk, "until_0": until, "until_1": "00:00:00", "reason": reason},
+    )
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not Mute.objects.exists() and not ModerationAction.objects.exists()
 
 
 def _change_data(**fields) -> dict:
