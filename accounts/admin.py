@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from accounts.models import User
-from accounts.selectors import API_TOKEN_PREFIX_LENGTH
+from accounts.models import ApiToken, User
 
 
 @admin.register(User)
@@ -27,22 +26,17 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = (*DjangoUserAdmin.search_fields, "display_name")
 
 
-def _api_token_start(token: TokenProxy) -> str:
-    return f"{token.key[:API_TOKEN_PREFIX_LENGTH]}\u2026"
-
-
 # DRF's admin listed every member's key whole, and named each token by its key (titles,
 # breadcrumbs, the recent actions): whoever saw those pages could call the API as anyone.
-# Staff see a key's first characters, as its owner does after the page that created it.
-TokenProxy.__str__ = _api_token_start
+# Its section is replaced by ApiToken's, a proxy named by a key's first characters only.
 admin.site.unregister(TokenProxy)
 
 
-@admin.register(TokenProxy)
+@admin.register(ApiToken)
 class ApiTokenAdmin(DrfTokenAdmin):
     list_display = ("key_start", "user", "created")
     search_fields = (*DrfTokenAdmin.search_fields, "user__email")
 
     @admin.display(description=_("Key"))
-    def key_start(self, token: TokenProxy) -> str:
-        return _api_token_start(token)
+    def key_start(self, token: ApiToken) -> str:
+        return str(token)

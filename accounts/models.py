@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 HANDLE_PREFIX = "member-"  # the handles made up for people (accounts.services)
 HANDLE_LENGTH = 8  # lowercase base32 characters after the prefix: 32**8, about 10**12
@@ -88,3 +89,19 @@ class User(AbstractUser):
 def user_display(user) -> str:
     """How allauth names a user in its messages (ACCOUNT_USER_DISPLAY)."""
     return user.public_name
+
+
+API_TOKEN_PREFIX_LENGTH = 4  # what is shown of a key that is not shown whole (of 40)
+
+
+class ApiToken(TokenProxy):
+    """DRF's API token as staff see it in the admin: named by its first characters, never
+    by the whole key (DRF's own admin names each token by its key)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.key[:API_TOKEN_PREFIX_LENGTH]}\u2026"

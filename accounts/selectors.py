@@ -9,7 +9,7 @@ from datetime import datetime
 from allauth.account.models import EmailAddress
 from rest_framework.authtoken.models import Token
 
-from accounts.models import HANDLE_PATTERN, User, account_handle
+from accounts.models import API_TOKEN_PREFIX_LENGTH, HANDLE_PATTERN, User, account_handle
 
 
 def email_address_primary(*, user: User) -> EmailAddress | None:
@@ -20,9 +20,6 @@ def email_address_primary(*, user: User) -> EmailAddress | None:
 def api_token_for(*, user: User) -> Token | None:
     """The user's API token, if they have one (reading never creates one)."""
     return Token.objects.filter(user=user).first()
-
-
-API_TOKEN_PREFIX_LENGTH = 4  # what the page shows of a key it does not show whole (of 40)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the deployment checks)
 
-        # Admin sections that do not look alike: DRF's API tokens are not the tracked crypto
-        # tokens, and allauth's email addresses are not the project's users.
-        names = {"authtoken": _("API access"), "account": _("Sign-in email addresses")}
+        # Admin sections that do not look alike: allauth's email addresses are not the
+        # project's users (API tokens are accounts.ApiToken, beside the users).
+        names = {"account": _("Sign-in email addresses")}
         for label, verbose_name in names.items():
             if label in apps.app_configs:
                 apps.app_configs[label].verbose_name = verbose_name
-        if "authtoken" in apps.app_configs:
-            meta = apps.get_model("authtoken", "TokenProxy")._meta
-            meta.verbose_name, meta.verbose_name_plural = _("API token"), _("API tokens")

@@ -357,8 +357,8 @@ def test_the_admin_list_of_api_tokens_shows_only_their_first_characters(client, 
     key = Token.objects.create(user=alice).key
     client.force_login(boss)
 
-    listing = client.get(reverse("admin:authtoken_tokenproxy_changelist"))
-    change = client.get(reverse("admin:authtoken_tokenproxy_change", args=[alice.pk]))
+    listing = client.get(reverse("admin:accounts_apitoken_changelist"))
+    change = client.get(reverse("admin:accounts_apitoken_change", args=[alice.pk]))
 
     assert listing.status_code == 200 and change.status_code == 200
     assert key not in listing.content.decode() + change.content.decode()
