@@ -20,6 +20,7 @@ from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from curation.models import LIST_FIELD_LABELS, CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
 from markets.providers.catalogue import CatalogueEntry
+from markets.services.memberships import lists_members_renumber
 from markets.services.metrics import list_metrics_follow
 from markets.symbols import SYMBOL_RULE, symbol_is_valid, symbol_lookup_key
 
@@ -179,11 +180,10 @@ def _positions_write(members: list[TokenListMembership]) -> None:
     TokenListMembership.objects.bulk_update(members, ["position"])
 
 
-@transaction.atomic
 def members_renumber(*, token_list: TokenList) -> None:
     """Number the members 0, 1, 2... in their current order (after the admin's form, where
     staff delete rows and type any positions): no gap, as /curate/ and the API show them."""
-    _positions_write(_locked_members(token_list))
+    lists_members_renumber(list_ids=[token_list.pk])
 
 
 @transaction.atomic
