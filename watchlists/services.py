@@ -379,7 +379,12 @@ def lot_add(
 
 @transaction.atomic
 def lot_remove(*, item: WatchlistItem, lot_id: int) -> None:
-    """Remove one lot of this item; Lot.DoesNotExist if the item has no such lot."""
+    """Remove one lot of this item; Lot.DoesNotExist if the item has no such lot (or its list
+    was deleted meanwhile). Takes the list's lock first, as every other write of the list."""
+    try:
+        _watchlist_lock(item.watchlist)
+    except Watchlist.DoesNotExist:
+        raise Lot.DoesNotExist(f"No lot {lot_id}: its list was deleted.") from None
     deleted, _ = Lot.objects.filter(item=item, pk=lot_id).delete()
     if not deleted:
         raise Lot.DoesNotExist(f"No lot {lot_id} in this position.")

@@ -12,6 +12,7 @@ import time_machine
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import close_old_connections, connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from markets.models import Token
 from tests.factories import TokenFactory
@@ -285,6 +286,16 @@ def test_an_item_takes_several_lots_and_one_can_be_removed(alice_list, tao, btc)
         services.lot_remove(item=other, lot_id=first.pk)  # not a lot of that item
     services.lot_remove(item=item, lot_id=first.pk)
     assert list(item.lots.values_list("quantity", flat=True)) == [Decimal("2")]
+
+
+def test_removing_a_lot_takes_the_lists_lock_first_as_every_other_write(alice_list, tao):
+    item = services.watchlist_add_token(watchlist=alice_list, symbol="TAO")
+    first = services.lot_add(item=item, quantity="1", cost_basis_usd="100")
+    with CaptureQueriesContext(connection) as queries:
+        services.lot_remove(item=item, lot_id=first.pk)
+    sqls = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert "FOR UPDATE" in sqls[0] and '"watchlists_watchlist"' in sqls[0]
+    assert not item.lots.exists()
 
 
 def test_a_lot_sent_again_with_its_form_key_is_the_same_lot_and_not_a_second_one(alice_list, tao):
