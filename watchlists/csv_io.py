@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -88,6 +89,24 @@ def csv_write(rows: Iterable[tuple[str, Decimal | None, Decimal | None, date | N
     return buffer.getvalue()
 
 
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*")
+
+
+def _with_comma_hint(clean, raw: str) -> Decimal:
+    """``clean(raw)``; a decimal comma ("1,5", as a French spreadsheet writes it) is refused
+    with a hint to write a point, as the export does (the cell is quoted in a CSV file)."""
+    try:
+        return clean(raw)
+    except ValueError as exc:
+        if not _DECIMAL_COMMA.fullmatch(raw) or not str(exc).endswith(" is not a number."):
+            raise
+        point = raw.strip().replace(",", ".")
+        raise ValueError(
+            f"{str(exc).removesuffix('.')}: write the decimals after a point ({point}), "
+            "as the export does."
+        ) from None
+
+
 def _row_parse(line: int, cells: list[str]) -> PositionRow:
     if len(cells) != len(HEADER):
         raise PositionsCsvError(line, f"expected {len(HEADER)} columns, found {len(cells)}.")
@@ -102,9 +121,9 @@ def _row_parse(line: int, cells: list[str]) -> PositionRow:
                 raise ValueError("A purchase date needs a quantity and a cost basis.")
         else:
             field = "quantity"
-            quantity = validation.quantity_clean(raw_quantity)
+            quantity = _with_comma_hint(validation.quantity_clean, raw_quantity)
             field = "cost_basis_usd"
-            cost = validation.cost_basis_clean(raw_cost)
+            cost = _with_comma_hint(validation.cost_basis_clean, raw_cost)
         field = "purchased_at"
         purchased_at = validation.purchase_date_clean(raw_date)
         field = "note"

@@ -179,6 +179,14 @@ SERVICE_MESSAGES = [
         r"The cost per unit has more than (?P<places>\d+) decimal places\.",
         _("The cost per unit has more than %(places)s decimal places."),
     ),
+    (
+        r"(?P<value>.+) is not a number: write the decimals after a point \((?P<point>\S+)\), "
+        r"as the export does\.",
+        _(
+            "%(value)s is not a number: write the decimals after a point (%(point)s), as the "
+            "export does."
+        ),
+    ),
     (r"(?P<value>.+) is not a number\.", _("%(value)s is not a number.")),
     (r"(?P<value>.+) is not a date \(YYYY-MM-DD\)\.", _("%(value)s is not a date (YYYY-MM-DD).")),
     (r"The purchase date is in the future\.", _("The purchase date is in the future.")),

@@ -82,6 +82,12 @@ BAD_FILES = [
     (HEADER + "TAO,-1,2,,\n", 2, "quantity: The quantity must be greater than 0."),
     (HEADER + "TAO,1e13,2,,\n", 2, "quantity: The quantity must be at most 1,000,000,000,000."),
     (HEADER + "TAO,lots,2,,\n", 2, "quantity: 'lots' is not a number."),
+    (HEADER + 'TAO,"1,5",2,,\n', 2,
+     "quantity: '1,5' is not a number: write the decimals after a point (1.5), as the export "
+     "does."),
+    (HEADER + 'TAO,1,"80,25",,\n', 2,
+     "cost_basis_usd: '80,25' is not a number: write the decimals after a point (80.25), as "
+     "the export does."),
     (HEADER + "TAO,1,,,\n", 2, "cost_basis_usd: Enter a cost per unit."),
     (HEADER + "TAO,,5,,\n", 2, "quantity: Enter a quantity."),
     (HEADER + "TAO,1,2000000000,,\n", 2,

@@ -105,6 +105,19 @@ def test_a_csv_line_error_keeps_its_line_and_field_in_french():
     assert message == "Ligne 2 : quantity: La quantité doit être supérieure à 0."
 
 
+def test_a_csv_decimal_comma_is_refused_with_a_hint_to_write_a_point_in_french_too():
+    with pytest.raises(PositionsCsvError) as caught:
+        csv_parse('symbol,quantity,cost_basis_usd,purchased_at,note\nTAO,"1,5",1,,\n')
+
+    with translation.override("fr"):
+        message = csv_error_message(caught.value)
+
+    assert message == (
+        f"Ligne 2 : quantity: « 1,5 » n{APOS}est pas un nombre\u202f: écrivez les décimales après "
+        f"un point (1.5), comme l{APOS}export."
+    )
+
+
 def test_an_unknown_message_is_shown_as_it_is():
     with translation.override("fr"):
         assert service_message("Something new went wrong.") == "Something new went wrong."
