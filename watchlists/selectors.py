@@ -81,14 +81,14 @@ def watchlist_get_shared(*, share_token: str) -> SharedWatchlist:
 @dataclass(frozen=True)
 class ItemValuation:
     """One item with its lots and what its position is worth. Without lots (a watched token)
-    the position figures are None. Money: cost Decimal (exact), market values float."""
+    the position figures are None. Money: cost and P&L Decimal (exact), market values float."""
 
     item: WatchlistItem
     quantity: Decimal | None
     cost_usd: Decimal | None
     price_usd: float | None
     value_usd: float | Decimal | None = None  # Decimal once as shown (item_valuation_as_shown)
-    pnl_usd: float | Decimal | None = None
+    pnl_usd: Decimal | None = None  # the float value's exact Decimal less the cost
     pnl_pct: float | None = None
     peak_value_usd: float | None = None
     drawdown_from_peak: float | None = None
@@ -121,9 +121,9 @@ class WatchlistTotals:
     items_count: int
     positions_count: int
     unpriced_count: int
-    value_usd: float | Decimal | None  # Decimal once as shown (watchlist_valuation_as_shown)
+    value_usd: Decimal | None  # the exact sum of the positions' (float) values
     cost_usd: Decimal | None
-    pnl_usd: float | Decimal | None
+    pnl_usd: Decimal | None
     pnl_pct: float | None
     peak_value_usd: float | Decimal | None
     drawdown_from_peak: float | None
@@ -358,9 +358,10 @@ def _item_valued(
         return ItemValuation(item, quantity, cost, None, lot_list=lots)
     row = rows[item.token_id]
     value = float(figures.values[row])
-    pnl_usd, pnl_pct = valuation.pnl(value, float(cost))
-    return ItemValuation(
-        item, quantity, cost, price, value_usd=value, pnl_usd=pnl_usd, pnl_pct=pnl_pct,
+    _, pnl_pct = valuation.pnl(value, float(cost))
+    return ItemValuation(  # the P&L exact: the (float) value less the exact cost, as Decimals
+        item, quantity, cost, price, value_usd=value, pnl_usd=Decimal(value) - cost,
+        pnl_pct=pnl_pct,
         peak_value_usd=float(figures.peaks[row]),
         drawdown_from_peak=float(figures.drawdowns[row]),
         performance_drawdown=float(figures.performance_drawdowns[row]), lot_list=lots,
@@ -378,12 +379,15 @@ def _weighted(
                   for v in valued]  # fmt: skip
     cost = sum((v.cost_usd for v in positions), Decimal(0))
     pnl_usd = pnl_pct = peak = drawdown = None
+    exact_value = sum((Decimal(v.value_usd) for v in priced), Decimal(0))
     if priced:
-        pnl_usd, pnl_pct = valuation.pnl(value, float(sum(v.cost_usd for v in priced)))
+        _, pnl_pct = valuation.pnl(value, float(sum(v.cost_usd for v in priced)))
+        pnl_usd = sum((v.pnl_usd for v in priced), Decimal(0))  # exact: floats lose dollars
         peak, drawdown = valuation.peak_and_drawdown(series.values, value)
     totals = WatchlistTotals(
         items_count=len(valued), positions_count=len(positions),
-        unpriced_count=len(positions) - len(priced), value_usd=value if positions else None,
+        unpriced_count=len(positions) - len(priced),
+        value_usd=exact_value if positions else None,
         cost_usd=cost if positions else None, pnl_usd=pnl_usd, pnl_pct=pnl_pct,
         peak_value_usd=peak, drawdown_from_peak=drawdown,
         performance_drawdown=series.performance_drawdown_now if priced else None,

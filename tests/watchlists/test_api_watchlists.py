@@ -195,3 +195,22 @@ def test_after_a_delete_the_positions_read_are_the_places_a_patch_moves_to(alice
     api.patch(f"/api/v1/watchlists/{fourth.pk}/", {"position": listed[1]["position"]}, "json")
     listed = api.get("/api/v1/watchlists/").json()["results"]
     assert [(w["name"], w["position"]) for w in listed] == [("A", 0), ("D", 1), ("C", 2)]
+
+
+def test_the_pnl_of_a_huge_position_is_exact_to_the_cent_not_a_float_away(
+    frozen, api, alice_list, tao, btc
+):
+    """Lots allow a cost up to 1e21 $, where a float P&L is off by thousands of dollars: the
+    API computes value less cost exactly (from the float value) and rounds it once."""
+    prices(tao, [(at(moment), price) for moment, price in TAO_QUOTES])
+    prices(btc, [(at("2026-02-06T12:00"), 1850.3712345678)])
+    services.watchlist_add_token(watchlist=alice_list, symbol="TAO", lots=[lot("3", "100.0333")])
+    services.watchlist_add_token(watchlist=alice_list, symbol="BTC", lots=[lot("1e12", "1e9")])
+    totals = api.get(detail_url(alice_list)).json()["totals"]
+    # BTC: 1e12 x 1850.3712345678 = 1850371234567800 (the float, exactly) - 1e21;
+    # TAO: 3 x 99 - 300.0999 = -3.0999
+    assert totals["pnl_usd"] == "-999998149628765432203.10"
+    assert totals["value_usd"] == "1850371234568097.00"
+    btc_item = api.get(reverse("watchlists-api:item-detail", kwargs={
+        "id": alice_list.pk, "symbol": "BTC"})).json()  # fmt: skip
+    assert btc_item["valuation"]["pnl_usd"] == "-999998149628765432200.00"
