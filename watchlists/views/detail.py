@@ -110,13 +110,13 @@ def _share_context(request, watchlist: Watchlist) -> dict:
     return {"share_url": url}
 
 
-def items_page(request, items: list) -> Page:
+def items_page(request, items: list, per_page: int | None = None) -> Page:
     """The page of a list's rows to show: ``?page=``, or, for an htmx action posted from
     the page (a move, a removal), the page of the address the user is on."""
     number = request.GET.get("page")
     if number is None and request.htmx and request.htmx.current_url:
         number = parse_qs(urlsplit(request.htmx.current_url).query).get("page", [None])[0]
-    return Paginator(items, ITEMS_PER_PAGE).get_page(number)
+    return Paginator(items, per_page or ITEMS_PER_PAGE).get_page(number)
 
 
 def page_url(path: str, page: Page) -> str:

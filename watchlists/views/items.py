@@ -29,7 +29,14 @@ from watchlists.views.common import (
     vary_on_htmx,
     watchlist_for,
 )
-from watchlists.views.detail import detail_context, live, search_query, tokens_search
+from watchlists.views.detail import (
+    ITEMS_PER_PAGE,
+    detail_context,
+    items_page,
+    live,
+    search_query,
+    tokens_search,
+)
 
 # --- The items of a watchlist -------------------------------------------------------------
 
@@ -104,14 +111,21 @@ def item_move(request, pk, symbol):
 # --- One item: note and lots --------------------------------------------------------------
 
 
-def _item_context(item: WatchlistItem, **extra) -> dict:
+LOTS_PER_PAGE = ITEMS_PER_PAGE  # lots shown a page at a time, as a list's rows
+
+
+def _item_context(request, item: WatchlistItem, **extra) -> dict:
+    """The item's page; its lots ``LOTS_PER_PAGE`` at a time (``?page=``, or after an htmx
+    action the page of the address the user is on), its figures from every lot."""
     valued = selectors.item_valuation_as_shown(valued=selectors.item_with_valuation(item=item))
+    lots_page = items_page(request, valued.lots, LOTS_PER_PAGE)
     return {
         "watchlist": item.watchlist,
         "item": item,
         "valued": valued,
         "metrics": token_metrics(item.token),
-        "lots": [(lot, lot.quantity * lot.cost_basis_usd) for lot in valued.lots],
+        "lots_page": lots_page,
+        "lots": [(lot, lot.quantity * lot.cost_basis_usd) for lot in lots_page.object_list],
         "note_form": NoteForm(initial={"note": item.note}),
         "lot_form": LotForm(),
         **extra,
@@ -119,7 +133,7 @@ def _item_context(item: WatchlistItem, **extra) -> dict:
 
 
 def _item_page(request, item: WatchlistItem, **extra):
-    context = _item_context(item, **extra)
+    context = _item_context(request, item, **extra)
     return render_page(request, "watchlists/item.html", context, partial="position")
 
 

@@ -1,9 +1,12 @@
 """Lots of a position: listed on the token's page in the list, added and removed."""
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.markets.pages.html import find, find_all, squash
@@ -299,3 +302,63 @@ def test_the_language_links_of_a_refused_lot_form_lead_back_to_the_item_page(ali
 
     french = find(response.content, tag="a", data_language="fr").attrs["href"]
     assert french == f"/i18n/switch/?language=fr&next={item_url(bags)}"  # not …/lots/
+
+
+def _many_lots(watchlist, count: int) -> None:
+    item = watchlist.items.get(token__symbol="TAO")
+    Lot.objects.bulk_create(
+        Lot(item=item, quantity=i + 1, cost_basis_usd=7, purchased_at=date(2026, 1, 1))
+        for i in range(count)
+    )
+
+
+@pytest.fixture
+def twenty_a_page(monkeypatch):
+    monkeypatch.setattr(importlib.import_module("watchlists.views.items"), "LOTS_PER_PAGE", 20)
+
+
+def test_the_lots_are_shown_a_page_at_a_time_with_links_that_keep_their_href(
+    alice_client, bags, twenty_a_page
+):
+    _many_lots(bags, 40)  # 42 lots with the 2 of the fixture: pages of 20, 20 and 2
+
+    first = alice_client.get(item_url(bags))
+    last = alice_client.get(item_url(bags), {"page": "3"})
+    swapped = alice_client.get(item_url(bags), {"page": "2"}, headers=HTMX)
+
+    assert len(lots(first.content)) == 20
+    assert lots(last.content)[-1].startswith("Jan. 1, 2026 40 ")
+    assert len(lots(last.content)) == 2
+    following = find(first.content, tag="a", rel="next")
+    assert following.attrs["href"] == "?page=2" and following.attrs["hx-get"] == "?page=2"
+    assert find(last.content, tag="a", rel="prev").attrs["href"] == "?page=2"
+    assert len(lots(swapped.content)) == 20 and b"<html" not in swapped.content
+    assert "Lots 1 to 20 of 42" in squash(first.content.decode())
+    french = alice_client.get(item_url(bags), headers=FRENCH)
+    assert "Lots 1 à 20 sur 42" in squash(french.content.decode())
+    assert squash(find(french.content, tag="a", rel="next").text) == "Lots suivants"
+
+
+def test_removing_a_lot_from_a_later_page_shows_that_page_again(alice_client, bags, twenty_a_page):
+    _many_lots(bags, 40)
+    lot = Lot.objects.filter(item__watchlist=bags).order_by("id")[25]
+    on_page_2 = {**HTMX, "HX-Current-URL": f"http://testserver{item_url(bags)}?page=2"}
+
+    response = alice_client.post(f"{item_url(bags)}lots/{lot.pk}/remove/", headers=on_page_2)
+
+    assert "Lots 21 to 40 of 41" in squash(response.content.decode())
+
+
+def test_the_lots_page_takes_the_same_number_of_queries_for_3_or_300_lots(
+    alice_client, bags, twenty_a_page
+):
+    counts = []
+    for extra in (1, 297):
+        _many_lots(bags, extra)
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.get(item_url(bags))
+        assert len(lots(response.content)) == min(20, 2 + extra)
+        counts.append(len([q for q in queries if "episodes_" not in q["sql"]]))
+        Lot.objects.filter(item__watchlist=bags, purchased_at=date(2026, 1, 1)).delete()
+    assert counts[0] == counts[1]
+    assert len(response.content) < 200_000
