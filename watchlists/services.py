@@ -413,6 +413,9 @@ def _lots_sent_before(item: WatchlistItem, lots: list[dict], keys: list[uuid.UUI
         ):  # fmt: skip
             message = "This idempotency key was already sent with other lots."
             raise ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
+    if sent and len(sent) < len(keys):  # more lots than the first sending, or some removed
+        message = "This idempotency key was already sent with other lots."
+        raise ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
     return bool(sent)
 
 

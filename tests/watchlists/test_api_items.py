@@ -395,6 +395,23 @@ def test_an_idempotency_key_sent_again_with_other_lots_is_a_400_and_adds_nothing
     assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 3
 
 
+def test_an_idempotency_key_sent_again_with_more_lots_is_a_400_not_a_silent_drop(api, held):
+    """Its first lot matched the first sending: the request was taken as a replay and the
+    second lot was dropped without a word."""
+    headers = {"Idempotency-Key": "k-2"}
+    api.patch(item_url(held, "TAO"), {"add_lots": [lot("1", "90")]}, format="json",
+              headers=headers)  # fmt: skip
+
+    response = api.patch(
+        item_url(held, "TAO"), {"add_lots": [lot("1", "90"), lot("3", "70")]}, format="json",
+        headers=headers,
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["Idempotency-Key"]
+    assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 3
+
+
 @pytest.mark.parametrize("key", ["", "x" * 256, "clé", "a b"])
 def test_an_idempotency_key_that_is_not_1_to_255_visible_ascii_characters_is_a_400(api, held, key):
     response = api.patch(
