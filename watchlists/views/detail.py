@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from core.cache import fragment_cached
+from core.paging import page_number
 from markets.charts import annotations_for, downsample_last
 from markets.clock import data_freshness
 from markets.models import Token, TokenMetrics
@@ -116,7 +117,7 @@ def items_page(request, items: list, per_page: int | None = None) -> Page:
     number = request.GET.get("page")
     if number is None and request.htmx and request.htmx.current_url:
         number = parse_qs(urlsplit(request.htmx.current_url).query).get("page", [None])[0]
-    return Paginator(items, per_page or ITEMS_PER_PAGE).get_page(number)
+    return Paginator(items, per_page or ITEMS_PER_PAGE).get_page(page_number(number))
 
 
 def page_url(path: str, page: Page) -> str:
