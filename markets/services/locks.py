@@ -75,10 +75,17 @@ def lock_kept(*, name: str, ttl_seconds: int) -> Iterator[bool]:
     if owner is None:
         yield False
         return
+    with _renewed(name=name, owner=owner, ttl_seconds=ttl_seconds):
+        yield True
+
+
+@contextmanager
+def _renewed(*, name: str, owner: str, ttl_seconds: int) -> Iterator[None]:
+    """A lock just acquired, renewed while the block runs, then released."""
     keeper = _LeaseKeeper(name=name, owner=owner, ttl_seconds=ttl_seconds)
     keeper.start()
     try:
-        yield True
+        yield
     finally:
         keeper.stop()
         lock_release(name=name, owner=owner)
@@ -107,14 +114,8 @@ def market_data_lease(*, purpose: str, wait_seconds: float | None = None) -> Ite
         if time.monotonic() >= deadline:
             raise LeaseBusy(f"{purpose}: a refresh, backfill or import is running; try again later")
         time.sleep(LEASE_POLL_SECONDS)
-    keeper = _LeaseKeeper(name=MARKET_DATA_LOCK, owner=owner,
-                          ttl_seconds=settings.REFRESH_LOCK_SECONDS)  # fmt: skip
-    keeper.start()
-    try:
+    with _renewed(name=MARKET_DATA_LOCK, owner=owner, ttl_seconds=settings.REFRESH_LOCK_SECONDS):
         yield owner
-    finally:
-        keeper.stop()
-        lock_release(name=MARKET_DATA_LOCK, owner=owner)
 
 
 class _LeaseKeeper(threading.Thread):
