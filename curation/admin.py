@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from curation.services import (
     list_admin_save_record,
     list_feature,
     list_members_tokens,
+    lists_deletion_record,
     members_renumber,
     text_clean,
 )
@@ -190,6 +191,16 @@ class TokenListAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
                     "%(name)s is the list on the dashboard: feature another list first."
                 ) % {"name": token_list.name}]  # fmt: skip
         return to_delete, counts, perms_needed, protected
+
+    @transaction.atomic  # with its record in the /curate/ history
+    def delete_model(self, request, obj):
+        lists_deletion_record(actor=request.user, token_lists=TokenList.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    @transaction.atomic  # the bulk action runs outside any transaction of the admin's
+    def delete_queryset(self, request, queryset):
+        lists_deletion_record(actor=request.user, token_lists=queryset)
+        super().delete_queryset(request, queryset)
 
     def save_related(self, request, form, formsets, change):
         before = list_members_tokens(token_list=form.instance) if change else []

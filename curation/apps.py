@@ -9,5 +9,8 @@ class CurationConfig(AppConfig):
 
     def ready(self) -> None:
         from core.slots import slot_register
+        from curation.receivers import tokens_deleting_receiver
+        from markets.signals import tokens_deleting
 
+        tokens_deleting.connect(tokens_deleting_receiver, dispatch_uid="curation-tokens-deleted")
         slot_register("nav-signed-in", "curation/_nav.html")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.language import localized_property
 from markets.models import RefreshRun, Token, TokenList
 
 # The names the /curate/ forms give a list's fields: the history of edits shows them (it
@@ -31,6 +32,8 @@ class CurationChange(models.Model):
         MEMBERS_REORDERED = "members_reordered", _("reordered the members")
         TOKEN_CREATED = "token_created", _("added a token from the catalogue")
         BACKFILL_RETRIED = "backfill_retried", _("retried a backfill")
+        LIST_DELETED = "list_deleted", _("deleted the list")
+        TOKEN_DELETED = "token_deleted", _("deleted the token")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -44,6 +47,11 @@ class CurationChange(models.Model):
         Token, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     detail = models.CharField(max_length=300, blank=True, default="")
+    # What the change was about, as text, in both languages: the list's name (the history
+    # still names it once the list is deleted), or what was deleted ("AI tokens (ai)", "TAO
+    # (Bittensor)").
+    subject = models.CharField(max_length=200, blank=True, default="")
+    subject_fr = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -51,6 +59,8 @@ class CurationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    display_subject = localized_property("subject")
 
     @property
     def detail_display(self) -> str:

@@ -12,6 +12,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -32,11 +33,44 @@ BACKFILL_DAYS = 90
 
 def _record(actor, action: str, *, token_list=None, token=None, detail: str = "") -> None:
     """Record the change; once it commits, cached pages (anonymous copies, and the list rows
-    every visitor shares) go stale: a reorder, a rename or a publication shows at once."""
+    every visitor shares) go stale: a reorder, a rename or a publication shows at once.
+    The list's names are kept as text: the history still names it once it is deleted."""
+    names = (token_list.name, token_list.name_fr) if token_list is not None else ("", "")
     CurationChange.objects.create(
-        actor=actor, action=action, token_list=token_list, token=token, detail=detail[:300]
-    )
+        actor=actor, action=action, token_list=token_list, token=token, detail=detail[:300],
+        subject=names[0][:200], subject_fr=names[1][:200],
+    )  # fmt: skip
     transaction.on_commit(data_version_bump, robust=True)
+
+
+def _deletions_record(actor, action: str, subjects: list[tuple[str, str]]) -> None:
+    """One entry per deleted object, named as text (English, French), in one INSERT."""
+    CurationChange.objects.bulk_create(
+        CurationChange(actor=actor, action=action, subject=english[:200], subject_fr=french[:200])
+        for english, french in subjects
+    )
+    if subjects:
+        transaction.on_commit(data_version_bump, robust=True)
+
+
+def lists_deletion_record(*, actor, token_lists: QuerySet[TokenList]) -> None:
+    """Record that ``actor`` deletes these lists (call it in the deletion's transaction, before
+    it): "AI tokens (ai)", with the French name if it has one."""
+    rows = token_lists.order_by("pk").values_list("name", "name_fr", "slug")
+    _deletions_record(actor, Action.LIST_DELETED, [
+        (f"{name} ({slug})", f"{name_fr} ({slug})" if name_fr else "")
+        for name, name_fr, slug in rows
+    ])  # fmt: skip
+
+
+def tokens_deletion_record(*, actor, tokens: QuerySet[Token]) -> None:
+    """Record that ``actor`` deletes these tokens (in the deletion's transaction, before it):
+    "TAO (Bittensor)", with the French name if it has one."""
+    rows = tokens.order_by("pk").values_list("symbol", "name", "name_fr")
+    _deletions_record(actor, Action.TOKEN_DELETED, [
+        (f"{symbol} ({name})", f"{symbol} ({name_fr})" if name_fr else "")
+        for symbol, name, name_fr in rows
+    ])  # fmt: skip
 
 
 def text_clean(

@@ -9,7 +9,7 @@ from celery.result import EagerResult
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from markets.models import (
 from markets.providers.catalogue import coin_id_is_valid
 from markets.services.memberships import lists_members_renumber
 from markets.services.metrics import list_metrics_follow, metrics_recompute
+from markets.signals import tokens_deleting
 
 logger = logging.getLogger(__name__)
 
@@ -138,14 +139,19 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
         memberships = TokenListMembership.objects.filter(token__in=tokens)
         return sorted(set(memberships.values_list("token_list_id", flat=True)))
 
+    @transaction.atomic  # with its record in the /curate/ history
     def delete_model(self, request, obj):
         list_ids = self._lists_of([obj])
+        tokens_deleting.send(sender=Token, actor=request.user,
+                             tokens=Token.objects.filter(pk=obj.pk))  # fmt: skip
         super().delete_model(request, obj)
         lists_members_renumber(list_ids=list_ids)  # no gap where the member was
         list_metrics_follow(list_ids=list_ids)  # the lists lost a member
 
+    @transaction.atomic  # the bulk action runs outside any transaction of the admin's
     def delete_queryset(self, request, queryset):
         list_ids = self._lists_of(queryset)
+        tokens_deleting.send(sender=Token, actor=request.user, tokens=queryset)
         super().delete_queryset(request, queryset)
         lists_members_renumber(list_ids=list_ids)
         list_metrics_follow(list_ids=list_ids)

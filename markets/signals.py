@@ -11,3 +11,7 @@ demo_seeded = Signal()
 # Sent while the demo data (markets.services.demo_removal) are deleted, inside the same
 # transaction, with ``token_ids``: apps above delete what they seeded or derived from them.
 demo_removed = Signal()
+# Sent by the admin just before it deletes tokens, inside the deletion's transaction, with
+# ``actor`` (who deletes) and ``tokens`` (a queryset of them, still readable): apps above
+# record it (the /curate/ history). Not sent when the deletion is refused.
+tokens_deleting = Signal()
