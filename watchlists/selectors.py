@@ -358,10 +358,9 @@ def _item_valued(
         return ItemValuation(item, quantity, cost, None, lot_list=lots)
     row = rows[item.token_id]
     value = float(figures.values[row])
-    _, pnl_pct = valuation.pnl(value, float(cost))
     return ItemValuation(  # the P&L exact: the (float) value less the exact cost, as Decimals
         item, quantity, cost, price, value_usd=value, pnl_usd=Decimal(value) - cost,
-        pnl_pct=pnl_pct,
+        pnl_pct=valuation.pnl_ratio(value, float(cost)),
         peak_value_usd=float(figures.peaks[row]),
         drawdown_from_peak=float(figures.drawdowns[row]),
         performance_drawdown=float(figures.performance_drawdowns[row]), lot_list=lots,
@@ -381,7 +380,7 @@ def _weighted(
     pnl_usd = pnl_pct = peak = drawdown = None
     exact_value = sum((Decimal(v.value_usd) for v in priced), Decimal(0))
     if priced:
-        _, pnl_pct = valuation.pnl(value, float(sum(v.cost_usd for v in priced)))
+        pnl_pct = valuation.pnl_ratio(value, float(sum(v.cost_usd for v in priced)))
         pnl_usd = sum((v.pnl_usd for v in priced), Decimal(0))  # exact: floats lose dollars
         peak, drawdown = valuation.peak_and_drawdown(series.values, value)
     totals = WatchlistTotals(

@@ -89,18 +89,19 @@ def drawdown_series(values: np.ndarray) -> np.ndarray:
         return np.where(peaks > 0, values / peaks - 1.0, 0.0)
 
 
-def pnl(value: float, cost: float) -> tuple[float, float | None]:
-    """(value - cost, value / cost - 1); the ratio is None without a cost."""
-    return value - cost, (value / cost - 1.0 if cost > 0 else None)
+def pnl_ratio(value: float, cost: float) -> float | None:
+    """The P&L as a fraction of the cost, value / cost - 1 (-0.25 = -25 %); None without a
+    cost. The P&L in dollars is not a float: the selectors take the value's exact Decimal
+    less the exact cost."""
+    return value / cost - 1.0 if cost > 0 else None
 
 
 @dataclass(frozen=True)
 class PositionFigures:
-    """What one position is worth now and how far it is below its peak value."""
+    """What one position is worth now and how far it is below its peak value (its P&L is
+    the selectors', from the exact cost)."""
 
     value_usd: float
-    pnl_usd: float
-    pnl_pct: float | None
     peak_value_usd: float
     drawdown_from_peak: float
     performance_drawdown: float
@@ -109,14 +110,13 @@ class PositionFigures:
 def position_figures(
     *,
     price_now: float,
-    cost_usd: float,
     hours: np.ndarray,
     closes: np.ndarray,
     lot_starts: np.ndarray,
     quantities: np.ndarray,
 ) -> PositionFigures:
-    """Value, P&L and fall from peak of the lots (starts in epoch seconds, on the hour) given
-    the token's hourly closes and its current price."""
+    """Value and fall from peak of the lots (starts in epoch seconds, on the hour) given the
+    token's hourly closes and its current price."""
     value = float(quantities.sum(dtype=np.float64)) * price_now
     end = int(hours[-1]) if hours.size else int(lot_starts.min()) - HOUR
     grid = hour_grid(int(lot_starts.min()), end)
@@ -124,8 +124,7 @@ def position_figures(
     peak, drawdown = peak_and_drawdown(history, value)
     # One token's time-weighted index is its price: the fall of the price since first held.
     _, performance = peak_and_drawdown(forward_filled(grid, hours, closes), price_now)
-    pnl_usd, pnl_pct = pnl(value, cost_usd)
-    return PositionFigures(value, pnl_usd, pnl_pct, peak, drawdown, performance)
+    return PositionFigures(value, peak, drawdown, performance)
 
 
 @dataclass(frozen=True)

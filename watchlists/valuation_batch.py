@@ -52,7 +52,7 @@ class Lots:
 @dataclass(frozen=True)
 class BatchFigures:
     """Per position (row): value now, peak value and fall from it, and the price's fall from
-    its peak since first held (``valuation.PositionFigures`` without the P&L)."""
+    its peak since first held (``valuation.PositionFigures``)."""
 
     values: np.ndarray
     peaks: np.ndarray

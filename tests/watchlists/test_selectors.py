@@ -311,3 +311,30 @@ def test_a_lot_added_months_after_the_last_price_counts_from_that_price(alice_li
         # One valued hour, the last price's: 2 x 99 $, its own peak.
         assert valued.series.points() == [[at("2026-02-06T12:00"), 198.0, 0.0]]
         assert (valued.totals.value_usd, valued.totals.drawdown_from_peak) == (198.0, 0.0)
+
+
+def test_the_pnl_is_the_exact_decimal_of_the_value_less_the_cost_of_awkward_lots(
+    frozen, alice_list, tao
+):
+    """Quantities and costs with many decimals: the P&L is the float value's exact Decimal
+    less the exact cost (to 28 digits, not a float's 17), its ratio the one the pages and the
+    API have always shown, and the page's P&L its value less its cost as shown, to the cent."""
+    prices(tao, [(at(moment), price) for moment, price in TAO_QUOTES])  # TAO now: 99 $
+    services.watchlist_add_token(
+        watchlist=alice_list, symbol="TAO",
+        lots=[lot("0.1", "33.333333333333"), lot("2.000000000000000001", "0.01")],
+    )  # fmt: skip
+    valued = selectors.watchlist_items_with_valuation(watchlist=alice_list)
+    tao_valued = valued.items[0]
+
+    assert tao_valued.cost_usd == Decimal("3.35333333333330000001")  # 0.1 x 33.33… + 0.02…
+    assert tao_valued.value_usd == 207.9  # (0.1 + 2.0) x 99.0, a float: 207.90000000000000568…
+    # 207.900000000000005684341886080801… - 3.35333333333330000001, to 28 digits; a float
+    # P&L would be 204.54666666666667.
+    assert tao_valued.pnl_usd == Decimal("204.5466666666667056843318861")
+    assert valued.totals.pnl_usd == tao_valued.pnl_usd
+    assert tao_valued.pnl_pct == valued.totals.pnl_pct == 60.99801192843004
+    shown = selectors.watchlist_valuation_as_shown(valuation=valued)
+    assert (shown.totals.value_usd, shown.totals.cost_usd, shown.totals.pnl_usd) == (
+        Decimal("207.90"), Decimal("3.35"), Decimal("204.55"),
+    )  # fmt: skip

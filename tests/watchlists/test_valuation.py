@@ -11,7 +11,7 @@ from watchlists.valuation import (
     held_quantity,
     hour_grid,
     peak_and_drawdown,
-    pnl,
+    pnl_ratio,
     position_figures,
     position_values,
     total_value_series,
@@ -53,10 +53,9 @@ def test_a_position_is_worth_nothing_before_its_first_lot_and_nan_while_held_wit
 def test_the_fall_from_peak_of_lots_bought_at_different_times_over_a_gap():
     # Closes: h0 10, h1 12, (gap at h2: still 12), h3 8.  Lot A: 2 from h0; lot B: 1 from h2.
     # V: h0 = 2x10 = 20, h1 = 2x12 = 24, h2 = 3x12 = 36, h3 = 3x8 = 24; now at 9: 3x9 = 27.
-    # Peak 36, so the position is 27/36 - 1 = -25 % below it.  Cost 2x11 + 1x10 = 32.
+    # Peak 36, so the position is 27/36 - 1 = -25 % below it.
     figures = position_figures(
         price_now=9.0,
-        cost_usd=32.0,
         hours=hours(0, 1, 3),
         closes=np.array([10.0, 12.0, 8.0]),
         lot_starts=hours(0, 2),
@@ -65,22 +64,19 @@ def test_the_fall_from_peak_of_lots_bought_at_different_times_over_a_gap():
     assert figures.value_usd == 27.0
     assert figures.peak_value_usd == 36.0
     assert figures.drawdown_from_peak == pytest.approx(-0.25)
-    assert figures.pnl_usd == -5.0
-    assert figures.pnl_pct == pytest.approx(-5 / 32)
 
 
 def test_a_position_at_a_new_high_now_is_zero_below_its_peak():
     figures = position_figures(
-        price_now=20.0, cost_usd=10.0, hours=hours(0, 1), closes=np.array([10.0, 15.0]),
+        price_now=20.0, hours=hours(0, 1), closes=np.array([10.0, 15.0]),
         lot_starts=hours(0), quantities=np.array([1.0]),
     )  # fmt: skip
     assert (figures.peak_value_usd, figures.drawdown_from_peak) == (20.0, 0.0)
-    assert figures.pnl_pct == pytest.approx(1.0)
 
 
 def test_a_lot_bought_after_the_last_close_is_valued_at_the_current_price_only():
     figures = position_figures(
-        price_now=4.0, cost_usd=5.0, hours=hours(0), closes=np.array([100.0]),
+        price_now=4.0, hours=hours(0), closes=np.array([100.0]),
         lot_starts=hours(5), quantities=np.array([1.0]),
     )  # fmt: skip
     assert (figures.value_usd, figures.peak_value_usd, figures.drawdown_from_peak) == (4, 4, 0)
@@ -97,9 +93,10 @@ def test_drawdown_series_is_each_value_against_its_running_peak():
     )
 
 
-def test_pnl_is_a_difference_and_a_fraction_of_cost():
-    assert pnl(150.0, 100.0) == (50.0, 0.5)
-    assert pnl(0.0, 0.0) == (0.0, None)
+def test_the_pnl_ratio_is_a_fraction_of_the_cost_and_none_without_one():
+    assert pnl_ratio(150.0, 100.0) == 0.5
+    assert pnl_ratio(27.0, 32.0) == pytest.approx(-5 / 32)
+    assert pnl_ratio(0.0, 0.0) is None
 
 
 def test_the_total_value_series_adds_positions_hour_by_hour():
@@ -177,7 +174,7 @@ def test_the_performance_now_moves_the_last_holdings_to_their_current_prices():
 
 def test_one_position_falls_by_its_price_since_first_held_whatever_was_bought():
     figures = position_figures(
-        price_now=45.0, cost_usd=160.0, hours=hours(0, 1, 2, 3),
+        price_now=45.0, hours=hours(0, 1, 2, 3),
         closes=np.array([100.0, 80.0, 60.0, 90.0]), lot_starts=hours(0, 2), quantities=np.ones(2),
     )  # fmt: skip
     assert figures.performance_drawdown == pytest.approx(45 / 100 - 1)

@@ -80,7 +80,7 @@ def test_the_list_at_once_equals_the_positions_one_by_one_bit_for_bit(seed):
         histories.append(PositionHistory(hours, closes, lot_starts, quantities, prices[row]))
         if np.isnan(prices[row]):
             continue
-        old = position_figures(price_now=prices[row], cost_usd=1.0, hours=hours, closes=closes,
+        old = position_figures(price_now=prices[row], hours=hours, closes=closes,
                                lot_starts=lot_starts, quantities=quantities)  # fmt: skip
         assert figures.values[row] == old.value_usd
         assert figures.peaks[row] == old.peak_value_usd
