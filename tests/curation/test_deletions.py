@@ -107,6 +107,24 @@ def test_a_refused_deletion_records_nothing(client, staff, alice, ai, tao):
     assert _deletions() == []
 
 
+def test_a_bulk_deletion_that_fails_midway_leaves_neither_a_deletion_nor_an_entry(
+    client, staff, ai, tao, monkeypatch
+):
+    """The admin's bulk action runs outside any transaction of its own: the deletion and its
+    entries are one, kept or undone together."""
+
+    def fail(**kwargs):
+        raise RuntimeError("renumbering failed")
+
+    monkeypatch.setattr("markets.admin.lists_members_renumber", fail)
+    client.force_login(staff)
+
+    with pytest.raises(RuntimeError):
+        client.post(TOKENS, _bulk([tao.pk]))
+
+    assert Token.objects.filter(pk=tao.pk).exists() and _deletions() == []
+
+
 def test_someone_who_is_not_staff_still_cannot_delete_and_nothing_is_recorded(client, alice, ai):
     client.force_login(alice)
 
