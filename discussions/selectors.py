@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from discussions.models import (
     Poll,
     PollOption,
     PollVote,
+    Report,
     SentimentVote,
 )
 from markets.models import ListMetrics, Token, TokenList
@@ -71,10 +72,15 @@ def comment_get(*, pk, any_target: bool = False) -> Comment:
     return comment
 
 
+def _shown_comments() -> QuerySet[Comment]:
+    """Comments for the templates, each with ``under_review``: a report on it is open, so
+    its author cannot edit it (a subquery, so the thread's query count stays the same)."""
+    open_report = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+    return Comment.objects.select_related("author").annotate(under_review=Exists(open_report))
+
+
 def _replies() -> Prefetch:
-    return Prefetch(
-        "replies", queryset=Comment.objects.select_related("author").order_by("created_at", "pk")
-    )
+    return Prefetch("replies", queryset=_shown_comments().order_by("created_at", "pk"))
 
 
 def thread_comments(*, token: Token | None = None, token_list: TokenList | None = None,
@@ -82,8 +88,8 @@ def thread_comments(*, token: Token | None = None, token_list: TokenList | None 
     """Top-level comments of a thread with their authors and replies (three queries a page)."""
     target = {"token": token} if token is not None else {"token_list": token_list}
     return (
-        Comment.objects.filter(parent__isnull=True, **target)
-        .select_related("author")
+        _shown_comments()
+        .filter(parent__isnull=True, **target)
         .prefetch_related(_replies())
         .order_by(*ORDERS.get(order, ORDERS[DEFAULT_ORDER]))
     )
@@ -109,7 +115,7 @@ def thread_page(*, token=None, token_list=None, order: str = DEFAULT_ORDER, page
 def comment_with_replies(*, comment: Comment) -> Comment:
     """The top-level comment of ``comment`` with its replies, for re-rendering it."""
     top_id = comment.parent_id or comment.pk
-    return Comment.objects.select_related("author").prefetch_related(_replies()).get(pk=top_id)
+    return _shown_comments().prefetch_related(_replies()).get(pk=top_id)
 
 
 def comment_counts(*, field: str, ids: list[int]) -> dict[int, int]:

@@ -182,14 +182,26 @@ def _own_live_comment(comment: Comment, user, *, field: str) -> Comment:
     return comment
 
 
+def comment_under_review(*, comment: Comment) -> bool:
+    """Whether a report on ``comment`` is still open (the moderators' queue lists it)."""
+    return comment.reports.filter(resolved_at__isnull=True).exists()
+
+
+def _under_review_text() -> str:
+    return _("This comment was reported: it cannot be edited until the moderators have seen it.")
+
+
 def comment_edit(
     *, comment: Comment, user, body: str | None = None, stance: str | None = None
 ) -> Comment:
     """The author changes the text and/or the stance (None keeps either) within the edit
     window; marked edited. A muted author cannot (else the comments posted just before the
-    mute could still be rewritten). Saving the same text and stance again changes nothing:
-    not marked edited, no page bump; other edits refresh anonymous pages at most every
-    ``EDIT_BUMP_SECONDS`` (else one author flipping a text kept every cached page empty)."""
+    mute could still be rewritten), nor while a report on the comment is open: the
+    moderators judge the text that was reported, not one changed since (a report locks the
+    comment too, so the two never cross). Saving the same text and stance again changes
+    nothing: not marked edited, no page bump; other edits refresh anonymous pages at most
+    every ``EDIT_BUMP_SECONDS`` (else one author flipping a text kept every cached page
+    empty)."""
     body = None if body is None else body_clean(body)
     new_stance = None if stance is None else stance_clean(stance)
     now = timezone.now()
@@ -203,6 +215,8 @@ def comment_edit(
             raise ValidationError(
                 {"body": [_("Comments can be edited for %(n)d minutes only.") % {"n": minutes}]}
             )
+        if comment_under_review(comment=locked):
+            raise ValidationError({"body": [_under_review_text()]})
         fields = []
         if body is not None and body != locked.body:  # the same text again is no edit
             locked.body = body

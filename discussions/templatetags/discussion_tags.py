@@ -9,7 +9,7 @@ from discussions import selectors
 from discussions.conf import limit
 from discussions.context import thread_context
 from discussions.models import Comment
-from discussions.services.comments import edit_window_open
+from discussions.services.comments import comment_under_review, edit_window_open
 
 register = template.Library()
 
@@ -60,13 +60,21 @@ def comment_max_length() -> int:
 
 
 @register.filter
-def editable_by(comment: Comment, user) -> bool:
-    return (
+def edit_state(comment: Comment, user) -> str:
+    """What ``user`` may do to the text of ``comment``: "editable" (the edit form),
+    "under_review" (theirs, in the edit window, but reported: a word saying why there is no
+    form) or "". ``under_review`` comes annotated from the selectors (else one query)."""
+    if not (
         getattr(user, "is_authenticated", False)
         and comment.author_id == user.pk
         and comment.state == Comment.State.VISIBLE
         and edit_window_open(comment)
-    )
+    ):
+        return ""
+    under_review = getattr(comment, "under_review", None)
+    if under_review is None:
+        under_review = comment_under_review(comment=comment)
+    return "under_review" if under_review else "editable"
 
 
 @register.filter
