@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -88,39 +88,92 @@ class MuteAddForm(forms.ModelForm):
         model = Mute
         fields = ["user", "until", "reason"]
 
+    def muted_user(self):
+        return self.cleaned_data.get("user")
+
     def clean(self):
         data = super().clean()
         try:
             data["reason"] = services.user_mute_check(
-                user=data.get("user"), moderator=self.moderator, until=data.get("until"),
+                user=self.muted_user(), moderator=self.moderator, until=data.get("until"),
                 reason=data.get("reason", ""),
             )  # fmt: skip
         except ValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
+            # An error on a field the form does not show (the user of a mute changed) is the
+            # form's own.
+            raise ValidationError(
+                {
+                    field if field in self.fields else NON_FIELD_ERRORS: errors
+                    for field, errors in exc.message_dict.items()
+                }
+            ) from None
         return data
+
+
+class MuteChangeForm(MuteAddForm):
+    """A mute changed: its end and its reason only (who, by whom and when stay), checked as
+    a new one."""
+
+    class Meta:
+        model = Mute
+        fields = ["until", "reason"]
+
+    def muted_user(self):
+        return self.instance.user
+
+
+def _mute_lift(modeladmin, request, queryset):
+    """Lift the selected mutes through the service (so each is in the moderation log)."""
+    for mute in queryset:
+        try:
+            services.mute_lift(mute=mute, moderator=request.user, reason="admin")
+        except (ValidationError, PermissionDenied) as exc:
+            modeladmin.message_user(
+                request, f"#{mute.pk}: {' '.join(exc.messages)}", messages.ERROR
+            )
+
+
+_mute_lift.short_description = _("Lift (the mute ends now)")
+_mute_lift.__name__ = "action_mute_lift"
 
 
 @admin.register(Mute)
 class MuteAdmin(admin.ModelAdmin):
+    """Every mute change goes through the moderation services and into the log: added and
+    changed (end, reason) with the checks of the queue's form, lifted with an action. Never
+    deleted here: deleting left no log entry, and a mute's history stays readable."""
+
     list_display = ["user", "until", "reason", "by", "created_at"]
     raw_id_fields = ["user", "by"]
+    actions = [_mute_lift]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            return super().get_form(request, obj, change, **kwargs)
-        kwargs |= {"form": MuteAddForm, "fields": MuteAddForm.Meta.fields}
+        form_class = MuteAddForm if obj is None else MuteChangeForm
+        kwargs |= {"form": form_class, "fields": form_class.Meta.fields}
         form = super().get_form(request, obj, change, **kwargs)
         form.moderator = request.user
         return form
 
     def get_fields(self, request, obj=None):
-        return MuteAddForm.Meta.fields if obj is None else super().get_fields(request, obj)
+        if obj is None:
+            return MuteAddForm.Meta.fields
+        return ["user", *MuteChangeForm.Meta.fields, "by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "by", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        """A mute added here goes through the moderation service, as one from the queue's
-        form: checked, made by the signed-in moderator, in the moderation log."""
+        """Through the moderation service, as from the queue's form: checked, made by the
+        signed-in moderator, in the moderation log."""
+        data = form.cleaned_data
         if change:
-            return super().save_model(request, obj, form, change)
+            services.mute_change(
+                mute=obj, moderator=request.user, until=data["until"], reason=data["reason"]
+            )
+            return
         mute = services.user_mute_until(
             user=obj.user, moderator=request.user, until=obj.until, reason=obj.reason
         )

@@ -149,6 +149,8 @@ class ModerationAction(models.Model):
         DISMISS = "dismiss", _("Dismiss reports")
         AUTO_HIDE = "auto_hide", _("Hidden by reports")
         MUTE = "mute", _("Mute")
+        MUTE_CHANGE = "mute_edit", _("Mute changed")
+        UNMUTE = "unmute", _("Mute lifted")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -195,3 +195,36 @@ def user_mute_until(*, user, moderator, until, reason: str) -> Mute:
         )
         _record(moderator=moderator, action=Action.MUTE, user=user, reason=reason, now=now)
     return mute
+
+
+def mute_change(*, mute: Mute, moderator, until, reason: str) -> Mute:
+    """Staff change when a mute ends or its reason, checked as a new mute (not one's own);
+    recorded in the moderation log under who changed it (``by`` stays who imposed it).
+    Saved unchanged, nothing is recorded."""
+    reason = user_mute_check(user=mute.user, moderator=moderator, until=until, reason=reason)
+    with transaction.atomic():
+        locked = Mute.objects.select_for_update().get(pk=mute.pk)
+        if (locked.until, locked.reason) == (until, reason):
+            return locked
+        locked.until, locked.reason = until, reason
+        locked.save(update_fields=["until", "reason"])
+        _record(moderator=moderator, action=Action.MUTE_CHANGE, user=locked.user, reason=reason)
+    return locked
+
+
+def mute_lift(*, mute: Mute, moderator, reason: str = "") -> Mute:
+    """Staff end a mute now. The row stays, ending now, so what it was can still be read
+    beside its log entries (a mute is never erased); recorded in the moderation log."""
+    _staff_check(moderator)
+    reason = _text_clean(reason, field="reason")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Mute.objects.select_for_update().get(pk=mute.pk)
+        if locked.user_id == moderator.pk:
+            raise ValidationError({"user": [_("You cannot lift your own mute.")]})
+        if locked.until <= now:
+            raise ValidationError({"until": [_("This mute has already ended.")]})
+        locked.until = now
+        locked.save(update_fields=["until"])
+        _record(moderator=moderator, action=Action.UNMUTE, user=locked.user, reason=reason, now=now)
+    return locked
