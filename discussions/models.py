@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.language import localized
+from core.times import datetime_text
 from markets.models import Token, TokenList
 
 
@@ -139,7 +140,9 @@ class Mute(models.Model):
         indexes = [models.Index(fields=["user", "until"])]
 
     def __str__(self) -> str:
-        return f"Mute of user {self.user_id} until {self.until:%Y-%m-%d %H:%M}"
+        return _("Mute of user %(id)s until %(until)s") % {
+            "id": self.user_id, "until": datetime_text(self.until)
+        }  # fmt: skip
 
 
 class ModerationAction(models.Model):
@@ -175,7 +178,9 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("%(action)s on %(when)s") % {
+            "action": self.get_action_display(), "when": datetime_text(self.created_at)
+        }  # fmt: skip
 
     def reason_shown(self) -> str:
         """The reason in the reader's language: a moderator's is shown as typed; the site's
