@@ -5,23 +5,54 @@ quotes and lists; headings, rules and images are switched off. nh3 then keeps on
 that subset produces, links only to http(s) and mailto, each with ``rel="nofollow ugc
 noopener"``. ``$TAO``-style cashtags become links to the token page when the token exists
 (one query per rendering, whatever the number of cashtags). Lists or quotes nested so deeply
-that markdown-it would drop their content are refused (``markdown_too_deep``).
+that markdown-it would drop their content are refused (``markdown_too_deep``). A comment
+dense with markup characters beyond any written one (``INLINE_MARKUP_MAX``) is shown as typed,
+so that saving it stays cheap.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import nh3
 from django.urls import reverse
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token as MdToken
 
 from markets.models import Token
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline"])
+
+# markdown-it's inline parser spends some 10 to 60 microseconds (pure Python) on each character
+# that may start inline markup (its terminators: [ ] * _ ` < & ! : - $ and the like), and
+# much less on the rest: a comment of 5000 "[" took most of a second to save. Past this many
+# in the whole comment, its paragraphs are shown as typed, as plain text (what such a body
+# mostly shows anyway); up to it, the output is markdown-it's own. Comments as people write
+# them have a few hundred in 5000 characters (this README's Markdown: 340), a list of links
+# with bold and query strings about a thousand; at the bound, saving takes some 0.1 s.
+INLINE_MARKUP_MAX = 1500
+
+
+def _inline_bounded(state: StateCore) -> None:
+    """The core "inline" rule, unless the comment has more than ``INLINE_MARKUP_MAX``
+    terminators: then each block's text is one text token (escaped on rendering)."""
+    blocks = [token for token in state.tokens if token.type == "inline"]
+    terminators = state.md.inline.terminator_re
+    marks = sum(len(terminators.findall(block.content)) for block in blocks)
+    for block in blocks:
+        if block.children is None:
+            block.children = []
+        if marks > INLINE_MARKUP_MAX:
+            block.children.append(_text(block.content))
+        else:
+            state.md.inline.parse(block.content, state.md, state.env, block.children)
+
+
+_md.core.ruler.at("inline", _inline_bounded)
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li"}
 # "*": none on every tag (nh3 otherwise keeps ``title`` and ``lang`` anywhere, and a link's
@@ -100,21 +131,31 @@ _CONTAINERS = frozenset(
 )
 
 
+@lru_cache(maxsize=8)
+def _checked(source: str) -> tuple[bool, str]:
+    """(too deep, shown text) from one parse: the checks of a body run both on the same
+    source, just before it is rendered (a pure function of the source: no query)."""
+    tokens = _md.parse(source)
+    deepest = _md.options["maxNesting"] - 1
+    too_deep = any(
+        token.nesting == 1 and token.type in _CONTAINERS and token.level >= deepest
+        for token in tokens
+    )
+    shown = html.unescape(nh3.clean(_md.renderer.render(tokens, _md.options, {}), tags=set()))
+    return too_deep, shown
+
+
 def markdown_too_deep(source: str) -> bool:
     """Whether lists or quotes nest so deeply that rendering would lose part of the text
     (about 9 levels of lists, 19 of quotes: markdown-it's ``maxNesting``)."""
-    deepest = _md.options["maxNesting"] - 1
-    return any(
-        token.nesting == 1 and token.type in _CONTAINERS and token.level >= deepest
-        for token in _md.parse(source)
-    )
+    return _checked(source)[0]
 
 
 def markdown_shown_text(source: str) -> str:
     """The text a comment's rendering shows, its entities decoded (``&#x202E;`` is the
     character U+202E once rendered, ``&nbsp;`` a space), without its markup: what the body's
     checks must also see (no query: cashtags change no text)."""
-    return html.unescape(nh3.clean(_md.render(source), tags=set()))
+    return _checked(source)[1]
 
 
 def markdown_render(source: str) -> str:
