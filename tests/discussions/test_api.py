@@ -244,7 +244,7 @@ def test_sentiment_votes_through_the_api(api_client, alice, tao):
 def test_polls_through_the_api(api_client, alice, ai_list):
     poll = scenario_poll_seed(token_list=ai_list)
     listed = api_client.get("/api/v1/polls/").json()["results"]
-    assert listed[0]["question_fr"] == "Tokens IA : condamnés ou purge saine ?"
+    assert listed[0]["question_fr"] == "Tokens IA\u202f: condamnés ou purge saine\u202f?"
     assert listed[0]["is_open"] is True and len(listed[0]["options"]) == 3
     api_client.force_authenticate(alice)
     option = poll.options.first()

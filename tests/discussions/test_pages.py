@@ -406,7 +406,8 @@ def test_french_visitors_read_the_poll_in_french(client, ai_list):
     poll = scenario_poll_seed(token_list=ai_list)
     client.cookies["django_language"] = "fr"
     html = client.get(f"/polls/{poll.pk}/").content.decode()
-    assert "Tokens IA : condamnés ou purge saine ?" in html and "Coexistence différenciée" in html
+    assert "Tokens IA\u202f: condamnés ou purge saine\u202f?" in html
+    assert "Coexistence différenciée" in html
 
 
 def test_no_inline_scripts_or_styles_in_discussion_templates():

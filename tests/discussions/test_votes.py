@@ -73,7 +73,7 @@ def test_the_ai_list_gets_the_articles_poll_when_created(db, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         ai = TokenListFactory(slug="ai")
     poll = Poll.objects.get(token_list=ai)
-    assert poll.question_fr == "Tokens IA : condamnés ou purge saine ?"
+    assert poll.question_fr == "Tokens IA\u202f: condamnés ou purge saine\u202f?"
     assert [o.label_fr for o in poll.options.all()] == [
         "Capitulation puis rebond",
         "Mort du narratif IA décentralisé",

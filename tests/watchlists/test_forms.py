@@ -34,11 +34,14 @@ def test_a_value_quoted_in_a_service_message_gets_french_quotes_in_french():
 
     with translation.override("fr"):
         assert service_message("'1 234,56' is not a number.") == (
-            "« 1 234,56 » n\u2019est pas un nombre."
+            "«\u202f1 234,56\u202f» n\u2019est pas un nombre."
         )
-        assert service_message('"it\'s" is not a number.') == "« it's » n\u2019est pas un nombre."
+        assert (
+            service_message('"it\'s" is not a number.')
+            == "«\u202fit's\u202f» n\u2019est pas un nombre."
+        )
         assert service_message("quantity: 'x' is not a number.") == (
-            "quantity: « x » n\u2019est pas un nombre."
+            "quantity: «\u202fx\u202f» n\u2019est pas un nombre."
         )
     assert service_message("'abc' is not a number.") == "'abc' is not a number."
     assert service_message('"it\'s" is not a number.') == '"it\'s" is not a number.'

@@ -24,12 +24,12 @@ CASES = {
     "create empty": ("Enter a name.", "Saisissez un nom."),
     "create duplicate": (
         "You already have a watchlist named 'AI bags'.",
-        "Vous avez déjà une liste de suivi nommée « AI bags ».",
+        "Vous avez déjà une liste de suivi nommée «\u202fAI bags\u202f».",
     ),
-    "add unknown": ("Unknown token symbol 'NOPE'.", "Symbole de token inconnu « NOPE »."),
+    "add unknown": ("Unknown token symbol 'NOPE'.", "Symbole de token inconnu «\u202fNOPE\u202f»."),
     "add twice": ("TAO is already in this watchlist.", "TAO est déjà dans cette liste de suivi."),
     "lot zero": ("The quantity must be greater than 0.", "La quantité doit être supérieure à 0."),
-    "lot text": ("'abc' is not a number.", f"« abc » n{APOS}est pas un nombre."),
+    "lot text": ("'abc' is not a number.", f"«\u202fabc\u202f» n{APOS}est pas un nombre."),
     "lot future": (
         "The purchase date is in the future.",
         f"La date d{APOS}achat est dans le futur.",
@@ -102,7 +102,7 @@ def test_a_csv_line_error_keeps_its_line_and_field_in_french():
     with translation.override("fr"):
         message = csv_error_message(caught.value)
 
-    assert message == "Ligne 2 : quantity: La quantité doit être supérieure à 0."
+    assert message == "Ligne 2\u202f: quantity: La quantité doit être supérieure à 0."
 
 
 def test_a_csv_decimal_comma_is_refused_with_a_hint_to_write_a_point_in_french_too():
@@ -113,8 +113,8 @@ def test_a_csv_decimal_comma_is_refused_with_a_hint_to_write_a_point_in_french_t
         message = csv_error_message(caught.value)
 
     assert message == (
-        f"Ligne 2 : quantity: « 1,5 » n{APOS}est pas un nombre\u202f: écrivez les décimales après "
-        f"un point (1.5), comme l{APOS}export."
+        f"Ligne 2\u202f: quantity: «\u202f1,5\u202f» n{APOS}est pas un nombre\u202f: "
+        f"écrivez les décimales après un point (1.5), comme l{APOS}export."
     )
 
 
