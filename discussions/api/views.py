@@ -204,6 +204,8 @@ class CommentDetailView(DiscussionApiView):
 
     @extend_schema(
         summary="Edit your comment (within 15 minutes)",
+        description="Refused (400, naming body) while a report on the comment is open: the "
+        "moderators judge the text that was reported. Possible again once they dismiss it.",
         request=CommentUpdateSerializer,
         responses={200: CommentSerializer, **WRITE_ERRORS, **FORBIDDEN},
     )
