@@ -27,7 +27,7 @@ from alerts.engine_inputs import (
     rules_live,
 )
 from alerts.models import CROSSINGS, LIST_CONDITIONS, AlertFiring, AlertRule, AlertState, PriceSeen
-from alerts.words import firing_text, firing_texts
+from alerts.words import FIRING_MESSAGE, firing_params, firing_text, firing_texts
 from core.language import localized
 from notifications.services import (
     NotificationDraft,
@@ -303,7 +303,24 @@ def _notify(fired: list[_Candidate], texts: dict[int, str], candidates) -> list[
     if not fired:
         return []
     index = {id(c): i for i, c in enumerate(candidates)}
-    drafts = [NotificationDraft(c.rule[1], "alert", texts[index[id(c)]], "", c.url) for c in fired]
+    drafts = [
+        NotificationDraft(
+            c.rule[1],
+            "alert",
+            texts[index[id(c)]],  # in the owner's language: the fallback, and the admin's
+            "",
+            c.url,
+            FIRING_MESSAGE,
+            firing_params(
+                condition=c.rule[2],
+                subject=c.name,
+                subject_fr=c.name_fr,
+                level=c.rule[3],
+                value=c.value,
+            ),
+        )
+        for c in fired
+    ]
     notifications = notifications_bulk_create(drafts=drafts)
     ids = [n.pk for n in notifications if n.pk]
     _webhooks_queue(fired, texts, index)

@@ -7,7 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from alerts.models import Condition
+from core.language import localized
+from core.numbers import number_or_none
 from core.templatetags.formatting import pct, usd
+
+FIRING_MESSAGE = "alerts.firing"  # the notifications' message key of a firing
 
 
 def _texts() -> dict[str, str]:
@@ -79,6 +83,30 @@ def firing_text(
         "level": amount_format(condition, level),
         "value": value_text or amount_format(condition, value),
     }
+
+
+def firing_params(*, condition: str, subject: str, subject_fr: str, level, value) -> dict:
+    """What a firing's notification stores to be written again in its reader's language
+    (JSON: a figure that is not a finite number is stored as null, shown as a dash)."""
+    return {
+        "condition": condition,
+        "subject": subject,
+        "subject_fr": subject_fr,
+        "level": number_or_none(level),
+        "value": number_or_none(value),
+    }
+
+
+def firing_message(params: dict) -> str:
+    """The words of a firing from ``firing_params``, in the active language (the
+    notifications' renderer of FIRING_MESSAGE): figures in its format, a list's French name
+    for a French reader."""
+    return firing_text(
+        condition=params["condition"],
+        subject=localized(params["subject"], params.get("subject_fr") or ""),
+        level=params["level"],
+        value=params["value"],
+    )
 
 
 def rule_words(*, condition: str, subject: str, level: float) -> str:

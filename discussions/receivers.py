@@ -8,10 +8,16 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from accounts.models import user_display
-from discussions.services.notices import REPLY_NOTICE, reply_notice_url, reply_preview
+from discussions.services.notices import (
+    REPLY_MESSAGE,
+    REPLY_NOTICE,
+    reply_notice_params,
+    reply_notice_title,
+    reply_notice_url,
+    reply_preview,
+)
 from discussions.services.polls import SCENARIO_LIST, scenario_poll_seed
 from discussions.signals import reply_posted
 from markets.models import TokenList
@@ -30,13 +36,19 @@ def reply_notify(sender, comment, parent, **kwargs) -> None:
     author = parent.author
     if author is None or author.pk == comment.author_id:
         return
-    target = comment.token or comment.token_list
+    if comment.token is not None:
+        target, target_fr = comment.token.symbol, ""
+    else:
+        target, target_fr = comment.token_list.name, comment.token_list.name_fr
+    params = reply_notice_params(
+        name=user_display(comment.author) if comment.author else None,
+        target=target,
+        target_fr=target_fr,
+    )
+    # Written again in the reader's language when read; stored in the author's as the fallback.
     with translation.override(author.preferred_language or settings.LANGUAGE_CODE):
-        title = _("%(name)s replied to your comment on %(target)s") % {
-            "name": user_display(comment.author) if comment.author else _("deleted user"),
-            "target": getattr(target, "symbol", None) or target.display_name,
-        }
+        title = reply_notice_title(params)
     notification_create(
         user=author, kind=REPLY_NOTICE, title=title, body=reply_preview(comment),
-        url=reply_notice_url(comment),
+        url=reply_notice_url(comment), message_key=REPLY_MESSAGE, params=params,
     )  # fmt: skip

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from notifications.messages import MESSAGE_KEY_MAX_LENGTH, notification_title
+
 TITLE_MAX_LENGTH = 200
 URL_MAX_LENGTH = 500
 
@@ -36,8 +38,21 @@ class Notification(models.Model):
         db_index=False,
     )
     kind = models.CharField(max_length=32, help_text="Who made it: alert, reply …")
+    # The words as made (in the recipient's language then): what the admin shows, and what
+    # pages show for a row without a known message key (see notifications.messages).
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     body = models.TextField(blank=True, default="")
+    # What the title is written from when read, in the reader's language.
+    message_key = models.CharField(
+        max_length=MESSAGE_KEY_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Which message its title is written from: alerts.firing, discussions.reply …",
+    )
+    params = models.JSONField(
+        blank=True, default=dict, db_default={}, help_text="The values the message names"
+    )
     url = models.CharField(max_length=URL_MAX_LENGTH, blank=True, default="")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +70,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the stored one for a row without a known key)."""
+        return notification_title(self)
 
     @property
     def link(self) -> str:

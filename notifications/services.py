@@ -2,14 +2,16 @@
 webhook deliveries.
 
 Other apps (alerts, discussions) call ``notification_create`` / ``notifications_bulk_create``
-with text already written in the recipient's language (``user_language``).
+with text already written in the recipient's language (``user_language``), kept as the
+fallback, and with the message key and params its title is written from when read, in the
+reader's language (``notifications.messages``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,6 +43,8 @@ class NotificationDraft:
     title: str
     body: str = ""
     url: str = ""
+    message_key: str = ""  # registered in notifications.messages by the producer
+    params: dict = field(default_factory=dict)  # JSON: what that message names
 
 
 def user_language(user) -> str:
@@ -49,10 +53,19 @@ def user_language(user) -> str:
 
 
 def notification_create(
-    *, user, kind: str, title: str, body: str = "", url: str = ""
+    *,
+    user,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    message_key: str = "",
+    params: dict | None = None,
 ) -> Notification:
-    """One in-app notification for ``user`` (title and body in their language)."""
-    return notifications_bulk_create(drafts=[NotificationDraft(user.pk, kind, title, body, url)])[0]
+    """One in-app notification for ``user`` (title and body in their language; with a message
+    key, the title is written again in the reader's language when read)."""
+    draft = NotificationDraft(user.pk, kind, title, body, url, message_key, params or {})
+    return notifications_bulk_create(drafts=[draft])[0]
 
 
 def notifications_bulk_create(*, drafts: Sequence[NotificationDraft]) -> list[Notification]:
@@ -65,6 +78,8 @@ def notifications_bulk_create(*, drafts: Sequence[NotificationDraft]) -> list[No
             title=d.title[:TITLE_MAX_LENGTH],
             body=d.body,
             url=site_path(d.url[:URL_MAX_LENGTH]),
+            message_key=d.message_key,
+            params=d.params,
             created_at=now,
         )
         for d in drafts
@@ -182,11 +197,15 @@ def _digest_message(user, notifications: list[Notification]) -> EmailMultiAltern
     settings_url = site_link(reverse("accounts:profile") + "#profile")
     with translation.override(user_language(user)):
         count = len(notifications)
-        if count == 1:
-            subject = notifications[0].title
-        else:
+        # Titles in the user's language now (it may have changed since they were made).
+        titles = [n.display_title for n in notifications]
+        subject = titles[0]
+        if count > 1:
             subject = _("%(count)d alerts triggered") % {"count": count}
-        items = [{"title": n.title, "url": site_link(n.link)} for n in notifications]
+        items = [
+            {"title": title, "url": site_link(n.link)}
+            for title, n in zip(titles, notifications, strict=True)
+        ]
         context = {
             "items": items,
             "settings_url": settings_url,

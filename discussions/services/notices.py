@@ -7,11 +7,30 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from core.language import localized
 from discussions.models import Comment
 from notifications.services import notifications_body_set
 
 REPLY_NOTICE = "reply"
+REPLY_MESSAGE = "discussions.reply"  # the notifications' message key of a reply notice
+
+
+def reply_notice_params(*, name: str | None, target: str, target_fr: str = "") -> dict:
+    """What a reply notice stores to be written again in its reader's language: the replier's
+    shown name (None: a deleted user) and the token's symbol or the list's names."""
+    return {"name": name, "target": target, "target_fr": target_fr}
+
+
+def reply_notice_title(params: dict) -> str:
+    """ "Bob replied to your comment on TAO", in the active language (the notifications'
+    renderer of REPLY_MESSAGE). The names are values in the pattern, never a pattern."""
+    name = params["name"]
+    return _("%(name)s replied to your comment on %(target)s") % {
+        "name": _("deleted user") if name is None else name,
+        "target": localized(params["target"], params.get("target_fr") or ""),
+    }
 
 
 def reply_notice_url(comment: Comment) -> str:

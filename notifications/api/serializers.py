@@ -5,6 +5,12 @@ from notifications.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="display_title",
+        read_only=True,
+        help_text="In the request's language (Accept-Language), whatever the language it was "
+        "made in; a notification from before that was possible keeps its first words.",
+    )
     url = AbsoluteUrlField(
         source="link",
         read_only=True,

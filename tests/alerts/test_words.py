@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from alerts.words import firing_text, rule_words
+from alerts.words import firing_message, firing_params, firing_text, rule_words
 
 
 def test_it_puts_a_volume_spike_factor_where_the_condition_says_k():
@@ -65,3 +65,33 @@ def test_it_says_one_member_in_french_too():
     assert two == (
         "Tokens IA\u202f: 2 membres à 20\u202f% sous leur plus haut historique (alerte à 1)"
     )
+
+
+def test_a_firing_message_is_written_in_the_readers_language_with_the_lists_french_name():
+    """The notification stores the params; each reader gets their language's words and the
+    list's name in it."""
+    params = firing_params(
+        condition="list_members_down_20",
+        subject="AI tokens",
+        subject_fr="Jetons IA",
+        level=2,
+        value=3,
+    )
+
+    english = firing_message(params)
+    with translation.override("fr"):
+        french = firing_message(params)
+
+    assert english == "AI tokens: 3 members 20 % below their ATH (alert at 2)"
+    assert french == (
+        "Jetons IA\u202f: 3 membres à 20\u202f% sous leur plus haut historique (alerte à 2)"
+    )
+
+
+def test_firing_params_store_a_figure_that_is_not_a_number_as_null_shown_as_a_dash():
+    params = firing_params(
+        condition="less_than", subject="BTC", subject_fr="", level=60_000, value=float("nan")
+    )
+
+    assert params["value"] is None and params["level"] == 60_000.0
+    assert firing_message(params) == "BTC is less than $60,000.00 at \u2014"

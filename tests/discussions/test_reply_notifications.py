@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from discussions import services
+from discussions.services.notices import reply_notice_params, reply_notice_title
 from notifications.models import Notification
 from tests.discussions.conftest import comment
 
@@ -82,3 +84,13 @@ def test_the_notice_previews_the_reply_only_while_others_can_read_it(
     assert preview() == "Not so sure"
     services.comment_delete(comment=reply, user=bob)
     assert preview() == ""
+
+
+def test_a_reply_notice_names_a_deleted_replier_in_the_readers_language():
+    params = reply_notice_params(name=None, target="TAO")
+
+    with translation.override("fr"):
+        french = reply_notice_title(params)
+
+    assert reply_notice_title(params) == "deleted user replied to your comment on TAO"
+    assert french == "utilisateur supprimé a répondu à votre commentaire sur TAO"
