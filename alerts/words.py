@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from alerts.models import Condition
 from core.language import localized
@@ -14,33 +14,40 @@ from core.templatetags.formatting import pct, usd
 FIRING_MESSAGE = "alerts.firing"  # the notifications' message key of a firing
 
 
+# Marked for translation here, translated when used: a title written when read asks for its
+# one pattern, not all of them.
+_PATTERNS = {
+    Condition.CROSSING_UP: gettext_noop("%(subject)s crossed up %(level)s at %(value)s"),
+    Condition.CROSSING_DOWN: gettext_noop("%(subject)s crossed down %(level)s at %(value)s"),
+    Condition.CROSSING: gettext_noop("%(subject)s crossed %(level)s at %(value)s"),
+    Condition.GREATER_THAN: gettext_noop("%(subject)s is greater than %(level)s at %(value)s"),
+    Condition.LESS_THAN: gettext_noop("%(subject)s is less than %(level)s at %(value)s"),
+    Condition.CHANGE_1H_BELOW: gettext_noop("%(subject)s 1 h change below %(level)s: %(value)s"),
+    Condition.CHANGE_1H_ABOVE: gettext_noop("%(subject)s 1 h change above %(level)s: %(value)s"),
+    Condition.CHANGE_24H_BELOW: gettext_noop("%(subject)s 24 h change below %(level)s: %(value)s"),
+    Condition.CHANGE_24H_ABOVE: gettext_noop("%(subject)s 24 h change above %(level)s: %(value)s"),
+    Condition.CHANGE_7D_BELOW: gettext_noop("%(subject)s 7 d change below %(level)s: %(value)s"),
+    Condition.CHANGE_7D_ABOVE: gettext_noop("%(subject)s 7 d change above %(level)s: %(value)s"),
+    Condition.DRAWDOWN_ATH_BELOW: gettext_noop(
+        "%(subject)s drawdown from ATH below %(level)s: %(value)s"
+    ),
+    Condition.DRAWDOWN_7D_BELOW: gettext_noop(
+        "%(subject)s drawdown from its 7-day high below %(level)s: %(value)s"
+    ),
+    Condition.VOLUME_SPIKE: gettext_noop(
+        "%(subject)s 24 h volume above %(level)sx its 30-day average: %(value)s"
+    ),
+    Condition.LIST_CAP_CHANGE_24H_BELOW: gettext_noop(
+        "%(subject)s cap change 24 h below %(level)s: %(value)s"
+    ),
+    Condition.LIST_CAP_CHANGE_7D_BELOW: gettext_noop(
+        "%(subject)s cap change 7 d below %(level)s: %(value)s"
+    ),
+}
+
+
 def _texts() -> dict[str, str]:
-    return {
-        Condition.CROSSING_UP: _("%(subject)s crossed up %(level)s at %(value)s"),
-        Condition.CROSSING_DOWN: _("%(subject)s crossed down %(level)s at %(value)s"),
-        Condition.CROSSING: _("%(subject)s crossed %(level)s at %(value)s"),
-        Condition.GREATER_THAN: _("%(subject)s is greater than %(level)s at %(value)s"),
-        Condition.LESS_THAN: _("%(subject)s is less than %(level)s at %(value)s"),
-        Condition.CHANGE_1H_BELOW: _("%(subject)s 1 h change below %(level)s: %(value)s"),
-        Condition.CHANGE_1H_ABOVE: _("%(subject)s 1 h change above %(level)s: %(value)s"),
-        Condition.CHANGE_24H_BELOW: _("%(subject)s 24 h change below %(level)s: %(value)s"),
-        Condition.CHANGE_24H_ABOVE: _("%(subject)s 24 h change above %(level)s: %(value)s"),
-        Condition.CHANGE_7D_BELOW: _("%(subject)s 7 d change below %(level)s: %(value)s"),
-        Condition.CHANGE_7D_ABOVE: _("%(subject)s 7 d change above %(level)s: %(value)s"),
-        Condition.DRAWDOWN_ATH_BELOW: _("%(subject)s drawdown from ATH below %(level)s: %(value)s"),
-        Condition.DRAWDOWN_7D_BELOW: _(
-            "%(subject)s drawdown from its 7-day high below %(level)s: %(value)s"
-        ),
-        Condition.VOLUME_SPIKE: _(
-            "%(subject)s 24 h volume above %(level)sx its 30-day average: %(value)s"
-        ),
-        Condition.LIST_CAP_CHANGE_24H_BELOW: _(
-            "%(subject)s cap change 24 h below %(level)s: %(value)s"
-        ),
-        Condition.LIST_CAP_CHANGE_7D_BELOW: _(
-            "%(subject)s cap change 7 d below %(level)s: %(value)s"
-        ),
-    }
+    return {condition: _(pattern) for condition, pattern in _PATTERNS.items()}
 
 
 def _members_pattern(count: int) -> str:
@@ -77,7 +84,7 @@ def firing_text(
     if condition == Condition.LIST_MEMBERS_DOWN_20:  # "1 member", "2 members"
         pattern = _members_pattern(int(value))
     else:
-        pattern = (patterns or _texts())[condition]
+        pattern = patterns[condition] if patterns else _(_PATTERNS[condition])
     return pattern % {
         "subject": subject,
         "level": amount_format(condition, level),
