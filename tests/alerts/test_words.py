@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from alerts.words import firing_message, firing_params, firing_text, rule_words
+from alerts.words import firing_message, firing_params, firing_text, firing_texts, rule_words
 
 
 def test_it_puts_a_volume_spike_factor_where_the_condition_says_k():
@@ -95,3 +95,18 @@ def test_firing_params_store_a_figure_that_is_not_a_number_as_null_shown_as_a_da
 
     assert params["value"] is None and params["level"] == 60_000.0
     assert firing_message(params) == "BTC is less than $60,000.00 at \u2014"
+
+
+def test_every_french_firing_puts_a_narrow_no_break_space_before_its_colon():
+    """French typography, as elsewhere in the app: "TAO variation 24 h sous -10,00 % :" with a
+    plain space could break the line before the colon."""
+    with translation.override("fr"):
+        texts = {
+            condition: firing_text(condition=condition, subject="TAO", level=-0.1, value=-0.2)
+            for condition in firing_texts()
+        }
+
+    with_colon = {condition: text for condition, text in texts.items() if ":" in text}
+    assert len(with_colon) == 11
+    for condition, text in with_colon.items():
+        assert " :" not in text and "\u202f:" in text, condition
