@@ -54,6 +54,16 @@ def preferred_language_remember(*, user: User, language: str) -> None:
     user.save(update_fields=["preferred_language"])
 
 
+def preferred_language_choose(*, user: User, language: str) -> None:
+    """The language a signed-in user picked in the header becomes their preferred one, as
+    on the profile: else signing in again switched the site back, and notifications and
+    mail kept the old language."""
+    if language not in dict(settings.LANGUAGES) or user.preferred_language == language:
+        return
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+
+
 # --- Display names ----------------------------------------------------------------------------
 
 

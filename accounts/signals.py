@@ -10,9 +10,10 @@ from accounts.models import User
 from accounts.services import (
     api_token_replace_existing,
     api_token_revoke,
+    preferred_language_choose,
     preferred_language_remember,
 )
-from core.language import language_cookie_set
+from core.language import language_chosen, language_cookie_set
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.api_token_on_new_password")
@@ -36,6 +37,14 @@ def api_token_on_new_password(sender, instance: User, created: bool, **kwargs) -
 def preferred_language_on_signup(sender, request, user, **kwargs) -> None:
     """The language of the sign-up page becomes the account's (mail is written in it)."""
     preferred_language_remember(user=user, language=getattr(request, "LANGUAGE_CODE", ""))
+
+
+@receiver(language_chosen, dispatch_uid="accounts.preferred_language_on_switch")
+def preferred_language_on_switch(sender, request, language: str, **kwargs) -> None:
+    """The header's language switch, used while signed in, changes the account's language."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        preferred_language_choose(user=user, language=language)
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.preferred_language_on_login")

@@ -7,8 +7,14 @@ middleware. The cookie uses the same attributes as Django's own ``set_language``
 """
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.http import HttpResponseBase
 from django.utils.translation import get_language
+
+# Sent by the header's language switch with ``request`` and ``language`` (one of LANGUAGES)
+# when a person chose it on this site: accounts keeps it as a signed-in user's language, so
+# signing in again does not switch back and mail follows the choice.
+language_chosen = Signal()
 
 
 def language_cookie_set(response: HttpResponseBase, *, language: str) -> None:

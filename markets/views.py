@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.cache import anonymous_cached, fragment_cached
-from core.language import language_cookie_set
+from core.language import language_chosen, language_cookie_set
 from core.slots import objects_annotate
 from markets.charts import (
     DEFAULT_RANGE,
@@ -426,4 +426,8 @@ def language_switch(request):
     language = request.GET.get("language", "")
     if language in dict(settings.LANGUAGES):
         language_cookie_set(response, language=language)
+        # A GET link (no CSRF token): a link on another site may set the cookie, as it
+        # always could, but not the account's language.
+        if request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}:
+            language_chosen.send(sender=language_switch, request=request, language=language)
     return response
