@@ -15,10 +15,17 @@ _COMMA_DECIMAL = re.compile(r"\s*[+-]?[0-9]*,[0-9]+\s*")
 _SPACE_GROUPED = re.compile(r"\s*[+-]?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:,[0-9]+)?\s*")
 
 
+# The minus sign the pages write before a fall ("\u221210.50 %"): copied into a form, it is a
+# hyphen-minus, in every language.
+_MINUS_SIGN = re.compile(r"^(\s*)\u2212")
+
+
 def decimal_comma_read(text: str) -> str:
     """ "1,5" is 1.5 and "1 000,5" is 1000.5 where the page's language writes decimals with
     a comma and groups thousands with spaces (French): the services read a point and no
-    grouping. Elsewhere a comma stays (and "1,500" stays refused, not 1.5)."""
+    grouping. Elsewhere a comma stays (and "1,500" stays refused, not 1.5). A leading minus
+    sign (U+2212, as the pages show negatives) reads as "-" everywhere."""
+    text = _MINUS_SIGN.sub(r"\1-", text)
     if get_format("DECIMAL_SEPARATOR") != ",":
         return text
     if _SPACE_GROUPED.fullmatch(text):

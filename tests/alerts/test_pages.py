@@ -349,6 +349,19 @@ def test_a_french_page_takes_a_decimal_comma_in_the_level_and_the_cooldown(clien
     assert AlertRule.objects.filter(value=60_000.5).exists()
 
 
+@pytest.mark.parametrize(("language", "typed"), [("en", "\u221210.5"), ("fr", "\u221210,5")])
+def test_a_threshold_written_with_the_minus_sign_the_pages_show_is_read(
+    client, alice, btc, language, typed
+):
+    """The pages write a fall as "\u221210.50 %" (U+2212): pasted into the form, it is -10.5,
+    not "Enter a number."."""
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post("/alerts/new/", form(condition="change_24h_below", value=typed))
+    assert response.status_code == 302, response.content.decode()
+    assert AlertRule.objects.get(owner=alice).value == pytest.approx(-0.105)
+
+
 def test_an_english_page_still_refuses_a_comma_in_a_level(client, alice, btc):
     client.force_login(alice)
     response = client.post("/alerts/new/", form(value="60,000"))
