@@ -94,3 +94,40 @@ def test_a_session_write_without_csrf_token_is_refused_in_the_clients_language(a
         "detail": "Échec de la vérification CSRF : envoyez la valeur du cookie csrftoken "
         "dans l\u2019en-tête X-CSRFToken."
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "english", "french"),
+    [
+        (
+            "/api/v1/watchlists/",
+            '{"name":',
+            "JSON parse error - a value was expected (line 1, column 9).",
+            "Erreur d\u2019analyse JSON - une valeur était attendue (ligne 1, colonne 9).",
+        ),
+        (
+            "/api/v1/watchlists/{id}/items/",  # the parser that keeps every digit
+            '{"symbol": "TAO",}',
+            "JSON parse error - a name in double quotes was expected (line 1, column 18).",
+            "Erreur d\u2019analyse JSON - un nom entre guillemets droits était attendu "
+            "(ligne 1, colonne 18).",
+        ),
+    ],
+)
+def test_a_malformed_json_body_is_refused_in_the_clients_language(
+    api_client, alice, tao, path, body, english, french
+):
+    """Python's decoder explains in English only ("Expecting value: line 1 column 9 (char
+    8)"): a French client read that in an otherwise French answer."""
+    from watchlists.models import Watchlist
+
+    watchlist = Watchlist.objects.create(owner=alice, name="Bags")
+    api_client.force_authenticate(alice)
+    url = path.format(id=watchlist.pk)
+
+    in_english = api_client.post(url, data=body, content_type="application/json")
+    in_french = api_client.post(url, data=body, content_type="application/json", **FR)
+
+    assert in_english.status_code == in_french.status_code == 400
+    assert in_english.json() == {"detail": english, "errors": {"body": [english]}}
+    assert in_french.json() == {"detail": french, "errors": {"body": [french]}}
