@@ -90,21 +90,38 @@ def csv_write(rows: Iterable[tuple[str, Decimal | None, Decimal | None, date | N
 
 
 _DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*")
+# "1,000": a thousand in an English spreadsheet, 1.000 in a French one; nothing tells which.
+_COMMA_AMBIGUOUS = re.compile(r"\s*[+-]?[0-9]{1,3},[0-9]{3}\s*")
+# "1,000,000" or "1,000.5": commas that can only group thousands.
+_THOUSANDS_COMMAS = re.compile(
+    r"\s*[+-]?[0-9]{1,3}(?:(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|,[0-9]{3}\.[0-9]+)\s*"
+)
 
 
 def _with_comma_hint(clean, raw: str) -> Decimal:
-    """``clean(raw)``; a decimal comma ("1,5", as a French spreadsheet writes it) is refused
-    with a hint to write a point, as the export does (the cell is quoted in a CSV file)."""
+    """``clean(raw)``; a comma in a number (the cell is quoted in a CSV file) is refused with
+    a hint to write it as the export does: a point for decimals ("1,5", as a French
+    spreadsheet writes it), no thousands separators ("1,000,000"), and "1,000", which may be
+    either, with both readings rather than a guess."""
     try:
         return clean(raw)
     except ValueError as exc:
-        if not _DECIMAL_COMMA.fullmatch(raw) or not str(exc).endswith(" is not a number."):
+        if not str(exc).endswith(" is not a number."):
             raise
-        point = raw.strip().replace(",", ".")
-        raise ValueError(
-            f"{str(exc).removesuffix('.')}: write the decimals after a point ({point}), "
-            "as the export does."
-        ) from None
+        refused = str(exc).removesuffix(".")
+        text = raw.strip()
+        if _COMMA_AMBIGUOUS.fullmatch(raw):
+            hint = (
+                f"write {text.replace(',', '')} if the comma separates thousands, "
+                f"or {text.replace(',', '.')} if it marks decimals"
+            )
+        elif _THOUSANDS_COMMAS.fullmatch(raw):
+            hint = f"write it without thousands separators ({text.replace(',', '')})"
+        elif _DECIMAL_COMMA.fullmatch(raw):
+            hint = f"write the decimals after a point ({text.replace(',', '.')})"
+        else:
+            raise
+        raise ValueError(f"{refused}: {hint}, as the export does.") from None
 
 
 def _row_parse(line: int, cells: list[str]) -> PositionRow:

@@ -187,6 +187,22 @@ SERVICE_MESSAGES = [
             "export does."
         ),
     ),
+    (
+        r"(?P<value>.+) is not a number: write (?P<grouped>\S+) if the comma separates "
+        r"thousands, or (?P<decimal>\S+) if it marks decimals, as the export does\.",
+        _(
+            "%(value)s is not a number: write %(grouped)s if the comma separates thousands, "
+            "or %(decimal)s if it marks decimals, as the export does."
+        ),
+    ),
+    (
+        r"(?P<value>.+) is not a number: write it without thousands separators "
+        r"\((?P<plain>\S+)\), as the export does\.",
+        _(
+            "%(value)s is not a number: write it without thousands separators (%(plain)s), "
+            "as the export does."
+        ),
+    ),
     (r"(?P<value>.+) is not a number\.", _("%(value)s is not a number.")),
     (r"(?P<value>.+) is not a date \(YYYY-MM-DD\)\.", _("%(value)s is not a date (YYYY-MM-DD).")),
     (r"The purchase date is in the future\.", _("The purchase date is in the future.")),

@@ -88,6 +88,14 @@ BAD_FILES = [
     (HEADER + 'TAO,1,"80,25",,\n', 2,
      "cost_basis_usd: '80,25' is not a number: write the decimals after a point (80.25), as "
      "the export does."),
+    # "1,000": a thousand where the comma groups thousands (an English spreadsheet), one with
+    # three decimals where it is a decimal comma. The hint must not turn it into 1.000.
+    (HEADER + 'TAO,"1,000",2,,\n', 2,
+     "quantity: '1,000' is not a number: write 1000 if the comma separates thousands, or 1.000 "
+     "if it marks decimals, as the export does."),
+    (HEADER + 'TAO,"1,000,000.5",2,,\n', 2,
+     "quantity: '1,000,000.5' is not a number: write it without thousands separators "
+     "(1000000.5), as the export does."),
     (HEADER + "TAO,1,,,\n", 2, "cost_basis_usd: Enter a cost per unit."),
     (HEADER + "TAO,,5,,\n", 2, "quantity: Enter a quantity."),
     (HEADER + "TAO,1,2000000000,,\n", 2,
