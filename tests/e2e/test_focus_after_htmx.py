@@ -62,10 +62,13 @@ def test_an_added_lot_leaves_the_focus_on_the_add_button_for_the_next_one(ines_p
 
 def test_removing_a_lot_leaves_the_focus_inside_the_position_not_at_the_top(ines_page: Page):
     page = ines_page
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     send_with_the_button(page, "#position table.wl-lots")
 
     expect(page.locator("#position table.wl-lots tbody")).to_contain_text("No lots yet")
     page.wait_for_function(FOCUS_INSIDE, arg="position", timeout=3000)
+    assert asked == ["Remove the lot of 2?"]
 
 
 def test_sorting_from_the_keyboard_leaves_the_focus_on_the_column_header(

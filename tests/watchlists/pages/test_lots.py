@@ -185,6 +185,27 @@ def test_removing_a_lot_keeps_the_others(alice_client, bags):
     assert not Lot.objects.filter(pk=first.pk).exists()
 
 
+def test_removing_a_lot_asks_first_naming_the_lot_in_the_pages_language(alice_client, bags):
+    """A mistap on Remove deleted a lot (its quantity, cost and date) at once, with no way
+    back, while removing a token asks first."""
+    first, second = Lot.objects.filter(item__token__symbol="TAO").order_by("id")
+
+    def confirmation(lot, headers=None) -> str:
+        page = alice_client.get(item_url(bags), headers=headers or {}).content
+        form = find(page, tag="form", action=f"{item_url(bags)}lots/{lot.pk}/remove/")
+        return form.attrs["hx-confirm"]
+
+    assert confirmation(first) == "Remove the lot of 2 bought on Feb. 4, 2026?"
+    assert confirmation(second, FRENCH) == "Retirer le lot de 1 acheté le 5 février 2026\u202f?"
+
+
+def test_removing_a_lot_without_a_date_asks_first_naming_its_quantity(alice_client, bags):
+    icp = Lot.objects.get(item__token__symbol="ICP")
+    page = alice_client.get(item_url(bags, "ICP")).content
+    form = find(page, tag="form", action=f"{item_url(bags, 'ICP')}lots/{icp.pk}/remove/")
+    assert form.attrs["hx-confirm"] == "Remove the lot of 1?"
+
+
 def test_removing_a_lot_of_another_token_or_a_missing_lot_is_a_404(alice_client, bags):
     icp_lot = Lot.objects.get(item__token__symbol="ICP")
     before = snapshot()
