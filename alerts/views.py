@@ -51,6 +51,11 @@ def _describe(rule) -> str:
 @login_required
 @require_safe
 def index(request):
+    return _index_page(request)
+
+
+def _index_page(request, *, webhook_form: WebhookSettingsForm | None = None, status: int = 200):
+    """The alerts page; with a refused webhook form, that form as sent, its errors beside it."""
     rules = list(selectors.alert_list_for_user(user=request.user))
     for rule in rules:
         rule.words = _describe(rule)
@@ -64,9 +69,10 @@ def index(request):
         "webhook": webhook,
         # Whole only on the page right after it was issued, and only while still theirs.
         "webhook_secret_whole": webhook.secret if issued == webhook.secret else None,
-        "webhook_form": WebhookSettingsForm(initial={"default_url": webhook.default_url}),
+        "webhook_form": webhook_form
+        or WebhookSettingsForm(initial={"default_url": webhook.default_url}),
     }
-    return render(request, "alerts/index.html", context)
+    return render(request, "alerts/index.html", context, status=status)
 
 
 def _initial(request) -> dict:
@@ -181,6 +187,8 @@ def _webhook_settings_new_secret(request):
 
 
 def _webhook_settings_save(request):
+    """Saved: back to the page. Refused (not HTTPS, a private address, over 500 characters):
+    the page again with the URL as typed and the reason beside it, not an emptied field."""
     form = WebhookSettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -190,14 +198,12 @@ def _webhook_settings_save(request):
                 new_secret=bool(request.POST.get("new_secret")),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            form.add_error("default_url" if not hasattr(exc, "error_dict") else None, exc)
         else:
             if request.POST.get("new_secret"):  # shown whole on the next page only
                 request.session[NEW_WEBHOOK_SECRET_SESSION_KEY] = row.secret
             messages.success(request, _("Webhook settings saved."))
-    else:  # e.g. over 500 characters (no browser sends it; a script may): say so
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
-    return redirect("alerts:index")
+            return redirect("alerts:index")
+    # The field is far down a long page: focused, the browser scrolls to it and its reason.
+    form.fields["default_url"].widget.attrs["autofocus"] = True
+    return _index_page(request, webhook_form=form, status=400)

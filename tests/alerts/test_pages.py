@@ -9,6 +9,7 @@ from django.conf import settings
 
 from alerts.models import AlertFiring, AlertRule
 from alerts.services import alert_create
+from tests.markets.pages.html import find
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +235,35 @@ def test_a_numeric_default_webhook_url_is_refused_with_a_message(client, alice):
     response = client.post("/alerts/webhook/", {"default_url": "https://0x7f000001/"}, follow=True)
     assert "four decimal numbers" in response.content.decode()
     assert WebhookSettings.objects.get(user=alice).default_url == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("http://hooks.example.org/aicrash/7f3a9c", "must use HTTPS"),
+        ("https://hooks.example.org/" + "a" * 500, "at most 500 characters"),
+    ],
+)
+def test_a_refused_default_webhook_url_stays_in_its_field_with_the_reason_beside_it(
+    client, alice, typed, reason
+):
+    """The page came back with the field emptied (or the old URL) and the reason at the top of
+    a long page: the URL typed, often long, had to be typed again."""
+    from notifications.models import WebhookSettings
+
+    WebhookSettings.objects.create(user=alice, default_url="https://old.example.org/")
+    client.force_login(alice)
+
+    response = client.post("/alerts/webhook/", {"default_url": typed})
+
+    assert response.status_code == 400
+    field = find(response.content, tag="input", name="default_url")
+    assert field.attrs["value"] == typed
+    assert field.attrs["aria-invalid"] == "true"
+    assert "autofocus" in field.attrs  # the browser scrolls down to it
+    assert reason in find(response.content, tag="ul", id="id_default_url_error").text
+    assert "Webhook settings saved." not in response.content.decode()
+    assert WebhookSettings.objects.get(user=alice).default_url == "https://old.example.org/"
 
 
 def test_editing_an_alert_in_french_shows_and_keeps_its_expiry(client, alice, btc):
