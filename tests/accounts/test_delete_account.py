@@ -81,6 +81,7 @@ def test_the_page_says_comments_stay_signed_deleted_user_in_english_and_french(a
     assert "Your comments stay in their discussions, signed “deleted user”." in html
     alice_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = alice_client.get(DELETE).content.decode()
-    assert "Vos commentaires restent dans leurs discussions, signés « utilisateur supprimé »." in (
-        html.replace("\u00a0", " ")
+    assert (
+        "Vos commentaires restent dans leurs discussions, "
+        "signés «\u202futilisateur supprimé\u202f»." in html
     )

@@ -179,7 +179,7 @@ def test_the_french_delete_page_asks_in_french(client, alice, rule):
     client.force_login(alice)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = client.get(f"/alerts/{rule.pk}/delete/").content.decode()
-    assert "Supprimer cette alerte ?" in html and "Annuler" in html
+    assert "Supprimer cette alerte\u202f?" in html and "Annuler" in html
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_the_delete_page(client, rule):
@@ -333,7 +333,7 @@ def test_french_pages_name_a_curated_list_in_french(client, alice, btc):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     for path in ("/alerts/", f"/alerts/{rule.pk}/"):
         page = client.get(path).content.decode()
-        assert "Jetons IA :" in page or "Jetons IA:" in page, path
+        assert "Jetons IA\u202f:" in page, path
         assert "AI tokens" not in page, path
     form_page = client.get("/alerts/new/").content.decode()
     assert '<option value="ai">Jetons IA</option>' in form_page
@@ -450,7 +450,7 @@ def test_an_alerts_history_is_paged_so_firings_past_the_first_page_stay_reachabl
         ("en", ["Any AI token more than 20 % below", "AI tokens: cap change 24\u00a0h"]),
         (
             "fr",
-            ["Un des tokens IA à plus de 20 %", "Tokens IA\u00a0: capitalisation sur 24\u00a0h"],
+            ["Un des tokens IA à plus de 20 %", "Tokens IA\u202f: capitalisation sur 24\u00a0h"],
         ),
     ],
 )

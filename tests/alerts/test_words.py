@@ -17,14 +17,14 @@ def test_it_writes_a_french_volume_spike_rule_with_its_factor_in_place():
     with translation.override("fr"):
         words = rule_words(condition="volume_spike", subject="TAO", level=3.0)
 
-    assert words == "TAO : volume 24 h supérieur à 3x sa moyenne sur 30 jours"
+    assert words == "TAO\u202f: volume 24 h supérieur à 3x sa moyenne sur 30 jours"
 
 
 def test_it_says_a_price_crossing_in_french_with_franchir():
     with translation.override("fr"):
         words = rule_words(condition="crossing_down", subject="BTC", level=60_000)
 
-    assert words == "BTC : prix franchissant à la baisse 60\u202f000,00\xa0$"
+    assert words == "BTC\u202f: prix franchissant à la baisse 60\u202f000,00\xa0$"
 
 
 def test_other_rules_keep_their_label_then_level():
@@ -40,7 +40,7 @@ def test_it_writes_a_fractional_volume_spike_factor_with_a_french_decimal_comma(
         words = rule_words(condition="volume_spike", subject="TAO", level=1.5)
         fired = firing_text(condition="volume_spike", subject="TAO", level=2.25, value=3.3e8)
 
-    assert words == "TAO : volume 24 h supérieur à 1,5x sa moyenne sur 30 jours"
+    assert words == "TAO\u202f: volume 24 h supérieur à 1,5x sa moyenne sur 30 jours"
     assert fired.startswith("TAO volume 24 h au-dessus de 2,25x sa moyenne")
 
 

@@ -40,7 +40,11 @@ def test_an_unknown_list_filter_is_refused_in_the_clients_language(api_client):
 @pytest.mark.parametrize(
     ("query", "name", "french"),
     [
-        ("/api/v1/tokens/?page=0", "page", "Un numéro de page à partir de 1, ou « last »."),
+        (
+            "/api/v1/tokens/?page=0",
+            "page",
+            "Un numéro de page à partir de 1, ou «\u202flast\u202f».",
+        ),
         ("/api/v1/tokens/?page_size=0", "page_size", "Un entier positif est requis."),
         (
             "/api/v1/tokens/?page_size=500",
@@ -51,12 +55,12 @@ def test_an_unknown_list_filter_is_refused_in_the_clients_language(api_client):
         (
             "/api/v1/tokens/TAO/snapshots/?format=",
             "format",
-            "Ne peut pas être vide ; utilisez l\u2019un de : json, csv.",
+            "Ne peut pas être vide\u202f; utilisez l\u2019un de\u202f: json, csv.",
         ),
         (
             "/api/v1/tokens/TAO/snapshots/?format=xml",
             "format",
-            "Format inconnu 'xml' ; utilisez l\u2019un de : json, csv.",
+            "Format inconnu 'xml'\u202f; utilisez l\u2019un de\u202f: json, csv.",
         ),
     ],
 )
@@ -91,7 +95,7 @@ def test_a_session_write_without_csrf_token_is_refused_in_the_clients_language(a
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": "Échec de la vérification CSRF : envoyez la valeur du cookie csrftoken "
+        "detail": "Échec de la vérification CSRF\u202f: envoyez la valeur du cookie csrftoken "
         "dans l\u2019en-tête X-CSRFToken."
     }
 

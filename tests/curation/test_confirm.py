@@ -97,7 +97,7 @@ def test_the_confirmations_speak_french_to_french_staff(client, staff, ai):
     fr = {"HTTP_ACCEPT_LANGUAGE": "fr"}
     page = client.get("/curate/lists/ai/members/remove/", {"symbol": "TAO"}, **fr)
     assert (
-        "Retirer TAO de la liste \u00ab\u00a0Tokens IA\u00a0\u00bb\u202f?" in page.content.decode()
+        "Retirer TAO de la liste \u00ab\u202fTokens IA\u202f\u00bb\u202f?" in page.content.decode()
     )
     page = client.get("/curate/lists/ai/feature/", **fr).content.decode()
-    assert "Mettre la liste \u00ab\u00a0Tokens IA\u00a0\u00bb sur le tableau de bord\u202f?" in page
+    assert "Mettre la liste \u00ab\u202fTokens IA\u202f\u00bb sur le tableau de bord\u202f?" in page

@@ -165,7 +165,7 @@ def test_the_french_members_caption_names_the_list_in_quotes(client, staff, ai):
     # "Membres de Tokens IA" read wrongly ("de Actions de l'IA" for another list).
     client.force_login(staff)
     html = client.get("/curate/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Membres de la liste \u00ab\u00a0Tokens IA\u00a0\u00bb, dans l\u2019ordre" in html
+    assert "Membres de la liste \u00ab\u202fTokens IA\u202f\u00bb, dans l\u2019ordre" in html
 
 
 @pytest.mark.parametrize("symbol", ["B@D", "A/B", "..", "USD₮0"])

@@ -53,7 +53,7 @@ def test_featuring_a_list_is_confirmed_in_french(french_admin):
 
     response = run_action(french_admin, LIST_CHANGELIST, "feature_list", [chosen])
 
-    assert "« IA » est désormais la liste mise en avant." in messages_of(response)
+    assert "«\u202fIA\u202f» est désormais la liste mise en avant." in messages_of(response)
 
 
 def test_featuring_two_lists_is_refused_in_french(french_admin):

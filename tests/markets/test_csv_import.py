@@ -473,7 +473,7 @@ def test_the_summary_is_in_french_with_french_plurals(tao, write_csv):
     assert "1 ligne lue, 1 enregistrée ou modifiée." in one
     assert "3 lignes lues, 1 enregistrée ou modifiée." in two
     assert (
-        "1 ligne partageait un horodatage avec une ligne suivante : la suivante a été gardée."
+        "1 ligne partageait un horodatage avec une ligne suivante\u202f: la suivante a été gardée."
         in two
     )
 

@@ -87,7 +87,9 @@ def test_the_french_digest_says_how_to_stop_it_in_french(
     bob.preferred_language = "fr"
     bob.save(update_fields=["preferred_language"])
     message = one_digest(market, btc, bob, django_capture_on_commit_callbacks, monkeypatch)
-    assert "décochez « M\u2019envoyer un e-mail" in message.body and SETTINGS_URL in message.body
+    assert (
+        "décochez «\u202fM\u2019envoyer un e-mail" in message.body and SETTINGS_URL in message.body
+    )
     html = message.alternatives[0][0]
     assert f'<a href="{SETTINGS_URL}">les réglages de votre compte</a>' in html
 

@@ -87,5 +87,5 @@ def test_the_page_reads_in_french(client, alice):
     asked = client.get(path, headers={"Accept-Language": "fr"})
     done = client.post(path, headers={"Accept-Language": "fr"})
 
-    assert "Arrêter les e-mails d\u2019alerte ?" in asked.text
+    assert "Arrêter les e-mails d\u2019alerte\u202f?" in asked.text
     assert "Vous ne recevrez plus d\u2019e-mails d\u2019alerte" in done.text

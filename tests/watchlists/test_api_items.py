@@ -278,7 +278,7 @@ def test_a_look_alike_of_a_symbol_is_unknown_as_its_token_page_is(api, alice_lis
     ("body", "field", "french"),
     [
         ({"symbol": "TAO"}, "symbol", "TAO est déjà dans cette liste de suivi."),
-        ({"symbol": "ZZZ"}, "symbol", "Symbole de token inconnu « ZZZ »."),
+        ({"symbol": "ZZZ"}, "symbol", "Symbole de token inconnu «\u202fZZZ\u202f»."),
         (
             {"symbol": "BTC", "lots": [{"quantity": "0", "cost_basis_usd": "1"}]},
             "lots[0].quantity",
@@ -309,7 +309,7 @@ def test_a_duplicate_watchlist_name_is_refused_in_french_to_a_french_client(api,
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "name": ["Vous avez déjà une liste de suivi nommée « ai BAGS »."]
+        "name": ["Vous avez déjà une liste de suivi nommée «\u202fai BAGS\u202f»."]
     }
 
 

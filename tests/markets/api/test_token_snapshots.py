@@ -333,7 +333,7 @@ def test_an_options_request_asking_for_csv_gets_json_metadata(api_client, tao_hi
 @pytest.mark.parametrize(
     ("params", "french"),
     [
-        ({"since": "junk"}, "Pas une date ou date-heure ISO 8601 : 'junk'."),
+        ({"since": "junk"}, "Pas une date ou date-heure ISO 8601\u202f: 'junk'."),
         (
             {"since": "2026-02-06", "until": "2026-02-05"},
             "Ne doit pas être après until.",

@@ -9,8 +9,6 @@ from django.conf import settings
 
 from tests.markets.pages.html import MINUS, descendants, find, find_all, squash
 
-NBSP = "\u00a0"
-
 
 def test_a_french_browser_gets_the_dashboard_in_french(client, seeded):
     response = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
@@ -106,7 +104,7 @@ def test_a_french_sort_keeps_french_in_the_htmx_partial(client, seeded):
 def test_chart_json_errors_are_in_the_users_language(client, seeded):
     response = client.get("/tokens/TAO/chart.json?range=2w", headers={"Accept-Language": "fr"})
     assert response.status_code == 400
-    assert response.json()["error"].startswith(f"Période «{NBSP}2w{NBSP}» inconnue")
+    assert response.json()["error"].startswith("Période «\u202f2w\u202f» inconnue")
 
 
 @pytest.mark.parametrize("path", ["/", "/lists/", "/lists/ai/", "/tokens/TAO/"])
@@ -152,6 +150,6 @@ def test_the_replay_control_writes_english_dates_as_other_pages_do(client, seede
 def test_a_french_reader_sees_the_demo_lists_and_the_title_in_french(client, seeded):
     content = client.get("/", headers={"Accept-Language": "fr"}).content
 
-    assert find(content, tag="title").text.startswith("Tableau de bord\u00a0: Tokens IA")
+    assert find(content, tag="title").text.startswith("Tableau de bord\u202f: Tokens IA")
     assert "Les tokens de l\u2019IA décentralisée" in squash(content.decode())
     assert "AI tokens" not in find(content, tag="main").text

@@ -92,7 +92,7 @@ def test_a_list_page_runs_the_same_queries_for_5_and_for_50_members(client, empt
     ("language", "status", "card"),
     [("en", "This list has no members yet.", "No sector figures: the list has no members yet."),
      ("fr", "Cette liste n\u2019a pas encore de membres.",
-      "Pas de chiffres pour le secteur\u00a0: la liste n\u2019a pas encore de membres.")],
+      "Pas de chiffres pour le secteur\u202f: la liste n\u2019a pas encore de membres.")],
 )  # fmt: skip
 def test_a_list_without_members_says_so_not_that_prices_are_missing(
     client, seeded, language, status, card
