@@ -150,8 +150,8 @@ def test_the_history_shows_deletions_in_english_and_in_french(client, staff, ai,
     subject = '<span class="cur-subject">{}</span>'
     assert "deleted the token " + subject.format("“TAO (Bittensor)”") in english
     assert "deleted the list " + subject.format("“AI tokens (ai)”") in english
-    assert "a supprimé le token " + subject.format("«\u00a0TAO (Bittensor)\u00a0»") in french
-    assert "a supprimé la liste " + subject.format("«\u00a0Tokens IA (ai)\u00a0»") in french
+    assert "a supprimé le token " + subject.format("«\u202fTAO (Bittensor)\u202f»") in french
+    assert "a supprimé la liste " + subject.format("«\u202fTokens IA (ai)\u202f»") in french
 
 
 def test_the_history_still_names_the_list_of_earlier_changes_once_it_is_deleted(client, staff, ai):
@@ -163,7 +163,7 @@ def test_the_history_still_names_the_list_of_earlier_changes_once_it_is_deleted(
     english, french = _history(client), _history(client, "fr")
 
     assert 'reordered the members <span class="cur-subject">“AI tokens”</span>' in english
-    french_subject = '<span class="cur-subject">«\u00a0Tokens IA\u00a0»</span>'
+    french_subject = '<span class="cur-subject">«\u202fTokens IA\u202f»</span>'
     assert "a réordonné les membres " + french_subject in french
 
 
