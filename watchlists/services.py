@@ -404,8 +404,13 @@ def _sent_keys(idempotency_key: str, count: int) -> list[uuid.UUID]:
 
 def _lots_sent_before(item: WatchlistItem, lots: list[dict], keys: list[uuid.UUID]) -> bool:
     """Whether a request with these keys added its lots already (True: add nothing); the
-    same key with other lots is refused rather than taken for them."""
-    sent = {lot.form_key: lot for lot in item.lots.filter(form_key__in=keys)}
+    same key with other lots is refused rather than taken for them. ``keys`` has one key
+    more than ``lots``: the next lot's, found only when the first sending had more lots."""
+    *keys, beyond = keys
+    sent = {lot.form_key: lot for lot in item.lots.filter(form_key__in=[*keys, beyond])}
+    if beyond in sent:  # fewer lots than the first sending: not the same request
+        message = "This idempotency key was already sent with other lots."
+        raise ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
     for key, lot in zip(keys, lots, strict=True):
         found = sent.get(key)
         if found is not None and (found.quantity, found.cost_basis_usd, found.purchased_at) != (
@@ -439,12 +444,12 @@ def item_update(
     new_lots = _lots_clean((lots if replace else add_lots) or (), "lots" if replace else "add_lots")
     keys = [None] * len(new_lots)  # replaced lots keep no key: sending them again is harmless
     if idempotency_key is not None:
-        sent_keys = _sent_keys(idempotency_key, len(new_lots))
+        sent_keys = _sent_keys(idempotency_key, len(new_lots) + 1)
         if not replace and new_lots:
             _item_lock(item)  # a second sending waits here, then finds the first one's lots
             if _lots_sent_before(item, new_lots, sent_keys):
                 return item
-            keys = sent_keys
+            keys = sent_keys[:-1]
     if note is not UNSET:
         item_note_set(item=item, note=note)
     if position is not UNSET:

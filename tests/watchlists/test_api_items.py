@@ -438,3 +438,19 @@ def test_a_lot_is_written_as_drf_writes_its_fields_one_by_one(frozen, api, held)
     assert [x["created_at"] for x in api.get(item_url(held, "TAO")).json()["lots"]] == [
         "2026-02-06T12:30:00Z"
     ] * 4
+
+
+def test_an_idempotency_key_sent_again_with_fewer_lots_is_a_400_not_taken_for_a_replay(api, held):
+    """The first lot of a two-lot sending matched a one-lot resending: the request was taken
+    for a replay of the first though it asked for other lots (one, not two)."""
+    headers = {"Idempotency-Key": "k-3"}
+    api.patch(item_url(held, "TAO"), {"add_lots": [lot("1", "90"), lot("3", "70")]},
+              format="json", headers=headers)  # fmt: skip
+
+    response = api.patch(
+        item_url(held, "TAO"), {"add_lots": [lot("1", "90")]}, format="json", headers=headers
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["Idempotency-Key"]
+    assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 4
