@@ -24,12 +24,12 @@ MAX_RESULTS = 20
 QUERY_MAX_LENGTH = 50
 CACHE_SECONDS = 3600
 SYMBOL_SHOWN_MAX_LENGTH = 50  # a longer "symbol" is not one: the coin is skipped
-_COIN_ID = re.compile(r"^[a-z0-9][a-z0-9\-._]{0,99}$")
+_COIN_ID = re.compile(r"[a-z0-9][a-z0-9\-._]{0,99}")  # whole: "$" let a final "\n" by
 
 
 def coin_id_is_valid(value: object) -> bool:
     """Whether ``value`` is spelt like a CoinGecko coin id (``bittensor``, ``render-token``)."""
-    return isinstance(value, str) and _COIN_ID.match(value) is not None
+    return isinstance(value, str) and _COIN_ID.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

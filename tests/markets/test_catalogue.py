@@ -73,3 +73,16 @@ def test_offline_the_demo_searches_the_bundled_tokens():
     assert [e.coingecko_id for e in DemoProvider().search_catalogue("intern")] == [
         "internet-computer"
     ]
+
+
+@pytest.mark.parametrize("coin_id", ["bittensor\n", "bittensor\n\n", "Bittensor", "bit tensor"])
+def test_a_coin_id_with_a_trailing_line_break_is_not_spelt_like_one(coin_id):
+    """The pattern ended in "$", which also matches before a final line break: an id
+    "bittensor\\n" from the provider passed for a coin id, was stored with the token and sent
+    in /coins/markets' ids, where no quote ever came back for it."""
+    from markets.providers.catalogue import coin_id_is_valid, entries_from_coingecko
+
+    assert not coin_id_is_valid(coin_id)
+    coins = [{"id": coin_id, "symbol": "tao", "name": "Bittensor"}]
+    assert entries_from_coingecko({"coins": coins}) == []
+    assert coin_id_is_valid("bittensor") and coin_id_is_valid("render-token")
