@@ -67,6 +67,8 @@ class CommentAdmin(admin.ModelAdmin):
 class ModerationActionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "moderator", "action", "comment", "user", "reason_shown"]
     list_filter = ["action"]
+    # Each row names its moderator, member and comment (by its token or list): read at once.
+    list_select_related = ["moderator", "user", "comment__token", "comment__token_list"]
 
     # The record of who did what stays as it was: written by the services only, never
     # changed, made up or erased here.

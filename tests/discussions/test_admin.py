@@ -56,6 +56,30 @@ def test_the_moderation_log_cannot_be_written_or_erased_in_the_admin(client, ali
     assert list(ModerationAction.objects.values_list("reason", flat=True)) == ["insults"]
 
 
+def test_the_moderation_log_in_the_admin_takes_as_many_queries_for_many_entries_as_for_one(
+    client, alice, staff, tao, no_rate_limits
+):
+    """Each row named its moderator, member and comment (the comment by its token or list)
+    with queries of its own: a page of 100 entries made some 300."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/discussions/moderationaction/").status_code == 200
+        return len(captured)
+
+    services.comment_hide(comment=comment(alice, "first"), moderator=staff, reason="x")
+    one = queries()
+    for n in range(5):
+        services.comment_hide(comment=comment(alice, f"c{n}"), moderator=staff, reason="x")
+    for _n in range(5):
+        services.user_mute(user=alice, moderator=staff, days=1, reason="x")
+    assert queries() == one
+
+
 def test_a_mute_added_in_the_admin_is_recorded_in_the_moderation_log(client, alice, staff):
     client.force_login(staff)
     response = client.post(
