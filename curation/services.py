@@ -20,7 +20,7 @@ from core.cache import data_version_bump
 from core.text import LAYOUT_CHARACTERS, text_characters_refuse
 from curation.models import LIST_FIELD_LABELS, CurationChange, TokenAddJob
 from markets.models import Token, TokenList, TokenListMembership
-from markets.providers.catalogue import CatalogueEntry
+from markets.providers.catalogue import COIN_ID_RULE, CatalogueEntry, coin_id_is_valid
 from markets.services.memberships import lists_members_renumber
 from markets.services.metrics import list_metrics_follow
 from markets.symbols import SYMBOL_RULE, symbol_is_valid, symbol_lookup_key
@@ -329,6 +329,8 @@ def list_admin_save_record(
 
 
 def _token_for(entry: CatalogueEntry) -> tuple[Token, bool]:
+    if not coin_id_is_valid(entry.coingecko_id):  # as the admin's token form refuses it
+        raise ValidationError({"coingecko_id": str(COIN_ID_RULE)})
     existing = Token.objects.filter(coingecko_id=entry.coingecko_id).first()
     if existing is not None:
         return existing, False

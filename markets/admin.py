@@ -25,7 +25,7 @@ from markets.models import (
     TokenListMembership,
     TokenMetrics,
 )
-from markets.providers.catalogue import coin_id_is_valid
+from markets.providers.catalogue import COIN_ID_RULE, coin_id_is_valid
 from markets.services.memberships import lists_members_renumber
 from markets.services.metrics import list_metrics_follow, metrics_recompute
 from markets.signals import tokens_deleting
@@ -104,12 +104,7 @@ class TokenForm(forms.ModelForm):
         in /coins/markets' comma-separated ids and never come back as this token's quote."""
         value = (self.cleaned_data.get("coingecko_id") or "").strip().lower()
         if value and not coin_id_is_valid(value):
-            raise ValidationError(
-                _(
-                    "Not a CoinGecko coin id: lower-case letters, digits, hyphens, dots or "
-                    "underscores, as in the coin's CoinGecko address, e.g. bittensor."
-                )
-            )
+            raise ValidationError(COIN_ID_RULE)
         return value
 
 

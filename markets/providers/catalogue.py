@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from markets.providers.base import ProviderError
 from markets.symbols import symbol_is_valid
@@ -25,6 +26,12 @@ QUERY_MAX_LENGTH = 50
 CACHE_SECONDS = 3600
 SYMBOL_SHOWN_MAX_LENGTH = 50  # a longer "symbol" is not one: the coin is skipped
 _COIN_ID = re.compile(r"[a-z0-9][a-z0-9\-._]{0,99}")  # whole: "$" let a final "\n" by
+
+
+COIN_ID_RULE = _(
+    "Not a CoinGecko coin id: lower-case letters, digits, hyphens, dots or "
+    "underscores, as in the coin's CoinGecko address, e.g. bittensor."
+)
 
 
 def coin_id_is_valid(value: object) -> bool:

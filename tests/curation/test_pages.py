@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from curation.models import CurationChange, TokenAddJob
-from markets.models import ListMetrics, TokenList, TokenListMembership
+from markets.models import ListMetrics, Token, TokenList, TokenListMembership
 from markets.providers.base import Quote
 from markets.providers.catalogue import CatalogueEntry
 from markets.services.ingest import snapshot_ingest
@@ -181,6 +181,28 @@ def test_a_coin_whose_symbol_no_url_can_route_is_refused_and_the_list_still_show
     assert "cannot be a token symbol here" in response.content.decode()
     assert order(ai) == ["TAO", "NEAR", "ICP"] and not TokenAddJob.objects.exists()
     assert client.get("/lists/ai/").status_code == 200
+
+
+@pytest.mark.parametrize("coin_id", ["render-token,near", "Render-Token", "render token"])
+def test_an_id_not_spelt_like_a_coingecko_one_is_refused_as_the_admin_refuses_it(
+    client, staff, ai, monkeypatch, coin_id
+):
+    """The admin's token form refuses such an id; the add from the catalogue stored it as
+    posted, and "render-token,near" went out as two ids in /coins/markets' list (the token
+    priced as another coin, or never)."""
+    monkeypatch.setattr("curation.tasks.token_add_backfill.delay", lambda _pk: None)
+    client.force_login(staff)
+    response = client.post("/curate/lists/ai/catalogue/add/", {
+        "coingecko_id": coin_id, "symbol": "RENDER", "name": "Render"}, follow=True
+    )  # fmt: skip
+    assert "Not a CoinGecko coin id" in response.content.decode()
+    client.cookies["django_language"] = "fr"
+    french = client.post("/curate/lists/ai/catalogue/add/", {
+        "coingecko_id": coin_id, "symbol": "RENDER", "name": "Render"}, follow=True
+    )  # fmt: skip
+    assert "identifiant de coin CoinGecko" in french.content.decode()
+    assert not Token.objects.filter(symbol="RENDER").exists()
+    assert order(ai) == ["TAO", "NEAR", "ICP"] and not TokenAddJob.objects.exists()
 
 
 def test_the_catalogue_explains_why_a_coin_cannot_be_added(client, staff, ai, monkeypatch):
