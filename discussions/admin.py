@@ -22,6 +22,14 @@ class ReportInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["reporter", "reason", "text", "created_at", "resolved_at"]
 
+    # Shown only: reports are closed by the moderation actions, which record it (deleted
+    # here, they left the queue with no trace in the moderation log).
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 def _moderate(service, label: str):
     """An admin action going through the moderation service (so it is recorded)."""

@@ -152,6 +152,26 @@ def test_the_admin_cannot_change_a_comments_text_place_or_author(
     assert reply.stance == "" and reply.edited_at is None
 
 
+def test_the_admin_cannot_erase_a_comments_reports(client, alice, bob, staff, tao):
+    """The comment's page in the admin had a Delete box on each report: ticked, reports were
+    erased, the comment left the moderators' queue with nothing in the moderation log (the
+    queue's Dismiss closes them, recorded)."""
+    from discussions.models import Report
+
+    posted = comment(alice, "x")
+    report = services.comment_report(comment=posted, reporter=bob, reason="spam")
+    client.force_login(staff)
+    url = f"/admin/discussions/comment/{posted.pk}/change/"
+
+    client.post(url, {
+        **_change_data(), "reports-TOTAL_FORMS": "1", "reports-INITIAL_FORMS": "1",
+        "reports-0-id": report.pk, "reports-0-comment": posted.pk, "reports-0-DELETE": "on",
+    })  # fmt: skip
+
+    assert Report.objects.filter(pk=report.pk).exists()
+    assert 'name="reports-0-DELETE"' not in client.get(url).content.decode()
+
+
 def test_the_database_refuses_a_comment_that_is_its_own_parent(alice, tao):
     posted = comment(alice, "x")
     with pytest.raises(IntegrityError), transaction.atomic():
