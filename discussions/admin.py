@@ -49,6 +49,9 @@ def _moderate(service, label: str):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["pk", "author", "token", "token_list", "state", "stance", "created_at"]
+    # Nullable foreign keys: the admin's own select_related() would leave them to a query
+    # per row (two hundred for a page).
+    list_select_related = ["author", "token", "token_list"]
     list_filter = ["state", "stance"]
     search_fields = ["body", "author__username"]
     # Nothing is edited here: the state changes through the actions, which record who did
@@ -74,6 +77,8 @@ class CommentAdmin(admin.ModelAdmin):
 @admin.register(ModerationAction)
 class ModerationActionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "moderator", "action", "comment", "user", "reason_shown"]
+    # A comment is shown by its token or list: read with the page, not four queries a row.
+    list_select_related = ["moderator", "user", "comment__token", "comment__token_list"]
     list_filter = ["action"]
     # Each row names its moderator, member and comment (by its token or list): read at once.
     list_select_related = ["moderator", "user", "comment__token", "comment__token_list"]
@@ -154,6 +159,7 @@ class MuteAdmin(admin.ModelAdmin):
     deleted here: deleting left no log entry, and a mute's history stays readable."""
 
     list_display = ["user", "until", "reason", "by", "created_at"]
+    list_select_related = ["user", "by"]
     raw_id_fields = ["user", "by"]
     actions = [_mute_lift]
 
@@ -215,6 +221,7 @@ class PollOptionInline(admin.TabularInline):
 @admin.register(Poll)
 class PollAdmin(admin.ModelAdmin):
     list_display = ["question_en", "token_list", "token", "is_open", "closes_at"]
+    list_select_related = ["token_list", "token"]
     list_filter = ["is_open"]
     inlines = [PollOptionInline]
 
