@@ -14,13 +14,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.deletion import admin_deleted_objects
 from core.templatetags.formatting import pct, usd
 from markets import tasks
 from markets.models import (
     FearGreedDaily,
     ListMetrics,
+    PriceDayCloses,
+    PriceHourly,
     RefreshRun,
     Snapshot,
+    SnapshotCompact,
+    SnapshotDaySummary,
     Token,
     TokenListMembership,
     TokenMetrics,
@@ -70,10 +75,16 @@ class DerivedDataDeleteMixin:
     refuse the deletion of the token or list itself. Protected objects (a token still in
     someone's watchlist) still refuse it, and the confirmation page names them."""
 
-    derived_models = (Snapshot, TokenMetrics, ListMetrics)
+    derived_models = (
+        Snapshot, SnapshotCompact, SnapshotDaySummary, PriceHourly, PriceDayCloses,
+        TokenMetrics, ListMetrics,
+    )  # fmt: skip
 
     def get_deleted_objects(self, objs, request):
-        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Counted, not listed row by row: a token's history is tens of thousands of rows.
+        to_delete, counts, perms_needed, protected = admin_deleted_objects(
+            objs, request, self.admin_site, counted=self.derived_models
+        )
         skipped = {str(model._meta.verbose_name) for model in self.derived_models}
         # A protected object is never deleted here: lacking the right to delete it is not the
         # reason to give (the page lists the protected objects instead).
