@@ -136,10 +136,19 @@ def row_parse(line: int, cells: list[str]) -> tuple[str, int, float, float | Non
         raise CsvImportError(line, str(exc)) from None
 
 
+_ARCHIVES = [
+    (b"\x1f\x8b", "the file is compressed with gzip: decompress it first (gunzip FILE)"),
+    (b"PK\x03\x04", "the file is a ZIP archive (an Excel workbook?): save it as CSV (UTF-8)"),
+]
+
+
 def csv_decode(data: bytes) -> str:
     """The text of a CSV file: UTF-8 (with or without a byte-order mark), or UTF-16 when it
     starts with its byte-order mark (Excel's "Unicode" exports). CsvImportError names the
-    line of the first byte that is not UTF-8."""
+    line of the first byte that is not UTF-8; a compressed file is named as such."""
+    for magic, reason in _ARCHIVES:
+        if data.startswith(magic):
+            raise CsvImportError(1, reason)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
