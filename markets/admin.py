@@ -325,13 +325,31 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
 @admin.register(Snapshot)
 class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("token", "time", "source", "price", "market_cap", "volume_24h")
-    list_filter = ("source", ("token", admin.RelatedOnlyFieldListFilter))
+    # Every token, from the token table: "only tokens with snapshots" scanned the snapshots.
+    list_filter = ("source", "token")
     list_select_related = ("token",)
     date_hierarchy = "ts"
     raw_id_fields = ("token",)
     show_full_result_count = False
     # Primary key order stays an index scan on large tables; the ts column is sortable.
     ordering = ("-pk",)
+
+    @staticmethod
+    def _one_token(request) -> bool:
+        return bool(request.GET.get("token__id__exact"))
+
+    def get_ordering(self, request):
+        # One token's rows newest first, along its (token, ts) index; -pk walked the whole
+        # primary key index past every other token's rows to fill the page.
+        return ("-ts",) if self._one_token(request) else self.ordering
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not self._one_token(request):
+            # The drill-down reads the distinct years (months, days) of the rows listed:
+            # over one token, an index range; over the whole table, a scan of every row.
+            changelist.date_hierarchy = None
+        return changelist
 
     @admin.display(description=_("Time"), ordering="ts")
     def time(self, obj: Snapshot) -> str:
