@@ -22,6 +22,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, symbols: list[str], lists: list[str], at: str | None, **options):
+        if at is not None and not at:  # the parser reads "" as no replay: the present
+            raise CommandError("--at is empty: give an hour, e.g. 2026-02-05T14:00Z")
         try:
             at_hour = replay_at_parse(at)
         except BadAt as exc:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from markets.providers import UnknownProvider, provider_get
+from markets.providers import UnknownProvider, provider_factory
 from markets.providers.base import ProviderError
 from markets.services.refresh import prices_refresh
 
@@ -13,7 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, provider=None, **options):
         try:
-            run = prices_refresh(provider=provider_get(provider) if provider else None)
+            # An empty --provider is an unknown one, not the configured provider.
+            run = prices_refresh(
+                provider=None if provider is None else provider_factory(provider)()
+            )
         except ProviderError as exc:
             raise CommandError(f"refresh failed: {exc}") from None
         except UnknownProvider as exc:

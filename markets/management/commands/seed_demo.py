@@ -27,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write("Snapshots already exist; demo data left as they are.")
             return
         end_at = None
-        if end:
+        if end is not None:  # an empty --end is refused, not taken for the default
             try:
                 end_at = datetime.fromisoformat(end)
             except ValueError:
