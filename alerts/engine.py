@@ -216,6 +216,7 @@ def _evaluate(now: datetime) -> EvaluationResult:
     candidates, rearm = _decide(inputs, now)
     run = uuid.uuid4()
     texts = _texts(candidates)
+    params = [_params(c) for c in candidates]
     with transaction.atomic(savepoint=False):  # inside alerts_evaluate's transaction
         if candidates:
             AlertFiring.objects.bulk_create(
@@ -226,6 +227,7 @@ def _evaluate(now: datetime) -> EvaluationResult:
                         version=c.version,
                         value=c.value,
                         text=texts[i][:200],
+                        params=params[i],
                         url=c.url,
                         fired_at=now,
                         run=run,
@@ -243,7 +245,7 @@ def _evaluate(now: datetime) -> EvaluationResult:
         _states_write(fired, rearm, now)
         _rules_write(fired, now)
         _seen_write(inputs)
-        result.notification_ids = _notify(fired, texts, candidates)
+        result.notification_ids = _notify(fired, texts, params, candidates)
     return result
 
 
@@ -299,7 +301,17 @@ def _seen_write(inputs: Inputs) -> None:
         )
 
 
-def _notify(fired: list[_Candidate], texts: dict[int, str], candidates) -> list[int]:
+def _params(c: _Candidate) -> dict:
+    """What the firing and its notification are written from again in their reader's
+    language (its stored text is in the owner's)."""
+    return firing_params(
+        condition=c.rule[2], subject=c.name, subject_fr=c.name_fr, level=c.rule[3], value=c.value
+    )
+
+
+def _notify(
+    fired: list[_Candidate], texts: dict[int, str], params: list[dict], candidates
+) -> list[int]:
     if not fired:
         return []
     index = {id(c): i for i, c in enumerate(candidates)}
@@ -311,13 +323,7 @@ def _notify(fired: list[_Candidate], texts: dict[int, str], candidates) -> list[
             "",
             c.url,
             FIRING_MESSAGE,
-            firing_params(
-                condition=c.rule[2],
-                subject=c.name,
-                subject_fr=c.name_fr,
-                level=c.rule[3],
-                value=c.value,
-            ),
+            params[index[id(c)]],
         )
         for c in fired
     ]

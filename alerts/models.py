@@ -181,7 +181,16 @@ class AlertFiring(models.Model):
     subject_id = models.BigIntegerField()
     version = models.DateTimeField(help_text="as_of of the metrics that made it fire")
     value = models.FloatField()
+    # The words as notified, in the owner's language then: the admin's, and what the pages
+    # show for a row without params (recorded before them).
     text = models.CharField(max_length=200, help_text="The rule's words, as notified")
+    # What the words are written from when read, in the reader's language (see display_text).
+    params = models.JSONField(
+        blank=True,
+        default=dict,
+        db_default={},
+        help_text="Condition, subject, level, value: its words in the reader's language",
+    )
     url = models.CharField(max_length=200, blank=True, default="")
     fired_at = models.DateTimeField()
     run = models.UUIDField(help_text="The evaluation run that inserted it")
@@ -197,3 +206,10 @@ class AlertFiring(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        """The words in the active language (the stored ones for a row without params)."""
+        from alerts.words import firing_shown  # alerts.words imports this module
+
+        return firing_shown(self)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -10,6 +13,11 @@ from alerts.models import Condition
 from core.language import localized
 from core.numbers import number_or_none
 from core.templatetags.formatting import pct, usd
+
+if TYPE_CHECKING:
+    from alerts.models import AlertFiring
+
+logger = logging.getLogger(__name__)
 
 FIRING_MESSAGE = "alerts.firing"  # the notifications' message key of a firing
 
@@ -114,6 +122,24 @@ def firing_message(params: dict) -> str:
         level=params["level"],
         value=params["value"],
     )
+
+
+def firing_shown(firing: AlertFiring) -> str:
+    """A recorded firing's words in the active language, from its params (no query: a page
+    writes fifty); its stored text for a row recorded before params, or params this release
+    cannot write from."""
+    params = firing.params
+    if not params or not isinstance(params, dict):
+        return firing.text
+    try:
+        return firing_message(params)
+    except (AttributeError, LookupError, TypeError, ValueError):  # params another release wrote
+        logger.warning(
+            "Alert firing %s could not be written from its params; stored text shown",
+            firing.pk,
+            exc_info=True,
+        )
+        return firing.text
 
 
 def rule_words(*, condition: str, subject: str, level: float) -> str:

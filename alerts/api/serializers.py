@@ -119,6 +119,12 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class FiringSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(
+        source="display_text",
+        read_only=True,
+        help_text="The rule's words, in the request's language (Accept-Language) whatever the "
+        "language it fired in; a firing recorded before that was possible keeps its first words.",
+    )
     url = AbsoluteUrlField(read_only=True, help_text="The page it is about, as an absolute URL.")
 
     class Meta:
