@@ -10,6 +10,7 @@ which can disguise a name or reverse how a link reads.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -59,6 +60,20 @@ def text_characters_refuse(text: str, *, allowed: frozenset[str] = frozenset()) 
             raise ValueError(_("Control characters are not allowed (%(code)s).") % code)
         if category in ("Zl", "Zp"):  # U+2028, U+2029: a line break in mails and exports
             raise ValueError(_("Line and paragraph separators are not allowed (%(code)s).") % code)
+
+
+# Control characters (Unicode Cc: CR, LF, tab, U+0085…), the line and paragraph separators,
+# and the plain spaces around them. Not the no-break spaces: French figures keep theirs.
+_LINE_BREAKING = re.compile(r"[ \x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def text_one_line(text: str) -> str:
+    """``text`` on one line, as an email header must be: each run of line breaks, other
+    control characters and plain spaces becomes one space, none left at the ends. For text
+    written before the forms refused those characters, or by other means than the forms (a
+    data migration, a shell): Django refuses a header with a line break (BadHeaderError)
+    rather than let it add headers."""
+    return _LINE_BREAKING.sub(" ", text).strip(" ")
 
 
 # --- Spreadsheet formulas in CSV cells ----------------------------------------------------

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.text import text_one_line
 from notifications.models import (
     TITLE_MAX_LENGTH,
     URL_MAX_LENGTH,
@@ -220,7 +221,10 @@ def _digest_message(user, notifications: list[Notification]) -> EmailMultiAltern
         "List-Unsubscribe": f"<{site_link(digests_unsubscribe_path(user=user))}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    message = EmailMultiAlternatives(f"{prefix}{subject}", text, to=[user.email], headers=headers)
+    # One line: a title names lists, tokens and people, whose stored names may hold a line
+    # break (written past the forms), which Django refuses in a header.
+    subject = text_one_line(f"{prefix}{subject}")
+    message = EmailMultiAlternatives(subject, text, to=[user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 

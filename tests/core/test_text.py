@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.text import LAYOUT_CHARACTERS, cell_formula_guard, text_characters_refuse
+from core.text import LAYOUT_CHARACTERS, cell_formula_guard, text_characters_refuse, text_one_line
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,20 @@ def test_a_cell_that_reads_as_a_formula_after_any_prefix_gets_an_apostrophe(text
 @pytest.mark.parametrize("text", ["TAO", "a=1", "", "  hello", "'quoted", "1-2"])
 def test_other_cells_are_left_alone(text):
     assert cell_formula_guard(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("AI tokens\r\nBcc: x@example.org", "AI tokens Bcc: x@example.org"),
+        (" \n BTC \t\x0b\x0c\x1c\x85\u2028\u2029 crossed\n", "BTC crossed"),
+        ("a\x00b\x1b[31mc\x7f", "a b [31mc"),
+    ],
+)
+def test_one_line_text_has_no_line_break_or_control_character_left(text, line):
+    assert text_one_line(text) == line
+
+
+def test_one_line_text_keeps_the_no_break_spaces_of_french_figures():
+    figure = "BTC est sous 60\u202f000,00\xa0$\u202f!"
+    assert text_one_line(figure) == figure
