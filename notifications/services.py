@@ -9,10 +9,12 @@ reader's language (``notifications.messages``).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,6 +37,8 @@ from notifications.models import (
     site_path,
 )
 from notifications.webhooks import BACKOFF_MAX_SECONDS, WebhookRefused, webhook_url_check
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,13 @@ def digests_send(*, notification_ids: Iterable[int]) -> int:
     Each notification is marked as emailed once its digest is sent, and the marks are kept
     when a later one fails (the error is raised after): a retry of the task, or the same task
     delivered twice, sends only the digests not sent yet. The rows are locked meanwhile
-    (skipped by a concurrent run), so two workers do not send the same digest."""
+    (skipped by a concurrent run), so two workers do not send the same digest.
+
+    One user's digest never stops the others': one the mail server refuses (its address) is
+    skipped and the refusal raised after the others, so the task's retry tries it again
+    alone; one that cannot be made at all (its data: an address that is no header) is logged
+    and left unsent, as a retry would fail the same way. Only a failure of the connection
+    itself ends the run (the rest wait for the retry)."""
     error: OSError | None = None
     sent: list[int] = []
     with transaction.atomic():
@@ -138,13 +148,17 @@ def digests_send(*, notification_ids: Iterable[int]) -> int:
             .exclude(email="")
             .order_by("pk")
         )
-        messages = [(user, _digest_message(user, by_user[user.pk])) for user in users]
-        if messages:
+        users = list(users)
+        if users:
             try:
                 with get_connection() as connection:
-                    for user, message in messages:
-                        if connection.send_messages([message]):
-                            sent.append(user.pk)
+                    for user in users:
+                        try:
+                            if _digest_send(connection, user, by_user[user.pk]):
+                                sent.append(user.pk)
+                        except SMTPRecipientsRefused as exc:  # this address only
+                            logger.warning("Digest for user %s refused: %s", user.pk, exc)
+                            error = exc
             except OSError as exc:  # smtplib's errors too; what was sent stays marked
                 error = exc
             emailed = [n.pk for user_id in sent for n in by_user[user_id]]
@@ -192,6 +206,19 @@ def digests_stop(*, user) -> None:
     if user.email_notifications:
         user.email_notifications = False
         user.save(update_fields=["email_notifications"])
+
+
+def _digest_send(connection, user, notifications: list[Notification]) -> bool:
+    """Whether this user's digest was sent. An error of the connection or of this recipient
+    (OSError) is the caller's; any other is this user's data, logged, so that the other
+    users' digests still go."""
+    try:
+        return bool(connection.send_messages([_digest_message(user, notifications)]))
+    except OSError:
+        raise
+    except Exception:  # BadHeaderError, an address the backend cannot parse, a template...
+        logger.exception("Digest for user %s not sent: it could not be made", user.pk)
+        return False
 
 
 def _digest_message(user, notifications: list[Notification]) -> EmailMultiAlternatives:

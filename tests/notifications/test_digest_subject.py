@@ -1,4 +1,5 @@
-"""The digest's subject is one line whatever the names in it hold.
+"""The digest's subject is one line whatever the names in it hold, and one user's digest that
+cannot be sent never keeps the others' from being sent.
 
 A digest of one notification takes its title as subject, and a title names a list, a token or
 a person. The forms refuse line breaks in those names, but a row written before they did, by
@@ -7,7 +8,11 @@ a data migration or from a shell, still holds one: Django then refuses the heade
 
 from __future__ import annotations
 
+import logging
+from smtplib import SMTPRecipientsRefused
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from alerts.services import alert_create
@@ -66,3 +71,48 @@ def test_a_stored_title_with_a_control_character_is_sent_on_one_line(alice, betw
     [message] = mail.outbox
     assert message.subject.endswith("BTC [31m crossed" if between == "\x1b[31m" else "BTC crossed")
     assert message.message()["Subject"] == message.subject
+
+
+def test_one_users_digest_that_cannot_be_sent_does_not_stop_the_others(alice, bob, charlie, caplog):
+    """An address with a line break (written past the forms) cannot be a To header."""
+    get_user_model().objects.filter(pk=bob.pk).update(email="bob@example.org\nBcc: x@example.org")
+    ids = [
+        notification_create(user=user, kind="alert", title=f"BTC for {user.username}").pk
+        for user in (alice, bob, charlie)
+    ]
+
+    with caplog.at_level(logging.ERROR, logger="notifications.services"):
+        assert send_digests.apply(args=[ids]).get() == 2
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "charlie@example.org"]
+    unsent = Notification.objects.filter(emailed_at__isnull=True)
+    assert list(unsent.values_list("user_id", flat=True)) == [bob.pk]
+    assert f"user {bob.pk}" in caplog.text
+
+
+def test_a_recipient_the_mail_server_refuses_does_not_stop_the_others(
+    alice, bob, charlie, monkeypatch
+):
+    """The refused digest is tried again by the task's retry, alone."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    ids = [
+        notification_create(user=user, kind="alert", title=f"BTC for {user.username}").pk
+        for user in (alice, bob, charlie)
+    ]
+    real_send = EmailBackend.send_messages
+
+    def refuse_bob(self, messages):
+        for message in messages:
+            if message.to == ["bob@example.org"]:
+                raise SMTPRecipientsRefused({"bob@example.org": (450, b"mailbox busy")})
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_bob)
+    with pytest.raises(SMTPRecipientsRefused):  # an OSError: the task retries
+        digests_send(notification_ids=ids)
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "charlie@example.org"]
+
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    assert digests_send(notification_ids=ids) == 1
+    assert mail.outbox[-1].to == ["bob@example.org"]
