@@ -17,7 +17,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import decimal_comma_read
@@ -121,10 +121,31 @@ def form_errors_apply(form: forms.Form, error: ValidationError) -> None:
 
 
 def csv_error_message(error: PositionsCsvError) -> str:
+    """The bad line of a CSV file; a bad cell's column is named in the reader's words ("Line 2,
+    quantity: …"), where the reason names it by its code name ("quantity: …")."""
+    cell = _CSV_FIELD.fullmatch(error.reason)
+    if cell:
+        # Translators: a bad cell of an imported CSV file, e.g. "Line 2, quantity: The
+        # quantity must be greater than 0." (the field is one of the "CSV column" names).
+        return gettext("Line %(line)s, %(field)s: %(reason)s") % {
+            "line": error.line,
+            "field": CSV_FIELDS[cell["field"]],
+            "reason": service_message(cell["rest"]),
+        }
     return gettext("Line %(line)s: %(reason)s") % {
         "line": error.line,
         "reason": service_message(error.reason),
     }
+
+
+# The CSV columns (csv_io.HEADER) as an error message names them, after "Line 2, ".
+CSV_FIELDS = {
+    "symbol": pgettext_lazy("CSV column", "token symbol"),
+    "quantity": pgettext_lazy("CSV column", "quantity"),
+    "cost_basis_usd": pgettext_lazy("CSV column", "cost per unit (USD)"),
+    "purchased_at": pgettext_lazy("CSV column", "purchase date"),
+    "note": pgettext_lazy("CSV column", "note"),
+}
 
 
 # The services' messages (watchlists/validation.py, services.py, csv_io.py): pattern ->
@@ -280,7 +301,12 @@ def service_message(message: str) -> str:
     message = str(message)
     field = _CSV_FIELD.fullmatch(message)
     if field:  # "quantity: The quantity must be greater than 0." (a CSV cell)
-        return f"{field['field']}: {service_message(field['rest'])}"
+        # Translators: a CSV cell's column and what is wrong with it, e.g.
+        # "quantity: The quantity must be greater than 0."
+        return pgettext("CSV cell error", "%(field)s: %(reason)s") % {
+            "field": CSV_FIELDS[field["field"]],
+            "reason": service_message(field["rest"]),
+        }
     for pattern, text in _COMPILED:
         match = pattern.fullmatch(message)
         if match:

@@ -41,7 +41,7 @@ def test_a_value_quoted_in_a_service_message_gets_french_quotes_in_french():
             == "«\u202fit's\u202f» n\u2019est pas un nombre."
         )
         assert service_message("quantity: 'x' is not a number.") == (
-            "quantity: «\u202fx\u202f» n\u2019est pas un nombre."
+            "quantité\u202f: «\u202fx\u202f» n\u2019est pas un nombre."
         )
     assert service_message("'abc' is not a number.") == "'abc' is not a number."
     assert service_message('"it\'s" is not a number.') == '"it\'s" is not a number.'
@@ -57,13 +57,14 @@ def test_the_hints_for_a_comma_in_a_csv_number_read_in_french():
             "quantity: '1,000' is not a number: write 1000 if the comma separates thousands, "
             "or 1.000 if it marks decimals, as the export does."
         ) == (
-            "quantity: « 1,000 » n\u2019est pas un nombre\u202f: écrivez 1000 si la virgule "
-            "sépare les milliers, ou 1.000 si elle marque les décimales, comme l\u2019export."
+            "quantité\u202f: «\u202f1,000\u202f» n\u2019est pas un nombre\u202f: "
+            "écrivez 1000 si la virgule sépare les milliers, ou 1.000 si elle marque les "
+            "décimales, comme l\u2019export."
         )
         assert service_message(
             "'1,000,000.5' is not a number: write it without thousands separators "
             "(1000000.5), as the export does."
         ) == (
-            "« 1,000,000.5 » n\u2019est pas un nombre\u202f: écrivez-le sans séparateur de "
-            "milliers (1000000.5), comme l\u2019export."
+            "«\u202f1,000,000.5\u202f» n\u2019est pas un nombre\u202f: écrivez-le sans séparateur "
+            "de milliers (1000000.5), comme l\u2019export."
         )

@@ -79,15 +79,15 @@ def test_the_import_page_explains_the_format_and_limits(alice_client, alice_list
     ("text", "message"),
     [
         (HEADER + "TAO,1,10,,\nNOPE,1,10,,\n", "Line 3: unknown token symbol 'NOPE'."),
-        (HEADER + "TAO,0,10,,\n", "Line 2: quantity: The quantity must be greater than 0."),
+        (HEADER + "TAO,0,10,,\n", "Line 2, quantity: The quantity must be greater than 0."),
         (
             HEADER + "TAO,1,10,2026-13-01,\n",
-            "Line 2: purchased_at: '2026-13-01' is not a date (YYYY-MM-DD).",
+            "Line 2, purchase date: '2026-13-01' is not a date (YYYY-MM-DD).",
         ),
         ("name,amount\nTAO,1\n", f"Line 1: the header must be {HEADER.strip()}."),
         (HEADER + "TAO,1\n", "Line 2: expected 5 columns, found 2."),
         (HEADER, "Line 2: the file has a header but no rows."),
-        (HEADER + "TAO,1,10,,a\x00b\n", "Line 2: note: Null characters are not allowed."),
+        (HEADER + "TAO,1,10,,a\x00b\n", "Line 2, note: Null characters are not allowed."),
         (HEADER + "OLD,1,10,,\n", "Line 2: unknown token symbol 'OLD'."),
     ],
     ids=["unknown symbol", "zero quantity", "bad date", "bad header", "short line", "no rows",
@@ -115,6 +115,23 @@ def test_a_bad_line_is_explained_in_french(alice_client, alice_list, tao):
 
     error = squash(find(response.content, tag="ul", id="id_file_error").text)
     assert error == "Ligne 3 : symbole de token inconnu « NOPE »."
+
+
+def test_a_bad_cell_is_named_by_its_field_in_french(alice_client, alice_list, tao):
+    """The page read "Ligne 2 : cost_basis_usd: …", the column's code name."""
+    text = HEADER + "TAO,1,0,,\n"
+
+    english = alice_client.post(f"/watchlists/{alice_list.pk}/import/", {"file": upload(text)})
+    french = alice_client.post(
+        f"/watchlists/{alice_list.pk}/import/", {"file": upload(text)}, headers=FRENCH
+    )
+
+    assert squash(find(english.content, tag="ul", id="id_file_error").text) == (
+        "Line 2, cost per unit (USD): The cost per unit must be greater than 0."
+    )
+    assert find(french.content, tag="ul", id="id_file_error").text.strip() == (
+        "Ligne 2, coût unitaire (USD)\u202f: Le coût unitaire doit être supérieur à 0."
+    )
 
 
 @pytest.mark.parametrize(

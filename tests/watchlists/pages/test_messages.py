@@ -1,6 +1,8 @@
 """The services' error messages as the pages show them: unchanged in English, in French for
 French readers, and any message the pages do not know shown as it is."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -95,14 +97,39 @@ def test_a_service_message_reads_the_same_in_english_and_is_translated_in_french
         assert service_message(message) == french
 
 
-def test_a_csv_line_error_keeps_its_line_and_field_in_french():
+def test_a_csv_line_error_names_its_field_in_the_readers_words_in_french():
+    """It read "Ligne 2 : quantity: …": the column's code name and an English colon."""
     with pytest.raises(PositionsCsvError) as caught:
         csv_parse("symbol,quantity,cost_basis_usd,purchased_at,note\nTAO,0,1,,\n")
 
     with translation.override("fr"):
         message = csv_error_message(caught.value)
+    with translation.override("en"):
+        english = csv_error_message(caught.value)
 
-    assert message == "Ligne 2\u202f: quantity: La quantité doit être supérieure à 0."
+    assert message == "Ligne 2, quantité\u202f: La quantité doit être supérieure à 0."
+    assert english == "Line 2, quantity: The quantity must be greater than 0."
+
+
+@pytest.mark.parametrize(
+    ("row", "french"),
+    [
+        (",1,2,,", f"Ligne 2, symbole du token\u202f: Saisissez le symbole d{APOS}un token."),
+        ("TAO,1,0,,", "Ligne 2, coût unitaire (USD)\u202f: Le coût unitaire doit être"),
+        ("TAO,1,2,2999-01-01,", f"Ligne 2, date d{APOS}achat\u202f: La date d{APOS}achat"),
+        ("TAO,1,2,," + "n" * 501, "Ligne 2, note\u202f: 500 caractères au plus"),
+    ],
+    ids=["symbol", "cost_basis_usd", "purchased_at", "note"],
+)
+def test_every_csv_column_is_named_in_french(row, french):
+    with pytest.raises(PositionsCsvError) as caught:
+        csv_parse(f"symbol,quantity,cost_basis_usd,purchased_at,note\n{row}\n")
+
+    with translation.override("fr"):
+        message = csv_error_message(caught.value)
+
+    assert message.startswith(french)
+    assert not re.search(r"\b(symbol|cost_basis_usd|purchased_at|note):", message)
 
 
 def test_a_csv_decimal_comma_is_refused_with_a_hint_to_write_a_point_in_french_too():
@@ -113,7 +140,7 @@ def test_a_csv_decimal_comma_is_refused_with_a_hint_to_write_a_point_in_french_t
         message = csv_error_message(caught.value)
 
     assert message == (
-        f"Ligne 2\u202f: quantity: «\u202f1,5\u202f» n{APOS}est pas un nombre\u202f: "
+        f"Ligne 2, quantité\u202f: «\u202f1,5\u202f» n{APOS}est pas un nombre\u202f: "
         f"écrivez les décimales après un point (1.5), comme l{APOS}export."
     )
 
