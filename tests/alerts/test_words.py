@@ -61,9 +61,9 @@ def test_it_says_one_member_in_french_too():
         one = firing_text(condition="list_members_down_20", subject="Tokens IA", level=1, value=1)
         two = firing_text(condition="list_members_down_20", subject="Tokens IA", level=1, value=2)
 
-    assert one == "Tokens IA\u202f: 1 membre à 20\u202f% sous son plus haut historique (alerte à 1)"
+    assert one == "Tokens IA\u202f: 1 membre à 20\u00a0% sous son plus haut historique (alerte à 1)"
     assert two == (
-        "Tokens IA\u202f: 2 membres à 20\u202f% sous leur plus haut historique (alerte à 1)"
+        "Tokens IA\u202f: 2 membres à 20\u00a0% sous leur plus haut historique (alerte à 1)"
     )
 
 
@@ -84,7 +84,7 @@ def test_a_firing_message_is_written_in_the_readers_language_with_the_lists_fren
 
     assert english == "AI tokens: 3 members 20 % below their ATH (alert at 2)"
     assert french == (
-        "Jetons IA\u202f: 3 membres à 20\u202f% sous leur plus haut historique (alerte à 2)"
+        "Jetons IA\u202f: 3 membres à 20\u00a0% sous leur plus haut historique (alerte à 2)"
     )
 
 

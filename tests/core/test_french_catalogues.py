@@ -18,6 +18,11 @@ PLAIN_SPACE = re.compile(r" [:;?!»]|« ")
 # «\u00a0Tokens IA\u00a0»\u202f? on one page. U+00A0 stays between a number and its unit.
 WIDE_SPACE = re.compile("\u00a0[:;?!»]|«\u00a0")
 
+# A plain or narrow space between a number (or a placeholder for one) and "%": the formatting
+# code writes U+00A0 there ("20\u00a0%"), which also keeps "%" from starting a line of its own.
+# Placeholders (%(name)s, %s) are not percent signs.
+PERCENT_PLAIN_SPACE = re.compile("(\\d|%\\(\\w+\\)[sdf]|%[sdf])[ \u202f]%(?![(sdf])")
+
 
 def french_catalogues() -> list[Path]:
     return sorted(
@@ -78,3 +83,18 @@ def test_the_colon_after_a_label_is_translated_with_a_narrow_no_break_space():
     with translation.override("fr"):
         assert gettext(":") == "\u202f:"
         assert str(Form().label_suffix) == "\u202f:"
+
+
+def test_french_translations_set_a_no_break_space_between_a_number_and_percent():
+    """ "décompte à 20 %" and "-8 %" had a plain space, so "%" could start a line, and the
+    alert email subject a narrow one; the formatting code writes "20\u00a0%"."""
+    spaced = {
+        str(path.relative_to(BASE)): [
+            text for text in translations(path) if PERCENT_PLAIN_SPACE.search(text)
+        ]
+        for path in french_catalogues()
+    }
+    assert {path: texts for path, texts in spaced.items() if texts} == {}
+    assert PERCENT_PLAIN_SPACE.search("à 20 % sous") and PERCENT_PLAIN_SPACE.search("%(n)s %%")
+    assert PERCENT_PLAIN_SPACE.search("20\u202f%% sous")
+    assert not PERCENT_PLAIN_SPACE.search("20\u00a0% ; %(a)s %(b)s ; 5 %s")
