@@ -166,7 +166,7 @@ def csv_parse(text: str) -> list[PositionRow]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) == MAX_ROWS:
-                raise PositionsCsvError(reader.line_num, f"more than {MAX_ROWS} rows.")
+                raise PositionsCsvError(reader.line_num, f"more than {MAX_ROWS:,} rows.")
             rows.append(_row_parse(reader.line_num, cells))
     except csv.Error as exc:
         raise PositionsCsvError(reader.line_num, f"not valid CSV ({exc}).") from None

@@ -278,7 +278,7 @@ SERVICE_MESSAGES = [
             "columns and a point for decimals, as the export does."
         ),
     ),
-    (r"more than (?P<limit>\d+) rows\.", _("more than %(limit)s rows.")),
+    (r"more than (?P<limit>[\d,]+) rows\.", _("more than %(limit)s rows.")),
     (r"not valid CSV \((?P<detail>.*)\)\.", _("not valid CSV (%(detail)s).")),
     (r"the file has a header but no rows\.", _("the file has a header but no rows.")),
     (

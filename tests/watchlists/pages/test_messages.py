@@ -180,3 +180,18 @@ def test_a_french_reader_sees_a_refused_character_in_a_note_explained_in_french(
 
     errors = find(response.content, tag="ul", id="id_note_error")
     assert squash(errors.text) == "Les caractères de contrôle ne sont pas autorisés (U+0007)."
+
+
+def test_the_row_limit_of_a_csv_file_is_grouped_as_each_language_writes_it():
+    """It read "more than 10000 rows" in English and "plus de 10000 lignes" in French."""
+    rows = "TAO,1,1,,\n" * 10_001
+    with pytest.raises(PositionsCsvError) as caught:
+        csv_parse("symbol,quantity,cost_basis_usd,purchased_at,note\n" + rows)
+
+    with translation.override("en"):
+        english = csv_error_message(caught.value)
+    with translation.override("fr"):
+        french = csv_error_message(caught.value)
+
+    assert english == "Line 10002: more than 10,000 rows."
+    assert french == "Ligne 10002\u202f: plus de 10\u202f000 lignes."
