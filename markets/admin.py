@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.deletion import admin_deleted_objects
-from core.templatetags.formatting import pct, usd
+from core.templatetags.formatting import num, pct, usd
 from markets import tasks
 from markets.models import (
     FearGreedDaily,
@@ -398,7 +398,7 @@ class RefreshRunAdmin(admin.ModelAdmin):
         if obj.finished_at is None or obj.started_at is None:
             return None
         seconds = (obj.finished_at - obj.started_at).total_seconds()
-        return f"{seconds:.1f} s"
+        return f"{num(seconds, 1)}\u00a0s"  # "12,5 s" in French, as the pages write numbers
 
     @admin.display(description=_("Error"))
     def short_error(self, obj: RefreshRun) -> str:

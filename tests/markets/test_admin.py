@@ -605,7 +605,7 @@ def test_refresh_run_history_lists_runs(admin_client):
     runs = list(response.context["cl"].result_list)
     assert [r.provider for r in runs] == ["coingecko", "demo"]
     body = response.content.decode()
-    assert "12.0 s" in body
+    assert "12.0\u00a0s" in body
     assert "HTTP 429 Too Many Requests" in body
 
 
