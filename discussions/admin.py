@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from discussions import services
@@ -31,6 +32,14 @@ class ReportInline(admin.TabularInline):
         return False
 
 
+def _refused(pk: int, exc: ValidationError | PermissionDenied) -> str:
+    """Why the service refused a row: its messages, not str(exc) ("{'comment': […]}")."""
+    reasons = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    # Translators: a row an admin action could not change, e.g. "#12: This mute has already
+    # ended."
+    return gettext("#%(id)s: %(reasons)s") % {"id": pk, "reasons": " ".join(reasons)}
+
+
 def _moderate(service, label: str):
     """An admin action going through the moderation service (so it is recorded)."""
 
@@ -39,7 +48,7 @@ def _moderate(service, label: str):
             try:
                 service(comment=comment, moderator=request.user, reason="admin")
             except (ValidationError, PermissionDenied) as exc:
-                modeladmin.message_user(request, f"#{comment.pk}: {exc}", messages.ERROR)
+                modeladmin.message_user(request, _refused(comment.pk, exc), messages.ERROR)
 
     action.short_description = label
     action.__name__ = f"action_{service.__name__}"
@@ -143,9 +152,7 @@ def _mute_lift(modeladmin, request, queryset):
         try:
             services.mute_lift(mute=mute, moderator=request.user, reason="admin")
         except (ValidationError, PermissionDenied) as exc:
-            modeladmin.message_user(
-                request, f"#{mute.pk}: {' '.join(exc.messages)}", messages.ERROR
-            )
+            modeladmin.message_user(request, _refused(mute.pk, exc), messages.ERROR)
 
 
 _mute_lift.short_description = _("Lift (the mute ends now)")

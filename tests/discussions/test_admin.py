@@ -255,3 +255,21 @@ def test_the_dashboard_leaves_out_a_poll_saved_earlier_without_options(client, a
     PollOption.objects.create(poll=poll, label_en="Alone", label_fr="Seule")
 
     assert f'id="poll-{poll.pk}"' not in client.get("/").content.decode()
+
+
+def test_a_refused_admin_action_says_why_in_the_admins_words(client, alice, staff, tao):
+    """It read "#5: {'comment': ['Son auteur a supprimé ce commentaire.']}": the service's
+    field name and Python's brackets around the reason."""
+    posted = comment(alice, "x")
+    services.comment_delete(comment=posted, user=alice)
+    client.force_login(staff)
+
+    response = client.post(
+        "/admin/discussions/comment/",
+        {"action": "action_comment_hide", "_selected_action": [posted.pk]},
+        headers={"Accept-Language": "fr"},
+        follow=True,
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [f"#{posted.pk}\u202f: Son auteur a supprimé ce commentaire."]
