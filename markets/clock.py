@@ -19,6 +19,10 @@ from django.utils import timezone
 from markets.demo_episode import DEMO_SOURCE, EPISODE_END
 from markets.models import Snapshot, TokenMetrics
 
+# How far past the market's now a quote may be dated and still count as current: a clock a
+# few hours off is harmless, a mistyped year is not.
+FUTURE_TOLERANCE = timedelta(days=1)
+
 
 def demo_mode() -> bool:
     """The demo provider feeds the prices (the pages then say the data are a reconstruction)."""

@@ -3,9 +3,10 @@ HOURLY_RETENTION_DAYS into daily rows (SnapshotCompact). Idempotent: a second ru
 nothing left to fold.
 
 Each token keeps its raw snapshots of the RAW_RETENTION_DAYS before its own latest one (and
-before now), longer than any metric window, and BTC as far back as any token's beta window
-needs it: the stored metrics never read folded data (only replays of hours older than the
-raw snapshots do, through the compacted closes). All-time highs stay exact: every folded
+before now; a quote dated past the market clock does not count), longer than any metric
+window, and BTC as far back as any token's beta window needs it: the stored metrics never
+read folded data (only replays of hours older than the raw snapshots do, through the
+compacted closes). All-time highs stay exact: every folded
 row keeps its highest price and when it was first reached.
 """
 
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from markets.clock import FUTURE_TOLERANCE, market_now
 from markets.metrics_math import BETA_DAYS, columns_concat
 from markets.models import Snapshot, SnapshotCompact, Token
 from markets.services.locks import market_data_lease
@@ -200,8 +202,14 @@ def _raw_cutoffs(now: int, days: int) -> dict[int, int]:
 
     BTC keeps its raw snapshots back to the oldest 30-day beta window any token still has
     raw data for, so beta and correlation of a token that stopped updating stay exact.
+
+    A token's latest snapshot is its latest one not dated past the market clock (plus a
+    tolerance): a mistyped 2099 row would otherwise move its cutoff to now and fold the raw
+    history of a token that stopped updating, or in demo mode (wall clock months after the
+    episode) all of it. A token with only future rows folds nothing.
     """
-    latest = Snapshot.objects.values("token_id").annotate(last=Max("ts"))
+    limit = _dt(min(now, int(market_now().timestamp())) + int(FUTURE_TOLERANCE.total_seconds()))
+    latest = Snapshot.objects.filter(ts__lte=limit).values("token_id").annotate(last=Max("ts"))
     cutoffs = {}
     for row in latest:
         edge = min(now, int(row["last"].timestamp())) - days * DAY
