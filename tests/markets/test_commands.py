@@ -201,8 +201,15 @@ def test_compute_metrics_recomputes_only_the_given_symbols(market):
 
     output = run("compute_metrics", "btc")
 
-    assert "Recomputed metrics of 1 tokens" in output
+    assert output == "Recomputed metrics of 1 token.\n"
     assert list(TokenMetrics.objects.values_list("token__symbol", flat=True)) == ["BTC"]
+
+
+def test_compute_metrics_counts_the_list_members_apart_from_the_symbols_asked_for(market):
+    # It said "Recomputed metrics of 2 tokens" for TAO alone: NEAR shares its list.
+    output = run("compute_metrics", "TAO")
+
+    assert output == "Recomputed metrics of 1 token and of 1 other member of the same lists.\n"
 
 
 def test_compute_metrics_refuses_an_unknown_symbol(market):

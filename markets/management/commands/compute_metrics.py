@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from markets.models import Token
 from markets.services.metrics import metrics_recompute
@@ -20,4 +21,18 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown symbol(s): {', '.join(unknown)}")
             ids = list(found.values())
         count = metrics_recompute(token_ids=ids)
-        self.stdout.write(f"Recomputed metrics of {count} tokens and their lists.")
+        # The service also recomputes the other members of the tokens' lists (list totals
+        # stay consistent): they are counted apart from the symbols asked for.
+        others = max(count - len(ids), 0) if ids is not None else 0
+        line = ngettext(
+            "Recomputed metrics of %(count)d token",
+            "Recomputed metrics of %(count)d tokens",
+            count - others,
+        ) % {"count": count - others}
+        if others:
+            line += ngettext(
+                " and of %(count)d other member of the same lists",
+                " and of %(count)d other members of the same lists",
+                others,
+            ) % {"count": others}
+        self.stdout.write(line + ".")
