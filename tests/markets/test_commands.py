@@ -257,6 +257,29 @@ def test_refresh_prices_with_an_unknown_provider_names_it_and_the_choices(settin
     assert "module path" not in message and "None" not in message
 
 
+@pytest.mark.parametrize(
+    ("status", "code"), [("ok", None), ("partial", 3), ("failed", 1), ("skipped", None)]
+)
+def test_refresh_prices_exits_3_on_a_partial_refresh_and_1_on_a_failed_one(
+    monkeypatch, status, code
+):
+    # A partial refresh (a batch failed, the others stored) exited 0 like a full one: cron
+    # and monitoring could not tell it apart.
+    from markets.management.commands import refresh_prices
+
+    finished = RefreshRun(provider="demo", status=status, started_at=END, quotes_stored=250)
+    monkeypatch.setattr(refresh_prices, "prices_refresh", lambda provider: finished)
+    out = io.StringIO()
+
+    if code is None:
+        call_command("refresh_prices", stdout=out)
+    else:
+        with pytest.raises(CommandError) as raised:
+            call_command("refresh_prices", stdout=out)
+        assert raised.value.returncode == code
+    assert out.getvalue().startswith(f"Refresh {status}: 250 stored")
+
+
 def test_backfill_stores_hourly_demo_history_of_one_token_ending_at_the_episode(settings, tao, btc):
     settings.PRICE_PROVIDER = "demo"
     with time_machine.travel(at("2026-11-30T12:30:00Z"), tick=False):

@@ -6,7 +6,11 @@ from markets.services.refresh import prices_refresh
 
 
 class Command(BaseCommand):
-    help = "Fetch the latest quotes of every active token now, then recompute metrics."
+    help = (
+        "Fetch the latest quotes of every active token now, then recompute metrics. Exit "
+        "status: 0 when the refresh is complete (or skipped, another one running), 3 when it "
+        "is partial (some batches stored, others failed), 1 when it failed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--provider", help="provider name (default: PRICE_PROVIDER)")
@@ -25,3 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(line + (f" ({run.error})" if run.error else ""))
         if run.status == run.Status.FAILED:
             raise CommandError("refresh failed")
+        # Not 0: cron and monitoring must see the failed batches. Not 1 (failure) nor 2
+        # (argparse's wrong arguments): the stored quotes are good and metrics were updated.
+        if run.status == run.Status.PARTIAL:
+            raise CommandError("refresh partial: some batches failed", returncode=3)
