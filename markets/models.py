@@ -172,6 +172,10 @@ class PriceHourly(models.Model):
     hour = models.DateTimeField()
     close_usd = models.FloatField()
 
+    class Meta:
+        verbose_name = _("hourly close")
+        verbose_name_plural = _("hourly closes")
+
     def __str__(self) -> str:
         return f"{self.token_id} {self.hour:%Y-%m-%d %H:00} {self.close_usd}"
 
@@ -187,6 +191,10 @@ class PriceDayCloses(models.Model):
     )
     day = models.DateField()
     closes = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("day of hourly closes")
+        verbose_name_plural = _("days of hourly closes")
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.day}"
@@ -205,6 +213,10 @@ class SnapshotDaySummary(models.Model):
     )
     day = models.DateField()
     points = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("snapshot day summary")
+        verbose_name_plural = _("snapshot day summaries")
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.day}"
@@ -350,6 +362,8 @@ class SnapshotCompact(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("compacted snapshot")
+        verbose_name_plural = _("compacted snapshots")
         constraints = [
             models.UniqueConstraint(
                 fields=["token", "interval", "bucket"], name="unique_snapshot_compact"
@@ -389,6 +403,8 @@ class FearGreedDaily(models.Model):
     fetched_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("daily Fear & Greed value")
+        verbose_name_plural = _("daily Fear & Greed values")
         ordering = ["-day"]
         constraints = [
             models.CheckConstraint(condition=Q(value__lte=100), name="fear_greed_value_range"),

@@ -712,3 +712,25 @@ def test_deleting_a_member_token_numbers_its_lists_members_without_a_gap(
         admin_client.post(reverse("admin:markets_token_delete", args=[near.pk]), {"post": "yes"})
     rows = ai.memberships.order_by("position").values_list("token__symbol", "position")
     assert list(rows) == [("TAO", 0), ("ICP", 1)]
+
+
+@pytest.mark.parametrize(
+    ("model", "english", "french"),
+    [
+        ("PriceHourly", "hourly closes", "clôtures horaires"),
+        ("PriceDayCloses", "days of hourly closes", "journées de clôtures horaires"),
+        ("SnapshotDaySummary", "snapshot day summaries", "résumés journaliers des relevés"),
+        ("SnapshotCompact", "compacted snapshots", "relevés regroupés"),
+        ("FearGreedDaily", "daily Fear & Greed values", "valeurs quotidiennes Fear & Greed"),
+    ],
+)
+def test_the_admin_names_derived_tables_in_plain_english_and_french(model, english, french):
+    # The token deletion page counted "price hourlys" and "price day closess".
+    from django.apps import apps
+    from django.utils import translation
+
+    meta = apps.get_model("markets", model)._meta
+    with translation.override("en"):
+        assert str(meta.verbose_name_plural) == english
+    with translation.override("fr"):
+        assert str(meta.verbose_name_plural) == french
