@@ -16,7 +16,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from core.health import Memo, health_cache, health_static
-from markets.clock import demo_mode
+from markets.clock import FUTURE_TOLERANCE, demo_mode
 from markets.models import RefreshRun, Snapshot, Token
 
 logger = logging.getLogger(__name__)
@@ -88,8 +88,13 @@ def latest_snapshot_at() -> datetime | None:
     """Time of the newest snapshot of any token.
 
     One index probe per token on (token, ts, source) instead of a scan of the whole table.
+    A snapshot dated later than tomorrow (a mistyped year in an import) is not "newest": it
+    would report a dead refresh as fresh for decades.
     """
-    newest_of_token = Snapshot.objects.filter(token=OuterRef("pk")).order_by("-ts").values("ts")[:1]
+    limit = timezone.now() + FUTURE_TOLERANCE
+    newest_of_token = (
+        Snapshot.objects.filter(token=OuterRef("pk"), ts__lte=limit).order_by("-ts").values("ts")
+    )[:1]
     return (
         Token.objects.annotate(newest=Subquery(newest_of_token))
         .filter(newest__isnull=False)

@@ -114,6 +114,22 @@ def test_data_exactly_at_the_stale_limit_is_still_fresh(client, tao, stale_after
     assert client.get(URL).status_code == 200
 
 
+def test_a_snapshot_mistakenly_dated_2099_does_not_make_stale_data_fresh(
+    client, tao, btc, stale_after
+):
+    # It reported the 2099 row as the latest snapshot and the dead refresh as healthy.
+    snapshot(tao, timedelta(hours=2))
+    Snapshot.objects.create(
+        token=btc, ts=datetime(2099, 1, 1, tzinfo=UTC), source="import", price_usd=1.0
+    )
+
+    response = client.get(URL)
+
+    assert response.status_code == 503
+    assert response.json()["stale"] is True
+    assert response.json()["latest_snapshot_at"] == "2026-02-20T10:00:00Z"
+
+
 def test_no_snapshots_at_all_is_stale(client, tao, stale_after):
     response = client.get(URL)
 
