@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 PASSWORD = "correct-horse-battery-42"
 ANONYMOUS_PAGES = [
@@ -108,3 +108,26 @@ def test_the_policy_allows_no_inline_script_or_style(client, db):
 
     assert "'unsafe-inline'" not in policy
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+def test_an_htmx_swap_copies_no_inline_style_onto_the_new_content(
+    page: Page, live_server, signed_in
+):
+    """htmx "settles" a swapped element that keeps its id by first giving it the old one's
+    class and style attributes, with setAttribute: an inline style the CSP refuses. Such a
+    style is not ours: a password manager's icon in a field, or Playwright's screenshot,
+    which hides the caret with one and leaves an empty ``style=""`` behind."""
+    console: list[str] = []
+    page.on(
+        "console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    page.add_init_script(f"({WATCH})()")
+    page.goto(f"{live_server.url}/watchlists/")
+    field = page.locator("#id_name")
+    field.evaluate("el => { el.style.backgroundImage = 'none'; }")  # through the CSSOM: allowed
+    field.fill("Second bag")
+    field.press("Enter")
+
+    expect(page.locator("#watchlists")).to_contain_text("Second bag")
+    page.wait_for_load_state("networkidle")
+    assert [*console, *page.evaluate("window.__cspViolations")] == []
