@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ from alerts.models import (
     Frequency,
     Target,
 )
+from alerts.words import rule_describe
 from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
 from markets.symbols import symbol_is_valid, symbol_lookup_key
 from notifications.services import webhook_url_clean
@@ -76,6 +78,25 @@ PRESETS = {
         },
     },
 }
+
+
+class AlertDuplicate(ValidationError):
+    """The alert asked for is one its owner already has: ``rule`` is that one."""
+
+    def __init__(self, rule: AlertRule) -> None:
+        words = rule_describe(rule)
+        if rule.is_active:
+            message = _(
+                "You already have this alert: “%(words)s” (alert %(id)s). "
+                "Change that one rather than making a second."
+            )
+        else:
+            message = _(
+                "You already have this alert: “%(words)s” (alert %(id)s, paused). "
+                "Resume or change that one rather than making a second."
+            )
+        super().__init__(message % {"words": words, "id": rule.pk}, code="duplicate")
+        self.rule = rule
 
 
 def _error(field: str, message: str) -> ValidationError:
@@ -299,12 +320,64 @@ def _baseline_columns(rule: AlertRule) -> None:
     rule.baseline_as_of = datetime.fromtimestamp(base[1], tz=UTC) if base else None
 
 
+# What makes two alerts the same: they would say the same words to the same places at the
+# same moments. Their expiry only says when they stop; a paused one is still theirs.
+IDENTITY = (
+    "target",
+    "token",
+    "watchlist",
+    "token_list",
+    "condition",
+    "value",
+    "frequency",
+    "cooldown_seconds",
+    "webhook_url",
+)
+
+
+def _is_live(rule: AlertRule) -> bool:
+    """Not ended (a once-alert that fired) nor expired: paused or not, it may fire again."""
+    return rule.ended_at is None and not rule.is_expired
+
+
+def _duplicate_find(*, owner_id: int, values: Mapping, exclude_pk: int | None) -> AlertRule | None:
+    """The owner's other live alert with the same IDENTITY values, if any."""
+    return (
+        AlertRule.objects.filter(owner_id=owner_id, ended_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .filter(**{name: values[name] for name in IDENTITY})
+        .exclude(pk=exclude_pk)
+        .select_related("token", "watchlist", "token_list")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def _duplicate_refuse(*, owner_id: int, values: Mapping, exclude_pk: int | None = None) -> None:
+    """AlertDuplicate if the owner has this alert already. Called under the lock on the owner
+    (_owner_lock), so that identical requests at the same moment make one alert."""
+    found = _duplicate_find(owner_id=owner_id, values=values, exclude_pk=exclude_pk)
+    if found is not None:
+        raise AlertDuplicate(found)
+
+
+def _owner_lock(owner_id: int) -> None:
+    """Every write that could make a second copy of an alert takes turns per owner."""
+    get_user_model().objects.select_for_update().only("pk").get(pk=owner_id)
+
+
+def _identity_of(rule: AlertRule) -> dict:
+    return {name: getattr(rule, name) for name in IDENTITY}
+
+
 def alert_create(*, owner, is_active: bool = True, **fields) -> AlertRule:
     """A new rule (at most MAX_RULES_PER_USER per user, counted under a lock on the owner);
-    created paused with ``is_active=False``."""
+    created paused with ``is_active=False``. One the owner already has is refused
+    (AlertDuplicate)."""
     cleaned = _clean(owner=owner, fields=fields)
     with transaction.atomic():
-        get_user_model().objects.select_for_update().only("pk").get(pk=owner.pk)
+        _owner_lock(owner.pk)
+        _duplicate_refuse(owner_id=owner.pk, values=cleaned)
         if AlertRule.objects.filter(owner_id=owner.pk).count() >= MAX_RULES_PER_USER:
             raise ValidationError(
                 _("You have %(n)d alerts, the most allowed: delete one first.")
@@ -326,10 +399,12 @@ def alert_create(*, owner, is_active: bool = True, **fields) -> AlertRule:
 
 
 def alert_update(*, rule: AlertRule, **fields) -> AlertRule:
-    """Change a rule; a changed condition, level or target starts from the current values."""
+    """Change a rule; a changed condition, level or target starts from the current values.
+    Made into a copy of another live alert of its owner, it is refused (AlertDuplicate)."""
     cleaned = _clean(owner=rule.owner, fields=fields, rule=rule)
     is_active = fields.get("is_active")
     with transaction.atomic():
+        _owner_lock(rule.owner_id)
         rule = AlertRule.objects.select_for_update().get(pk=rule.pk)
         before = (rule.condition, rule.value, rule.token_id, rule.watchlist_id, rule.token_list_id)
         for name, value in cleaned.items():
@@ -354,18 +429,27 @@ def alert_update(*, rule: AlertRule, **fields) -> AlertRule:
             if is_active:  # resumed: live again even if it had ended, as the page's Resume
                 rule.ended_at = None
             rule.is_active = bool(is_active)
+        if _is_live(rule):
+            _duplicate_refuse(owner_id=rule.owner_id, values=_identity_of(rule), exclude_pk=rule.pk)
         rule.save()
     return rule
 
 
 def alert_pause(*, rule: AlertRule, paused: bool = True) -> AlertRule:
-    """Pause, or resume (a resumed once-rule that had ended is live again)."""
-    rule.is_active = not paused
+    """Pause, or resume (a resumed once-rule that had ended is live again, unless its owner
+    has made the same alert since: AlertDuplicate)."""
     fields = ["is_active"]
-    if not paused and rule.ended_at is not None:
-        rule.ended_at = None
-        fields.append("ended_at")
-    rule.save(update_fields=fields)
+    with transaction.atomic():
+        if not paused and rule.ended_at is not None:
+            _owner_lock(rule.owner_id)
+            if not rule.is_expired:
+                _duplicate_refuse(
+                    owner_id=rule.owner_id, values=_identity_of(rule), exclude_pk=rule.pk
+                )
+            rule.ended_at = None
+            fields.append("ended_at")
+        rule.is_active = not paused
+        rule.save(update_fields=fields)
     return rule
 
 

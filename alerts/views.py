@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from alerts import selectors, services
 from alerts.forms import AlertForm, WebhookSettingsForm, initial_from_fields, initial_from_rule
 from alerts.services import PRESETS
-from alerts.words import rule_words
+from alerts.words import rule_describe
 from core.paging import page_number
 from markets.symbols import symbol_is_valid, symbol_lookup_key
 from notifications.selectors import webhook_deliveries_for_user
@@ -37,14 +37,13 @@ def _errors_to_form(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-def _describe(rule) -> str:
-    if rule.token_id:
-        subject = rule.token.symbol
-    elif rule.watchlist_id:
-        subject = rule.watchlist.name
-    else:
-        subject = rule.token_list.display_name  # the reader's language
-    return rule_words(condition=rule.condition, subject=subject, level=rule.value)
+def _duplicate_of(exc: ValidationError):
+    """The alert the user already has, when that is why their form was refused: the page
+    links to it."""
+    if isinstance(exc, services.AlertDuplicate):
+        exc.rule.words = rule_describe(exc.rule)
+        return exc.rule
+    return None
 
 
 @never_cache
@@ -58,7 +57,7 @@ def _index_page(request, *, webhook_form: WebhookSettingsForm | None = None, sta
     """The alerts page; with a refused webhook form, that form as sent, its errors beside it."""
     rules = list(selectors.alert_list_for_user(user=request.user))
     for rule in rules:
-        rule.words = _describe(rule)
+        rule.words = rule_describe(rule)
     webhook = webhook_settings_get(user=request.user)
     issued = request.session.pop(NEW_WEBHOOK_SECRET_SESSION_KEY, None)
     context = {
@@ -89,6 +88,7 @@ def _initial(request) -> dict:
 @login_required
 @require_http_methods(GET_OR_POST)
 def new(request):
+    duplicate = None
     if request.method == "POST":
         form = AlertForm(request.POST, user=request.user)
         if form.is_valid():
@@ -96,6 +96,7 @@ def new(request):
                 services.alert_create(owner=request.user, **form.service_fields())
             except ValidationError as exc:
                 _errors_to_form(form, exc)
+                duplicate = _duplicate_of(exc)
             else:
                 messages.success(request, _("Alert created."))
                 return redirect("alerts:index")
@@ -103,7 +104,8 @@ def new(request):
     else:
         form = AlertForm(initial=_initial(request), user=request.user)
         status = 200
-    return render(request, "alerts/form.html", {"form": form, "rule": None}, status=status)
+    context = {"form": form, "rule": None, "duplicate": duplicate}
+    return render(request, "alerts/form.html", context, status=status)
 
 
 @never_cache
@@ -111,6 +113,7 @@ def new(request):
 @require_http_methods(GET_OR_POST)
 def edit(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
+    duplicate = None
     if request.method == "POST":
         form = AlertForm(request.POST, user=request.user, rule=rule)
         if form.is_valid():
@@ -118,6 +121,7 @@ def edit(request, pk: str):
                 services.alert_update(rule=rule, **form.service_fields(rule=rule))
             except ValidationError as exc:
                 _errors_to_form(form, exc)
+                duplicate = _duplicate_of(exc)
             else:
                 messages.success(request, _("Alert saved."))
                 return redirect("alerts:index")
@@ -125,7 +129,8 @@ def edit(request, pk: str):
     else:
         form = AlertForm(initial=initial_from_rule(rule), user=request.user, rule=rule)
         status = 200
-    return render(request, "alerts/form.html", {"form": form, "rule": rule}, status=status)
+    context = {"form": form, "rule": rule, "duplicate": duplicate}
+    return render(request, "alerts/form.html", context, status=status)
 
 
 @never_cache
@@ -133,7 +138,7 @@ def edit(request, pk: str):
 @require_safe
 def detail(request, pk: str):
     rule = selectors.alert_get_for_user(user=request.user, pk=pk)
-    rule.words = _describe(rule)
+    rule.words = rule_describe(rule)
     # Paged: a rule that fires at every refresh has hundreds of firings a day.
     page = Paginator(selectors.firings_for_rule(rule=rule), FIRINGS_PAGE_SIZE).get_page(
         page_number(request.GET.get("page"))
@@ -151,8 +156,12 @@ def pause(request, pk: str):
     # live rule, "Resume" for a paused or an ended one.
     toggled = rule.is_active and rule.ended_at is None
     paused = {"1": True, "0": False}.get(request.POST.get("paused", ""), toggled)
-    services.alert_pause(rule=rule, paused=paused)
-    messages.success(request, _("Alert paused.") if not rule.is_active else _("Alert resumed."))
+    try:
+        services.alert_pause(rule=rule, paused=paused)
+    except services.AlertDuplicate as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Alert paused.") if paused else _("Alert resumed."))
     return redirect("alerts:index")
 
 
@@ -165,7 +174,7 @@ def delete(request, pk: str):
         services.alert_delete(rule=rule)
         messages.success(request, _("Alert deleted."))
         return redirect("alerts:index")
-    rule.words = _describe(rule)
+    rule.words = rule_describe(rule)
     context = {"rule": rule, "firings_count": selectors.firings_for_rule(rule=rule).count()}
     return render(request, "alerts/delete.html", context)
 

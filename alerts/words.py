@@ -156,3 +156,15 @@ def rule_words(*, condition: str, subject: str, level: float) -> str:
         "condition": Condition(condition).label,
         "level": level_text,
     }
+
+
+def rule_describe(rule) -> str:
+    """A rule's words in the reader's language, naming its subject: a token's symbol, a
+    watchlist's name, a curated list's name ("BTC: price crossing down $60,000.00")."""
+    if rule.token_id:
+        subject = rule.token.symbol
+    elif rule.watchlist_id:
+        subject = rule.watchlist.name
+    else:
+        subject = rule.token_list.display_name  # the reader's language
+    return rule_words(condition=rule.condition, subject=subject, level=rule.value)

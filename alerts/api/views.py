@@ -50,7 +50,9 @@ class AlertListView(OwnerApiView):
     @extend_schema(
         summary="Create an alert",
         description="At most 200 per user. Crossings fire only when the price crosses the "
-        "level between two evaluations, never because it already sits beyond it at creation.",
+        "level between two evaluations, never because it already sits beyond it at creation. "
+        "An alert identical to one you have (same subject, condition, value, frequency, "
+        "cooldown and webhook_url; ended and expired ones aside) is a 400 naming that one.",
         request=AlertInputSerializer,
         responses={201: AlertSerializer, **WRITE_ERRORS},
     )
@@ -69,7 +71,8 @@ class AlertDetailView(OwnerApiView):
 
     @extend_schema(
         summary="Change, pause (is_active=false) or resume an alert",
-        description="Only the fields sent change; all of them or none.",
+        description="Only the fields sent change; all of them or none. Made identical to "
+        "another of your alerts (see POST), it is a 400 naming that one.",
         request=AlertInputSerializer,
         responses={200: AlertSerializer, **WRITE_ERRORS},
     )

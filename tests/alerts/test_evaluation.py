@@ -161,7 +161,7 @@ def test_the_cooldown_holds_back_a_firing_until_it_has_passed(market, btc, alice
 def test_an_expired_rule_and_a_paused_rule_do_not_fire(market, btc, alice):
     market.tick({btc: 61_000})
     expiring = crossing_down(alice, expires_at=timezone.now() + timedelta(minutes=30))
-    paused = alert_pause(rule=crossing_down(alice))
+    paused = alert_pause(rule=crossing_down(alice, frequency="per_refresh"))  # not a copy
     market.tick({btc: 59_000})
     assert fired(expiring) == [] and fired(paused) == []
     alert_pause(rule=paused, paused=False)

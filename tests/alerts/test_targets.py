@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -91,12 +92,14 @@ def test_list_conditions_watch_the_sector_figures(market, btc, tao, alice, ai):
 def test_the_number_of_queries_does_not_grow_with_the_number_of_rules(market, btc, alice, bob):
     market.tick({btc: 61_000})
 
+    levels = itertools.count(60_000)  # one level each: identical alerts are refused
+
     def queries(rules: int) -> int:
         for _ in range(rules):
             alert_create(
                 owner=alice,
                 condition="less_than",
-                value=60_000,
+                value=next(levels),
                 symbol="BTC",
                 target="token",
                 frequency="per_refresh",

@@ -194,12 +194,12 @@ def test_the_confirmation_names_the_alert_rules_that_go_with_the_list(
     from alerts.models import AlertRule
     from alerts.services import alert_create
 
-    def rule_on(watchlist, owner):
-        fields = {"condition": "less_than", "value": 1, "target": "watchlist"}
+    def rule_on(watchlist, owner, value=1):
+        fields = {"condition": "less_than", "value": value, "target": "watchlist"}
         return alert_create(owner=owner, watchlist_id=watchlist.pk, **fields)
 
     rule_on(alice_list, alice)
-    rule_on(alice_list, alice)
+    rule_on(alice_list, alice, value=2)  # an identical second one would be refused
     rule_on(services.watchlist_create(owner=bob, name="Bob's"), bob)  # not alice's, stays
 
     page = squash(alice_client.get(f"/watchlists/{alice_list.pk}/delete/", headers=headers).text)
