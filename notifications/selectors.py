@@ -14,8 +14,13 @@ def _pk(value) -> int:
     return id_from_url(value, missing=_("No such notification."))
 
 
-def notification_list_for_user(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+def notification_list_for_user(*, user, unread: bool | None = None) -> QuerySet[Notification]:
+    """The user's notifications, newest first; only the unread (``unread=True``) or only the
+    read ones (``False``)."""
+    notifications = Notification.objects.filter(user_id=user.pk)
+    if unread is not None:
+        notifications = notifications.filter(read_at__isnull=unread)
+    return notifications.order_by("-created_at", "-id")
 
 
 def notification_get_for_user(*, user, pk) -> Notification:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from core.api import views as core_views
@@ -13,6 +15,7 @@ from core.api.errors import (
     ErrorSerializer,
     validated,
 )
+from core.api.params import QueryParams
 from core.api.serializers import body_refuse
 from notifications import selectors, services
 from notifications.api.serializers import (
@@ -29,6 +32,18 @@ ID_PARAM = OpenApiParameter(
 )
 
 
+UNREAD_PARAM = OpenApiParameter(
+    "unread",
+    OpenApiTypes.BOOL,
+    description="true: only the notifications not read yet; false: only the read ones; "
+    "without it: all. Anything else is a 400.",
+)
+
+
+class ListParams(QueryParams):
+    unread = serializers.BooleanField(required=False)
+
+
 class OwnerApiView(core_views.OwnerApiView):
     serializer_class = NotificationSerializer
 
@@ -37,10 +52,13 @@ class OwnerApiView(core_views.OwnerApiView):
 class NotificationListView(OwnerApiView):
     @extend_schema(
         summary="Your notifications, newest first",
+        parameters=[UNREAD_PARAM],
         responses={200: NotificationSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors.notification_list_for_user(user=request.user))
+        unread = validated(ListParams(data=request.query_params)).get("unread")
+        notifications = selectors.notification_list_for_user(user=request.user, unread=unread)
+        page = self.paginate_queryset(notifications)
         return self.get_paginated_response(
             NotificationSerializer(page, many=True, context={"request": request}).data
         )

@@ -100,3 +100,32 @@ def test_the_schema_says_a_notification_url_is_a_uri_or_empty(openapi):
     url = openapi["components"]["schemas"]["Notification"]["properties"]["url"]
     assert {"type": "string", "format": "uri", "minLength": 1} in url["oneOf"]
     assert {"type": "string", "maxLength": 0} in url["oneOf"]
+
+
+@pytest.mark.parametrize(("given", "read"), [("true", False), ("false", True)])
+def test_unread_true_lists_the_unread_ones_and_false_the_read_ones(api_client, alice, given, read):
+    first, second, third = notify(alice, 3)
+    Notification.objects.filter(pk=second.pk).update(read_at="2026-02-06T12:00Z")
+    api_client.force_authenticate(alice)
+
+    listed = api_client.get(f"/api/v1/notifications/?unread={given}").json()
+
+    expected = [second.pk] if read else [third.pk, first.pk]
+    assert [n["id"] for n in listed["results"]] == expected and listed["count"] == len(expected)
+
+
+@pytest.mark.parametrize("bad", ["maybe", "", "2"])
+def test_an_unread_other_than_true_or_false_is_a_400_naming_it(api_client, alice, bad):
+    notify(alice)
+    api_client.force_authenticate(alice)
+
+    response = api_client.get(f"/api/v1/notifications/?unread={bad}")
+
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["unread"]
+
+
+def test_the_schema_documents_the_unread_filter(openapi):
+    params = openapi["paths"]["/api/v1/notifications/"]["get"]["parameters"]
+    (unread,) = [p for p in params if p["name"] == "unread"]
+    assert unread["in"] == "query" and unread["schema"]["type"] == "boolean"
+    assert unread["description"] and not unread.get("required")
