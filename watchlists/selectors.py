@@ -18,6 +18,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.base import ModelState
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -49,12 +50,24 @@ def watchlist_get_for_user(*, user, pk: int | str) -> Watchlist:
         raise Http404(_("No watchlist %(id)s.") % {"id": pk}) from None
 
 
-def watchlist_list_for_user(*, user) -> QuerySet[Watchlist]:
-    """The user's watchlists in their order, each with ``items_count``; one query."""
+# The orderings a list of watchlists takes: the owner's own order, or by name (whatever
+# its case, as names are unique) or creation, '-' first for descending.
+WATCHLIST_ORDERINGS = {
+    "position": ("position", "id"),
+    "name": (Lower("name"), "id"),
+    "-name": (Lower("name").desc(), "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}
+
+
+def watchlist_list_for_user(*, user, ordering: str = "position") -> QuerySet[Watchlist]:
+    """The user's watchlists in their order (or a WATCHLIST_ORDERINGS one), each with
+    ``items_count``; one query."""
     return (
         Watchlist.objects.filter(owner_id=user.pk)
         .annotate(items_count=Count("items"))
-        .order_by("position", "id")
+        .order_by(*WATCHLIST_ORDERINGS[ordering])
     )
 
 

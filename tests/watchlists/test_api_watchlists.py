@@ -39,6 +39,42 @@ def test_the_list_has_only_your_watchlists_in_your_order(api, alice, bob):
     assert (first["items_count"], first["share_token"], first["is_public"]) == (0, None, False)
 
 
+@pytest.mark.parametrize(
+    ("ordering", "names"),
+    [
+        ("position", ["Dreams", "bags", "Crash"]),
+        ("name", ["bags", "Crash", "Dreams"]),
+        ("-name", ["Dreams", "Crash", "bags"]),
+        ("created", ["bags", "Crash", "Dreams"]),
+        ("-created", ["Dreams", "Crash", "bags"]),
+    ],
+)
+def test_the_list_sorts_by_your_order_name_or_creation(api, alice, ordering, names):
+    services.watchlist_create(owner=alice, name="bags")
+    services.watchlist_create(owner=alice, name="Crash")
+    dreams = services.watchlist_create(owner=alice, name="Dreams")
+    services.watchlist_move(watchlist=dreams, position=0)
+
+    response = api.get(LIST_URL, {"ordering": ordering})
+
+    assert [w["name"] for w in response.json()["results"]] == names
+
+
+@pytest.mark.parametrize("bad", ["items_count", "", "-position"])
+def test_an_unknown_ordering_is_a_400_naming_it(api, alice_list, bad):
+    response = api.get(LIST_URL, {"ordering": bad})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["ordering"]
+
+
+def test_the_schema_documents_the_orderings_of_the_list(openapi):
+    params = openapi["paths"]["/api/v1/watchlists/"]["get"]["parameters"]
+    (ordering,) = [p for p in params if p["name"] == "ordering"]
+    enum = sorted(ordering["schema"]["enum"])
+    assert enum == ["-created", "-name", "created", "name", "position"]
+    assert ordering["schema"]["default"] == "position" and ordering["description"]
+
+
 def test_creating_a_watchlist_answers_201_with_it_and_empty_totals(api, alice):
     response = api.post(LIST_URL, {"name": "  AI bags "}, format="json")
     assert response.status_code == 201

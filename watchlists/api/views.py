@@ -59,6 +59,22 @@ IDEMPOTENCY_KEY_PARAM = OpenApiParameter(
 DELETED = {204: None}
 
 
+ORDERING_PARAM = OpenApiParameter(
+    "ordering",
+    OpenApiTypes.STR,
+    enum=list(selectors.WATCHLIST_ORDERINGS),
+    default="position",
+    description="position: your order (as the pages show it); name (whatever its case) or "
+    "created, '-' first for descending. Anything else is a 400.",
+)
+
+
+class ListParams(QueryParams):
+    ordering = serializers.ChoiceField(
+        choices=list(selectors.WATCHLIST_ORDERINGS), required=False, default="position"
+    )
+
+
 class SeriesParams(QueryParams):
     series = serializers.BooleanField(required=False, default=False)
 
@@ -95,10 +111,12 @@ class WatchlistListView(OwnerApiView):
 
     @extend_schema(
         summary="Your watchlists, in your order",
+        parameters=[ORDERING_PARAM],
         responses={200: WatchlistSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request):
-        watchlists = selectors.watchlist_list_for_user(user=request.user)
+        ordering = validated(ListParams(data=request.query_params))["ordering"]
+        watchlists = selectors.watchlist_list_for_user(user=request.user, ordering=ordering)
         page = self.paginate_queryset(watchlists)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
