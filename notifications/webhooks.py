@@ -23,6 +23,7 @@ import json
 import re
 import socket
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
@@ -39,6 +40,8 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
+CLAIM_SECONDS = 120  # an attempt's claim: past deliver_webhook's hard time limit (90 s)
+OPEN = ("pending", "retrying")  # statuses still worth an attempt
 LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
 DNS_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+")
@@ -217,15 +220,25 @@ def _owner_language(user_id: int) -> str:
 
 
 def webhook_attempt(*, delivery_id: int) -> Attempt:
-    """Send a delivery once and log the outcome; idempotent once it is final."""
+    """Send a delivery once and log the outcome; idempotent once it is final.
+
+    Attempts may overlap (a task redelivered by the broker, the resume sweep): each first
+    claims the delivery in a short transaction — no lock is held during the request — and
+    one finding it claimed leaves it to the running attempt. The outcome is then written
+    only if it is still this attempt's to write (compare-and-set, see ``_outcome_write``)."""
     from notifications.services import webhook_secret_get
 
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
-        if delivery is None or delivery.status not in ("pending", "retrying"):
+        if delivery is None or delivery.status not in OPEN:
             return Attempt(delivery.status if delivery else "missing")
+        now = timezone.now()
+        if delivery.updated_at > now:  # claimed by a running attempt, which reports itself
+            return Attempt(delivery.status)
         delivery.attempts += 1
-        delivery.updated_at = timezone.now()
+        # While claimed, updated_at holds the claim's end (no migration for a field of its
+        # own); the final write puts the time back. A claim outlasts the task's hard limit.
+        delivery.updated_at = now + timedelta(seconds=CLAIM_SECONDS)
         delivery.save(update_fields=["attempts", "updated_at"])
     body = payload_body(delivery.payload)
     secret = webhook_secret_get(user_id=delivery.user_id)
@@ -237,10 +250,24 @@ def webhook_attempt(*, delivery_id: int) -> Attempt:
         status = "failed"
     elif status == "retrying":
         retry_in = _backoff(delivery.attempts)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=status, last_error=error[:500], response_status=code, updated_at=timezone.now()
-    )
+    if not _outcome_write(delivery, status=status, error=error, code=code):
+        current = WebhookDelivery.objects.filter(pk=delivery.pk).values_list("status", flat=True)
+        return Attempt(current.first() or "missing")
     return Attempt(status, retry_in)
+
+
+def _outcome_write(delivery: WebhookDelivery, *, status: str, error: str, code: int | None) -> bool:
+    """Write an attempt's outcome unless it is no longer its own: a final status is never
+    overwritten, and only the latest attempt (by count) writes a non-final one — except that
+    "delivered" always wins, since the endpoint did get the payload."""
+    current = WebhookDelivery.objects.filter(pk=delivery.pk, status__in=OPEN)
+    if status != "delivered":
+        current = current.filter(attempts=delivery.attempts)
+    return bool(
+        current.update(
+            status=status, last_error=error[:500], response_status=code, updated_at=timezone.now()
+        )
+    )
 
 
 def _send(delivery: WebhookDelivery, body: bytes, secret: str) -> tuple[str, str, int | None]:
