@@ -32,7 +32,8 @@ from markets.models import (
 )
 from markets.providers.catalogue import COIN_ID_RULE, coin_id_is_valid
 from markets.services.memberships import lists_members_renumber
-from markets.services.metrics import list_metrics_follow, metrics_recompute
+from markets.services.metrics import list_metrics_follow
+from markets.services.recompute import metrics_recompute_or_queue
 from markets.signals import tokens_deleting
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,19 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data:
-            metrics_recompute(token_ids=[obj.pk])  # list totals follow who is active
+            self._metrics_follow(request, [obj.pk])  # list totals follow who is active
+
+    def _metrics_follow(self, request, ids: list[int]) -> None:
+        """Recompute these tokens' metrics once the change is committed (the lease must not
+        be taken inside the request's transaction), or queue it while a refresh runs."""
+
+        def follow() -> None:
+            if not metrics_recompute_or_queue(token_ids=ids):
+                self.message_user(request, gettext(
+                    "A refresh or import is running: the metrics will be recomputed once it ends."
+                ), messages.WARNING)  # fmt: skip
+
+        transaction.on_commit(follow)
 
     @staticmethod
     def _lists_of(tokens) -> list[int]:
@@ -201,7 +214,7 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         count = queryset.update(**values)
         if "is_active" in values:
-            metrics_recompute(token_ids=ids)  # list totals follow who is active
+            self._metrics_follow(request, ids)  # list totals follow who is active
         self.message_user(
             request,
             done % {"count": count},

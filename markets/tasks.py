@@ -92,11 +92,13 @@ def backfill_token(symbol: str, days: int = 90) -> dict:
     return {"run": run.pk, "status": str(run.status), "stored": run.quotes_stored}
 
 
-@shared_task
+# Under the market-data lease (a refresh's late finish assumes no other writer): busy past
+# its wait, the recompute is retried with backoff rather than dropped.
+@shared_task(**(RETRY | {"autoretry_for": (LeaseBusy,)}))
 def recompute_metrics(token_ids: list[int] | None = None) -> int:
-    from markets.services.metrics import metrics_recompute
+    from markets.services.recompute import metrics_recompute_leased
 
-    return metrics_recompute(token_ids=token_ids)
+    return metrics_recompute_leased(token_ids=token_ids)
 
 
 # Like a queued backfill, a compaction that finds the lease busy past its wait (a refresh or

@@ -637,7 +637,9 @@ def test_metrics_admins_are_read_only_listings(admin_client, tao):
     assert admin_client.get(reverse("admin:markets_listmetrics_changelist")).status_code == 200
 
 
-def test_deactivating_a_token_recomputes_its_lists(admin_client, tao):
+def test_deactivating_a_token_recomputes_its_lists(
+    admin_client, tao, django_capture_on_commit_callbacks
+):
     from markets.models import ListMetrics
     from markets.providers.base import Quote
     from markets.services.ingest import snapshot_ingest
@@ -653,10 +655,11 @@ def test_deactivating_a_token_recomputes_its_lists(admin_client, tao):
         quotes=[Quote(tao.id, at, 10.0, 100.0), Quote(near.id, at, 1.0, 50.0)], source="t"
     )
     metrics_recompute()
-    admin_client.post(
-        "/admin/markets/token/",
-        {"action": "deactivate", "_selected_action": [near.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # recomputed once committed
+        admin_client.post(
+            "/admin/markets/token/",
+            {"action": "deactivate", "_selected_action": [near.pk]},
+        )
     assert ListMetrics.objects.get(token_list=ai).total_market_cap_usd == 100.0
 
 

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
 from markets.models import Token
-from markets.services.metrics import metrics_recompute
+from markets.services.locks import LeaseBusy
+from markets.services.recompute import metrics_recompute_leased
 from markets.symbols import symbol_lookup_key
 
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
             if unknown := sorted(wanted - found.keys()):
                 raise CommandError(f"unknown symbol(s): {', '.join(unknown)}")
             ids = list(found.values())
-        count = metrics_recompute(token_ids=ids)
+        try:
+            count = metrics_recompute_leased(token_ids=ids)
+        except LeaseBusy as exc:
+            raise CommandError(f"{exc}; no metrics were recomputed") from None
         # The service also recomputes the other members of the tokens' lists (list totals
         # stay consistent): they are counted apart from the symbols asked for.
         others = max(count - len(ids), 0) if ids is not None else 0
