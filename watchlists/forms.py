@@ -263,6 +263,10 @@ SERVICE_MESSAGES = [
         r"This idempotency key was already sent with other lots\.",
         _("This idempotency key was already sent with other lots."),
     ),
+    (
+        r"This idempotency key was already sent with another note or position\.",
+        _("This idempotency key was already sent with another note or position."),
+    ),
     # CSV lines (csv_io.py and the import service)
     (
         r"expected (?P<expected>\d+) columns, found (?P<found>\d+)\.",

@@ -395,31 +395,54 @@ IDEMPOTENCY_KEY_FIELD = "Idempotency-Key"
 _SENT_LOTS = uuid.UUID("0b6f3c55-8a5e-4f59-9f47-3c1e2f8d7a10")
 
 
-def _sent_keys(idempotency_key: str, count: int) -> list[uuid.UUID]:
+def _sent_keys(idempotency_key: str, count: int, rest: str) -> list[uuid.UUID]:
     """The form keys of the ``count`` lots a request with this key adds: the same request
-    sent again finds them (Lot.form_key, unique per item, as the page's form key)."""
+    sent again finds them (Lot.form_key, unique per item, as the page's form key).
+
+    The first half of each names the key and the lot's index (how a replay is found), the
+    second the rest of the request (``rest``: its note and position), so that the same key
+    with another note or position is told apart without a column of its own."""
     key = _check(IDEMPOTENCY_KEY_FIELD, validation.idempotency_key_clean, idempotency_key)
-    return [uuid.uuid5(_SENT_LOTS, f"{key}\n{index}") for index in range(count)]
+    tail = uuid.uuid5(_SENT_LOTS, f"rest\n{rest}").bytes[8:]
+    return [
+        uuid.UUID(bytes=uuid.uuid5(_SENT_LOTS, f"{key}\n{index}").bytes[:8] + tail)
+        for index in range(count)
+    ]
+
+
+def _request_rest(note: str, position: int) -> str:
+    """The note and position of a request as ``_sent_keys`` digests them (UNSET: not sent)."""
+    return repr((None if note is UNSET else note, None if position is UNSET else position))
+
+
+def _other_lots() -> ValidationError:
+    message = "This idempotency key was already sent with other lots."
+    return ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
 
 
 def _lots_sent_before(item: WatchlistItem, lots: list[dict], keys: list[uuid.UUID]) -> bool:
     """Whether a request with these keys added its lots already (True: add nothing); the
-    same key with other lots is refused rather than taken for them. ``keys`` has one key
-    more than ``lots``: the next lot's, found only when the first sending had more lots."""
+    same key with other lots, or another note or position, is refused rather than taken for
+    them. ``keys`` has one key more than ``lots``: the next lot's, found only when the first
+    sending had more lots."""
     *keys, beyond = keys
-    sent = {lot.form_key: lot for lot in item.lots.filter(form_key__in=[*keys, beyond])}
+    heads = {key.bytes[:8]: key for key in [*keys, beyond]}
+    sent = {}
+    for lot in item.lots.exclude(form_key=None):  # matched by head: the tail may differ
+        if (key := heads.get(lot.form_key.bytes[:8])) is not None:
+            sent[key] = lot
     if beyond in sent:  # fewer lots than the first sending: not the same request
-        message = "This idempotency key was already sent with other lots."
-        raise ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
+        raise _other_lots()
     for key, lot in zip(keys, lots, strict=True):
         found = sent.get(key)
         if found is not None and (found.quantity, found.cost_basis_usd, found.purchased_at) != (
             lot["quantity"], lot["cost_basis_usd"], lot["purchased_at"],
         ):  # fmt: skip
-            message = "This idempotency key was already sent with other lots."
-            raise ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
+            raise _other_lots()
     if sent and len(sent) < len(keys):  # more lots than the first sending, or some removed
-        message = "This idempotency key was already sent with other lots."
+        raise _other_lots()
+    if any(lot.form_key != key for key, lot in sent.items()):
+        message = "This idempotency key was already sent with another note or position."
         raise ValidationError({IDEMPOTENCY_KEY_FIELD: [message]})
     return bool(sent)
 
@@ -444,7 +467,7 @@ def item_update(
     new_lots = _lots_clean((lots if replace else add_lots) or (), "lots" if replace else "add_lots")
     keys = [None] * len(new_lots)  # replaced lots keep no key: sending them again is harmless
     if idempotency_key is not None:
-        sent_keys = _sent_keys(idempotency_key, len(new_lots) + 1)
+        sent_keys = _sent_keys(idempotency_key, len(new_lots) + 1, _request_rest(note, position))
         if not replace and new_lots:
             _item_lock(item)  # a second sending waits here, then finds the first one's lots
             if _lots_sent_before(item, new_lots, sent_keys):

@@ -454,3 +454,41 @@ def test_an_idempotency_key_sent_again_with_fewer_lots_is_a_400_not_taken_for_a_
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["Idempotency-Key"]
     assert WatchlistItem.objects.get(token__symbol="TAO").lots.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ({"note": "Bought the dip"}, {"note": "Sold the top"}),
+        ({"note": "Bought the dip"}, {}),  # the note left out the second time
+        ({"position": 0}, {"position": 1}),
+    ],
+)
+def test_an_idempotency_key_sent_again_with_another_note_or_position_is_a_400(
+    api, held, first, again
+):
+    """Only the lots were compared: the other note was dropped without a word."""
+    headers = {"Idempotency-Key": "k-note"}
+    lots = {"add_lots": [lot("1", "90")]}
+    assert api.patch(item_url(held, "TAO"), {**lots, **first}, format="json",
+                     headers=headers).status_code == 200  # fmt: skip
+    item = WatchlistItem.objects.get(token__symbol="TAO")
+    before = (item.note, item.position, item.lots.count())
+
+    response = api.patch(item_url(held, "TAO"), {**lots, **again}, format="json", headers=headers)
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["Idempotency-Key"] == [
+        "This idempotency key was already sent with another note or position."
+    ]
+    item.refresh_from_db()
+    assert (item.note, item.position, item.lots.count()) == before
+
+
+def test_an_idempotency_key_sent_again_with_the_same_note_is_a_replay(api, held):
+    headers = {"Idempotency-Key": "k-same"}
+    payload = {"add_lots": [lot("1", "90")], "note": "Bought the dip", "position": 0}
+    first = api.patch(item_url(held, "TAO"), payload, format="json", headers=headers)
+    again = api.patch(item_url(held, "TAO"), payload, format="json", headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
