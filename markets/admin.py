@@ -33,7 +33,7 @@ from markets.models import (
 from markets.providers.catalogue import COIN_ID_RULE, coin_id_is_valid
 from markets.services.memberships import lists_members_renumber
 from markets.services.metrics import list_metrics_follow
-from markets.services.recompute import metrics_recompute_or_queue
+from markets.services.recompute import RecomputeNotQueued, metrics_recompute_or_queue
 from markets.signals import tokens_deleting
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,13 @@ class TokenForm(forms.ModelForm):
         return value
 
 
+RECOMPUTE_QUEUED = _("A refresh or import is running: the metrics will be recomputed once it ends.")
+RECOMPUTE_NOT_QUEUED = _(
+    "A refresh or import is running and the task broker is unavailable "
+    "(%(error)s): run compute_metrics once the refresh ends."
+)
+
+
 @admin.register(Token)
 class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
     form = TokenForm
@@ -146,10 +153,14 @@ class TokenAdmin(DerivedDataDeleteMixin, admin.ModelAdmin):
         be taken inside the request's transaction), or queue it while a refresh runs."""
 
         def follow() -> None:
-            if not metrics_recompute_or_queue(token_ids=ids):
-                self.message_user(request, gettext(
-                    "A refresh or import is running: the metrics will be recomputed once it ends."
-                ), messages.WARNING)  # fmt: skip
+            try:
+                if metrics_recompute_or_queue(token_ids=ids):
+                    return
+                level, text = messages.WARNING, RECOMPUTE_QUEUED
+            except RecomputeNotQueued as exc:  # the change itself is saved: say what to do
+                logger.exception("Could not queue recompute_metrics")
+                level, text = messages.ERROR, RECOMPUTE_NOT_QUEUED % {"error": exc.__cause__}
+            self.message_user(request, text, level)
 
         transaction.on_commit(follow)
 

@@ -18,6 +18,10 @@ from markets.services.metrics import metrics_recompute
 ADMIN_WAIT_SECONDS = 2.0
 
 
+class RecomputeNotQueued(Exception):
+    """The lease was busy and the task could not be queued (the broker); see __cause__."""
+
+
 def metrics_recompute_leased(
     *, token_ids: Iterable[int] | None = None, wait_seconds: float | None = None
 ) -> int:
@@ -30,13 +34,17 @@ def metrics_recompute_leased(
 
 def metrics_recompute_or_queue(*, token_ids: list[int]) -> bool:
     """Recompute now if the lease frees up within ADMIN_WAIT_SECONDS (True), else queue the
-    task, which waits and retries with backoff (False)."""
+    task, which waits and retries with backoff (False); RecomputeNotQueued when the broker
+    refuses the task."""
     from markets.tasks import recompute_metrics
 
     wait = min(ADMIN_WAIT_SECONDS, settings.MARKET_DATA_LEASE_WAIT_SECONDS)
     try:
         metrics_recompute_leased(token_ids=token_ids, wait_seconds=wait)
     except LeaseBusy:
-        recompute_metrics.delay(token_ids)
+        try:
+            recompute_metrics.delay(token_ids)
+        except Exception as exc:  # kombu's errors vary with the transport
+            raise RecomputeNotQueued(str(exc)) from exc
         return False
     return True

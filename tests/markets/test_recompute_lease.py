@@ -116,3 +116,25 @@ def test_a_change_of_activity_in_the_form_recomputes_after_the_commit_under_the_
     tao.refresh_from_db()
     assert not tao.is_active
     assert recomputed == [([tao.id], True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deactivating_during_a_refresh_with_the_broker_down_says_to_run_compute_metrics(
+    admin_client, tao, held, recomputed, monkeypatch
+):
+    def down(ids):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(recompute_metrics, "delay", down)
+
+    response = admin_client.post(
+        reverse("admin:markets_token_changelist"),
+        {"action": "deactivate", "_selected_action": [tao.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200 and recomputed == []
+    messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert any(level == "error" and "compute_metrics" in text for level, text in messages)
+    tao.refresh_from_db()
+    assert not tao.is_active
