@@ -1,15 +1,14 @@
-"""Compaction of old snapshots: metrics unchanged, ATHs exact, a second run changes nothing."""
+"""Compaction of old snapshots: hourly and daily rows, chart ranges, the command's words (a
+large market compacted once: test_retention_market.py)."""
 
 from datetime import UTC, datetime
 
 import numpy as np
-import pytest
 from django.core.management import call_command
 
 from markets.metrics_math import DAY, HOUR
-from markets.models import Snapshot, SnapshotCompact, TokenMetrics
+from markets.models import Snapshot, SnapshotCompact
 from markets.services.ingest import QuoteColumns, snapshot_ingest
-from markets.services.metrics import metrics_recompute
 from markets.services.retention import snapshots_compact
 from tests.factories import TokenFactory
 
@@ -29,92 +28,6 @@ def history(token, *, days: int, end: int = T, step: int = 15 * 60, seed: int = 
         source="test",
     )
     return ts, price
-
-
-def metrics_rows():
-    return {
-        m["token_id"]: {k: v for k, v in m.items() if k != "computed_at"}
-        for m in TokenMetrics.objects.values()
-    }
-
-
-@pytest.fixture
-def market(btc):
-    tao = TokenFactory(symbol="TAO")
-    stale = TokenFactory(symbol="OLD")
-    history(btc, days=900, seed=1)
-    history(tao, days=400, seed=2, ath=200)
-    history(stale, days=300, end=T - 250 * DAY, seed=3)  # stopped updating 250 days ago
-    ids = [btc.id, tao.id, stale.id]
-    metrics_recompute(token_ids=ids)
-    return ids
-
-
-def test_every_metric_is_the_same_after_compaction(market):
-    before = metrics_rows()
-    raw = Snapshot.objects.count()
-    result = snapshots_compact(now=NOW)
-    assert result.raw_folded > 0 and result.hourly_folded > 0
-    assert Snapshot.objects.count() == raw - result.raw_folded
-    metrics_recompute(token_ids=market)
-    after = metrics_rows()
-    assert after.keys() == before.keys()
-    for token_id, values in before.items():
-        for name, value in values.items():
-            if isinstance(value, float):
-                assert after[token_id][name] == pytest.approx(value, rel=1e-12), (token_id, name)
-            else:
-                assert after[token_id][name] == value, (token_id, name)
-
-
-def test_raw_snapshots_stay_for_100_days_before_each_tokens_latest(market, btc):
-    snapshots_compact(now=NOW)
-
-    def raw_span(token_id):
-        rows = Snapshot.objects.filter(token_id=token_id)
-        return rows.earliest("ts").ts.timestamp(), rows.latest("ts").ts.timestamp()
-
-    oldest_cutoff = None
-    for token_id in market[1:]:
-        first, last = raw_span(token_id)
-        assert 100 * DAY - HOUR <= last - first <= 100 * DAY + HOUR
-        oldest_cutoff = min(first, oldest_cutoff or first)
-    # BTC keeps raw snapshots back to the stale token's beta window (30 days before its raw).
-    assert raw_span(btc.id)[0] <= oldest_cutoff - 30 * DAY
-    daily = SnapshotCompact.objects.filter(token=btc, interval="1d")
-    assert daily.exists()
-    assert daily.latest("bucket").bucket.timestamp() < T - 730 * DAY
-
-
-def test_a_second_compaction_changes_nothing(market):
-    snapshots_compact(now=NOW)
-    state = (list(Snapshot.objects.order_by("pk").values()),
-             list(SnapshotCompact.objects.order_by("pk").values()))  # fmt: skip
-    again = snapshots_compact(now=NOW)
-    assert (again.raw_folded, again.hourly_folded) == (0, 0)
-    assert state == (list(Snapshot.objects.order_by("pk").values()),
-                     list(SnapshotCompact.objects.order_by("pk").values()))  # fmt: skip
-
-
-def test_the_log_line_says_what_was_folded_in_words(market, caplog):
-    # It printed the result's repr: "compaction: CompactResult(raw_folded=...)".
-    with caplog.at_level("INFO", logger="markets.services.retention"):
-        result = snapshots_compact(now=NOW)
-    assert caplog.messages[-1] == (
-        f"compaction: {result.raw_folded} raw snapshots folded into {result.hourly_rows} "
-        f"hourly rows, {result.hourly_folded} hourly rows folded into {result.daily_rows} "
-        "daily rows"
-    )
-
-
-def test_the_ath_stays_exact_when_its_snapshot_is_folded(market):
-    tao = TokenMetrics.objects.get(token__symbol="TAO")
-    assert tao.ath_at.timestamp() < T - 300 * DAY  # the spike is far older than raw retention
-    snapshots_compact(now=NOW)
-    assert not Snapshot.objects.filter(token_id=tao.token_id, ts=tao.ath_at).exists()
-    metrics_recompute(token_ids=[tao.token_id])
-    again = TokenMetrics.objects.get(token__symbol="TAO")
-    assert (again.ath_usd, again.ath_at) == (tao.ath_usd, tao.ath_at)
 
 
 def test_hourly_rows_hold_open_high_low_close_last_cap_and_volume(btc):
@@ -138,38 +51,14 @@ def test_hourly_rows_hold_open_high_low_close_last_cap_and_volume(btc):
     assert (row.market_cap_usd, row.volume_24h_usd, row.count) == (None, None, 5)
 
 
-def test_the_command_compacts_with_the_configured_retention(market, settings):
-    settings.RAW_RETENTION_DAYS = 100
+def test_the_command_compacts_with_the_configured_retention(tao, settings):
+    # Its market is small: what is folded is checked on a large one in
+    # test_retention_market.py; here the command must read the setting (150, not 100 days).
+    history(tao, days=200, step=HOUR)
+    settings.RAW_RETENTION_DAYS = 150
     call_command("compact_snapshots", stdout=__import__("io").StringIO())
     assert SnapshotCompact.objects.exists()
-
-
-def test_the_all_time_chart_still_reaches_back_through_compacted_rows(market):
-    from markets.charts import price_chart
-    from markets.models import Token
-
-    tao = Token.objects.get(symbol="TAO")
-    before = price_chart(token=tao, range_key="all")
-    snapshots_compact(now=NOW)
-    after = price_chart(token=tao, range_key="all")
-    assert after["end"] == before["end"]
-    assert abs(datetime.fromisoformat(after["start"]).timestamp()
-               - datetime.fromisoformat(before["start"]).timestamp()) < HOUR  # fmt: skip
-    assert after["count"] > 0.9 * before["count"]
-
-
-def test_the_underwater_curve_still_falls_from_a_peak_inside_a_compacted_hour(market):
-    # TAO's all-time high is two quarter-hours that are not the close of their hour.
-    from markets.charts import price_chart
-    from markets.models import Token
-
-    tao = Token.objects.get(symbol="TAO")
-    before = price_chart(token=tao, range_key="all")
-    snapshots_compact(now=NOW)
-    after = price_chart(token=tao, range_key="all")
-    assert after["underwater"][-1] == before["underwater"][-1]
-    tao_metrics = TokenMetrics.objects.get(token=tao)
-    assert before["underwater"][-1][1] == round(tao_metrics.drawdown_from_ath, 6)
+    assert T - Snapshot.objects.earliest("ts").ts.timestamp() == 150 * DAY
 
 
 def test_the_chart_keeps_the_last_compacted_close_of_each_bucket_without_a_raw_one(db):
