@@ -30,18 +30,30 @@ def _history(token, *, days: int, seed: int, step: int = 30 * 60) -> None:
     )
 
 
+@pytest.fixture(scope="module")
+def _compacted_market(django_db_setup, django_db_blocker):
+    """Built and compacted once for the module (seconds each time), in a transaction rolled
+    back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        btc = TokenFactory(symbol="BTC", name="Bitcoin", is_benchmark=True)
+        tao, near = TokenFactory(symbol="TAO"), TokenFactory(symbol="NEAR")
+        for seed, token in enumerate((btc, tao, near)):
+            _history(token, days=330, seed=seed)
+        sector = TokenList.objects.create(slug="ai", name="AI")
+        for position, token in enumerate((tao, near)):
+            TokenListMembership.objects.create(token_list=sector, token=token, position=position)
+        metrics_recompute()
+        result = snapshots_compact(now=NOW)
+        assert result.raw_folded > 0
+        yield [btc.id, tao.id, near.id], [sector.id]
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def compacted(btc):
-    tao, near = TokenFactory(symbol="TAO"), TokenFactory(symbol="NEAR")
-    for seed, token in enumerate((btc, tao, near)):
-        _history(token, days=330, seed=seed)
-    sector = TokenList.objects.create(slug="ai", name="AI")
-    for position, token in enumerate((tao, near)):
-        TokenListMembership.objects.create(token_list=sector, token=token, position=position)
-    metrics_recompute()
-    result = snapshots_compact(now=NOW)
-    assert result.raw_folded > 0
-    return [btc.id, tao.id, near.id], [sector.id]
+def compacted(_compacted_market, db):
+    """BTC, TAO and NEAR (the list "ai") with 330 days of half-hourly quotes, compacted;
+    each test runs in a savepoint, so it may change them."""
+    return _compacted_market
 
 
 def _recomputed_on_closes_until(at: datetime) -> dict[int, TokenMetrics]:
