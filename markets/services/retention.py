@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from markets.clock import FUTURE_TOLERANCE, market_now
+from markets.clock import FUTURE_TOLERANCE
 from markets.metrics_math import BETA_DAYS, columns_concat
 from markets.models import Snapshot, SnapshotCompact, Token
 from markets.services.locks import market_data_lease
@@ -203,12 +203,13 @@ def _raw_cutoffs(now: int, days: int) -> dict[int, int]:
     BTC keeps its raw snapshots back to the oldest 30-day beta window any token still has
     raw data for, so beta and correlation of a token that stopped updating stay exact.
 
-    A token's latest snapshot is its latest one not dated past the market clock (plus a
-    tolerance): a mistyped 2099 row would otherwise move its cutoff to now and fold the raw
+    A token's latest snapshot is its latest one not dated past ``now`` (the wall clock, plus
+    a tolerance): a mistyped 2099 row would otherwise move its cutoff to now and fold the raw
     history of a token that stopped updating, or in demo mode (wall clock months after the
-    episode) all of it. A token with only future rows folds nothing.
+    episode) all of it. A token with only future rows folds nothing. Not the demo clock:
+    real quotes imported beside the demo run ahead of it and are no mistake.
     """
-    limit = _dt(min(now, int(market_now().timestamp())) + int(FUTURE_TOLERANCE.total_seconds()))
+    limit = _dt(now + int(FUTURE_TOLERANCE.total_seconds()))
     latest = Snapshot.objects.filter(ts__lte=limit).values("token_id").annotate(last=Max("ts"))
     cutoffs = {}
     for row in latest:

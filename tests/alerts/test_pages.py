@@ -450,7 +450,10 @@ def test_an_alerts_history_is_paged_so_firings_past_the_first_page_stay_reachabl
         ("en", ["Any AI token more than 20 % below", "AI tokens: cap change 24\u00a0h"]),
         (
             "fr",
-            ["Un des tokens IA à plus de 20 %", "Tokens IA\u202f: capitalisation sur 24\u00a0h"],
+            [
+                "Un des tokens IA à plus de 20\u00a0%",
+                "Tokens IA\u202f: capitalisation sur 24\u00a0h",
+            ],
         ),
     ],
 )
