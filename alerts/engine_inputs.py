@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Avg, Case, Exists, F, FloatField, OuterRef, Q, When
 
-from alerts.models import LIST_CONDITIONS, AlertRule, AlertState, PriceSeen
+from alerts.models import LIST_CONDITIONS, AlertRule, AlertState, PriceSeen, rules_unexpired
 from markets.models import ListMetrics, Snapshot, TokenListMembership, TokenMetrics
 from watchlists.models import WatchlistItem
 
@@ -95,7 +95,7 @@ def rules_live(now: datetime):
     users everywhere else, so its members and figures must not reach them by alert."""
     return (
         AlertRule.objects.filter(is_active=True, ended_at__isnull=True, owner__is_active=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(rules_unexpired(now))
         .exclude(target="list", token_list__is_public=False)
     )
 

@@ -21,6 +21,12 @@ MAX_RULES_PER_USER = 200
 DEFAULT_COOLDOWN_SECONDS = 6 * 3600
 
 
+def rules_unexpired(now) -> Q:
+    """Rules without an expiry, or whose expiry is still ahead of ``now`` (``is_expired``
+    as a filter)."""
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+
+
 class Condition(models.TextChoices):
     CROSSING_UP = "crossing_up", _("price crossing up")
     CROSSING_DOWN = "crossing_down", _("price crossing down")

@@ -13,7 +13,6 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +24,7 @@ from alerts.models import (
     Condition,
     Frequency,
     Target,
+    rules_unexpired,
 )
 from alerts.words import rule_describe
 from markets.models import Token, TokenList, TokenListMembership, TokenMetrics
@@ -344,7 +344,7 @@ def _duplicate_find(*, owner_id: int, values: Mapping, exclude_pk: int | None) -
     """The owner's other live alert with the same IDENTITY values, if any."""
     return (
         AlertRule.objects.filter(owner_id=owner_id, ended_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .filter(rules_unexpired(timezone.now()))
         .filter(**{name: values[name] for name in IDENTITY})
         .exclude(pk=exclude_pk)
         .select_related("token", "watchlist", "token_list")

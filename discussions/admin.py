@@ -89,8 +89,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
     # A comment is shown by its token or list: read with the page, not four queries a row.
     list_select_related = ["moderator", "user", "comment__token", "comment__token_list"]
     list_filter = ["action"]
-    # Each row names its moderator, member and comment (by its token or list): read at once.
-    list_select_related = ["moderator", "user", "comment__token", "comment__token_list"]
 
     # The record of who did what stays as it was: written by the services only, never
     # changed, made up or erased here.
